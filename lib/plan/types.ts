@@ -1,0 +1,139 @@
+/**
+ * The plan: an environment as a DAG of resources. This file is the contract between the planner
+ * (`lib/plan`), the activities (`activities/`, which ensure, check and delete one node at a time) and the
+ * orchestrations (which schedule nodes as their dependencies finish). Plans are plain JSON so they can
+ * cross Durable Functions history unchanged; a plan never holds a secret value.
+ */
+
+/** Progress views of the DAG. Stages are not barriers: a node starts as soon as its dependencies end. */
+export type Stage = "network" | "cluster" | "data" | "secrets";
+
+/**
+ * Every kind of node the planner emits. ARM kinds map to one Azure resource type each; the last two are
+ * steps on data planes (Key Vault secrets, Kubernetes secrets).
+ *
+ * `desired` holds, for ARM kinds, the body passed to the Azure SDK client that writes that resource, in
+ * that client's model shape (HLC and modular clients flatten `properties`; Key Vault's
+ * `VaultCreateOrUpdateParameters` keeps `properties` nested):
+ *
+ * | kind | SDK client and call |
+ * |---|---|
+ * | resourceGroup | arm-resources `resourceGroups.createOrUpdate(rg, desired)` |
+ * | virtualNetwork | arm-network `virtualNetworks.beginCreateOrUpdate(rg, name, desired)` (no inline subnets) |
+ * | subnet | arm-network `subnets.beginCreateOrUpdate(rg, vnet, name, desired)` |
+ * | networkSecurityGroup | arm-network `networkSecurityGroups.beginCreateOrUpdate` |
+ * | publicIpAddress | arm-network `publicIPAddresses.beginCreateOrUpdate` |
+ * | natGateway | arm-network `natGateways.beginCreateOrUpdate` |
+ * | privateDnsZone | arm-privatedns `privateZones.beginCreateOrUpdate(rg, zone, desired)` |
+ * | privateDnsZoneVnetLink | arm-privatedns `virtualNetworkLinks.beginCreateOrUpdate(rg, zone, link, desired)` |
+ * | keyVault | arm-keyvault `vaults.createOrUpdate(rg, name, desired)` |
+ * | roleAssignment | arm-authorization `roleAssignments.create(scope, name, desired)` |
+ * | privateEndpoint | arm-network `privateEndpoints.beginCreateOrUpdate` |
+ * | privateDnsZoneGroup | arm-network `privateDnsZoneGroups.beginCreateOrUpdate(rg, pe, group, desired)` |
+ * | managedCluster | arm-containerservice `managedClusters.createOrUpdate(rg, name, desired)` |
+ * | postgresFlexibleServer | arm-postgresql-flexible `servers.beginCreateOrUpdate(rg, name, desired)`; the admin password is added by the activity, never planned |
+ * | postgresDatabase | arm-postgresql-flexible `databases.beginCreate(rg, server, db, desired)` |
+ * | postgresConfiguration | arm-postgresql-flexible `configurations.beginPut(rg, server, name, desired)` |
+ * | redisCache | arm-rediscache `redis.beginCreate(rg, name, desired)` |
+ * | keyVaultSecrets | see {@link KeyVaultSecretsDesired} |
+ * | kubernetesSecret | see {@link KubernetesSecretDesired} |
+ */
+export type NodeKind =
+  | "resourceGroup"
+  | "virtualNetwork"
+  | "subnet"
+  | "networkSecurityGroup"
+  | "publicIpAddress"
+  | "natGateway"
+  | "privateDnsZone"
+  | "privateDnsZoneVnetLink"
+  | "keyVault"
+  | "roleAssignment"
+  | "privateEndpoint"
+  | "privateDnsZoneGroup"
+  | "managedCluster"
+  | "postgresFlexibleServer"
+  | "postgresDatabase"
+  | "postgresConfiguration"
+  | "redisCache"
+  | "keyVaultSecrets"
+  | "kubernetesSecret";
+
+/** JSON values, the only things a plan may hold. */
+export type JsonValue =
+  string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+export type JsonObject = { readonly [key: string]: JsonValue };
+
+/** One resource (or data-plane step) of the environment. */
+export interface PlanNode {
+  /** Unique within the plan, stable across plans of the same spec: `<module>/<part>`, e.g. `base/vnet`, `db/server`. */
+  readonly key: string;
+  readonly kind: NodeKind;
+  /** The spec module this node belongs to (its `name`, or its type when unnamed, e.g. `base`). */
+  readonly module: string;
+  readonly stage: Stage;
+  /** The Azure resource name (for data-plane steps: the Kubernetes Secret's or the secret set's name). */
+  readonly name: string;
+  /**
+   * ARM resource id. Data-plane steps use a stable pseudo id under their parent resource:
+   * `<vault id>/secretSets/<module>` and `<cluster id>/namespaces/<ns>/secrets/<name>`.
+   */
+  readonly id: string;
+  /** Keys of the nodes that must have succeeded first. Only real dependencies. */
+  readonly dependsOn: readonly string[];
+  /** Desired state, in the SDK model shape documented on {@link NodeKind}. */
+  readonly desired: JsonObject;
+  /**
+   * Property paths (dot-separated, into `desired`) that Azure cannot change after creation. A live
+   * resource differing in one of them is reported, never silently re-created.
+   */
+  readonly immutable: readonly string[];
+  /** Median duration on real Azure for creating this node, in seconds, from the latency model. */
+  readonly estimatedDurationSec: number;
+}
+
+/**
+ * `desired` of a `keyVaultSecrets` node: the connection facts of one data module, written to the
+ * environment's Key Vault by the activity (values are read from Azure inside the activity; only names
+ * are planned).
+ */
+export interface KeyVaultSecretsDesired {
+  readonly vaultName: string;
+  readonly vaultId: string;
+  /** `postgres` or `redis`. */
+  readonly source: "postgres" | "redis";
+  /** ARM id of the data resource whose facts are written. */
+  readonly sourceId: string;
+  /** Key Vault secret name for each Opta-compatible key, e.g. `{ "db_db_host": "db-db-host" }`. */
+  readonly secretNames: { readonly [optaKey: string]: string };
+}
+
+/** `desired` of a `kubernetesSecret` node: one Kubernetes Secret per data module. */
+export interface KubernetesSecretDesired {
+  readonly clusterId: string;
+  readonly namespace: string;
+  readonly secretName: string;
+  readonly vaultName: string;
+  readonly vaultId: string;
+  /** Kubernetes Secret key ⇒ Key Vault secret name, e.g. `{ "db_db_password": "db-db-password" }`. */
+  readonly keys: { readonly [secretKey: string]: string };
+  readonly labels: { readonly [label: string]: string };
+}
+
+/** The whole plan for one environment. Byte-identical for the same spec and pinned defaults. */
+export interface Plan {
+  readonly formatVersion: 1;
+  /** Environment id: `<org_name>-<name>`; also the Durable instance id of its builds. */
+  readonly environmentId: string;
+  readonly org: string;
+  readonly environment: string;
+  readonly subscriptionId: string;
+  readonly location: string;
+  readonly resourceGroup: string;
+  /** The defaults applied when the spec was planned, so a later release never changes them silently. */
+  readonly pinnedDefaults: JsonObject;
+  /** Nodes in a topological order (dependencies first, ties broken by key). */
+  readonly nodes: readonly PlanNode[];
+  /** Hex SHA-256 of the canonical JSON of everything above; identifies the plan. */
+  readonly hash: string;
+}
