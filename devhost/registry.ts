@@ -143,6 +143,8 @@ export function loadFunctionApp(entryModulePath: string): FunctionRegistry {
   const known = loadedApps.get(entry);
   if (known) return known;
   const registry = captureRegistrations(() => {
+    // Synchronous on purpose: registrations must land while the capture is open (import() would defer).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     require(entry);
   });
   loadedApps.set(entry, registry);
