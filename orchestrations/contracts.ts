@@ -1,0 +1,98 @@
+/**
+ * Names, inputs, outputs and custom status of the environment orchestrations: the contract between
+ * the orchestrations (`orchestrations/`), the triggers that start and query them (`functions/`) and the
+ * environment records (`lib/records/`). Everything here crosses Durable history, so it is plain JSON
+ * and never holds a secret value.
+ */
+import type { Plan, Stage } from "../lib/plan/types";
+import type { NodeState } from "./scheduling";
+
+/** Builds (or re-applies) one environment. Instance id = the environment id. */
+export const BUILD_ENVIRONMENT = "buildEnvironment";
+/** Ensures one plan node and waits for its operation (sub-orchestration). */
+export const ENSURE_NODE = "ensureNode";
+/** Destroys one environment. Instance id = the environment id. */
+export const DESTROY_ENVIRONMENT = "destroyEnvironment";
+/** Applies or destroys many environments with a concurrency cap. */
+export const PROVISION_BATCH = "provisionBatch";
+
+/** Input of {@link BUILD_ENVIRONMENT}. */
+export interface BuildInput {
+  readonly plan: Plan;
+  /** Who or what asked, for the record (`http`, `queue:<message id>`, `batch:<instance id>`). */
+  readonly requestedBy: string;
+}
+
+/** Input of {@link DESTROY_ENVIRONMENT}. */
+export interface DestroyInput {
+  readonly plan: Plan;
+  /**
+   * What to do with the environment's soft-deleted Key Vault: `keep` (recoverable for its retention
+   * period; a re-apply recovers it) or `purge` (impossible while purge protection is on).
+   * @default "keep"
+   */
+  readonly keyVault: "keep" | "purge";
+  readonly requestedBy: string;
+}
+
+/** One environment of a batch. */
+export type BatchItem =
+  | { readonly action: "apply"; readonly plan: Plan }
+  | { readonly action: "destroy"; readonly plan: Plan; readonly keyVault: "keep" | "purge" };
+
+/** Input of {@link PROVISION_BATCH}. */
+export interface BatchInput {
+  readonly items: readonly BatchItem[];
+  /** How many environments build at once. @default 10 */
+  readonly maxConcurrent: number;
+  readonly requestedBy: string;
+}
+
+/** An error as reported to users: Azure's code and message, and the node it concerns. */
+export interface ReportedError {
+  readonly nodeKey?: string;
+  readonly code: string;
+  readonly message: string;
+}
+
+/** Custom status of a build or destroy while it runs (and its last value when it ends). */
+export interface EnvironmentProgress {
+  readonly environmentId: string;
+  readonly operation: "apply" | "destroy";
+  readonly stage?: Stage;
+  /** Each node's state by node key. */
+  readonly nodes: Readonly<Record<string, NodeState>>;
+  /** Seconds since the operation started (orchestration time). */
+  readonly elapsedSec: number;
+  /** Estimated seconds left, from the plan's latency model. */
+  readonly etaSec: number;
+  readonly lastError?: ReportedError;
+}
+
+/** What a finished build returns: endpoints and secret NAMES, never values. */
+export interface BuildOutput {
+  readonly environmentId: string;
+  readonly planHash: string;
+  readonly result: "succeeded" | "failed";
+  readonly nodes: Readonly<Record<string, NodeState>>;
+  readonly failures: readonly ReportedError[];
+  readonly outputs: EnvironmentOutputs;
+}
+
+/** Facts users need to reach what was built. */
+export interface EnvironmentOutputs {
+  readonly resourceGroupId?: string;
+  readonly clusterFqdn?: string;
+  readonly keyVaultUri?: string;
+  /** Per data module: its host and the Key Vault secret names and Kubernetes Secret holding its credentials. */
+  readonly dataModules: Readonly<
+    Record<
+      string,
+      {
+        readonly host?: string;
+        readonly keyVaultSecretNames: readonly string[];
+        readonly kubernetesSecret?: { readonly namespace: string; readonly name: string };
+      }
+    >
+  >;
+}
