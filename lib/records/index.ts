@@ -1,0 +1,6 @@
+export * from "./types";
+export * from "./errors";
+export * from "./table";
+export * from "./environment-records";
+export * from "./request-results";
+export * from "./operation-outcome";

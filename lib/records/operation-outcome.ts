@@ -1,0 +1,85 @@
+/**
+ * Turning a finished Durable instance into the record's last operation and result summary. Pure: the
+ * caller reads the instance status and writes the record (with its etag).
+ */
+import type { BuildOutput, ReportedError } from "../../orchestrations/contracts";
+import type { EnvironmentRecord, OperationStatus, ResultSummary } from "./types";
+
+/** The parts of a Durable instance status this needs (the Durable HTTP API's names). */
+export interface FinishedInstance {
+  /** `Completed`, `Failed`, `Terminated`, `Canceled`; anything else means still running. */
+  readonly runtimeStatus: string;
+  readonly output: unknown;
+  /** ISO-8601 or Date. */
+  readonly lastUpdatedTime: string | Date;
+}
+
+/** Runtime statuses under which an instance still occupies its environment. */
+const ACTIVE_STATUSES = new Set(["Pending", "Running", "ContinuedAsNew", "Suspended"]);
+
+/** Whether an instance in this runtime status still runs (a new build or destroy must wait). */
+export function isActiveRuntimeStatus(runtimeStatus: string): boolean {
+  return ACTIVE_STATUSES.has(runtimeStatus);
+}
+
+function isBuildOutput(value: unknown): value is BuildOutput {
+  return typeof value === "object" && value !== null && "result" in value && "nodes" in value;
+}
+
+function countStates(nodes: Readonly<Record<string, unknown>>): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const state of Object.values(nodes)) {
+    const name =
+      typeof state === "string" ? state : String((state as { state?: unknown })?.state ?? "unknown");
+    counts[name] = (counts[name] ?? 0) + 1;
+  }
+  return counts;
+}
+
+/**
+ * The record after its running operation ended as `instance` says; unchanged when the instance is
+ * still active or the record has no running operation.
+ * @param now - ISO-8601 time of this write
+ */
+export function withFinishedOperation(
+  record: EnvironmentRecord,
+  instance: FinishedInstance,
+  now: string,
+): EnvironmentRecord {
+  const operation = record.lastOperation;
+  if (!operation || operation.status !== "running" || isActiveRuntimeStatus(instance.runtimeStatus))
+    return record;
+  const output = isBuildOutput(instance.output) ? instance.output : undefined;
+  const status: Exclude<OperationStatus, "running"> =
+    instance.runtimeStatus === "Terminated" || instance.runtimeStatus === "Canceled"
+      ? "canceled"
+      : instance.runtimeStatus === "Completed" && (output?.result ?? "succeeded") === "succeeded"
+        ? "succeeded"
+        : "failed";
+  const failures: ReportedError[] = output
+    ? [...output.failures]
+    : status === "failed"
+      ? [{ code: "OrchestrationFailed", message: describeFailure(instance.output) }]
+      : [];
+  const resultSummary: ResultSummary = {
+    result: status,
+    nodeStates: output ? countStates(output.nodes) : {},
+    failures,
+  };
+  const endedAt = new Date(instance.lastUpdatedTime).toISOString();
+  return {
+    ...record,
+    lastOperation: { ...operation, status, endedAt },
+    resultSummary,
+    // A destroy leaves nothing to reach; a build's outputs replace the previous ones.
+    ...(operation.action === "destroy" && status === "succeeded" ? { outputs: undefined } : {}),
+    ...(output ? { outputs: output.outputs } : {}),
+    updatedAt: now,
+  };
+}
+
+/** A failed orchestration's output is its error message (a string); keep it short. */
+function describeFailure(output: unknown): string {
+  const text = typeof output === "string" ? output : "the orchestration failed";
+  return text.length > 500 ? `${text.slice(0, 500)}…` : text;
+}
