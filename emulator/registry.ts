@@ -1,0 +1,50 @@
+/** The registry: every resource type the emulator serves, by lower-case ARM type. */
+import type { ResourceTypeSpec } from "./resource-type.js";
+import { managedClusterSpec } from "./types/aks.js";
+import { roleAssignmentSpec } from "./types/authorization.js";
+import { vaultSpec } from "./types/keyvault.js";
+import {
+  natGatewaySpec,
+  networkSecurityGroupSpec,
+  privateDnsZoneGroupSpec,
+  privateEndpointSpec,
+  publicIpAddressSpec,
+  subnetSpec,
+  virtualNetworkSpec,
+} from "./types/network.js";
+import {
+  flexibleServerConfigurationSpec,
+  flexibleServerDatabaseSpec,
+  flexibleServerSpec,
+} from "./types/postgres.js";
+import { privateDnsZoneSpec, virtualNetworkLinkSpec } from "./types/private-dns.js";
+import { redisSpec } from "./types/redis.js";
+import { resourceGroupSpec } from "./types/resources.js";
+
+/** Every served type. */
+export const RESOURCE_TYPE_SPECS: readonly ResourceTypeSpec[] = [
+  resourceGroupSpec,
+  virtualNetworkSpec,
+  subnetSpec,
+  networkSecurityGroupSpec,
+  publicIpAddressSpec,
+  natGatewaySpec,
+  privateEndpointSpec,
+  privateDnsZoneGroupSpec,
+  privateDnsZoneSpec,
+  virtualNetworkLinkSpec,
+  managedClusterSpec,
+  flexibleServerSpec,
+  flexibleServerDatabaseSpec,
+  flexibleServerConfigurationSpec,
+  redisSpec,
+  vaultSpec,
+  roleAssignmentSpec,
+];
+
+/** Specs by lower-case ARM type. */
+export type TypeRegistry = ReadonlyMap<string, ResourceTypeSpec>;
+
+export function createTypeRegistry(specs: readonly ResourceTypeSpec[] = RESOURCE_TYPE_SPECS): TypeRegistry {
+  return new Map(specs.map((spec) => [spec.type.toLowerCase(), spec]));
+}

@@ -1,0 +1,120 @@
+/**
+ * The shape of per-type knowledge. Every resource type the emulator serves is one
+ * {@link ResourceTypeSpec} — data read by the one generic provider (`arm-provider.ts`): its LRO header
+ * style, latency key, required fields, references that must exist, read-only fields, actions, and a few
+ * hooks where a type has rules of its own (overlapping subnets, soft-deleted vaults).
+ */
+import type { KubernetesApi } from "./dataplane.js";
+import type { ResourceStore, StoredResource } from "./store.js";
+
+/**
+ * How a write answers while it runs, i.e. what the SDK client of that type polls:
+ * - `sync`: done at once (200/201).
+ * - `azure-async-operation`: 201/200 + `Azure-AsyncOperation` status URL (body.status).
+ * - `location`: 202 + `Location` result URL (202 while running, then the final answer).
+ * - `provisioning-state`: 201/200 with the body; the client polls the resource's provisioningState.
+ */
+export type LroStyle = "sync" | "azure-async-operation" | "location" | "provisioning-state";
+
+/** A property holding the id of another resource that must exist. */
+export interface ReferenceRule {
+  /** Dotted path into the request body; `[]` walks an array, e.g. `properties.subnets[].id`. */
+  readonly path: string;
+  /** ARM type the id must name. */
+  readonly type: string;
+  /** @default "InvalidResourceReference" */
+  readonly code?: string;
+}
+
+/** What the core lends to type hooks. */
+export interface ProviderEnv {
+  readonly store: ResourceStore;
+  now(): number;
+  timeScale(): number;
+  /** `https://127.0.0.1:<port>` of the ARM listener. */
+  readonly armOrigin: string;
+  readonly caCertPem: string;
+  readonly kubernetes: KubernetesApi;
+  /** The Kubernetes API URL of a cluster (kubeconfig `server`). */
+  kubernetesServerUrl(clusterId: string): string;
+  /** Opens the vault's data-plane origin; resolves to its URI `https://127.0.0.1:<port>/`. */
+  openVault(vault: StoredResource): Promise<string>;
+  /** Closes the vault's origin (soft delete). */
+  closeVault(vault: StoredResource): Promise<void>;
+  /** Forgets a purged vault's secrets. */
+  purgeVault(vaultId: string): void;
+  /** Creates or replaces a resource at once, `Succeeded` (a VNet's embedded subnets). */
+  putResource(
+    type: string,
+    id: string,
+    name: string,
+    parentId: string,
+    body: Record<string, unknown>,
+  ): StoredResource;
+  /** Removes a resource and everything below it, running their delete hooks. */
+  removeResource(id: string): Promise<void>;
+}
+
+/** A write being validated: the new body and, for updates, the resource as it is. */
+export interface WriteContext {
+  readonly id: string;
+  readonly name: string;
+  readonly parentId: string;
+  readonly body: Record<string, unknown>;
+  readonly existing: StoredResource | undefined;
+  readonly env: ProviderEnv;
+}
+
+/** The answer of a POST action. */
+export interface ActionResult {
+  readonly status: number;
+  readonly body?: unknown;
+}
+
+/** Everything the emulator knows about one ARM resource type. */
+export interface ResourceTypeSpec {
+  /** Canonical ARM type, e.g. `Microsoft.Network/virtualNetworks/subnets`. */
+  readonly type: string;
+  /** LRO style of PUT; PATCH uses it too. */
+  readonly putStyle: LroStyle;
+  readonly deleteStyle: LroStyle;
+  /** Tracked resources need a `location`. @default false */
+  readonly tracked?: boolean;
+  /** Allowed names (ARM's naming rules); checked on create. */
+  readonly namePattern?: RegExp;
+  /** Names unique across every subscription (DNS names); the code answered when taken. */
+  readonly globalNameTakenCode?: string;
+  /** Dotted body paths that must be present. */
+  readonly required?: readonly string[];
+  readonly references?: readonly ReferenceRule[];
+  /** Code of the 409 for a write while an operation runs. @default "AnotherOperationInProgress" */
+  readonly busyCode?: string;
+  /**
+   * Refuse a write while an operation runs on the parent or a sibling of this type, as the network
+   * provider does for parallel subnet writes (429) and PostgreSQL for parallel configuration writes.
+   */
+  readonly parentBusy?: { readonly status: number; readonly code: string };
+  /** Body paths never stored nor answered (passwords). */
+  readonly writeOnly?: readonly string[];
+  /** Type-specific validation; throws an ArmError. */
+  validate?(write: WriteContext): void;
+  /** Read-only fields fixed at create (merged over the body in answers). */
+  synthesize?(resource: StoredResource, env: ProviderEnv): Record<string, unknown>;
+  /** Values kept for actions only, made at create (keys). */
+  makeSecrets?(): Record<string, string>;
+  /** Runs after a PUT is accepted (e.g. open a data plane). May refresh read-only fields. */
+  afterWrite?(resource: StoredResource, env: ProviderEnv): Promise<void>;
+  /** Runs when the resource is gone (e.g. soft-delete a vault, close a cluster's API). */
+  afterDelete?(resource: StoredResource, env: ProviderEnv): Promise<void>;
+  /** Why the resource cannot be deleted now (e.g. a subnet in use); undefined when it can. */
+  inUse?(resource: StoredResource, env: ProviderEnv): string | undefined;
+  /** Fields computed from other resources at read time (a VNet's subnets). */
+  renderExtra?(resource: StoredResource, env: ProviderEnv): Record<string, unknown>;
+  /** POST actions by lower-case name. */
+  readonly actions?: Readonly<
+    Record<
+      string,
+      (resource: StoredResource, env: ProviderEnv, url: URL) => ActionResult | Promise<ActionResult>
+    >
+  >;
+}

@@ -1,0 +1,81 @@
+/**
+ * Microsoft.KeyVault vaults with soft delete: DELETE keeps the name reserved as a deleted vault; a PUT
+ * with `createMode: recover` brings it back (secrets included), purge forgets it. Its management client
+ * polls PUT through `Location`; DELETE is synchronous.
+ */
+import { valueAt } from "../body-path.js";
+import type { VaultInfo } from "../dataplane.js";
+import { conflict, notFound } from "../errors.js";
+import type { ResourceTypeSpec } from "../resource-type.js";
+import type { StoredResource } from "../store.js";
+import { locationOf, propertiesOf } from "./shared.js";
+
+export const VAULT_TYPE = "Microsoft.KeyVault/vaults";
+const DAY_MS = 24 * 3600 * 1000;
+/** Azure's default soft-delete retention. */
+const DEFAULT_RETENTION_DAYS = 90;
+
+/** How the ARM core describes a vault to its data plane. */
+export function vaultInfoOf(resource: StoredResource): VaultInfo {
+  const props = propertiesOf(resource.body);
+  return {
+    id: resource.id,
+    name: resource.name,
+    tenantId: String(props.tenantId ?? ""),
+    createdAtMs: resource.createdAtMs,
+    enableRbacAuthorization: props.enableRbacAuthorization === true,
+    softDeleteRetentionInDays: Number(props.softDeleteRetentionInDays ?? DEFAULT_RETENTION_DAYS),
+    purgeProtection: props.enablePurgeProtection === true,
+  };
+}
+
+export const vaultSpec: ResourceTypeSpec = {
+  type: VAULT_TYPE,
+  putStyle: "location",
+  deleteStyle: "sync",
+  tracked: true,
+  // 3-24 letters, digits and single hyphens; starts with a letter, ends with a letter or digit.
+  namePattern: /^(?!.*--)[A-Za-z][-A-Za-z0-9]{1,22}[A-Za-z0-9]$/,
+  globalNameTakenCode: "VaultAlreadyExists",
+  required: ["properties.tenantId", "properties.sku"],
+  validate({ name, body, existing, env }) {
+    const recover = String(valueAt(body, "properties.createMode") ?? "").toLowerCase() === "recover";
+    const deleted = env.store.deletedVault(name);
+    if (existing) return;
+    if (deleted && !recover) {
+      throw conflict(
+        "ConflictError",
+        `A vault with the same name already exists in deleted state. You need to either recover or purge existing key vault. Vault name: '${name}'.`,
+      );
+    }
+    if (!deleted && recover) {
+      throw notFound("DeletedVaultNotFound", `There is no deleted vault named '${name}' to recover.`);
+    }
+  },
+  async afterWrite(resource, env) {
+    // A recovered vault is no longer deleted; its data plane reopens with the secrets it kept.
+    env.store.removeDeletedVault(resource.name);
+    const { createMode: _createMode, ...properties } = propertiesOf(resource.body);
+    resource.body = { ...resource.body, properties };
+    const vaultUri = await env.openVault(resource);
+    resource.readOnly = {
+      ...resource.readOnly,
+      properties: { ...propertiesOf(resource.readOnly), vaultUri },
+    };
+  },
+  async afterDelete(resource, env) {
+    await env.closeVault(resource);
+    const info = vaultInfoOf(resource);
+    const now = env.now();
+    env.store.putDeletedVault({
+      name: resource.name,
+      location: locationOf(resource),
+      vaultId: resource.id,
+      deletionDateMs: now,
+      scheduledPurgeDateMs: now + info.softDeleteRetentionInDays * DAY_MS,
+      purgeProtection: info.purgeProtection,
+      tags: (resource.body.tags ?? {}) as Record<string, unknown>,
+      resource,
+    });
+  },
+};

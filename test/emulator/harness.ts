@@ -1,0 +1,40 @@
+/**
+ * Test harness: an emulator with a tiny time scale and SDK client options that reach it (endpoint,
+ * scopes, the emulator CA, fast polling, quick retries).
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { EmulatorCredential } from "../../emulator/credential.js";
+import { startEmulator, type RunningEmulator, type StartEmulatorOptions } from "../../emulator/index.js";
+
+/** One shared certificate directory per test process: certificates are made once. */
+const certDir = mkdtempSync(join(tmpdir(), "emulator-test-"));
+
+export const SUBSCRIPTION_ID = "00000000-0000-0000-0000-0000000000aa";
+export const TENANT_ID = "00000000-0000-0000-0000-000000000001";
+/** A 20-minute Redis create lasts 0.6 s. */
+export const TEST_TIME_SCALE = 0.0005;
+/** Poll interval for SDK pollers in tests. */
+export const POLL_MS = 20;
+
+/** Starts an emulator for a test file. */
+export function startTestEmulator(options: StartEmulatorOptions = {}): Promise<RunningEmulator> {
+  return startEmulator({ dataDir: certDir, timeScale: TEST_TIME_SCALE, ...options });
+}
+
+/** Options every ARM SDK client takes (HLC and modular alike). */
+export function clientOptions(emulator: RunningEmulator) {
+  return {
+    endpoint: emulator.armEndpoint,
+    credentialScopes: ["https://management.azure.com/.default"],
+    credentials: { scopes: ["https://management.azure.com/.default"] },
+    tlsOptions: { ca: emulator.caCertPem },
+    retryOptions: { maxRetries: 3, retryDelayInMs: 10, maxRetryDelayInMs: 50 },
+  };
+}
+
+export const credential = new EmulatorCredential();
+
+/** Poller options for fast tests: HLC (`updateIntervalInMs`) and modular (`updateIntervalInMs` too). */
+export const fastPoll = { updateIntervalInMs: POLL_MS };
