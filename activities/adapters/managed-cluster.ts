@@ -1,0 +1,26 @@
+/** Adapter for AKS managed clusters (a modular client, `properties` flattened). */
+import type { ManagedCluster } from "@azure/arm-containerservice";
+import { asModel, submitted, type ArmAdapter } from "./types";
+
+export const managedClusterAdapter: ArmAdapter = {
+  armType: "Microsoft.ContainerService/managedClusters",
+  compare: {
+    // The cluster autoscaler owns the node count between minCount and maxCount; a different live count
+    // is the autoscaler working, not drift to undo.
+    ignoredPaths: ["agentPoolProfiles.*.count"],
+  },
+  get: (c, id) => c.containerService.managedClusters.get(id.resourceGroup, id.name),
+  // Right after create, and during background add-on work, AKS answers 409 OperationNotAllowed
+  // ("Another operation is in progress", field note 3): classified busy, retried by the orchestration.
+  write: ({ clients, id }, body, options) =>
+    submitted(
+      clients.containerService.managedClusters.createOrUpdate(
+        id.resourceGroup,
+        id.name,
+        asModel<ManagedCluster>(body),
+        options,
+      ),
+    ),
+  remove: (c, id, options) =>
+    submitted(c.containerService.managedClusters.delete(id.resourceGroup, id.name, options)),
+};

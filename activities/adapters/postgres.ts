@@ -1,0 +1,95 @@
+/** Adapters for PostgreSQL flexible servers, their databases and server parameters. */
+import type { Configuration, Database, Server, ServerForPatch } from "@azure/arm-postgresql-flexible";
+import { AzureError } from "../../lib/azure/errors";
+import { generatePostgresPassword } from "../../lib/secrets/password";
+import { readOrCreateSecret } from "../../lib/secrets/vault-secrets";
+import { nameAt } from "./shapes";
+import { asModel, type ArmAdapter } from "./types";
+
+export const postgresFlexibleServerAdapter: ArmAdapter = {
+  armType: "Microsoft.DBforPostgreSQL/flexibleServers",
+  // The password is write-only (never returned); createMode only matters to the create request.
+  compare: { ignoredPaths: ["administratorLoginPassword", "createMode"] },
+  // Flexible servers report `state` (Ready, Updating, Provisioning …), not provisioningState.
+  statePath: "state",
+  get: (c, id) => c.postgres.servers.get(id.resourceGroup, id.name),
+  async prepareBody({ clients, node, mode, extras }) {
+    if (mode !== "create") return { body: node.desired };
+    const location = extras.adminPasswordSecret;
+    if (!location) {
+      throw new AzureError({
+        kind: "invalidRequest",
+        code: "AdminPasswordSecretMissing",
+        message: `creating ${node.key} needs the Key Vault secret that holds its admin password`,
+        retryable: false,
+        target: node.id,
+      });
+    }
+    const login =
+      typeof node.desired.administratorLogin === "string" ? node.desired.administratorLogin : undefined;
+    // Generated here, inside the step that creates the server, and stored in Key Vault BEFORE the PUT:
+    // after a crash between the two, the retry reads the stored password instead of inventing a second
+    // one that would not match the server.
+    const vault = await clients.secretClientForVault(location.vaultId);
+    const { value, reference } = await readOrCreateSecret(
+      vault,
+      location.secretName,
+      () => generatePostgresPassword(32, login),
+      { budgetMs: clients.keyVaultPropagationBudgetMs },
+    );
+    return {
+      body: { ...node.desired, administratorLoginPassword: value },
+      secrets: [reference],
+      secretValues: [value],
+    };
+  },
+  write: ({ clients, id, mode }, body, options) =>
+    mode === "create"
+      ? clients.postgres.servers.beginCreateOrUpdate(
+          id.resourceGroup,
+          id.name,
+          asModel<Server>(body),
+          options,
+        )
+      : // PATCH for updates: a PUT would need the admin password again and resets what it omits.
+        clients.postgres.servers.beginUpdate(
+          id.resourceGroup,
+          id.name,
+          asModel<ServerForPatch>(body),
+          options,
+        ),
+  remove: (c, id, options) => c.postgres.servers.beginDelete(id.resourceGroup, id.name, options),
+};
+
+export const postgresDatabaseAdapter: ArmAdapter = {
+  armType: "Microsoft.DBforPostgreSQL/flexibleServers/databases",
+  get: (c, id) => c.postgres.databases.get(id.resourceGroup, nameAt(id.names, 0), nameAt(id.names, 1)),
+  write: ({ clients, id }, body, options) =>
+    clients.postgres.databases.beginCreate(
+      id.resourceGroup,
+      nameAt(id.names, 0),
+      nameAt(id.names, 1),
+      asModel<Database>(body),
+      options,
+    ),
+  remove: (c, id, options) =>
+    c.postgres.databases.beginDelete(id.resourceGroup, nameAt(id.names, 0), nameAt(id.names, 1), options),
+};
+
+export const postgresConfigurationAdapter: ArmAdapter = {
+  armType: "Microsoft.DBforPostgreSQL/flexibleServers/configurations",
+  // Server parameters exist from the server's creation; they are set, never created or deleted. The
+  // server accepts one parameter write at a time ("server is busy", field note 8): the planner chains
+  // configuration nodes, and a busy answer is classified retryable.
+  builtIn: true,
+  get: (c, id) => c.postgres.configurations.get(id.resourceGroup, nameAt(id.names, 0), nameAt(id.names, 1)),
+  write: ({ clients, id }, body, options) =>
+    clients.postgres.configurations.beginPut(
+      id.resourceGroup,
+      nameAt(id.names, 0),
+      nameAt(id.names, 1),
+      asModel<Configuration>(body),
+      options,
+    ),
+  remove: () => Promise.resolve(undefined),
+};

@@ -1,0 +1,51 @@
+/** Which adapter serves each ARM node kind of the plan. */
+import type { NodeKind } from "../../lib/plan/types";
+import { keyVaultAdapter } from "./key-vault";
+import { managedClusterAdapter } from "./managed-cluster";
+import {
+  natGatewayAdapter,
+  networkSecurityGroupAdapter,
+  privateDnsZoneGroupAdapter,
+  privateEndpointAdapter,
+  publicIpAddressAdapter,
+  subnetAdapter,
+  virtualNetworkAdapter,
+} from "./network";
+import {
+  postgresConfigurationAdapter,
+  postgresDatabaseAdapter,
+  postgresFlexibleServerAdapter,
+} from "./postgres";
+import { privateDnsZoneAdapter, privateDnsZoneVnetLinkAdapter } from "./private-dns";
+import { redisCacheAdapter } from "./redis";
+import { resourceGroupAdapter, roleAssignmentAdapter } from "./resources";
+import type { ArmAdapter } from "./types";
+
+/** The plan's node kinds that are ARM resources (the others are data-plane steps). */
+export type ArmNodeKind = Exclude<NodeKind, "keyVaultSecrets" | "kubernetesSecret">;
+
+/** One adapter per ARM node kind. */
+export const ARM_ADAPTERS: Readonly<Record<ArmNodeKind, ArmAdapter>> = {
+  resourceGroup: resourceGroupAdapter,
+  virtualNetwork: virtualNetworkAdapter,
+  subnet: subnetAdapter,
+  networkSecurityGroup: networkSecurityGroupAdapter,
+  publicIpAddress: publicIpAddressAdapter,
+  natGateway: natGatewayAdapter,
+  privateDnsZone: privateDnsZoneAdapter,
+  privateDnsZoneVnetLink: privateDnsZoneVnetLinkAdapter,
+  keyVault: keyVaultAdapter,
+  roleAssignment: roleAssignmentAdapter,
+  privateEndpoint: privateEndpointAdapter,
+  privateDnsZoneGroup: privateDnsZoneGroupAdapter,
+  managedCluster: managedClusterAdapter,
+  postgresFlexibleServer: postgresFlexibleServerAdapter,
+  postgresDatabase: postgresDatabaseAdapter,
+  postgresConfiguration: postgresConfigurationAdapter,
+  redisCache: redisCacheAdapter,
+};
+
+/** True for node kinds the generic ARM step handles. */
+export function isArmNodeKind(kind: NodeKind): kind is ArmNodeKind {
+  return kind in ARM_ADAPTERS;
+}

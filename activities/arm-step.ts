@@ -1,0 +1,440 @@
+/**
+ * The one generic step for every ARM resource kind: `ensure` a plan node (GET, compare, write only when
+ * needed), `check` an operation Azure is running, `remove` a resource. Each call returns quickly with
+ * something serializable; the orchestration waits between checks on durable timers, so no activity
+ * blocks for the minutes Azure takes.
+ */
+import type { AzureClients } from "../lib/azure/clients";
+import { diffDesired, immutableDifferences, readPath, type PropertyDifference } from "../lib/azure/compare";
+import {
+  AzureError,
+  azureErrorBody,
+  classifyAzureError,
+  classifyFacts,
+  headerReader,
+  isNotFoundError,
+  retryAfterMsFromHeaders,
+  type AzureErrorSummary,
+} from "../lib/azure/errors";
+import { parseResourceId } from "../lib/azure/resource-id";
+import { latencyOf } from "../lib/latency-model";
+import type { PlanNode } from "../lib/plan/types";
+import { redactValues } from "../lib/secrets/redact";
+import type { SecretReference } from "../lib/secrets/vault-secrets";
+import { ARM_ADAPTERS, isArmNodeKind, type ArmNodeKind } from "./adapters/table";
+import type {
+  ArmAdapter,
+  EnsureExtras,
+  RawSdkResponse,
+  SdkCallOptions,
+  WriteContext,
+} from "./adapters/types";
+
+/** What a step did, or started. */
+export type StepAction = "none" | "create" | "update" | "delete" | "adopt" | "watch";
+
+/**
+ * An operation Azure is running, as the orchestration keeps it between checks: plain JSON, no tokens.
+ * How to watch it is decided by what Azure answered to the write: an operation-status URL
+ * (`Azure-AsyncOperation` / `Operation-Location`), a `Location` URL, or else the resource's own state.
+ */
+export interface ArmOperation {
+  readonly nodeKey: string;
+  readonly kind: ArmNodeKind;
+  readonly resourceId: string;
+  readonly action: Exclude<StepAction, "none" | "adopt">;
+  readonly statusUrl?: string;
+  readonly locationUrl?: string;
+}
+
+/** The result of `ensure` or `remove`. */
+export interface StepResult {
+  readonly nodeKey: string;
+  readonly resourceId: string;
+  /** `unchanged`: nothing written; `succeeded`: finished within the call; `pending`: check {@link operation}. */
+  readonly outcome: "unchanged" | "succeeded" | "pending";
+  readonly action: StepAction;
+  readonly operation?: ArmOperation;
+  /** When to call `check` first, in milliseconds. */
+  readonly nextCheckAfterMs?: number;
+  /** Secrets the step created or reused (names and versions, never values). */
+  readonly secrets?: readonly SecretReference[];
+  /** Properties that differed and were updated (paths only; values may be sensitive). */
+  readonly changedPaths?: readonly string[];
+}
+
+/** The result of `check`. */
+export interface CheckResult {
+  readonly nodeKey: string;
+  readonly state: "running" | "succeeded" | "failed";
+  /** When running: wait this long before the next check, in milliseconds (Retry-After, else the type's interval). */
+  readonly nextCheckAfterMs?: number;
+  /** When failed: Azure's code and message, classified. */
+  readonly error?: AzureErrorSummary;
+}
+
+/** The code of the error raised when a plan would change a property Azure cannot change. */
+export const IMMUTABLE_PROPERTY_CODE = "ImmutablePropertyChange";
+
+type StateClass = "settled" | "running" | "deleting" | "failed";
+
+// Azure's in-flight states across providers (ARM, Redis "Linking", Key Vault "RegisteringDns",
+// PostgreSQL "Provisioning"/"Starting"). Anything not listed is a settled state.
+const RUNNING_STATES = new Set(
+  [
+    "Accepted",
+    "Creating",
+    "Updating",
+    "Provisioning",
+    "InProgress",
+    "Running",
+    "Starting",
+    "Stopping",
+    "Restarting",
+    "Scaling",
+    "Upgrading",
+    "Migrating",
+    "Linking",
+    "Unlinking",
+    "RegisteringDns",
+    "Patching",
+    "Importing",
+    "Exporting",
+    "RecoveringScaleFailure",
+  ].map((s) => s.toLowerCase()),
+);
+const DELETING_STATES = new Set(["deleting", "dropping"]);
+const FAILED_STATES = new Set(["failed", "canceled", "cancelled"]);
+
+function classifyState(state: unknown): StateClass {
+  if (typeof state !== "string") return "settled";
+  const lower = state.toLowerCase();
+  if (RUNNING_STATES.has(lower)) return "running";
+  if (DELETING_STATES.has(lower)) return "deleting";
+  if (FAILED_STATES.has(lower)) return "failed";
+  return "settled";
+}
+
+/** The live (SDK-shaped) resource's state. */
+function liveState(adapter: ArmAdapter, live: Record<string, unknown>): unknown {
+  if (adapter.statePath) return readPath(live, adapter.statePath);
+  return live.provisioningState ?? readPath(live, "properties.provisioningState");
+}
+
+/** A raw (REST-shaped) body's state, as in an initial write response. */
+function rawState(body: unknown): unknown {
+  return (
+    readPath(body, "properties.provisioningState") ??
+    readPath(body, "provisioningState") ??
+    readPath(body, "properties.state")
+  );
+}
+
+function adapterFor(kind: string): ArmAdapter {
+  if (!isArmNodeKind(kind as PlanNode["kind"])) throw new Error(`${kind} is not an ARM node kind`);
+  return ARM_ADAPTERS[kind as ArmNodeKind];
+}
+
+/** Records the first response an SDK call sees: the answer to the write itself, not later polls. */
+function captureInitialResponse(pollIntervalMs: number | undefined) {
+  let first: { status: number; header: (name: string) => string | undefined; body: unknown } | undefined;
+  const options: SdkCallOptions = {
+    onResponse: (raw: RawSdkResponse) => {
+      first ??= { status: raw.status, header: headerReader(raw.headers), body: raw.parsedBody };
+    },
+    ...(pollIntervalMs !== undefined ? { updateIntervalInMs: pollIntervalMs } : {}),
+  };
+  return { options, initial: () => first };
+}
+
+/**
+ * The generic ARM steps over `clients`.
+ * @param adapters - per-kind knowledge @default ARM_ADAPTERS
+ */
+export function createArmSteps(
+  clients: AzureClients,
+  adapters: Readonly<Record<ArmNodeKind, ArmAdapter>> = ARM_ADAPTERS,
+) {
+  const adapterOf = (kind: string): ArmAdapter =>
+    adapters === ARM_ADAPTERS ? adapterFor(kind) : (adapters[kind as ArmNodeKind] ?? adapterFor(kind));
+
+  const intervalMsOf = (adapter: ArmAdapter, retryAfterMs?: number): number =>
+    retryAfterMs !== undefined && retryAfterMs > 0
+      ? retryAfterMs
+      : (clients.config.pollIntervalMs ?? latencyOf(adapter.armType).pollIntervalSec * 1000);
+
+  async function getLive(adapter: ArmAdapter, node: PlanNode): Promise<Record<string, unknown> | undefined> {
+    try {
+      return (await adapter.get(clients, parseResourceId(node.id), node)) as Record<string, unknown>;
+    } catch (error) {
+      const classified = classifyAzureError(error, node.id);
+      if (isNotFoundError(classified)) return undefined;
+      throw classified;
+    }
+  }
+
+  /** Turns the answer to a write into a result: finished, or an operation to watch. */
+  function resultOfWrite(
+    node: PlanNode,
+    adapter: ArmAdapter,
+    action: ArmOperation["action"],
+    initial: ReturnType<ReturnType<typeof captureInitialResponse>["initial"]>,
+    extra: Pick<StepResult, "secrets" | "changedPaths">,
+  ): StepResult {
+    const base = { nodeKey: node.key, resourceId: node.id, action, ...extra };
+    const operation: ArmOperation = {
+      nodeKey: node.key,
+      kind: node.kind as ArmNodeKind,
+      resourceId: node.id,
+      action,
+    };
+    if (!initial) return { ...base, outcome: "succeeded" };
+    const statusUrl = initial.header("azure-asyncoperation") ?? initial.header("operation-location");
+    const locationUrl = initial.header("location");
+    const retryAfterMs = retryAfterMsFromHeaders(initial.header);
+    const pending = (watch: Partial<ArmOperation>): StepResult => ({
+      ...base,
+      outcome: "pending",
+      operation: { ...operation, ...watch },
+      nextCheckAfterMs: intervalMsOf(adapter, retryAfterMs),
+    });
+    if (statusUrl) return pending({ statusUrl });
+    if (initial.status === 202) return pending(locationUrl ? { locationUrl } : {});
+    if (action === "delete") return { ...base, outcome: "succeeded" };
+    const state = classifyState(rawState(initial.body));
+    if (state === "settled") return { ...base, outcome: "succeeded" };
+    if (state === "failed") {
+      throw classifyFacts(
+        { code: "ProvisioningStateFailed", message: `${node.key} ended ${String(rawState(initial.body))}` },
+        node.id,
+      );
+    }
+    return pending({});
+  }
+
+  async function write(
+    node: PlanNode,
+    adapter: ArmAdapter,
+    mode: "create" | "update",
+    live: Record<string, unknown> | undefined,
+    extras: EnsureExtras,
+    changedPaths?: readonly string[],
+  ): Promise<StepResult> {
+    const context: WriteContext = { clients, node, id: parseResourceId(node.id), mode, live, extras };
+    const prepared = adapter.prepareBody ? await adapter.prepareBody(context) : { body: node.desired };
+    const capture = captureInitialResponse(clients.lroPollIntervalMs);
+    const extra = {
+      ...(prepared.secrets
+        ? { secrets: prepared.secrets.map(({ name, version, written }) => ({ name, version, written })) }
+        : {}),
+      ...(changedPaths ? { changedPaths } : {}),
+    };
+    try {
+      await adapter.write(context, prepared.body, capture.options);
+    } catch (error) {
+      const classified = classifyAzureError(error, node.id);
+      if (
+        adapter.adoptOnConflictCodes?.some((code) => code.toLowerCase() === classified.code.toLowerCase())
+      ) {
+        return { nodeKey: node.key, resourceId: node.id, outcome: "succeeded", action: "adopt", ...extra };
+      }
+      throw redactError(classified, prepared.secretValues);
+    }
+    return resultOfWrite(node, adapter, mode, capture.initial(), extra);
+  }
+
+  /**
+   * Makes the resource match `node.desired`: one GET, and a write only when it is absent or differs.
+   * @throws AzureError (classified); `invalidRequest` with code {@link IMMUTABLE_PROPERTY_CODE} naming the
+   *   properties when the plan changes one Azure cannot change (never a silent re-create)
+   */
+  async function ensure(node: PlanNode, extras: EnsureExtras = {}): Promise<StepResult> {
+    const adapter = adapterOf(node.kind);
+    const live = await getLive(adapter, node);
+    if (!live) {
+      if (adapter.builtIn) {
+        throw new AzureError({
+          kind: "notFound",
+          code: "ParentResourceNotFound",
+          message: `${node.key} exists only once its parent does`,
+          retryable: false,
+          target: node.id,
+        });
+      }
+      return write(node, adapter, "create", undefined, extras);
+    }
+    const state = classifyState(liveState(adapter, live));
+    if (state === "running") {
+      // Azure is already working on it (ours from before a crash, or someone else's): watch, do not write.
+      const operation: ArmOperation = {
+        nodeKey: node.key,
+        kind: node.kind as ArmNodeKind,
+        resourceId: node.id,
+        action: "watch",
+      };
+      return {
+        nodeKey: node.key,
+        resourceId: node.id,
+        outcome: "pending",
+        action: "watch",
+        operation,
+        nextCheckAfterMs: intervalMsOf(adapter),
+      };
+    }
+    if (state === "deleting") {
+      throw new AzureError({
+        kind: "busy",
+        code: "ResourceBeingDeleted",
+        message: `${node.key} is being deleted; it can be created again once that finishes`,
+        retryable: true,
+        retryAfterMs: intervalMsOf(adapter),
+        target: node.id,
+      });
+    }
+    const differences = diffDesired(node.desired, live, adapter.compare);
+    const immutable = immutableDifferences(differences, node.immutable);
+    if (immutable.length > 0) throw immutableChangeError(node, immutable);
+    // A resource whose last operation failed is written again even when it looks right: a PUT is how
+    // ARM retries a failed provisioning.
+    if (differences.length === 0 && state !== "failed") {
+      return { nodeKey: node.key, resourceId: node.id, outcome: "unchanged", action: "none" };
+    }
+    return write(
+      node,
+      adapter,
+      "update",
+      live,
+      extras,
+      differences.map((d) => d.path),
+    );
+  }
+
+  /** One cheap call: the operation's state, and when to ask again. */
+  async function check(operation: ArmOperation): Promise<CheckResult> {
+    const adapter = adapterOf(operation.kind);
+    const url = operation.statusUrl ?? operation.locationUrl;
+    if (url) {
+      let response;
+      try {
+        response = await clients.getArm(url);
+      } catch (error) {
+        throw classifyAzureError(error, operation.resourceId);
+      }
+      const retryAfterMs = retryAfterMsFromHeaders(response.headers);
+      const running = (): CheckResult => ({
+        nodeKey: operation.nodeKey,
+        state: "running",
+        nextCheckAfterMs: intervalMsOf(adapter, retryAfterMs),
+      });
+      if (response.status >= 400) {
+        const facts = { statusCode: response.status, retryAfterMs, ...azureErrorBody(response.body) };
+        const classified = classifyFacts(facts, operation.resourceId);
+        // The status monitor itself refused (throttled, down): the orchestration retries the check.
+        // A Location URL answering an error is the operation's own failure.
+        if (operation.statusUrl || classified.kind === "throttled") throw classified;
+        if (operation.action === "delete" && classified.kind === "notFound")
+          return { nodeKey: operation.nodeKey, state: "succeeded" };
+        return { nodeKey: operation.nodeKey, state: "failed", error: classified.toSummary() };
+      }
+      if (operation.statusUrl) {
+        const status = readPath(response.body, "status");
+        const stateClass =
+          typeof status === "string" && status.toLowerCase() === "succeeded"
+            ? "succeeded"
+            : classifyState(status);
+        if (stateClass === "succeeded" || (status === undefined && response.status !== 202)) {
+          return { nodeKey: operation.nodeKey, state: "succeeded" };
+        }
+        if (stateClass === "failed") {
+          const body = azureErrorBody(response.body);
+          const classified = classifyFacts(
+            {
+              code: body.code ?? `Operation${String(status)}`,
+              message: body.message ?? `the operation ended ${String(status)}`,
+            },
+            operation.resourceId,
+          );
+          return { nodeKey: operation.nodeKey, state: "failed", error: classified.toSummary() };
+        }
+        return running();
+      }
+      return response.status === 202 ? running() : { nodeKey: operation.nodeKey, state: "succeeded" };
+    }
+    // No URL to watch: the resource's own state tells.
+    const node = { key: operation.nodeKey, id: operation.resourceId, kind: operation.kind } as PlanNode;
+    const live = await getLive(adapter, node);
+    if (operation.action === "delete") {
+      return live
+        ? { nodeKey: operation.nodeKey, state: "running", nextCheckAfterMs: intervalMsOf(adapter) }
+        : { nodeKey: operation.nodeKey, state: "succeeded" };
+    }
+    if (!live) {
+      return {
+        nodeKey: operation.nodeKey,
+        state: "failed",
+        error: classifyFacts(
+          {
+            code: "ResourceNotFound",
+            message: `${operation.resourceId} disappeared while being written`,
+            statusCode: 404,
+          },
+          operation.resourceId,
+        ).toSummary(),
+      };
+    }
+    const state = classifyState(liveState(adapter, live));
+    if (state === "settled") return { nodeKey: operation.nodeKey, state: "succeeded" };
+    if (state === "failed") {
+      const error = classifyFacts(
+        {
+          code: "ProvisioningStateFailed",
+          message: `${operation.nodeKey} ended ${String(liveState(adapter, live))}`,
+        },
+        operation.resourceId,
+      );
+      return { nodeKey: operation.nodeKey, state: "failed", error: error.toSummary() };
+    }
+    return { nodeKey: operation.nodeKey, state: "running", nextCheckAfterMs: intervalMsOf(adapter) };
+  }
+
+  /** Deletes the resource; an absent resource is success. */
+  async function remove(node: PlanNode): Promise<StepResult> {
+    const adapter = adapterOf(node.kind);
+    const base = { nodeKey: node.key, resourceId: node.id, action: "delete" as const };
+    if (adapter.builtIn) return { ...base, outcome: "succeeded" };
+    const capture = captureInitialResponse(clients.lroPollIntervalMs);
+    try {
+      await adapter.remove(clients, parseResourceId(node.id), capture.options, node);
+    } catch (error) {
+      const classified = classifyAzureError(error, node.id);
+      if (isNotFoundError(classified)) return { ...base, outcome: "succeeded" };
+      throw classified;
+    }
+    const initial = capture.initial();
+    if (initial?.status === 404) return { ...base, outcome: "succeeded" };
+    return resultOfWrite(node, adapter, "delete", initial, {});
+  }
+
+  return { ensure, check, remove };
+}
+
+/** The generic ARM steps, as {@link createArmSteps} builds them. */
+export type ArmSteps = ReturnType<typeof createArmSteps>;
+
+function immutableChangeError(node: PlanNode, differences: readonly PropertyDifference[]): AzureError {
+  // Values are left out: they may be sensitive, and the paths are what the user must act on.
+  const paths = differences.map((d) => d.path).join(", ");
+  return new AzureError({
+    kind: "invalidRequest",
+    code: IMMUTABLE_PROPERTY_CODE,
+    message: `${node.key} (${node.id}) cannot change ${paths} after creation; Azure would need the resource re-created, which the provisioner never does silently`,
+    retryable: false,
+    target: node.id,
+  });
+}
+
+function redactError(error: AzureError, secretValues: readonly string[] | undefined): AzureError {
+  if (!secretValues || secretValues.length === 0) return error;
+  const summary = error.toSummary();
+  return new AzureError({ ...summary, message: redactValues(summary.message, secretValues) });
+}

@@ -1,0 +1,197 @@
+/**
+ * The one place that builds Azure SDK clients. On real Azure every client uses `DefaultAzureCredential`
+ * and the public endpoints; in emulator mode (`PROVISIONER_ARM_ENDPOINT` set) every client is pointed at
+ * the emulator, trusts its CA and asks for ARM-scoped tokens from the emulator credential.
+ */
+import { readFileSync } from "node:fs";
+import type { TokenCredential } from "@azure/core-auth";
+import { DefaultAzureCredential } from "@azure/identity";
+import { ResourceManagementClient } from "@azure/arm-resources";
+import { NetworkManagementClient } from "@azure/arm-network";
+import { PrivateDnsManagementClient } from "@azure/arm-privatedns";
+import { KeyVaultManagementClient } from "@azure/arm-keyvault";
+import { AuthorizationManagementClient } from "@azure/arm-authorization";
+import { ContainerServiceClient } from "@azure/arm-containerservice";
+import { PostgreSQLManagementFlexibleServerClient } from "@azure/arm-postgresql-flexible";
+import { RedisManagementClient } from "@azure/arm-rediscache";
+import { SecretClient } from "@azure/keyvault-secrets";
+import { createPipelineRequest } from "@azure/core-rest-pipeline";
+import type { CoreV1Api } from "@kubernetes/client-node" with { "resolution-mode": "import" };
+import { EmulatorCredential } from "../../emulator/credential";
+import type { ProvisionerConfig } from "../config";
+import { parseResourceId } from "./resource-id";
+
+/** ARM's token scope; also what emulator-bound clients must ask for (else they ask for `<endpoint>/.default`). */
+export const ARM_SCOPE = "https://management.azure.com/.default";
+/** The AKS AAD server application: the audience of bearer tokens for AAD-enabled clusters' API servers. */
+export const AKS_AAD_SCOPE = "6dae42f8-4368-4678-94ff-3960e28e3630/.default";
+
+/** SDK retry settings for every client (the SDK's own, before a call fails to the activity). */
+export interface SdkRetryOptions {
+  /** @default 2 - few, because the orchestration's retry profiles take over after that */
+  readonly maxRetries?: number;
+  /** First back-off, in milliseconds. @default 1000 */
+  readonly retryDelayInMs?: number;
+  /**
+   * Cap on one back-off, in milliseconds, including an honoured `Retry-After`.
+   * @default 10000 - an activity should not sit for a minute on a 429; the orchestration waits instead
+   */
+  readonly maxRetryDelayInMs?: number;
+}
+
+/** Options of {@link createAzureClients} beyond the configuration. */
+export interface AzureClientsOptions {
+  readonly retry?: SdkRetryOptions;
+  /**
+   * Interval between polls when an SDK poller runs to completion, in milliseconds.
+   * @default - `config.pollIntervalMs`, else the SDK's default
+   */
+  readonly lroPollIntervalMs?: number;
+  /**
+   * How long the Key Vault data plane may refuse a new vault's writes (firewall / RBAC propagation)
+   * before an activity gives up and lets the orchestration retry, in milliseconds. @default 60000
+   */
+  readonly keyVaultPropagationBudgetMs?: number;
+  /** Replaces the credential (tests). @default - DefaultAzureCredential, or EmulatorCredential in emulator mode */
+  readonly credential?: TokenCredential;
+}
+
+/** A raw ARM answer, for the operation-status URLs no typed method covers. */
+export interface RawArmResponse {
+  readonly status: number;
+  readonly headers: (name: string) => string | undefined;
+  readonly body: unknown;
+}
+
+/** Every client the activities use, built once per host from configuration. */
+export interface AzureClients {
+  readonly config: ProvisionerConfig;
+  readonly credential: TokenCredential;
+  readonly resources: ResourceManagementClient;
+  readonly network: NetworkManagementClient;
+  readonly privateDns: PrivateDnsManagementClient;
+  readonly keyVault: KeyVaultManagementClient;
+  readonly authorization: AuthorizationManagementClient;
+  readonly containerService: ContainerServiceClient;
+  readonly postgres: PostgreSQLManagementFlexibleServerClient;
+  readonly redis: RedisManagementClient;
+  /** Poll interval given to SDK pollers, in milliseconds, when one runs to completion. */
+  readonly lroPollIntervalMs?: number;
+  /** See {@link AzureClientsOptions.keyVaultPropagationBudgetMs}. */
+  readonly keyVaultPropagationBudgetMs: number;
+  /** A Key Vault data-plane client for the vault at `vaultUri` (one per vault, reused). */
+  secretClient(vaultUri: string): SecretClient;
+  /**
+   * The Key Vault data-plane client of the vault with ARM id `vaultId`, its URI read from ARM once
+   * (real vaults answer at `https://<name>.vault.azure.net/`, the emulator's on ports of their own).
+   */
+  secretClientForVault(vaultId: string): Promise<SecretClient>;
+  /**
+   * A Kubernetes core API client for the cluster described by `kubeconfigYaml`, authenticating with
+   * `bearerToken` instead of the kubeconfig's user (AAD clusters hand out `exec: kubelogin` users).
+   */
+  kubernetes(kubeconfigYaml: string, bearerToken: string): Promise<CoreV1Api>;
+  /** GET of an absolute ARM URL (operation status, Location) through the ARM pipeline: auth, TLS, retries. */
+  getArm(url: string): Promise<RawArmResponse>;
+}
+
+/**
+ * Builds every client from configuration.
+ * @throws when the emulator CA file cannot be read
+ */
+export function createAzureClients(
+  config: ProvisionerConfig,
+  options: AzureClientsOptions = {},
+): AzureClients {
+  const credential =
+    options.credential ??
+    (config.emulatorMode
+      ? new EmulatorCredential({ objectId: config.principalId, tenantId: config.tenantId })
+      : new DefaultAzureCredential(config.tenantId ? { tenantId: config.tenantId } : {}));
+  const ca = config.emulatorMode && config.caCertPath ? readFileSync(config.caCertPath, "utf8") : undefined;
+  const retryOptions = {
+    maxRetries: options.retry?.maxRetries ?? 2,
+    retryDelayInMs: options.retry?.retryDelayInMs ?? 1000,
+    maxRetryDelayInMs: options.retry?.maxRetryDelayInMs ?? 10_000,
+  };
+  const common = { retryOptions, ...(ca ? { tlsOptions: { ca } } : {}) };
+  // HLC clients take `credentialScopes`; modular ones `credentials.scopes`. Without them a moved endpoint
+  // makes the client ask for `<endpoint>/.default`, which no real or emulated authority issues.
+  const hlc = config.armEndpoint
+    ? { ...common, endpoint: config.armEndpoint, credentialScopes: [ARM_SCOPE] }
+    : common;
+  const modular = config.armEndpoint
+    ? { ...common, endpoint: config.armEndpoint, credentials: { scopes: [ARM_SCOPE] } }
+    : common;
+  const sub = config.subscriptionId;
+  const resources = new ResourceManagementClient(credential, sub, hlc);
+  const secretClients = new Map<string, SecretClient>();
+  const vaultUris = new Map<string, string>();
+  const keyVault = new KeyVaultManagementClient(credential, sub, modular);
+
+  return {
+    config,
+    credential,
+    resources,
+    network: new NetworkManagementClient(credential, sub, hlc),
+    privateDns: new PrivateDnsManagementClient(credential, sub, hlc),
+    keyVault,
+    authorization: new AuthorizationManagementClient(credential, sub, hlc),
+    containerService: new ContainerServiceClient(credential, sub, modular),
+    postgres: new PostgreSQLManagementFlexibleServerClient(credential, sub, hlc),
+    redis: new RedisManagementClient(credential, sub, hlc),
+    lroPollIntervalMs: options.lroPollIntervalMs ?? config.pollIntervalMs,
+    keyVaultPropagationBudgetMs: options.keyVaultPropagationBudgetMs ?? 60_000,
+    secretClient(vaultUri) {
+      let client = secretClients.get(vaultUri);
+      if (!client) {
+        client = new SecretClient(vaultUri, credential, {
+          ...common,
+          // The emulator's vaults live on 127.0.0.1 ports, not on *.vault.azure.net hosts.
+          disableChallengeResourceVerification: config.emulatorMode,
+        });
+        secretClients.set(vaultUri, client);
+      }
+      return client;
+    },
+    async secretClientForVault(vaultId) {
+      let uri = vaultUris.get(vaultId.toLowerCase());
+      if (!uri) {
+        const { resourceGroup, name } = parseResourceId(vaultId);
+        const vault = await keyVault.vaults.get(resourceGroup, name);
+        uri = vault.properties?.vaultUri;
+        if (!uri) throw new Error(`vault ${vaultId} reports no vaultUri`);
+        vaultUris.set(vaultId.toLowerCase(), uri);
+      }
+      return this.secretClient(uri);
+    },
+    async kubernetes(kubeconfigYaml, bearerToken) {
+      // @kubernetes/client-node 1.x ships only as an ES module; a CommonJS build must import it dynamically.
+      const { CoreV1Api, KubeConfig } = await import("@kubernetes/client-node");
+      const source = new KubeConfig();
+      source.loadFromString(kubeconfigYaml);
+      const cluster = source.getCurrentCluster();
+      if (!cluster) throw new Error("the cluster's kubeconfig names no current cluster");
+      const kubeConfig = new KubeConfig();
+      kubeConfig.loadFromOptions({
+        clusters: [cluster],
+        users: [{ name: "provisioner", token: bearerToken }],
+        contexts: [{ name: "provisioner", cluster: cluster.name, user: "provisioner" }],
+        currentContext: "provisioner",
+      });
+      return kubeConfig.makeApiClient(CoreV1Api);
+    },
+    async getArm(url) {
+      const response = await resources.sendRequest(createPipelineRequest({ url, method: "GET" }));
+      let body: unknown = undefined;
+      if (response.bodyAsText) {
+        try {
+          body = JSON.parse(response.bodyAsText);
+        } catch {
+          body = response.bodyAsText;
+        }
+      }
+      return { status: response.status, headers: (name) => response.headers.get(name), body };
+    },
+  };
+}

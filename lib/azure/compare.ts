@@ -1,0 +1,149 @@
+/**
+ * Comparison of a resource's desired state (the plan's `desired`, in SDK model shape) with what ARM
+ * returns. Only what the plan asks for is compared: live-only fields (read-only ids, provisioning
+ * state, defaults Azure filled in) never count as differences.
+ */
+
+/** One property whose live value differs from the desired one. */
+export interface PropertyDifference {
+  /** Dot-separated path into `desired`, array elements by index, e.g. `agentPoolProfiles.0.vmSize`. */
+  readonly path: string;
+  readonly desired: unknown;
+  readonly live: unknown;
+}
+
+/** How to compare one resource type. */
+export interface CompareOptions {
+  /**
+   * Paths (dot-separated, `*` matching any one segment) never compared: write-only inputs such as
+   * `createMode`, or values Azure changes on its own such as an autoscaled node count.
+   */
+  readonly ignoredPaths?: readonly string[];
+}
+
+/**
+ * Lists the differences between `desired` and `live`.
+ * Rules, each because ARM behaves that way: strings compare case-insensitively (ARM echoes ids, enum
+ * values and locations in its own casing) except under `tags`, which are case-sensitive user data;
+ * locations also ignore spaces (`West Europe` = `westeurope`); arrays match element by element in any
+ * order (ARM reorders zones, address prefixes and rules); objects compare only the desired keys.
+ */
+export function diffDesired(
+  desired: unknown,
+  live: unknown,
+  options: CompareOptions = {},
+): PropertyDifference[] {
+  const ignored = (options.ignoredPaths ?? []).map((p) => p.split("."));
+  const differences: PropertyDifference[] = [];
+  walk(desired, live, [], differences, ignored);
+  return differences;
+}
+
+function walk(
+  desired: unknown,
+  live: unknown,
+  path: string[],
+  out: PropertyDifference[],
+  ignored: readonly string[][],
+): void {
+  if (isIgnored(path, ignored)) return;
+  if (desired === undefined) return;
+  if (isPlainObject(desired)) {
+    if (!isPlainObject(live)) {
+      out.push({ path: path.join("."), desired, live });
+      return;
+    }
+    for (const [key, value] of Object.entries(desired)) walk(value, live[key], [...path, key], out, ignored);
+    return;
+  }
+  if (Array.isArray(desired)) {
+    if (
+      !Array.isArray(live) ||
+      live.length !== desired.length ||
+      !arraysMatch(desired, live, path, ignored)
+    ) {
+      out.push({ path: path.join("."), desired, live });
+    }
+    return;
+  }
+  if (!scalarEquals(desired, live, path)) out.push({ path: path.join("."), desired, live });
+}
+
+/** Every desired element matches a distinct live element (small arrays: quadratic is fine). */
+function arraysMatch(
+  desired: unknown[],
+  live: unknown[],
+  path: string[],
+  ignored: readonly string[][],
+): boolean {
+  const used = new Set<number>();
+  return desired.every((element, index) => {
+    for (let candidate = 0; candidate < live.length; candidate++) {
+      if (used.has(candidate)) continue;
+      const inner: PropertyDifference[] = [];
+      walk(element, live[candidate], [...path, String(index)], inner, ignored);
+      if (inner.length === 0) {
+        used.add(candidate);
+        return true;
+      }
+    }
+    return false;
+  });
+}
+
+function scalarEquals(desired: unknown, live: unknown, path: readonly string[]): boolean {
+  if (typeof desired === "string" && typeof live === "string") {
+    if (path[0] === "tags") return desired === live;
+    if (path[path.length - 1] === "location") return normalizeLocation(desired) === normalizeLocation(live);
+    return desired.toLowerCase() === live.toLowerCase();
+  }
+  // ARM returns some numbers as strings (PostgreSQL configuration values are strings by contract).
+  if (typeof desired === "number" && typeof live === "string") return String(desired) === live;
+  if (desired === null) return live === null || live === undefined;
+  return desired === live;
+}
+
+/** `West Europe`, `westeurope` and `WestEurope` are the same Azure region. */
+export function normalizeLocation(location: string): string {
+  return location.replace(/\s+/g, "").toLowerCase();
+}
+
+function isIgnored(path: readonly string[], ignored: readonly string[][]): boolean {
+  return ignored.some(
+    (pattern) =>
+      pattern.length === path.length && pattern.every((part, i) => part === "*" || part === path[i]),
+  );
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The differences that touch an immutable property: a difference at, inside or above one of
+ * `immutablePaths` (dot-separated paths into `desired`).
+ */
+export function immutableDifferences(
+  differences: readonly PropertyDifference[],
+  immutablePaths: readonly string[],
+): PropertyDifference[] {
+  return differences.filter((difference) =>
+    immutablePaths.some(
+      (path) =>
+        difference.path === path ||
+        difference.path.startsWith(`${path}.`) ||
+        path.startsWith(`${difference.path}.`) ||
+        difference.path === "",
+    ),
+  );
+}
+
+/** Reads a dot-separated path from an object. */
+export function readPath(value: unknown, path: string): unknown {
+  let current = value;
+  for (const part of path.split(".")) {
+    if (!isPlainObject(current) && !Array.isArray(current)) return undefined;
+    current = (current as Record<string, unknown>)[part];
+  }
+  return current;
+}

@@ -1,0 +1,132 @@
+/**
+ * Provisioner settings, read from the environment once at the edge (Functions app settings or
+ * `local.settings.json`) and validated with one schema, so everything behind it receives typed values.
+ */
+import { z } from "zod";
+
+/** Validated provisioner settings. */
+export interface ProvisionerConfig {
+  /** Subscription the environments are built in (`PROVISIONER_SUBSCRIPTION_ID`). */
+  readonly subscriptionId: string;
+  /** AAD tenant (`PROVISIONER_TENANT_ID`). @default - the credential's own tenant */
+  readonly tenantId?: string;
+  /**
+   * Object id of the principal the provisioner runs as (`PROVISIONER_PRINCIPAL_ID`); used for role
+   * assignments on Key Vault and, in emulator mode, as the `oid` of minted tokens.
+   * @default - the emulator's fixed local principal in emulator mode; required on real Azure only for RBAC
+   */
+  readonly principalId?: string;
+  /**
+   * ARM endpoint override (`PROVISIONER_ARM_ENDPOINT`). When set, the provisioner runs in
+   * **emulator mode**: clients talk to this origin with emulator tokens.
+   * @default - real Azure, `https://management.azure.com`
+   */
+  readonly armEndpoint?: string;
+  /** PEM file of the CA that signed the emulator's certificate (`PROVISIONER_CA_CERT_PATH`). */
+  readonly caCertPath?: string;
+  /** CIDR ranges allowed through Key Vault and AKS API firewalls (`PROVISIONER_ALLOWED_IP_RANGES`, comma-separated). @default [] */
+  readonly allowedIpRanges: readonly string[];
+  /**
+   * Interval between status checks of a running operation, in milliseconds (`PROVISIONER_POLL_INTERVAL_MS`).
+   * @default - the resource type's `pollIntervalSec` from the latency model (Retry-After always wins)
+   */
+  readonly pollIntervalMs?: number;
+  /** True when {@link armEndpoint} is set: tokens come from the emulator credential, TLS trusts {@link caCertPath}. */
+  readonly emulatorMode: boolean;
+}
+
+/** Thrown when the environment holds invalid settings; lists every problem with its variable name. */
+export class ConfigError extends Error {
+  readonly isConfigError = true as const;
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid provisioner settings: ${problems.join("; ")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** True for a {@link ConfigError}, also across duplicate copies of this module. */
+export function isConfigError(error: unknown): error is ConfigError {
+  return (
+    typeof error === "object" &&
+    error !== null &&
+    (error as { isConfigError?: unknown }).isConfigError === true
+  );
+}
+
+// Empty strings are how local.settings.json leaves a setting unset, so treat them as absent.
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess(
+    (value) => (typeof value === "string" && value.trim() === "" ? undefined : value),
+    schema.optional(),
+  );
+
+const guid = z
+  .string()
+  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "must be a GUID");
+const cidr = /^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/;
+
+const settingsSchema = z.object({
+  PROVISIONER_SUBSCRIPTION_ID: optional(guid),
+  PROVISIONER_TENANT_ID: optional(guid),
+  PROVISIONER_PRINCIPAL_ID: optional(guid),
+  PROVISIONER_ARM_ENDPOINT: optional(
+    z
+      .url()
+      .refine((value) => value.startsWith("https://"), "must be https:// (ARM clients refuse plain http)"),
+  ),
+  PROVISIONER_CA_CERT_PATH: optional(z.string()),
+  PROVISIONER_ALLOWED_IP_RANGES: optional(
+    z
+      .string()
+      .transform((value) =>
+        value
+          .split(",")
+          .map((range) => range.trim())
+          .filter((range) => range !== ""),
+      )
+      .refine(
+        (ranges) => ranges.every((range) => cidr.test(range)),
+        "must be comma-separated IPv4 CIDR ranges",
+      ),
+  ),
+  PROVISIONER_POLL_INTERVAL_MS: optional(z.coerce.number().int().min(1).max(600_000)),
+});
+
+/**
+ * Reads and validates the provisioner settings.
+ * @param env - the variables to read @default process.env
+ * @throws ConfigError naming every invalid or missing setting
+ */
+export function loadConfig(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): ProvisionerConfig {
+  const parsed = settingsSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`));
+  }
+  const s = parsed.data;
+  const emulatorMode = s.PROVISIONER_ARM_ENDPOINT !== undefined;
+  const problems: string[] = [];
+  if (!emulatorMode && s.PROVISIONER_SUBSCRIPTION_ID === undefined) {
+    problems.push(
+      "PROVISIONER_SUBSCRIPTION_ID is required unless PROVISIONER_ARM_ENDPOINT selects the emulator",
+    );
+  }
+  if (!emulatorMode && s.PROVISIONER_CA_CERT_PATH !== undefined) {
+    problems.push(
+      "PROVISIONER_CA_CERT_PATH only applies with PROVISIONER_ARM_ENDPOINT (real Azure uses public CAs)",
+    );
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    // The emulator accepts any subscription; a fixed one keeps local ids stable.
+    subscriptionId: s.PROVISIONER_SUBSCRIPTION_ID ?? "00000000-0000-0000-0000-000000000000",
+    tenantId: s.PROVISIONER_TENANT_ID,
+    principalId: s.PROVISIONER_PRINCIPAL_ID,
+    armEndpoint: s.PROVISIONER_ARM_ENDPOINT?.replace(/\/+$/, ""),
+    caCertPath: s.PROVISIONER_CA_CERT_PATH,
+    allowedIpRanges: s.PROVISIONER_ALLOWED_IP_RANGES ?? [],
+    pollIntervalMs: s.PROVISIONER_POLL_INTERVAL_MS,
+    emulatorMode,
+  };
+}
