@@ -1,0 +1,148 @@
+/**
+ * The data modules' nodes. PostgreSQL: a flexible server with private access (delegated subnet +
+ * private DNS zone, public access off), its database and the TLS settings, written one after another
+ * because the server refuses parallel configuration writes. Redis: a cache with the non-TLS port off,
+ * TLS 1.2 and public access off, reached through a private endpoint with a DNS zone group.
+ */
+import type { PostgresModule, RedisModule } from "../spec/types";
+import { privateEndpointNodes, type NetworkRefs, type NodeRef } from "./network";
+import { armId, environmentResourceName, makeNode, tagsOf, type PlanningScope } from "./node";
+import type { PlanNode } from "./types";
+
+/** Server parameters that enforce encrypted connections, applied in this order. */
+export const POSTGRES_TLS_CONFIGURATIONS: readonly { readonly name: string; readonly value: string }[] = [
+  { name: "require_secure_transport", value: "on" },
+  { name: "ssl_min_protocol_version", value: "TLSv1.2" },
+];
+
+/**
+ * The generated administrator login of a server: `<module>_admin` (hyphens become underscores).
+ * Deterministic, since Azure cannot change it later. Module names start with a letter, and the `_admin`
+ * suffix keeps clear of Azure's reserved logins (`admin`, `root`, …); only the `pg_` prefix, which
+ * PostgreSQL reserves, needs a guard.
+ */
+export function postgresAdminLogin(module: string): string {
+  const login = `${module.toLowerCase().replace(/[^a-z0-9_]/g, "_")}_admin`.slice(0, 63);
+  return login.startsWith("pg_") ? `u${login}`.slice(0, 63) : login;
+}
+
+/** What the secret steps need from a data module. */
+export interface DataRefs {
+  /** The resource whose connection facts are written. */
+  readonly source: NodeRef;
+  /** Keys the secrets wait for (the resource and, for PostgreSQL, its database). */
+  readonly readyKeys: readonly string[];
+}
+
+/** Plans a PostgreSQL module. */
+export function planPostgres(
+  scope: PlanningScope,
+  spec: PostgresModule,
+  network: NetworkRefs,
+): { nodes: PlanNode[]; refs: DataRefs } {
+  const module = spec.name;
+  const name = environmentResourceName(scope, "postgresFlexibleServer", "pg", module, [module]);
+  const id = armId(scope, "Microsoft.DBforPostgreSQL", ["flexibleServers", name]);
+  const zone = network.zones.postgres!;
+  const server = makeNode({
+    kind: "postgresFlexibleServer",
+    module,
+    part: "server",
+    stage: "data",
+    name,
+    id,
+    // Private access needs the delegated subnet and the zone linked to the VNet before creation; the
+    // generated admin password is written to Key Vault first, so the vault and the writer role too.
+    dependsOn: [network.postgresSubnet.key, zone.link.key, network.vault.key, network.vaultWriterRole.key],
+    desired: {
+      location: scope.location,
+      tags: tagsOf(scope, module),
+      sku: { name: spec.sku_name, tier: spec.sku_tier },
+      version: spec.engine_version,
+      administratorLogin: postgresAdminLogin(module),
+      authConfig: { passwordAuth: "Enabled", activeDirectoryAuth: "Disabled" },
+      storage: { storageSizeGB: spec.storage_gb, autoGrow: "Enabled" },
+      backup: {
+        backupRetentionDays: spec.backup_retention_days,
+        geoRedundantBackup: spec.geo_redundant_backup ? "Enabled" : "Disabled",
+      },
+      network: {
+        publicNetworkAccess: "Disabled",
+        delegatedSubnetResourceId: network.postgresSubnet.id,
+        privateDnsZoneArmResourceId: zone.zone.id,
+      },
+      ...(spec.high_availability ? { highAvailability: { mode: "ZoneRedundant" } } : {}),
+    },
+  });
+  const database = makeNode({
+    kind: "postgresDatabase",
+    module,
+    part: "database",
+    stage: "data",
+    name: spec.database,
+    id: `${id}/databases/${spec.database}`,
+    dependsOn: [server.key],
+    desired: { charset: "UTF8", collation: "en_US.utf8" },
+  });
+  const configurations: PlanNode[] = [];
+  for (const { name: parameter, value } of POSTGRES_TLS_CONFIGURATIONS) {
+    const previous = configurations.at(-1)?.key ?? server.key;
+    configurations.push(
+      makeNode({
+        kind: "postgresConfiguration",
+        module,
+        part: `configuration-${parameter.replace(/_/g, "-")}`,
+        stage: "data",
+        name: parameter,
+        id: `${id}/configurations/${parameter}`,
+        // "Server is busy with another operation": one configuration write at a time.
+        dependsOn: [previous],
+        desired: { value, source: "user-override" },
+      }),
+    );
+  }
+  return {
+    nodes: [server, database, ...configurations],
+    refs: { source: { key: server.key, id, name }, readyKeys: [server.key, database.key] },
+  };
+}
+
+/** Plans a Redis module. */
+export function planRedis(
+  scope: PlanningScope,
+  spec: RedisModule,
+  network: NetworkRefs,
+): { nodes: PlanNode[]; refs: DataRefs } {
+  const module = spec.name;
+  const name = environmentResourceName(scope, "redisCache", "redis", module, [module]);
+  const cache = makeNode({
+    kind: "redisCache",
+    module,
+    part: "cache",
+    stage: "data",
+    name,
+    id: armId(scope, "Microsoft.Cache", ["redis", name]),
+    // Only the resource group: the 20+ minute create starts at once; networking attaches afterwards.
+    dependsOn: [network.resourceGroup.key],
+    desired: {
+      location: scope.location,
+      tags: tagsOf(scope, module),
+      sku: { name: spec.sku_name, family: spec.family, capacity: spec.capacity },
+      enableNonSslPort: false,
+      minimumTlsVersion: "1.2",
+      publicNetworkAccess: "Disabled",
+    },
+  });
+  const source = { key: cache.key, id: cache.id, name };
+  const endpoint = privateEndpointNodes(
+    scope,
+    network.privateEndpointsSubnet,
+    module,
+    { name: module, partPrefix: "" },
+    source,
+    "redisCache",
+    network.zones.redis!.zone,
+    "data",
+  );
+  return { nodes: [cache, ...endpoint], refs: { source, readyKeys: [cache.key] } };
+}

@@ -1,0 +1,85 @@
+/**
+ * Facts per node kind: the ARM resource type it creates (the latency model and ids are keyed by it) and
+ * the properties Azure refuses to change after creation.
+ */
+import { latencyOf } from "../latency-model";
+import type { NodeKind } from "./types";
+
+/**
+ * ARM resource type per kind. Data-plane steps have pseudo types under their parent; the latency model
+ * does not list them, so they get its default (seconds, like any small write).
+ */
+export const ARM_TYPE_BY_KIND: Readonly<Record<NodeKind, string>> = {
+  resourceGroup: "Microsoft.Resources/resourceGroups",
+  virtualNetwork: "Microsoft.Network/virtualNetworks",
+  subnet: "Microsoft.Network/virtualNetworks/subnets",
+  networkSecurityGroup: "Microsoft.Network/networkSecurityGroups",
+  publicIpAddress: "Microsoft.Network/publicIPAddresses",
+  natGateway: "Microsoft.Network/natGateways",
+  privateDnsZone: "Microsoft.Network/privateDnsZones",
+  privateDnsZoneVnetLink: "Microsoft.Network/privateDnsZones/virtualNetworkLinks",
+  keyVault: "Microsoft.KeyVault/vaults",
+  roleAssignment: "Microsoft.Authorization/roleAssignments",
+  privateEndpoint: "Microsoft.Network/privateEndpoints",
+  privateDnsZoneGroup: "Microsoft.Network/privateEndpoints/privateDnsZoneGroups",
+  managedCluster: "Microsoft.ContainerService/managedClusters",
+  postgresFlexibleServer: "Microsoft.DBforPostgreSQL/flexibleServers",
+  postgresDatabase: "Microsoft.DBforPostgreSQL/flexibleServers/databases",
+  postgresConfiguration: "Microsoft.DBforPostgreSQL/flexibleServers/configurations",
+  redisCache: "Microsoft.Cache/redis",
+  keyVaultSecrets: "Microsoft.KeyVault/vaults/secrets",
+  kubernetesSecret: "Kubernetes/secrets",
+};
+
+/** Median create duration of a kind, in seconds, from the one latency model. */
+export function estimatedCreateSec(kind: NodeKind): number {
+  return latencyOf(ARM_TYPE_BY_KIND[kind]).createP50Sec;
+}
+
+/**
+ * Paths into `desired` that Azure cannot change once the resource exists (changing them means a new
+ * resource). One-way switches (soft delete, purge protection, AAD integration) are listed too: Azure
+ * refuses to turn them back off.
+ */
+export const IMMUTABLE_PATHS_BY_KIND: Readonly<Record<NodeKind, readonly string[]>> = {
+  resourceGroup: ["location"],
+  virtualNetwork: ["location"],
+  subnet: [],
+  networkSecurityGroup: ["location"],
+  publicIpAddress: ["location", "sku.name", "sku.tier", "zones", "publicIPAddressVersion"],
+  natGateway: ["location", "sku.name", "zones"],
+  privateDnsZone: [],
+  privateDnsZoneVnetLink: ["virtualNetwork.id"],
+  keyVault: ["location", "properties.enableSoftDelete", "properties.enablePurgeProtection"],
+  roleAssignment: ["roleDefinitionId", "principalId"],
+  privateEndpoint: ["location", "subnet.id", "privateLinkServiceConnections"],
+  privateDnsZoneGroup: [],
+  managedCluster: [
+    "location",
+    "dnsPrefix",
+    "aadProfile.managed",
+    "networkProfile.networkPlugin",
+    "networkProfile.networkPluginMode",
+    "networkProfile.podCidr",
+    "networkProfile.serviceCidr",
+    "networkProfile.dnsServiceIP",
+    "agentPoolProfiles.0.name",
+    "agentPoolProfiles.0.vmSize",
+    "agentPoolProfiles.0.osDiskSizeGB",
+    "agentPoolProfiles.0.availabilityZones",
+    "agentPoolProfiles.0.vnetSubnetID",
+  ],
+  postgresFlexibleServer: [
+    "location",
+    "administratorLogin",
+    "network.publicNetworkAccess",
+    "network.delegatedSubnetResourceId",
+    "network.privateDnsZoneArmResourceId",
+    "backup.geoRedundantBackup",
+  ],
+  postgresDatabase: ["charset", "collation"],
+  postgresConfiguration: [],
+  redisCache: ["location", "subnetId"],
+  keyVaultSecrets: [],
+  kubernetesSecret: [],
+};

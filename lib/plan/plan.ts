@@ -1,0 +1,77 @@
+/**
+ * planEnvironment: a validated spec and the provisioner's settings in, the environment's resource DAG
+ * out. Pure and deterministic: the same inputs give a byte-identical plan (and so the same hash).
+ */
+import type { EnvironmentSpec, ModuleSpec } from "../spec/types";
+import { canonicalHash } from "./canonical-json";
+import { planCluster, type ClusterRefs } from "./cluster";
+import { normalizePlanContext, type PlanContext } from "./context";
+import { planPostgres, planRedis } from "./data";
+import { topologicalOrder } from "./graph";
+import { resourceName } from "./naming";
+import { planNetwork } from "./network";
+import type { PlanningScope } from "./node";
+import { planSecrets } from "./secrets";
+import type { Plan, PlanNode } from "./types";
+
+function only<T extends ModuleSpec["type"]>(
+  spec: EnvironmentSpec,
+  type: T,
+): Extract<ModuleSpec, { type: T }>[] {
+  return spec.modules.filter((module): module is Extract<ModuleSpec, { type: T }> => module.type === type);
+}
+
+/**
+ * Plans an environment.
+ * @param spec a spec accepted by `validateSpec` (it guarantees one base module and consistent fields).
+ * @param context the provisioner's principal and addresses (see {@link PlanContext}).
+ * @throws PlanContextError when the context is unusable.
+ */
+export function planEnvironment(spec: EnvironmentSpec, context: PlanContext): Plan {
+  const normalized = normalizePlanContext(context);
+  const { subscription_id: subscriptionId, location } = spec.providers.azurerm;
+  const owner = { subscriptionId, org: spec.org_name, environment: spec.name, module: "" };
+  const resourceGroup = resourceName("resourceGroup", "rg", [spec.org_name, spec.name], owner);
+  const scope: PlanningScope = {
+    spec,
+    context: normalized,
+    subscriptionId,
+    location,
+    resourceGroup,
+    resourceGroupId: `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}`,
+  };
+
+  const base = only(spec, "base")[0]!;
+  const postgres = only(spec, "postgres");
+  const redis = only(spec, "redis");
+  const network = planNetwork(scope, base, { redis: redis.length > 0, postgres: postgres.length > 0 });
+  const nodes: PlanNode[] = [...network.nodes];
+
+  let cluster: ClusterRefs | undefined;
+  for (const clusterSpec of only(spec, "k8s-cluster")) {
+    const planned = planCluster(scope, clusterSpec, network.refs);
+    nodes.push(...planned.nodes);
+    cluster = planned.refs;
+  }
+  for (const module of spec.modules) {
+    if (module.type !== "postgres" && module.type !== "redis") continue;
+    const data =
+      module.type === "postgres"
+        ? planPostgres(scope, module, network.refs)
+        : planRedis(scope, module, network.refs);
+    nodes.push(...data.nodes, ...planSecrets(scope, module, data.refs, network.refs, cluster));
+  }
+
+  const body: Omit<Plan, "hash"> = {
+    formatVersion: 1,
+    environmentId: `${spec.org_name}-${spec.name}`,
+    org: spec.org_name,
+    environment: spec.name,
+    subscriptionId,
+    location,
+    resourceGroup,
+    pinnedDefaults: spec.appliedDefaults,
+    nodes: topologicalOrder(nodes),
+  };
+  return { ...body, hash: canonicalHash(body) };
+}

@@ -1,0 +1,89 @@
+/**
+ * The secret steps of a data module: its connection facts written to Key Vault under Opta-compatible
+ * names, then (when the environment has a cluster) copied into one Kubernetes Secret. Only names are
+ * planned; values are read and written inside the activities.
+ */
+import type { DataModule } from "../spec/types";
+import type { ClusterRefs } from "./cluster";
+import type { DataRefs } from "./data";
+import type { NetworkRefs } from "./network";
+import { makeNode, MANAGED_BY, type PlanningScope } from "./node";
+import type { KeyVaultSecretsDesired, KubernetesSecretDesired, PlanNode } from "./types";
+
+/** Opta's output names per data module type; each becomes the key `<module>_<fact>`. */
+export const OPTA_SECRET_FACTS = {
+  postgres: ["db_host", "db_user", "db_password", "db_name"],
+  redis: ["cache_host", "cache_auth_token"],
+} as const;
+
+/** `<module>_<fact>`: the Kubernetes Secret key Opta's services read. */
+export function optaSecretKey(module: string, fact: string): string {
+  return `${module}_${fact}`;
+}
+
+/** Key Vault secret names allow only letters, digits and hyphens: `db_db_host` ⇒ `db-db-host`. */
+export function keyVaultSecretName(optaKey: string): string {
+  return optaKey.replace(/[^A-Za-z0-9-]/g, "-");
+}
+
+/** Plans the secret steps of one data module. */
+export function planSecrets(
+  scope: PlanningScope,
+  spec: DataModule,
+  data: DataRefs,
+  network: NetworkRefs,
+  cluster: ClusterRefs | undefined,
+): PlanNode[] {
+  const module = spec.name;
+  const facts = OPTA_SECRET_FACTS[spec.type];
+  const secretNames = Object.fromEntries(
+    facts.map((fact) => {
+      const key = optaSecretKey(module, fact);
+      return [key, keyVaultSecretName(key)];
+    }),
+  );
+  const vaultSecrets: KeyVaultSecretsDesired = {
+    vaultName: network.vault.name,
+    vaultId: network.vault.id,
+    source: spec.type,
+    sourceId: data.source.id,
+    secretNames,
+  };
+  const secretsNode = makeNode({
+    kind: "keyVaultSecrets",
+    module,
+    part: "key-vault-secrets",
+    stage: "secrets",
+    name: module,
+    id: `${network.vault.id}/secretSets/${module}`,
+    dependsOn: [...data.readyKeys, network.vault.key, network.vaultWriterRole.key],
+    desired: { ...vaultSecrets },
+  });
+  if (!cluster || spec.kubernetes_secret === false) return [secretsNode];
+
+  const { namespace, name } = spec.kubernetes_secret;
+  const kubernetesSecret: KubernetesSecretDesired = {
+    clusterId: cluster.cluster.id,
+    namespace,
+    secretName: name,
+    vaultName: network.vault.name,
+    vaultId: network.vault.id,
+    keys: secretNames,
+    labels: {
+      "app.kubernetes.io/managed-by": MANAGED_BY,
+      "azure-env-provisioner/environment": `${scope.spec.org_name}-${scope.spec.name}`,
+      "azure-env-provisioner/module": module,
+    },
+  };
+  const kubernetesNode = makeNode({
+    kind: "kubernetesSecret",
+    module,
+    part: "kubernetes-secret",
+    stage: "secrets",
+    name,
+    id: `${cluster.cluster.id}/namespaces/${namespace}/secrets/${name}`,
+    dependsOn: [cluster.cluster.key, cluster.adminRole.key, secretsNode.key],
+    desired: { ...kubernetesSecret, keys: { ...secretNames }, labels: { ...kubernetesSecret.labels } },
+  });
+  return [secretsNode, kubernetesNode];
+}

@@ -1,0 +1,154 @@
+/**
+ * What Azure offers, as lists the validator checks specs against. These lists go stale as Azure moves;
+ * each says when it was last checked, and updating one is a data change, never a code change.
+ */
+
+/** Public-cloud region names (`az account list-locations`), checked 2026-11. */
+export const KNOWN_LOCATIONS: readonly string[] = [
+  "australiacentral",
+  "australiacentral2",
+  "australiaeast",
+  "australiasoutheast",
+  "austriaeast",
+  "belgiumcentral",
+  "brazilsouth",
+  "brazilsoutheast",
+  "canadacentral",
+  "canadaeast",
+  "centralindia",
+  "centralus",
+  "chilecentral",
+  "eastasia",
+  "eastus",
+  "eastus2",
+  "francecentral",
+  "francesouth",
+  "germanynorth",
+  "germanywestcentral",
+  "indonesiacentral",
+  "israelcentral",
+  "italynorth",
+  "japaneast",
+  "japanwest",
+  "jioindiacentral",
+  "jioindiawest",
+  "koreacentral",
+  "koreasouth",
+  "malaysiawest",
+  "mexicocentral",
+  "newzealandnorth",
+  "northcentralus",
+  "northeurope",
+  "norwayeast",
+  "norwaywest",
+  "polandcentral",
+  "qatarcentral",
+  "southafricanorth",
+  "southafricawest",
+  "southcentralus",
+  "southindia",
+  "southeastasia",
+  "spaincentral",
+  "swedencentral",
+  "swedensouth",
+  "switzerlandnorth",
+  "switzerlandwest",
+  "uaecentral",
+  "uaenorth",
+  "uksouth",
+  "ukwest",
+  "westcentralus",
+  "westeurope",
+  "westindia",
+  "westus",
+  "westus2",
+  "westus3",
+];
+
+/**
+ * Kubernetes minors AKS supports (standard support window, N-2), checked 2026-11 against the AKS release
+ * calendar. A spec may name a minor (`1.34`) or a patch (`1.34.2`) of one of them.
+ */
+export const SUPPORTED_KUBERNETES_MINORS: readonly string[] = ["1.34", "1.35", "1.36"];
+
+/** Cartesian product of size numbers and suffixes: `Standard_D` × [2, 4] × [`s_v5`] ⇒ `Standard_D2s_v5`, …. */
+function vmSizes(prefix: string, sizes: readonly number[], suffixes: readonly string[]): string[] {
+  return suffixes.flatMap((suffix) => sizes.map((size) => `${prefix}${size}${suffix}`));
+}
+
+const D_SIZES = [2, 4, 8, 16, 32, 48, 64, 96];
+const E_SIZES = [2, 4, 8, 16, 20, 32, 48, 64, 96];
+
+/**
+ * VM sizes accepted for AKS nodes: general purpose (D), memory optimised (E), compute optimised (F) and
+ * burstable (B) families of current generations with at least 2 vCPUs, AKS's minimum for a system pool.
+ */
+export const KNOWN_NODE_VM_SIZES: readonly string[] = [
+  ...vmSizes("Standard_D", [2, 3, 4, 5], ["_v2"]),
+  ...vmSizes("Standard_D", D_SIZES, [
+    "_v3",
+    "s_v3",
+    "_v4",
+    "s_v4",
+    "ds_v4",
+    "_v5",
+    "s_v5",
+    "ds_v5",
+    "as_v5",
+    "ads_v5",
+    "s_v6",
+    "ds_v6",
+    "as_v6",
+    "ads_v6",
+  ]),
+  ...vmSizes("Standard_E", E_SIZES, [
+    "_v3",
+    "s_v3",
+    "s_v4",
+    "ds_v4",
+    "s_v5",
+    "ds_v5",
+    "as_v5",
+    "ads_v5",
+    "s_v6",
+    "ds_v6",
+  ]),
+  ...vmSizes("Standard_F", [2, 4, 8, 16, 32, 48, 64, 72], ["s_v2"]),
+  ...vmSizes("Standard_B", [2, 4, 8, 12, 16, 20], ["ms"]),
+];
+
+/** PostgreSQL flexible server compute tiers, in the SDK's spelling. */
+export type PostgresTier = "Burstable" | "GeneralPurpose" | "MemoryOptimized";
+
+/** PostgreSQL flexible server SKUs with their tier (the tier follows from the VM family). */
+export const KNOWN_POSTGRES_SKUS: Readonly<Record<string, PostgresTier>> = Object.fromEntries([
+  ...["Standard_B1ms", "Standard_B2s", ...vmSizes("Standard_B", [2, 4, 8, 12, 16, 20], ["ms"])].map(
+    (sku) => [sku, "Burstable"] as const,
+  ),
+  ...vmSizes("Standard_D", [2, 4, 8, 16, 32, 48, 64, 96], ["s_v3", "ds_v4", "ds_v5", "ads_v5"]).map(
+    (sku) => [sku, "GeneralPurpose"] as const,
+  ),
+  ...vmSizes("Standard_E", [2, 4, 8, 16, 20, 32, 48, 64, 96], ["s_v3", "ds_v4", "ds_v5", "ads_v5"]).map(
+    (sku) => [sku, "MemoryOptimized"] as const,
+  ),
+]);
+
+/** PostgreSQL major versions flexible server offers for new servers, checked 2026-11. */
+export const SUPPORTED_POSTGRES_VERSIONS: readonly string[] = ["14", "15", "16", "17", "18"];
+
+/** Storage sizes (GiB) flexible server offers; other sizes are refused by Azure. */
+export const POSTGRES_STORAGE_SIZES_GIB: readonly number[] = [
+  32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32767,
+];
+
+/** Azure Cache for Redis tiers and the SKU family and capacities each accepts. */
+export const REDIS_SKUS: Readonly<
+  Record<
+    "Basic" | "Standard" | "Premium",
+    { readonly family: "C" | "P"; readonly capacities: readonly number[] }
+  >
+> = {
+  Basic: { family: "C", capacities: [0, 1, 2, 3, 4, 5, 6] },
+  Standard: { family: "C", capacities: [0, 1, 2, 3, 4, 5, 6] },
+  Premium: { family: "P", capacities: [1, 2, 3, 4, 5] },
+};

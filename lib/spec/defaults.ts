@@ -1,0 +1,108 @@
+/**
+ * Every default of the environment spec, in one place (DESIGN.md: secure, zone-spanning, current
+ * versions). The schema reads the static ones from here; the derived ones (subnet layout inside the
+ * user's VNet, the Kubernetes namespace) are computed here too. Whatever a spec leaves out and a default
+ * fills is pinned into the plan (`plan.pinnedDefaults`), so a later release with other defaults never
+ * changes an existing environment silently.
+ */
+import { formatCidr, parseCidr, subBlock } from "./cidr";
+
+/** Defaults of the `base` module. */
+export const BASE_DEFAULTS = {
+  /** The VNet's address space. */
+  vnet_cidr: "10.0.0.0/16",
+} as const;
+
+/** Defaults of the `k8s-cluster` module. */
+export const CLUSTER_DEFAULTS = {
+  /** A current, well-supported minor; AKS picks the newest patch of it. */
+  kubernetes_version: "1.35",
+  /** Autoscaler lower bound, one node per zone (Opta's default). */
+  min_nodes: 3,
+  /** Autoscaler upper bound. */
+  max_nodes: 5,
+  /** 4 vCPU / 16 GiB, premium-storage capable. */
+  node_instance_type: "Standard_D4s_v5",
+  /** OS disk size in GiB (AKS's own default). */
+  node_disk_size: 128,
+  /** The node pool spans all three availability zones. */
+  zones: ["1", "2", "3"],
+  /**
+   * Service CIDR outside the default VNet (AKS's own default, 10.0.0.0/16, would collide with it) and
+   * outside the pod CIDR.
+   */
+  service_cidr: "172.16.0.0/16",
+  /** The cluster DNS service address: the 10th address of `service_cidr`, as AKS conventionally uses. */
+  dns_service_ip: "172.16.0.10",
+  /** Overlay pod CIDR (Azure CNI overlay's default); pods never take VNet addresses. */
+  pod_cidr: "10.244.0.0/16",
+  /** Extra CIDRs allowed to reach the public API server, besides the provisioner's own. */
+  authorized_ip_ranges: [] as string[],
+} as const;
+
+/** Defaults of a `postgres` module. */
+export const POSTGRES_DEFAULTS = {
+  /** The current PostgreSQL major version. */
+  engine_version: "17",
+  /** General purpose, 2 vCPU: the smallest tier that supports zone-redundant high availability. */
+  sku_name: "Standard_D2ds_v5",
+  /** Storage in GiB (flexible server's smallest size). */
+  storage_gb: 32,
+  /** Days of point-in-time restore. */
+  backup_retention_days: 7,
+  /** Backups are copied to the paired region. */
+  geo_redundant_backup: true,
+  /** No standby replica unless asked for; `true` adds a zone-redundant standby. */
+  high_availability: false,
+  /** The database created on the server (Opta's default). */
+  database: "main",
+} as const;
+
+/** Defaults of a `redis` module: Standard C2, as in Opta. */
+export const REDIS_DEFAULTS = {
+  sku_name: "Standard",
+  family: "C",
+  capacity: 2,
+} as const;
+
+/** Default CIDRs of the three subnets inside a VNet. */
+export interface SubnetLayout {
+  readonly nodes_subnet_cidr: string;
+  readonly private_endpoints_subnet_cidr: string;
+  readonly postgres_subnet_cidr: string;
+}
+
+/**
+ * Lays the default subnets out inside `vnetCidr`: the nodes take the first quarter of the VNet (Azure CNI
+ * overlay gives nodes, not pods, VNet addresses), private endpoints and PostgreSQL's delegated subnet
+ * each take a /24 (or a block 8 bits longer than the VNet's prefix, at most /28) at the start of the
+ * second quarter. For 10.0.0.0/16: 10.0.0.0/18, 10.0.64.0/24, 10.0.65.0/24.
+ * @returns undefined when the VNet is too small (longer than /20) or not a valid CIDR.
+ */
+export function defaultSubnetLayout(vnetCidr: string): SubnetLayout | undefined {
+  const parsed = parseCidr(vnetCidr);
+  if (!parsed.ok || parsed.block.prefixLength > 20) return undefined;
+  const vnet = parsed.block;
+  const quarter = vnet.prefixLength + 2;
+  const small = Math.min(Math.max(vnet.prefixLength + 8, 24), 28);
+  const perQuarter = 2 ** (small - quarter);
+  const nodes = subBlock(vnet, quarter, 0);
+  const endpoints = subBlock(vnet, small, perQuarter);
+  const postgres = subBlock(vnet, small, perQuarter + 1);
+  if (!nodes || !endpoints || !postgres) return undefined;
+  return {
+    nodes_subnet_cidr: formatCidr(nodes),
+    private_endpoints_subnet_cidr: formatCidr(endpoints),
+    postgres_subnet_cidr: formatCidr(postgres),
+  };
+}
+
+/** Default Kubernetes namespace of the data modules' secrets: the environment's name. */
+export function defaultSecretNamespace(environmentName: string): string {
+  return environmentName;
+}
+
+/** Default name of a data module's Kubernetes Secret. */
+export function defaultSecretName(moduleName: string): string {
+  return `${moduleName}-connection`;
+}

@@ -1,0 +1,90 @@
+/**
+ * Turns zod issues into spec problems: a dotted path such as `modules[1].max_nodes` and a message a user
+ * can act on. Field-specific messages are written next to the fields in `schema.ts`; this module supplies
+ * the generic ones (missing keys, wrong types, unknown keys).
+ */
+import type { z } from "zod";
+import type { SpecProblem } from "./types";
+
+/** `["modules", 1, "max_nodes"]` ⇒ `modules[1].max_nodes`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path
+    .map((segment, index) =>
+      typeof segment === "number" ? `[${segment}]` : index === 0 ? String(segment) : `.${String(segment)}`,
+    )
+    .join("");
+}
+
+/** Joins a base path and a relative one. */
+export function joinPath(base: string, relative: string): string {
+  if (base === "") return relative;
+  if (relative === "") return base;
+  return relative.startsWith("[") ? `${base}${relative}` : `${base}.${relative}`;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a mapping";
+  return `the ${typeof value} ${JSON.stringify(value)}`;
+}
+
+const TYPE_NAMES: Record<string, string> = {
+  object: "a mapping (key: value)",
+  array: "a list",
+  string: "a string",
+  number: "a number",
+  int: "a whole number",
+  boolean: "true or false",
+};
+
+/** Per-parse error map: generic messages for the issues a field's own message does not cover. */
+export const specErrorMap: z.core.$ZodErrorMap = (issue) => {
+  switch (issue.code) {
+    case "invalid_type":
+      if (issue.input === undefined) return "is required";
+      return `must be ${TYPE_NAMES[issue.expected] ?? issue.expected}, not ${describe(issue.input)}`;
+    case "unrecognized_keys": {
+      const def = (issue.inst as { _zod?: { def?: { shape?: Record<string, unknown> } } } | undefined)?._zod
+        ?.def;
+      const allowed = Object.keys(def?.shape ?? {});
+      return allowed.length > 0
+        ? `allowed keys here: ${allowed.join(", ")}`
+        : "no other keys are allowed here";
+    }
+    case "invalid_value":
+      return `must be one of ${issue.values.map((value) => String(value)).join(", ")}`;
+    case "too_small":
+      return `must be at least ${String(issue.minimum)}`;
+    case "too_big":
+      return `must be at most ${String(issue.maximum)}`;
+    default:
+      return undefined;
+  }
+};
+
+function isTypeMismatchAtRoot(issues: readonly z.core.$ZodIssue[]): boolean {
+  return issues.some(
+    (issue) => issue.path.length === 0 && (issue.code === "invalid_type" || issue.code === "invalid_value"),
+  );
+}
+
+/** Converts zod issues (paths relative to `basePath`) into problems, one per unknown key. */
+export function issuesToProblems(issues: readonly z.core.$ZodIssue[], basePath: string): SpecProblem[] {
+  return issues.flatMap((issue): SpecProblem[] => {
+    const path = joinPath(basePath, formatPath(issue.path));
+    if (issue.code === "unrecognized_keys") {
+      return issue.keys.map((key) => ({
+        path: joinPath(path, key),
+        message: `unknown key; ${issue.message}`,
+      }));
+    }
+    if (issue.code === "invalid_union" && issue.errors.length > 0) {
+      // Report the problems of the alternative whose shape the input has (e.g. the mapping form of
+      // kubernetes_secret), not a vague "no alternative matched".
+      const matching = issue.errors.filter((branch) => !isTypeMismatchAtRoot(branch));
+      if (matching.length === 1) return issuesToProblems(matching[0]!, path);
+    }
+    return [{ path, message: issue.message }];
+  });
+}

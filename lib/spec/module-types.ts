@@ -1,0 +1,55 @@
+/**
+ * How each `type` a spec may carry is treated. Opta specs often list modules this service does not build;
+ * the decision (documented in docs/spec.md):
+ * - Opta's Azure/Kubernetes add-ons (`k8s-base`, `k8s-service`, `external-ssl-cert`, `dns`, …) are
+ *   **ignored with a warning**: the environment is still useful without them, and refusing would make
+ *   every existing Opta environment file fail.
+ * - Modules for another cloud (`aws-*`, `gcp-*`, `local-*`) are **errors**: the file was written for
+ *   another provider, and building half of it would mislead.
+ * - Anything else is an **error** (most likely a typo).
+ */
+import { MODULE_TYPES, type ModuleType } from "./schema";
+
+/** Opta module types that are skipped with a warning. */
+export const IGNORED_OPTA_MODULE_TYPES: readonly string[] = [
+  "k8s-base",
+  "k8s-service",
+  "helm-chart",
+  "external-ssl-cert",
+  "dns",
+  "datadog",
+  "custom-terraform",
+  "mongodb-atlas",
+  "runx",
+];
+
+/** Prefixes of Opta module types for other clouds. */
+export const OTHER_CLOUD_PREFIXES: readonly string[] = ["aws-", "gcp-", "local-"];
+
+/** What a module `type` means to this service. */
+export type ModuleTypeVerdict =
+  | { readonly kind: "built"; readonly type: ModuleType }
+  | { readonly kind: "ignored"; readonly message: string }
+  | { readonly kind: "refused"; readonly message: string };
+
+const BUILT_LIST = MODULE_TYPES.join(", ");
+
+/** Classifies a module `type` (see the file comment for the policy). */
+export function classifyModuleType(type: string): ModuleTypeVerdict {
+  const built = MODULE_TYPES.find((known) => known === type);
+  if (built) return { kind: "built", type: built };
+  if (IGNORED_OPTA_MODULE_TYPES.includes(type)) {
+    return {
+      kind: "ignored",
+      message: `Opta module type "${type}" is not built by this service and is skipped; it builds ${BUILT_LIST}`,
+    };
+  }
+  const cloud = OTHER_CLOUD_PREFIXES.find((prefix) => type.startsWith(prefix));
+  if (cloud) {
+    return {
+      kind: "refused",
+      message: `"${type}" is an Opta module for another cloud; this service builds Azure modules: ${BUILT_LIST}`,
+    };
+  }
+  return { kind: "refused", message: `unknown module type "${type}"; use one of ${BUILT_LIST}` };
+}

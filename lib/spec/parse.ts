@@ -1,0 +1,71 @@
+/**
+ * Turns spec text (YAML, or JSON, which is YAML's subset) into a plain value, refusing hostile input
+ * cleanly: oversized documents, alias bombs, several documents in one text, duplicate keys, and nesting
+ * deep enough to exhaust the stack. Pure: no I/O.
+ */
+import { parseDocument } from "yaml";
+import type { SpecProblem } from "./types";
+
+/** Largest spec accepted, in UTF-8 bytes (256 KiB); real specs are a few KiB. */
+export const MAX_SPEC_BYTES = 256 * 1024;
+
+/**
+ * Most alias expansions allowed when building the value. A legitimate spec needs none; a "billion laughs"
+ * document needs millions.
+ */
+export const MAX_ALIAS_COUNT = 50;
+
+/** Deepest nesting accepted; the spec itself is five levels deep. */
+export const MAX_NESTING_DEPTH = 32;
+
+/** The parsed value, or the problems that kept the text from being read. */
+export type ParsedSpecText = { ok: true; value: unknown } | { ok: false; problems: SpecProblem[] };
+
+function nestingDepthExceeds(value: unknown, limit: number): boolean {
+  // Iterative, so a hostile document cannot overflow the stack here either.
+  const stack: { value: unknown; depth: number }[] = [{ value, depth: 0 }];
+  while (stack.length > 0) {
+    const { value: current, depth } = stack.pop()!;
+    if (current === null || typeof current !== "object") continue;
+    if (depth >= limit) return true;
+    for (const child of Object.values(current)) stack.push({ value: child, depth: depth + 1 });
+  }
+  return false;
+}
+
+const unreadable = (message: string): ParsedSpecText => ({ ok: false, problems: [{ path: "", message }] });
+
+/** Parses YAML or JSON spec text. */
+export function parseSpecText(text: string): ParsedSpecText {
+  const bytes = Buffer.byteLength(text, "utf8");
+  if (bytes > MAX_SPEC_BYTES) {
+    return unreadable(`the spec is ${bytes} bytes; the limit is ${MAX_SPEC_BYTES} bytes (256 KiB)`);
+  }
+  if (text.trim() === "") return unreadable("the spec is empty");
+  try {
+    const document = parseDocument(text, { uniqueKeys: true, prettyErrors: false, strict: true });
+    if (document.errors.length > 0) {
+      return {
+        ok: false,
+        problems: document.errors.map((error) => {
+          const at = error.linePos?.[0];
+          const where = at ? ` at line ${at.line}, column ${at.col}` : "";
+          return { path: "", message: `not valid YAML or JSON${where}: ${error.message.split("\n")[0]}` };
+        }),
+      };
+    }
+    const value: unknown = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    if (nestingDepthExceeds(value, MAX_NESTING_DEPTH)) {
+      return unreadable(`the spec nests deeper than ${MAX_NESTING_DEPTH} levels`);
+    }
+    return { ok: true, value };
+  } catch (error) {
+    // The yaml library throws (ReferenceError) when aliases expand past maxAliasCount; deep nesting can
+    // throw RangeError. Either way the document is refused, and its content is not echoed back.
+    const reason =
+      error instanceof Error && /alias/i.test(error.message)
+        ? `the spec expands more than ${MAX_ALIAS_COUNT} YAML aliases`
+        : "the spec could not be read as YAML or JSON";
+    return unreadable(reason);
+  }
+}

@@ -1,0 +1,211 @@
+/**
+ * Rules between modules, and the defaults that depend on other fields: module names unique; one base
+ * and at most one cluster; data modules and the cluster need the base; SKU coherence; Kubernetes secret
+ * placement (default namespace = the environment's name, only when a cluster exists); default subnet
+ * layout inside the VNet. Produces the resolved modules the plan is built from.
+ */
+import { KNOWN_POSTGRES_SKUS, REDIS_SKUS } from "./azure-catalog";
+import { defaultSecretName, defaultSecretNamespace, defaultSubnetLayout } from "./defaults";
+import { checkClusterNetwork, checkSubnets, type NetworkFields } from "./network-checks";
+import type { BaseModuleInput, ClusterModuleInput, PostgresModuleInput, RedisModuleInput } from "./schema";
+import type { KubernetesSecretPlacement, ModuleSpec, SpecProblem } from "./types";
+
+/** A module that passed its schema, with its position in the spec. */
+export type ParsedModule = { readonly index: number } & (
+  | { readonly input: BaseModuleInput }
+  | { readonly input: ClusterModuleInput }
+  | { readonly input: PostgresModuleInput }
+  | { readonly input: RedisModuleInput }
+);
+
+const SUBNET_KEYS = ["nodes_subnet_cidr", "private_endpoints_subnet_cidr", "postgres_subnet_cidr"] as const;
+
+const at = (index: number, key?: string): string => `modules[${index}]${key ? `.${key}` : ""}`;
+
+/** A module of a built type as the spec declares it, whether or not its fields are valid. */
+export interface DeclaredModule {
+  readonly index: number;
+  readonly type: ParsedModule["input"]["type"];
+  /** Its `name` when that is a string, else its type. */
+  readonly name: string;
+}
+
+/**
+ * Resolves the modules of a spec whose envelope names the environment `environmentName`. Structural rules
+ * (names, counts, the base and cluster being present) use every `declared` module, so one bad field does
+ * not hide them; rules relating fields use the `parsed` modules, those whose fields are each valid.
+ */
+export function resolveModules(
+  environmentName: string,
+  declared: readonly DeclaredModule[],
+  parsed: readonly ParsedModule[],
+): { modules: ModuleSpec[]; problems: SpecProblem[] } {
+  const problems: SpecProblem[] = [];
+  const modules: ModuleSpec[] = [];
+
+  const seenNames = new Map<string, number>();
+  for (const { index, name } of declared) {
+    const earlier = seenNames.get(name);
+    if (earlier === undefined) seenNames.set(name, index);
+    else
+      problems.push({
+        path: at(index, "name"),
+        message: `duplicate module name "${name}" (modules[${earlier}] has it too); give each module a unique name`,
+      });
+  }
+
+  const ofType = (type: DeclaredModule["type"]) => declared.filter((module) => module.type === type);
+  const bases = ofType("base");
+  const clusters = ofType("k8s-cluster");
+  for (const extra of bases.slice(1)) {
+    problems.push({
+      path: at(extra.index, "type"),
+      message: `only one base module is allowed (modules[${bases[0]!.index}] is one)`,
+    });
+  }
+  for (const extra of clusters.slice(1)) {
+    problems.push({
+      path: at(extra.index, "type"),
+      message: `only one k8s-cluster module is allowed (modules[${clusters[0]!.index}] is one)`,
+    });
+  }
+  if (bases.length === 0) {
+    for (const { index, type } of declared) {
+      problems.push({
+        path: at(index, "type"),
+        message: `a ${type} module needs a base module (its network and Key Vault); add "- type: base" to modules`,
+      });
+    }
+  }
+  const hasCluster = clusters.length > 0;
+
+  let network: NetworkFields | undefined;
+  const placements = new Map<string, number>();
+  for (const module of parsed) {
+    const { index, input } = module;
+    const name = input.name ?? input.type;
+    switch (input.type) {
+      case "base": {
+        const layout = defaultSubnetLayout(input.vnet_cidr);
+        const missing = SUBNET_KEYS.filter((key) => input[key] === undefined);
+        if (missing.length > 0 && !layout) {
+          problems.push({
+            path: at(index, "vnet_cidr"),
+            message: `a VNet smaller than /20 leaves no room for the default subnets; set ${missing.join(", ")} explicitly`,
+          });
+        }
+        const subnet = (key: (typeof SUBNET_KEYS)[number]): string => input[key] ?? layout?.[key] ?? "";
+        const resolved = {
+          type: "base",
+          name,
+          vnet_cidr: input.vnet_cidr,
+          nodes_subnet_cidr: subnet("nodes_subnet_cidr"),
+          private_endpoints_subnet_cidr: subnet("private_endpoints_subnet_cidr"),
+          postgres_subnet_cidr: subnet("postgres_subnet_cidr"),
+        } as const;
+        if (module.index === bases[0]?.index) {
+          network = {
+            basePath: at(index),
+            vnet_cidr: resolved.vnet_cidr,
+            subnets: SUBNET_KEYS.filter((key) => resolved[key] !== "").map((key) => ({
+              key,
+              cidr: resolved[key],
+            })),
+          };
+          problems.push(...checkSubnets(network));
+        }
+        modules.push(resolved);
+        break;
+      }
+      case "k8s-cluster": {
+        if (input.min_nodes > input.max_nodes) {
+          problems.push({
+            path: at(index, "max_nodes"),
+            message: `must be at least min_nodes (${input.min_nodes}); it is ${input.max_nodes}`,
+          });
+        }
+        modules.push({ ...input, name });
+        break;
+      }
+      case "postgres": {
+        const tier = KNOWN_POSTGRES_SKUS[input.sku_name]!;
+        if (input.high_availability && tier === "Burstable") {
+          problems.push({
+            path: at(index, "high_availability"),
+            message: `zone-redundant high availability needs a GeneralPurpose or MemoryOptimized sku_name; ${input.sku_name} is Burstable`,
+          });
+        }
+        const kubernetes_secret = placeSecret(index, name, input.kubernetes_secret);
+        modules.push({ ...input, name, sku_tier: tier, kubernetes_secret });
+        break;
+      }
+      case "redis": {
+        const sku = REDIS_SKUS[input.sku_name];
+        if (input.family !== sku.family) {
+          problems.push({
+            path: at(index, "family"),
+            message: `the ${input.sku_name} tier uses family ${sku.family}`,
+          });
+        }
+        if (!sku.capacities.includes(input.capacity)) {
+          problems.push({
+            path: at(index, "capacity"),
+            message: `${input.sku_name} offers capacities ${sku.capacities.join(", ")}`,
+          });
+        }
+        const kubernetes_secret = placeSecret(index, name, input.kubernetes_secret);
+        modules.push({ ...input, name, kubernetes_secret });
+        break;
+      }
+    }
+  }
+
+  const parsedCluster = parsed.find((module) => module.index === clusters[0]?.index);
+  const cluster = parsedCluster?.input as ClusterModuleInput | undefined;
+  if (cluster) {
+    problems.push(
+      ...checkClusterNetwork(
+        {
+          clusterPath: at(clusters[0]!.index),
+          service_cidr: cluster.service_cidr,
+          pod_cidr: cluster.pod_cidr,
+          dns_service_ip: cluster.dns_service_ip,
+        },
+        network,
+      ),
+    );
+  }
+  return { modules, problems };
+
+  function placeSecret(
+    index: number,
+    moduleName: string,
+    asked: boolean | { namespace?: string | undefined; name?: string | undefined } | undefined,
+  ): KubernetesSecretPlacement | false {
+    if (asked === false) return false;
+    if (!hasCluster) {
+      if (asked !== undefined) {
+        problems.push({
+          path: at(index, "kubernetes_secret"),
+          message:
+            "there is no k8s-cluster module to put the secret in; add one, or remove kubernetes_secret",
+        });
+      }
+      return false;
+    }
+    const options = asked === true || asked === undefined ? {} : asked;
+    const placement = {
+      namespace: options.namespace ?? defaultSecretNamespace(environmentName),
+      name: options.name ?? defaultSecretName(moduleName),
+    };
+    const key = `${placement.namespace}/${placement.name}`;
+    const earlier = placements.get(key);
+    if (earlier === undefined) placements.set(key, index);
+    else
+      problems.push({
+        path: at(index, "kubernetes_secret"),
+        message: `modules[${earlier}] already writes the Kubernetes Secret ${key}; choose another name`,
+      });
+    return placement;
+  }
+}

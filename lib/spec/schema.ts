@@ -1,0 +1,255 @@
+/**
+ * The environment spec's schema: the single source of truth for its shape, its static defaults (read
+ * from `defaults.ts`) and its per-field rules. Keys are Opta's (snake_case). Rules that relate several
+ * fields (CIDR containment, duplicate names, …) live in `cross-checks.ts`; both report through the same
+ * problem list.
+ */
+import { z } from "zod";
+import {
+  KNOWN_LOCATIONS,
+  KNOWN_NODE_VM_SIZES,
+  KNOWN_POSTGRES_SKUS,
+  POSTGRES_STORAGE_SIZES_GIB,
+  REDIS_SKUS,
+  SUPPORTED_KUBERNETES_MINORS,
+  SUPPORTED_POSTGRES_VERSIONS,
+} from "./azure-catalog";
+import { parseCidr } from "./cidr";
+import { BASE_DEFAULTS, CLUSTER_DEFAULTS, POSTGRES_DEFAULTS, REDIS_DEFAULTS } from "./defaults";
+
+/** The module types this service builds. */
+export const MODULE_TYPES = ["base", "k8s-cluster", "postgres", "redis"] as const;
+export type ModuleType = (typeof MODULE_TYPES)[number];
+
+const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+function listed(values: readonly string[], max = 8): string {
+  return values.length <= max ? values.join(", ") : `${values.slice(0, max).join(", ")}, …`;
+}
+
+/** A CIDR such as `10.0.0.0/16`, with the network address as suggestion when host bits are set. */
+const cidr = z.string().superRefine((text, ctx) => {
+  const parsed = parseCidr(text);
+  if (parsed.ok) return;
+  ctx.addIssue({
+    code: "custom",
+    message:
+      parsed.problem.kind === "host-bits"
+        ? `"${text}" has host bits set; write the network address ${parsed.problem.suggestion}`
+        : `"${text}" is not an IPv4 CIDR such as 10.0.0.0/16`,
+  });
+});
+
+/** A CIDR or a single address (AKS authorized IP ranges accept both). */
+const cidrOrAddress = z
+  .string()
+  .transform((text) => (text.includes("/") ? text : `${text}/32`))
+  .pipe(cidr);
+
+/** Numbers written without quotes in YAML become strings, since Azure takes these as strings. */
+const numberAsString = (schema: z.ZodType<string>) =>
+  z.preprocess((value) => (typeof value === "number" ? String(value) : value), schema);
+
+const moduleName = z.string().regex(/^[a-z]([-a-z0-9]{0,18}[a-z0-9])?$/, {
+  error:
+    "must be 1–20 characters of lower-case letters, digits and hyphens, start with a letter and not end with a hyphen",
+});
+
+/** Where a data module's connection facts go in Kubernetes; `false` for nowhere. */
+const kubernetesSecret = z.union(
+  [
+    z.boolean(),
+    z.strictObject({
+      namespace: z
+        .string()
+        .max(63, { error: "must be at most 63 characters (a Kubernetes namespace)" })
+        .regex(DNS_LABEL, { error: "must be a Kubernetes namespace: lower-case letters, digits and hyphens" })
+        .optional(),
+      name: z
+        .string()
+        .max(253, { error: "must be at most 253 characters" })
+        .regex(DNS_SUBDOMAIN, {
+          error: "must be a Kubernetes Secret name: lower-case letters, digits, hyphens and dots",
+        })
+        .optional(),
+    }),
+  ],
+  { error: "must be true, false, or a mapping with namespace and/or name" },
+);
+
+/** `base`: the network and the environment's Key Vault. Subnet CIDRs default to a layout inside the VNet. */
+export const baseModuleSchema = z.strictObject({
+  type: z.literal("base"),
+  name: moduleName.optional(),
+  vnet_cidr: cidr.default(BASE_DEFAULTS.vnet_cidr),
+  nodes_subnet_cidr: cidr.optional(),
+  private_endpoints_subnet_cidr: cidr.optional(),
+  postgres_subnet_cidr: cidr.optional(),
+});
+
+const kubernetesVersion = z
+  .string({
+    error: (issue) =>
+      typeof issue.input === "number"
+        ? `must be a quoted string such as "${CLUSTER_DEFAULTS.kubernetes_version}" (YAML reads an unquoted ${issue.input} as a number)`
+        : `must be a string such as "${CLUSTER_DEFAULTS.kubernetes_version}"`,
+  })
+  .superRefine((version, ctx) => {
+    const match = /^(\d+\.\d+)(\.\d+)?$/.exec(version);
+    if (!match) {
+      ctx.addIssue({
+        code: "custom",
+        message: `"${version}" is not a Kubernetes version such as 1.35 or 1.35.2`,
+      });
+    } else if (!SUPPORTED_KUBERNETES_MINORS.includes(match[1]!)) {
+      ctx.addIssue({
+        code: "custom",
+        message: `Kubernetes ${match[1]} is outside AKS's support window; use one of ${listed(SUPPORTED_KUBERNETES_MINORS)}`,
+      });
+    }
+  });
+
+const zone = numberAsString(z.enum(["1", "2", "3"], { error: "must be an availability zone: 1, 2 or 3" }));
+
+/** `k8s-cluster`: one AKS cluster with one autoscaling node pool spanning the zones. */
+export const clusterModuleSchema = z.strictObject({
+  type: z.literal("k8s-cluster"),
+  name: moduleName.optional(),
+  kubernetes_version: kubernetesVersion.default(CLUSTER_DEFAULTS.kubernetes_version),
+  min_nodes: z
+    .number()
+    .int({ error: "must be a whole number" })
+    .min(1, { error: "must be at least 1" })
+    .max(1000, { error: "must be at most 1000 (AKS's limit per node pool)" })
+    .default(CLUSTER_DEFAULTS.min_nodes),
+  max_nodes: z
+    .number()
+    .int({ error: "must be a whole number" })
+    .min(1, { error: "must be at least 1" })
+    .max(1000, { error: "must be at most 1000 (AKS's limit per node pool)" })
+    .default(CLUSTER_DEFAULTS.max_nodes),
+  node_instance_type: z
+    .string()
+    .refine((size) => KNOWN_NODE_VM_SIZES.includes(size), {
+      error: (issue) =>
+        `unknown VM size "${String(issue.input)}"; use a size such as ${listed(["Standard_D4s_v5", "Standard_D8s_v5", "Standard_E4s_v5"])}`,
+    })
+    .default(CLUSTER_DEFAULTS.node_instance_type),
+  node_disk_size: z
+    .number()
+    .int({ error: "must be a whole number of GiB" })
+    .min(30, { error: "must be at least 30 GiB" })
+    .max(2048, { error: "must be at most 2048 GiB" })
+    .default(CLUSTER_DEFAULTS.node_disk_size),
+  zones: z
+    .array(zone)
+    .min(1, { error: "must list at least one zone" })
+    .refine((zones) => new Set(zones).size === zones.length, { error: "must not repeat a zone" })
+    .default([...CLUSTER_DEFAULTS.zones]),
+  service_cidr: cidr.default(CLUSTER_DEFAULTS.service_cidr),
+  dns_service_ip: z.string().default(CLUSTER_DEFAULTS.dns_service_ip),
+  pod_cidr: cidr.default(CLUSTER_DEFAULTS.pod_cidr),
+  authorized_ip_ranges: z.array(cidrOrAddress).default([...CLUSTER_DEFAULTS.authorized_ip_ranges]),
+});
+
+/** `postgres`: a PostgreSQL flexible server with private access and one database. */
+export const postgresModuleSchema = z.strictObject({
+  type: z.literal("postgres"),
+  name: moduleName.optional(),
+  engine_version: numberAsString(
+    z.string().refine((version) => SUPPORTED_POSTGRES_VERSIONS.includes(version), {
+      error: (issue) =>
+        `PostgreSQL ${String(issue.input)} is not offered for new flexible servers; use one of ${listed(SUPPORTED_POSTGRES_VERSIONS)}`,
+    }),
+  ).default(POSTGRES_DEFAULTS.engine_version),
+  sku_name: z
+    .string()
+    .refine((sku) => sku in KNOWN_POSTGRES_SKUS, {
+      error: (issue) =>
+        /^(B|GP|MO)_Gen5_\d+$/.test(String(issue.input))
+          ? `"${String(issue.input)}" is a Single Server SKU; flexible server uses names such as Standard_D2ds_v5`
+          : `unknown flexible server SKU "${String(issue.input)}"; use one such as Standard_B2s, Standard_D2ds_v5 or Standard_E4ds_v5`,
+    })
+    .default(POSTGRES_DEFAULTS.sku_name),
+  storage_gb: z
+    .number()
+    .refine((size) => POSTGRES_STORAGE_SIZES_GIB.includes(size), {
+      error: `must be one of ${POSTGRES_STORAGE_SIZES_GIB.join(", ")} (GiB)`,
+    })
+    .default(POSTGRES_DEFAULTS.storage_gb),
+  backup_retention_days: z
+    .number()
+    .int({ error: "must be a whole number of days" })
+    .min(7, { error: "must be at least 7 days" })
+    .max(35, { error: "must be at most 35 days" })
+    .default(POSTGRES_DEFAULTS.backup_retention_days),
+  geo_redundant_backup: z.boolean().default(POSTGRES_DEFAULTS.geo_redundant_backup),
+  high_availability: z.boolean().default(POSTGRES_DEFAULTS.high_availability),
+  database: z
+    .string()
+    .regex(/^[a-zA-Z_][a-zA-Z0-9_]{0,62}$/, {
+      error: "must be 1–63 letters, digits and underscores, not starting with a digit",
+    })
+    .default(POSTGRES_DEFAULTS.database),
+  kubernetes_secret: kubernetesSecret.optional(),
+});
+
+const redisSkuNames = Object.keys(REDIS_SKUS) as (keyof typeof REDIS_SKUS)[];
+
+/** `redis`: an Azure Cache for Redis with a private endpoint. */
+export const redisModuleSchema = z.strictObject({
+  type: z.literal("redis"),
+  name: moduleName.optional(),
+  // Opta wrote the tier in lower case (`standard`); Azure's spelling is capitalised.
+  sku_name: z
+    .string()
+    .transform((sku) => redisSkuNames.find((known) => known.toLowerCase() === sku.toLowerCase()) ?? sku)
+    .pipe(z.enum(redisSkuNames, { error: `must be one of ${redisSkuNames.join(", ")}` }))
+    .default(REDIS_DEFAULTS.sku_name),
+  family: z
+    .enum(["C", "P"], { error: "must be C (Basic, Standard) or P (Premium)" })
+    .default(REDIS_DEFAULTS.family),
+  capacity: z.number().int({ error: "must be a whole number" }).default(REDIS_DEFAULTS.capacity),
+  kubernetes_secret: kubernetesSecret.optional(),
+});
+
+/** Schema of each built module type. */
+export const MODULE_SCHEMAS = {
+  base: baseModuleSchema,
+  "k8s-cluster": clusterModuleSchema,
+  postgres: postgresModuleSchema,
+  redis: redisModuleSchema,
+} as const;
+
+/** The document around the modules; modules are checked one by one against {@link MODULE_SCHEMAS}. */
+export const specEnvelopeSchema = z.strictObject({
+  name: z.string().regex(/^[a-z]([-a-z0-9]{0,18}[a-z0-9])?$/, {
+    error:
+      "must be 1–20 characters of lower-case letters, digits and hyphens, start with a letter and not end with a hyphen",
+  }),
+  org_name: z.string().regex(/^[a-z0-9-]{1,15}$/, {
+    error: "must be 1–15 characters of lower-case letters, digits and hyphens (Opta's rule)",
+  }),
+  providers: z.strictObject({
+    azurerm: z.strictObject({
+      location: z.string().refine((location) => KNOWN_LOCATIONS.includes(location), {
+        error: (issue) =>
+          `unknown Azure location "${String(issue.input)}"; use a region name such as eastus2, westeurope or uksouth`,
+      }),
+      tenant_id: z
+        .string()
+        .regex(GUID, { error: "must be a GUID such as 00000000-0000-0000-0000-000000000000" }),
+      subscription_id: z
+        .string()
+        .regex(GUID, { error: "must be a GUID such as 00000000-0000-0000-0000-000000000000" }),
+    }),
+  }),
+  modules: z.array(z.unknown()).min(1, { error: "must list at least a base module" }),
+});
+
+export type BaseModuleInput = z.output<typeof baseModuleSchema>;
+export type ClusterModuleInput = z.output<typeof clusterModuleSchema>;
+export type PostgresModuleInput = z.output<typeof postgresModuleSchema>;
+export type RedisModuleInput = z.output<typeof redisModuleSchema>;

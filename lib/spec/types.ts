@@ -1,0 +1,103 @@
+/**
+ * The validated environment spec as everything behind the edge receives it: every default applied,
+ * every module named, every Kubernetes secret placement resolved, all readonly. Produced only by
+ * `validateSpec`.
+ */
+import type { JsonValue } from "../plan/types";
+import type { PostgresTier } from "./azure-catalog";
+
+/** Where a data module's Kubernetes Secret goes. */
+export interface KubernetesSecretPlacement {
+  readonly namespace: string;
+  readonly name: string;
+}
+
+interface ModuleCommon {
+  /** The module's name: its `name`, or its type when unnamed. Unique within the spec. */
+  readonly name: string;
+}
+
+export interface BaseModule extends ModuleCommon {
+  readonly type: "base";
+  readonly vnet_cidr: string;
+  readonly nodes_subnet_cidr: string;
+  readonly private_endpoints_subnet_cidr: string;
+  readonly postgres_subnet_cidr: string;
+}
+
+export interface ClusterModule extends ModuleCommon {
+  readonly type: "k8s-cluster";
+  readonly kubernetes_version: string;
+  readonly min_nodes: number;
+  readonly max_nodes: number;
+  readonly node_instance_type: string;
+  /** GiB. */
+  readonly node_disk_size: number;
+  readonly zones: readonly string[];
+  readonly service_cidr: string;
+  readonly dns_service_ip: string;
+  readonly pod_cidr: string;
+  readonly authorized_ip_ranges: readonly string[];
+}
+
+export interface PostgresModule extends ModuleCommon {
+  readonly type: "postgres";
+  readonly engine_version: string;
+  readonly sku_name: string;
+  /** Derived from `sku_name`. */
+  readonly sku_tier: PostgresTier;
+  /** GiB. */
+  readonly storage_gb: number;
+  readonly backup_retention_days: number;
+  readonly geo_redundant_backup: boolean;
+  readonly high_availability: boolean;
+  readonly database: string;
+  /** `false` when the spec has no cluster or asked for none. */
+  readonly kubernetes_secret: KubernetesSecretPlacement | false;
+}
+
+export interface RedisModule extends ModuleCommon {
+  readonly type: "redis";
+  readonly sku_name: "Basic" | "Standard" | "Premium";
+  readonly family: "C" | "P";
+  readonly capacity: number;
+  readonly kubernetes_secret: KubernetesSecretPlacement | false;
+}
+
+export type ModuleSpec = BaseModule | ClusterModule | PostgresModule | RedisModule;
+export type DataModule = PostgresModule | RedisModule;
+
+/** A validated, fully defaulted environment spec. */
+export interface EnvironmentSpec {
+  readonly name: string;
+  readonly org_name: string;
+  readonly providers: {
+    readonly azurerm: {
+      readonly location: string;
+      readonly tenant_id: string;
+      readonly subscription_id: string;
+    };
+  };
+  /** The modules this service builds, in spec order (ignored Opta modules are left out). */
+  readonly modules: readonly ModuleSpec[];
+  /**
+   * Defaults that filled keys the spec left out, by module name then key. The plan pins them
+   * (`plan.pinnedDefaults`).
+   */
+  readonly appliedDefaults: { readonly [moduleName: string]: { readonly [key: string]: JsonValue } };
+}
+
+/** One thing wrong with a spec, at a path such as `modules[1].max_nodes` (empty for the whole document). */
+export interface SpecProblem {
+  readonly path: string;
+  readonly message: string;
+}
+
+/** The outcome of validating a spec. Warnings never stop a build. */
+export type SpecValidation =
+  | { readonly ok: true; readonly spec: EnvironmentSpec; readonly warnings: readonly SpecProblem[] }
+  | {
+      readonly ok: false;
+      readonly problems: readonly SpecProblem[];
+      readonly warnings: readonly SpecProblem[];
+    };
