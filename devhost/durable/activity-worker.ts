@@ -1,0 +1,93 @@
+/**
+ * Runs one activity work item under a lease (the row's visibility moves forward while it runs, renewed
+ * for long activities). Its result and the work item's deletion are one transaction, so a completion is
+ * recorded once; the activity itself runs at least once (again if this engine dies before that).
+ */
+import { createInvocationContext } from "../registry";
+import { findFunction, type EngineContext } from "./engine-context";
+import { EventType, historyEvent, type HistoryEvent } from "./history";
+import { isStorageStatus, workEntity, type WorkItem } from "./store";
+import { encodeKey } from "./table-values";
+import { completionMessage } from "./work-items";
+
+type ActivityItem = Extract<WorkItem, { kind: "activity" }>;
+
+/** Activity inputs that are strings arrive JSON-encoded once more (the library's `processInput`). */
+function decodeInput(input: unknown): unknown {
+  if (typeof input !== "string") return input;
+  try {
+    return JSON.parse(input) as unknown;
+  } catch {
+    return input;
+  }
+}
+
+async function invoke(ctx: EngineContext, item: ActivityItem, nowMs: () => number): Promise<HistoryEvent> {
+  const { name, taskId } = item.activity;
+  const fn = findFunction(ctx.registry, name, "activityTrigger");
+  const failure = (message: string, details: string) =>
+    historyEvent(EventType.TaskFailed, nowMs(), {
+      TaskScheduledId: taskId,
+      Reason: `Activity function '${name}' failed: ${message}`,
+      Details: details,
+    });
+  if (!fn) {
+    const message = `The function '${name}' doesn't exist, is disabled, or is not an activity function.`;
+    return failure(message, message);
+  }
+  try {
+    const output: unknown = await fn.handler(decodeInput(item.activity.input), createInvocationContext(fn));
+    return historyEvent(EventType.TaskCompleted, nowMs(), {
+      TaskScheduledId: taskId,
+      Result: JSON.stringify(output ?? null),
+    });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return failure(message, error instanceof Error ? (error.stack ?? message) : message);
+  }
+}
+
+/** Claims `item` and runs it; returns without running when another engine claimed it first. */
+export async function runActivity(ctx: EngineContext, item: ActivityItem): Promise<void> {
+  const { store, clock } = ctx;
+  const lease = () => ({ ...item, visibleAtMs: clock.now() + ctx.leaseClockMs, leaseOwner: ctx.workerId });
+  let etag: string;
+  try {
+    etag = await store.replaceWork(lease(), item.etag);
+  } catch (error) {
+    if (isStorageStatus(error, 404, 412)) return;
+    throw error;
+  }
+  const renewEveryMs = Math.max(50, ctx.leaseClockMs / clock.factor / 3);
+  let renewing = Promise.resolve();
+  const renewal = setInterval(() => {
+    renewing = renewing
+      .then(async () => {
+        ctx.assertAlive();
+        etag = await store.replaceWork(lease(), etag);
+      })
+      .catch(() => clearInterval(renewal));
+  }, renewEveryMs);
+  let completion: HistoryEvent;
+  try {
+    completion = await invoke(ctx, item, () => clock.now());
+  } finally {
+    clearInterval(renewal);
+    await renewing;
+  }
+  ctx.assertAlive();
+  const message = completionMessage(item.instanceId, item.generation, item.activity.taskId, completion, clock.now());
+  try {
+    await store.commit(
+      [],
+      [
+        ["delete", { partitionKey: encodeKey(item.instanceId), rowKey: item.rowKey }],
+        ["create", workEntity(message)],
+      ],
+    );
+  } catch (error) {
+    // Already completed by another engine that took the work over: its result stands.
+    if (!isStorageStatus(error, 404, 409, 412)) throw error;
+  }
+  ctx.wake();
+}

@@ -1,0 +1,40 @@
+import type { FunctionRegistry } from "../contracts";
+import type { Clock } from "./clock";
+import type { HistoryCache } from "./history-cache";
+import type { HubStore } from "./store";
+
+/** What the engine's workers share. */
+export interface EngineContext {
+  readonly store: HubStore;
+  readonly registry: FunctionRegistry;
+  readonly clock: Clock;
+  /** Identifies this engine in leases. */
+  readonly workerId: string;
+  /** Lease length in clock milliseconds. */
+  readonly leaseClockMs: number;
+  readonly history: HistoryCache;
+  readonly log: (level: "info" | "warning" | "error", message: string) => void;
+  /** Ends the poll interval early: new work was written. */
+  wake(): void;
+  /** Throws once the engine has been stopped past its grace period, so no late write lands. */
+  assertAlive(): void;
+}
+
+/** Thrown by {@link EngineContext.assertAlive}: an abandoned engine must not write. */
+export class EngineStoppedError extends Error {
+  readonly isEngineStoppedError = true;
+  constructor() {
+    super("the durable engine was stopped");
+  }
+}
+
+/** Whether `error` is an {@link EngineStoppedError}. */
+export function isEngineStoppedError(error: unknown): error is EngineStoppedError {
+  return error instanceof Error && (error as Partial<EngineStoppedError>).isEngineStoppedError === true;
+}
+
+/** The function of `name` with a trigger of `triggerType`, if registered. */
+export function findFunction(registry: FunctionRegistry, name: string, triggerType: string) {
+  const fn = registry.functions.get(name);
+  return fn && fn.trigger.type.toLowerCase() === triggerType.toLowerCase() ? fn : undefined;
+}

@@ -1,0 +1,293 @@
+/**
+ * The durable engine on Azure Storage (Azurite locally): a poll loop over the hub's work rows that runs
+ * orchestrator episodes, activities and outbox deliveries with concurrency limits, plus the management
+ * operations of {@link DurableEngine}. Nothing needed for correctness lives only in memory: a new engine
+ * on the same storage picks up every instance where its last checkpoint left it.
+ */
+import { hostname } from "node:os";
+import { randomUUID } from "node:crypto";
+import { odata } from "@azure/data-tables";
+import type { DurableEngine, FunctionRegistry, InstanceQuery, InstanceStatus } from "../contracts";
+import { runActivity } from "./activity-worker";
+import { realClock, type Clock } from "./clock";
+import { EngineStoppedError, findFunction, isEngineStoppedError, type EngineContext } from "./engine-context";
+import { durableEngineError } from "./errors";
+import { HistoryCache } from "./history-cache";
+import { createInstance, isTerminal } from "./instances";
+import { processInstance } from "./orchestration-worker";
+import { dispatchOutbox } from "./outbox";
+import { toInstanceStatus, type StatusOptions } from "./status";
+import { HubStore, type OrchestrationMessage, type WorkItem } from "./store";
+import { encodeKey, sortableTime } from "./table-values";
+import { externalMessage } from "./work-items";
+import { rewindInstance } from "./rewind";
+
+/** Options of {@link AzureStorageDurableEngine}. */
+export interface DurableEngineOptions {
+  /** Storage connection string (Azurite's development account locally). */
+  readonly connectionString: string;
+  /** Task hub name (host.json `extensions.durableTask.hubName`): 3–45 letters and digits. */
+  readonly taskHubName: string;
+  /** The app's registrations: orchestrations and activities are looked up by name. */
+  readonly registry: FunctionRegistry;
+  /** host.json `maxConcurrentActivityFunctions`. @default 10 */
+  readonly maxConcurrentActivityFunctions?: number;
+  /** host.json `maxConcurrentOrchestratorFunctions`. @default 10 */
+  readonly maxConcurrentOrchestratorFunctions?: number;
+  /** Time source for timers, leases and timestamps. @default - the real clock */
+  readonly clock?: Clock;
+  /** Real milliseconds between polls of the hub when idle (local writes wake it at once). @default 250 */
+  readonly pollIntervalMs?: number;
+  /** Real milliseconds a lease on an instance or activity lasts without renewal. @default 30000 */
+  readonly leaseMs?: number;
+  /** Identifies this engine in leases. @default - host name, process id and a random suffix */
+  readonly workerId?: string;
+  /** Where engine diagnostics go. @default - console.error for errors and warnings, nothing else */
+  readonly log?: (level: "info" | "warning" | "error", message: string) => void;
+}
+
+const DEFAULT_STOP_GRACE_MS = 30_000;
+
+const defaultLog = (level: "info" | "warning" | "error", message: string) => {
+  if (level !== "info") console.error(`[durable ${level}] ${message}`);
+};
+
+/** {@link DurableEngine} over one Azure Table per task hub. */
+export class AzureStorageDurableEngine implements DurableEngine {
+  readonly #ctx: EngineContext;
+  readonly #maxActivities: number;
+  readonly #maxOrchestrations: number;
+  readonly #pollIntervalMs: number;
+  readonly #inFlight = new Set<Promise<unknown>>();
+  readonly #activeInstances = new Set<string>();
+  readonly #activeActivities = new Set<string>();
+  readonly #activeOutbox = new Set<string>();
+  #running = false;
+  #abandoned = false;
+  #loop: Promise<void> | undefined;
+  #wakeUp: (() => void) | undefined;
+  #wokenEarly = false;
+
+  constructor(options: DurableEngineOptions) {
+    const clock = options.clock ?? realClock;
+    const store = new HubStore(options.connectionString, options.taskHubName);
+    this.#maxActivities = options.maxConcurrentActivityFunctions ?? 10;
+    this.#maxOrchestrations = options.maxConcurrentOrchestratorFunctions ?? 10;
+    this.#pollIntervalMs = options.pollIntervalMs ?? 250;
+    this.#ctx = {
+      store,
+      registry: options.registry,
+      clock,
+      workerId: options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+      leaseClockMs: (options.leaseMs ?? 30_000) * clock.factor,
+      history: new HistoryCache(store),
+      log: options.log ?? defaultLog,
+      wake: () => this.#wake(),
+      assertAlive: () => {
+        if (this.#abandoned) throw new EngineStoppedError();
+      },
+    };
+  }
+
+  async start(): Promise<void> {
+    if (this.#running) return;
+    await this.#ctx.store.createIfMissing();
+    this.#running = true;
+    this.#abandoned = false;
+    this.#loop = this.#runLoop();
+  }
+
+  async stop(graceMs = DEFAULT_STOP_GRACE_MS): Promise<void> {
+    this.#running = false;
+    this.#wake();
+    await this.#loop;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled([...this.#inFlight]),
+      new Promise((resolve) => (timer = setTimeout(resolve, graceMs))),
+    ]);
+    clearTimeout(timer);
+    // Work still running past the grace period must not write: a new engine may already own it.
+    this.#abandoned = true;
+  }
+
+  async startNew(orchestrationName: string, options: { instanceId?: string; input?: unknown } = {}): Promise<string> {
+    if (!findFunction(this.#ctx.registry, orchestrationName, "orchestrationTrigger")) {
+      throw durableEngineError(
+        "invalid-request",
+        `The function '${orchestrationName}' doesn't exist, is disabled, or is not an orchestrator function.`,
+      );
+    }
+    const instanceId = options.instanceId ?? randomUUID().replace(/-/g, "");
+    if (!instanceId || instanceId.length > 256) {
+      throw durableEngineError("invalid-request", "An instance ID must be 1 to 256 characters long");
+    }
+    await createInstance(this.#ctx, { instanceId, name: orchestrationName, input: options.input });
+    return instanceId;
+  }
+
+  async getStatus(instanceId: string, options: StatusOptions = {}): Promise<InstanceStatus | undefined> {
+    const stored = await this.#ctx.store.getInstance(instanceId);
+    if (!stored) return undefined;
+    const history = options.showHistory ? await this.#ctx.history.get(stored.record) : undefined;
+    return toInstanceStatus(stored.record, options, history);
+  }
+
+  async listInstances(query: InstanceQuery): Promise<{ instances: InstanceStatus[]; continuationToken?: string }> {
+    const clauses = [odata`RowKey eq ${"i"}`];
+    if (query.createdTimeFrom) clauses.push(odata`createdAt ge ${sortableTime(query.createdTimeFrom.getTime())}`);
+    if (query.createdTimeTo) clauses.push(odata`createdAt le ${sortableTime(query.createdTimeTo.getTime())}`);
+    if (query.runtimeStatus && query.runtimeStatus.length > 0) {
+      clauses.push(`(${query.runtimeStatus.map((status) => odata`runtimeStatus eq ${status}`).join(" or ")})`);
+    }
+    if (query.instanceIdPrefix) {
+      const prefix = encodeKey(query.instanceIdPrefix);
+      clauses.push(odata`PartitionKey ge ${prefix} and PartitionKey lt ${prefix + "\uffff"}`);
+    }
+    const filter = clauses.join(" and ");
+    if (query.top !== undefined) {
+      const page = await this.#ctx.store.pageInstances(filter, query.top, query.continuationToken);
+      return { instances: page.records.map((r) => toInstanceStatus(r)), continuationToken: page.continuationToken };
+    }
+    const instances: InstanceStatus[] = [];
+    let token = query.continuationToken;
+    for (let page = 0; page < 10_000; page++) {
+      const next = await this.#ctx.store.pageInstances(filter, 1000, token);
+      instances.push(...next.records.map((r) => toInstanceStatus(r)));
+      token = next.continuationToken;
+      if (!token) break;
+    }
+    return { instances };
+  }
+
+  async raiseEvent(instanceId: string, eventName: string, data: unknown): Promise<void> {
+    const now = this.#ctx.clock.now();
+    await this.#send(instanceId, {
+      type: "event",
+      event: { EventType: 15, EventId: -1, IsPlayed: false, Timestamp: new Date(now).toISOString(), Name: eventName, Input: JSON.stringify(data ?? null) },
+    });
+  }
+
+  async terminate(instanceId: string, reason?: string): Promise<void> {
+    await this.#send(instanceId, { type: "terminate", reason });
+  }
+
+  async suspend(instanceId: string, reason?: string): Promise<void> {
+    await this.#send(instanceId, { type: "suspend", reason });
+  }
+
+  async resume(instanceId: string, reason?: string): Promise<void> {
+    await this.#send(instanceId, { type: "resume", reason });
+  }
+
+  async rewind(instanceId: string, reason?: string): Promise<void> {
+    await rewindInstance(this.#ctx, instanceId, reason);
+  }
+
+  async purge(instanceId: string): Promise<number> {
+    const stored = await this.#ctx.store.getInstance(instanceId);
+    if (!stored || !isTerminal(stored.record.runtimeStatus)) return 0;
+    await this.#ctx.store.deletePartition(instanceId);
+    this.#ctx.history.forget(instanceId);
+    return 1;
+  }
+
+  /** Puts a message for a running instance: 404 if unknown, 410 once it has finished. */
+  async #send(instanceId: string, message: OrchestrationMessage): Promise<void> {
+    const stored = await this.#ctx.store.getInstance(instanceId);
+    if (!stored) throw durableEngineError("instance-not-found", `No instance with ID '${instanceId}' was found`);
+    if (isTerminal(stored.record.runtimeStatus)) {
+      throw durableEngineError(
+        "instance-not-running",
+        `The instance '${instanceId}' is ${stored.record.runtimeStatus} and takes no more messages`,
+      );
+    }
+    const now = this.#ctx.clock.now();
+    await this.#ctx.store.putWork(externalMessage(instanceId, message, now, randomUUID().slice(0, 8)));
+    this.#wake();
+  }
+
+  #wake(): void {
+    this.#wokenEarly = true;
+    this.#wakeUp?.();
+  }
+
+  async #runLoop(): Promise<void> {
+    while (this.#running) {
+      this.#wokenEarly = false;
+      try {
+        await this.#pollOnce();
+      } catch (error) {
+        this.#ctx.log("error", `poll failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      if (!this.#running) break;
+      if (this.#wokenEarly) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.#pollIntervalMs);
+        this.#wakeUp = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.#wakeUp = undefined;
+    }
+  }
+
+  async #pollOnce(): Promise<void> {
+    const items = await this.#ctx.store.listVisibleWork(this.#ctx.clock.now());
+    const instances = new Set<string>();
+    for (const item of items) {
+      if (item.kind === "message") instances.add(item.instanceId);
+      else if (item.kind === "activity") this.#maybeRunActivity(item);
+      else this.#maybeDispatch(item.instanceId, item.rowKey, item.outbox);
+    }
+    for (const instanceId of instances) {
+      if (this.#activeInstances.has(instanceId) || this.#activeInstances.size >= this.#maxOrchestrations) continue;
+      this.#activeInstances.add(instanceId);
+      this.#track(
+        processInstance(this.#ctx, instanceId)
+          .then((outbox) => {
+            for (const item of outbox) {
+              if (item.kind === "outbox") this.#maybeDispatch(item.instanceId, item.rowKey, item.outbox);
+            }
+          })
+          .finally(() => {
+            this.#activeInstances.delete(instanceId);
+            // More messages may have arrived while this instance was busy.
+            this.#wake();
+          }),
+        `instance ${instanceId}`,
+      );
+    }
+  }
+
+  #maybeRunActivity(item: Extract<WorkItem, { kind: "activity" }>): void {
+    const key = `${item.instanceId}\u0000${item.rowKey}`;
+    if (this.#activeActivities.has(key) || this.#activeActivities.size >= this.#maxActivities) return;
+    this.#activeActivities.add(key);
+    this.#track(
+      runActivity(this.#ctx, item).finally(() => this.#activeActivities.delete(key)),
+      `activity ${item.activity.name}`,
+    );
+  }
+
+  #maybeDispatch(instanceId: string, rowKey: string, outbox: Extract<WorkItem, { kind: "outbox" }>["outbox"]): void {
+    const key = `${instanceId}\u0000${rowKey}`;
+    if (this.#activeOutbox.has(key) || this.#abandoned) return;
+    this.#activeOutbox.add(key);
+    this.#track(
+      dispatchOutbox(this.#ctx, instanceId, rowKey, outbox).finally(() => this.#activeOutbox.delete(key)),
+      `delivery from ${instanceId}`,
+    );
+  }
+
+  #track(work: Promise<unknown>, what: string): void {
+    const tracked = work.catch((error: unknown) => {
+      if (!isEngineStoppedError(error)) {
+        this.#ctx.log("error", `${what}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    });
+    this.#inFlight.add(tracked);
+    void tracked.finally(() => this.#inFlight.delete(tracked));
+  }
+}

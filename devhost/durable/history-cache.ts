@@ -1,0 +1,56 @@
+import type { HistoryEvent } from "./history";
+import type { HubStore, InstanceRecord } from "./store";
+
+/** Instances whose history stays in memory (most recently used). */
+const DEFAULT_CAPACITY = 500;
+
+/**
+ * Histories read from the hub, kept to avoid re-reading the whole history every episode. Only an
+ * optimization: the instance row (generation, chunk count) says what storage holds, and anything the
+ * cache lacks is read again, so another engine's checkpoints are never missed.
+ */
+export class HistoryCache {
+  readonly #entries = new Map<string, { generation: number; chunks: number; events: HistoryEvent[] }>();
+
+  constructor(
+    private readonly store: HubStore,
+    private readonly capacity = DEFAULT_CAPACITY,
+  ) {}
+
+  /** The history of the record's current generation, as far as the record says it goes. */
+  async get(record: InstanceRecord): Promise<HistoryEvent[]> {
+    const cached = this.#entries.get(record.instanceId);
+    let entry = cached;
+    if (!entry || entry.generation !== record.generation || entry.chunks > record.historyChunks) {
+      entry = { generation: record.generation, chunks: 0, events: [] };
+    }
+    if (entry.chunks < record.historyChunks) {
+      const more = await this.store.readHistory(record.instanceId, record.generation, entry.chunks);
+      entry = { ...entry, chunks: record.historyChunks, events: [...entry.events, ...more] };
+    }
+    this.remember(record.instanceId, entry);
+    return entry.events;
+  }
+
+  /** Records a chunk just committed. */
+  appended(record: InstanceRecord, events: readonly HistoryEvent[], previous: readonly HistoryEvent[]): void {
+    this.remember(record.instanceId, {
+      generation: record.generation,
+      chunks: record.historyChunks,
+      events: [...previous, ...events],
+    });
+  }
+
+  forget(instanceId: string): void {
+    this.#entries.delete(instanceId);
+  }
+
+  private remember(instanceId: string, entry: { generation: number; chunks: number; events: HistoryEvent[] }): void {
+    this.#entries.delete(instanceId);
+    this.#entries.set(instanceId, entry);
+    if (this.#entries.size > this.capacity) {
+      const oldest = this.#entries.keys().next().value;
+      if (oldest !== undefined) this.#entries.delete(oldest);
+    }
+  }
+}

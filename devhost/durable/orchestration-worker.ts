@@ -1,0 +1,250 @@
+/**
+ * Runs an instance's pending messages, one episode per completion, under a lease on the instance row.
+ * Each episode ends in one checkpoint transaction in the instance's partition: the new history chunk,
+ * the instance row (conditional on the lease's ETag), the consumed message's deletion, and the work the
+ * episode decided (activities, timers, outbox rows). A crash before the checkpoint replays the episode;
+ * a crash after it loses nothing.
+ */
+import { randomUUID } from "node:crypto";
+import type { TransactionAction } from "@azure/data-tables";
+import { decide, retryBookkeeping, type Decision, type EpisodeSubject } from "./decide";
+import { findFunction, type EngineContext } from "./engine-context";
+import { runEpisode } from "./episode";
+import { completedTaskId, EventType, historyEvent, type HistoryEvent } from "./history";
+import { viewHistory, type HistoryView } from "./history-view";
+import { isTerminal } from "./instances";
+import {
+  instanceEntity,
+  isStorageStatus,
+  WORK_PREFIX,
+  workEntity,
+  type InstanceRecord,
+  type NewWorkItem,
+  type WorkItem,
+} from "./store";
+import { encodeKey } from "./table-values";
+import { startMessage } from "./work-items";
+
+/** Episodes per lease before letting other instances (and engines) have a turn. */
+const MAX_EPISODES_PER_CLAIM = 200;
+/** Messages dropped per checkpoint at most (a transaction holds 100 operations). */
+const MAX_DROPS_PER_COMMIT = 50;
+
+type MessageItem = Extract<WorkItem, { kind: "message" }>;
+
+/** What to do with the pending messages: the next one to act on, and those that are obsolete. */
+interface Triage {
+  readonly next?: MessageItem;
+  readonly obsolete: MessageItem[];
+}
+
+function triage(record: InstanceRecord, view: HistoryView, messages: readonly MessageItem[]): Triage {
+  const obsolete: MessageItem[] = [];
+  let next: MessageItem | undefined;
+  const terminal = isTerminal(record.runtimeStatus);
+  for (const item of messages) {
+    const { message } = item;
+    if (terminal || (item.generation !== -1 && item.generation < record.generation)) {
+      obsolete.push(item);
+      continue;
+    }
+    if (next || item.generation > record.generation) continue;
+    if (message.type === "terminate") next = item;
+    else if (message.type === "suspend") {
+      if (record.runtimeStatus === "Suspended") obsolete.push(item);
+      else next = item;
+    } else if (message.type === "resume") {
+      if (record.runtimeStatus === "Suspended") next = item;
+      else obsolete.push(item);
+    } else if (message.type !== "event" || record.runtimeStatus === "Suspended") {
+      continue;
+    } else if (message.event.EventType === EventType.ExecutionStarted) {
+      if (view.started) obsolete.push(item);
+      else next = item;
+    } else if (!view.started) {
+      continue;
+    } else {
+      const taskId = completedTaskId(message.event);
+      if (taskId === undefined) next = item;
+      else if (view.completedIds.has(taskId)) obsolete.push(item);
+      // A completion of a task not yet in history waits: a replay after a crash schedules it again.
+      else if (view.scheduledById.has(taskId)) next = item;
+    }
+  }
+  return { next, obsolete };
+}
+
+/** Applies a management message (terminate, suspend, resume) without running the orchestrator. */
+function controlDecision(record: InstanceRecord, view: HistoryView, item: MessageItem, nowMs: number): Decision {
+  const { message } = item;
+  if (message.type === "terminate") {
+    return {
+      events: [historyEvent(EventType.ExecutionTerminated, nowMs, { Input: JSON.stringify(message.reason ?? "") })],
+      work: [],
+      runtimeStatus: "Terminated",
+      output: message.reason ?? "",
+      customStatus: record.customStatus,
+    };
+  }
+  const suspend = message.type === "suspend";
+  return {
+    events: [
+      historyEvent(suspend ? EventType.ExecutionSuspended : EventType.ExecutionResumed, nowMs, {
+        Reason: message.type === "event" ? undefined : message.reason,
+      }),
+    ],
+    work: [],
+    runtimeStatus: suspend ? "Suspended" : view.started ? "Running" : "Pending",
+    output: record.output,
+    customStatus: record.customStatus,
+  };
+}
+
+async function episodeDecision(
+  ctx: EngineContext,
+  record: InstanceRecord,
+  history: readonly HistoryEvent[],
+  view: HistoryView,
+  delivered: HistoryEvent,
+  nowMs: number,
+): Promise<{ inputEvents: HistoryEvent[]; decision: Decision }> {
+  const subject: EpisodeSubject = {
+    instanceId: record.instanceId,
+    name: record.name,
+    generation: record.generation,
+    parent: record.parent,
+  };
+  const bookkeeping = retryBookkeeping(subject, view, delivered, nowMs);
+  const inputEvents = [historyEvent(EventType.OrchestratorStarted, nowMs), delivered, ...bookkeeping.events];
+  const fullHistory = [...history, ...inputEvents];
+  const orchestrator = findFunction(ctx.registry, record.name, "orchestrationTrigger");
+  const result = orchestrator
+    ? await runEpisode({
+        orchestrator,
+        instanceId: record.instanceId,
+        parentInstanceId: record.parent?.instanceId,
+        history: fullHistory,
+        input: record.input,
+      })
+    : {
+        isDone: false,
+        actions: [],
+        output: undefined,
+        customStatus: undefined,
+        error: `The function '${record.name}' doesn't exist, is disabled, or is not an orchestrator function.`,
+      };
+  const decision = decide(subject, viewHistory(fullHistory), result, nowMs);
+  return { inputEvents, decision: { ...decision, work: [...bookkeeping.work, ...decision.work] } };
+}
+
+/**
+ * Processes `instanceId`'s visible messages if no other engine holds its lease. Returns the outbox rows
+ * it wrote, for the caller to dispatch at once.
+ */
+export async function processInstance(ctx: EngineContext, instanceId: string): Promise<NewWorkItem[]> {
+  const { store, clock } = ctx;
+  const stored = await store.getInstance(instanceId);
+  if (!stored) {
+    // Messages for a purged instance: nothing will ever read them.
+    for (const item of await store.listWork(instanceId, WORK_PREFIX.message)) await store.deleteRow(instanceId, item.rowKey);
+    return [];
+  }
+  let record = stored.record;
+  let now = clock.now();
+  if (record.leaseOwner && record.leaseOwner !== ctx.workerId && record.leaseUntilMs > now) return [];
+  let etag: string;
+  try {
+    record = { ...record, leaseOwner: ctx.workerId, leaseUntilMs: now + ctx.leaseClockMs };
+    etag = await store.replaceInstance(record, stored.etag);
+  } catch (error) {
+    if (isStorageStatus(error, 412, 404)) return [];
+    throw error;
+  }
+  const outbox: NewWorkItem[] = [];
+  try {
+    for (let round = 0; round < MAX_EPISODES_PER_CLAIM; round++) {
+      now = clock.now();
+      const messages = (await store.listWork(instanceId, WORK_PREFIX.message))
+        .filter((item): item is MessageItem => item.kind === "message" && item.visibleAtMs <= now)
+        .sort((a, b) => a.visibleAtMs - b.visibleAtMs || (a.rowKey < b.rowKey ? -1 : 1));
+      const history = await ctx.history.get(record);
+      const view = viewHistory(history);
+      const { next, obsolete } = triage(record, view, messages);
+      const drops: TransactionAction[] = obsolete
+        .slice(0, MAX_DROPS_PER_COMMIT)
+        .map((item) => ["delete", { partitionKey: encodeKey(instanceId), rowKey: item.rowKey }]);
+      if (!next) {
+        if (drops.length > 0) {
+          ctx.assertAlive();
+          await store.commit([], drops);
+          if (obsolete.length > MAX_DROPS_PER_COMMIT) continue;
+        }
+        break;
+      }
+      const { inputEvents, decision } =
+        next.message.type === "event"
+          ? await episodeDecision(ctx, record, history, view, next.message.event, now)
+          : { inputEvents: [], decision: controlDecision(record, view, next, now) };
+      const events = [...inputEvents, ...decision.events];
+      const work = [...decision.work];
+      let updated: InstanceRecord = {
+        ...record,
+        runtimeStatus: decision.runtimeStatus,
+        output: decision.output,
+        customStatus: decision.customStatus,
+        updatedAtMs: now,
+        historyChunks: record.historyChunks + 1,
+        leaseUntilMs: now + ctx.leaseClockMs,
+      };
+      if (decision.continueAsNew) {
+        const generation = record.generation + 1;
+        const started = historyEvent(EventType.ExecutionStarted, now, {
+          Name: record.name,
+          Input: JSON.stringify(decision.continueAsNew.input ?? null),
+          InstanceId: instanceId,
+        });
+        work.push(startMessage(instanceId, generation, started, now));
+        updated = {
+          ...updated,
+          generation,
+          historyChunks: 0,
+          input: decision.continueAsNew.input,
+          output: undefined,
+          executionId: randomUUID().replace(/-/g, ""),
+        };
+      }
+      const final: TransactionAction[] = [
+        ["create", store.historyChunk(instanceId, record.generation, record.historyChunks, events)],
+        ["update", instanceEntity(updated), "Replace", { etag }],
+        ["delete", { partitionKey: encodeKey(instanceId), rowKey: next.rowKey }],
+        ...drops,
+      ];
+      const prepared: TransactionAction[] = work.map((item) => ["upsert", workEntity(item), "Replace"]);
+      ctx.assertAlive();
+      etag = (await store.commit(prepared, final)) ?? (await store.getInstance(instanceId))?.etag ?? "";
+      if (decision.continueAsNew) ctx.history.forget(instanceId);
+      else ctx.history.appended(updated, events, history);
+      record = updated;
+      outbox.push(...work.filter((item) => item.kind === "outbox"));
+      if (work.length > 0) ctx.wake();
+    }
+  } catch (error) {
+    if (isStorageStatus(error, 412)) {
+      ctx.log("warning", `instance ${instanceId}: lease lost to another engine; its checkpoint is theirs`);
+      return outbox;
+    }
+    throw error;
+  } finally {
+    await release(ctx, record, () => etag);
+  }
+  return outbox;
+}
+
+async function release(ctx: EngineContext, record: InstanceRecord, etag: () => string): Promise<void> {
+  try {
+    ctx.assertAlive();
+    await ctx.store.replaceInstance({ ...record, leaseOwner: undefined, leaseUntilMs: 0 }, etag());
+  } catch {
+    // Lease kept or lost: it expires by itself.
+  }
+}

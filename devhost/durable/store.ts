@@ -1,0 +1,352 @@
+/**
+ * The task hub's durable state in one Azure Table (`<hub>Devhost`), one partition per instance:
+ * the instance row (`i`), history chunks (`h-<generation>-<seq>`, one per episode), and work rows
+ * (`wm-` messages to the orchestration, `wa-` activity work items, `wo-` outbox deliveries to other
+ * instances). Keeping an instance's history, its inbox and its outgoing work in one partition lets each
+ * checkpoint be one atomic entity-group transaction.
+ */
+import { TableClient, odata, type TableEntity, type TransactionAction } from "@azure/data-tables";
+import type { RuntimeStatus } from "../contracts";
+import type { HistoryEvent } from "./history";
+import { encodeKey, packJson, pad, sortableTime, unpackJson } from "./table-values";
+
+/** Where a sub-orchestration reports back. */
+export interface ParentRef {
+  readonly instanceId: string;
+  readonly taskId: number;
+  readonly generation: number;
+}
+
+/** The instance row. */
+export interface InstanceRecord {
+  readonly instanceId: string;
+  readonly name: string;
+  readonly runtimeStatus: RuntimeStatus;
+  /** Storage generation: bumped by continue-as-new, restart and rewind (history rows are per generation). */
+  readonly generation: number;
+  readonly executionId: string;
+  readonly createdAtMs: number;
+  readonly updatedAtMs: number;
+  readonly input: unknown;
+  readonly output: unknown;
+  readonly customStatus: unknown;
+  readonly parent?: ParentRef;
+  /** History chunk rows written in this generation. */
+  readonly historyChunks: number;
+  readonly leaseOwner?: string;
+  readonly leaseUntilMs: number;
+}
+
+/** A stored instance row with its ETag (for optimistic concurrency). */
+export interface StoredInstance {
+  readonly record: InstanceRecord;
+  readonly etag: string;
+}
+
+/** A message for an orchestration: an event to append, or a management operation. */
+export type OrchestrationMessage =
+  | { readonly type: "event"; readonly event: HistoryEvent }
+  | { readonly type: "terminate" | "suspend" | "resume"; readonly reason?: string };
+
+/** An activity call waiting for (or leased by) a worker. */
+export interface ActivityWork {
+  readonly name: string;
+  readonly input: unknown;
+  readonly taskId: number;
+}
+
+/** Work for another partition, done after the checkpoint that decided it (at least once, idempotently). */
+export type OutboxWork =
+  | {
+      readonly type: "startChild";
+      readonly instanceId: string;
+      readonly name: string;
+      readonly input: unknown;
+      readonly parent: ParentRef;
+    }
+  | { readonly type: "deliver"; readonly instanceId: string; readonly rowKey: string; readonly generation: number; readonly event: HistoryEvent };
+
+interface WorkBase {
+  readonly instanceId: string;
+  readonly rowKey: string;
+  /** The generation the work belongs to; -1 for messages that follow the instance across generations. */
+  readonly generation: number;
+  readonly visibleAtMs: number;
+  readonly etag: string;
+}
+
+/** One work row. */
+export type WorkItem =
+  | (WorkBase & { readonly kind: "message"; readonly message: OrchestrationMessage })
+  | (WorkBase & { readonly kind: "activity"; readonly activity: ActivityWork; readonly leaseOwner?: string })
+  | (WorkBase & { readonly kind: "outbox"; readonly outbox: OutboxWork });
+
+/** A work row to write: {@link WorkItem} without what storage assigns. */
+export type NewWorkItem =
+  | Omit<Extract<WorkItem, { kind: "message" }>, "etag">
+  | Omit<Extract<WorkItem, { kind: "activity" }>, "etag">
+  | Omit<Extract<WorkItem, { kind: "outbox" }>, "etag">;
+
+export const INSTANCE_ROW = "i";
+export const WORK_PREFIX = { message: "wm-", activity: "wa-", outbox: "wo-" } as const;
+/** An entity-group transaction holds at most 100 operations. */
+const MAX_TRANSACTION_OPS = 100;
+
+/** Row key of history chunk `seq` of `generation`. */
+export function historyRowKey(generation: number, seq: number): string {
+  return `h-${pad(generation, 6)}-${pad(seq)}`;
+}
+
+/** Builds the entity of an instance row. */
+export function instanceEntity(record: InstanceRecord): TableEntity {
+  const entity: Record<string, unknown> = {
+    partitionKey: encodeKey(record.instanceId),
+    rowKey: INSTANCE_ROW,
+    instanceId: record.instanceId,
+    name: record.name,
+    runtimeStatus: record.runtimeStatus,
+    generation: record.generation,
+    executionId: record.executionId,
+    createdAt: sortableTime(record.createdAtMs),
+    updatedAt: sortableTime(record.updatedAtMs),
+    historyChunks: record.historyChunks,
+    leaseOwner: record.leaseOwner ?? "",
+    leaseUntil: sortableTime(record.leaseUntilMs),
+  };
+  if (record.parent) {
+    entity.parentInstanceId = record.parent.instanceId;
+    entity.parentTaskId = record.parent.taskId;
+    entity.parentGeneration = record.parent.generation;
+  }
+  packJson(entity, "input", record.input);
+  packJson(entity, "output", record.output);
+  packJson(entity, "customStatus", record.customStatus);
+  return entity as TableEntity;
+}
+
+function instanceFromEntity(entity: Record<string, unknown>): InstanceRecord {
+  const parentInstanceId = entity.parentInstanceId as string | undefined;
+  return {
+    instanceId: String(entity.instanceId),
+    name: String(entity.name),
+    runtimeStatus: entity.runtimeStatus as RuntimeStatus,
+    generation: Number(entity.generation),
+    executionId: String(entity.executionId),
+    createdAtMs: Number(entity.createdAt),
+    updatedAtMs: Number(entity.updatedAt),
+    input: unpackJson(entity, "input"),
+    output: unpackJson(entity, "output"),
+    customStatus: unpackJson(entity, "customStatus"),
+    parent: parentInstanceId
+      ? { instanceId: parentInstanceId, taskId: Number(entity.parentTaskId), generation: Number(entity.parentGeneration) }
+      : undefined,
+    historyChunks: Number(entity.historyChunks),
+    leaseOwner: (entity.leaseOwner as string) || undefined,
+    leaseUntilMs: Number(entity.leaseUntil),
+  };
+}
+
+/** Builds the entity of a work row. */
+export function workEntity(item: NewWorkItem): TableEntity {
+  const entity: Record<string, unknown> = {
+    partitionKey: encodeKey(item.instanceId),
+    rowKey: item.rowKey,
+    instanceId: item.instanceId,
+    kind: item.kind,
+    generation: item.generation,
+    visibleAt: sortableTime(item.visibleAtMs),
+  };
+  if (item.kind === "activity") entity.leaseOwner = item.leaseOwner ?? "";
+  packJson(entity, "payload", item.kind === "message" ? item.message : item.kind === "activity" ? item.activity : item.outbox);
+  return entity as TableEntity;
+}
+
+function workFromEntity(entity: Record<string, unknown>, etag: string): WorkItem {
+  const base = {
+    instanceId: String(entity.instanceId),
+    rowKey: String(entity.rowKey),
+    generation: Number(entity.generation),
+    visibleAtMs: Number(entity.visibleAt),
+    etag,
+  };
+  const payload = unpackJson(entity, "payload");
+  switch (entity.kind) {
+    case "message":
+      return { ...base, kind: "message", message: payload as OrchestrationMessage };
+    case "activity":
+      return { ...base, kind: "activity", activity: payload as ActivityWork, leaseOwner: (entity.leaseOwner as string) || undefined };
+    default:
+      return { ...base, kind: "outbox", outbox: payload as OutboxWork };
+  }
+}
+
+/** Whether `error` is the storage service's answer `status` (404 missing, 409 exists, 412 ETag changed). */
+export function isStorageStatus(error: unknown, ...statuses: number[]): boolean {
+  const status = (error as { statusCode?: number } | undefined)?.statusCode;
+  return status !== undefined && statuses.includes(status);
+}
+
+/** Reads and writes one task hub's table. */
+export class HubStore {
+  readonly table: TableClient;
+
+  constructor(connectionString: string, hubName: string) {
+    if (!/^[A-Za-z][A-Za-z0-9]{2,44}$/.test(hubName)) {
+      throw new RangeError(`task hub name "${hubName}" must be 3–45 letters and digits, starting with a letter`);
+    }
+    this.table = TableClient.fromConnectionString(connectionString, `${hubName}Devhost`, {
+      allowInsecureConnection: connectionString.includes("http://") || connectionString.includes("UseDevelopmentStorage"),
+    });
+  }
+
+  async createIfMissing(): Promise<void> {
+    await this.table.createTable();
+  }
+
+  async getInstance(instanceId: string): Promise<StoredInstance | undefined> {
+    try {
+      const entity = await this.table.getEntity(encodeKey(instanceId), INSTANCE_ROW);
+      return { record: instanceFromEntity(entity), etag: entity.etag };
+    } catch (error) {
+      if (isStorageStatus(error, 404)) return undefined;
+      throw error;
+    }
+  }
+
+  /** Replaces the instance row if it still has `etag`; returns the new ETag (throws 412 otherwise). */
+  async replaceInstance(record: InstanceRecord, etag: string): Promise<string> {
+    const result = await this.table.updateEntity(instanceEntity(record), "Replace", { etag });
+    return result.etag ?? "";
+  }
+
+  /** Every work row visible at `nowMs`, across instances. */
+  async listVisibleWork(nowMs: number): Promise<WorkItem[]> {
+    const filter = odata`RowKey ge 'w' and RowKey lt 'x' and visibleAt le ${sortableTime(nowMs)}`;
+    const items: WorkItem[] = [];
+    for await (const entity of this.table.listEntities({ queryOptions: { filter } })) {
+      items.push(workFromEntity(entity, entity.etag));
+    }
+    return items;
+  }
+
+  /** The instance's work rows with `prefix`, in row-key order (visible or not). */
+  async listWork(instanceId: string, prefix: string): Promise<WorkItem[]> {
+    const filter = odata`PartitionKey eq ${encodeKey(instanceId)} and RowKey ge ${prefix} and RowKey lt ${prefixEnd(prefix)}`;
+    const items: WorkItem[] = [];
+    for await (const entity of this.table.listEntities({ queryOptions: { filter } })) {
+      items.push(workFromEntity(entity, entity.etag));
+    }
+    return items.sort((a, b) => (a.rowKey < b.rowKey ? -1 : 1));
+  }
+
+  /** History chunks `fromSeq…` of a generation, flattened in order. */
+  async readHistory(instanceId: string, generation: number, fromSeq = 0): Promise<HistoryEvent[]> {
+    const filter = odata`PartitionKey eq ${encodeKey(instanceId)} and RowKey ge ${historyRowKey(generation, fromSeq)} and RowKey lt ${historyRowKey(generation + 1, 0)}`;
+    const chunks: { rowKey: string; events: HistoryEvent[] }[] = [];
+    for await (const entity of this.table.listEntities({ queryOptions: { filter } })) {
+      chunks.push({ rowKey: entity.rowKey ?? "", events: unpackJson(entity, "events") as HistoryEvent[] });
+    }
+    chunks.sort((a, b) => (a.rowKey < b.rowKey ? -1 : 1));
+    return chunks.flatMap((chunk) => chunk.events);
+  }
+
+  /** A history chunk row to include in a checkpoint. */
+  historyChunk(instanceId: string, generation: number, seq: number, events: readonly HistoryEvent[]): TableEntity {
+    const entity: Record<string, unknown> = { partitionKey: encodeKey(instanceId), rowKey: historyRowKey(generation, seq) };
+    packJson(entity, "events", events);
+    return entity as TableEntity;
+  }
+
+  /**
+   * Commits `final` (at most 100 operations, atomic) after `preparatory` operations that are safe to
+   * repeat (upserts of rows with deterministic keys), which go first in batches when there are many.
+   */
+  async commit(
+    preparatory: readonly TransactionAction[],
+    final: readonly TransactionAction[],
+  ): Promise<string | undefined> {
+    if (final.length > MAX_TRANSACTION_OPS) throw new RangeError(`a checkpoint holds at most ${MAX_TRANSACTION_OPS} operations`);
+    const all = [...preparatory, ...final];
+    if (all.length <= MAX_TRANSACTION_OPS) return this.submit(all);
+    for (let i = 0; i < preparatory.length; i += MAX_TRANSACTION_OPS) {
+      await this.submit(preparatory.slice(i, i + MAX_TRANSACTION_OPS));
+    }
+    return this.submit(final);
+  }
+
+  /** Submits one transaction; returns the instance row's new ETag when the transaction wrote it. */
+  private async submit(actions: readonly TransactionAction[]): Promise<string | undefined> {
+    if (actions.length === 0) return undefined;
+    if (actions.length === 1) {
+      await this.single(actions[0] as TransactionAction);
+      return undefined;
+    }
+    const result = await this.table.submitTransaction([...actions]);
+    const failed = result.subResponses.find((r) => r.status >= 300);
+    if (failed) throw Object.assign(new Error(`transaction failed with ${failed.status}`), { statusCode: failed.status });
+    return result.getResponseForEntity(INSTANCE_ROW)?.etag;
+  }
+
+  private async single(action: TransactionAction): Promise<void> {
+    const [verb, entity] = action;
+    if (verb === "create") await this.table.createEntity(entity);
+    else if (verb === "delete") await this.table.deleteEntity(entity.partitionKey, entity.rowKey);
+    else if (verb === "upsert") await this.table.upsertEntity(entity, action[2] ?? "Merge");
+    else await this.table.updateEntity(entity, action[2] ?? "Merge", action[3]);
+  }
+
+  /** Puts a work row (insert or replace). */
+  async putWork(item: NewWorkItem): Promise<void> {
+    await this.table.upsertEntity(workEntity(item), "Replace");
+  }
+
+  /** Replaces a work row if unchanged since `etag`; returns the new ETag. */
+  async replaceWork(item: NewWorkItem, etag: string): Promise<string> {
+    const result = await this.table.updateEntity(workEntity(item), "Replace", { etag });
+    return result.etag ?? "";
+  }
+
+  /** Deletes a row; a row already gone is fine. */
+  async deleteRow(instanceId: string, rowKey: string): Promise<void> {
+    try {
+      await this.table.deleteEntity(encodeKey(instanceId), rowKey);
+    } catch (error) {
+      if (!isStorageStatus(error, 404)) throw error;
+    }
+  }
+
+  /** Deletes every row of an instance; returns how many rows went. */
+  async deletePartition(instanceId: string, keep: (rowKey: string) => boolean = () => false): Promise<number> {
+    const partition = encodeKey(instanceId);
+    const doomed: TransactionAction[] = [];
+    const filter = odata`PartitionKey eq ${partition}`;
+    for await (const entity of this.table.listEntities({ queryOptions: { filter, select: ["RowKey"] } })) {
+      const rowKey = entity.rowKey ?? "";
+      if (!keep(rowKey)) doomed.push(["delete", { partitionKey: partition, rowKey }]);
+    }
+    for (let i = 0; i < doomed.length; i += MAX_TRANSACTION_OPS) {
+      await this.submit(doomed.slice(i, i + MAX_TRANSACTION_OPS));
+    }
+    return doomed.length;
+  }
+
+  /** Instance rows matching an OData `filter`, one page. */
+  async pageInstances(
+    filter: string,
+    pageSize: number,
+    continuationToken: string | undefined,
+  ): Promise<{ records: InstanceRecord[]; continuationToken?: string }> {
+    const pages = this.table.listEntities({ queryOptions: { filter } }).byPage({ maxPageSize: pageSize, continuationToken });
+    const next = await pages.next();
+    if (next.done) return { records: [] };
+    return {
+      records: next.value.map((entity) => instanceFromEntity(entity)),
+      continuationToken: next.value.continuationToken,
+    };
+  }
+}
+
+/** The first key after every key with `prefix`. */
+function prefixEnd(prefix: string): string {
+  return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+}
