@@ -66,7 +66,8 @@ export function instrument(
       let cls: RequestClass = { category: "reads", resourceType: "unknown" };
       let facts: RequestFacts | undefined;
       try {
-        const url = new URL(req.url ?? "/", "https://127.0.0.1");
+        // "//subscriptions/…" (a scope with a leading slash after "/{scope}") must stay a path, not a host.
+        const url = new URL((req.url ?? "/").replace(/^\/+/, "/"), "https://127.0.0.1");
         const body = await readBody(req);
         facts = {
           method: (req.method ?? "GET").toUpperCase(),
