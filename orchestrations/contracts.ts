@@ -35,6 +35,14 @@ export interface DestroyInput {
   readonly requestedBy: string;
 }
 
+/** What a finished destroy returns. */
+export interface DestroyOutput {
+  readonly environmentId: string;
+  readonly result: "succeeded";
+  /** What became of the environment's soft-deleted Key Vault (`absent` when the plan has none). */
+  readonly keyVault: "kept" | "purged" | "absent";
+}
+
 /** One environment of a batch. */
 export type BatchItem =
   | { readonly action: "apply"; readonly plan: Plan }
@@ -46,6 +54,23 @@ export interface BatchInput {
   /** How many environments build at once. @default 10 */
   readonly maxConcurrent: number;
   readonly requestedBy: string;
+}
+
+/** What became of one item of a batch. */
+export interface BatchItemResult {
+  readonly environmentId: string;
+  readonly action: BatchItem["action"];
+  /** `duplicate`: the environment appeared earlier in the batch; that item ran, this one did not. */
+  readonly result: "succeeded" | "failed" | "duplicate";
+  /** Index of the item that ran instead, for duplicates. */
+  readonly duplicateOf?: number;
+  /** Why it failed: each failed node with Azure's code and message. */
+  readonly failures?: readonly ReportedError[];
+}
+
+/** Output of {@link PROVISION_BATCH}: one result per item, in the items' order. */
+export interface BatchOutput {
+  readonly results: readonly BatchItemResult[];
 }
 
 /** An error as reported to users: Azure's code and message, and the node it concerns. */

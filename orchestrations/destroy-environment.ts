@@ -1,0 +1,99 @@
+/**
+ * DESTROY_ENVIRONMENT: deletes the environment's resource group, which lets ARM order the teardown
+ * (subnets stay in use until their endpoints and NICs are gone, field note 11), waits for it on durable
+ * timers, then deals with the Key Vault left soft-deleted: kept (recoverable; a re-apply recovers it) or
+ * purged. Idempotent: an environment already gone is destroyed successfully.
+ */
+import type { OrchestrationContext, Task } from "durable-functions";
+import { latencyOf } from "../lib/latency-model";
+import { ARM_TYPE_BY_KIND } from "../lib/plan/kinds";
+import type { Plan, PlanNode } from "../lib/plan/types";
+import { callActivityClassified, orchestrationNowMs } from "./classified-call";
+import type { DestroyInput, DestroyOutput, ReportedError } from "./contracts";
+import { EnvironmentFailedError, failureWith, reportedErrorOf } from "./errors";
+import { nodeActivity, type DeleteReport } from "./node-activities";
+import { progressOf } from "./progress";
+import { retry } from "./retry-profiles";
+import type { NodeState, NodeStates } from "./scheduling";
+import { watchOperation } from "./watch-operation";
+
+/** Seconds a resource group deletion is expected to take: as long as its slowest resource's delete. */
+export function estimatedDestroySec(plan: Plan): number {
+  return Math.max(0, ...plan.nodes.map((node) => latencyOf(ARM_TYPE_BY_KIND[node.kind]).deleteP50Sec));
+}
+
+function allNodes(plan: Plan, state: NodeState): NodeStates {
+  return Object.fromEntries(plan.nodes.map((node) => [node.key, state]));
+}
+
+/** Deletes one node and waits until it is gone; absent is success. */
+function* removeNode(context: OrchestrationContext, node: PlanNode): Generator<Task, void, unknown> {
+  const report = yield* callActivityClassified<DeleteReport>(
+    context,
+    nodeActivity.remove,
+    { node },
+    retry.armWrite,
+  );
+  if (report.outcome !== "accepted" || !report.operation) return;
+  const ended = yield* watchOperation(context, node, report.operation);
+  if (ended.state === "failed") {
+    throw failureWith(
+      ended.error ?? {
+        kind: "operationFailed",
+        code: "OperationFailed",
+        message: `the delete of ${node.name} ended Failed`,
+        retryable: false,
+      },
+    );
+  }
+}
+
+/** The DESTROY_ENVIRONMENT orchestrator. */
+export function* destroyEnvironmentOrchestrator(
+  context: OrchestrationContext,
+): Generator<Task, DestroyOutput, unknown> {
+  const { plan, keyVault } = context.df.getInput<DestroyInput>();
+  const startedAtMs = orchestrationNowMs(context);
+  const estimateSec = estimatedDestroySec(plan);
+  const report = (states: NodeStates, lastError?: ReportedError) => {
+    const nowMs = orchestrationNowMs(context);
+    const left = states === finished ? 0 : Math.max(0, estimateSec - (nowMs - startedAtMs) / 1000);
+    context.df.setCustomStatus(
+      progressOf({
+        plan,
+        operation: "destroy",
+        states,
+        startedAtMs,
+        nowMs,
+        etaSec: left,
+        ...(lastError ? { lastError } : {}),
+      }),
+    );
+  };
+  const deleting = allNodes(plan, "creating");
+  const finished = allNodes(plan, "succeeded");
+  const resourceGroup = plan.nodes.find((node) => node.kind === "resourceGroup");
+  const vault = plan.nodes.find((node) => node.kind === "keyVault");
+  let current: PlanNode | undefined;
+  try {
+    report(deleting);
+    if (resourceGroup) {
+      current = resourceGroup;
+      yield* removeNode(context, resourceGroup);
+    }
+    if (vault && keyVault === "purge") {
+      current = vault;
+      yield* callActivityClassified(context, nodeActivity.purgeDeletedVault, { node: vault }, retry.armWrite);
+    }
+  } catch (error) {
+    const failure = reportedErrorOf(error, current?.key);
+    report(allNodes(plan, "failed"), failure);
+    throw new EnvironmentFailedError(plan.environmentId, "destroy", [failure]);
+  }
+  report(finished);
+  return {
+    environmentId: plan.environmentId,
+    result: "succeeded",
+    keyVault: vault === undefined ? "absent" : keyVault === "purge" ? "purged" : "kept",
+  };
+}

@@ -1,0 +1,72 @@
+/**
+ * ENSURE_NODE: brings one plan node to its desired state. The ensure activity writes only when needed
+ * and returns at once with the operation to watch; this orchestration then waits on durable timers and
+ * calls the cheap check activity until the operation ends, so no activity ever blocks on a long Azure
+ * operation and every step is checkpointed.
+ */
+import type { OrchestrationContext, Task } from "durable-functions";
+import type { PlanNode } from "../lib/plan/types";
+import { callActivityClassified } from "./classified-call";
+import { failureWith } from "./errors";
+import { nodeActivity, writeProfileOf, type EnsureReport, type NodeFacts } from "./node-activities";
+import { watchOperation } from "./watch-operation";
+
+/** Input of ENSURE_NODE. */
+export interface EnsureNodeInput {
+  readonly environmentId: string;
+  readonly node: PlanNode;
+}
+
+/** Output of ENSURE_NODE. */
+export interface EnsureNodeOutput {
+  readonly state: "succeeded" | "unchanged";
+  readonly facts?: NodeFacts;
+}
+
+/**
+ * The child instance id of a node's ENSURE_NODE: derived from the environment id, so a re-run of the
+ * same build addresses the same child and history stays readable.
+ */
+export function ensureNodeInstanceId(environmentId: string, nodeKey: string): string {
+  return `${environmentId}:${nodeKey}`;
+}
+
+/**
+ * How many times an operation that ended with a retryable error (Azure's own `InternalServerError`
+ * after an hour, a busy resource) is issued again before the node fails.
+ */
+const MAX_ENSURE_ROUNDS = 4;
+
+/** The ENSURE_NODE orchestrator. */
+export function* ensureNodeOrchestrator(
+  context: OrchestrationContext,
+): Generator<Task, EnsureNodeOutput, unknown> {
+  const { node } = context.df.getInput<EnsureNodeInput>();
+  for (let round = 1; ; round++) {
+    const report = yield* callActivityClassified<EnsureReport>(
+      context,
+      nodeActivity.ensure,
+      { node },
+      writeProfileOf(node),
+    );
+    if (report.outcome !== "accepted" || !report.operation) {
+      return withFacts(report.outcome === "unchanged" ? "unchanged" : "succeeded", report.facts);
+    }
+    const ended = yield* watchOperation(context, node, report.operation);
+    if (ended.state === "succeeded") return withFacts("succeeded", ended.facts ?? report.facts);
+    const error = ended.error ?? {
+      kind: "operationFailed" as const,
+      code: "OperationFailed",
+      message: `the ${report.operation.kind} of ${node.name} ended Failed`,
+      retryable: false,
+    };
+    // A terminal code fails the node at once; a retryable one issues the (idempotent) write again.
+    if (!error.retryable || round >= MAX_ENSURE_ROUNDS) throw failureWith({ ...error, target: node.key });
+    if (!context.df.isReplaying)
+      context.warn(`${node.key}: operation failed with ${error.code}; ensuring again`);
+  }
+}
+
+function withFacts(state: EnsureNodeOutput["state"], facts: NodeFacts | undefined): EnsureNodeOutput {
+  return facts === undefined ? { state } : { state, facts };
+}

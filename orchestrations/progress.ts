@@ -1,0 +1,43 @@
+/**
+ * The custom status of a build or destroy ({@link EnvironmentProgress}), as a pure function of what the
+ * orchestration knows: the plan, each node's state, and orchestration time.
+ */
+import type { Plan } from "../lib/plan/types";
+import type { EnvironmentProgress, ReportedError } from "./contracts";
+import { currentStage, remainingEstimateSec, type NodeStates } from "./scheduling";
+
+/** What {@link progressOf} reads. Times are orchestration time in epoch milliseconds. */
+export interface ProgressFacts {
+  readonly plan: Plan;
+  readonly operation: "apply" | "destroy";
+  readonly states: NodeStates;
+  readonly startedAtMs: number;
+  readonly nowMs: number;
+  /** When each running node started, by node key. @default - none running */
+  readonly runningSinceMs?: Readonly<Record<string, number>>;
+  /**
+   * Seconds left, when the caller knows better than the plan's build estimate (destroy).
+   * @default - the longest chain of estimates through nodes not yet done
+   */
+  readonly etaSec?: number;
+  readonly lastError?: ReportedError;
+}
+
+const seconds = (ms: number): number => Math.max(0, Math.round(ms / 1000));
+
+/** The progress report for `facts`. */
+export function progressOf(facts: ProgressFacts): EnvironmentProgress {
+  const runningForSec = Object.fromEntries(
+    Object.entries(facts.runningSinceMs ?? {}).map(([key, sinceMs]) => [key, seconds(facts.nowMs - sinceMs)]),
+  );
+  const stage = currentStage(facts.plan, facts.states);
+  return {
+    environmentId: facts.plan.environmentId,
+    operation: facts.operation,
+    ...(stage === undefined ? {} : { stage }),
+    nodes: facts.states,
+    elapsedSec: seconds(facts.nowMs - facts.startedAtMs),
+    etaSec: Math.round(facts.etaSec ?? remainingEstimateSec(facts.plan, facts.states, runningForSec)),
+    ...(facts.lastError === undefined ? {} : { lastError: facts.lastError }),
+  };
+}

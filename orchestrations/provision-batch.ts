@@ -1,0 +1,115 @@
+/**
+ * PROVISION_BATCH: applies or destroys many environments, at most `maxConcurrent` at once, each as a
+ * sub-orchestration of BUILD_ENVIRONMENT or DESTROY_ENVIRONMENT whose instance id is the environment id
+ * (one build per environment at a time). An environment appearing twice in one batch runs once. One
+ * item failing never fails the batch: every item gets its result.
+ */
+import type { OrchestrationContext, Task } from "durable-functions";
+import {
+  BUILD_ENVIRONMENT,
+  DESTROY_ENVIRONMENT,
+  type BatchInput,
+  type BatchItem,
+  type BatchItemResult,
+  type BatchOutput,
+  type BuildInput,
+  type DestroyInput,
+} from "./contracts";
+import { parseEnvironmentFailures } from "./errors";
+import { runTaskPool } from "./task-pool";
+
+/** Seconds a batch waits for environments started in earlier rounds before looking again. */
+export const BATCH_TICK_SEC = 15;
+
+/** Environments built at once when the input names no cap. */
+export const DEFAULT_MAX_CONCURRENT = 10;
+
+/** The index of the first item of each environment, and for each later item the index it duplicates. */
+export function firstOccurrences(items: readonly BatchItem[]): {
+  runs: number[];
+  duplicateOf: Map<number, number>;
+} {
+  const firstByEnvironment = new Map<string, number>();
+  const runs: number[] = [];
+  const duplicateOf = new Map<number, number>();
+  items.forEach((item, index) => {
+    const first = firstByEnvironment.get(item.plan.environmentId);
+    if (first === undefined) {
+      firstByEnvironment.set(item.plan.environmentId, index);
+      runs.push(index);
+    } else {
+      duplicateOf.set(index, first);
+    }
+  });
+  return { runs, duplicateOf };
+}
+
+function startItem(context: OrchestrationContext, item: BatchItem, requestedBy: string): Task {
+  const environmentId = item.plan.environmentId;
+  if (item.action === "apply") {
+    const input: BuildInput = { plan: item.plan, requestedBy };
+    return context.df.callSubOrchestrator(BUILD_ENVIRONMENT, input, environmentId);
+  }
+  const input: DestroyInput = { plan: item.plan, keyVault: item.keyVault, requestedBy };
+  return context.df.callSubOrchestrator(DESTROY_ENVIRONMENT, input, environmentId);
+}
+
+/** The PROVISION_BATCH orchestrator. */
+export function* provisionBatchOrchestrator(
+  context: OrchestrationContext,
+): Generator<Task, BatchOutput, unknown> {
+  const input = context.df.getInput<BatchInput>();
+  const maxConcurrent = Math.max(1, Math.floor(input.maxConcurrent || DEFAULT_MAX_CONCURRENT));
+  const requestedBy = `batch:${context.df.instanceId}`;
+  const { runs, duplicateOf } = firstOccurrences(input.items);
+  const results = new Map<number, BatchItemResult>();
+  let next = 0;
+
+  const status = () => ({ total: input.items.length, running: 0, done: results.size });
+  context.df.setCustomStatus(status());
+  yield* runTaskPool(context, {
+    keyOrder: runs.map(String),
+    maxRounds: runs.length * 2 + 100_000,
+    startReady: (running) => {
+      const started: { key: string; task: Task }[] = [];
+      while (next < runs.length && running.size + started.length < maxConcurrent) {
+        const index = runs[next++] as number;
+        started.push({
+          key: String(index),
+          task: startItem(context, input.items[index] as BatchItem, requestedBy),
+        });
+      }
+      return started;
+    },
+    onRound: (running) => context.df.setCustomStatus({ ...status(), running: running.size }),
+    tickSec: () => BATCH_TICK_SEC,
+    onEnded: ({ key, task }) => {
+      const index = Number(key);
+      const item = input.items[index] as BatchItem;
+      const base = { environmentId: item.plan.environmentId, action: item.action };
+      results.set(
+        index,
+        task.isFaulted
+          ? { ...base, result: "failed", failures: parseEnvironmentFailures(task.result) }
+          : { ...base, result: "succeeded" },
+      );
+    },
+  });
+
+  const output: BatchOutput = {
+    results: input.items.map((item, index): BatchItemResult => {
+      const first = duplicateOf.get(index);
+      if (first !== undefined) {
+        return {
+          environmentId: item.plan.environmentId,
+          action: item.action,
+          result: "duplicate",
+          duplicateOf: first,
+        };
+      }
+      return results.get(index) as BatchItemResult;
+    }),
+  };
+  context.df.setCustomStatus({ ...status(), running: 0 });
+  return output;
+}
