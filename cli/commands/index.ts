@@ -1,0 +1,3 @@
+export { planCommand } from "./plan";
+export { validateCommand } from "./validate";
+export { UsageError, isUsageError, type CliCommand } from "./command";

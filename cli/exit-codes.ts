@@ -1,0 +1,9 @@
+/** Exit codes of envctl, the same for every command. */
+export const EXIT = {
+  /** The command did what was asked (a valid spec, a plan printed). */
+  ok: 0,
+  /** Something unexpected failed inside envctl (a bug, or the machine). */
+  internalError: 1,
+  /** The input was refused: bad usage, an unreadable file, or an invalid spec. Nothing was started. */
+  refused: 2,
+} as const;

@@ -1,0 +1,30 @@
+/**
+ * What commands may touch of the outside world, passed in so tests can run a command in-process with
+ * fakes and the command code stays free of globals.
+ */
+import { readFile, stat } from "node:fs/promises";
+
+/** The CLI's window on the process. */
+export interface CliIo {
+  /** Writes one line (a newline is added) to standard output. */
+  out(line: string): void;
+  /** Writes one line to standard error. */
+  err(line: string): void;
+  /** Size of a file in bytes; rejects like `fs.stat` (e.g. `ENOENT`). */
+  fileSize(path: string): Promise<number>;
+  /** A file's text as UTF-8; rejects like `fs.readFile`. */
+  readTextFile(path: string): Promise<string>;
+  /** Environment variables. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+/** The real process: stdout, stderr, the file system and `process.env`. */
+export function processIo(): CliIo {
+  return {
+    out: (line) => process.stdout.write(`${line}\n`),
+    err: (line) => process.stderr.write(`${line}\n`),
+    fileSize: async (path) => (await stat(path)).size,
+    readTextFile: (path) => readFile(path, "utf8"),
+    env: process.env,
+  };
+}
