@@ -76,7 +76,13 @@ export async function runActivity(ctx: EngineContext, item: ActivityItem): Promi
     await renewing;
   }
   ctx.assertAlive();
-  const message = completionMessage(item.instanceId, item.generation, item.activity.taskId, completion, clock.now());
+  const message = completionMessage(
+    item.instanceId,
+    item.generation,
+    item.activity.taskId,
+    completion,
+    clock.now(),
+  );
   try {
     await store.commit(
       [],

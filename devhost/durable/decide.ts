@@ -63,7 +63,8 @@ export function retryBookkeeping(
 ): Bookkeeping {
   const none: Bookkeeping = { events: [], work: [] };
   const failedAttempt =
-    delivered.EventType === EventType.TaskFailed || delivered.EventType === EventType.SubOrchestrationInstanceFailed
+    delivered.EventType === EventType.TaskFailed ||
+    delivered.EventType === EventType.SubOrchestrationInstanceFailed
       ? view.scheduledById.get(delivered.TaskScheduledId ?? -1)
       : undefined;
   if (isRetried(failedAttempt) && failedAttempt.Retry.retryOf === undefined) {
@@ -83,10 +84,15 @@ export function retryBookkeeping(
       },
     });
     const fired = historyEvent(EventType.TimerFired, fireAtMs, { TimerId: timerId, FireAt: timer.FireAt });
-    return { events: [timer], work: [completionMessage(subject.instanceId, subject.generation, timerId, fired, fireAtMs)] };
+    return {
+      events: [timer],
+      work: [completionMessage(subject.instanceId, subject.generation, timerId, fired, fireAtMs)],
+    };
   }
   const retryTimer =
-    delivered.EventType === EventType.TimerFired ? view.scheduledById.get(delivered.TimerId ?? -1) : undefined;
+    delivered.EventType === EventType.TimerFired
+      ? view.scheduledById.get(delivered.TimerId ?? -1)
+      : undefined;
   const retryOf = retryTimer?.Retry?.retryOf;
   if (!isRetried(retryTimer) || retryOf === undefined) return none;
   const retry = retryTimer.Retry;
@@ -94,7 +100,11 @@ export function retryBookkeeping(
   const original = view.scheduledById.get(retryOf);
   if (!original) return none;
   const taskId = view.nextTaskId;
-  const next: RetryState = { options: retry.options, attempt: retry.attempt + 1, firstAttemptAtMs: retry.firstAttemptAtMs };
+  const next: RetryState = {
+    options: retry.options,
+    attempt: retry.attempt + 1,
+    firstAttemptAtMs: retry.firstAttemptAtMs,
+  };
   const scheduled = historyEvent(original.EventType, nowMs, {
     EventId: taskId,
     Name: original.Name,
@@ -106,18 +116,28 @@ export function retryBookkeeping(
   if (retry.giveUp) {
     // retryTimeout has passed: the library still counts attempts, so each remaining one fails at once.
     const failedType =
-      original.EventType === EventType.TaskScheduled ? EventType.TaskFailed : EventType.SubOrchestrationInstanceFailed;
+      original.EventType === EventType.TaskScheduled
+        ? EventType.TaskFailed
+        : EventType.SubOrchestrationInstanceFailed;
     const failed = historyEvent(failedType, nowMs, {
       TaskScheduledId: taskId,
       Reason: retry.lastReason,
       Details: retry.lastDetails,
     });
-    return { events: [scheduled], work: [completionMessage(subject.instanceId, subject.generation, taskId, failed, nowMs)] };
+    return {
+      events: [scheduled],
+      work: [completionMessage(subject.instanceId, subject.generation, taskId, failed, nowMs)],
+    };
   }
   return { events: [scheduled], work: [scheduleWork(subject, original, taskId, nowMs)] };
 }
 
-function scheduleWork(subject: EpisodeSubject, scheduled: HistoryEvent, taskId: number, nowMs: number): NewWorkItem {
+function scheduleWork(
+  subject: EpisodeSubject,
+  scheduled: HistoryEvent,
+  taskId: number,
+  nowMs: number,
+): NewWorkItem {
   const input = scheduled.Input === undefined ? undefined : (JSON.parse(scheduled.Input) as unknown);
   if (scheduled.EventType === EventType.TaskScheduled) {
     return activityWork(subject.instanceId, subject.generation, taskId, scheduled.Name ?? "", input, nowMs);
@@ -125,7 +145,11 @@ function scheduleWork(subject: EpisodeSubject, scheduled: HistoryEvent, taskId: 
   return startChildWork(
     subject.instanceId,
     { instanceId: subject.instanceId, taskId, generation: subject.generation },
-    { instanceId: scheduled.InstanceId ?? `${subject.instanceId}:${taskId}`, name: scheduled.Name ?? "", input },
+    {
+      instanceId: scheduled.InstanceId ?? `${subject.instanceId}:${taskId}`,
+      name: scheduled.Name ?? "",
+      input,
+    },
     nowMs,
   );
 }
@@ -139,7 +163,9 @@ export function findNonDeterminism(view: HistoryView, actions: readonly WireActi
     const now = replayed[index];
     if (!now || now.actionType !== recorded.ActionType || (now.functionName ?? undefined) !== recorded.Name) {
       const was = `${describeActionType(recorded.ActionType)}${recorded.Name ? ` '${recorded.Name}'` : ""}`;
-      const is = now ? `${describeActionType(now.actionType)}${now.functionName ? ` '${now.functionName}'` : ""}` : "nothing";
+      const is = now
+        ? `${describeActionType(now.actionType)}${now.functionName ? ` '${now.functionName}'` : ""}`
+        : "nothing";
       return (
         `Non-deterministic orchestration detected: a previous execution scheduled ${was} with sequence ID ` +
         `${recorded.EventId}, but the replay scheduled ${is} there. Was the orchestrator code changed after ` +
@@ -151,11 +177,21 @@ export function findNonDeterminism(view: HistoryView, actions: readonly WireActi
 }
 
 /** Translates an episode's result. `view` covers the history including this episode's input events. */
-export function decide(subject: EpisodeSubject, view: HistoryView, result: EpisodeResult, nowMs: number): Decision {
+export function decide(
+  subject: EpisodeSubject,
+  view: HistoryView,
+  result: EpisodeResult,
+  nowMs: number,
+): Decision {
   const nonDeterminism = findNonDeterminism(view, result.actions);
   if (nonDeterminism) return fail(subject, nonDeterminism, result.customStatus, nowMs);
   if (result.error !== undefined) {
-    return fail(subject, `Orchestrator function '${subject.name}' failed: ${result.error}`, result.customStatus, nowMs);
+    return fail(
+      subject,
+      `Orchestrator function '${subject.name}' failed: ${result.error}`,
+      result.customStatus,
+      nowMs,
+    );
   }
   const continueAsNew = result.actions.find((action) => action.actionType === ActionType.ContinueAsNew);
   if (result.isDone && continueAsNew) {
@@ -190,7 +226,10 @@ export function decide(subject: EpisodeSubject, view: HistoryView, result: Episo
     return {
       events: [
         historyEvent(EventType.OrchestratorCompleted, nowMs),
-        historyEvent(EventType.ExecutionCompleted, nowMs, { OrchestrationStatus: "Completed", Result: resultJson }),
+        historyEvent(EventType.ExecutionCompleted, nowMs, {
+          OrchestrationStatus: "Completed",
+          Result: resultJson,
+        }),
       ],
       work,
       runtimeStatus: "Completed",
@@ -201,7 +240,12 @@ export function decide(subject: EpisodeSubject, view: HistoryView, result: Episo
   return scheduleNewActions(subject, view, result, nowMs);
 }
 
-function scheduleNewActions(subject: EpisodeSubject, view: HistoryView, result: EpisodeResult, nowMs: number): Decision {
+function scheduleNewActions(
+  subject: EpisodeSubject,
+  view: HistoryView,
+  result: EpisodeResult,
+  nowMs: number,
+): Decision {
   const events: HistoryEvent[] = [];
   const work: NewWorkItem[] = [];
   const actions = idConsumingActions(result.actions);
@@ -278,7 +322,10 @@ function fail(subject: EpisodeSubject, message: string, customStatus: unknown, n
   return {
     events: [
       historyEvent(EventType.OrchestratorCompleted, nowMs),
-      historyEvent(EventType.ExecutionCompleted, nowMs, { OrchestrationStatus: "Failed", Result: JSON.stringify(message) }),
+      historyEvent(EventType.ExecutionCompleted, nowMs, {
+        OrchestrationStatus: "Failed",
+        Result: JSON.stringify(message),
+      }),
     ],
     work,
     runtimeStatus: "Failed",

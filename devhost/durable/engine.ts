@@ -111,7 +111,10 @@ export class AzureStorageDurableEngine implements DurableEngine {
     this.#abandoned = true;
   }
 
-  async startNew(orchestrationName: string, options: { instanceId?: string; input?: unknown } = {}): Promise<string> {
+  async startNew(
+    orchestrationName: string,
+    options: { instanceId?: string; input?: unknown } = {},
+  ): Promise<string> {
     if (!findFunction(this.#ctx.registry, orchestrationName, "orchestrationTrigger")) {
       throw durableEngineError(
         "invalid-request",
@@ -133,12 +136,17 @@ export class AzureStorageDurableEngine implements DurableEngine {
     return toInstanceStatus(stored.record, options, history);
   }
 
-  async listInstances(query: InstanceQuery): Promise<{ instances: InstanceStatus[]; continuationToken?: string }> {
+  async listInstances(
+    query: InstanceQuery,
+  ): Promise<{ instances: InstanceStatus[]; continuationToken?: string }> {
     const clauses = [odata`RowKey eq ${"i"}`];
-    if (query.createdTimeFrom) clauses.push(odata`createdAt ge ${sortableTime(query.createdTimeFrom.getTime())}`);
+    if (query.createdTimeFrom)
+      clauses.push(odata`createdAt ge ${sortableTime(query.createdTimeFrom.getTime())}`);
     if (query.createdTimeTo) clauses.push(odata`createdAt le ${sortableTime(query.createdTimeTo.getTime())}`);
     if (query.runtimeStatus && query.runtimeStatus.length > 0) {
-      clauses.push(`(${query.runtimeStatus.map((status) => odata`runtimeStatus eq ${status}`).join(" or ")})`);
+      clauses.push(
+        `(${query.runtimeStatus.map((status) => odata`runtimeStatus eq ${status}`).join(" or ")})`,
+      );
     }
     if (query.instanceIdPrefix) {
       const prefix = encodeKey(query.instanceIdPrefix);
@@ -147,7 +155,10 @@ export class AzureStorageDurableEngine implements DurableEngine {
     const filter = clauses.join(" and ");
     if (query.top !== undefined) {
       const page = await this.#ctx.store.pageInstances(filter, query.top, query.continuationToken);
-      return { instances: page.records.map((r) => toInstanceStatus(r)), continuationToken: page.continuationToken };
+      return {
+        instances: page.records.map((r) => toInstanceStatus(r)),
+        continuationToken: page.continuationToken,
+      };
     }
     const instances: InstanceStatus[] = [];
     let token = query.continuationToken;
@@ -164,7 +175,14 @@ export class AzureStorageDurableEngine implements DurableEngine {
     const now = this.#ctx.clock.now();
     await this.#send(instanceId, {
       type: "event",
-      event: { EventType: 15, EventId: -1, IsPlayed: false, Timestamp: new Date(now).toISOString(), Name: eventName, Input: JSON.stringify(data ?? null) },
+      event: {
+        EventType: 15,
+        EventId: -1,
+        IsPlayed: false,
+        Timestamp: new Date(now).toISOString(),
+        Name: eventName,
+        Input: JSON.stringify(data ?? null),
+      },
     });
   }
 
@@ -195,7 +213,8 @@ export class AzureStorageDurableEngine implements DurableEngine {
   /** Puts a message for a running instance: 404 if unknown, 410 once it has finished. */
   async #send(instanceId: string, message: OrchestrationMessage): Promise<void> {
     const stored = await this.#ctx.store.getInstance(instanceId);
-    if (!stored) throw durableEngineError("instance-not-found", `No instance with ID '${instanceId}' was found`);
+    if (!stored)
+      throw durableEngineError("instance-not-found", `No instance with ID '${instanceId}' was found`);
     if (isTerminal(stored.record.runtimeStatus)) {
       throw durableEngineError(
         "instance-not-running",
@@ -242,7 +261,8 @@ export class AzureStorageDurableEngine implements DurableEngine {
       else this.#maybeDispatch(item.instanceId, item.rowKey, item.outbox);
     }
     for (const instanceId of instances) {
-      if (this.#activeInstances.has(instanceId) || this.#activeInstances.size >= this.#maxOrchestrations) continue;
+      if (this.#activeInstances.has(instanceId) || this.#activeInstances.size >= this.#maxOrchestrations)
+        continue;
       this.#activeInstances.add(instanceId);
       this.#track(
         processInstance(this.#ctx, instanceId)
@@ -271,7 +291,11 @@ export class AzureStorageDurableEngine implements DurableEngine {
     );
   }
 
-  #maybeDispatch(instanceId: string, rowKey: string, outbox: Extract<WorkItem, { kind: "outbox" }>["outbox"]): void {
+  #maybeDispatch(
+    instanceId: string,
+    rowKey: string,
+    outbox: Extract<WorkItem, { kind: "outbox" }>["outbox"],
+  ): void {
     const key = `${instanceId}\u0000${rowKey}`;
     if (this.#activeOutbox.has(key) || this.#abandoned) return;
     this.#activeOutbox.add(key);

@@ -1,8 +1,14 @@
 /**
  * Errors of the durable engine, branded so checks survive duplicate module copies. The management API
- * maps them to the Durable HTTP API's status codes (404, 410, 400, 409).
+ * maps them to the Durable HTTP API's status codes (404, 410, 400, 409, 412).
  */
-export type DurableErrorKind = "instance-not-found" | "instance-not-running" | "invalid-request" | "instance-exists";
+export type DurableErrorKind =
+  | "instance-not-found"
+  | "instance-not-running"
+  | "invalid-request"
+  | "instance-exists"
+  /** The operation needs another state (rewind of an instance that has not failed). */
+  | "precondition-failed";
 
 /** An engine error the caller can act on; `kind` says which. */
 export interface DurableEngineError extends Error {

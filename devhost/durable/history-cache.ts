@@ -45,7 +45,10 @@ export class HistoryCache {
     this.#entries.delete(instanceId);
   }
 
-  private remember(instanceId: string, entry: { generation: number; chunks: number; events: HistoryEvent[] }): void {
+  private remember(
+    instanceId: string,
+    entry: { generation: number; chunks: number; events: HistoryEvent[] },
+  ): void {
     this.#entries.delete(instanceId);
     this.#entries.set(instanceId, entry);
     if (this.#entries.size > this.capacity) {

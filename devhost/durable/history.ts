@@ -109,7 +109,13 @@ export function historyEvent(
   timestampMs: number,
   fields: Partial<Omit<HistoryEvent, "EventType" | "Timestamp">> = {},
 ): HistoryEvent {
-  return { EventId: -1, IsPlayed: false, ...fields, EventType: type, Timestamp: new Date(timestampMs).toISOString() };
+  return {
+    EventId: -1,
+    IsPlayed: false,
+    ...fields,
+    EventType: type,
+    Timestamp: new Date(timestampMs).toISOString(),
+  };
 }
 
 const SCHEDULING_EVENTS: ReadonlySet<number> = new Set([
@@ -146,7 +152,10 @@ export function idConsumingActions(actions: readonly WireAction[]): WireAction[]
   const found: WireAction[] = [];
   const visit = (action: WireAction) => {
     if (action.compoundActions) action.compoundActions.forEach(visit);
-    else if (action.actionType !== ActionType.WaitForExternalEvent && action.actionType !== ActionType.ContinueAsNew) {
+    else if (
+      action.actionType !== ActionType.WaitForExternalEvent &&
+      action.actionType !== ActionType.ContinueAsNew
+    ) {
       found.push(action);
     }
   };

@@ -73,13 +73,28 @@ export async function createInstance(ctx: EngineContext, instance: NewInstance):
   try {
     if (existing) {
       await store.deletePartition(instance.instanceId, (rowKey) => rowKey === "i");
-      await store.commit([], [["update", instanceEntity(record), "Replace", { etag: existing.etag }], ["upsert", start, "Replace"]]);
+      await store.commit(
+        [],
+        [
+          ["update", instanceEntity(record), "Replace", { etag: existing.etag }],
+          ["upsert", start, "Replace"],
+        ],
+      );
     } else {
-      await store.commit([], [["create", instanceEntity(record)], ["upsert", start, "Replace"]]);
+      await store.commit(
+        [],
+        [
+          ["create", instanceEntity(record)],
+          ["upsert", start, "Replace"],
+        ],
+      );
     }
   } catch (error) {
     if (isStorageStatus(error, 409, 412)) {
-      throw durableEngineError("instance-exists", `An instance with ID '${instance.instanceId}' was created meanwhile`);
+      throw durableEngineError(
+        "instance-exists",
+        `An instance with ID '${instance.instanceId}' was created meanwhile`,
+      );
     }
     throw error;
   }

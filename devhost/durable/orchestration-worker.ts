@@ -75,11 +75,18 @@ function triage(record: InstanceRecord, view: HistoryView, messages: readonly Me
 }
 
 /** Applies a management message (terminate, suspend, resume) without running the orchestrator. */
-function controlDecision(record: InstanceRecord, view: HistoryView, item: MessageItem, nowMs: number): Decision {
+function controlDecision(
+  record: InstanceRecord,
+  view: HistoryView,
+  item: MessageItem,
+  nowMs: number,
+): Decision {
   const { message } = item;
   if (message.type === "terminate") {
     return {
-      events: [historyEvent(EventType.ExecutionTerminated, nowMs, { Input: JSON.stringify(message.reason ?? "") })],
+      events: [
+        historyEvent(EventType.ExecutionTerminated, nowMs, { Input: JSON.stringify(message.reason ?? "") }),
+      ],
       work: [],
       runtimeStatus: "Terminated",
       output: message.reason ?? "",
@@ -146,7 +153,8 @@ export async function processInstance(ctx: EngineContext, instanceId: string): P
   const stored = await store.getInstance(instanceId);
   if (!stored) {
     // Messages for a purged instance: nothing will ever read them.
-    for (const item of await store.listWork(instanceId, WORK_PREFIX.message)) await store.deleteRow(instanceId, item.rowKey);
+    for (const item of await store.listWork(instanceId, WORK_PREFIX.message))
+      await store.deleteRow(instanceId, item.rowKey);
     return [];
   }
   let record = stored.record;

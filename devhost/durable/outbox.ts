@@ -21,7 +21,12 @@ export async function dispatchOutbox(
   const now = ctx.clock.now();
   if (outbox.type === "startChild") {
     try {
-      await createInstance(ctx, { instanceId: outbox.instanceId, name: outbox.name, input: outbox.input, parent: outbox.parent });
+      await createInstance(ctx, {
+        instanceId: outbox.instanceId,
+        name: outbox.name,
+        input: outbox.input,
+        parent: outbox.parent,
+      });
     } catch (error) {
       if (!isDurableEngineError(error, "instance-exists")) throw error;
       const failed = historyEvent(EventType.SubOrchestrationInstanceFailed, now, {

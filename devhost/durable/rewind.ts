@@ -12,13 +12,17 @@ import { viewHistory } from "./history-view";
 import { instanceEntity, workEntity, type InstanceRecord, type NewWorkItem } from "./store";
 import { activityWork, startChildWork } from "./work-items";
 
-/** Rewinds a `Failed` instance; other states are an `invalid-request` error, unknown ids `instance-not-found`. */
+/** Rewinds a `Failed` instance; other states are a `precondition-failed` error, unknown ids `instance-not-found`. */
 export async function rewindInstance(ctx: EngineContext, instanceId: string, reason?: string): Promise<void> {
   const stored = await ctx.store.getInstance(instanceId);
-  if (!stored) throw durableEngineError("instance-not-found", `No instance with ID '${instanceId}' was found`);
+  if (!stored)
+    throw durableEngineError("instance-not-found", `No instance with ID '${instanceId}' was found`);
   const { record } = stored;
   if (record.runtimeStatus !== "Failed") {
-    throw durableEngineError("invalid-request", `Only failed instances can be rewound; '${instanceId}' is ${record.runtimeStatus}`);
+    throw durableEngineError(
+      "precondition-failed",
+      `Only failed instances can be rewound; '${instanceId}' is ${record.runtimeStatus}`,
+    );
   }
   const history = await ctx.history.get(record);
   const view = viewHistory(history);
@@ -26,7 +30,10 @@ export async function rewindInstance(ctx: EngineContext, instanceId: string, rea
     event.EventType === EventType.TaskFailed || event.EventType === EventType.SubOrchestrationInstanceFailed;
   const failures = history.filter(isFailure);
   if (failures.length === 0) {
-    throw durableEngineError("invalid-request", `Instance '${instanceId}' failed outside any task; there is nothing to rewind`);
+    throw durableEngineError(
+      "invalid-request",
+      `Instance '${instanceId}' failed outside any task; there is nothing to rewind`,
+    );
   }
   const now = ctx.clock.now();
   const generation = record.generation + 1;
@@ -35,7 +42,10 @@ export async function rewindInstance(ctx: EngineContext, instanceId: string, rea
     const taskId = failure.TaskScheduledId ?? -1;
     const scheduled = view.scheduledById.get(taskId);
     if (!scheduled || scheduled.Retry) {
-      throw durableEngineError("invalid-request", `Instance '${instanceId}' has retried failed tasks; the devhost cannot rewind it`);
+      throw durableEngineError(
+        "invalid-request",
+        `Instance '${instanceId}' has retried failed tasks; the devhost cannot rewind it`,
+      );
     }
     const input = scheduled.Input === undefined ? undefined : (JSON.parse(scheduled.Input) as unknown);
     work.push(
@@ -44,7 +54,11 @@ export async function rewindInstance(ctx: EngineContext, instanceId: string, rea
         : startChildWork(
             instanceId,
             { instanceId, taskId, generation },
-            { instanceId: scheduled.InstanceId ?? `${instanceId}:${taskId}`, name: scheduled.Name ?? "", input },
+            {
+              instanceId: scheduled.InstanceId ?? `${instanceId}:${taskId}`,
+              name: scheduled.Name ?? "",
+              input,
+            },
             now,
           ),
     );

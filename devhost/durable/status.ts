@@ -30,7 +30,9 @@ export function toInstanceStatus(
     input: options.showInput === false ? null : (record.input ?? null),
     output: record.output ?? null,
     customStatus: record.customStatus ?? null,
-    ...(options.showHistory && history ? { historyEvents: publicHistory(history, options.showHistoryOutput === true) } : {}),
+    ...(options.showHistory && history
+      ? { historyEvents: publicHistory(history, options.showHistoryOutput === true) }
+      : {}),
   };
 }
 
@@ -47,18 +49,25 @@ const HIDDEN: ReadonlySet<number> = new Set([
   EventType.ContinueAsNew,
 ]);
 
-const parse = (json: string | undefined): unknown => (json === undefined ? null : (JSON.parse(json) as unknown));
+const parse = (json: string | undefined): unknown =>
+  json === undefined ? null : (JSON.parse(json) as unknown);
 
 function publicHistory(history: readonly HistoryEvent[], showOutput: boolean): Record<string, unknown>[] {
   const scheduled = new Map<number, HistoryEvent>();
   const shown: Record<string, unknown>[] = [];
   for (const event of history) {
-    if (event.EventType === EventType.TaskScheduled || event.EventType === EventType.SubOrchestrationInstanceCreated) {
+    if (
+      event.EventType === EventType.TaskScheduled ||
+      event.EventType === EventType.SubOrchestrationInstanceCreated
+    ) {
       scheduled.set(event.EventId, event);
     }
     if (event.EventType === EventType.TimerCreated) scheduled.set(event.EventId, event);
     if (HIDDEN.has(event.EventType)) continue;
-    const entry: Record<string, unknown> = { EventType: EVENT_NAMES[event.EventType], Timestamp: event.Timestamp };
+    const entry: Record<string, unknown> = {
+      EventType: EVENT_NAMES[event.EventType],
+      Timestamp: event.Timestamp,
+    };
     const taskId = completedTaskId(event);
     const origin = taskId === undefined ? undefined : scheduled.get(taskId);
     if (event.EventType === EventType.ExecutionStarted) entry.FunctionName = event.Name;
@@ -66,7 +75,8 @@ function publicHistory(history: readonly HistoryEvent[], showOutput: boolean): R
     if (origin) entry.ScheduledTime = origin.Timestamp;
     if (event.EventType === EventType.EventRaised) entry.Name = event.Name;
     if (event.EventType === EventType.TimerFired) entry.FireAt = event.FireAt;
-    if (event.EventType === EventType.ExecutionCompleted) entry.OrchestrationStatus = event.OrchestrationStatus;
+    if (event.EventType === EventType.ExecutionCompleted)
+      entry.OrchestrationStatus = event.OrchestrationStatus;
     if (event.Reason !== undefined) entry.Reason = event.Reason;
     if (event.Details !== undefined) entry.Details = event.Details;
     if (showOutput) {

@@ -64,7 +64,13 @@ export type OutboxWork =
       readonly input: unknown;
       readonly parent: ParentRef;
     }
-  | { readonly type: "deliver"; readonly instanceId: string; readonly rowKey: string; readonly generation: number; readonly event: HistoryEvent };
+  | {
+      readonly type: "deliver";
+      readonly instanceId: string;
+      readonly rowKey: string;
+      readonly generation: number;
+      readonly event: HistoryEvent;
+    };
 
 interface WorkBase {
   readonly instanceId: string;
@@ -138,7 +144,11 @@ function instanceFromEntity(entity: Record<string, unknown>): InstanceRecord {
     output: unpackJson(entity, "output"),
     customStatus: unpackJson(entity, "customStatus"),
     parent: parentInstanceId
-      ? { instanceId: parentInstanceId, taskId: Number(entity.parentTaskId), generation: Number(entity.parentGeneration) }
+      ? {
+          instanceId: parentInstanceId,
+          taskId: Number(entity.parentTaskId),
+          generation: Number(entity.parentGeneration),
+        }
       : undefined,
     historyChunks: Number(entity.historyChunks),
     leaseOwner: (entity.leaseOwner as string) || undefined,
@@ -157,7 +167,11 @@ export function workEntity(item: NewWorkItem): TableEntity {
     visibleAt: sortableTime(item.visibleAtMs),
   };
   if (item.kind === "activity") entity.leaseOwner = item.leaseOwner ?? "";
-  packJson(entity, "payload", item.kind === "message" ? item.message : item.kind === "activity" ? item.activity : item.outbox);
+  packJson(
+    entity,
+    "payload",
+    item.kind === "message" ? item.message : item.kind === "activity" ? item.activity : item.outbox,
+  );
   return entity as TableEntity;
 }
 
@@ -174,7 +188,12 @@ function workFromEntity(entity: Record<string, unknown>, etag: string): WorkItem
     case "message":
       return { ...base, kind: "message", message: payload as OrchestrationMessage };
     case "activity":
-      return { ...base, kind: "activity", activity: payload as ActivityWork, leaseOwner: (entity.leaseOwner as string) || undefined };
+      return {
+        ...base,
+        kind: "activity",
+        activity: payload as ActivityWork,
+        leaseOwner: (entity.leaseOwner as string) || undefined,
+      };
     default:
       return { ...base, kind: "outbox", outbox: payload as OutboxWork };
   }
@@ -192,10 +211,13 @@ export class HubStore {
 
   constructor(connectionString: string, hubName: string) {
     if (!/^[A-Za-z][A-Za-z0-9]{2,44}$/.test(hubName)) {
-      throw new RangeError(`task hub name "${hubName}" must be 3–45 letters and digits, starting with a letter`);
+      throw new RangeError(
+        `task hub name "${hubName}" must be 3–45 letters and digits, starting with a letter`,
+      );
     }
     this.table = TableClient.fromConnectionString(connectionString, `${hubName}Devhost`, {
-      allowInsecureConnection: connectionString.includes("http://") || connectionString.includes("UseDevelopmentStorage"),
+      allowInsecureConnection:
+        connectionString.includes("http://") || connectionString.includes("UseDevelopmentStorage"),
     });
   }
 
@@ -251,8 +273,16 @@ export class HubStore {
   }
 
   /** A history chunk row to include in a checkpoint. */
-  historyChunk(instanceId: string, generation: number, seq: number, events: readonly HistoryEvent[]): TableEntity {
-    const entity: Record<string, unknown> = { partitionKey: encodeKey(instanceId), rowKey: historyRowKey(generation, seq) };
+  historyChunk(
+    instanceId: string,
+    generation: number,
+    seq: number,
+    events: readonly HistoryEvent[],
+  ): TableEntity {
+    const entity: Record<string, unknown> = {
+      partitionKey: encodeKey(instanceId),
+      rowKey: historyRowKey(generation, seq),
+    };
     packJson(entity, "events", events);
     return entity as TableEntity;
   }
@@ -265,7 +295,8 @@ export class HubStore {
     preparatory: readonly TransactionAction[],
     final: readonly TransactionAction[],
   ): Promise<string | undefined> {
-    if (final.length > MAX_TRANSACTION_OPS) throw new RangeError(`a checkpoint holds at most ${MAX_TRANSACTION_OPS} operations`);
+    if (final.length > MAX_TRANSACTION_OPS)
+      throw new RangeError(`a checkpoint holds at most ${MAX_TRANSACTION_OPS} operations`);
     const all = [...preparatory, ...final];
     if (all.length <= MAX_TRANSACTION_OPS) return this.submit(all);
     for (let i = 0; i < preparatory.length; i += MAX_TRANSACTION_OPS) {
@@ -283,7 +314,10 @@ export class HubStore {
     }
     const result = await this.table.submitTransaction([...actions]);
     const failed = result.subResponses.find((r) => r.status >= 300);
-    if (failed) throw Object.assign(new Error(`transaction failed with ${failed.status}`), { statusCode: failed.status });
+    if (failed)
+      throw Object.assign(new Error(`transaction failed with ${failed.status}`), {
+        statusCode: failed.status,
+      });
     return result.getResponseForEntity(INSTANCE_ROW)?.etag;
   }
 
@@ -316,7 +350,10 @@ export class HubStore {
   }
 
   /** Deletes every row of an instance; returns how many rows went. */
-  async deletePartition(instanceId: string, keep: (rowKey: string) => boolean = () => false): Promise<number> {
+  async deletePartition(
+    instanceId: string,
+    keep: (rowKey: string) => boolean = () => false,
+  ): Promise<number> {
     const partition = encodeKey(instanceId);
     const doomed: TransactionAction[] = [];
     const filter = odata`PartitionKey eq ${partition}`;
@@ -336,7 +373,9 @@ export class HubStore {
     pageSize: number,
     continuationToken: string | undefined,
   ): Promise<{ records: InstanceRecord[]; continuationToken?: string }> {
-    const pages = this.table.listEntities({ queryOptions: { filter } }).byPage({ maxPageSize: pageSize, continuationToken });
+    const pages = this.table
+      .listEntities({ queryOptions: { filter } })
+      .byPage({ maxPageSize: pageSize, continuationToken });
     const next = await pages.next();
     if (next.done) return { records: [] };
     return {

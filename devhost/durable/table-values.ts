@@ -18,7 +18,9 @@ export function packJson(entity: Record<string, unknown>, name: string, value: u
   const json = JSON.stringify(value);
   const parts = Math.ceil(json.length / PART_CHARS) || 1;
   if (parts > MAX_PARTS) {
-    throw new RangeError(`${name} is ${json.length} characters of JSON; the task hub stores at most ~900,000`);
+    throw new RangeError(
+      `${name} is ${json.length} characters of JSON; the task hub stores at most ~900,000`,
+    );
   }
   entity[`${name}Parts`] = parts;
   for (let i = 0; i < parts; i++) entity[`${name}${i}`] = json.slice(i * PART_CHARS, (i + 1) * PART_CHARS);
@@ -40,8 +42,16 @@ export function sortableTime(ms: number): string {
 
 /** Escapes characters table keys may not hold (and `%`), keeping prefixes and order of plain ids. */
 export function encodeKey(id: string): string {
-  // eslint-disable-next-line no-control-regex -- control characters are forbidden in keys
-  return id.replace(/[%/\\#?\u0000-\u001f\u007f-\u009f]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+  let encoded = "";
+  for (const c of id)
+    encoded += isForbiddenInKey(c) ? `%${c.charCodeAt(0).toString(16).padStart(2, "0")}` : c;
+  return encoded;
+}
+
+/** Key characters the Table service rejects: `/ \\ # ?`, control characters; `%` is our escape. */
+function isForbiddenInKey(c: string): boolean {
+  const code = c.charCodeAt(0);
+  return "%/\\#?".includes(c) || code < 0x20 || (code >= 0x7f && code <= 0x9f);
 }
 
 /** A non-negative integer as a fixed-width string for row keys. */

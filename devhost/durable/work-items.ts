@@ -32,7 +32,12 @@ export function completionMessage(
 }
 
 /** The `ExecutionStarted` message of a generation. */
-export function startMessage(instanceId: string, generation: number, event: HistoryEvent, nowMs: number): NewWorkItem {
+export function startMessage(
+  instanceId: string,
+  generation: number,
+  event: HistoryEvent,
+  nowMs: number,
+): NewWorkItem {
   return {
     kind: "message",
     instanceId,
