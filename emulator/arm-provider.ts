@@ -200,15 +200,14 @@ export class ArmProvider {
       .find((op) => op !== undefined);
     const blocking = parentOp ?? siblingOp;
     if (blocking) {
-      const retryAfter = Math.max(
-        1,
-        Math.ceil((Math.min(blocking.endsAtMs, this.env.now() + 60_000) - this.env.now()) / 1000),
-      );
+      const waitMs = Math.max(1, Math.min(blocking.endsAtMs, this.env.now() + 60_000) - this.env.now());
+      const retryAfter = Math.ceil(waitMs / 1000);
       throw new ArmError(
         spec.parentBusy.status,
         spec.parentBusy.code,
         `Operation on '${target.name}' cannot proceed while another operation on '${target.parentId.split("/").at(-1) ?? ""}' or its children is in progress. It can be retried in ${retryAfter} seconds.`,
-        { "Retry-After": String(retryAfter) },
+        // retry-after-ms keeps scaled waits short; the SDK prefers it to Retry-After.
+        { "Retry-After": String(retryAfter), "retry-after-ms": String(Math.ceil(waitMs)) },
       );
     }
   }

@@ -3,6 +3,7 @@
  * scopes, the emulator CA, fast polling, quick retries).
  */
 import { mkdtempSync } from "node:fs";
+import { request as httpsRequest } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { EmulatorCredential } from "../../emulator/credential.js";
@@ -38,3 +39,59 @@ export const credential = new EmulatorCredential();
 
 /** Poller options for fast tests: HLC (`updateIntervalInMs`) and modular (`updateIntervalInMs` too). */
 export const fastPoll = { updateIntervalInMs: POLL_MS };
+
+/** A raw answer of {@link rawRequest}. */
+export interface RawAnswer {
+  readonly status: number;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly body: unknown;
+}
+
+/**
+ * Sends one request to the emulator without an SDK (for what the SDK cannot send: no token, a bad
+ * token, malformed JSON).
+ * @param token - bearer token; `null` sends none. @default a valid ARM token from {@link credential}
+ */
+export async function rawRequest(
+  emulator: RunningEmulator,
+  method: string,
+  path: string,
+  options: { body?: string; token?: string | null; origin?: string } = {},
+): Promise<RawAnswer> {
+  const token =
+    options.token === undefined
+      ? (await credential.getToken("https://management.azure.com/.default")).token
+      : options.token;
+  const url = new URL(path, options.origin ?? emulator.armEndpoint);
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(
+      url,
+      {
+        method,
+        ca: emulator.caCertPem,
+        headers: {
+          ...(token === null ? {} : { Authorization: `Bearer ${token}` }),
+          ...(options.body === undefined ? {} : { "Content-Type": "application/json" }),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => {
+          const text = Buffer.concat(chunks).toString("utf8");
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: text ? (JSON.parse(text) as unknown) : undefined,
+          });
+        });
+      },
+    );
+    req.on("error", reject);
+    req.end(options.body);
+  });
+}
+
+/** The ARM error code of a raw answer. */
+export const errorCode = (answer: RawAnswer): string | undefined =>
+  (answer.body as { error?: { code?: string } } | undefined)?.error?.code;
