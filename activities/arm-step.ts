@@ -252,15 +252,8 @@ export function createArmSteps(
     const adapter = adapterOf(node.kind);
     const live = await getLive(adapter, node);
     if (!live) {
-      if (adapter.builtIn) {
-        throw new AzureError({
-          kind: "notFound",
-          code: "ParentResourceNotFound",
-          message: `${node.key} exists only once its parent does`,
-          retryable: false,
-          target: node.id,
-        });
-      }
+      // Built-in resources (server parameters) are absent only until their parent exists, or on an
+      // emulator that does not pre-create them; the write is the same PUT either way.
       return write(node, adapter, "create", undefined, extras);
     }
     const state = classifyState(liveState(adapter, live));

@@ -1,0 +1,178 @@
+/**
+ * The `keyVaultSecrets` step: writes one data module's connection facts (host, port, user, database;
+ * for Redis host, TLS port and access key) from Azure into the environment's Key Vault. Values are read
+ * from Azure inside the step and go straight to Key Vault; the step returns secret names and versions.
+ */
+import type { AzureClients } from "../lib/azure/clients";
+import { AzureError, classifyAzureError } from "../lib/azure/errors";
+import { parseResourceId } from "../lib/azure/resource-id";
+import type { KeyVaultSecretsDesired, PlanNode } from "../lib/plan/types";
+import { ensureSecretValue, readSecret, type SecretReference } from "../lib/secrets/vault-secrets";
+
+/** The result of a `keyVaultSecrets` step. */
+export interface KeyVaultSecretsResult {
+  readonly nodeKey: string;
+  /** `unchanged` when every secret already held its value (nothing written). */
+  readonly outcome: "unchanged" | "succeeded";
+  readonly secrets: readonly SecretReference[];
+}
+
+/** PostgreSQL's port; flexible servers always listen there. */
+export const POSTGRES_PORT = 5432;
+
+/** Databases every flexible server has; never the application's. */
+const SYSTEM_DATABASES = new Set(["postgres", "azure_maintenance", "azure_sys", "template0", "template1"]);
+
+/**
+ * Which connection fact an Opta-compatible key names, by its suffix (`<module>_db_host` …). The admin
+ * password is the server step's: it is written there before the server exists.
+ */
+const FACT_BY_SUFFIX: ReadonlyArray<readonly [suffix: string, fact: ConnectionFact]> = [
+  ["_db_host", "host"],
+  ["_db_port", "port"],
+  ["_db_user", "user"],
+  ["_db_name", "database"],
+  ["_db_password", "adminPassword"],
+  ["_cache_host", "host"],
+  ["_cache_port", "port"],
+  ["_cache_ssl_port", "port"],
+  ["_cache_auth_token", "accessKey"],
+];
+
+type ConnectionFact = "host" | "port" | "user" | "database" | "accessKey" | "adminPassword";
+
+/** Where the PostgreSQL admin password of a plan's server is kept, from the plan's `keyVaultSecrets` node. */
+export function adminPasswordSecretFor(
+  nodes: readonly PlanNode[],
+  serverNode: PlanNode,
+): { vaultId: string; secretName: string } | undefined {
+  for (const node of nodes) {
+    if (node.kind !== "keyVaultSecrets") continue;
+    const desired = node.desired as unknown as KeyVaultSecretsDesired;
+    if (desired.source !== "postgres" || desired.sourceId.toLowerCase() !== serverNode.id.toLowerCase())
+      continue;
+    const entry = Object.entries(desired.secretNames).find(([key]) => key.endsWith("_db_password"));
+    if (entry) return { vaultId: desired.vaultId, secretName: entry[1] };
+  }
+  return undefined;
+}
+
+function factOf(optaKey: string): ConnectionFact {
+  const match = FACT_BY_SUFFIX.find(([suffix]) => optaKey.endsWith(suffix));
+  if (!match) {
+    throw new AzureError({
+      kind: "invalidRequest",
+      code: "UnknownSecretKey",
+      message: `no connection fact is known for secret key ${optaKey}`,
+      retryable: false,
+    });
+  }
+  return match[1];
+}
+
+/** Reads the facts of a PostgreSQL server from ARM (the password is not among them: Azure never returns it). */
+async function postgresFacts(
+  clients: AzureClients,
+  sourceId: string,
+): Promise<Partial<Record<ConnectionFact, string>>> {
+  const id = parseResourceId(sourceId);
+  // The source may name the server or one of its databases.
+  const [serverName, databaseName] = [id.names[0] ?? id.name, id.names[1]];
+  const server = await clients.postgres.servers.get(id.resourceGroup, serverName);
+  let database = databaseName;
+  if (!database) {
+    for await (const db of clients.postgres.databases.listByServer(id.resourceGroup, serverName)) {
+      if (db.name && !SYSTEM_DATABASES.has(db.name)) {
+        database = db.name;
+        break;
+      }
+    }
+  }
+  return {
+    host: server.fullyQualifiedDomainName,
+    port: String(POSTGRES_PORT),
+    user: server.administratorLogin,
+    database,
+  };
+}
+
+/** Reads the facts of a Redis cache from ARM, its access key with `listKeys`. */
+async function redisFacts(
+  clients: AzureClients,
+  sourceId: string,
+): Promise<Partial<Record<ConnectionFact, string>>> {
+  const id = parseResourceId(sourceId);
+  const cache = await clients.redis.redis.get(id.resourceGroup, id.name);
+  const keys = await clients.redis.redis.listKeys(id.resourceGroup, id.name);
+  return {
+    host: cache.hostName,
+    // Only the TLS port: the non-TLS port is disabled by default.
+    port: cache.sslPort !== undefined ? String(cache.sslPort) : undefined,
+    accessKey: keys.primaryKey,
+  };
+}
+
+/** The Key Vault secrets steps over `clients`. */
+export function createKeyVaultSecretsSteps(clients: AzureClients) {
+  const retry = () => ({ budgetMs: clients.keyVaultPropagationBudgetMs });
+
+  /**
+   * Writes the module's connection facts to Key Vault; values already current are not written again.
+   * @throws AzureError (classified), e.g. `authorization` still retryable when Key Vault kept refusing
+   *   past the propagation budget
+   */
+  async function ensure(node: PlanNode): Promise<KeyVaultSecretsResult> {
+    const desired = node.desired as unknown as KeyVaultSecretsDesired;
+    let facts: Partial<Record<ConnectionFact, string>>;
+    try {
+      facts =
+        desired.source === "postgres"
+          ? await postgresFacts(clients, desired.sourceId)
+          : await redisFacts(clients, desired.sourceId);
+    } catch (error) {
+      throw classifyAzureError(error, desired.sourceId);
+    }
+    const vault = await clients.secretClientForVault(desired.vaultId);
+    const secrets: SecretReference[] = [];
+    for (const [optaKey, secretName] of Object.entries(desired.secretNames)) {
+      const fact = factOf(optaKey);
+      if (fact === "adminPassword") {
+        // Written by the server step before the server was created; here it is only confirmed.
+        const current = await readSecret(vault, secretName, retry());
+        if (!current) {
+          throw new AzureError({
+            kind: "notFound",
+            code: "AdminPasswordSecretMissing",
+            message: `secret ${secretName} should have been written when ${desired.sourceId} was created`,
+            retryable: false,
+            target: node.id,
+          });
+        }
+        secrets.push({ name: secretName, version: current.version, written: false });
+        continue;
+      }
+      const value = facts[fact];
+      if (value === undefined || value === "") {
+        throw new AzureError({
+          kind: "notFound",
+          code: "ConnectionFactUnavailable",
+          message: `${desired.sourceId} does not report its ${fact} yet`,
+          retryable: true,
+          retryAfterMs: 10_000,
+          target: node.id,
+        });
+      }
+      secrets.push(await ensureSecretValue(vault, secretName, value, retry()));
+    }
+    return {
+      nodeKey: node.key,
+      outcome: secrets.some((s) => s.written) ? "succeeded" : "unchanged",
+      secrets,
+    };
+  }
+
+  return { ensure };
+}
+
+/** The Key Vault secrets steps, as {@link createKeyVaultSecretsSteps} builds them. */
+export type KeyVaultSecretsSteps = ReturnType<typeof createKeyVaultSecretsSteps>;

@@ -1,0 +1,55 @@
+/**
+ * Test fixture: the emulator in-process at a tiny time scale, the provisioner's real clients pointed at
+ * it through configuration, and a driver that runs a step to completion the way an orchestration would
+ * (ensure, then check until terminal), with every wait bounded.
+ */
+import { startEmulator, type RunningEmulator } from "../../emulator";
+import { createAzureClients, type AzureClients } from "../../lib/azure/clients";
+import { loadConfig } from "../../lib/config";
+import type { ArmSteps, CheckResult, StepResult } from "../../activities/arm-step";
+
+export interface EmulatorFixture {
+  readonly emulator: RunningEmulator;
+  readonly clients: AzureClients;
+  stop(): Promise<void>;
+}
+
+/** Starts the emulator and builds clients from the settings a user would give. */
+export async function startFixture(
+  options: { timeScale?: number; faults?: readonly unknown[] } = {},
+): Promise<EmulatorFixture> {
+  const emulator = await startEmulator({ timeScale: options.timeScale ?? 0.001, faults: options.faults });
+  const config = loadConfig({
+    PROVISIONER_ARM_ENDPOINT: emulator.armEndpoint,
+    PROVISIONER_CA_CERT_PATH: emulator.caCertPath,
+    PROVISIONER_POLL_INTERVAL_MS: "10",
+  });
+  const clients = createAzureClients(config, {
+    // The SDK's own retries would hide the faults these tests inject; the tests retry like orchestrations.
+    retry: { maxRetries: 0 },
+    lroPollIntervalMs: 10,
+    keyVaultPropagationBudgetMs: 2_000,
+  });
+  return { emulator, clients, stop: () => emulator.stop() };
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Waits on `check` until the operation ends; bounded in attempts and time. */
+export async function waitForOperation(
+  steps: ArmSteps,
+  started: StepResult,
+  maxWaitMs = 10_000,
+): Promise<CheckResult | undefined> {
+  if (started.outcome !== "pending" || !started.operation) return undefined;
+  const deadline = Date.now() + maxWaitMs;
+  let result: CheckResult = await steps.check(started.operation);
+  for (let i = 0; result.state === "running"; i++) {
+    if (Date.now() > deadline || i > 2000)
+      throw new Error(`${started.nodeKey} still running after ${maxWaitMs} ms`);
+    // Time-scaled: honour the hint but never sleep more than 50 ms in a test.
+    await sleep(Math.min(result.nextCheckAfterMs ?? 10, 50));
+    result = await steps.check(started.operation);
+  }
+  return result;
+}
