@@ -16,9 +16,10 @@ export const RECORD_TABLES = {
 export async function openTable(connectionString: string, table: string): Promise<TableClient> {
   const client = TableClient.fromConnectionString(connectionString, table, {
     // Azurite serves plain http on loopback; against Azure the connection string names https endpoints.
-    allowInsecureConnection: /(^|;)\s*(DefaultEndpointsProtocol=http|TableEndpoint=http:)/i.test(
-      connectionString,
-    ),
+    allowInsecureConnection:
+      /(^|;)\s*(DefaultEndpointsProtocol=http|TableEndpoint=http:|UseDevelopmentStorage=true)/i.test(
+        connectionString,
+      ),
   });
   await client.createTable();
   return client;

@@ -22,6 +22,11 @@ export interface LastOperation {
   readonly instanceId: string;
   /** Who or what asked (`http`, `queue:<message id>`). */
   readonly requestedBy: string;
+  /**
+   * The batch orchestration that will start this build, when it came from a queue batch: until the
+   * batch reaches it, the environment's own instance does not exist yet but the environment is taken.
+   */
+  readonly batchInstanceId?: string;
   readonly status: OperationStatus;
   /** ISO-8601 UTC. */
   readonly startedAt: string;

@@ -1,0 +1,117 @@
+/**
+ * The HTTP API as data: each operation's function name, method, route and documented answers. The
+ * registrations (`http-api.ts`) and the OpenAPI document (`openapi.ts`) are both built from this
+ * table, so the document cannot drift from what is served.
+ */
+
+/** A documented answer: its description and the component schema of its body, if any. */
+export interface ApiResponse {
+  readonly description: string;
+  /** Name under `components.schemas`. */
+  readonly schema?: string;
+  /** @default "application/json" (problems: "application/problem+json") */
+  readonly mediaType?: string;
+}
+
+/** One operation of the API. */
+export interface ApiRoute {
+  readonly method: "GET" | "POST" | "DELETE";
+  /** Route template below the `api/` prefix, in Functions syntax (`environments/{name}`). */
+  readonly route: string;
+  readonly summary: string;
+  /** Whether the body is an environment spec (JSON or YAML); `optional` for the plan preview. */
+  readonly specBody?: "required" | "optional";
+  /** Query parameters: name ⇒ allowed values and description. */
+  readonly query?: Readonly<
+    Record<string, { readonly values: readonly string[]; readonly description: string }>
+  >;
+  readonly responses: Readonly<Record<string, ApiResponse>>;
+}
+
+const problem = (description: string): ApiResponse => ({
+  description,
+  schema: "Problem",
+  mediaType: "application/problem+json",
+});
+const unknown = problem("No environment with this id has been applied.");
+const busy = problem("A build or destroy of this environment is running.");
+
+/** Every operation, keyed by its function name (also the OpenAPI `operationId`). */
+export const API_ROUTES = {
+  postEnvironment: {
+    method: "POST",
+    route: "environments",
+    summary: "Build or re-apply an environment from its spec",
+    specBody: "required",
+    responses: {
+      "202": { description: "The build started; poll the Location.", schema: "AcceptedOperation" },
+      "400": problem(
+        "The spec is invalid; `problems` lists every problem with its path. Nothing was started.",
+      ),
+      "409": busy,
+    },
+  },
+  listEnvironments: {
+    method: "GET",
+    route: "environments",
+    summary: "List every environment's record",
+    responses: { "200": { description: "All environments.", schema: "EnvironmentList" } },
+  },
+  getEnvironment: {
+    method: "GET",
+    route: "environments/{name}",
+    summary: "An environment's record and the live progress of its running operation",
+    responses: { "200": { description: "The environment.", schema: "Environment" }, "404": unknown },
+  },
+  deleteEnvironment: {
+    method: "DELETE",
+    route: "environments/{name}",
+    summary: "Destroy an environment",
+    query: {
+      keyVault: {
+        values: ["keep", "purge"],
+        description:
+          "What happens to the soft-deleted Key Vault: keep it recoverable (default) or purge it (refused by Azure while purge protection is on).",
+      },
+    },
+    responses: {
+      "202": { description: "The destroy started; poll the Location.", schema: "AcceptedOperation" },
+      "400": problem("An invalid query parameter."),
+      "404": unknown,
+      "409": busy,
+    },
+  },
+  previewEnvironmentPlan: {
+    method: "POST",
+    route: "environments/{name}/plan",
+    summary: "What applying would change against the live state, per resource",
+    specBody: "optional",
+    responses: {
+      "200": {
+        description: "Per-resource changes: create, update, unchanged, blocked or unknown.",
+        schema: "PlanPreview",
+      },
+      "400": problem("The spec is invalid or names another environment."),
+      "404": unknown,
+    },
+  },
+  cancelEnvironment: {
+    method: "POST",
+    route: "environments/{name}/cancel",
+    summary: "Terminate the environment's running build or destroy",
+    responses: {
+      "202": { description: "Termination requested; the record says canceled.", schema: "Environment" },
+      "404": unknown,
+      "409": problem("Nothing is running for this environment."),
+    },
+  },
+  getOpenApiDocument: {
+    method: "GET",
+    route: "openapi.json",
+    summary: "This OpenAPI document",
+    responses: { "200": { description: "OpenAPI 3.1 document." } },
+  },
+} as const satisfies Record<string, ApiRoute>;
+
+/** Function names of the API. */
+export type ApiFunctionName = keyof typeof API_ROUTES;

@@ -1,0 +1,86 @@
+/**
+ * The app's dependencies, built once per process from its settings (Functions app settings, or
+ * `local.settings.json` through Core Tools or the devhost): the record tables on `AzureWebJobsStorage`,
+ * the provisioner configuration, the planner with the provisioner's identity and addresses, and (only
+ * when a plan preview asks) the Azure clients.
+ */
+import { DEFAULT_EMULATOR_PRINCIPAL_ID } from "../emulator/credential";
+import { createAzureClients, type AzureClients } from "../lib/azure/clients";
+import { loadConfig, type ProvisionerConfig } from "../lib/config";
+import { planEnvironment } from "../lib/plan";
+import {
+  RECORD_TABLES,
+  createEnvironmentRecords,
+  createRequestResults,
+  openTable,
+  type EnvironmentRecords,
+  type RequestResults,
+} from "../lib/records";
+import type { Planner } from "./ports";
+
+/** Batch builds running at once when `PROVISIONER_MAX_CONCURRENT_BUILDS` is unset. */
+export const DEFAULT_MAX_CONCURRENT_BUILDS = 10;
+
+/** Everything the triggers share. */
+export interface AppContext {
+  readonly config: ProvisionerConfig;
+  readonly records: EnvironmentRecords;
+  readonly requestResults: RequestResults;
+  readonly plan: Planner;
+  /** How many environments of one queue batch build at once (`PROVISIONER_MAX_CONCURRENT_BUILDS`). */
+  readonly maxConcurrentBuilds: number;
+  /** Azure (or emulator) clients, created on first use. */
+  azureClients(): AzureClients;
+}
+
+/** The emulator answers from loopback; any address works there, and the planner needs at least one. */
+const EMULATOR_IP_RANGES = ["127.0.0.1/32"];
+
+/** The planner over the provisioner's identity and addresses from `config`. */
+export function plannerOf(config: ProvisionerConfig): Planner {
+  const principalId = config.principalId ?? (config.emulatorMode ? DEFAULT_EMULATOR_PRINCIPAL_ID : undefined);
+  const ipRanges =
+    config.allowedIpRanges.length > 0 || !config.emulatorMode ? config.allowedIpRanges : EMULATOR_IP_RANGES;
+  return (spec) =>
+    planEnvironment(spec, {
+      // An empty id fails the planner's own check, which names the setting's meaning.
+      provisionerPrincipalId: principalId ?? "",
+      provisionerIpRanges: ipRanges,
+    });
+}
+
+function maxConcurrentBuilds(env: NodeJS.ProcessEnv): number {
+  const value = Number(env.PROVISIONER_MAX_CONCURRENT_BUILDS);
+  return Number.isInteger(value) && value > 0 ? value : DEFAULT_MAX_CONCURRENT_BUILDS;
+}
+
+/** Builds the context from `env`. @throws ConfigError when settings are invalid or storage is not set */
+export async function createAppContext(env: NodeJS.ProcessEnv = process.env): Promise<AppContext> {
+  const config = loadConfig(env);
+  const storage = env.AzureWebJobsStorage;
+  if (!storage) throw new Error("AzureWebJobsStorage is not set: the environment records live in its tables");
+  const [environments, results] = await Promise.all([
+    openTable(storage, RECORD_TABLES.environments),
+    openTable(storage, RECORD_TABLES.requestResults),
+  ]);
+  let clients: AzureClients | undefined;
+  return {
+    config,
+    records: createEnvironmentRecords(environments),
+    requestResults: createRequestResults(results),
+    plan: plannerOf(config),
+    maxConcurrentBuilds: maxConcurrentBuilds(env),
+    azureClients: () => (clients ??= createAzureClients(config)),
+  };
+}
+
+let shared: Promise<AppContext> | undefined;
+
+/** The process-wide context, created on first use; a failed creation is retried on the next call. */
+export function appContext(): Promise<AppContext> {
+  shared ??= createAppContext().catch((error: unknown) => {
+    shared = undefined;
+    throw error;
+  });
+  return shared;
+}

@@ -1,0 +1,285 @@
+/**
+ * What the API and the queue do to environments, behind the triggers: claim an environment (one build
+ * or destroy at a time, guarded by the Durable instance's status and the record's etag), start its
+ * orchestration, cancel it, and read records refreshed with the instance's outcome and live progress.
+ */
+import {
+  BUILD_ENVIRONMENT,
+  DESTROY_ENVIRONMENT,
+  type BuildInput,
+  type DestroyInput,
+} from "../orchestrations/contracts";
+import type { Plan } from "../lib/plan/types";
+import {
+  isActiveRuntimeStatus,
+  isRecordConflictError,
+  withFinishedOperation,
+  type EnvironmentRecord,
+  type EnvironmentRecords,
+  type LastOperation,
+  type OperationAction,
+  type StoredRecord,
+} from "../lib/records";
+import type { EnvironmentSpec } from "../lib/spec/types";
+import type { InstanceSnapshot, OrchestrationClient, Planner } from "./ports";
+
+/** Dependencies of {@link createEnvironmentService}. */
+export interface EnvironmentServiceDeps {
+  readonly records: EnvironmentRecords;
+  readonly orchestrations: OrchestrationClient;
+  readonly plan: Planner;
+  /** @default - the system clock */
+  readonly now?: () => Date;
+}
+
+/** The environment is taken: a build or destroy of it runs (or waits in a batch). */
+export interface BusyOutcome {
+  readonly kind: "busy";
+  readonly environmentId: string;
+  /** The running operation, as recorded. */
+  readonly operation?: LastOperation;
+}
+
+/** The environment is now ours to build or destroy; its record says so. */
+export interface ClaimedOutcome {
+  readonly kind: "claimed";
+  readonly environmentId: string;
+  readonly plan: Plan;
+}
+
+/** An environment with what its orchestration says right now. */
+export interface EnvironmentView {
+  readonly record: EnvironmentRecord;
+  /** Runtime status of the environment's instance, when it exists and belongs to the last operation. */
+  readonly runtimeStatus?: string;
+  /** The instance's custom status (`EnvironmentProgress`), live while it runs. */
+  readonly progress?: unknown;
+}
+
+/** Options of a claim. */
+export interface ClaimOptions {
+  readonly action: OperationAction;
+  /** `http`, `queue:<message id>`, … */
+  readonly requestedBy: string;
+  /** Set when a batch orchestration will start the environment's instance. */
+  readonly batchInstanceId?: string;
+}
+
+/** The operations behind the triggers. */
+export interface EnvironmentService {
+  /**
+   * Takes the environment for `options.action`: refuses when its instance (or its batch) is active, or
+   * when another request wrote the record first; otherwise records the operation as running.
+   */
+  claim(spec: EnvironmentSpec, options: ClaimOptions): Promise<ClaimedOutcome | BusyOutcome>;
+  /** Claims and starts a build. */
+  apply(spec: EnvironmentSpec, requestedBy: string): Promise<ClaimedOutcome | BusyOutcome>;
+  /** Claims and starts a destroy of a recorded environment; `undefined` when there is no record. */
+  destroy(
+    environmentId: string,
+    keyVault: DestroyInput["keyVault"],
+    requestedBy: string,
+  ): Promise<ClaimedOutcome | BusyOutcome | undefined>;
+  /**
+   * Terminates the running instance and records the operation as canceled.
+   * @returns `undefined` when there is no record, `"idle"` when nothing runs.
+   */
+  cancel(environmentId: string, reason: string): Promise<"canceled" | "idle" | undefined>;
+  /** The record refreshed from its instance, with live progress; `undefined` when unknown. */
+  get(environmentId: string): Promise<EnvironmentView | undefined>;
+  /** Every record, those still marked running refreshed from their instances. */
+  list(): Promise<EnvironmentView[]>;
+  /** The plan of a recorded environment's spec (for destroy and plan previews). */
+  planOf(record: EnvironmentRecord): Plan;
+}
+
+/** Builds the service over its dependencies. */
+export function createEnvironmentService(deps: EnvironmentServiceDeps): EnvironmentService {
+  const now = () => (deps.now ?? (() => new Date()))().toISOString();
+
+  /** The instance, if it belongs to the record's last operation (not an older run of the same id). */
+  function currentInstance(record: EnvironmentRecord | undefined, instance: InstanceSnapshot | undefined) {
+    const operation = record?.lastOperation;
+    if (!instance || !operation) return instance;
+    // A finished instance last updated before this operation started is the previous run.
+    const older =
+      !isActiveRuntimeStatus(instance.runtimeStatus) && instance.lastUpdatedTime < operation.startedAt;
+    return older ? undefined : instance;
+  }
+
+  async function isTaken(stored: StoredRecord | undefined, instance: InstanceSnapshot | undefined) {
+    if (instance && isActiveRuntimeStatus(instance.runtimeStatus)) return true;
+    const operation = stored?.record.lastOperation;
+    if (operation?.status !== "running" || !operation.batchInstanceId || instance) return false;
+    const batch = await deps.orchestrations.getStatus(operation.batchInstanceId);
+    return batch !== undefined && isActiveRuntimeStatus(batch.runtimeStatus);
+  }
+
+  /** Writes the instance's outcome into a record still marked running; a lost race is harmless. */
+  async function refresh(
+    stored: StoredRecord,
+    instance: InstanceSnapshot | undefined,
+  ): Promise<EnvironmentView> {
+    const current = currentInstance(stored.record, instance);
+    let record = stored.record;
+    if (
+      current &&
+      record.lastOperation?.status === "running" &&
+      !isActiveRuntimeStatus(current.runtimeStatus)
+    ) {
+      const finished = withFinishedOperation(record, current, now());
+      try {
+        await deps.records.save(finished, stored.etag);
+        record = finished;
+      } catch (error) {
+        // Another reader recorded the same outcome first; show what is stored now.
+        if (!isRecordConflictError(error)) throw error;
+        record = (await deps.records.get(record.environmentId))?.record ?? finished;
+      }
+    }
+    return {
+      record,
+      ...(current
+        ? { runtimeStatus: current.runtimeStatus, progress: current.customStatus ?? undefined }
+        : {}),
+    };
+  }
+
+  async function claim(spec: EnvironmentSpec, options: ClaimOptions): Promise<ClaimedOutcome | BusyOutcome> {
+    const plan = deps.plan(spec);
+    const environmentId = plan.environmentId;
+    const [stored, instance] = await Promise.all([
+      deps.records.get(environmentId),
+      deps.orchestrations.getStatus(environmentId),
+    ]);
+    if (await isTaken(stored, instance)) {
+      return {
+        kind: "busy",
+        environmentId,
+        ...(stored?.record.lastOperation ? { operation: stored.record.lastOperation } : {}),
+      };
+    }
+    const startedAt = now();
+    const record: EnvironmentRecord = {
+      ...(stored?.record ?? { createdAt: startedAt }),
+      environmentId,
+      org: spec.org_name,
+      name: spec.name,
+      // A destroy keeps the spec that was built; an apply records the one it builds.
+      spec: options.action === "apply" || !stored ? spec : stored.record.spec,
+      pinnedDefaults: plan.pinnedDefaults,
+      planHash: plan.hash,
+      lastOperation: {
+        action: options.action,
+        instanceId: environmentId,
+        requestedBy: options.requestedBy,
+        ...(options.batchInstanceId ? { batchInstanceId: options.batchInstanceId } : {}),
+        status: "running",
+        startedAt,
+      },
+      updatedAt: startedAt,
+    };
+    try {
+      await deps.records.save(record, stored?.etag);
+    } catch (error) {
+      if (!isRecordConflictError(error)) throw error;
+      const winner = await deps.records.get(environmentId);
+      return {
+        kind: "busy",
+        environmentId,
+        ...(winner?.record.lastOperation ? { operation: winner.record.lastOperation } : {}),
+      };
+    }
+    return { kind: "claimed", environmentId, plan };
+  }
+
+  /** Starts the claimed instance; if that fails, the record must not claim a build that never began. */
+  async function start(claimed: ClaimedOutcome, name: string, input: BuildInput | DestroyInput) {
+    try {
+      await deps.orchestrations.startNew(name, claimed.environmentId, input);
+    } catch (error) {
+      const stored = await deps.records.get(claimed.environmentId);
+      if (stored?.record.lastOperation) {
+        const ended = now();
+        await deps.records
+          .save(
+            {
+              ...stored.record,
+              lastOperation: { ...stored.record.lastOperation, status: "failed", endedAt: ended },
+              resultSummary: {
+                result: "failed",
+                nodeStates: {},
+                failures: [{ code: "StartFailed", message: "the orchestration could not be started" }],
+              },
+              updatedAt: ended,
+            },
+            stored.etag,
+          )
+          .catch(() => undefined);
+      }
+      throw error;
+    }
+  }
+
+  const service: EnvironmentService = {
+    claim,
+    planOf: (record) => deps.plan(record.spec),
+    async apply(spec, requestedBy) {
+      const outcome = await claim(spec, { action: "apply", requestedBy });
+      if (outcome.kind === "claimed") {
+        await start(outcome, BUILD_ENVIRONMENT, { plan: outcome.plan, requestedBy } satisfies BuildInput);
+      }
+      return outcome;
+    },
+    async destroy(environmentId, keyVault, requestedBy) {
+      const stored = await deps.records.get(environmentId);
+      if (!stored) return undefined;
+      const outcome = await claim(stored.record.spec, { action: "destroy", requestedBy });
+      if (outcome.kind === "claimed") {
+        const input: DestroyInput = { plan: outcome.plan, keyVault, requestedBy };
+        await start(outcome, DESTROY_ENVIRONMENT, input);
+      }
+      return outcome;
+    },
+    async cancel(environmentId, reason) {
+      const stored = await deps.records.get(environmentId);
+      if (!stored) return undefined;
+      const instance = await deps.orchestrations.getStatus(environmentId);
+      if (!instance || !isActiveRuntimeStatus(instance.runtimeStatus)) return "idle";
+      await deps.orchestrations.terminate(environmentId, reason);
+      const operation = stored.record.lastOperation;
+      if (operation?.status === "running") {
+        const ended = now();
+        await deps.records.save(
+          {
+            ...stored.record,
+            lastOperation: { ...operation, status: "canceled", endedAt: ended },
+            resultSummary: { result: "canceled", nodeStates: {}, failures: [] },
+            updatedAt: ended,
+          },
+          stored.etag,
+        );
+      }
+      return "canceled";
+    },
+    async get(environmentId) {
+      const stored = await deps.records.get(environmentId);
+      if (!stored) return undefined;
+      return refresh(stored, await deps.orchestrations.getStatus(environmentId));
+    },
+    async list() {
+      const views: EnvironmentView[] = [];
+      for (const stored of await deps.records.list()) {
+        // Only running operations can have changed; the rest need no Durable call.
+        const running = stored.record.lastOperation?.status === "running";
+        views.push(
+          running
+            ? await refresh(stored, await deps.orchestrations.getStatus(stored.record.environmentId))
+            : { record: stored.record },
+        );
+      }
+      return views;
+    },
+  };
+  return service;
+}

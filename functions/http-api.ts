@@ -1,0 +1,236 @@
+/**
+ * The HTTP API's registrations: thin triggers that read the request, validate a spec once, and hand
+ * over to the environment service. Routes, methods and documented answers come from `api-routes.ts`;
+ * every route requires a function key.
+ */
+import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from "@azure/functions";
+import * as df from "durable-functions";
+import { isConfigError } from "../lib/config";
+import { isPlanContextError } from "../lib/plan/errors";
+import type { SpecProblem } from "../lib/spec/types";
+import { API_ROUTES, type ApiFunctionName } from "./api-routes";
+import { appContext, type AppContext } from "./app-context";
+import { orchestrationClientOf } from "./durable-port";
+import {
+  createEnvironmentService,
+  type BusyOutcome,
+  type EnvironmentService,
+  type EnvironmentView,
+} from "./environment-service";
+import { buildOpenApiDocument } from "./openapi";
+import { armLiveReader, countChanges, previewPlan } from "./plan-preview";
+import { problemResponse, unknownEnvironment } from "./problem";
+import { validateSpecText } from "./spec-body";
+
+/** Who started an operation through the API, for the record. */
+const REQUESTED_BY_HTTP = "http";
+/** Seconds a client should wait before polling an accepted operation (as Durable's own 202 says). */
+const RETRY_AFTER_SEC = "10";
+
+/** What one API handler receives. */
+interface ApiCall {
+  readonly request: HttpRequest;
+  readonly context: InvocationContext;
+  readonly app: AppContext;
+  readonly service: EnvironmentService;
+  readonly client: df.DurableClient;
+}
+
+function environmentUrl(request: HttpRequest, environmentId: string): string {
+  return `${new URL(request.url).origin}/api/environments/${encodeURIComponent(environmentId)}`;
+}
+
+function viewBody(view: EnvironmentView): Record<string, unknown> {
+  return {
+    ...view.record,
+    ...(view.runtimeStatus ? { runtimeStatus: view.runtimeStatus } : {}),
+    ...(view.progress === undefined ? {} : { progress: view.progress }),
+  };
+}
+
+function invalidSpec(problems: readonly SpecProblem[], warnings: readonly SpecProblem[]): HttpResponseInit {
+  return problemResponse({
+    title: "Invalid environment spec",
+    status: 400,
+    detail: `the spec has ${problems.length} problem${problems.length === 1 ? "" : "s"}; nothing was started`,
+    problems,
+    warnings,
+  });
+}
+
+function busy(request: HttpRequest, outcome: BusyOutcome): HttpResponseInit {
+  const operation = outcome.operation;
+  return problemResponse(
+    {
+      title: "Environment busy",
+      status: 409,
+      detail: operation
+        ? `a ${operation.action} of "${outcome.environmentId}" is running since ${operation.startedAt}; retry when it ends or cancel it`
+        : `an operation on "${outcome.environmentId}" is running`,
+      environmentId: outcome.environmentId,
+      statusUrl: environmentUrl(request, outcome.environmentId),
+    },
+    { location: environmentUrl(request, outcome.environmentId) },
+  );
+}
+
+/**
+ * 202 for a started build or destroy: Durable's check-status answer (its management URLs) plus the
+ * environment's own status URL as `Location`, which keeps working after Durable history is purged.
+ */
+async function accepted(
+  call: ApiCall,
+  environmentId: string,
+  extra: Record<string, unknown>,
+): Promise<HttpResponseInit> {
+  const check = call.client.createCheckStatusResponse(call.request, environmentId);
+  const management = (await check.json()) as Record<string, unknown>;
+  const statusUrl = environmentUrl(call.request, environmentId);
+  return {
+    status: 202,
+    headers: { location: statusUrl, "retry-after": check.headers.get("retry-after") ?? RETRY_AFTER_SEC },
+    jsonBody: { environmentId, ...extra, statusUrl, ...management },
+  };
+}
+
+/** Operations on environments; the OpenAPI document is served apart, needing neither storage nor Durable. */
+type EnvironmentOperation = Exclude<ApiFunctionName, "getOpenApiDocument">;
+
+const handlers: Record<EnvironmentOperation, (call: ApiCall) => Promise<HttpResponseInit>> = {
+  async postEnvironment(call) {
+    const validation = validateSpecText(await call.request.text(), call.request.headers.get("content-type"));
+    if (!validation.ok) return invalidSpec(validation.problems, validation.warnings);
+    const outcome = await call.service.apply(validation.spec, REQUESTED_BY_HTTP);
+    if (outcome.kind === "busy") return busy(call.request, outcome);
+    return accepted(call, outcome.environmentId, {
+      action: "apply",
+      planHash: outcome.plan.hash,
+      warnings: validation.warnings,
+    });
+  },
+
+  async listEnvironments(call) {
+    const views = await call.service.list();
+    return { jsonBody: { environments: views.map(viewBody) } };
+  },
+
+  async getEnvironment(call) {
+    const id = call.request.params.name ?? "";
+    const view = await call.service.get(id);
+    return view ? { jsonBody: viewBody(view) } : unknownEnvironment(id);
+  },
+
+  async deleteEnvironment(call) {
+    const id = call.request.params.name ?? "";
+    const keyVault = call.request.query.get("keyVault") ?? "keep";
+    if (keyVault !== "keep" && keyVault !== "purge") {
+      return problemResponse({
+        title: "Invalid query parameter",
+        status: 400,
+        detail: "keyVault must be keep or purge",
+      });
+    }
+    const outcome = await call.service.destroy(id, keyVault, REQUESTED_BY_HTTP);
+    if (!outcome) return unknownEnvironment(id);
+    if (outcome.kind === "busy") return busy(call.request, outcome);
+    return accepted(call, id, { action: "destroy", planHash: outcome.plan.hash });
+  },
+
+  async previewEnvironmentPlan(call) {
+    const id = call.request.params.name ?? "";
+    const text = await call.request.text();
+    const stored = await call.app.records.get(id);
+    let plan;
+    if (text.trim() !== "") {
+      const validation = validateSpecText(text, call.request.headers.get("content-type"));
+      if (!validation.ok) return invalidSpec(validation.problems, validation.warnings);
+      plan = call.app.plan(validation.spec);
+      if (plan.environmentId !== id) {
+        return problemResponse({
+          title: "Spec names another environment",
+          status: 400,
+          detail: `the spec is for "${plan.environmentId}", the URL names "${id}"`,
+        });
+      }
+    } else if (stored) {
+      plan = call.service.planOf(stored.record);
+    } else {
+      return unknownEnvironment(id);
+    }
+    const nodes = await previewPlan(plan, armLiveReader(call.app.azureClients()));
+    return {
+      jsonBody: {
+        environmentId: plan.environmentId,
+        planHash: plan.hash,
+        ...(stored ? { lastAppliedPlanHash: stored.record.planHash } : {}),
+        changes: countChanges(nodes),
+        nodes,
+      },
+    };
+  },
+
+  async cancelEnvironment(call) {
+    const id = call.request.params.name ?? "";
+    const outcome = await call.service.cancel(id, "canceled through the API");
+    if (outcome === undefined) return unknownEnvironment(id);
+    if (outcome === "idle") {
+      return problemResponse({
+        title: "Nothing to cancel",
+        status: 409,
+        detail: `no build or destroy of "${id}" is running`,
+      });
+    }
+    const view = await call.service.get(id);
+    return { status: 202, jsonBody: view ? viewBody(view) : { environmentId: id } };
+  },
+};
+
+/** Settings problems are the operator's to fix; say which, without internals. */
+function misconfigured(error: unknown): HttpResponseInit | undefined {
+  if (isConfigError(error)) {
+    return problemResponse({
+      title: "Provisioner misconfigured",
+      status: 500,
+      detail: error.problems.join("; "),
+    });
+  }
+  if (isPlanContextError(error)) {
+    return problemResponse({ title: "Provisioner misconfigured", status: 500, detail: error.message });
+  }
+  return undefined;
+}
+
+for (const name of Object.keys(handlers) as EnvironmentOperation[]) {
+  const route = API_ROUTES[name];
+  app.http(name, {
+    route: route.route,
+    methods: [route.method],
+    authLevel: "function",
+    extraInputs: [df.input.durableClient()],
+    handler: async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
+      try {
+        const client = df.getClient(context);
+        const shared = await appContext();
+        const service = createEnvironmentService({
+          records: shared.records,
+          orchestrations: orchestrationClientOf(client),
+          plan: shared.plan,
+        });
+        return await handlers[name]({ request, context, app: shared, service, client });
+      } catch (error) {
+        const answer = misconfigured(error);
+        if (answer) return answer;
+        throw error;
+      }
+    },
+  });
+}
+
+app.http("getOpenApiDocument", {
+  route: API_ROUTES.getOpenApiDocument.route,
+  methods: [API_ROUTES.getOpenApiDocument.method],
+  authLevel: "function",
+  handler: (request: HttpRequest): HttpResponseInit => ({
+    jsonBody: buildOpenApiDocument(new URL(request.url).origin),
+  }),
+});

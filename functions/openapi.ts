@@ -1,0 +1,235 @@
+/**
+ * The OpenAPI 3.1 document of the API: paths from the route table (`api-routes.ts`), the spec's schema
+ * generated from the very zod schemas that validate it, and the answers' shapes.
+ */
+import { z } from "zod";
+import { MODULE_SCHEMAS, specEnvelopeSchema } from "../lib/spec/schema";
+import { API_ROUTES, type ApiRoute } from "./api-routes";
+
+type JsonSchema = Record<string, unknown>;
+
+/** Component names of the spec's module schemas, by module type. */
+const MODULE_COMPONENTS: Readonly<Record<keyof typeof MODULE_SCHEMAS, string>> = {
+  base: "BaseModule",
+  "k8s-cluster": "ClusterModule",
+  postgres: "PostgresModule",
+  redis: "RedisModule",
+};
+
+/** JSON Schema of what a user writes (input side: defaults are optional), without the `$schema` key. */
+function fromZod(schema: z.ZodType): JsonSchema {
+  // Refinements (CIDR overlap, known locations, …) are not expressible; validation reports them.
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" });
+  return rest as JsonSchema;
+}
+
+function specSchemas(): Record<string, JsonSchema> {
+  const envelope = fromZod(specEnvelopeSchema) as { properties: Record<string, JsonSchema> };
+  const moduleRefs = Object.values(MODULE_COMPONENTS).map((name) => ({
+    $ref: `#/components/schemas/${name}`,
+  }));
+  envelope.properties.modules = { ...envelope.properties.modules, items: { oneOf: moduleRefs } };
+  const modules = Object.fromEntries(
+    Object.entries(MODULE_SCHEMAS).map(([type, schema]) => [
+      MODULE_COMPONENTS[type as keyof typeof MODULE_SCHEMAS],
+      fromZod(schema),
+    ]),
+  );
+  return { EnvironmentSpec: envelope, ...modules };
+}
+
+const string = { type: "string" };
+const object = (properties: Record<string, JsonSchema>, required: string[] = []): JsonSchema => ({
+  type: "object",
+  properties,
+  ...(required.length > 0 ? { required } : {}),
+});
+const ref = (name: string): JsonSchema => ({ $ref: `#/components/schemas/${name}` });
+
+/** Shapes of the answers (documented by hand: they are TypeScript types, not zod schemas). */
+const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
+  SpecProblem: object(
+    {
+      path: { ...string, description: "e.g. modules[1].max_nodes; empty for the whole document" },
+      message: string,
+    },
+    ["path", "message"],
+  ),
+  Problem: object(
+    {
+      type: string,
+      title: string,
+      status: { type: "integer" },
+      detail: string,
+      problems: { type: "array", items: ref("SpecProblem"), description: "Every validation problem (400)." },
+      warnings: { type: "array", items: ref("SpecProblem") },
+      environmentId: string,
+    },
+    ["title", "status"],
+  ),
+  LastOperation: object(
+    {
+      action: { enum: ["apply", "destroy"] },
+      instanceId: string,
+      requestedBy: string,
+      batchInstanceId: string,
+      status: { enum: ["running", "succeeded", "failed", "canceled"] },
+      startedAt: { ...string, format: "date-time" },
+      endedAt: { ...string, format: "date-time" },
+    },
+    ["action", "instanceId", "requestedBy", "status", "startedAt"],
+  ),
+  Environment: object(
+    {
+      environmentId: string,
+      org: string,
+      name: string,
+      spec: { description: "The validated spec with every default applied." },
+      pinnedDefaults: { type: "object" },
+      planHash: string,
+      lastOperation: ref("LastOperation"),
+      resultSummary: {
+        type: "object",
+        description: "Node counts per state and each failure with Azure's code and message.",
+      },
+      outputs: { type: "object", description: "Endpoints, FQDNs and secret names; never secret values." },
+      runtimeStatus: {
+        ...string,
+        description: "The Durable instance's status, while it belongs to the last operation.",
+      },
+      progress: {
+        type: "object",
+        description: "Live progress: stage, per-resource state, elapsed time, ETA, last error.",
+      },
+      createdAt: { ...string, format: "date-time" },
+      updatedAt: { ...string, format: "date-time" },
+    },
+    ["environmentId", "org", "name", "planHash", "createdAt", "updatedAt"],
+  ),
+  EnvironmentList: object({ environments: { type: "array", items: ref("Environment") } }, ["environments"]),
+  AcceptedOperation: object(
+    {
+      environmentId: string,
+      action: { enum: ["apply", "destroy"] },
+      planHash: string,
+      statusUrl: { ...string, description: "GET this for the record and live progress." },
+      id: string,
+      statusQueryGetUri: string,
+      sendEventPostUri: string,
+      terminatePostUri: string,
+      purgeHistoryDeleteUri: string,
+      warnings: { type: "array", items: ref("SpecProblem") },
+    },
+    ["environmentId", "action", "statusUrl"],
+  ),
+  PlanPreview: object(
+    {
+      environmentId: string,
+      planHash: string,
+      lastAppliedPlanHash: string,
+      changes: { type: "object", additionalProperties: { type: "integer" } },
+      nodes: {
+        type: "array",
+        items: object(
+          {
+            key: string,
+            kind: string,
+            name: string,
+            change: { enum: ["create", "update", "unchanged", "blocked", "unknown"] },
+            changedPaths: { type: "array", items: string },
+            immutablePaths: { type: "array", items: string },
+            reason: string,
+          },
+          ["key", "kind", "name", "change"],
+        ),
+      },
+    },
+    ["environmentId", "planHash", "changes", "nodes"],
+  ),
+};
+
+function operationOf(operationId: string, route: ApiRoute): JsonSchema {
+  const parameters: JsonSchema[] = [];
+  for (const [, name] of route.route.matchAll(/\{(\w+)\}/g)) {
+    parameters.push({
+      name,
+      in: "path",
+      required: true,
+      schema: string,
+      description: "The environment id, `<org_name>-<name>`.",
+    });
+  }
+  for (const [name, query] of Object.entries(route.query ?? {})) {
+    parameters.push({
+      name,
+      in: "query",
+      required: false,
+      schema: { enum: query.values },
+      description: query.description,
+    });
+  }
+  const spec = { schema: ref("EnvironmentSpec") };
+  return {
+    operationId,
+    summary: route.summary,
+    ...(parameters.length > 0 ? { parameters } : {}),
+    ...(route.specBody
+      ? {
+          requestBody: {
+            required: route.specBody === "required",
+            description: "An environment spec as JSON or YAML.",
+            content: { "application/json": spec, "application/yaml": spec },
+          },
+        }
+      : {}),
+    responses: {
+      ...Object.fromEntries(
+        Object.entries(route.responses).map(
+          ([status, response]: [string, { description: string; schema?: string; mediaType?: string }]) => [
+            status,
+            {
+              description: response.description,
+              ...(response.schema
+                ? {
+                    content: { [response.mediaType ?? "application/json"]: { schema: ref(response.schema) } },
+                  }
+                : {}),
+            },
+          ],
+        ),
+      ),
+      "401": { description: "No valid function key (x-functions-key header or code query parameter)." },
+    },
+  };
+}
+
+/**
+ * The whole document.
+ * @param serverUrl - origin the API is served from, e.g. `http://127.0.0.1:7071` (the `/api` prefix is added)
+ */
+export function buildOpenApiDocument(serverUrl?: string): JsonSchema {
+  const paths: Record<string, Record<string, JsonSchema>> = {};
+  for (const [operationId, route] of Object.entries(API_ROUTES) as [string, ApiRoute][]) {
+    const path = `/${route.route}`;
+    (paths[path] ??= {})[route.method.toLowerCase()] = operationOf(operationId, route);
+  }
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "azure-env-provisioner",
+      version: "0.1.0",
+      description:
+        "Builds private-by-default application environments on Azure from Opta-style specs. Queue requests (`environment-requests`) are recorded in the `environmentRequestResults` table.",
+    },
+    servers: [{ url: `${serverUrl ?? ""}/api` }],
+    security: [{ functionKeyHeader: [] }, { functionKeyQuery: [] }],
+    paths,
+    components: {
+      securitySchemes: {
+        functionKeyHeader: { type: "apiKey", in: "header", name: "x-functions-key" },
+        functionKeyQuery: { type: "apiKey", in: "query", name: "code" },
+      },
+      schemas: { ...specSchemas(), ...RESPONSE_SCHEMAS },
+    },
+  };
+}

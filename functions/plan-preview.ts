@@ -1,0 +1,102 @@
+/**
+ * `POST /api/environments/{name}/plan`: what applying a plan would change against the live state, per
+ * node, using the activities' own readers (`ARM_ADAPTERS[kind].get`) and comparison rules
+ * (`diffDesired` with the adapter's options, `immutableDifferences`) so the preview and the build
+ * cannot disagree. Read-only: GETs only.
+ */
+import { ARM_ADAPTERS, isArmNodeKind } from "../activities/adapters/table";
+import type { AzureClients } from "../lib/azure/clients";
+import { diffDesired, immutableDifferences } from "../lib/azure/compare";
+import { classifyAzureError, isAzureError, isNotFoundError } from "../lib/azure/errors";
+import { parseResourceId } from "../lib/azure/resource-id";
+import type { Plan, PlanNode } from "../lib/plan/types";
+
+/**
+ * What applying would do to one node: `create` (absent), `update` (differs), `unchanged`, `blocked`
+ * (differs in a property Azure cannot change after creation; the build fails it rather than recreate),
+ * or `unknown` (a data-plane step, re-checked on every apply; or the live state could not be read).
+ */
+export type NodeChange = "create" | "update" | "unchanged" | "blocked" | "unknown";
+
+/** The preview of one node. Property paths only: values stay out of the answer. */
+export interface NodePreview {
+  readonly key: string;
+  readonly kind: PlanNode["kind"];
+  readonly name: string;
+  readonly change: NodeChange;
+  /** Paths (into the plan's `desired`) that differ, for `update` and `blocked`. */
+  readonly changedPaths?: readonly string[];
+  /** The immutable paths among them, for `blocked`. */
+  readonly immutablePaths?: readonly string[];
+  /** Why the change is `unknown`. */
+  readonly reason?: string;
+}
+
+/** Reads a node's live resource; `undefined` when it does not exist. */
+export type LiveReader = (node: PlanNode) => Promise<unknown>;
+
+/** Nodes read at once: enough to be quick, few enough not to trip ARM's read throttling. */
+const READ_CONCURRENCY = 8;
+
+/** The reader over real (or emulator) clients, through the activities' adapters. */
+export function armLiveReader(clients: AzureClients): LiveReader {
+  return async (node) => {
+    if (!isArmNodeKind(node.kind)) return undefined;
+    try {
+      return await ARM_ADAPTERS[node.kind].get(clients, parseResourceId(node.id), node);
+    } catch (error) {
+      const classified = classifyAzureError(error, node.id);
+      if (isNotFoundError(classified)) return undefined;
+      throw classified;
+    }
+  };
+}
+
+async function previewNode(node: PlanNode, read: LiveReader): Promise<NodePreview> {
+  const base = { key: node.key, kind: node.kind, name: node.name };
+  if (!isArmNodeKind(node.kind)) {
+    return {
+      ...base,
+      change: "unknown",
+      reason: "data-plane step: its values are re-checked on every apply",
+    };
+  }
+  let live: unknown;
+  try {
+    live = await read(node);
+  } catch (error) {
+    const reason = isAzureError(error)
+      ? `the live state could not be read: ${error.code}: ${error.azureMessage}`
+      : "the live state could not be read";
+    return { ...base, change: "unknown", reason };
+  }
+  if (live === undefined) return { ...base, change: "create" };
+  const differences = diffDesired(node.desired, live, ARM_ADAPTERS[node.kind].compare);
+  if (differences.length === 0) return { ...base, change: "unchanged" };
+  const changedPaths = differences.map((difference) => difference.path);
+  const immutable = immutableDifferences(differences, node.immutable).map((difference) => difference.path);
+  return immutable.length > 0
+    ? { ...base, change: "blocked", changedPaths, immutablePaths: immutable }
+    : { ...base, change: "update", changedPaths };
+}
+
+/** Previews every node of `plan`, in plan order. */
+export async function previewPlan(plan: Plan, read: LiveReader): Promise<NodePreview[]> {
+  const previews: NodePreview[] = new Array(plan.nodes.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < plan.nodes.length) {
+      const index = next++;
+      previews[index] = await previewNode(plan.nodes[index]!, read);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, plan.nodes.length) }, worker));
+  return previews;
+}
+
+/** Counts of each change, e.g. `{ create: 3, unchanged: 20 }`. */
+export function countChanges(previews: readonly NodePreview[]): Record<NodeChange, number> {
+  const counts: Record<NodeChange, number> = { create: 0, update: 0, unchanged: 0, blocked: 0, unknown: 0 };
+  for (const preview of previews) counts[preview.change] += 1;
+  return counts;
+}

@@ -1,0 +1,183 @@
+/**
+ * Queue requests (`environment-requests`): one spec, or `{ environments: [...] }`, with an `action`
+ * (`apply`, the default, or `destroy`) and, for destroys, `keyVault` (`keep`, the default, or `purge`).
+ *
+ * Every environment of a message gets one row in the request results table (`environmentRequestResults`,
+ * partition = message id): `started`, `duplicate` (already building, or listed twice; nothing new is
+ * started) or `refused` with every validation problem. Refused specs are recorded, never thrown: a throw
+ * would only retry the same bad spec until it landed in the poison queue without its reasons. Only
+ * infrastructure failures (storage, Durable) throw, so the message is retried.
+ */
+import { PROVISION_BATCH, type BatchInput, type BatchItem } from "../orchestrations/contracts";
+import type { OperationAction, RequestResult, RequestResults } from "../lib/records";
+import { parseSpecText } from "../lib/spec/parse";
+import type { SpecProblem } from "../lib/spec/types";
+import { validateSpec } from "../lib/spec/validate";
+import type { EnvironmentService } from "./environment-service";
+import type { OrchestrationClient } from "./ports";
+
+/** The queue the trigger listens on. */
+export const ENVIRONMENT_REQUESTS_QUEUE = "environment-requests";
+
+/** Keys of a message that belong to the request, not to the spec. */
+const REQUEST_KEYS = ["action", "keyVault", "environments"] as const;
+
+/** A message, read. */
+export type ParsedRequest =
+  | {
+      readonly ok: true;
+      readonly action: OperationAction;
+      readonly keyVault: "keep" | "purge";
+      /** The specs as given (objects or text), not yet validated. */
+      readonly items: readonly unknown[];
+    }
+  | { readonly ok: false; readonly problems: readonly SpecProblem[] };
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Reads a message body (already-parsed JSON, or text in JSON or YAML) into its action and specs. */
+export function parseRequest(message: unknown): ParsedRequest {
+  let body = message;
+  if (typeof message === "string") {
+    const parsed = parseSpecText(message);
+    if (!parsed.ok) return parsed;
+    body = parsed.value;
+  }
+  if (!isMapping(body)) {
+    return {
+      ok: false,
+      problems: [{ path: "", message: "a request is one spec or { action, environments: [spec, …] }" }],
+    };
+  }
+  const problems: SpecProblem[] = [];
+  const action = body.action ?? "apply";
+  if (action !== "apply" && action !== "destroy")
+    problems.push({ path: "action", message: "must be apply or destroy" });
+  const keyVault = body.keyVault ?? "keep";
+  if (keyVault !== "keep" && keyVault !== "purge")
+    problems.push({ path: "keyVault", message: "must be keep or purge" });
+  let items: unknown[];
+  if ("environments" in body) {
+    if (!Array.isArray(body.environments) || body.environments.length === 0) {
+      problems.push({ path: "environments", message: "must be a non-empty list of specs" });
+      items = [];
+    } else {
+      items = body.environments;
+    }
+  } else {
+    items = [
+      Object.fromEntries(
+        Object.entries(body).filter(([key]) => !(REQUEST_KEYS as readonly string[]).includes(key)),
+      ),
+    ];
+  }
+  if (problems.length > 0) return { ok: false, problems };
+  return { ok: true, action: action as OperationAction, keyVault: keyVault as "keep" | "purge", items };
+}
+
+/** Dependencies of {@link handleEnvironmentRequest}. */
+export interface RequestHandlerDeps {
+  readonly service: EnvironmentService;
+  readonly orchestrations: OrchestrationClient;
+  readonly results: RequestResults;
+  /** Environments of one batch building at once. */
+  readonly maxConcurrentBuilds: number;
+  /** @default - the system clock */
+  readonly now?: () => Date;
+}
+
+/** The batch orchestration's instance id for a message: redelivery cannot start a second batch. */
+export function batchInstanceIdOf(requestId: string): string {
+  return `batch-${requestId}`;
+}
+
+/**
+ * Handles one message: validates each spec, claims each valid environment, starts one batch
+ * orchestration for the claimed ones, and records every outcome.
+ * @returns the recorded results, in message order
+ */
+export async function handleEnvironmentRequest(
+  message: unknown,
+  requestId: string,
+  deps: RequestHandlerDeps,
+): Promise<RequestResult[]> {
+  const recordedAt = () => (deps.now ?? (() => new Date()))().toISOString();
+  const request = parseRequest(message);
+  if (!request.ok) {
+    const refused: RequestResult = {
+      requestId,
+      index: 0,
+      action: "apply",
+      outcome: "refused",
+      problems: request.problems,
+      recordedAt: recordedAt(),
+    };
+    await deps.results.record(refused);
+    return [refused];
+  }
+  const requestedBy = `queue:${requestId}`;
+  const batchInstanceId = batchInstanceIdOf(requestId);
+  const results: RequestResult[] = [];
+  const claimed: { index: number; environmentId: string; item: BatchItem }[] = [];
+  const seen = new Set<string>();
+  for (const [index, item] of request.items.entries()) {
+    const base = { requestId, index, action: request.action };
+    const validation = validateSpec(item);
+    if (!validation.ok) {
+      results.push({ ...base, outcome: "refused", problems: validation.problems, recordedAt: recordedAt() });
+      continue;
+    }
+    const environmentId = `${validation.spec.org_name}-${validation.spec.name}`;
+    if (seen.has(environmentId)) {
+      const problems = [
+        { path: `environments[${index}]`, message: `"${environmentId}" is listed earlier in this request` },
+      ];
+      results.push({ ...base, environmentId, outcome: "duplicate", problems, recordedAt: recordedAt() });
+      continue;
+    }
+    seen.add(environmentId);
+    const outcome = await deps.service.claim(validation.spec, {
+      action: request.action,
+      requestedBy,
+      batchInstanceId,
+    });
+    if (outcome.kind === "busy") {
+      const running = outcome.operation ? `a ${outcome.operation.action}` : "an operation";
+      const problems = [
+        { path: "", message: `${running} of "${environmentId}" is already running; nothing new was started` },
+      ];
+      results.push({ ...base, environmentId, outcome: "duplicate", problems, recordedAt: recordedAt() });
+      continue;
+    }
+    const batchItem: BatchItem =
+      request.action === "apply"
+        ? { action: "apply", plan: outcome.plan }
+        : { action: "destroy", plan: outcome.plan, keyVault: request.keyVault };
+    claimed.push({ index, environmentId, item: batchItem });
+  }
+  if (claimed.length > 0) {
+    const input: BatchInput = {
+      items: claimed.map((entry) => entry.item),
+      maxConcurrent: deps.maxConcurrentBuilds,
+      requestedBy,
+    };
+    await deps.orchestrations.startNew(PROVISION_BATCH, batchInstanceId, input);
+    for (const entry of claimed) {
+      results.push({
+        requestId,
+        index: entry.index,
+        action: request.action,
+        environmentId: entry.environmentId,
+        outcome: "started",
+        instanceId: entry.environmentId,
+        problems: [],
+        recordedAt: recordedAt(),
+      });
+    }
+  }
+  results.sort((a, b) => a.index - b.index);
+  for (const result of results) await deps.results.record(result);
+  return results;
+}
