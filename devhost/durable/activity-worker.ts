@@ -69,6 +69,7 @@ export async function runActivity(ctx: EngineContext, item: ActivityItem): Promi
       .catch(() => clearInterval(renewal));
   }, renewEveryMs);
   let completion: HistoryEvent;
+  ctx.stats.activities += 1;
   try {
     completion = await invoke(ctx, item, () => clock.now());
   } finally {

@@ -13,11 +13,21 @@ export interface EngineContext {
   /** Lease length in clock milliseconds. */
   readonly leaseClockMs: number;
   readonly history: HistoryCache;
+  /** Counters for benchmarks and diagnostics. */
+  readonly stats: EngineStats;
   readonly log: (level: "info" | "warning" | "error", message: string) => void;
   /** Ends the poll interval early: new work was written. */
   wake(): void;
   /** Throws once the engine has been stopped past its grace period, so no late write lands. */
   assertAlive(): void;
+}
+
+/** What an engine has done since it was made. */
+export interface EngineStats {
+  /** Orchestrator episodes run (each ends in a checkpoint attempt). */
+  episodes: number;
+  /** Activity invocations (including ones whose result lost a race to another engine). */
+  activities: number;
 }
 
 /** Thrown by {@link EngineContext.assertAlive}: an abandoned engine must not write. */

@@ -10,7 +10,13 @@ import { odata } from "@azure/data-tables";
 import type { DurableEngine, FunctionRegistry, InstanceQuery, InstanceStatus } from "../contracts";
 import { runActivity } from "./activity-worker";
 import { realClock, type Clock } from "./clock";
-import { EngineStoppedError, findFunction, isEngineStoppedError, type EngineContext } from "./engine-context";
+import {
+  EngineStoppedError,
+  findFunction,
+  isEngineStoppedError,
+  type EngineContext,
+  type EngineStats,
+} from "./engine-context";
 import { durableEngineError } from "./errors";
 import { HistoryCache } from "./history-cache";
 import { createInstance, isTerminal } from "./instances";
@@ -81,12 +87,18 @@ export class AzureStorageDurableEngine implements DurableEngine {
       workerId: options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
       leaseClockMs: (options.leaseMs ?? 30_000) * clock.factor,
       history: new HistoryCache(store),
+      stats: { episodes: 0, activities: 0 },
       log: options.log ?? defaultLog,
       wake: () => this.#wake(),
       assertAlive: () => {
         if (this.#abandoned) throw new EngineStoppedError();
       },
     };
+  }
+
+  /** Episodes and activities run by this engine so far. */
+  get stats(): Readonly<EngineStats> {
+    return { ...this.#ctx.stats };
   }
 
   async start(): Promise<void> {

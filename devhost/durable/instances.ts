@@ -4,7 +4,7 @@ import type { RuntimeStatus } from "../contracts";
 import type { EngineContext } from "./engine-context";
 import { durableEngineError } from "./errors";
 import { EventType, historyEvent } from "./history";
-import { instanceEntity, isStorageStatus, workEntity, type InstanceRecord, type ParentRef } from "./store";
+import { instanceEntity, isStorageStatus, retryOnEtagConflict, workEntity, type InstanceRecord, type ParentRef } from "./store";
 import { startMessage } from "./work-items";
 
 const TERMINAL: ReadonlySet<RuntimeStatus> = new Set(["Completed", "Failed", "Terminated", "Canceled"]);
@@ -28,6 +28,10 @@ export interface NewInstance {
  * an `instance-exists` error. A start the same parent task already made (redelivered) does nothing.
  */
 export async function createInstance(ctx: EngineContext, instance: NewInstance): Promise<void> {
+  await retryOnEtagConflict(() => createOnce(ctx, instance));
+}
+
+async function createOnce(ctx: EngineContext, instance: NewInstance): Promise<void> {
   const { store } = ctx;
   const now = ctx.clock.now();
   const existing = await store.getInstance(instance.instanceId);
@@ -90,7 +94,7 @@ export async function createInstance(ctx: EngineContext, instance: NewInstance):
       );
     }
   } catch (error) {
-    if (isStorageStatus(error, 409, 412)) {
+    if (isStorageStatus(error, 409)) {
       throw durableEngineError(
         "instance-exists",
         `An instance with ID '${instance.instanceId}' was created meanwhile`,

@@ -125,6 +125,7 @@ async function episodeDecision(
   const inputEvents = [historyEvent(EventType.OrchestratorStarted, nowMs), delivered, ...bookkeeping.events];
   const fullHistory = [...history, ...inputEvents];
   const orchestrator = findFunction(ctx.registry, record.name, "orchestrationTrigger");
+  ctx.stats.episodes += 1;
   const result = orchestrator
     ? await runEpisode({
         orchestrator,

@@ -9,11 +9,15 @@ import type { EngineContext } from "./engine-context";
 import { durableEngineError } from "./errors";
 import { EventType, historyEvent, type HistoryEvent } from "./history";
 import { viewHistory } from "./history-view";
-import { instanceEntity, workEntity, type InstanceRecord, type NewWorkItem } from "./store";
+import { instanceEntity, retryOnEtagConflict, workEntity, type InstanceRecord, type NewWorkItem } from "./store";
 import { activityWork, startChildWork } from "./work-items";
 
 /** Rewinds a `Failed` instance; other states are a `precondition-failed` error, unknown ids `instance-not-found`. */
 export async function rewindInstance(ctx: EngineContext, instanceId: string, reason?: string): Promise<void> {
+  await retryOnEtagConflict(() => rewindOnce(ctx, instanceId, reason));
+}
+
+async function rewindOnce(ctx: EngineContext, instanceId: string, reason?: string): Promise<void> {
   const stored = await ctx.store.getInstance(instanceId);
   if (!stored)
     throw durableEngineError("instance-not-found", `No instance with ID '${instanceId}' was found`);

@@ -389,3 +389,18 @@ export class HubStore {
 function prefixEnd(prefix: string): string {
   return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
 }
+
+/**
+ * Runs a read-modify-write `attempt` again when its conditional write lost a race (412: the row changed
+ * since it was read, e.g. an engine released its lease meanwhile). At most `attempts` times.
+ */
+export async function retryOnEtagConflict<T>(attempt: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let tries = 1; ; tries++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (tries >= attempts || !isStorageStatus(error, 412)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 10 * tries));
+    }
+  }
+}
