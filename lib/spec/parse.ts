@@ -3,7 +3,7 @@
  * cleanly: oversized documents, alias bombs, several documents in one text, duplicate keys, and nesting
  * deep enough to exhaust the stack. Pure: no I/O.
  */
-import { parseDocument } from "yaml";
+import { parseDocument, type YAMLError } from "yaml";
 import type { SpecProblem } from "./types";
 
 /** Largest spec accepted, in UTF-8 bytes (256 KiB); real specs are a few KiB. */
@@ -33,6 +33,19 @@ function nestingDepthExceeds(value: unknown, limit: number): boolean {
   return false;
 }
 
+/** Messages for the syntax errors users make most, in place of the library's wording. */
+const REASONS: Partial<Record<YAMLError["code"], string>> = {
+  DUPLICATE_KEY: "a key appears twice in the same mapping",
+  MULTIPLE_DOCS: "a spec is one document; remove the --- separator and what follows",
+};
+
+/** 1-based line and column of a character offset. */
+function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset);
+  const line = before.split("\n").length;
+  return { line, column: offset - before.lastIndexOf("\n") };
+}
+
 const unreadable = (message: string): ParsedSpecText => ({ ok: false, problems: [{ path: "", message }] });
 
 /** Parses YAML or JSON spec text. */
@@ -48,9 +61,9 @@ export function parseSpecText(text: string): ParsedSpecText {
       return {
         ok: false,
         problems: document.errors.map((error) => {
-          const at = error.linePos?.[0];
-          const where = at ? ` at line ${at.line}, column ${at.col}` : "";
-          return { path: "", message: `not valid YAML or JSON${where}: ${error.message.split("\n")[0]}` };
+          const { line, column } = lineAndColumn(text, error.pos[0]);
+          const reason = REASONS[error.code] ?? error.message.split("\n")[0];
+          return { path: "", message: `not valid YAML or JSON at line ${line}, column ${column}: ${reason}` };
         }),
       };
     }

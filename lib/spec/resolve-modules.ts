@@ -44,14 +44,17 @@ export function resolveModules(
   const modules: ModuleSpec[] = [];
 
   const seenNames = new Map<string, number>();
+  const duplicated = new Set<number>();
   for (const { index, name } of declared) {
     const earlier = seenNames.get(name);
     if (earlier === undefined) seenNames.set(name, index);
-    else
+    else {
+      duplicated.add(index);
       problems.push({
         path: at(index, "name"),
         message: `duplicate module name "${name}" (modules[${earlier}] has it too); give each module a unique name`,
       });
+    }
   }
 
   const ofType = (type: DeclaredModule["type"]) => declared.filter((module) => module.type === type);
@@ -201,7 +204,8 @@ export function resolveModules(
     const key = `${placement.namespace}/${placement.name}`;
     const earlier = placements.get(key);
     if (earlier === undefined) placements.set(key, index);
-    else
+    // A duplicate module name already explains a clash of default Secret names.
+    else if (!duplicated.has(index))
       problems.push({
         path: at(index, "kubernetes_secret"),
         message: `modules[${earlier}] already writes the Kubernetes Secret ${key}; choose another name`,
