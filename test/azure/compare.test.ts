@@ -1,0 +1,66 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { diffDesired, immutableDifferences } from "../../lib/azure/compare";
+
+const id = "/subscriptions/S/resourceGroups/RG/providers/Microsoft.Network/virtualNetworks/vnet";
+
+describe("comparing desired with live resources", () => {
+  it("ignores read-only and defaulted fields that only the live resource has", () => {
+    const live = {
+      location: "westeurope",
+      provisioningState: "Succeeded",
+      etag: "x",
+      addressSpace: { addressPrefixes: ["10.0.0.0/16"] },
+    };
+    assert.deepEqual(
+      diffDesired({ location: "westeurope", addressSpace: { addressPrefixes: ["10.0.0.0/16"] } }, live),
+      [],
+    );
+  });
+
+  it("compares ARM ids case-insensitively, as ARM echoes them in its own casing", () => {
+    assert.deepEqual(diffDesired({ subnet: { id } }, { subnet: { id: id.toLowerCase() } }), []);
+  });
+
+  it("treats location spellings of one region as equal", () => {
+    assert.deepEqual(diffDesired({ location: "West Europe" }, { location: "westeurope" }), []);
+  });
+
+  it("compares tags case-sensitively", () => {
+    assert.equal(diffDesired({ tags: { env: "Staging" } }, { tags: { env: "staging" } }).length, 1);
+  });
+
+  it("matches arrays in any order", () => {
+    assert.deepEqual(diffDesired({ zones: ["1", "2", "3"] }, { zones: ["3", "1", "2"] }), []);
+  });
+
+  it("reports a changed value with its path", () => {
+    const differences = diffDesired({ sku: { capacity: 2 } }, { sku: { capacity: 1, name: "Standard" } });
+    assert.deepEqual(differences, [{ path: "sku.capacity", desired: 2, live: 1 }]);
+  });
+
+  it("reports an array that gained or lost elements", () => {
+    assert.equal(
+      diffDesired({ rules: [{ name: "a" }] }, { rules: [{ name: "a" }, { name: "b" }] }).length,
+      1,
+    );
+  });
+
+  it("skips ignored paths, with * for any array element", () => {
+    const desired = { agentPoolProfiles: [{ name: "default", count: 3 }] };
+    const live = { agentPoolProfiles: [{ name: "default", count: 5 }] };
+    assert.equal(diffDesired(desired, live).length, 1);
+    assert.deepEqual(diffDesired(desired, live, { ignoredPaths: ["agentPoolProfiles.*.count"] }), []);
+  });
+
+  it("picks out differences in immutable properties, including nested ones", () => {
+    const differences = diffDesired(
+      { location: "northeurope", network: { delegatedSubnetResourceId: "/a" }, tags: { a: "1" } },
+      { location: "westeurope", network: { delegatedSubnetResourceId: "/b" }, tags: { a: "2" } },
+    );
+    assert.deepEqual(
+      immutableDifferences(differences, ["location", "network"]).map((d) => d.path),
+      ["location", "network.delegatedSubnetResourceId"],
+    );
+  });
+});

@@ -1,0 +1,192 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import {
+  AzureError,
+  classifyAzureError,
+  classifyFacts,
+  isAuthorizationError,
+  isAzureError,
+  isBusyError,
+  isNameUnavailableError,
+  isNotFoundError,
+  isQuotaError,
+  isThrottledError,
+  isTransientError,
+  parseAzureErrorWire,
+  retryAfterMsFromHeaders,
+} from "../../lib/azure/errors";
+
+/** A RestError-like object as core-rest-pipeline raises it. */
+function restError(statusCode: number, code: string, message: string, headers: Record<string, string> = {}) {
+  return Object.assign(new Error(message), {
+    name: "RestError",
+    statusCode,
+    code,
+    response: {
+      headers: { get: (name: string) => headers[name.toLowerCase()] },
+      bodyAsText: JSON.stringify({ error: { code, message } }),
+    },
+  });
+}
+
+describe("error classification at the client boundary", () => {
+  it("classifies 429 as throttled and waits exactly the Retry-After", () => {
+    const error = classifyAzureError(
+      restError(429, "SubscriptionRequestsThrottled", "slow down", { "retry-after": "17" }),
+    );
+    assert.ok(isThrottledError(error));
+    assert.equal(error.retryable, true);
+    assert.equal(error.retryAfterMs, 17_000);
+    assert.equal(error.code, "SubscriptionRequestsThrottled");
+    assert.equal(error.azureMessage, "slow down");
+  });
+
+  it("still retries a 429 that names no Retry-After (field note 5)", () => {
+    const error = classifyAzureError(restError(429, "TooManyRequests", "no header"));
+    assert.ok(isThrottledError(error));
+    assert.ok((error.retryAfterMs ?? 0) > 0);
+  });
+
+  it("reads the wait of RetryableErrorDueToAnotherOperation from its message", () => {
+    const error = classifyAzureError(
+      restError(
+        429,
+        "RetryableErrorDueToAnotherOperation",
+        "Operation on subnet can be retried in 12 seconds.",
+      ),
+    );
+    assert.ok(isThrottledError(error));
+    assert.equal(error.retryAfterMs, 12_000);
+  });
+
+  it("classifies AKS OperationNotAllowed while another operation runs as busy", () => {
+    const error = classifyAzureError(
+      restError(
+        409,
+        "OperationNotAllowed",
+        "Operation is not allowed because there's an in progress create operation",
+      ),
+    );
+    assert.ok(isBusyError(error));
+    assert.equal(error.retryable, true);
+  });
+
+  it("classifies OperationNotAllowed about quota as quota, never retried", () => {
+    const error = classifyAzureError(
+      restError(409, "OperationNotAllowed", "Operation results in exceeding approved quota"),
+    );
+    assert.ok(isQuotaError(error));
+    assert.equal(error.retryable, false);
+  });
+
+  for (const code of ["AnotherOperationInProgress", "ServerBusy"]) {
+    it(`classifies ${code} as busy`, () =>
+      assert.ok(isBusyError(classifyAzureError(restError(409, code, "busy")))));
+  }
+
+  it("classifies Key Vault ForbiddenByFirewall as authorization that is retryable while it propagates", () => {
+    const error = classifyAzureError(
+      restError(403, "ForbiddenByFirewall", "Client address is not authorized"),
+    );
+    assert.ok(isAuthorizationError(error));
+    assert.equal(error.retryable, true);
+  });
+
+  it("fails a plain 403 AuthorizationFailed without retrying", () => {
+    const error = classifyAzureError(restError(403, "AuthorizationFailed", "no permission"));
+    assert.ok(isAuthorizationError(error));
+    assert.equal(error.retryable, false);
+  });
+
+  it("classifies a taken global name as nameUnavailable, never retried", () => {
+    const error = classifyAzureError(restError(409, "VaultAlreadyExists", "taken"));
+    assert.ok(isNameUnavailableError(error));
+    assert.equal(error.retryable, false);
+  });
+
+  it("classifies 5xx and dropped sockets as transient", () => {
+    assert.ok(isTransientError(classifyAzureError(restError(503, "ServiceUnavailable", "down"))));
+    const socket = Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
+    assert.ok(isTransientError(classifyAzureError(socket)));
+  });
+
+  it("classifies 404 as notFound", () => {
+    assert.ok(isNotFoundError(classifyAzureError(restError(404, "ResourceNotFound", "gone"))));
+  });
+
+  it("reads Azure's code from a failed long-running operation's message", () => {
+    const error = classifyAzureError(
+      new Error("The long-running operation has failed. InternalServerError. boom"),
+    );
+    assert.equal(error.code, "InternalServerError");
+    assert.ok(isTransientError(error));
+  });
+
+  it("classifies Kubernetes API exceptions by status and reason", () => {
+    const apiException = Object.assign(new Error("HTTP-Code: 404"), {
+      code: 404,
+      body: JSON.stringify({ kind: "Status", reason: "NotFound", message: 'secrets "x" not found' }),
+    });
+    const error = classifyAzureError(apiException);
+    assert.ok(isNotFoundError(error));
+    assert.equal(error.azureMessage, 'secrets "x" not found');
+  });
+
+  it("passes already classified errors through unchanged", () => {
+    const original = classifyFacts({ statusCode: 409, code: "AnotherOperationInProgress", message: "busy" });
+    assert.equal(classifyAzureError(original), original);
+  });
+});
+
+describe("the wire form of errors crossing to an orchestration", () => {
+  it("survives Durable's wrapping of the message and parses back to the same summary", () => {
+    const error = classifyAzureError(
+      restError(429, "TooManyRequests", "slow", { "retry-after": "3" }),
+      "/subscriptions/x",
+    );
+    const asSeenByOrchestration = `Activity function 'ensureNode' failed: ${error.message} \n ${error.stack ?? ""}`;
+    assert.deepEqual(parseAzureErrorWire(asSeenByOrchestration), error.toSummary());
+  });
+
+  it("is JSON-serializable with Azure's code and message", () => {
+    const error = new AzureError({
+      kind: "quota",
+      code: "QuotaExceeded",
+      message: "no cores",
+      retryable: false,
+    });
+    assert.deepEqual(JSON.parse(JSON.stringify(error)), {
+      kind: "quota",
+      code: "QuotaExceeded",
+      message: "no cores",
+      retryable: false,
+    });
+  });
+
+  it("returns undefined for a message without a wire form", () => {
+    assert.equal(parseAzureErrorWire("TypeError: x is undefined"), undefined);
+  });
+
+  it("recognises errors across module copies by their brand, not their class", () => {
+    assert.equal(isAzureError({ isAzureError: true, kind: "busy" }), true);
+    assert.equal(isAzureError(new Error("plain")), false);
+  });
+});
+
+describe("Retry-After headers", () => {
+  const reader = (headers: Record<string, string>) => (name: string) => headers[name];
+
+  it("prefers retry-after-ms over Retry-After seconds", () => {
+    assert.equal(retryAfterMsFromHeaders(reader({ "retry-after-ms": "250", "retry-after": "9" })), 250);
+  });
+
+  it("reads an HTTP date", () => {
+    const inTenSeconds = new Date(Date.now() + 10_000).toUTCString();
+    const ms = retryAfterMsFromHeaders(reader({ "retry-after": inTenSeconds })) ?? 0;
+    assert.ok(ms > 8_000 && ms <= 10_000, String(ms));
+  });
+
+  it("returns undefined without a header", () => {
+    assert.equal(retryAfterMsFromHeaders(reader({})), undefined);
+  });
+});
