@@ -1,0 +1,134 @@
+/**
+ * The patch formats `kubectl` and `@kubernetes/client-node` send: JSON merge patch (RFC 7386), strategic
+ * merge patch (for namespaces and secrets it merges maps exactly like a merge patch), and JSON Patch
+ * (RFC 6902, client-node's default).
+ */
+import { isJsonObject } from "./kube-object";
+import { kubernetesErrors } from "./status";
+
+/** RFC 7386: objects merge recursively, `null` removes, anything else replaces. */
+export function applyMergePatch(target: unknown, patch: unknown): unknown {
+  if (!isJsonObject(patch)) return structuredClone(patch);
+  const result: Record<string, unknown> = isJsonObject(target) ? { ...target } : {};
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete result[key];
+    else result[key] = applyMergePatch(result[key], value);
+  }
+  return result;
+}
+
+interface JsonPatchOperation {
+  readonly op: string;
+  readonly path: string;
+  readonly from?: string;
+  readonly value?: unknown;
+}
+
+/** `/a/b~1c` → `["a", "b/c"]` (RFC 6901). */
+function pointerTokens(pointer: string): string[] {
+  if (pointer === "") return [];
+  if (!pointer.startsWith("/")) throw kubernetesErrors.patchFailed(`invalid JSON pointer: ${pointer}`);
+  return pointer
+    .slice(1)
+    .split("/")
+    .map((token) => token.replace(/~1/g, "/").replace(/~0/g, "~"));
+}
+
+type Container = Record<string, unknown> | unknown[];
+
+/** The parent container of a pointer and the last token. */
+function locate(document: unknown, pointer: string): { parent: Container; key: string } {
+  const tokens = pointerTokens(pointer);
+  const key = tokens.pop();
+  if (key === undefined) throw kubernetesErrors.patchFailed("a JSON Patch cannot replace the whole object");
+  let node: unknown = document;
+  for (const token of tokens) {
+    node = Array.isArray(node) ? node[Number(token)] : isJsonObject(node) ? node[token] : undefined;
+    if (node === undefined) throw kubernetesErrors.patchFailed(`path ${pointer} does not exist`);
+  }
+  if (!Array.isArray(node) && !isJsonObject(node))
+    throw kubernetesErrors.patchFailed(`path ${pointer} does not exist`);
+  return { parent: node, key };
+}
+
+function read(document: unknown, pointer: string): unknown {
+  const { parent, key } = locate(document, pointer);
+  const value = Array.isArray(parent) ? parent[Number(key)] : parent[key];
+  if (value === undefined) throw kubernetesErrors.patchFailed(`path ${pointer} does not exist`);
+  return value;
+}
+
+function remove(document: unknown, pointer: string): void {
+  read(document, pointer);
+  const { parent, key } = locate(document, pointer);
+  if (Array.isArray(parent)) parent.splice(Number(key), 1);
+  else delete parent[key];
+}
+
+function add(document: unknown, pointer: string, value: unknown): void {
+  const { parent, key } = locate(document, pointer);
+  if (!Array.isArray(parent)) {
+    parent[key] = structuredClone(value);
+    return;
+  }
+  const index = key === "-" ? parent.length : Number(key);
+  if (!Number.isInteger(index) || index < 0 || index > parent.length) {
+    throw kubernetesErrors.patchFailed(`index out of range at ${pointer}`);
+  }
+  parent.splice(index, 0, structuredClone(value));
+}
+
+/** RFC 6902 on a copy of `target`; a failing operation (including `test`) refuses the whole patch. */
+export function applyJsonPatch(target: unknown, patch: unknown): unknown {
+  if (!Array.isArray(patch)) throw kubernetesErrors.badRequest("a JSON Patch must be an array of operations");
+  const document = structuredClone(target);
+  for (const entry of patch as JsonPatchOperation[]) {
+    if (!isJsonObject(entry) || typeof entry.path !== "string") {
+      throw kubernetesErrors.badRequest("each JSON Patch operation needs an op and a path");
+    }
+    switch (entry.op) {
+      case "add":
+        add(document, entry.path, entry.value);
+        break;
+      case "remove":
+        remove(document, entry.path);
+        break;
+      case "replace":
+        remove(document, entry.path);
+        add(document, entry.path, entry.value);
+        break;
+      case "move": {
+        const value = read(document, entry.from ?? "");
+        remove(document, entry.from ?? "");
+        add(document, entry.path, value);
+        break;
+      }
+      case "copy":
+        add(document, entry.path, read(document, entry.from ?? ""));
+        break;
+      case "test":
+        if (JSON.stringify(read(document, entry.path)) !== JSON.stringify(entry.value)) {
+          throw kubernetesErrors.patchFailed(`test operation failed at ${entry.path}`);
+        }
+        break;
+      default:
+        throw kubernetesErrors.badRequest(`unknown JSON Patch operation: ${String(entry.op)}`);
+    }
+  }
+  return document;
+}
+
+/** The patch function for a request's `Content-Type`; 415 for apply patches and unknown types. */
+export function patchFunctionFor(
+  contentType: string | undefined,
+): (target: unknown, patch: unknown) => unknown {
+  const mediaType = (contentType ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+  if (mediaType === "application/json-patch+json") return applyJsonPatch;
+  if (
+    mediaType === "application/merge-patch+json" ||
+    mediaType === "application/strategic-merge-patch+json"
+  ) {
+    return applyMergePatch;
+  }
+  throw kubernetesErrors.unsupportedMediaType(mediaType || "(none)");
+}

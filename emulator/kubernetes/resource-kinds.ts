@@ -1,0 +1,213 @@
+/**
+ * The resource types the emulated API server serves, as data: names for discovery and URLs, the naming
+ * rule, and the defaulting and validation the real server applies on every write. Adding a type means
+ * adding a row here, not a code path.
+ */
+import type { KubeObject } from "./kube-object";
+import { isJsonObject } from "./kube-object";
+import type { ProtoMessage } from "./protobuf";
+import { OBJECT_META } from "./protobuf";
+import { kubernetesErrors } from "./status";
+
+/** One column of `kubectl get`'s table for a kind. */
+export interface TableColumn {
+  readonly name: string;
+  readonly type: "string" | "integer";
+  readonly format?: string;
+  readonly description: string;
+  cell(object: KubeObject): string | number;
+}
+
+/** A resource type of the core (`v1`) API group. */
+export interface ResourceKind {
+  /** URL segment and RBAC resource, e.g. `secrets`. */
+  readonly plural: string;
+  readonly singular: string;
+  readonly kind: string;
+  readonly namespaced: boolean;
+  readonly shortNames: readonly string[];
+  /** Name rule: DNS-1123 label (namespaces) or subdomain (most objects). */
+  readonly nameRule: "dns1123Label" | "dns1123Subdomain";
+  /** Columns after `Name` (an `Age` column is added to every kind). */
+  readonly columns: readonly TableColumn[];
+  /** Extra `fieldSelector` fields beyond `metadata.name` and `metadata.namespace`. */
+  readonly selectableFields: Readonly<Record<string, (object: KubeObject) => string>>;
+  /**
+   * Defaulting and validation on create and update; `previous` is the stored object on updates.
+   * Returns the object to store.
+   */
+  admit(object: KubeObject, previous: KubeObject | undefined): KubeObject;
+  /**
+   * What a DELETE answers: the object as it starts terminating (namespaces), or, when absent, a
+   * `Success` Status naming the deleted object (secrets and most kinds).
+   */
+  readonly deletedView?: (object: KubeObject) => KubeObject;
+  /** The kind's protobuf layout (`k8s.io.api.core.v1`), for bodies kubectl sends as protobuf. */
+  readonly protobuf: ProtoMessage;
+}
+
+/** The verbs the emulator serves for every kind (no watch: it does not stream). */
+export const SERVED_VERBS = [
+  "create",
+  "delete",
+  "deletecollection",
+  "get",
+  "list",
+  "patch",
+  "update",
+] as const;
+
+const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/**
+ * Secrets: `stringData` is write-only, merged into base64 `data` (its keys win) and never stored;
+ * `data` values must be base64; `type` defaults to `Opaque` and, like `immutable` data, cannot change.
+ */
+function admitSecret(object: KubeObject, previous: KubeObject | undefined): KubeObject {
+  const name = object.metadata.name ?? "";
+  const { stringData, ...rest } = object;
+  const data: Record<string, string> = {};
+  for (const [source, encode] of [
+    [rest.data, (value: string) => value],
+    [stringData, (value: string) => Buffer.from(value, "utf8").toString("base64")],
+  ] as const) {
+    if (source === undefined || source === null) continue;
+    if (!isJsonObject(source)) throw kubernetesErrors.badRequest("Secret data must be an object of strings");
+    for (const [key, value] of Object.entries(source)) {
+      if (typeof value !== "string")
+        throw kubernetesErrors.badRequest(`Secret data "${key}" must be a string`);
+      if (!SECRET_KEY.test(key)) {
+        throw kubernetesErrors.invalid(
+          "Secret",
+          name,
+          `data[${key}]`,
+          "a valid config key must consist of alphanumeric characters, '-', '_' or '.'",
+        );
+      }
+      if (source === rest.data && !BASE64.test(value)) {
+        throw kubernetesErrors.badRequest(
+          `Secret in version "v1" cannot be handled as a Secret: illegal base64 data at key "${key}"`,
+        );
+      }
+      data[key] = encode(value);
+    }
+  }
+  const type = typeof rest.type === "string" && rest.type !== "" ? rest.type : "Opaque";
+  if (previous) {
+    if (previous.type !== type) throw kubernetesErrors.invalid("Secret", name, "type", "field is immutable");
+    if (previous.immutable === true && JSON.stringify(previous.data ?? {}) !== JSON.stringify(data)) {
+      throw kubernetesErrors.invalid("Secret", name, "data", "field is immutable when `immutable` is set");
+    }
+  }
+  const admitted: KubeObject = { ...rest, type };
+  if (Object.keys(data).length > 0) admitted.data = data;
+  else delete admitted.data;
+  return admitted;
+}
+
+/**
+ * Namespaces: the `kubernetes` finalizer, phase `Active`, and the `kubernetes.io/metadata.name` label
+ * the API server has set on every namespace since 1.21.
+ */
+function admitNamespace(object: KubeObject, previous: KubeObject | undefined): KubeObject {
+  const name = object.metadata.name ?? "";
+  return {
+    ...object,
+    metadata: {
+      ...object.metadata,
+      labels: { ...object.metadata.labels, "kubernetes.io/metadata.name": name },
+    },
+    spec: previous?.spec ?? { finalizers: ["kubernetes"] },
+    status: previous?.status ?? { phase: "Active" },
+  };
+}
+
+export const NAMESPACES: ResourceKind = {
+  plural: "namespaces",
+  singular: "namespace",
+  kind: "Namespace",
+  namespaced: false,
+  shortNames: ["ns"],
+  nameRule: "dns1123Label",
+  columns: [
+    {
+      name: "Status",
+      type: "string",
+      description: "The status of the namespace",
+      cell: (object) => String((object.status as { phase?: string } | undefined)?.phase ?? ""),
+    },
+  ],
+  selectableFields: {
+    "status.phase": (object) => String((object.status as { phase?: string } | undefined)?.phase ?? ""),
+  },
+  admit: admitNamespace,
+  deletedView: (object) => ({ ...object, status: { phase: "Terminating" } }),
+  protobuf: {
+    fields: {
+      1: { name: "metadata", type: OBJECT_META },
+      2: { name: "spec", type: { fields: { 1: { name: "finalizers", type: "string", repeated: true } } } },
+    },
+  },
+};
+
+export const SECRETS: ResourceKind = {
+  plural: "secrets",
+  singular: "secret",
+  kind: "Secret",
+  namespaced: true,
+  shortNames: [],
+  nameRule: "dns1123Subdomain",
+  columns: [
+    {
+      name: "Type",
+      type: "string",
+      description: "The type of the secret",
+      cell: (object) => String(object.type ?? ""),
+    },
+    {
+      name: "Data",
+      type: "integer",
+      description: "The number of entries in the secret's data",
+      cell: (object) => Object.keys(isJsonObject(object.data) ? object.data : {}).length,
+    },
+  ],
+  selectableFields: { type: (object) => String(object.type ?? "") },
+  admit: admitSecret,
+  protobuf: {
+    fields: {
+      1: { name: "metadata", type: OBJECT_META },
+      2: { name: "data", type: "bytes", map: true },
+      3: { name: "type", type: "string" },
+      4: { name: "stringData", type: "string", map: true },
+      5: { name: "immutable", type: "bool" },
+    },
+  },
+};
+
+/** Every kind served, in discovery order. */
+export const RESOURCE_KINDS: readonly ResourceKind[] = [NAMESPACES, SECRETS];
+
+/** The kind served under a URL segment, if any. */
+export function kindOfPlural(plural: string): ResourceKind | undefined {
+  return RESOURCE_KINDS.find((kind) => kind.plural === plural);
+}
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** Refuses names the real API server refuses (422 Invalid), with its wording. */
+export function validateName(kind: ResourceKind, name: string): void {
+  const [pattern, maxLength, rule] =
+    kind.nameRule === "dns1123Label"
+      ? [DNS1123_LABEL, 63, "a lowercase RFC 1123 label"]
+      : [DNS1123_SUBDOMAIN, 253, "a lowercase RFC 1123 subdomain"];
+  if (!pattern.test(name) || name.length > maxLength) {
+    throw kubernetesErrors.invalid(
+      kind.kind,
+      name,
+      "metadata.name",
+      `Invalid value: "${name}": must be ${rule} of at most ${maxLength} characters`,
+    );
+  }
+}
