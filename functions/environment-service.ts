@@ -23,6 +23,13 @@ import {
 import type { EnvironmentSpec } from "../lib/spec/types";
 import type { InstanceSnapshot, OrchestrationClient, Planner } from "./ports";
 
+/**
+ * How long a claim whose instance has not appeared yet still holds the environment, in ms. Covers the
+ * gap between writing the record and `startNew`; a claim older than this with no instance is a start
+ * that failed, and may be taken over.
+ */
+export const CLAIM_START_GRACE_MS = 60_000;
+
 /** Dependencies of {@link createEnvironmentService}. */
 export interface EnvironmentServiceDeps {
   readonly records: EnvironmentRecords;
@@ -110,9 +117,13 @@ export function createEnvironmentService(deps: EnvironmentServiceDeps): Environm
   async function isTaken(stored: StoredRecord | undefined, instance: InstanceSnapshot | undefined) {
     if (instance && isActiveRuntimeStatus(instance.runtimeStatus)) return true;
     const operation = stored?.record.lastOperation;
-    if (operation?.status !== "running" || !operation.batchInstanceId || instance) return false;
-    const batch = await deps.orchestrations.getStatus(operation.batchInstanceId);
-    return batch !== undefined && isActiveRuntimeStatus(batch.runtimeStatus);
+    if (operation?.status !== "running" || currentInstance(stored?.record, instance)) return false;
+    if (operation.batchInstanceId) {
+      const batch = await deps.orchestrations.getStatus(operation.batchInstanceId);
+      return batch !== undefined && isActiveRuntimeStatus(batch.runtimeStatus);
+    }
+    // Claimed but its instance not visible yet: the claimant is between its record write and startNew.
+    return Date.parse(now()) - Date.parse(operation.startedAt) < CLAIM_START_GRACE_MS;
   }
 
   /** Writes the instance's outcome into a record still marked running; a lost race is harmless. */

@@ -1,0 +1,71 @@
+/**
+ * A running copy of the app for tests: Azurite (in memory), the Azure emulator at realistic speed (so
+ * a started build stays running for the whole test), and the devhost serving `functions/index` over
+ * real HTTP with a known function key.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startDevhost, type RunningDevhost } from "../../devhost/main";
+import { startEmulator, type RunningEmulator } from "../../emulator";
+import { startAzurite, type RunningAzurite } from "../../lib/local/azurite";
+
+/** The app stack and how to call it. */
+export interface AppStack {
+  readonly azurite: RunningAzurite;
+  readonly emulator: RunningEmulator;
+  readonly devhost: RunningDevhost;
+  /** `fetch` to `<devhost>/api/<path>` with the function key. */
+  api(path: string, init?: RequestInit): Promise<Response>;
+  /** The Durable status of an instance through the extension's webhook (`undefined` when unknown). */
+  instanceStatus(instanceId: string): Promise<{ runtimeStatus: string } | undefined>;
+  /** Devhost log lines, for diagnosing a failure. */
+  readonly log: string[];
+  stop(): Promise<void>;
+}
+
+/** The app's entry, from the test's folder (TS under tsx, JS under dist). */
+export const APP_ENTRY = join(__dirname, "..", "..", "functions", "index");
+
+/** Starts the stack; the process environment gets the emulator and storage settings. */
+export async function startAppStack(): Promise<AppStack> {
+  const dataDir = mkdtempSync(join(tmpdir(), "provisioner-api-test-"));
+  const azurite = await startAzurite();
+  const emulator = await startEmulator({ dataDir, timeScale: 1, throttling: false });
+  process.env.PROVISIONER_ARM_ENDPOINT = emulator.armEndpoint;
+  process.env.PROVISIONER_CA_CERT_PATH = emulator.caCertPath;
+  process.env.AzureWebJobsStorage = azurite.connectionString;
+  const log: string[] = [];
+  const devhost = await startDevhost({
+    app: APP_ENTRY,
+    port: 0,
+    storageConnectionString: azurite.connectionString,
+    functionKey: "test-function-key",
+    minQueuePollingIntervalMs: 50,
+    log: (level, message) => log.push(`${level} ${message}`),
+  });
+  return {
+    azurite,
+    emulator,
+    devhost,
+    log,
+    api: (path, init = {}) =>
+      fetch(`${devhost.url}/api/${path}`, {
+        ...init,
+        headers: { "x-functions-key": devhost.key, ...(init.headers as Record<string, string> | undefined) },
+      }),
+    async instanceStatus(instanceId) {
+      const response = await fetch(
+        `${devhost.url}/runtime/webhooks/durabletask/instances/${encodeURIComponent(instanceId)}?code=${devhost.keys.system}`,
+      );
+      if (response.status === 404) return undefined;
+      return (await response.json()) as { runtimeStatus: string };
+    },
+    async stop() {
+      await devhost.stop(2000);
+      await emulator.stop();
+      await azurite.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

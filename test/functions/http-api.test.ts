@@ -1,0 +1,254 @@
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { waitFor } from "../devhost/front-helpers";
+import { startAppStack, type AppStack } from "./app-stack";
+
+const examples = join(__dirname, "..", "..", "..", "examples");
+const exampleText = (name: string) => {
+  // Under dist the examples are one folder further up.
+  for (const folder of [examples, join(__dirname, "..", "..", "examples")]) {
+    try {
+      return readFileSync(join(folder, name), "utf8");
+    } catch {
+      // try the next folder
+    }
+  }
+  throw new Error(`example ${name} not found`);
+};
+
+let stack: AppStack;
+before(async () => {
+  stack = await startAppStack();
+});
+after(() => stack.stop());
+
+const minimal = () => exampleText("minimal.yaml");
+/** The minimal example under another environment name. */
+const minimalNamed = (name: string) => minimal().replace(/^name: dev$/m, `name: ${name}`);
+
+describe("HTTP API", () => {
+  test("fails with 401 without a function key, on every route", async () => {
+    for (const [method, path] of [
+      ["POST", "environments"],
+      ["GET", "environments"],
+      ["GET", "environments/acme-dev"],
+      ["DELETE", "environments/acme-dev"],
+      ["POST", "environments/acme-dev/plan"],
+      ["POST", "environments/acme-dev/cancel"],
+      ["GET", "openapi.json"],
+    ] as const) {
+      const response = await fetch(`${stack.devhost.url}/api/${path}`, { method });
+      assert.equal(response.status, 401, `${method} ${path}`);
+    }
+  });
+
+  test("fails with 400 problem+json listing every problem, and starts nothing", async () => {
+    const bad = {
+      name: "Bad_Name",
+      org_name: "acme",
+      providers: {
+        azurerm: {
+          location: "mars",
+          tenant_id: "nope",
+          subscription_id: "00000000-0000-0000-0000-000000000002",
+        },
+      },
+      modules: [{ type: "base", vnet_cidr: "10.0.0.0/33" }, { name: "no-type" }],
+    };
+    const response = await stack.api("environments", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(bad),
+    });
+    assert.equal(response.status, 400);
+    assert.match(response.headers.get("content-type") ?? "", /^application\/problem\+json/);
+    const problem = (await response.json()) as {
+      title: string;
+      problems: { path: string; message: string }[];
+    };
+    const paths = problem.problems.map((p) => p.path);
+    for (const expected of [
+      "name",
+      "providers.azurerm.location",
+      "providers.azurerm.tenant_id",
+      "modules[1].type",
+    ]) {
+      assert.ok(paths.includes(expected), `missing problem at ${expected}: ${JSON.stringify(paths)}`);
+    }
+    assert.ok(
+      paths.some((path) => path.startsWith("modules[0]")),
+      "the bad CIDR of modules[0] is reported",
+    );
+    const list = (await (await stack.api("environments")).json()) as {
+      environments: { environmentId: string }[];
+    };
+    assert.ok(!list.environments.some((environment) => environment.environmentId.startsWith("acme-Bad")));
+    assert.equal(await stack.instanceStatus("acme-Bad_Name"), undefined);
+  });
+
+  test("fails with 400 when a JSON content type carries YAML", async () => {
+    const response = await stack.api("environments", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: minimal(),
+    });
+    assert.equal(response.status, 400);
+    const problem = (await response.json()) as { problems: { path: string; message: string }[] };
+    assert.match(problem.problems[0]?.message ?? "", /not valid JSON/);
+  });
+
+  test("accepts a YAML spec with 202, status URLs and a Location to the environment", async () => {
+    const response = await stack.api("environments", {
+      method: "POST",
+      headers: { "content-type": "application/yaml" },
+      body: minimal(),
+    });
+    assert.equal(response.status, 202);
+    const location = response.headers.get("location");
+    assert.equal(location, `${stack.devhost.url}/api/environments/acme-dev`);
+    const body = (await response.json()) as Record<string, string>;
+    assert.equal(body.environmentId, "acme-dev");
+    assert.equal(body.id, "acme-dev");
+    assert.equal(body.statusUrl, location);
+    for (const url of ["statusQueryGetUri", "terminatePostUri", "purgeHistoryDeleteUri"]) {
+      assert.match(
+        body[url] ?? "",
+        /^http:\/\/127\.0\.0\.1:\d+\/runtime\/webhooks\/durabletask\/instances\/acme-dev/,
+      );
+    }
+    const status = await waitFor("the build instance", () => stack.instanceStatus("acme-dev"));
+    assert.ok(["Pending", "Running"].includes(status.runtimeStatus), status.runtimeStatus);
+  });
+
+  test("answers GET with the record and the build's live progress", async () => {
+    const view = await waitFor("progress of acme-dev", async () => {
+      const body = (await (await stack.api("environments/acme-dev")).json()) as Record<string, unknown>;
+      return body.progress === undefined ? undefined : body;
+    });
+    assert.equal(view.environmentId, "acme-dev");
+    assert.equal((view.spec as { name: string }).name, "dev");
+    assert.match(String(view.planHash), /^[0-9a-f]{64}$/);
+    const operation = view.lastOperation as Record<string, string>;
+    assert.equal(operation.action, "apply");
+    assert.equal(operation.status, "running");
+    assert.equal(operation.requestedBy, "http");
+    const progress = view.progress as {
+      environmentId: string;
+      operation: string;
+      nodes: Record<string, unknown>;
+    };
+    assert.equal(progress.environmentId, "acme-dev");
+    assert.equal(progress.operation, "apply");
+    assert.ok(Object.keys(progress.nodes).length > 0, "every node of the plan has a state");
+  });
+
+  test("fails with 409 on a second apply while the build runs, as JSON too", async () => {
+    const response = await stack.api("environments", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify((await import("yaml")).parse(minimal())),
+    });
+    assert.equal(response.status, 409);
+    assert.match(response.headers.get("content-type") ?? "", /^application\/problem\+json/);
+    const problem = (await response.json()) as { detail: string; environmentId: string };
+    assert.equal(problem.environmentId, "acme-dev");
+    assert.match(problem.detail, /apply of "acme-dev" is running/);
+  });
+
+  test("fails with 409 on a destroy while the build runs", async () => {
+    const response = await stack.api("environments/acme-dev", { method: "DELETE" });
+    assert.equal(response.status, 409);
+  });
+
+  test("lists environments with their last operation", async () => {
+    await stack.api("environments", { method: "POST", body: minimalNamed("second") });
+    const list = (await (await stack.api("environments")).json()) as {
+      environments: { environmentId: string; lastOperation: { action: string } }[];
+    };
+    const ids = list.environments.map((environment) => environment.environmentId);
+    assert.ok(ids.includes("acme-dev") && ids.includes("acme-second"), JSON.stringify(ids));
+    assert.ok(list.environments.every((environment) => environment.lastOperation.action === "apply"));
+  });
+
+  test("fails with 404 for an unknown environment", async () => {
+    const response = await stack.api("environments/acme-nowhere");
+    assert.equal(response.status, 404);
+    assert.match(response.headers.get("content-type") ?? "", /^application\/problem\+json/);
+  });
+
+  test("previews a fresh environment: every ARM resource would be created", async () => {
+    const response = await stack.api("environments/acme-fresh/plan", {
+      method: "POST",
+      headers: { "content-type": "application/yaml" },
+      body: minimalNamed("fresh"),
+    });
+    assert.equal(response.status, 200);
+    const preview = (await response.json()) as {
+      environmentId: string;
+      changes: Record<string, number>;
+      nodes: { key: string; kind: string; change: string }[];
+    };
+    assert.equal(preview.environmentId, "acme-fresh");
+    assert.ok(preview.nodes.length > 0);
+    const armNodes = preview.nodes.filter(
+      (node) => !["keyVaultSecrets", "kubernetesSecret"].includes(node.kind),
+    );
+    assert.deepEqual(
+      armNodes.filter((node) => node.change !== "create"),
+      [],
+    );
+    assert.equal(preview.changes.create, armNodes.length);
+  });
+
+  test("fails the preview with 400 when the spec names another environment", async () => {
+    const response = await stack.api("environments/acme-dev/plan", {
+      method: "POST",
+      body: minimalNamed("other"),
+    });
+    assert.equal(response.status, 400);
+  });
+
+  test("cancels a running build: 202, the record says canceled, and a new apply is accepted", async () => {
+    const response = await stack.api("environments/acme-second/cancel", { method: "POST" });
+    assert.equal(response.status, 202);
+    const view = (await response.json()) as { lastOperation: { status: string; endedAt?: string } };
+    assert.equal(view.lastOperation.status, "canceled");
+    assert.ok(view.lastOperation.endedAt);
+    await waitFor(
+      "termination",
+      async () => (await stack.instanceStatus("acme-second"))?.runtimeStatus === "Terminated",
+    );
+    const again = await stack.api("environments/acme-second/cancel", { method: "POST" });
+    assert.equal(again.status, 409, "nothing left to cancel");
+    const reapply = await stack.api("environments", { method: "POST", body: minimalNamed("second") });
+    assert.equal(reapply.status, 202);
+  });
+
+  test("serves an OpenAPI 3.1 document with every path and the spec's schema", async () => {
+    const response = await stack.api("openapi.json");
+    assert.equal(response.status, 200);
+    const document = (await response.json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, { operationId: string }>>;
+      components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
+    };
+    assert.equal(document.openapi, "3.1.0");
+    const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
+      Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    assert.deepEqual(operations.sort(), [
+      "DELETE /environments/{name}",
+      "GET /environments",
+      "GET /environments/{name}",
+      "GET /openapi.json",
+      "POST /environments",
+      "POST /environments/{name}/cancel",
+      "POST /environments/{name}/plan",
+    ]);
+    const spec = document.components.schemas.EnvironmentSpec;
+    assert.ok(spec?.properties && "org_name" in spec.properties && "modules" in spec.properties);
+    assert.ok(document.components.schemas.ClusterModule?.properties?.max_nodes);
+  });
+});
