@@ -47,7 +47,7 @@ export const IMMUTABLE_PATHS_BY_KIND: Readonly<Record<NodeKind, readonly string[
   subnet: [],
   networkSecurityGroup: ["location"],
   publicIpAddress: ["location", "sku.name", "sku.tier", "zones", "publicIPAddressVersion"],
-  natGateway: ["location", "sku.name", "zones"],
+  natGateway: ["location", "sku.name"],
   privateDnsZone: [],
   privateDnsZoneVnetLink: ["virtualNetwork.id"],
   keyVault: ["location", "properties.enableSoftDelete", "properties.enablePurgeProtection"],
@@ -79,7 +79,7 @@ export const IMMUTABLE_PATHS_BY_KIND: Readonly<Record<NodeKind, readonly string[
   ],
   postgresDatabase: ["charset", "collation"],
   postgresConfiguration: [],
-  redisCache: ["location", "subnetId"],
+  redisCache: ["location"],
   keyVaultSecrets: [],
   kubernetesSecret: [],
 };

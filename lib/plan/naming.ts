@@ -9,6 +9,8 @@ import { createHash } from "node:crypto";
 
 /** The length rule of one resource type, from Azure's naming rules. */
 export interface NameLimits {
+  /** Shortest name Azure accepts, in characters. */
+  readonly minLength: number;
   /** Longest name Azure accepts, in characters. */
   readonly maxLength: number;
   /** True when the name is a global DNS label, so it carries the environment hash. */
@@ -17,22 +19,22 @@ export interface NameLimits {
 
 /** Name length limits per resource type (learn.microsoft.com, "Naming rules and restrictions"). */
 export const NAME_LIMITS = {
-  resourceGroup: { maxLength: 90, globallyUnique: false },
-  virtualNetwork: { maxLength: 64, globallyUnique: false },
-  subnet: { maxLength: 80, globallyUnique: false },
-  networkSecurityGroup: { maxLength: 80, globallyUnique: false },
-  publicIpAddress: { maxLength: 80, globallyUnique: false },
-  natGateway: { maxLength: 80, globallyUnique: false },
-  privateDnsZoneVnetLink: { maxLength: 80, globallyUnique: false },
-  privateEndpoint: { maxLength: 64, globallyUnique: false },
-  managedCluster: { maxLength: 63, globallyUnique: false },
+  resourceGroup: { minLength: 1, maxLength: 90, globallyUnique: false },
+  virtualNetwork: { minLength: 2, maxLength: 64, globallyUnique: false },
+  subnet: { minLength: 1, maxLength: 80, globallyUnique: false },
+  networkSecurityGroup: { minLength: 1, maxLength: 80, globallyUnique: false },
+  publicIpAddress: { minLength: 1, maxLength: 80, globallyUnique: false },
+  natGateway: { minLength: 1, maxLength: 80, globallyUnique: false },
+  privateDnsZoneVnetLink: { minLength: 1, maxLength: 80, globallyUnique: false },
+  privateEndpoint: { minLength: 2, maxLength: 64, globallyUnique: false },
+  managedCluster: { minLength: 1, maxLength: 63, globallyUnique: false },
   /** The AKS DNS prefix becomes part of the API server's public FQDN. */
-  aksDnsPrefix: { maxLength: 54, globallyUnique: true },
-  keyVault: { maxLength: 24, globallyUnique: true },
-  postgresFlexibleServer: { maxLength: 63, globallyUnique: true },
-  redisCache: { maxLength: 63, globallyUnique: true },
+  aksDnsPrefix: { minLength: 1, maxLength: 54, globallyUnique: true },
+  keyVault: { minLength: 3, maxLength: 24, globallyUnique: true },
+  postgresFlexibleServer: { minLength: 3, maxLength: 63, globallyUnique: true },
+  redisCache: { minLength: 1, maxLength: 63, globallyUnique: true },
   /** A DNS label (the environment's label in the PostgreSQL private DNS zone name). */
-  dnsLabel: { maxLength: 63, globallyUnique: false },
+  dnsLabel: { minLength: 1, maxLength: 63, globallyUnique: false },
 } as const satisfies Record<string, NameLimits>;
 
 export type NamedType = keyof typeof NAME_LIMITS;
@@ -69,8 +71,9 @@ export interface NameOwner {
 
 /**
  * Builds a name of `type` from readable parts: `<prefix>-<parts…>[-<hash>]`, truncated to the type's
- * length. The hash is added when the type is globally unique, and also whenever truncation dropped
- * characters, so two long inputs that share a prefix still get different names.
+ * length. The hash is added when the type is globally unique, and also whenever the readable form does
+ * not fit (truncation dropped characters, so two long inputs that share a prefix still get different
+ * names; or it is too short).
  * @param prefix a short lower-case word starting with a letter (`kv`, `pg`), so no name starts with a digit.
  */
 export function resourceName(
@@ -82,10 +85,11 @@ export function resourceName(
   const limits: NameLimits = NAME_LIMITS[type];
   const readable = [prefix, ...parts.map(slugify)].filter((part) => part !== "").join("-");
   const hash = stableHash([owner.subscriptionId, owner.org, owner.environment, owner.module, type]);
-  if (!limits.globallyUnique && readable.length <= limits.maxLength) return readable;
+  const fits = readable.length >= limits.minLength && readable.length <= limits.maxLength;
+  if (!limits.globallyUnique && fits) return readable;
   const room = limits.maxLength - hash.length - 1;
   const head = readable.slice(0, room).replace(/-+$/, "");
-  return `${head}-${hash}`;
+  return head === "" ? hash : `${head}-${hash}`;
 }
 
 /**
@@ -102,5 +106,6 @@ export function deterministicGuid(parts: readonly string[]): string {
 
 /** A DNS label for the environment (used in `<label>.private.postgres.database.azure.com`). */
 export function environmentDnsLabel(owner: NameOwner): string {
-  return resourceName("dnsLabel", "", [owner.environment], owner) || `env-${stableHash([owner.environment])}`;
+  // No prefix: the label reads as the environment's name; input with no usable character becomes the hash.
+  return resourceName("dnsLabel", "", [owner.environment], owner);
 }

@@ -1,0 +1,392 @@
+/**
+ * planEnvironment: determinism, a sound DAG with only real dependencies, the secure defaults of
+ * DESIGN.md in the SDK bodies, secret steps per data module, and pinned defaults.
+ */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { canonicalHash, canonicalJson } from "../../lib/plan/canonical-json";
+import { isPlanContextError } from "../../lib/plan/errors";
+import { topologicalOrder } from "../../lib/plan/graph";
+import { planEnvironment } from "../../lib/plan/plan";
+import { summarizePlan } from "../../lib/plan/summary";
+import type { Plan, PlanNode } from "../../lib/plan/types";
+import type { EnvironmentSpec } from "../../lib/spec/types";
+import { validateSpec } from "../../lib/spec/validate";
+import { fullSpecDocument, SUBSCRIPTION_ID, specDocument } from "../spec/fixtures";
+
+const PRINCIPAL = "33333333-3333-4333-8333-333333333333";
+const CONTEXT = {
+  provisionerPrincipalId: PRINCIPAL,
+  provisionerIpRanges: ["203.0.113.0/24", "198.51.100.7"],
+};
+
+function spec(document: unknown = fullSpecDocument()): EnvironmentSpec {
+  const result = validateSpec(document);
+  assert.deepEqual(result.ok ? [] : result.problems, []);
+  assert.ok(result.ok);
+  return result.spec;
+}
+
+function nodeOf(plan: Plan, key: string): PlanNode {
+  const found = plan.nodes.find((node) => node.key === key);
+  assert.ok(found, `the plan has no node ${key}; it has ${plan.nodes.map((node) => node.key).join(", ")}`);
+  return found;
+}
+
+const FULL = planEnvironment(spec(), CONTEXT);
+
+describe("planEnvironment determinism", () => {
+  it("gives byte-identical JSON for the same spec and context", () => {
+    const again = planEnvironment(spec(), { ...CONTEXT });
+    assert.equal(JSON.stringify(again), JSON.stringify(FULL));
+  });
+
+  it("does not depend on the order of the provisioner's IP ranges", () => {
+    const reordered = planEnvironment(spec(), {
+      ...CONTEXT,
+      provisionerIpRanges: [...CONTEXT.provisionerIpRanges].reverse(),
+    });
+    assert.equal(reordered.hash, FULL.hash);
+  });
+
+  it("hashes the canonical JSON of everything but the hash", () => {
+    const { hash, ...body } = FULL;
+    assert.equal(hash, canonicalHash(body));
+    assert.match(hash, /^[0-9a-f]{64}$/);
+  });
+
+  it("changes its hash when the spec changes", () => {
+    const document = fullSpecDocument();
+    (document.modules as Record<string, unknown>[])[1]!.max_nodes = 9;
+    assert.notEqual(planEnvironment(spec(document), CONTEXT).hash, FULL.hash);
+  });
+
+  it("writes canonical JSON with sorted keys at every level", () => {
+    assert.equal(
+      canonicalJson({ b: 1, a: { d: [{ z: 1, y: 2 }], c: null } }),
+      '{"a":{"c":null,"d":[{"y":2,"z":1}]},"b":1}',
+    );
+  });
+});
+
+describe("planEnvironment DAG", () => {
+  it("lists nodes in topological order with unique keys and known dependencies", () => {
+    assert.deepEqual(
+      topologicalOrder(FULL.nodes).map((node) => node.key),
+      FULL.nodes.map((node) => node.key),
+    );
+  });
+
+  it("depends only on what each resource really needs", () => {
+    const dependencies = (key: string) => nodeOf(FULL, key).dependsOn;
+    assert.deepEqual(dependencies("cache/cache"), ["base/resource-group"]);
+    assert.deepEqual(dependencies("cache/private-endpoint"), [
+      "base/dns-zone-redis",
+      "base/subnet-private-endpoints",
+      "cache/cache",
+    ]);
+    assert.deepEqual(dependencies("cache/dns-zone-group"), ["base/dns-zone-redis", "cache/private-endpoint"]);
+    assert.deepEqual(dependencies("db/server"), [
+      "base/dns-link-postgres",
+      "base/key-vault",
+      "base/role-vault-secrets-officer",
+      "base/subnet-postgres",
+    ]);
+    assert.deepEqual(dependencies("k8s-cluster/cluster"), ["base/subnet-nodes"]);
+    assert.deepEqual(dependencies("base/subnet-nodes"), ["base/nat-gateway", "base/nsg-nodes", "base/vnet"]);
+    assert.deepEqual(dependencies("db/kubernetes-secret"), [
+      "db/key-vault-secrets",
+      "k8s-cluster/cluster",
+      "k8s-cluster/role-cluster-admin",
+    ]);
+  });
+
+  it("chains PostgreSQL configuration writes one after another", () => {
+    assert.deepEqual(nodeOf(FULL, "db/configuration-require-secure-transport").dependsOn, ["db/server"]);
+    assert.deepEqual(nodeOf(FULL, "db/configuration-ssl-min-protocol-version").dependsOn, [
+      "db/configuration-require-secure-transport",
+    ]);
+  });
+
+  it("puts Redis on the critical path of the full environment", () => {
+    const summary = summarizePlan(FULL);
+    assert.deepEqual(summary.criticalPath.keys, [
+      "base/resource-group",
+      "cache/cache",
+      "cache/private-endpoint",
+      "cache/dns-zone-group",
+    ]);
+    assert.equal(summary.estimatedBuildSec, 1 + 1200 + 60 + 20);
+    assert.deepEqual(
+      summary.stages.map((stage) => [stage.stage, stage.nodeCount]),
+      [
+        ["network", 20],
+        ["cluster", 2],
+        ["data", 7],
+        ["secrets", 4],
+      ],
+    );
+  });
+
+  it("starts Redis right after the resource group, long before the network is done", () => {
+    const schedule = new Map(summarizePlan(FULL).schedule.map((entry) => [entry.key, entry]));
+    assert.equal(schedule.get("cache/cache")!.startSec, schedule.get("base/resource-group")!.finishSec);
+  });
+});
+
+describe("planEnvironment resources", () => {
+  it("tags every ARM resource with org, environment, module and managed-by", () => {
+    for (const node of FULL.nodes) {
+      if (!("tags" in node.desired)) continue;
+      assert.deepEqual(node.desired.tags, {
+        org: "acme",
+        environment: "staging",
+        module: node.module,
+        "managed-by": "azure-env-provisioner",
+      });
+    }
+    const tagged = FULL.nodes.filter((node) => "tags" in node.desired).map((node) => node.kind);
+    for (const kind of [
+      "resourceGroup",
+      "virtualNetwork",
+      "keyVault",
+      "managedCluster",
+      "postgresFlexibleServer",
+      "redisCache",
+    ]) {
+      assert.ok(tagged.includes(kind as PlanNode["kind"]), `${kind} carries tags`);
+    }
+  });
+
+  it("gives every node an ARM id under the subscription and resource group", () => {
+    for (const node of FULL.nodes) {
+      assert.ok(
+        node.id.startsWith(`/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/${FULL.resourceGroup}`),
+        node.id,
+      );
+    }
+    assert.equal(new Set(FULL.nodes.map((node) => node.id)).size, FULL.nodes.length);
+  });
+
+  it("builds the node subnet with the NAT gateway and the PostgreSQL subnet delegated", () => {
+    const nat = nodeOf(FULL, "base/nat-gateway");
+    assert.deepEqual(nodeOf(FULL, "base/subnet-nodes").desired.natGateway, { id: nat.id });
+    assert.deepEqual(nodeOf(FULL, "base/subnet-postgres").desired.delegations, [
+      { name: "postgres", serviceName: "Microsoft.DBforPostgreSQL/flexibleServers" },
+    ]);
+    assert.equal("subnets" in nodeOf(FULL, "base/vnet").desired, false);
+    assert.deepEqual(nodeOf(FULL, "base/nat-ip").desired.zones, ["1", "2", "3"]);
+  });
+
+  it("locks the Key Vault down: RBAC, soft delete, purge protection, firewall allowing only the provisioner", () => {
+    const vault = nodeOf(FULL, "base/key-vault");
+    assert.match(vault.name, /^kv-acme-staging-[0-9a-f]{8}$/);
+    const properties = vault.desired.properties as Record<string, unknown>;
+    assert.equal(properties.enableRbacAuthorization, true);
+    assert.equal(properties.enableSoftDelete, true);
+    assert.equal(properties.enablePurgeProtection, true);
+    assert.deepEqual(properties.networkAcls, {
+      defaultAction: "Deny",
+      bypass: "None",
+      ipRules: [{ value: "198.51.100.7/32" }, { value: "203.0.113.0/24" }],
+      virtualNetworkRules: [],
+    });
+    const role = nodeOf(FULL, "base/role-vault-secrets-officer");
+    assert.equal(role.desired.principalId, PRINCIPAL);
+    assert.ok(String(role.desired.roleDefinitionId).endsWith("/b86a8fe4-44ce-4948-aee5-eccb2c155cd7"));
+    assert.ok(role.id.startsWith(`${vault.id}/providers/Microsoft.Authorization/roleAssignments/`));
+  });
+
+  it("builds AKS private by default: NAT egress, CNI overlay, Entra ID RBAC, no local accounts, workload identity", () => {
+    const cluster = nodeOf(FULL, "k8s-cluster/cluster").desired as Record<string, any>;
+    assert.equal(cluster.disableLocalAccounts, true);
+    assert.deepEqual(cluster.aadProfile, {
+      managed: true,
+      enableAzureRbac: true,
+      tenantID: "22222222-2222-4222-8222-222222222222",
+    });
+    assert.equal(cluster.networkProfile.outboundType, "userAssignedNATGateway");
+    assert.equal(cluster.networkProfile.networkPluginMode, "overlay");
+    assert.equal(cluster.oidcIssuerProfile.enabled, true);
+    assert.equal(cluster.securityProfile.workloadIdentity.enabled, true);
+    assert.deepEqual(cluster.apiServerAccessProfile.authorizedIPRanges, [
+      "198.51.100.7/32",
+      "203.0.113.0/24",
+    ]);
+    const pool = cluster.agentPoolProfiles[0];
+    assert.deepEqual(
+      [pool.availabilityZones, pool.enableAutoScaling, pool.minCount, pool.maxCount],
+      [["1", "2", "3"], true, 3, 5],
+    );
+    assert.equal(pool.vnetSubnetID, nodeOf(FULL, "base/subnet-nodes").id);
+    const role = nodeOf(FULL, "k8s-cluster/role-cluster-admin");
+    assert.ok(String(role.desired.roleDefinitionId).endsWith("/b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b"));
+  });
+
+  it("adds the spec's authorized ranges to the provisioner's", () => {
+    const document = specDocument([
+      { type: "base" },
+      { type: "k8s-cluster", authorized_ip_ranges: ["192.0.2.128/25"] },
+    ]);
+    const cluster = nodeOf(planEnvironment(spec(document), CONTEXT), "k8s-cluster/cluster").desired as Record<
+      string,
+      any
+    >;
+    assert.deepEqual(cluster.apiServerAccessProfile.authorizedIPRanges, [
+      "192.0.2.128/25",
+      "198.51.100.7/32",
+      "203.0.113.0/24",
+    ]);
+  });
+
+  it("builds PostgreSQL with private access only, TLS enforced, and geo-redundant 7-day backups", () => {
+    const server = nodeOf(FULL, "db/server").desired as Record<string, any>;
+    assert.deepEqual(server.network, {
+      publicNetworkAccess: "Disabled",
+      delegatedSubnetResourceId: nodeOf(FULL, "base/subnet-postgres").id,
+      privateDnsZoneArmResourceId: nodeOf(FULL, "base/dns-zone-postgres").id,
+    });
+    assert.equal(nodeOf(FULL, "base/dns-zone-postgres").name, "staging.private.postgres.database.azure.com");
+    assert.deepEqual(server.backup, { backupRetentionDays: 7, geoRedundantBackup: "Enabled" });
+    assert.equal(server.version, "17");
+    assert.equal(server.administratorLogin, "db_admin");
+    assert.equal("administratorLoginPassword" in server, false);
+    assert.deepEqual(nodeOf(FULL, "db/configuration-require-secure-transport").desired, {
+      value: "on",
+      source: "user-override",
+    });
+    assert.deepEqual(nodeOf(FULL, "db/configuration-ssl-min-protocol-version").desired, {
+      value: "TLSv1.2",
+      source: "user-override",
+    });
+  });
+
+  it("builds Redis Standard C2 with TLS 1.2 only and no public access", () => {
+    const cache = nodeOf(FULL, "cache/cache").desired;
+    assert.deepEqual(cache.sku, { name: "Standard", family: "C", capacity: 2 });
+    assert.equal(cache.enableNonSslPort, false);
+    assert.equal(cache.minimumTlsVersion, "1.2");
+    assert.equal(cache.publicNetworkAccess, "Disabled");
+    assert.deepEqual(nodeOf(FULL, "cache/private-endpoint").desired.privateLinkServiceConnections, [
+      {
+        name: nodeOf(FULL, "cache/private-endpoint").name,
+        privateLinkServiceId: nodeOf(FULL, "cache/cache").id,
+        groupIds: ["redisCache"],
+      },
+    ]);
+  });
+
+  it("lists what Azure cannot change after creation", () => {
+    assert.ok(nodeOf(FULL, "k8s-cluster/cluster").immutable.includes("dnsPrefix"));
+    assert.ok(nodeOf(FULL, "k8s-cluster/cluster").immutable.includes("networkProfile.podCidr"));
+    assert.ok(nodeOf(FULL, "db/server").immutable.includes("administratorLogin"));
+    assert.ok(nodeOf(FULL, "db/server").immutable.includes("network.delegatedSubnetResourceId"));
+    for (const node of FULL.nodes) {
+      for (const path of node.immutable) {
+        const value = path
+          .split(".")
+          .reduce<unknown>((at, part) => (at as Record<string, unknown> | undefined)?.[part], node.desired);
+        assert.notEqual(value, undefined, `${node.key}: immutable path ${path} is not in desired`);
+      }
+    }
+  });
+});
+
+describe("planEnvironment secrets", () => {
+  it("writes Opta's keys to Key Vault and to one Kubernetes Secret per data module", () => {
+    const vault = nodeOf(FULL, "base/key-vault");
+    assert.deepEqual(nodeOf(FULL, "db/key-vault-secrets").desired, {
+      vaultName: vault.name,
+      vaultId: vault.id,
+      source: "postgres",
+      sourceId: nodeOf(FULL, "db/server").id,
+      secretNames: {
+        db_db_host: "db-db-host",
+        db_db_user: "db-db-user",
+        db_db_password: "db-db-password",
+        db_db_name: "db-db-name",
+      },
+    });
+    const secret = nodeOf(FULL, "cache/kubernetes-secret");
+    assert.equal(
+      secret.id,
+      `${nodeOf(FULL, "k8s-cluster/cluster").id}/namespaces/staging/secrets/cache-connection`,
+    );
+    assert.deepEqual(secret.desired.keys, {
+      cache_cache_host: "cache-cache-host",
+      cache_cache_auth_token: "cache-cache-auth-token",
+    });
+    assert.equal(secret.desired.namespace, "staging");
+  });
+
+  it("plans no Kubernetes Secret without a cluster, or when a module opts out", () => {
+    const withoutCluster = planEnvironment(
+      spec(specDocument([{ type: "base" }, { type: "postgres" }])),
+      CONTEXT,
+    );
+    assert.deepEqual(
+      withoutCluster.nodes.filter((node) => node.stage === "secrets").map((node) => node.key),
+      ["postgres/key-vault-secrets"],
+    );
+    const optedOut = planEnvironment(
+      spec(
+        specDocument([
+          { type: "base" },
+          { type: "k8s-cluster" },
+          { type: "redis", kubernetes_secret: false },
+        ]),
+      ),
+      CONTEXT,
+    );
+    assert.equal(
+      optedOut.nodes.some((node) => node.kind === "kubernetesSecret"),
+      false,
+    );
+  });
+
+  it("never holds a secret value", () => {
+    const text = JSON.stringify(FULL);
+    assert.equal(/password"\s*:\s*"(?!db-db-password)/i.test(text), false);
+    assert.equal(text.includes("administratorLoginPassword"), false);
+  });
+});
+
+describe("planEnvironment environment", () => {
+  it("names the environment <org>-<name> and pins the defaults the spec picked up", () => {
+    assert.equal(FULL.environmentId, "acme-staging");
+    assert.equal(FULL.formatVersion, 1);
+    assert.deepEqual(FULL.pinnedDefaults, spec().appliedDefaults);
+    assert.equal((FULL.pinnedDefaults["k8s-cluster"] as Record<string, unknown>).kubernetes_version, "1.35");
+  });
+
+  it("plans only the DNS zones the modules need", () => {
+    const minimal = planEnvironment(spec(specDocument([{ type: "base" }])), CONTEXT);
+    assert.deepEqual(
+      minimal.nodes.filter((node) => node.kind === "privateDnsZone").map((node) => node.name),
+      ["privatelink.vaultcore.azure.net"],
+    );
+  });
+
+  it("fails on a provisioner principal that is not a GUID", () => {
+    assert.throws(
+      () => planEnvironment(spec(), { ...CONTEXT, provisionerPrincipalId: "" }),
+      (error: unknown) => isPlanContextError(error) && /provisionerPrincipalId/.test(error.message),
+    );
+  });
+
+  it("fails without a provisioner IP range, since the vault firewall would lock it out", () => {
+    assert.throws(
+      () => planEnvironment(spec(), { ...CONTEXT, provisionerIpRanges: [] }),
+      (error: unknown) => isPlanContextError(error) && /at least one CIDR/.test(error.message),
+    );
+  });
+
+  it("fails on a malformed provisioner IP range", () => {
+    assert.throws(
+      () => planEnvironment(spec(), { ...CONTEXT, provisionerIpRanges: ["10.0.0.1/8"] }),
+      (error: unknown) =>
+        isPlanContextError(error) &&
+        error.message === 'provisionerIpRanges: "10.0.0.1/8" is not an IPv4 CIDR',
+    );
+  });
+});
