@@ -96,5 +96,5 @@ export async function runActivity(ctx: EngineContext, item: ActivityItem): Promi
     // Already completed by another engine that took the work over: its result stands.
     if (!isStorageStatus(error, 404, 409, 412)) throw error;
   }
-  ctx.wake();
+  ctx.wake(item.instanceId);
 }

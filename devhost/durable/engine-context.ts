@@ -16,8 +16,11 @@ export interface EngineContext {
   /** Counters for benchmarks and diagnostics. */
   readonly stats: EngineStats;
   readonly log: (level: "info" | "warning" | "error", message: string) => void;
-  /** Ends the poll interval early: new work was written. */
-  wake(): void;
+  /**
+   * New work was written: with an instance id, a message for that instance (processed at once when
+   * there is capacity); without, other work (the poll interval ends early).
+   */
+  wake(instanceId?: string): void;
   /** Throws once the engine has been stopped past its grace period, so no late write lands. */
   assertAlive(): void;
 }

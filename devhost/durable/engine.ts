@@ -68,6 +68,8 @@ export class AzureStorageDurableEngine implements DurableEngine {
   readonly #activeInstances = new Set<string>();
   readonly #activeActivities = new Set<string>();
   readonly #activeOutbox = new Set<string>();
+  /** Instances that got new messages while being processed. */
+  readonly #again = new Set<string>();
   #running = false;
   #abandoned = false;
   #loop: Promise<void> | undefined;
@@ -89,7 +91,7 @@ export class AzureStorageDurableEngine implements DurableEngine {
       history: new HistoryCache(store),
       stats: { episodes: 0, activities: 0 },
       log: options.log ?? defaultLog,
-      wake: () => this.#wake(),
+      wake: (instanceId) => (instanceId ? this.#processSoon(instanceId) : this.#wake()),
       assertAlive: () => {
         if (this.#abandoned) throw new EngineStoppedError();
       },
@@ -235,7 +237,7 @@ export class AzureStorageDurableEngine implements DurableEngine {
     }
     const now = this.#ctx.clock.now();
     await this.#ctx.store.putWork(externalMessage(instanceId, message, now, randomUUID().slice(0, 8)));
-    this.#wake();
+    this.#processSoon(instanceId);
   }
 
   #wake(): void {
@@ -272,25 +274,32 @@ export class AzureStorageDurableEngine implements DurableEngine {
       else if (item.kind === "activity") this.#maybeRunActivity(item);
       else this.#maybeDispatch(item.instanceId, item.rowKey, item.outbox);
     }
-    for (const instanceId of instances) {
-      if (this.#activeInstances.has(instanceId) || this.#activeInstances.size >= this.#maxOrchestrations)
-        continue;
-      this.#activeInstances.add(instanceId);
-      this.#track(
-        processInstance(this.#ctx, instanceId)
-          .then((outbox) => {
-            for (const item of outbox) {
-              if (item.kind === "outbox") this.#maybeDispatch(item.instanceId, item.rowKey, item.outbox);
-            }
-          })
-          .finally(() => {
-            this.#activeInstances.delete(instanceId);
-            // More messages may have arrived while this instance was busy.
-            this.#wake();
-          }),
-        `instance ${instanceId}`,
-      );
+    for (const instanceId of instances) this.#processSoon(instanceId);
+  }
+
+  /** Processes an instance now if there is capacity; once more after the current run if it is busy. */
+  #processSoon(instanceId: string): void {
+    if (!this.#running) return;
+    if (this.#activeInstances.has(instanceId)) {
+      this.#again.add(instanceId);
+      return;
     }
+    // Over capacity: the next poll finds the instance's messages again.
+    if (this.#activeInstances.size >= this.#maxOrchestrations) return;
+    this.#activeInstances.add(instanceId);
+    this.#track(
+      processInstance(this.#ctx, instanceId)
+        .then((outbox) => {
+          for (const item of outbox) {
+            if (item.kind === "outbox") this.#maybeDispatch(item.instanceId, item.rowKey, item.outbox);
+          }
+        })
+        .finally(() => {
+          this.#activeInstances.delete(instanceId);
+          if (this.#again.delete(instanceId)) this.#processSoon(instanceId);
+        }),
+      `instance ${instanceId}`,
+    );
   }
 
   #maybeRunActivity(item: Extract<WorkItem, { kind: "activity" }>): void {

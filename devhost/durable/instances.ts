@@ -4,7 +4,14 @@ import type { RuntimeStatus } from "../contracts";
 import type { EngineContext } from "./engine-context";
 import { durableEngineError } from "./errors";
 import { EventType, historyEvent } from "./history";
-import { instanceEntity, isStorageStatus, retryOnEtagConflict, workEntity, type InstanceRecord, type ParentRef } from "./store";
+import {
+  instanceEntity,
+  isStorageStatus,
+  retryOnEtagConflict,
+  workEntity,
+  type InstanceRecord,
+  type ParentRef,
+} from "./store";
 import { startMessage } from "./work-items";
 
 const TERMINAL: ReadonlySet<RuntimeStatus> = new Set(["Completed", "Failed", "Terminated", "Canceled"]);
@@ -102,5 +109,5 @@ async function createOnce(ctx: EngineContext, instance: NewInstance): Promise<vo
     }
     throw error;
   }
-  ctx.wake();
+  ctx.wake(instance.instanceId);
 }

@@ -57,5 +57,5 @@ export async function dispatchOutbox(
   }
   ctx.assertAlive();
   await ctx.store.deleteRow(ownerInstanceId, rowKey);
-  ctx.wake();
+  ctx.wake(outbox.instanceId);
 }

@@ -9,7 +9,13 @@ import type { EngineContext } from "./engine-context";
 import { durableEngineError } from "./errors";
 import { EventType, historyEvent, type HistoryEvent } from "./history";
 import { viewHistory } from "./history-view";
-import { instanceEntity, retryOnEtagConflict, workEntity, type InstanceRecord, type NewWorkItem } from "./store";
+import {
+  instanceEntity,
+  retryOnEtagConflict,
+  workEntity,
+  type InstanceRecord,
+  type NewWorkItem,
+} from "./store";
 import { activityWork, startChildWork } from "./work-items";
 
 /** Rewinds a `Failed` instance; other states are a `precondition-failed` error, unknown ids `instance-not-found`. */

@@ -56,7 +56,10 @@ describe("durable engine on Azurite", () => {
     });
     const status = await waitForStatus(engine, id);
     assert.equal(status.runtimeStatus, "Failed");
-    assert.match(String(status.output), /Activity function 'Flaky' failed: attempt 3 of retry-exhausted failed/);
+    assert.match(
+      String(status.output),
+      /Activity function 'Flaky' failed: attempt 3 of retry-exhausted failed/,
+    );
     assert.equal(calls(activityNames.flaky, key), 3);
   });
 
@@ -106,7 +109,10 @@ describe("durable engine on Azurite", () => {
     const id = await engine.startNew(orchestrationNames.failing, { input: "kaput" });
     const status = await waitForStatus(engine, id);
     assert.equal(status.runtimeStatus, "Failed");
-    assert.match(String(status.output), /^Orchestrator function 'Failing' failed: Activity function 'Fail' failed: kaput/);
+    assert.match(
+      String(status.output),
+      /^Orchestrator function 'Failing' failed: Activity function 'Fail' failed: kaput/,
+    );
   });
 
   test("delivers activity failures to the orchestrator as TaskFailed with the real Reason text", async () => {
@@ -122,7 +128,11 @@ describe("durable engine on Azurite", () => {
       const id = await engine.startNew(orchestrationNames.nonDeterministic);
       await eventually(async () => {
         const status = await engine.getStatus(id, { showHistory: true });
-        return (status?.historyEvents as HistoryEntry[] | undefined)?.some((e) => e.EventType === "TaskCompleted") === true;
+        return (
+          (status?.historyEvents as HistoryEntry[] | undefined)?.some(
+            (e) => e.EventType === "TaskCompleted",
+          ) === true
+        );
       }, "the first activity to complete");
       determinismSwitch.useDouble = true;
       await engine.raiseEvent(id, "Go", null);
@@ -149,7 +159,9 @@ describe("durable engine on Azurite", () => {
     await engine.terminate(id, "enough");
     const status = await waitForStatus(engine, id, ["Terminated"]);
     assert.equal(status.output, "enough");
-    await assert.rejects(engine.raiseEvent(id, "Never", 1), (e: unknown) => isDurableEngineError(e, "instance-not-running"));
+    await assert.rejects(engine.raiseEvent(id, "Never", 1), (e: unknown) =>
+      isDurableEngineError(e, "instance-not-running"),
+    );
   });
 
   test("holds events while suspended and delivers them on resume", async () => {
@@ -194,7 +206,9 @@ describe("durable engine on Azurite", () => {
   });
 
   test("fails to start an unknown orchestration or a second instance with a running id", async () => {
-    await assert.rejects(engine.startNew("NoSuchOrchestration"), (e: unknown) => isDurableEngineError(e, "invalid-request"));
+    await assert.rejects(engine.startNew("NoSuchOrchestration"), (e: unknown) =>
+      isDurableEngineError(e, "invalid-request"),
+    );
     const id = await engine.startNew(orchestrationNames.waitForever, { instanceId: "only-once" });
     await assert.rejects(engine.startNew(orchestrationNames.waitForever, { instanceId: id }), (e: unknown) =>
       isDurableEngineError(e, "instance-exists"),
@@ -204,16 +218,28 @@ describe("durable engine on Azurite", () => {
 
   test("lists instances by id prefix, status and creation time, page by page", async () => {
     const ids = ["list-a-1", "list-a-2", "list-b-1"];
-    for (const instanceId of ids) await engine.startNew(orchestrationNames.sequence, { instanceId, input: [instanceId] });
+    for (const instanceId of ids)
+      await engine.startNew(orchestrationNames.sequence, { instanceId, input: [instanceId] });
     for (const id of ids) await waitForStatus(engine, id);
     const waiting = await engine.startNew(orchestrationNames.waitForever, { instanceId: "list-a-3" });
     await waitForStatus(engine, waiting, ["Running"]);
 
     const prefixed = await engine.listInstances({ instanceIdPrefix: "list-a-" });
-    assert.deepEqual(prefixed.instances.map((i) => i.instanceId).sort(), ["list-a-1", "list-a-2", "list-a-3"]);
+    assert.deepEqual(prefixed.instances.map((i) => i.instanceId).sort(), [
+      "list-a-1",
+      "list-a-2",
+      "list-a-3",
+    ]);
     const completed = await engine.listInstances({ instanceIdPrefix: "list-", runtimeStatus: ["Completed"] });
-    assert.deepEqual(completed.instances.map((i) => i.instanceId).sort(), ["list-a-1", "list-a-2", "list-b-1"]);
-    const future = await engine.listInstances({ instanceIdPrefix: "list-", createdTimeFrom: new Date(Date.now() + 86_400_000 * 365) });
+    assert.deepEqual(completed.instances.map((i) => i.instanceId).sort(), [
+      "list-a-1",
+      "list-a-2",
+      "list-b-1",
+    ]);
+    const future = await engine.listInstances({
+      instanceIdPrefix: "list-",
+      createdTimeFrom: new Date(Date.now() + 86_400_000 * 365),
+    });
     assert.equal(future.instances.length, 0);
 
     const paged: string[] = [];
@@ -240,7 +266,11 @@ describe("durable engine on Azurite", () => {
     );
     assert.equal(events[1]?.FunctionName, activityNames.hello);
     assert.equal(events[1]?.Result, undefined);
-    const withOutput = await engine.getStatus(id, { showHistory: true, showHistoryOutput: true, showInput: false });
+    const withOutput = await engine.getStatus(id, {
+      showHistory: true,
+      showHistoryOutput: true,
+      showInput: false,
+    });
     assert.equal((withOutput?.historyEvents as { Result?: unknown }[])[1]?.Result, "Hello H");
     assert.equal(withOutput?.input, null);
     assert.equal((await engine.getStatus(id))?.historyEvents, undefined);
@@ -257,7 +287,9 @@ describe("durable engine limits and sharing", () => {
   test("runs at most maxConcurrentActivityFunctions activities at once", async () => {
     const engine = await harness.engine({ maxConcurrentActivityFunctions: 2 });
     sideEffects.maxRunning = 0;
-    const id = await engine.startNew(orchestrationNames.slowFanOut, { input: { count: 6, ms: 80, prefix: "limit" } });
+    const id = await engine.startNew(orchestrationNames.slowFanOut, {
+      input: { count: 6, ms: 80, prefix: "limit" },
+    });
     const status = await waitForStatus(engine, id);
     assert.equal((status.output as string[]).length, 6);
     assert.equal(sideEffects.maxRunning, 2);
@@ -266,7 +298,9 @@ describe("durable engine limits and sharing", () => {
   test("two engines sharing a task hub complete every orchestration once", async () => {
     const first = await harness.engine({ taskHubName: "SharedHub" });
     const second = await harness.engine({ taskHubName: "SharedHub" });
-    const ids = await Promise.all([0, 1, 2].map((n) => first.startNew(orchestrationNames.fanOutFanIn, { input: 8 + n })));
+    const ids = await Promise.all(
+      [0, 1, 2].map((n) => first.startNew(orchestrationNames.fanOutFanIn, { input: 8 + n })),
+    );
     for (const [n, id] of ids.entries()) {
       const status = await waitForStatus(second, id);
       assert.equal(status.output, (7 + n) * (8 + n));
