@@ -7,6 +7,7 @@
  * Waiting is `task-pool.ts`'s.
  */
 import type { OrchestrationContext, Task } from "durable-functions";
+import { adminPasswordSecretFor } from "../activities/key-vault-secrets";
 import { latencyOf } from "../lib/latency-model";
 import { ARM_TYPE_BY_KIND } from "../lib/plan/kinds";
 import type { PlanNode } from "../lib/plan/types";
@@ -64,7 +65,13 @@ export function* buildEnvironmentOrchestrator(
     startReady: () =>
       readyNodes(plan, states).map((node) => {
         states = { ...states, [node.key]: "creating" };
-        const input: EnsureNodeInput = { environmentId: plan.environmentId, node };
+        const adminPasswordSecret =
+          node.kind === "postgresFlexibleServer" ? adminPasswordSecretFor(plan.nodes, node) : undefined;
+        const input: EnsureNodeInput = {
+          environmentId: plan.environmentId,
+          node,
+          ...(adminPasswordSecret ? { extras: { adminPasswordSecret } } : {}),
+        };
         const instanceId = ensureNodeInstanceId(plan.environmentId, node.key);
         return { key: node.key, task: context.df.callSubOrchestrator(ENSURE_NODE, input, instanceId) };
       }),

@@ -9,8 +9,11 @@ import type { NodeState } from "./scheduling";
 
 /** Builds (or re-applies) one environment. Instance id = the environment id. */
 export const BUILD_ENVIRONMENT = "buildEnvironment";
-/** Ensures one plan node and waits for its operation (sub-orchestration). */
-export const ENSURE_NODE = "ensureNode";
+/**
+ * Ensures one plan node and waits for its operation (sub-orchestration). Not `ensureNode`: that is the
+ * ensure activity's name (`activities/register.ts`), and a Functions app's names are unique.
+ */
+export const ENSURE_NODE = "ensureNodeOrchestration";
 /** Destroys one environment. Instance id = the environment id. */
 export const DESTROY_ENVIRONMENT = "destroyEnvironment";
 /** Applies or destroys many environments with a concurrency cap. */

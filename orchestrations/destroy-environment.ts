@@ -11,7 +11,7 @@ import type { Plan, PlanNode } from "../lib/plan/types";
 import { callActivityClassified, orchestrationNowMs } from "./classified-call";
 import type { DestroyInput, DestroyOutput, ReportedError } from "./contracts";
 import { EnvironmentFailedError, failureWith, reportedErrorOf } from "./errors";
-import { nodeActivity, type DeleteReport } from "./node-activities";
+import { deleteStep, PURGE_DELETED_VAULT_ACTIVITY } from "./node-activities";
 import { progressOf } from "./progress";
 import { retry } from "./retry-profiles";
 import type { NodeState, NodeStates } from "./scheduling";
@@ -28,14 +28,9 @@ function allNodes(plan: Plan, state: NodeState): NodeStates {
 
 /** Deletes one node and waits until it is gone; absent is success. */
 function* removeNode(context: OrchestrationContext, node: PlanNode): Generator<Task, void, unknown> {
-  const report = yield* callActivityClassified<DeleteReport>(
-    context,
-    nodeActivity.remove,
-    { node },
-    retry.armWrite,
-  );
-  if (report.outcome !== "accepted" || !report.operation) return;
-  const ended = yield* watchOperation(context, node, report.operation);
+  const report = yield* deleteStep(context, node);
+  if (report.outcome !== "pending") return;
+  const ended = yield* watchOperation(context, node, report.operation, report.firstCheckAfterMs);
   if (ended.state === "failed") {
     throw failureWith(
       ended.error ?? {
@@ -83,7 +78,7 @@ export function* destroyEnvironmentOrchestrator(
     }
     if (vault && keyVault === "purge") {
       current = vault;
-      yield* callActivityClassified(context, nodeActivity.purgeDeletedVault, { node: vault }, retry.armWrite);
+      yield* callActivityClassified(context, PURGE_DELETED_VAULT_ACTIVITY, { node: vault }, retry.armWrite);
     }
   } catch (error) {
     const failure = reportedErrorOf(error, current?.key);

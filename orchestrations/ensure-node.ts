@@ -5,16 +5,18 @@
  * operation and every step is checkpointed.
  */
 import type { OrchestrationContext, Task } from "durable-functions";
+import type { EnsureNodeInput as EnsureActivityInput } from "../activities/provisioning";
 import type { PlanNode } from "../lib/plan/types";
-import { callActivityClassified } from "./classified-call";
 import { failureWith } from "./errors";
-import { nodeActivity, writeProfileOf, type EnsureReport, type NodeFacts } from "./node-activities";
+import { ensureStep, type NodeFacts } from "./node-activities";
 import { watchOperation } from "./watch-operation";
 
 /** Input of ENSURE_NODE. */
 export interface EnsureNodeInput {
   readonly environmentId: string;
   readonly node: PlanNode;
+  /** What the ensure activity needs beyond the node (where a server's admin password lives). */
+  readonly extras?: Omit<EnsureActivityInput, "node">;
 }
 
 /** Output of ENSURE_NODE. */
@@ -41,23 +43,18 @@ const MAX_ENSURE_ROUNDS = 4;
 export function* ensureNodeOrchestrator(
   context: OrchestrationContext,
 ): Generator<Task, EnsureNodeOutput, unknown> {
-  const { node } = context.df.getInput<EnsureNodeInput>();
+  const { node, extras } = context.df.getInput<EnsureNodeInput>();
   for (let round = 1; ; round++) {
-    const report = yield* callActivityClassified<EnsureReport>(
-      context,
-      nodeActivity.ensure,
-      { node },
-      writeProfileOf(node),
-    );
-    if (report.outcome !== "accepted" || !report.operation) {
-      return withFacts(report.outcome === "unchanged" ? "unchanged" : "succeeded", report.facts);
+    const report = yield* ensureStep(context, node, extras ?? {});
+    if (report.outcome !== "pending") {
+      return withFacts(report.outcome, report.facts);
     }
-    const ended = yield* watchOperation(context, node, report.operation);
-    if (ended.state === "succeeded") return withFacts("succeeded", ended.facts ?? report.facts);
+    const ended = yield* watchOperation(context, node, report.operation, report.firstCheckAfterMs);
+    if (ended.state === "succeeded") return withFacts("succeeded", undefined);
     const error = ended.error ?? {
       kind: "operationFailed" as const,
       code: "OperationFailed",
-      message: `the ${report.operation.kind} of ${node.name} ended Failed`,
+      message: `the ${report.operation.action} of ${node.name} ended Failed`,
       retryable: false,
     };
     // A terminal code fails the node at once; a retryable one issues the (idempotent) write again.

@@ -1,11 +1,31 @@
 /**
  * The one place the orchestrations meet the activities (`activities/`): which activity serves a node,
- * with which retry profile, and the shapes of what goes in and comes out as the orchestrations read
- * them. Everything here crosses Durable history: names, ids and operation handles, never secret values.
+ * with which retry profile, and what comes back, read as the orchestrations need it. Everything here
+ * crosses Durable history: names, ids and operation handles, never secret values.
  */
+import type { OrchestrationContext, Task } from "durable-functions";
+import type { ArmOperation, CheckResult } from "../activities/arm-step";
+import type {
+  CheckOperationInput,
+  DeleteNodeInput,
+  EnsureNodeInput,
+  NodeStepResult,
+} from "../activities/provisioning";
+import { CHECK_OPERATION_ACTIVITY, DELETE_NODE_ACTIVITY, ENSURE_NODE_ACTIVITY } from "../activities/register";
 import type { AzureErrorSummary } from "../lib/azure/errors";
 import type { PlanNode } from "../lib/plan/types";
+import { callActivityClassified } from "./classified-call";
+import type { OperationKind } from "./deadlines";
+import { failureWith } from "./errors";
 import { retry, type RetryProfile } from "./retry-profiles";
+
+export type { ArmOperation } from "../activities/arm-step";
+
+/**
+ * Purges a soft-deleted Key Vault (input `{ node }`, the plan's `keyVault` node). Registered by the
+ * activities; a destroy asked to purge calls it once the resource group is gone.
+ */
+export const PURGE_DELETED_VAULT_ACTIVITY = "purgeDeletedVault";
 
 /** Data-plane steps: no ARM operation to watch, and Key Vault access may still be propagating. */
 const DATA_PLANE_KINDS: ReadonlySet<PlanNode["kind"]> = new Set(["keyVaultSecrets", "kubernetesSecret"]);
@@ -15,46 +35,81 @@ export function writeProfileOf(node: PlanNode): RetryProfile {
   return DATA_PLANE_KINDS.has(node.kind) ? retry.dataPlane : retry.armWrite;
 }
 
-/** Facts about a live resource that users need (FQDNs, URIs, hosts): never secret values. */
+/** Facts about a live resource users need (FQDNs, URIs, hosts), when a step reports them. Never secrets. */
 export type NodeFacts = Readonly<Record<string, string>>;
 
-/** An operation Azure accepted and the orchestration watches. Opaque to the orchestration. */
-export interface OperationToWatch {
-  readonly kind: "create" | "update" | "delete";
-  /** When to check first, in milliseconds, when Azure said (`Retry-After`). */
-  readonly retryAfterMs?: number;
-  readonly [detail: string]: unknown;
+/** What a write (ensure or delete) came to, as the orchestration reads it. */
+export type WriteReport =
+  | { readonly outcome: "unchanged" | "succeeded"; readonly facts?: NodeFacts }
+  | { readonly outcome: "pending"; readonly operation: ArmOperation; readonly firstCheckAfterMs?: number };
+
+function factsOf(result: NodeStepResult): NodeFacts | undefined {
+  const facts = (result as { facts?: unknown }).facts;
+  return typeof facts === "object" && facts !== null ? (facts as NodeFacts) : undefined;
 }
 
-/** What an ensure reports. */
-export interface EnsureReport {
-  /** `unchanged`: live matches desired, nothing written; `succeeded`: written and done; `accepted`: watch `operation`. */
-  readonly outcome: "unchanged" | "succeeded" | "accepted";
-  readonly operation?: OperationToWatch;
-  readonly facts?: NodeFacts;
+/** Reads a step's result; a terminal failure (returned, not thrown, by the activity) is thrown here. */
+function readStepResult(node: PlanNode, result: NodeStepResult): WriteReport {
+  if (result.outcome === "failed") throw failureWith({ ...result.error, target: node.key });
+  if (result.outcome === "pending" && "operation" in result && result.operation) {
+    return {
+      outcome: "pending",
+      operation: result.operation,
+      ...(result.nextCheckAfterMs === undefined ? {} : { firstCheckAfterMs: result.nextCheckAfterMs }),
+    };
+  }
+  const facts = factsOf(result);
+  return { outcome: result.outcome === "unchanged" ? "unchanged" : "succeeded", ...(facts ? { facts } : {}) };
 }
 
-/** What a status check reports. */
+/** Ensures `node` once (one GET, a write only when needed). */
+export function* ensureStep(
+  context: OrchestrationContext,
+  node: PlanNode,
+  extras: Omit<EnsureNodeInput, "node">,
+): Generator<Task, WriteReport, unknown> {
+  const input: EnsureNodeInput = { node, ...extras };
+  const result = yield* callActivityClassified<NodeStepResult>(
+    context,
+    ENSURE_NODE_ACTIVITY,
+    input,
+    writeProfileOf(node),
+  );
+  return readStepResult(node, result);
+}
+
+/** Deletes `node` once; absent is success. */
+export function* deleteStep(
+  context: OrchestrationContext,
+  node: PlanNode,
+): Generator<Task, WriteReport, unknown> {
+  const input: DeleteNodeInput = { node };
+  const result = yield* callActivityClassified<NodeStepResult>(
+    context,
+    DELETE_NODE_ACTIVITY,
+    input,
+    retry.armWrite,
+  );
+  return readStepResult(node, result);
+}
+
+/** What one status check says. */
 export interface CheckReport {
-  readonly state: "running" | "succeeded" | "failed";
-  /** When to check next, in milliseconds, when Azure said. */
-  readonly retryAfterMs?: number;
-  /** Azure's error when the operation failed. */
+  readonly state: CheckResult["state"];
+  readonly nextCheckAfterMs?: number;
   readonly error?: AzureErrorSummary;
-  readonly facts?: NodeFacts;
 }
 
-/** What a delete reports. */
-export interface DeleteReport {
-  /** `absent`: nothing to delete; `deleted`: gone already; `accepted`: watch `operation`. */
-  readonly outcome: "absent" | "deleted" | "accepted";
-  readonly operation?: OperationToWatch;
+/** Checks `operation` once. */
+export function* checkStep(
+  context: OrchestrationContext,
+  operation: ArmOperation,
+): Generator<Task, CheckReport, unknown> {
+  const input: CheckOperationInput = { operation };
+  return yield* callActivityClassified<CheckResult>(context, CHECK_OPERATION_ACTIVITY, input, retry.poll);
 }
 
-/** Activity names, as the activities register them. */
-export const nodeActivity = {
-  ensure: "ensureNodeStep",
-  check: "checkNodeStep",
-  remove: "deleteNodeStep",
-  purgeDeletedVault: "purgeDeletedVaultStep",
-} as const;
+/** The deadline class of an operation: watching one already running is treated as a create (the longest). */
+export function operationKindOf(operation: ArmOperation): OperationKind {
+  return operation.action === "watch" ? "create" : operation.action;
+}

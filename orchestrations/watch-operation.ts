@@ -5,43 +5,44 @@
  */
 import type { OrchestrationContext, Task } from "durable-functions";
 import type { PlanNode } from "../lib/plan/types";
-import { callActivityClassified, orchestrationNowMs, sleep } from "./classified-call";
+import { orchestrationNowMs, sleep } from "./classified-call";
 import { operationDeadlineSec, pollIntervalSec } from "./deadlines";
 import { DEADLINE_EXCEEDED_CODE, failureWith } from "./errors";
-import { nodeActivity, type CheckReport, type OperationToWatch } from "./node-activities";
-import { retry } from "./retry-profiles";
+import { checkStep, operationKindOf, type ArmOperation, type CheckReport } from "./node-activities";
+
+/** No two checks are closer than this, in milliseconds, whatever `Retry-After` says. */
+const MIN_CHECK_INTERVAL_MS = 1_000;
 
 /**
  * Checks `operation` on durable timers until it ends or outlives its deadline (the latency model's p95
  * times a factor, on orchestration time).
+ * @param firstCheckAfterMs - when Azure said to look first @default the kind's poll interval
+ * @returns the final check: `succeeded`, or `failed` with Azure's error
  */
 export function* watchOperation(
   context: OrchestrationContext,
   node: PlanNode,
-  operation: OperationToWatch,
+  operation: ArmOperation,
+  firstCheckAfterMs?: number,
 ): Generator<Task, CheckReport, unknown> {
-  const deadlineMs = orchestrationNowMs(context) + operationDeadlineSec(node.kind, operation.kind) * 1000;
+  const deadlineSec = operationDeadlineSec(node.kind, operationKindOf(operation));
+  const deadlineMs = orchestrationNowMs(context) + deadlineSec * 1000;
   const defaultIntervalMs = pollIntervalSec(node.kind) * 1000;
-  let nextIntervalMs = operation.retryAfterMs ?? defaultIntervalMs;
-  // Bounded by the deadline; the count is a second guard should Azure keep answering Retry-After: 0.
-  const maxChecks = Math.ceil((deadlineMs - orchestrationNowMs(context)) / 1000) + 1;
+  let nextIntervalMs = firstCheckAfterMs ?? defaultIntervalMs;
+  // Bounded by the deadline, since every wait advances orchestration time by at least a second.
+  const maxChecks = Math.ceil((deadlineSec * 1000) / MIN_CHECK_INTERVAL_MS) + 1;
   for (let checks = 0; checks < maxChecks; checks++) {
     const nowMs = orchestrationNowMs(context);
     if (nowMs >= deadlineMs) break;
-    yield* sleep(context, Math.min(Math.max(nextIntervalMs, 1000), deadlineMs - nowMs));
-    const report = yield* callActivityClassified<CheckReport>(
-      context,
-      nodeActivity.check,
-      { node, operation },
-      retry.poll,
-    );
+    yield* sleep(context, Math.min(Math.max(nextIntervalMs, MIN_CHECK_INTERVAL_MS), deadlineMs - nowMs));
+    const report = yield* checkStep(context, operation);
     if (report.state !== "running") return report;
-    nextIntervalMs = report.retryAfterMs ?? defaultIntervalMs;
+    nextIntervalMs = report.nextCheckAfterMs ?? defaultIntervalMs;
   }
   throw failureWith({
     kind: "operationFailed",
     code: DEADLINE_EXCEEDED_CODE,
-    message: `the ${operation.kind} of ${node.name} did not end within ${operationDeadlineSec(node.kind, operation.kind)} s`,
+    message: `the ${operationKindOf(operation)} of ${node.name} did not end within ${deadlineSec} s`,
     retryable: false,
     target: node.key,
   });
