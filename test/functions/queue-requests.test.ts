@@ -1,0 +1,128 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { QueueClient } from "@azure/storage-queue";
+import { stringify } from "yaml";
+import {
+  RECORD_TABLES,
+  createEnvironmentRecords,
+  createRequestResults,
+  openTable,
+  type EnvironmentRecords,
+  type RequestResult,
+  type RequestResults,
+} from "../../lib/records";
+import { waitFor } from "../devhost/front-helpers";
+import { startAppStack, type AppStack } from "./app-stack";
+
+const spec = (name: string) => ({
+  name,
+  org_name: "acme",
+  providers: {
+    azurerm: {
+      location: "westeurope",
+      tenant_id: "00000000-0000-0000-0000-000000000001",
+      subscription_id: "00000000-0000-0000-0000-000000000002",
+    },
+  },
+  modules: [{ type: "base" }],
+});
+
+let stack: AppStack;
+let queue: QueueClient;
+let results: RequestResults;
+let records: EnvironmentRecords;
+
+before(async () => {
+  stack = await startAppStack();
+  const connection = stack.azurite.connectionString;
+  queue = new QueueClient(connection, "environment-requests");
+  await queue.createIfNotExists();
+  results = createRequestResults(await openTable(connection, RECORD_TABLES.requestResults));
+  records = createEnvironmentRecords(await openTable(connection, RECORD_TABLES.environments));
+});
+after(() => stack.stop());
+
+/** Sends `body` as the Functions host expects it (base64) and waits for its `count` results. */
+async function request(body: unknown, count: number): Promise<{ id: string; results: RequestResult[] }> {
+  const text = typeof body === "string" ? body : JSON.stringify(body);
+  const sent = await queue.sendMessage(Buffer.from(text).toString("base64"));
+  const recorded = await waitFor(
+    `results of message ${sent.messageId}`,
+    async () => {
+      const found = await results.ofRequest(sent.messageId);
+      return found.length >= count ? found : undefined;
+    },
+    { timeoutMs: 30_000, intervalMs: 100 },
+  );
+  return { id: sent.messageId, results: recorded };
+}
+
+describe("queue requests", () => {
+  let firstId = "";
+
+  test("a batch starts its valid environments and records the invalid spec with every problem", async () => {
+    const invalid = { ...spec("Broken!"), modules: [{ type: "base", vnet_cidr: "nope" }] };
+    const batch = await request(
+      { action: "apply", environments: [spec("qa"), invalid, spec("qa"), spec("demo")] },
+      4,
+    );
+    firstId = batch.id;
+    assert.deepEqual(
+      batch.results.map((result) => [result.index, result.outcome, result.environmentId]),
+      [
+        [0, "started", "acme-qa"],
+        [1, "refused", undefined],
+        [2, "duplicate", "acme-qa"],
+        [3, "started", "acme-demo"],
+      ],
+    );
+    const refusedPaths = batch.results[1]!.problems.map((problem) => problem.path);
+    assert.ok(refusedPaths.includes("name"), JSON.stringify(refusedPaths));
+    assert.ok(
+      refusedPaths.some((path) => path.startsWith("modules[0]")),
+      JSON.stringify(refusedPaths),
+    );
+    assert.match(batch.results[2]!.problems[0]!.message, /listed earlier/);
+
+    for (const id of ["acme-qa", "acme-demo"]) {
+      const operation = (await records.get(id))?.record.lastOperation;
+      assert.equal(operation?.status, "running");
+      assert.equal(operation?.requestedBy, `queue:${batch.id}`);
+      assert.equal(operation?.batchInstanceId, `batch-${batch.id}`);
+    }
+    const batchStatus = await waitFor("the batch instance", () => stack.instanceStatus(`batch-${batch.id}`));
+    assert.ok(["Pending", "Running"].includes(batchStatus.runtimeStatus), batchStatus.runtimeStatus);
+    assert.equal(await records.get("acme-Broken!"), undefined);
+  });
+
+  test("a duplicate request for an environment already building starts nothing new", async () => {
+    const again = await request(spec("qa"), 1);
+    assert.equal(again.results[0]?.outcome, "duplicate");
+    assert.match(again.results[0]?.problems[0]?.message ?? "", /already running/);
+    assert.equal(await stack.instanceStatus(`batch-${again.id}`), undefined);
+    assert.equal((await records.get("acme-qa"))?.record.lastOperation?.requestedBy, `queue:${firstId}`);
+  });
+
+  test("a YAML message with an action is read like JSON", async () => {
+    const text = stringify({ action: "apply", ...spec("yaml-env") });
+    assert.match(text, /^action: apply\n/);
+    const sent = await request(text, 1);
+    assert.equal(sent.results[0]?.outcome, "started");
+    assert.equal(sent.results[0]?.environmentId, "acme-yaml-env");
+  });
+
+  test("an unreadable message is recorded as refused, not thrown into the poison queue", async () => {
+    const sent = await request("modules: [unclosed", 1);
+    assert.equal(sent.results[0]?.outcome, "refused");
+    assert.equal(sent.results[0]?.problems[0]?.path, "");
+    const poison = new QueueClient(stack.azurite.connectionString, "environment-requests-poison");
+    const peeked = (await poison.exists()) ? await poison.peekMessages({ numberOfMessages: 32 }) : undefined;
+    assert.equal(peeked?.peekedMessageItems.length ?? 0, 0);
+  });
+
+  test("fails a request with an unknown action, naming it", async () => {
+    const sent = await request({ ...spec("x"), action: "rebuild" }, 1);
+    assert.equal(sent.results[0]?.outcome, "refused");
+    assert.deepEqual(sent.results[0]?.problems, [{ path: "action", message: "must be apply or destroy" }]);
+  });
+});
