@@ -147,6 +147,17 @@ describe("devhost fidelity: HTTP starter and durable client", () => {
     assert.equal(done.runtimeStatus, "Terminated");
   });
 
+  test("waitForCompletionOrCreateCheckStatusResponse fails with 500 and the Failed status when an activity fails", async () => {
+    const response = await fetch(
+      `${devhost.url}/api/orchestrators-wait/${orchestrationNames.failing}?code=${FUNCTION_KEY}&timeoutMs=15000`,
+      { method: "POST", body: JSON.stringify("disk full") },
+    );
+    assert.equal(response.status, 500);
+    const status = (await response.json()) as StatusBody;
+    assert.equal(status.runtimeStatus, "Failed");
+    assert.match(String(status.output), /disk full/);
+  });
+
   test("raises an external event through sendEventPostUri", async () => {
     const started = (await (
       await startOrchestration(orchestrationNames.waitForApproval, 60_000)
