@@ -4,6 +4,8 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import type { ManagedCluster } from "@azure/arm-containerservice";
+import type { Server } from "@azure/arm-postgresql-flexible";
 import { canonicalHash, canonicalJson } from "../../lib/plan/canonical-json";
 import { isPlanContextError } from "../../lib/plan/errors";
 import { topologicalOrder } from "../../lib/plan/graph";
@@ -25,6 +27,11 @@ function spec(document: unknown = fullSpecDocument()): EnvironmentSpec {
   assert.deepEqual(result.ok ? [] : result.problems, []);
   assert.ok(result.ok);
   return result.spec;
+}
+
+/** A node's desired body as the SDK model it is documented to be. */
+function sdkBody<T>(node: PlanNode): T {
+  return node.desired as unknown as T;
 }
 
 function nodeOf(plan: Plan, key: string): PlanNode {
@@ -198,22 +205,24 @@ describe("planEnvironment resources", () => {
   });
 
   it("builds AKS private by default: NAT egress, CNI overlay, Entra ID RBAC, no local accounts, workload identity", () => {
-    const cluster = nodeOf(FULL, "k8s-cluster/cluster").desired as Record<string, any>;
+    // Read through the SDK's own model type, so a misspelt field name fails to compile.
+    const cluster = sdkBody<ManagedCluster>(nodeOf(FULL, "k8s-cluster/cluster"));
     assert.equal(cluster.disableLocalAccounts, true);
     assert.deepEqual(cluster.aadProfile, {
       managed: true,
       enableAzureRbac: true,
       tenantID: "22222222-2222-4222-8222-222222222222",
     });
-    assert.equal(cluster.networkProfile.outboundType, "userAssignedNATGateway");
-    assert.equal(cluster.networkProfile.networkPluginMode, "overlay");
-    assert.equal(cluster.oidcIssuerProfile.enabled, true);
-    assert.equal(cluster.securityProfile.workloadIdentity.enabled, true);
-    assert.deepEqual(cluster.apiServerAccessProfile.authorizedIPRanges, [
+    assert.equal(cluster.networkProfile?.outboundType, "userAssignedNATGateway");
+    assert.equal(cluster.networkProfile?.networkPluginMode, "overlay");
+    assert.equal(cluster.oidcIssuerProfile?.enabled, true);
+    assert.equal(cluster.securityProfile?.workloadIdentity?.enabled, true);
+    assert.deepEqual(cluster.apiServerAccessProfile?.authorizedIPRanges, [
       "198.51.100.7/32",
       "203.0.113.0/24",
     ]);
-    const pool = cluster.agentPoolProfiles[0];
+    const pool = cluster.agentPoolProfiles?.[0];
+    assert.ok(pool, "one node pool");
     assert.deepEqual(
       [pool.availabilityZones, pool.enableAutoScaling, pool.minCount, pool.maxCount],
       [["1", "2", "3"], true, 3, 5],
@@ -228,11 +237,10 @@ describe("planEnvironment resources", () => {
       { type: "base" },
       { type: "k8s-cluster", authorized_ip_ranges: ["192.0.2.128/25"] },
     ]);
-    const cluster = nodeOf(planEnvironment(spec(document), CONTEXT), "k8s-cluster/cluster").desired as Record<
-      string,
-      any
-    >;
-    assert.deepEqual(cluster.apiServerAccessProfile.authorizedIPRanges, [
+    const cluster = sdkBody<ManagedCluster>(
+      nodeOf(planEnvironment(spec(document), CONTEXT), "k8s-cluster/cluster"),
+    );
+    assert.deepEqual(cluster.apiServerAccessProfile?.authorizedIPRanges, [
       "192.0.2.128/25",
       "198.51.100.7/32",
       "203.0.113.0/24",
@@ -240,7 +248,7 @@ describe("planEnvironment resources", () => {
   });
 
   it("builds PostgreSQL with private access only, TLS enforced, and geo-redundant 7-day backups", () => {
-    const server = nodeOf(FULL, "db/server").desired as Record<string, any>;
+    const server = sdkBody<Server>(nodeOf(FULL, "db/server"));
     assert.deepEqual(server.network, {
       publicNetworkAccess: "Disabled",
       delegatedSubnetResourceId: nodeOf(FULL, "base/subnet-postgres").id,
