@@ -91,8 +91,9 @@ export async function startDevhost(options: DevhostOptions): Promise<RunningDevh
 
   const started: { stop(graceMs: number): Promise<void> }[] = [];
   const stopAll = async (graceMs: number) => {
-    // Front doors first, so no new work reaches the engine while it drains.
-    for (const part of [...started].reverse()) await part.stop(graceMs);
+    // Front doors first, so no new work reaches the engine while it drains; one deadline for all parts.
+    const deadline = Date.now() + graceMs;
+    for (const part of [...started].reverse()) await part.stop(Math.max(0, deadline - Date.now()));
   };
   try {
     const durable: RunningDurableFront = await startDurableFront({
