@@ -20,7 +20,7 @@ import {
 } from "./dataplane.js";
 import { FaultInjector } from "./faults.js";
 import { sendJson } from "./http-util.js";
-import { defaultKubernetesApi } from "./kubernetes-fallback.js";
+import { createKubernetesApi, redactKubernetesState, type KubernetesApiState } from "./kubernetes/index.js";
 import {
   createKeyVaultDataPlane,
   redactKeyVaultState,
@@ -125,7 +125,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     rolePropagationSec: options.rolePropagationSec ?? DEFAULT_ROLE_PROPAGATION_SEC,
   });
   const keyVault = (options.keyVaultDataPlane ?? createKeyVaultDataPlane)(ctx);
-  const kubernetes = (options.kubernetesApi ?? defaultKubernetesApi)(ctx);
+  const kubernetes = (options.kubernetesApi ?? createKubernetesApi)(ctx);
   const pipeline = { metrics, faults, now };
 
   // The provider needs the ARM origin, which exists once the listener is bound: wire it lazily.
@@ -208,6 +208,12 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     sendJson(res, answer.status, answer.body, { ...rateHeader, ...answer.headers });
   };
 
+  // A replacement Kubernetes API (options.kubernetesApi) has its own snapshot shape: dump only ours.
+  const redactedKubernetes = (): unknown => {
+    const snapshot = kubernetes.snapshot() as Partial<KubernetesApiState>;
+    return Array.isArray(snapshot.clusters) ? redactKubernetesState(snapshot as KubernetesApiState) : null;
+  };
+
   const admin: EmulatorAdmin = {
     counters: () => metrics.snapshot(),
     requestLog: (limit) => metrics.log(limit),
@@ -236,6 +242,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
         .running()
         .map((op) => ({ ...op, endsAtMs: Number.isFinite(op.endsAtMs) ? op.endsAtMs : null })),
       keyVault: redactKeyVaultState(keyVault.snapshot() as KeyVaultDataPlaneState),
+      kubernetes: redactedKubernetes(),
     }),
     async saveState() {
       if (!options.stateFile) return undefined;

@@ -29,9 +29,9 @@ const decodeKubeconfig = (value: Uint8Array | undefined): Kubeconfig =>
   parse(Buffer.from(value ?? new Uint8Array()).toString("utf8")) as Kubeconfig;
 
 /** GETs a URL trusting only the emulator CA; resolves to the status code (TLS failures reject). */
-function statusOf(url: string, ca: string): Promise<number> {
+function statusOf(url: string, ca: string, token?: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    httpsGet(url, { ca }, (res) => {
+    httpsGet(url, { ca, headers: token ? { Authorization: `Bearer ${token}` } : {} }, (res) => {
       res.resume();
       resolve(res.statusCode ?? 0);
     }).on("error", reject);
@@ -119,8 +119,9 @@ describe("AKS managed clusters (modular client, Azure-AsyncOperation)", () => {
       "base64",
     ).toString("utf8");
     assert.equal(ca, emulator.caCertPem);
-    assert.ok((kubeconfig.users[0]?.user.token ?? "").length > 0);
-    assert.ok((await statusOf(`${server}/api`, ca)) > 0);
+    const token = kubeconfig.users[0]?.user.token ?? "";
+    assert.equal(await statusOf(`${server}/api`, ca, token), 200);
+    assert.equal(await statusOf(`${server}/api`, ca), 401);
   });
 
   test("returns a kubelogin user credential for an AAD cluster and refuses admin credentials when local accounts are off", async () => {
