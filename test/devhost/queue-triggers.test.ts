@@ -131,6 +131,41 @@ describe("storage-queue triggers", () => {
     assert.equal(invocationsOf(frontQueueNames.recordWorkItem).length, 0);
   });
 
+  test("run at most batchSize + newBatchThreshold messages of a queue at once, and all of them", async () => {
+    let running = 0;
+    let maxRunning = 0;
+    const handled: unknown[] = [];
+    const registry = captureRegistrations(() => {
+      app.storageQueue("SlowQueueItem", {
+        queueName: "slow-items",
+        connection: "AzureWebJobsStorage",
+        handler: async (message: unknown) => {
+          running += 1;
+          maxRunning = Math.max(maxRunning, running);
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          running -= 1;
+          handled.push(message);
+        },
+      });
+    });
+    const bounded = await startQueueTriggers({
+      registry,
+      settings: { ...settings, batchSize: 2, newBatchThreshold: 1 },
+      env: { AzureWebJobsStorage: azurite.connectionString },
+      log,
+    });
+    try {
+      const slow = queue("slow-items");
+      for (let i = 0; i < 8; i++) await slow.sendMessage(encodeMessageText(String(i), "base64"));
+      await waitFor("all eight messages", () => handled.length === 8, { timeoutMs: 20_000 });
+      assert.deepEqual([...handled].sort(), [0, 1, 2, 3, 4, 5, 6, 7]);
+      assert.ok(maxRunning <= 3, `ran ${maxRunning} at once`);
+      assert.ok(maxRunning >= 2, "messages of one batch run concurrently");
+    } finally {
+      await bounded.stop(1000);
+    }
+  });
+
   test("fails to start when a trigger's connection setting is not set", async () => {
     const registry = captureRegistrations(() => {
       app.storageQueue("Unconnected", {
