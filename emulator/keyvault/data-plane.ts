@@ -140,6 +140,7 @@ export function redactKeyVaultState(state: KeyVaultDataPlaneState): KeyVaultData
 }
 
 /** A snapshot, or no vaults for a state file saved without this plane's part (`undefined`). */
+/** A snapshot, or no vaults for a state file saved without this plane's part (`undefined`). */
 function readState(state: unknown): KeyVaultDataPlaneState {
   if (state === undefined || state === null) return { vaults: [] };
   if (typeof state === "object" && state !== null && Array.isArray((state as { vaults?: unknown }).vaults)) {

@@ -170,7 +170,9 @@ export function redactKubernetesState(state: KubernetesApiState): KubernetesApiS
   };
 }
 
+/** A snapshot, or no clusters for a state file saved without this API's part (`undefined`). */
 function readState(state: unknown): KubernetesApiState {
+  if (state === undefined || state === null) return { clusters: [] };
   if (
     typeof state === "object" &&
     state !== null &&

@@ -155,13 +155,13 @@ describe("Key Vault data plane with SecretClient 4.11", () => {
     }
   });
 
-  test("fails with 409 Conflict when setting the name of a soft-deleted secret", async () => {
+  test("fails with 409 Conflict when setting the name of a soft-deleted secret, without echoing the value", async () => {
     await client.setSecret("reserved", "x");
     await (await client.beginDeleteSecret("reserved", FAST_POLL)).pollUntilDone();
-    const error = await restErrorOf(client.setSecret("reserved", "y"));
+    const error = await restErrorOf(client.setSecret("reserved", "value-that-must-not-leak"));
     assert.equal(error.statusCode, 409);
     assert.equal(error.code, "Conflict");
-    assert.ok(!error.message.includes('y"'), "the refused value is not echoed");
+    assert.ok(!error.message.includes("value-that-must-not-leak"));
   });
 
   test("recovers a soft-deleted secret with its value and versions", async () => {
@@ -316,6 +316,55 @@ describe("Key Vault data plane: authentication and authorization", () => {
       harness.plane.purge(harness.vault.id);
       harness.plane.open(harness.vault);
       assert.equal((await restErrorOf(client.getSecret("kept"))).statusCode, 404);
+    } finally {
+      await harness.close();
+    }
+  });
+});
+
+describe("Key Vault data plane: retention", () => {
+  test("reports customized retention and purges a deleted secret on its own when the (scaled) retention ends", async () => {
+    const harness = await startKeyVaultHarness({ softDeleteRetentionInDays: 7 });
+    try {
+      // 7 days at this scale last about 600 ms.
+      harness.ctx.scale = 1e-6;
+      const client = harness.client();
+      const set = await client.setSecret("short-lived", "x");
+      assert.equal(set.properties.recoveryLevel, "CustomizedRecoverable+Purgeable");
+      assert.equal(set.properties.recoverableDays, 7);
+      const deletion = await client.beginDeleteSecret("short-lived", FAST_POLL);
+      const deleted = deletion.getOperationState().result;
+      const retentionMs =
+        (deleted?.properties.scheduledPurgeDate?.getTime() ?? 0) -
+        (deleted?.properties.deletedOn?.getTime() ?? 0);
+      assert.ok(
+        Math.abs(retentionMs - 7 * 86_400_000) <= 1000,
+        "scheduledPurgeDate is 7 real days after deletion",
+      );
+      assert.equal((await restErrorOf(client.setSecret("short-lived", "too-early"))).statusCode, 409);
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      assert.equal((await restErrorOf(client.getDeletedSecret("short-lived"))).statusCode, 404);
+      assert.equal((await client.setSecret("short-lived", "again")).value, "again");
+    } finally {
+      await harness.close();
+    }
+  });
+
+  test("fails with 400 BadParameter without an api-version, and 405 for a method a path does not serve", async () => {
+    const harness = await startKeyVaultHarness();
+    try {
+      const token = await new EmulatorCredential({ tenantId: harness.vault.tenantId }).getToken(
+        "https://vault.azure.net/.default",
+      );
+      const headers = { authorization: `Bearer ${token.token}` };
+      const missingVersion = await fetchWithCa(harness, "/secrets", { headers });
+      assert.equal(missingVersion.status, 400);
+      assert.equal(((await missingVersion.json()) as { error: { code: string } }).error.code, "BadParameter");
+      const wrongMethod = await fetchWithCa(harness, "/deletedsecrets?api-version=2025-07-01", {
+        method: "POST",
+        headers,
+      });
+      assert.equal(wrongMethod.status, 405);
     } finally {
       await harness.close();
     }

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { request } from "node:https";
 import { after, before, describe, test } from "node:test";
 import type { CoreV1Api } from "@kubernetes/client-node" with { "resolution-mode": "import" };
 import { EmulatorCredential } from "../../emulator/credential";
@@ -256,6 +257,147 @@ describe("Kubernetes API with @kubernetes/client-node 1.4 (AAD cluster, Cluster 
 
   test("fails with 403 Forbidden deleting a namespace every cluster needs", async () => {
     assert.equal((await apiErrorOf(core.deleteNamespace({ name: "kube-system" }))).code, 403);
+  });
+});
+
+/** One raw request to the harness (for what client-node does not expose: bodies of 401s, discovery). */
+function rawGet(
+  harness: KubernetesHarness,
+  path: string,
+  token?: string,
+): Promise<{ status: number; contentType: string; body: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `${harness.server.origin}${path}`,
+      { ca: harness.server.tls.caPem, headers: token ? { authorization: `Bearer ${token}` } : {} },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("end", () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            contentType: String(res.headers["content-type"]),
+            body: JSON.parse(Buffer.concat(chunks).toString("utf8")) as Record<string, unknown>,
+          }),
+        );
+      },
+    );
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+describe("Kubernetes API: discovery and list options", () => {
+  let harness: KubernetesHarness;
+  let core: CoreV1Api;
+  let token: string;
+
+  before(async () => {
+    harness = await startKubernetesHarness({ localAccountsDisabled: false });
+    token = harness.api.adminToken(harness.cluster.id);
+    core = await harness.core(token);
+    await core.createNamespace({ body: { metadata: { name: "options" } } });
+    for (const name of ["a", "b", "c", "d", "e"]) {
+      await core.createNamespacedSecret({
+        namespace: "options",
+        body: { metadata: { name }, stringData: { k: name } },
+      });
+    }
+  });
+  after(() => harness.close());
+
+  test("serves /version to anyone, and discovery documents only with a valid token", async () => {
+    const version = await rawGet(harness, "/version");
+    assert.equal(version.status, 200);
+    assert.match(String(version.body.gitVersion), /^v1\.\d+\.\d+$/);
+
+    const anonymous = await rawGet(harness, "/api/v1");
+    assert.equal(anonymous.status, 401);
+    assert.equal(anonymous.body.kind, "Status");
+    assert.equal(anonymous.body.reason, "Unauthorized");
+
+    const resources = await rawGet(harness, "/api/v1", token);
+    assert.equal(resources.body.kind, "APIResourceList");
+    const served = resources.body.resources as { name: string; namespaced: boolean; verbs: string[] }[];
+    assert.deepEqual(
+      served.map((resource) => [resource.name, resource.namespaced]),
+      [
+        ["namespaces", false],
+        ["secrets", true],
+      ],
+    );
+    assert.ok(
+      served.every((resource) =>
+        ["create", "get", "list", "update", "patch", "delete"].every((verb) => resource.verbs.includes(verb)),
+      ),
+    );
+    assert.deepEqual((await rawGet(harness, "/api", token)).body.versions, ["v1"]);
+    assert.deepEqual((await rawGet(harness, "/apis", token)).body.groups, []);
+  });
+
+  test("answers 404 NotFound for OpenAPI documents and unknown resources, as a server that does not serve them", async () => {
+    for (const path of ["/openapi/v2", "/openapi/v3", "/api/v1/configmaps", "/apis/apps/v1"]) {
+      const answer = await rawGet(harness, path, token);
+      assert.equal(answer.status, 404, path);
+      assert.equal(answer.body.reason, "NotFound", path);
+      assert.match(answer.contentType, /^application\/json/);
+    }
+  });
+
+  test("pages a list with limit and continue", async () => {
+    const first = await core.listNamespacedSecret({ namespace: "options", limit: 2 });
+    assert.deepEqual(
+      first.items.map((s) => s.metadata?.name),
+      ["a", "b"],
+    );
+    assert.ok(first.metadata?._continue);
+    const rest = await core.listNamespacedSecret({
+      namespace: "options",
+      limit: 10,
+      _continue: first.metadata?._continue,
+    });
+    assert.deepEqual(
+      rest.items.map((s) => s.metadata?.name),
+      ["c", "d", "e"],
+    );
+    assert.equal(rest.metadata?._continue, undefined);
+  });
+
+  test("filters a list by field selector, and fails with 400 for an unsupported field", async () => {
+    const byName = await core.listNamespacedSecret({
+      namespace: "options",
+      fieldSelector: "metadata.name=c",
+    });
+    assert.deepEqual(
+      byName.items.map((s) => s.metadata?.name),
+      ["c"],
+    );
+    const error = await apiErrorOf(
+      core.listNamespacedSecret({ namespace: "options", fieldSelector: "spec.nope=1" }),
+    );
+    assert.equal(error.code, 400);
+  });
+
+  test("lists secrets across namespaces", async () => {
+    const all = await core.listSecretForAllNamespaces();
+    assert.ok(all.items.some((s) => s.metadata?.namespace === "options" && s.metadata.name === "a"));
+  });
+
+  test("answers a dry-run create without storing, and names an object from generateName", async () => {
+    await core.createNamespacedSecret({
+      namespace: "options",
+      dryRun: "All",
+      body: { metadata: { name: "dry" } },
+    });
+    assert.equal(
+      (await apiErrorOf(core.readNamespacedSecret({ namespace: "options", name: "dry" }))).code,
+      404,
+    );
+    const generated = await core.createNamespacedSecret({
+      namespace: "options",
+      body: { metadata: { generateName: "gen-" }, stringData: { k: "v" } },
+    });
+    assert.match(generated.metadata?.name ?? "", /^gen-[a-z0-9]{5}$/);
   });
 });
 
