@@ -44,7 +44,12 @@ export async function startHarness(): Promise<Harness> {
 
 /** Polls `getStatus` until the instance reaches one of `statuses`; fails after `timeoutMs` (real). */
 export async function waitForStatus(
-  engine: { getStatus(id: string, o?: { showHistory?: boolean; showHistoryOutput?: boolean }): Promise<InstanceStatus | undefined> },
+  engine: {
+    getStatus(
+      id: string,
+      o?: { showHistory?: boolean; showHistoryOutput?: boolean },
+    ): Promise<InstanceStatus | undefined>;
+  },
   instanceId: string,
   statuses: readonly RuntimeStatus[] = ["Completed", "Failed", "Terminated"],
   timeoutMs = 15_000,
@@ -61,7 +66,11 @@ export async function waitForStatus(
 }
 
 /** Polls `predicate` every 20 ms until it holds; fails after `timeoutMs`. */
-export async function eventually(predicate: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+export async function eventually(
+  predicate: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await predicate()) return;
