@@ -16,13 +16,14 @@ export interface EmulatorFixture {
 
 /** Starts the emulator and builds clients from the settings a user would give. */
 export async function startFixture(
-  options: { timeScale?: number; faults?: readonly unknown[] } = {},
+  options: { timeScale?: number; faults?: readonly unknown[]; subscriptionId?: string } = {},
 ): Promise<EmulatorFixture> {
   const emulator = await startEmulator({ timeScale: options.timeScale ?? 0.001, faults: options.faults });
   const config = loadConfig({
     PROVISIONER_ARM_ENDPOINT: emulator.armEndpoint,
     PROVISIONER_CA_CERT_PATH: emulator.caCertPath,
     PROVISIONER_POLL_INTERVAL_MS: "10",
+    PROVISIONER_SUBSCRIPTION_ID: options.subscriptionId,
   });
   const clients = createAzureClients(config, {
     // The SDK's own retries would hide the faults these tests inject; the tests retry like orchestrations.

@@ -1,0 +1,140 @@
+/**
+ * The planner's own plan of examples/staging.yaml, built by calling the activities in dependency order
+ * (ensure, then check until done) against the emulator; applied again with zero writes; Kubernetes
+ * Secrets holding exactly what Key Vault holds; and no secret value in anything an activity returned.
+ */
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join, sep } from "node:path";
+import { createArmSteps } from "../../activities/arm-step";
+import { adminPasswordSecretFor } from "../../activities/key-vault-secrets";
+import { createProvisioningActivities } from "../../activities/provisioning";
+import { MANAGED_BY_LABEL } from "../../activities/secret-propagation";
+import { AKS_AAD_SCOPE } from "../../lib/azure/clients";
+import { parseResourceId } from "../../lib/azure/resource-id";
+import { planEnvironment } from "../../lib/plan";
+import type { KeyVaultSecretsDesired, KubernetesSecretDesired, Plan } from "../../lib/plan/types";
+import { parseEnvironmentSpec } from "../../lib/spec";
+import { DEFAULT_EMULATOR_PRINCIPAL_ID } from "../../emulator/credential";
+import { startFixture, waitForOperation, type EmulatorFixture } from "./emulator-fixture";
+
+// From the sources (tsx) or the compiled tests (`dist/test/activities`).
+const PROJECT_ROOT = __dirname.split(sep).includes("dist")
+  ? join(__dirname, "..", "..", "..")
+  : join(__dirname, "..", "..");
+
+function stagingPlan(): Plan {
+  const spec = parseEnvironmentSpec(readFileSync(join(PROJECT_ROOT, "examples", "staging.yaml"), "utf8"));
+  return planEnvironment(spec, {
+    provisionerPrincipalId: DEFAULT_EMULATOR_PRINCIPAL_ID,
+    provisionerIpRanges: ["127.0.0.1/32"],
+  });
+}
+
+describe("building the planner's plan of examples/staging.yaml with the activities", () => {
+  const plan = stagingPlan();
+  let fixture: EmulatorFixture;
+  /** Everything any activity returned, to scan for secret values. */
+  const outputs: unknown[] = [];
+
+  async function applyPlan(): Promise<string[]> {
+    const activities = createProvisioningActivities(fixture.clients);
+    const steps = createArmSteps(fixture.clients);
+    const outcomes: string[] = [];
+    for (const node of plan.nodes) {
+      const result = await activities.ensureNode({
+        node,
+        adminPasswordSecret: adminPasswordSecretFor(plan.nodes, node),
+      });
+      outputs.push(result);
+      assert.notEqual(result.outcome, "failed", `${node.key}: ${JSON.stringify(result)}`);
+      if (result.outcome === "pending" && "operation" in result) {
+        const end = await waitForOperation(steps, result);
+        outputs.push(end);
+        assert.equal(end?.state, "succeeded", `${node.key}: ${JSON.stringify(end)}`);
+      }
+      outcomes.push(`${node.key}:${result.outcome}`);
+    }
+    return outcomes;
+  }
+
+  before(async () => {
+    fixture = await startFixture({ timeScale: 0.0002, subscriptionId: plan.subscriptionId });
+  });
+  after(async () => fixture?.stop());
+
+  it("builds every node of the plan", async () => {
+    const outcomes = await applyPlan();
+    assert.equal(outcomes.length, plan.nodes.length);
+    assert.ok(
+      outcomes.every((o) => !o.endsWith(":unchanged")),
+      outcomes.join(", "),
+    );
+  });
+
+  it("does zero writes on any plane when applied again", async () => {
+    const logBefore = fixture.emulator.admin.requestLog().length;
+    const outcomes = await applyPlan();
+    assert.ok(
+      outcomes.every((o) => o.endsWith(":unchanged")),
+      outcomes.join(", "),
+    );
+    const writes = fixture.emulator.admin
+      .requestLog()
+      .slice(logBefore)
+      .filter(
+        (e) =>
+          ["PUT", "PATCH", "DELETE"].includes(e.method) ||
+          (e.method === "POST" && !/\/list[A-Za-z]*$/i.test(e.path)),
+      );
+    assert.deepEqual(writes, []);
+  });
+
+  it("puts exactly Key Vault's values into each module's Kubernetes Secret, labelled managed-by", async () => {
+    const k8sNodes = plan.nodes.filter((n) => n.kind === "kubernetesSecret");
+    assert.ok(k8sNodes.length >= 2);
+    for (const node of k8sNodes) {
+      const desired = node.desired as unknown as KubernetesSecretDesired;
+      const vault = await fixture.clients.secretClientForVault(desired.vaultId);
+      const cluster = parseResourceId(desired.clusterId);
+      const credentials = await fixture.clients.containerService.managedClusters.listClusterUserCredentials(
+        cluster.resourceGroup,
+        cluster.name,
+      );
+      const token = await fixture.clients.credential.getToken(AKS_AAD_SCOPE);
+      const core = await fixture.clients.kubernetes(
+        Buffer.from(credentials.kubeconfigs?.[0]?.value ?? []).toString("utf8"),
+        token?.token ?? "",
+      );
+      const secret = await core.readNamespacedSecret({
+        name: desired.secretName,
+        namespace: desired.namespace,
+      });
+      assert.equal(secret.metadata?.labels?.[MANAGED_BY_LABEL] !== undefined, true);
+      assert.deepEqual(Object.keys(secret.data ?? {}).sort(), Object.keys(desired.keys).sort());
+      for (const [key, secretName] of Object.entries(desired.keys)) {
+        const value = (await vault.getSecret(secretName)).value ?? "";
+        assert.ok(value.length > 0, secretName);
+        assert.equal(Buffer.from(secret.data?.[key] ?? "", "base64").toString("utf8"), value, key);
+      }
+    }
+  });
+
+  it("returns no secret value from any activity", async () => {
+    const values: string[] = [];
+    for (const node of plan.nodes.filter((n) => n.kind === "keyVaultSecrets")) {
+      const desired = node.desired as unknown as KeyVaultSecretsDesired;
+      const vault = await fixture.clients.secretClientForVault(desired.vaultId);
+      for (const secretName of Object.values(desired.secretNames)) {
+        const value = (await vault.getSecret(secretName)).value;
+        // Host names and ports are not secret; passwords and keys are the point of this test.
+        if (value && /password|auth|key|token/i.test(secretName)) values.push(value);
+      }
+    }
+    assert.ok(values.length >= 2, "the postgres password and the redis key were read back");
+    const serialized = JSON.stringify(outputs);
+    assert.ok(outputs.length > plan.nodes.length);
+    for (const value of values) assert.equal(serialized.includes(value), false);
+  });
+});
