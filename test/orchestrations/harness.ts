@@ -9,7 +9,7 @@ import type { InstanceStatus, RuntimeStatus } from "../../devhost/contracts";
 import { AzureStorageDurableEngine, scaledClock } from "../../devhost/durable";
 import { loadFunctionApp } from "../../devhost/registry";
 import { startEmulator, type RunningEmulator } from "../../emulator";
-import { createAzureClients } from "../../lib/azure/clients";
+import { createAzureClients, type AzureClients } from "../../lib/azure/clients";
 import { loadConfig } from "../../lib/config";
 import { startAzurite, type RunningAzurite } from "../../lib/local/azurite";
 import { planEnvironment } from "../../lib/plan";
@@ -42,6 +42,8 @@ export interface OrchestrationWorld {
   readonly azurite: RunningAzurite;
   readonly emulator: RunningEmulator;
   readonly engine: AzureStorageDurableEngine;
+  /** The clients the activities use, for reading back what was built. */
+  readonly clients: AzureClients;
   close(): Promise<void>;
 }
 
@@ -59,7 +61,8 @@ export async function startWorld(subscriptionId: string): Promise<OrchestrationW
     PROVISIONER_PRINCIPAL_ID: PRINCIPAL_ID,
   });
   // The SDK's own retries would hide throttling from the orchestrations, whose retries are under test.
-  useClients(createAzureClients(config, { retry: { maxRetries: 0 } }));
+  const clients = createAzureClients(config, { retry: { maxRetries: 0 } });
+  useClients(clients);
   const registry = loadFunctionApp(join(__dirname, "provisioner-app"));
   const engine = new AzureStorageDurableEngine({
     connectionString: azurite.connectionString,
@@ -75,6 +78,7 @@ export async function startWorld(subscriptionId: string): Promise<OrchestrationW
     azurite,
     emulator,
     engine,
+    clients,
     async close() {
       await engine.stop(2000);
       await emulator.stop();
@@ -99,5 +103,27 @@ export async function waitForInstance(
   }
   throw new Error(
     `${instanceId} did not reach ${statuses.join("/")}: last ${JSON.stringify(last)?.slice(0, 2000)}`,
+  );
+}
+
+/** Every instance of the hub with its history, output and custom status, as one JSON text. */
+export async function everythingDurableRecorded(engine: AzureStorageDurableEngine): Promise<string> {
+  const { instances } = await engine.listInstances({});
+  const detailed = await Promise.all(
+    instances.map((instance) =>
+      engine.getStatus(instance.instanceId, { showHistory: true, showHistoryOutput: true, showInput: true }),
+    ),
+  );
+  return JSON.stringify(detailed);
+}
+
+/** Writes on every plane (ARM, Key Vault, Kubernetes) among emulator log entries; `list*` POSTs only read. */
+export function writesAmong(
+  log: readonly { method: string; path: string }[],
+): { method: string; path: string }[] {
+  return log.filter(
+    (entry) =>
+      ["PUT", "PATCH", "DELETE"].includes(entry.method) ||
+      (entry.method === "POST" && !/\/list[A-Za-z]*$/i.test(entry.path)),
   );
 }
