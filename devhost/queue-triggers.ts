@@ -219,6 +219,13 @@ async function runListener(
     } catch (error) {
       listener.log("warning", `Polling queue '${listener.queue.name}' failed: ${describeError(error)}`);
     }
+    if (stopped()) {
+      // Received while stopping: hand them back at once rather than leaving them hidden for the lease.
+      await Promise.allSettled(
+        messages.map((m) => listener.queue.updateMessage(m.messageId, m.popReceipt, undefined, 0)),
+      );
+      break;
+    }
     for (const message of messages) {
       running += 1;
       const work = processMessage(listener, message)
