@@ -15,7 +15,7 @@ import type { TypeRegistry } from "./registry.js";
 import { idKey, parseArmPath, resourceGroupIdOf, type ArmTarget } from "./resource-path.js";
 import type { ProviderEnv, ResourceTypeSpec } from "./resource-type.js";
 import type { StoredResource } from "./store.js";
-import { locationOf } from "./types/shared.js";
+import { locationOf, referencesTo } from "./types/shared.js";
 
 /** Caller-owned top-level fields ARM keeps from a request body; the rest (id, etag, …) is the service's. */
 const CALLER_FIELDS = [
@@ -405,12 +405,7 @@ export class ArmProvider {
       return { status: 204 };
     }
     this.checkNotBusy(target, spec);
-    const reason = spec.inUse?.(resource, this.env);
-    if (reason)
-      throw badRequest(
-        spec.type.endsWith("/subnets") ? "InUseSubnetCannotBeDeleted" : "InUseResourceCannotBeDeleted",
-        reason,
-      );
+    if (spec.inUseCode) this.refuseWhileInUse(resource, spec.inUseCode);
     if (spec.deleteStyle === "sync") {
       await this.removeTree(resource.id);
       return { status: 200 };
@@ -418,6 +413,21 @@ export class ArmProvider {
     resource.provisioningState = "Deleting";
     const op = this.startOperation(req, resource, "delete");
     return initialAnswer(spec.deleteStyle, op, 202, undefined, this.lroContext(resource, apiVersion));
+  }
+
+  /** 400 with `code` when another resource references `resource` or one of its children. */
+  private refuseWhileInUse(resource: StoredResource, code: string): void {
+    for (const part of [resource, ...this.env.store.under(resource.id)]) {
+      const users = referencesTo(this.env.store, part.id).filter(
+        (u) => !idKey(u.id).startsWith(`${idKey(resource.id)}/`),
+      );
+      if (users.length > 0) {
+        throw badRequest(
+          code,
+          `${part.type.split("/").at(-1) ?? "Resource"} ${part.name} is in use by ${users.map((u) => u.id).join(", ")} and cannot be deleted. Delete or detach the resources that use it first.`,
+        );
+      }
+    }
   }
 
   /** Removes a resource and everything under it, deepest first, running delete hooks. */

@@ -3,6 +3,7 @@
  * API per cluster under `/__k8s/`), one origin per Key Vault, all HTTPS on 127.0.0.1 with the
  * emulator's CA.
  */
+import { randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
@@ -95,6 +96,7 @@ interface StateFile {
   readonly keyVault: unknown;
   readonly kubernetes: unknown;
   readonly vaultPorts: Record<string, number>;
+  readonly operations: unknown[];
 }
 
 function checkTimeScale(value: number): number {
@@ -182,7 +184,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     const kind = facts.method === "GET" ? "reads" : "writes";
     const subscriptionId = subscriptionOf(facts.path) ?? "tenant";
     const decision = throttling ? throttle.take(subscriptionId, principal.objectId, kind) : undefined;
-    const rateHeader = decision
+    const armHeaders: Record<string, string> = decision
       ? { [`x-ms-ratelimit-remaining-subscription-${kind}`]: String(decision.remaining) }
       : {};
     if (decision && !decision.allowed) {
@@ -192,12 +194,14 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
         `Number of '${kind === "reads" ? "read" : "write"}' requests for subscription '${subscriptionId}' exceeded the limit. Please try again after '${Math.ceil(decision.retryAfterMs / 1000)}' seconds.`,
         // retry-after-ms carries the scaled wait exactly (the SDK prefers it); Retry-After stays whole seconds.
         {
-          ...rateHeader,
+          ...armHeaders,
           "Retry-After": String(Math.max(1, Math.ceil(decision.retryAfterMs / 1000))),
           "retry-after-ms": String(decision.retryAfterMs),
         },
       );
     }
+    // Like ARM, every answer carries a request id to quote in bug reports.
+    armHeaders["x-ms-request-id"] = randomUUID();
     const answer = await armProvider().handle({
       method: facts.method,
       url: facts.url,
@@ -205,7 +209,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
       body: facts.body,
       principal,
     });
-    sendJson(res, answer.status, answer.body, { ...rateHeader, ...answer.headers });
+    sendJson(res, answer.status, answer.body, { ...armHeaders, ...answer.headers });
   };
 
   // A replacement Kubernetes API (options.kubernetesApi) has its own snapshot shape: dump only ours.
@@ -253,6 +257,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
         keyVault: keyVault.snapshot(),
         kubernetes: kubernetes.snapshot(),
         vaultPorts: vaults.ports(),
+        operations: operations.snapshot(),
       };
       mkdirSync(dirname(options.stateFile), { recursive: true });
       writeFileSync(options.stateFile, JSON.stringify(state), { mode: 0o600 });
@@ -334,11 +339,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     keyVault.restore(state.keyVault);
     kubernetes.restore(state.kubernetes);
     vaults.rememberPorts(state.vaultPorts);
-    // Operations do not survive a restart: what was running is treated as finished.
-    for (const resource of store.all()) {
-      if (resource.provisioningState === "Deleting") store.remove(resource.id);
-      else if (resource.provisioningState !== "Failed") resource.provisioningState = "Succeeded";
-    }
+    operations.restore(state.operations);
     for (const resource of store.ofType(VAULT_TYPE)) {
       const vaultUri = await vaults.open(resource);
       const properties = {

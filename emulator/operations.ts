@@ -96,6 +96,29 @@ export class OperationTracker {
     this.runningByResource.clear();
   }
 
+  /** Every kept operation, JSON-safe (a never-ending one has `endsAtMs: null`). */
+  snapshot(): unknown[] {
+    return [...this.operations.values()].map((op) => ({
+      ...op,
+      endsAtMs: Number.isFinite(op.endsAtMs) ? op.endsAtMs : null,
+    }));
+  }
+
+  /**
+   * Loads a {@link snapshot}. End times are wall-clock, so operations that were running keep running
+   * and finish when they would have — pollers resumed after a restart still find their operation.
+   */
+  restore(saved: readonly unknown[]): void {
+    this.clear();
+    for (const raw of saved) {
+      const op = raw as Operation & { endsAtMs: number | null };
+      const operation: Operation = { ...op, endsAtMs: op.endsAtMs ?? Infinity };
+      this.operations.set(operation.id, operation);
+      if (operation.status === "InProgress")
+        this.runningByResource.set(idKey(operation.resourceId), operation.id);
+    }
+  }
+
   private prune(): void {
     if (this.operations.size <= MAX_FINISHED_OPERATIONS) return;
     for (const [id, op] of this.operations) {

@@ -106,8 +106,12 @@ export interface ResourceTypeSpec {
   afterWrite?(resource: StoredResource, env: ProviderEnv): Promise<void>;
   /** Runs when the resource is gone (e.g. soft-delete a vault, close a cluster's API). */
   afterDelete?(resource: StoredResource, env: ProviderEnv): Promise<void>;
-  /** Why the resource cannot be deleted now (e.g. a subnet in use); undefined when it can. */
-  inUse?(resource: StoredResource, env: ProviderEnv): string | undefined;
+  /**
+   * Refuse DELETE while another resource references this one or one of its children (a subnet used by
+   * a private endpoint), answering 400 with this code, e.g. `InUseSubnetCannotBeDeleted`.
+   * @default - deletable whatever references it
+   */
+  readonly inUseCode?: string;
   /** Fields computed from other resources at read time (a VNet's subnets). */
   renderExtra?(resource: StoredResource, env: ProviderEnv): Record<string, unknown>;
   /** POST actions by lower-case name. */

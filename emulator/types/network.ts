@@ -81,13 +81,14 @@ function checkSubnetPrefixes(
   }
 }
 
+/** Why a subnet cannot go: the resources that use it (private endpoints, servers, clusters). */
 function inUseReason(resource: StoredResource, env: ProviderEnv): string | undefined {
   const users = referencesTo(env.store, resource.id);
   if (users.length === 0) return undefined;
   return `Subnet ${resource.name} is in use by ${users.map((u) => u.id).join(", ")} and cannot be deleted. In order to delete the subnet, delete all the resources within the subnet.`;
 }
 
-const inUseError = (reason: string) => badRequest("InUseSubnetCannotBeDeleted", reason);
+const IN_USE_SUBNET = "InUseSubnetCannotBeDeleted";
 
 function embeddedSubnets(body: Record<string, unknown>): { name: string; body: Record<string, unknown> }[] {
   return valuesAt(body, "properties.subnets[]").map((entry) => {
@@ -100,6 +101,7 @@ export const virtualNetworkSpec: ResourceTypeSpec = {
   ...network,
   type: VNET_TYPE,
   tracked: true,
+  inUseCode: IN_USE_SUBNET,
   required: ["properties.addressSpace.addressPrefixes"],
   validate({ body, existing, env }: WriteContext) {
     const listed = embeddedSubnets(body);
@@ -114,7 +116,7 @@ export const virtualNetworkSpec: ResourceTypeSpec = {
     for (const child of env.store.children(existing.id, SUBNET_TYPE)) {
       if (keep.has(child.name.toLowerCase())) continue;
       const reason = inUseReason(child, env);
-      if (reason) throw inUseError(reason);
+      if (reason) throw badRequest(IN_USE_SUBNET, reason);
     }
   },
   async afterWrite(resource, env) {
@@ -163,15 +165,21 @@ export const subnetSpec: ResourceTypeSpec = {
     const siblings = env.store.children(parentId, SUBNET_TYPE).filter((s) => idKey(s.id) !== idKey(id));
     checkSubnetPrefixes(name, body, vnet.body, siblings);
   },
-  inUse: inUseReason,
+  inUseCode: IN_USE_SUBNET,
 };
 
-export const networkSecurityGroupSpec: ResourceTypeSpec = { ...network, type: NSG_TYPE, tracked: true };
+export const networkSecurityGroupSpec: ResourceTypeSpec = {
+  ...network,
+  type: NSG_TYPE,
+  tracked: true,
+  inUseCode: "InUseNetworkSecurityGroupCannotBeDeleted",
+};
 
 export const publicIpAddressSpec: ResourceTypeSpec = {
   ...network,
   type: PUBLIC_IP_TYPE,
   tracked: true,
+  inUseCode: "PublicIPAddressInUseCannotBeDeleted",
   // A Standard static IP gets its address at create; derived from the id so it is stable.
   synthesize: (resource) => {
     const octets = (stableHash(resource.id, 6).match(/../g) ?? []).map((h) => (parseInt(h, 16) % 254) + 1);
@@ -183,6 +191,7 @@ export const natGatewaySpec: ResourceTypeSpec = {
   ...network,
   type: NAT_GATEWAY_TYPE,
   tracked: true,
+  inUseCode: "InUseNatGatewayCannotBeDeleted",
   references: [{ path: "properties.publicIpAddresses[].id", type: PUBLIC_IP_TYPE }],
   renderExtra: (resource, env) => {
     const subnets = referencesTo(env.store, resource.id).filter((r) => r.type === SUBNET_TYPE);

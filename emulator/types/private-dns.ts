@@ -1,10 +1,17 @@
 /** Microsoft.Network private DNS zones and their VNet links (location `global`). */
+import { valueAt } from "../body-path.js";
 import { badRequest } from "../errors.js";
 import type { ResourceTypeSpec } from "../resource-type.js";
 import { VNET_TYPE } from "./network.js";
 
 export const PRIVATE_DNS_ZONE_TYPE = "Microsoft.Network/privateDnsZones";
 export const VNET_LINK_TYPE = "Microsoft.Network/privateDnsZones/virtualNetworkLinks";
+
+const zoneNameOf = (zoneId: string): string => (zoneId.split("/").at(-1) ?? "").toLowerCase();
+
+/** `a.example.com` overlaps `example.com` (and itself): one is a suffix of the other at a label boundary. */
+const namespacesOverlap = (a: string, b: string): boolean =>
+  a === b || a.endsWith(`.${b}`) || b.endsWith(`.${a}`);
 
 export const privateDnsZoneSpec: ResourceTypeSpec = {
   type: PRIVATE_DNS_ZONE_TYPE,
@@ -32,5 +39,23 @@ export const virtualNetworkLinkSpec: ResourceTypeSpec = {
   tracked: true,
   required: ["properties.virtualNetwork.id"],
   references: [{ path: "properties.virtualNetwork.id", type: VNET_TYPE }],
+  validate({ parentId, body, env }) {
+    // Field notes, case 9: one VNet cannot resolve two zones whose namespaces overlap.
+    const vnetId = String(valueAt(body, "properties.virtualNetwork.id") ?? "").toLowerCase();
+    const zone = zoneNameOf(parentId);
+    const clash = env.store
+      .ofType(VNET_LINK_TYPE)
+      .filter(
+        (link) => String(valueAt(link.body, "properties.virtualNetwork.id") ?? "").toLowerCase() === vnetId,
+      )
+      .map((link) => zoneNameOf(link.parentId))
+      .find((other) => other !== zone && namespacesOverlap(other, zone));
+    if (clash !== undefined) {
+      throw badRequest(
+        "VirtualNetworkLinkNamespaceOverlap",
+        `A virtual network cannot be linked to multiple zones with overlapping namespaces: '${zone}' overlaps '${clash}', which is already linked.`,
+      );
+    }
+  },
   synthesize: () => ({ properties: { virtualNetworkLinkState: "Completed" } }),
 };

@@ -161,6 +161,33 @@ describe("state file", () => {
   });
 });
 
+describe("state file with a running operation", () => {
+  test("a poller started before a restart finishes against the restarted emulator", async () => {
+    const stateFile = join(mkdtempSync(join(tmpdir(), "emulator-state-")), "state.json");
+    const first = await startTestEmulator({ stateFile });
+    const clients = armClients(first);
+    await clients.resources.resourceGroups.createOrUpdate("rg-resume", { location: LOCATION });
+    const poller = await clients.redis.redis.beginCreate("rg-resume", "cache-resume", redisBody, poll);
+    const resumeToken = poller.toString();
+    const port = Number(new URL(first.armEndpoint).port);
+    await first.stop();
+
+    // Same port: the saved poller's URLs point at the ARM origin.
+    const second = await startTestEmulator({ stateFile, port });
+    try {
+      const again = armClients(second);
+      const resumed = await again.redis.redis.beginCreate("rg-resume", "cache-resume", redisBody, {
+        ...poll,
+        resumeFrom: resumeToken,
+      });
+      const cache = await resumed.pollUntilDone();
+      assert.equal(cache.provisioningState, "Succeeded");
+    } finally {
+      await second.stop();
+    }
+  });
+});
+
 describe("npm run emulator", () => {
   test("prints its endpoint, CA path and admin URL, serves requests, and stops on SIGTERM", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "emulator-cmd-"));

@@ -251,6 +251,35 @@ describe("network rules", () => {
     assert.ok(vnet.subnets?.some((s) => s.name === "endpoints"));
   });
 
+  test("fails with InUseSubnetCannotBeDeleted when deleting a VNet whose subnet a private endpoint uses", async () => {
+    await assert.rejects(clients.network.virtualNetworks.beginDeleteAndWait(rg, "vnet", poll), {
+      statusCode: 400,
+      code: "InUseSubnetCannotBeDeleted",
+    });
+  });
+
+  test("fails with InUseNetworkSecurityGroupCannotBeDeleted for an NSG a subnet uses", async () => {
+    const nsg = await clients.network.networkSecurityGroups.beginCreateOrUpdateAndWait(
+      rg,
+      "nsg-used",
+      { location: LOCATION },
+      poll,
+    );
+    await clients.network.subnets.beginCreateOrUpdateAndWait(
+      rg,
+      "vnet",
+      "guarded",
+      { addressPrefix: "10.0.20.0/24", networkSecurityGroup: { id: nsg.id } },
+      poll,
+    );
+    await assert.rejects(clients.network.networkSecurityGroups.beginDeleteAndWait(rg, "nsg-used", poll), {
+      statusCode: 400,
+      code: "InUseNetworkSecurityGroupCannotBeDeleted",
+    });
+    await clients.network.subnets.beginDeleteAndWait(rg, "vnet", "guarded", poll);
+    await clients.network.networkSecurityGroups.beginDeleteAndWait(rg, "nsg-used", poll);
+  });
+
   test("a VNet PUT that lists its subnets keeps them, and drops unused subnets it omits", async () => {
     await clients.network.virtualNetworks.beginCreateOrUpdateAndWait(
       rg,
@@ -278,6 +307,36 @@ describe("network rules", () => {
     assert.deepEqual(
       after.subnets?.map((s) => s.name),
       ["a"],
+    );
+  });
+});
+
+describe("private DNS", () => {
+  test("fails with VirtualNetworkLinkNamespaceOverlap when a VNet is linked to two zones with overlapping namespaces", async () => {
+    for (const name of ["corp.example", "db.corp.example"]) {
+      await clients.privateDns.privateZones.beginCreateOrUpdateAndWait(
+        rg,
+        name,
+        { location: "global" },
+        poll,
+      );
+    }
+    await clients.privateDns.virtualNetworkLinks.beginCreateOrUpdateAndWait(
+      rg,
+      "corp.example",
+      "link",
+      { location: "global", virtualNetwork: { id: vnetId } },
+      poll,
+    );
+    await assert.rejects(
+      clients.privateDns.virtualNetworkLinks.beginCreateOrUpdateAndWait(
+        rg,
+        "db.corp.example",
+        "link",
+        { location: "global", virtualNetwork: { id: vnetId } },
+        poll,
+      ),
+      { statusCode: 400, code: "VirtualNetworkLinkNamespaceOverlap" },
     );
   });
 });
