@@ -13,6 +13,8 @@ import { waitFor } from "./front-helpers";
 
 const appEntry = join(__dirname, "..", "fixtures", "front-app", "index");
 const FUNCTION_KEY = "fidelity-function-key";
+/** Durable time runs this much faster than real time in this suite. */
+const CLOCK_FACTOR = 60;
 const TERMINAL_STATUSES = ["Completed", "Failed", "Terminated", "Canceled"];
 
 /** What `createCheckStatusResponse` answers with. */
@@ -48,6 +50,7 @@ before(async () => {
     port: 0,
     storageConnectionString: azurite.connectionString,
     functionKey: FUNCTION_KEY,
+    clockFactor: CLOCK_FACTOR,
     minQueuePollingIntervalMs: 20,
     log,
   });
@@ -158,9 +161,22 @@ describe("devhost fidelity: HTTP starter and durable client", () => {
     assert.match(String(status.output), /disk full/);
   });
 
+  test("runs durable timers on the scaled clock (--clock-factor)", async () => {
+    const timerMs = 30_000;
+    const startedAt = Date.now();
+    const started = (await (
+      await startOrchestration(orchestrationNames.timerThenHello, timerMs)
+    ).json()) as CheckStatusBody;
+    const done = await pollUntilDone(started.statusQueryGetUri, 10_000);
+    assert.equal(done.output, "Hello after timer");
+    const elapsedMs = Date.now() - startedAt;
+    assert.ok(elapsedMs < timerMs / 3, `a ${timerMs} ms timer took ${elapsedMs} ms of real time`);
+    assert.ok(elapsedMs >= timerMs / CLOCK_FACTOR, "the timer still waited its scaled time");
+  });
+
   test("raises an external event through sendEventPostUri", async () => {
     const started = (await (
-      await startOrchestration(orchestrationNames.waitForApproval, 60_000)
+      await startOrchestration(orchestrationNames.waitForApproval, 3_600_000)
     ).json()) as CheckStatusBody;
     const send = started.sendEventPostUri.replace("{eventName}", "Approval");
     await waitFor("the instance to wait", async () => {
