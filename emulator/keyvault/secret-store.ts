@@ -170,28 +170,23 @@ export class VaultSecretStore {
   }
 
   /** A soft-deleted secret, once its deletion has settled. */
-  getDeleted(name: string): SecretRecord & { lifecycle: Extract<SecretLifecycle, { phase: "deleted" }> } {
+  getDeleted(name: string): SecretRecord {
     const record = this.lookup(name);
-    if (!record || record.lifecycle.phase !== "deleted" || this.env.now() < record.lifecycle.visibleAtMs) {
+    if (!record || !this.isSettledDeletion(record))
       throw keyVaultErrors.deletedSecretNotFound(record?.name ?? name);
-    }
-    return record as SecretRecord & { lifecycle: Extract<SecretLifecycle, { phase: "deleted" }> };
+    return record;
   }
 
   /** Soft-deleted secrets whose deletion has settled, ordered by name. */
   listDeleted(): SecretRecord[] {
-    const now = this.env.now();
-    return this.sorted().filter(
-      (record) => record.lifecycle.phase === "deleted" && now >= record.lifecycle.visibleAtMs,
-    );
+    return this.sorted().filter((record) => this.isSettledDeletion(record));
   }
 
   /** Starts recovering a soft-deleted secret; it answers again after a short (scaled) moment. */
   recover(name: string): SecretRecord {
     const record = this.getDeleted(name);
-    const recovered: SecretRecord = record;
-    recovered.lifecycle = { phase: "recovering", activeAtMs: this.env.now() + this.settleMs() };
-    return recovered;
+    record.lifecycle = { phase: "recovering", activeAtMs: this.env.now() + this.settleMs() };
+    return record;
   }
 
   /** Forgets a soft-deleted secret for good; refused under purge protection. */
@@ -211,6 +206,11 @@ export class VaultSecretStore {
   loadState(state: SecretStoreState): void {
     this.secrets.clear();
     for (const record of structuredClone(state.secrets)) this.secrets.set(record.name.toLowerCase(), record);
+  }
+
+  /** Deleted, and past the moment Azure takes before `/deletedsecrets` shows it. */
+  private isSettledDeletion(record: SecretRecord): boolean {
+    return record.lifecycle.phase === "deleted" && this.env.now() >= record.lifecycle.visibleAtMs;
   }
 
   private active(name: string): SecretRecord {
