@@ -334,7 +334,11 @@ export function headerReader(headers: unknown): (name: string) => string | undef
   };
 }
 
-/** Azure's `{ error: { code, message } }` (or a bare `{ code, message }`) from a parsed or raw body. */
+/**
+ * Azure's `{ error: { code, message, innererror: { code } } }` (or a bare `{ code, message }`) from a
+ * parsed or raw body. The innermost code wins: Key Vault answers `Forbidden` outside and says why
+ * (`ForbiddenByFirewall`, `ForbiddenByRbac`) only in `innererror`.
+ */
 export function azureErrorBody(body: unknown): { code?: string; message?: string } {
   let value = body;
   if (typeof value === "string") {
@@ -346,14 +350,19 @@ export function azureErrorBody(body: unknown): { code?: string; message?: string
   }
   if (typeof value !== "object" || value === null) return {};
   const record = value as Record<string, unknown>;
-  const inner = (typeof record.error === "object" && record.error !== null ? record.error : record) as Record<
+  const outer = (typeof record.error === "object" && record.error !== null ? record.error : record) as Record<
     string,
     unknown
   >;
-  return {
-    code: typeof inner.code === "string" ? inner.code : undefined,
-    message: typeof inner.message === "string" ? inner.message : undefined,
-  };
+  let code = typeof outer.code === "string" ? outer.code : undefined;
+  // Bounded: inner errors nest a few levels at most.
+  let inner = outer.innererror ?? outer.innerError;
+  for (let depth = 0; depth < 5 && typeof inner === "object" && inner !== null; depth++) {
+    const innerRecord = inner as Record<string, unknown>;
+    if (typeof innerRecord.code === "string") code = innerRecord.code;
+    inner = innerRecord.innererror ?? innerRecord.innerError;
+  }
+  return { code, message: typeof outer.message === "string" ? outer.message : undefined };
 }
 
 const LRO_FAILED = /The long-running operation has failed\.?\s*(?:([A-Za-z][\w.]*)\.\s*)?(.*)$/s;

@@ -92,6 +92,26 @@ describe("error classification at the client boundary", () => {
     assert.equal(error.retryable, true);
   });
 
+  it("reads Key Vault's reason from innererror (outer code Forbidden)", () => {
+    const error = Object.assign(new Error("denied"), {
+      statusCode: 403,
+      code: "Forbidden",
+      response: {
+        headers: {},
+        bodyAsText: JSON.stringify({
+          error: {
+            code: "Forbidden",
+            message: "Caller is not authorized",
+            innererror: { code: "ForbiddenByRbac" },
+          },
+        }),
+      },
+    });
+    const classified = classifyAzureError(error);
+    assert.equal(classified.code, "ForbiddenByRbac");
+    assert.equal(classified.retryable, true);
+  });
+
   it("fails a plain 403 AuthorizationFailed without retrying", () => {
     const error = classifyAzureError(restError(403, "AuthorizationFailed", "no permission"));
     assert.ok(isAuthorizationError(error));

@@ -1,0 +1,278 @@
+/**
+ * Each injected fault class, handled as classified: retryable errors are thrown with their wire form
+ * (for the orchestration's retry profile), terminal ones are returned as a failure with Azure's code and
+ * message, failed operations are reported by `check`. One named test per field-note failure case the
+ * activities own.
+ */
+import { after, before, beforeEach, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { createArmSteps, type ArmSteps, type StepResult } from "../../activities/arm-step";
+import { adminPasswordSecretFor } from "../../activities/key-vault-secrets";
+import { createProvisioningActivities, type ProvisioningActivities } from "../../activities/provisioning";
+import { isAzureError, parseAzureErrorWire, type AzureErrorKind } from "../../lib/azure/errors";
+import type { PlanNode } from "../../lib/plan/types";
+import { startFixture, waitForOperation, type EmulatorFixture } from "./emulator-fixture";
+import { samplePlanNodes } from "./sample-nodes";
+import { ensureSecretValue } from "../../lib/secrets/vault-secrets";
+
+const RG = "acme-faults-rg";
+const nodes = samplePlanNodes(RG);
+const byKey = (key: string): PlanNode => {
+  const node = nodes.find((n) => n.key === key);
+  assert.ok(node, key);
+  return node;
+};
+
+describe("injected faults, handled as classified", () => {
+  let fixture: EmulatorFixture;
+  let steps: ArmSteps;
+  let activities: ProvisioningActivities;
+
+  async function apply(node: PlanNode): Promise<StepResult> {
+    const result = await activities.ensureNode({
+      node,
+      adminPasswordSecret: adminPasswordSecretFor(nodes, node),
+    });
+    assert.ok(result.outcome !== "failed", `${node.key}: ${JSON.stringify(result)}`);
+    const end = await waitForOperation(steps, result as StepResult);
+    if (end) assert.equal(end.state, "succeeded", `${node.key}: ${JSON.stringify(end)}`);
+    return result as StepResult;
+  }
+
+  /** Expects `ensureNode` to throw a retryable error of `kind` whose wire form survives Durable's wrapping. */
+  async function expectRetryable(node: PlanNode, kind: AzureErrorKind): Promise<void> {
+    await assert.rejects(activities.ensureNode({ node }), (error: unknown) => {
+      assert.ok(isAzureError(error), String(error));
+      assert.equal(error.kind, kind);
+      assert.equal(error.retryable, true);
+      assert.ok((error.retryAfterMs ?? 0) > 0);
+      const wire = parseAzureErrorWire(`Activity function 'ensureNode' failed: ${error.message}`);
+      assert.equal(wire?.kind, kind);
+      return true;
+    });
+  }
+
+  before(async () => {
+    fixture = await startFixture({ timeScale: 0.0002 });
+    steps = createArmSteps(fixture.clients);
+    activities = createProvisioningActivities(fixture.clients);
+    for (const key of ["base/rg", "base/vnet", "base/nsg", "base/nat-ip", "base/nat", "base/subnet-nodes"]) {
+      await apply(byKey(key));
+    }
+  });
+  beforeEach(() => fixture.emulator.admin.clearFaults());
+  after(async () => fixture?.stop());
+
+  it("throws 429 as throttled with Retry-After, and succeeds when retried (field note 5)", async () => {
+    fixture.emulator.admin.addFaults([
+      {
+        match: { method: "PUT", resourceType: "Microsoft.Network/privateDnsZones" },
+        times: 1,
+        effect: { kind: "http", status: 429, code: "TooManyRequests", retryAfterSec: 7 },
+      },
+    ]);
+    const node = byKey("base/dns-postgres");
+    await assert.rejects(
+      activities.ensureNode({ node }),
+      (error: unknown) => isAzureError(error) && error.kind === "throttled" && error.retryAfterMs === 7_000,
+    );
+    await apply(node);
+  });
+
+  it("throws a 5xx as transient", async () => {
+    fixture.emulator.admin.addFaults([
+      {
+        match: { method: "GET", resourceType: "Microsoft.Network/privateDnsZones" },
+        times: 1,
+        effect: { kind: "http", status: 503 },
+      },
+    ]);
+    await expectRetryable(byKey("base/dns-vault"), "transient");
+    await apply(byKey("base/dns-vault"));
+  });
+
+  it("throws AKS 409 OperationNotAllowed right after create as busy, then updates once it clears (field note 3)", async () => {
+    fixture.emulator.admin.addFaults([{ effect: { kind: "aks-busy-after-create", durationSec: 1500 } }]);
+    const cluster = byKey("k8s/cluster");
+    await apply(cluster);
+    const changed = { ...cluster, desired: { ...cluster.desired, tags: { owner: "platform" } } };
+    await expectRetryable(changed, "busy");
+    // 1500 s × 0.0002 = 300 ms of emulated busyness; retry like the orchestration would, bounded.
+    let result;
+    for (let attempt = 0; attempt < 40 && !result; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      result = await activities.ensureNode({ node: changed }).catch(() => undefined);
+    }
+    assert.equal(
+      result?.outcome === "pending" || result?.outcome === "succeeded",
+      true,
+      JSON.stringify(result),
+    );
+    await waitForOperation(steps, result as StepResult);
+  });
+
+  it("returns a quota error as a terminal failure with Azure's code and message", async () => {
+    fixture.emulator.admin.addFaults([
+      {
+        match: { method: "PUT", resourceType: "Microsoft.Cache/redis" },
+        times: 1,
+        effect: {
+          kind: "http",
+          status: 409,
+          code: "QuotaExceeded",
+          message: "Redis quota of 0 caches exceeded",
+        },
+      },
+    ]);
+    const result = await activities.ensureNode({ node: byKey("cache/redis") });
+    assert.equal(result.outcome, "failed");
+    assert.ok("error" in result);
+    assert.equal(result.error.kind, "quota");
+    assert.equal(result.error.code, "QuotaExceeded");
+    assert.equal(result.error.message, "Redis quota of 0 caches exceeded");
+    assert.equal(result.error.retryable, false);
+  });
+
+  it("reports an operation that ends Failed through check, with Azure's code (field note 1)", async () => {
+    fixture.emulator.admin.addFaults([
+      {
+        match: { method: "PUT", resourceType: "Microsoft.Network/privateDnsZones/virtualNetworkLinks" },
+        times: 1,
+        effect: {
+          kind: "operation-failed",
+          code: "InternalServerError",
+          message: "link failed after an hour",
+        },
+      },
+    ]);
+    const node = byKey("base/dns-postgres-link");
+    const started = await steps.ensure(node);
+    assert.equal(started.outcome, "pending");
+    assert.ok(started.operation?.statusUrl, "watched through Azure-AsyncOperation");
+    const end = await waitForOperation(steps, started);
+    assert.equal(end?.state, "failed");
+    assert.equal(end?.error?.code, "InternalServerError");
+    assert.equal(end?.error?.message, "link failed after an hour");
+    // Azure's fault, not the request's: the orchestration may ensure again.
+    assert.equal(end?.error?.retryable, true);
+    // Ensuring again writes the failed resource again, as ARM expects for a retry.
+    const again = await steps.ensure(node);
+    assert.equal(again.action, "update");
+    assert.equal((await waitForOperation(steps, again))?.state, "succeeded");
+  });
+
+  it("reports a Redis cache whose provisioning ended Failed, and writes it again on the next ensure", async () => {
+    fixture.emulator.admin.addFaults([
+      {
+        match: { method: "PUT", resourceType: "Microsoft.Cache/redis" },
+        times: 1,
+        effect: { kind: "operation-failed", code: "InternalServerError" },
+      },
+    ]);
+    const started = await steps.ensure(byKey("cache/redis"));
+    // Redis answers the PUT with the resource; only its provisioningState tells how it ends.
+    assert.equal(started.operation?.statusUrl, undefined);
+    const end = await waitForOperation(steps, started);
+    assert.equal(end?.state, "failed");
+    const again = await steps.ensure(byKey("cache/redis"));
+    assert.equal(again.action, "update");
+    assert.equal((await waitForOperation(steps, again))?.state, "succeeded");
+  });
+
+  it("watches an operation already running instead of writing again, as after a crash (field notes 4, 12)", async () => {
+    fixture.emulator.admin.addFaults([
+      {
+        match: { method: "PUT", resourceType: "Microsoft.Network/publicIPAddresses" },
+        times: 1,
+        effect: { kind: "operation-never-finishes" },
+      },
+    ]);
+    const orphan: PlanNode = {
+      ...byKey("base/nat-ip"),
+      key: "base/orphan-ip",
+      name: "orphan-ip",
+      id: byKey("base/nat-ip").id.replace(/staging-nat-ip$/, "orphan-ip"),
+    };
+    const first = await steps.ensure(orphan);
+    assert.equal(first.action, "create");
+    const logBefore = fixture.emulator.admin.requestLog().length;
+    const second = await steps.ensure(orphan);
+    assert.equal(second.action, "watch");
+    assert.equal(second.outcome, "pending");
+    const writes = fixture.emulator.admin
+      .requestLog()
+      .slice(logBefore)
+      .filter((e) => e.method !== "GET");
+    assert.deepEqual(writes, []);
+    assert.equal((await steps.check(second.operation!)).state, "running");
+  });
+
+  it("returns AKS SubnetNotAssociatedWithNATGateway as an invalid request (field note 10)", async () => {
+    const cluster = byKey("k8s/cluster");
+    const desired = structuredClone(cluster.desired) as Record<string, unknown>;
+    const pools = desired.agentPoolProfiles as Record<string, unknown>[];
+    (pools[0] as Record<string, unknown>).vnetSubnetID = byKey("base/subnet-endpoints").id;
+    await apply(byKey("base/subnet-endpoints"));
+    const result = await activities.ensureNode({
+      node: {
+        ...cluster,
+        key: "k8s/other",
+        id: cluster.id.replace(/staging-aks$/, "other-aks"),
+        desired: desired as never,
+      },
+    });
+    assert.equal(result.outcome, "failed");
+    assert.ok("error" in result);
+    assert.equal(result.error.code, "SubnetNotAssociatedWithNATGateway");
+    assert.equal(result.error.kind, "invalidRequest");
+  });
+
+  it("returns a globally taken Key Vault name as nameUnavailable", async () => {
+    await apply(byKey("base/vault"));
+    const vault = byKey("base/vault");
+    const elsewhere = {
+      ...vault,
+      id: vault.id.replace(`/resourceGroups/${RG}/`, "/resourceGroups/someone-else-rg/"),
+    };
+    await apply({ ...byKey("base/rg"), id: byKey("base/rg").id.replace(RG, "someone-else-rg") });
+    const result = await activities.ensureNode({ node: elsewhere });
+    assert.equal(result.outcome, "failed");
+    assert.ok("error" in result);
+    assert.equal(result.error.kind, "nameUnavailable");
+  });
+
+  it("retries Key Vault 403 ForbiddenByFirewall after create until the data plane opens (field note 7)", async () => {
+    // Recreate the vault under the lag: 600 s × 0.0002 = 120 ms of refusals, inside the 2 s budget.
+    fixture.emulator.admin.addFaults([{ effect: { kind: "keyvault-firewall-lag", durationSec: 600 } }]);
+    const vault = byKey("base/vault");
+    const lagged = { ...vault, id: vault.id.replace(/kv-staging-\w+$/, "kv-lagged-1"), name: "kv-lagged-1" };
+    await apply(lagged);
+    await apply({
+      ...byKey("base/vault-role"),
+      id: byKey("base/vault-role").id.replace(/kv-staging-\w+/, "kv-lagged-1"),
+    });
+    const secrets = await fixture.clients.secretClientForVault(lagged.id);
+    const started = Date.now();
+    const reference = await ensureSecretValue(secrets, "probe", "value", { budgetMs: 2_000 });
+    assert.equal(reference.written, true);
+    assert.ok(Date.now() - started < 2_000);
+  });
+
+  it("gives up on a firewall that stays shut past the budget with a still-retryable error", async () => {
+    fixture.emulator.admin.addFaults([{ effect: { kind: "keyvault-firewall-lag", durationSec: 100_000 } }]);
+    const vault = byKey("base/vault");
+    const shut = { ...vault, id: vault.id.replace(/kv-staging-\w+$/, "kv-shut-1"), name: "kv-shut-1" };
+    await apply(shut);
+    const secrets = await fixture.clients.secretClientForVault(shut.id);
+    await assert.rejects(
+      ensureSecretValue(secrets, "probe", "value", { budgetMs: 200 }),
+      (error: unknown) => {
+        assert.ok(isAzureError(error));
+        assert.equal(error.kind, "authorization");
+        assert.equal(error.code, "ForbiddenByFirewall");
+        assert.equal(error.retryable, true);
+        return true;
+      },
+    );
+  });
+});
