@@ -59,7 +59,7 @@ describe("builds under injected Azure faults (examples/minimal.yaml)", () => {
     assert.ok(dependents.size > 0, "something depends on the NAT gateway");
     for (const node of plan.nodes) {
       if (node.key === failing.key) continue;
-      const expected = dependents.has(node.key) ? "skipped" : "succeeded";
+      const expected: string = dependents.has(node.key) ? "skipped" : "succeeded";
       assert.equal(progress.nodes[node.key], expected, node.key);
     }
   });
