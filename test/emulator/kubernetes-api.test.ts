@@ -6,6 +6,7 @@ import { EmulatorCredential } from "../../emulator/credential";
 import { AKS_AAD_SERVER_APP_ID } from "../../emulator/dataplane";
 import { AKS_RBAC_ROLES } from "../../emulator/kubernetes";
 import type { KubernetesHarness } from "../support/kubernetes-harness";
+import { kubernetesEnvelope, lengthField, mapField, varintField } from "../support/kubernetes-protobuf";
 import { startKubernetesHarness } from "../support/kubernetes-harness";
 
 const AKS_SCOPE = `${AKS_AAD_SERVER_APP_ID}/.default`;
@@ -260,16 +261,24 @@ describe("Kubernetes API with @kubernetes/client-node 1.4 (AAD cluster, Cluster 
   });
 });
 
-/** One raw request to the harness (for what client-node does not expose: bodies of 401s, discovery). */
-function rawGet(
+/** One raw request to the harness (for what client-node does not send: protobuf, no token). */
+function rawRequest(
   harness: KubernetesHarness,
   path: string,
   token?: string,
+  send?: { method: string; contentType: string; body: Buffer },
 ): Promise<{ status: number; contentType: string; body: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
     const req = request(
       `${harness.server.origin}${path}`,
-      { ca: harness.server.tls.caPem, headers: token ? { authorization: `Bearer ${token}` } : {} },
+      {
+        method: send?.method ?? "GET",
+        ca: harness.server.tls.caPem,
+        headers: {
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...(send ? { "content-type": send.contentType, "content-length": String(send.body.length) } : {}),
+        },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -283,9 +292,11 @@ function rawGet(
       },
     );
     req.on("error", reject);
-    req.end();
+    req.end(send?.body);
   });
 }
+
+const rawGet = (harness: KubernetesHarness, path: string, token?: string) => rawRequest(harness, path, token);
 
 describe("Kubernetes API: discovery and list options", () => {
   let harness: KubernetesHarness;
@@ -297,6 +308,7 @@ describe("Kubernetes API: discovery and list options", () => {
     token = harness.api.adminToken(harness.cluster.id);
     core = await harness.core(token);
     await core.createNamespace({ body: { metadata: { name: "options" } } });
+    await core.createNamespace({ body: { metadata: { name: "writes" } } });
     for (const name of ["a", "b", "c", "d", "e"]) {
       await core.createNamespacedSecret({
         namespace: "options",
@@ -383,18 +395,76 @@ describe("Kubernetes API: discovery and list options", () => {
     assert.ok(all.items.some((s) => s.metadata?.namespace === "options" && s.metadata.name === "a"));
   });
 
+  test("creates a secret sent in the Kubernetes protobuf encoding, as kubectl sends built-in kinds", async () => {
+    const metadata = Buffer.concat([
+      lengthField(1, "from-protobuf"),
+      lengthField(2, ""), // Go writes empty strings; they mean "unset"
+      lengthField(3, "writes"),
+      mapField(11, { source: "kubectl" }),
+    ]);
+    const secret = Buffer.concat([
+      lengthField(1, metadata),
+      mapField(2, { raw: Buffer.from("bytes-value") }),
+      lengthField(3, "example.com/custom"),
+      mapField(4, { text: "string-value" }),
+      varintField(5, 1),
+    ]);
+    const answer = await rawRequest(harness, "/api/v1/namespaces/writes/secrets", token, {
+      method: "POST",
+      contentType: "application/vnd.kubernetes.protobuf",
+      body: kubernetesEnvelope("v1", "Secret", secret),
+    });
+    assert.equal(answer.status, 201, JSON.stringify(answer.body));
+
+    const read = await core.readNamespacedSecret({ namespace: "writes", name: "from-protobuf" });
+    assert.equal(read.type, "example.com/custom");
+    assert.equal(read.immutable, true);
+    assert.deepEqual(read.metadata?.labels, { source: "kubectl" });
+    assert.equal(read.metadata?.generateName, undefined);
+    const decoded = Object.fromEntries(
+      Object.entries(read.data ?? {}).map(([key, value]) => [
+        key,
+        Buffer.from(value, "base64").toString("utf8"),
+      ]),
+    );
+    assert.deepEqual(decoded, { raw: "bytes-value", text: "string-value" });
+  });
+
+  test("fails with 422 Invalid when changing the data of an immutable secret or a secret's type", async () => {
+    await core.createNamespacedSecret({
+      namespace: "writes",
+      body: { metadata: { name: "frozen" }, immutable: true, stringData: { k: "1" } },
+    });
+    const changedData = await apiErrorOf(
+      core.replaceNamespacedSecret({
+        namespace: "writes",
+        name: "frozen",
+        body: { metadata: { name: "frozen" }, immutable: true, stringData: { k: "2" } },
+      }),
+    );
+    assert.equal(changedData.code, 422);
+    const changedType = await apiErrorOf(
+      core.replaceNamespacedSecret({
+        namespace: "writes",
+        name: "frozen",
+        body: { metadata: { name: "frozen" }, type: "kubernetes.io/basic-auth", stringData: { k: "1" } },
+      }),
+    );
+    assert.equal(changedType.code, 422);
+  });
+
   test("answers a dry-run create without storing, and names an object from generateName", async () => {
     await core.createNamespacedSecret({
-      namespace: "options",
+      namespace: "writes",
       dryRun: "All",
       body: { metadata: { name: "dry" } },
     });
     assert.equal(
-      (await apiErrorOf(core.readNamespacedSecret({ namespace: "options", name: "dry" }))).code,
+      (await apiErrorOf(core.readNamespacedSecret({ namespace: "writes", name: "dry" }))).code,
       404,
     );
     const generated = await core.createNamespacedSecret({
-      namespace: "options",
+      namespace: "writes",
       body: { metadata: { generateName: "gen-" }, stringData: { k: "v" } },
     });
     assert.match(generated.metadata?.name ?? "", /^gen-[a-z0-9]{5}$/);
