@@ -5,7 +5,7 @@
  * builds and signs the X.509 certificates.
  */
 import { generateKeyPairSync, randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import forge from "node-forge";
 
@@ -71,7 +71,6 @@ function createMaterial(dir: string): void {
   ]);
   serverCert.sign(caKey, forge.md.sha256.create());
 
-  mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, FILES.caKey), ca.privateKeyPem, { mode: 0o600 });
   writeFileSync(join(dir, FILES.serverKey), server.privateKeyPem, { mode: 0o600 });
   writeFileSync(join(dir, FILES.caCert), forge.pki.certificateToPem(caCert));
@@ -79,18 +78,29 @@ function createMaterial(dir: string): void {
 }
 
 /**
- * Loads the CA and server certificate from `dataDir`, creating them on first use.
- * @param dataDir - directory for `ca.crt`, `ca.key`, `server.crt`, `server.key` (created if missing)
+ * Loads the CA and server certificate from `dataDir/tls`, creating them on first use. Several processes
+ * may start at once on a fresh directory: each builds a complete set in a directory of its own and
+ * renames it into place, so readers never see half-written or mismatched files and the first set wins.
+ * @param dataDir - emulator data directory (created if missing)
  */
 export function ensureTlsMaterial(dataDir: string): TlsMaterial {
-  const paths = Object.fromEntries(
-    Object.entries(FILES).map(([key, file]) => [key, join(dataDir, file)]),
-  ) as Record<keyof typeof FILES, string>;
-  if (!Object.values(paths).every((path) => existsSync(path))) createMaterial(dataDir);
+  const dir = join(dataDir, "tls");
+  if (!existsSync(join(dir, FILES.serverKey))) {
+    mkdirSync(dataDir, { recursive: true });
+    const staging = mkdtempSync(join(dataDir, "tls-staging-"));
+    createMaterial(staging);
+    try {
+      renameSync(staging, dir);
+    } catch {
+      // Another process got there first: use its set.
+      rmSync(staging, { recursive: true, force: true });
+    }
+  }
+  const path = (file: string): string => join(dir, file);
   return {
-    caCertPem: readFileSync(paths.caCert, "utf8"),
-    caCertPath: paths.caCert,
-    serverCertPem: readFileSync(paths.serverCert, "utf8"),
-    serverKeyPem: readFileSync(paths.serverKey, "utf8"),
+    caCertPem: readFileSync(path(FILES.caCert), "utf8"),
+    caCertPath: path(FILES.caCert),
+    serverCertPem: readFileSync(path(FILES.serverCert), "utf8"),
+    serverKeyPem: readFileSync(path(FILES.serverKey), "utf8"),
   };
 }
