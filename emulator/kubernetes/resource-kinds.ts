@@ -123,6 +123,7 @@ function admitNamespace(object: KubeObject, previous: KubeObject | undefined): K
   };
 }
 
+/** `v1` Namespace: cluster-scoped, short name `ns`. */
 export const NAMESPACES: ResourceKind = {
   plural: "namespaces",
   singular: "namespace",
@@ -151,6 +152,7 @@ export const NAMESPACES: ResourceKind = {
   },
 };
 
+/** `v1` Secret: namespaced; `data` is base64, `stringData` write-only. */
 export const SECRETS: ResourceKind = {
   plural: "secrets",
   singular: "secret",

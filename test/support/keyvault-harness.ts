@@ -10,7 +10,9 @@ import { createKeyVaultDataPlane } from "../../emulator/keyvault";
 import type { FakeDataPlaneContext, TestTlsServer } from "./tls-dataplane-server";
 import { createFakeDataPlaneContext, startTestTlsServer } from "./tls-dataplane-server";
 
+/** The tenant of the test vault (and of the credential the harness client uses). */
 export const TEST_TENANT_ID = "00000000-0000-0000-0000-000000000001";
+/** ARM id of the test vault: RBAC scopes are checked against it. */
 export const TEST_VAULT_ID =
   "/subscriptions/00000000-0000-0000-0000-0000000000aa/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv-test";
 

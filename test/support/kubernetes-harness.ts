@@ -9,6 +9,7 @@ import { createKubernetesApi } from "../../emulator/kubernetes";
 import type { FakeDataPlaneContext, TestTlsServer } from "./tls-dataplane-server";
 import { createFakeDataPlaneContext, startTestTlsServer } from "./tls-dataplane-server";
 
+/** ARM id of the test cluster: AKS RBAC scopes are checked against it. */
 export const TEST_CLUSTER_ID =
   "/subscriptions/00000000-0000-0000-0000-0000000000aa/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/aks-test";
 
