@@ -228,6 +228,16 @@ describe("Key Vault data plane: authentication and authorization", () => {
     }
   });
 
+  test("fails with 401 for a token from another tenant than the vault's", async () => {
+    const harness = await startKeyVaultHarness();
+    try {
+      const stranger = new EmulatorCredential({ tenantId: "99999999-9999-9999-9999-999999999999" });
+      assert.equal((await restErrorOf(harness.client(stranger).setSecret("x", "y"))).statusCode, 401);
+    } finally {
+      await harness.close();
+    }
+  });
+
   test("fails with 403 ForbiddenByRbac on an RBAC vault until a Secrets Officer role is granted", async () => {
     const harness = await startKeyVaultHarness({ enableRbacAuthorization: true });
     try {
