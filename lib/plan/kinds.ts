@@ -50,7 +50,12 @@ export const IMMUTABLE_PATHS_BY_KIND: Readonly<Record<NodeKind, readonly string[
   natGateway: ["location", "sku.name"],
   privateDnsZone: [],
   privateDnsZoneVnetLink: ["virtualNetwork.id"],
-  keyVault: ["location", "properties.enableSoftDelete", "properties.enablePurgeProtection"],
+  keyVault: [
+    "location",
+    "properties.enableSoftDelete",
+    "properties.softDeleteRetentionInDays",
+    "properties.enablePurgeProtection",
+  ],
   roleAssignment: ["roleDefinitionId", "principalId"],
   privateEndpoint: ["location", "subnet.id", "privateLinkServiceConnections"],
   privateDnsZoneGroup: [],

@@ -2,6 +2,7 @@
  * planEnvironment: a validated spec and the provisioner's settings in, the environment's resource DAG
  * out. Pure and deterministic: the same inputs give a byte-identical plan (and so the same hash).
  */
+import { SpecValidationError } from "../spec/errors";
 import type { EnvironmentSpec, ModuleSpec } from "../spec/types";
 import { canonicalHash } from "./canonical-json";
 import { planCluster, type ClusterRefs } from "./cluster";
@@ -26,6 +27,7 @@ function only<T extends ModuleSpec["type"]>(
  * @param spec a spec accepted by `validateSpec` (it guarantees one base module and consistent fields).
  * @param context the provisioner's principal and addresses (see {@link PlanContext}).
  * @throws PlanContextError when the context is unusable.
+ * @throws SpecValidationError when the spec has no base module (only possible for hand-made specs).
  */
 export function planEnvironment(spec: EnvironmentSpec, context: PlanContext): Plan {
   const normalized = normalizePlanContext(context);
@@ -41,7 +43,10 @@ export function planEnvironment(spec: EnvironmentSpec, context: PlanContext): Pl
     resourceGroupId: `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}`,
   };
 
-  const base = only(spec, "base")[0]!;
+  const base = only(spec, "base")[0];
+  // validateSpec guarantees a base module; a hand-made spec without one gets the same problem it would.
+  if (!base)
+    throw new SpecValidationError([{ path: "modules", message: "must list at least a base module" }]);
   const postgres = only(spec, "postgres");
   const redis = only(spec, "redis");
   const network = planNetwork(scope, base, { redis: redis.length > 0, postgres: postgres.length > 0 });

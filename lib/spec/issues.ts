@@ -4,6 +4,7 @@
  * the generic ones (missing keys, wrong types, unknown keys).
  */
 import type { z } from "zod";
+import { quote } from "./quote";
 import type { SpecProblem } from "./types";
 
 /** `["modules", 1, "max_nodes"]` ⇒ `modules[1].max_nodes`. */
@@ -26,7 +27,7 @@ function describe(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a mapping";
-  return `the ${typeof value} ${JSON.stringify(value)}`;
+  return `the ${typeof value} ${quote(value)}`;
 }
 
 const TYPE_NAMES: Record<string, string> = {

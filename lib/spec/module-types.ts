@@ -8,6 +8,7 @@
  *   another provider, and building half of it would mislead.
  * - Anything else is an **error** (most likely a typo).
  */
+import { quote } from "./quote";
 import { MODULE_TYPES, type ModuleType } from "./schema";
 
 /** Opta module types that are skipped with a warning. */
@@ -41,15 +42,15 @@ export function classifyModuleType(type: string): ModuleTypeVerdict {
   if (IGNORED_OPTA_MODULE_TYPES.includes(type)) {
     return {
       kind: "ignored",
-      message: `Opta module type "${type}" is not built by this service and is skipped; it builds ${BUILT_LIST}`,
+      message: `Opta module type ${quote(type)} is not built by this service and is skipped; it builds ${BUILT_LIST}`,
     };
   }
   const cloud = OTHER_CLOUD_PREFIXES.find((prefix) => type.startsWith(prefix));
   if (cloud) {
     return {
       kind: "refused",
-      message: `"${type}" is an Opta module for another cloud; this service builds Azure modules: ${BUILT_LIST}`,
+      message: `${quote(type)} is an Opta module for another cloud; this service builds Azure modules: ${BUILT_LIST}`,
     };
   }
-  return { kind: "refused", message: `unknown module type "${type}"; use one of ${BUILT_LIST}` };
+  return { kind: "refused", message: `unknown module type ${quote(type)}; use one of ${BUILT_LIST}` };
 }

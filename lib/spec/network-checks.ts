@@ -12,6 +12,7 @@ import {
   parseIpv4,
   type Ipv4Block,
 } from "./cidr";
+import { quote } from "./quote";
 import type { SpecProblem } from "./types";
 
 /** A CIDR-valued field and where it sits in the spec. */
@@ -115,7 +116,7 @@ export function checkClusterNetwork(
   if (address === undefined) {
     problems.push({
       path: dnsPath,
-      message: `"${cluster.dns_service_ip}" is not an IPv4 address such as 172.16.0.10`,
+      message: `${quote(cluster.dns_service_ip)} is not an IPv4 address such as 172.16.0.10`,
     });
   } else if (serviceBlock && !containsAddress(serviceBlock, address)) {
     problems.push({

@@ -15,6 +15,7 @@ import {
   SUPPORTED_POSTGRES_VERSIONS,
 } from "./azure-catalog";
 import { parseCidr } from "./cidr";
+import { quote, shortText } from "./quote";
 import { BASE_DEFAULTS, CLUSTER_DEFAULTS, POSTGRES_DEFAULTS, REDIS_DEFAULTS } from "./defaults";
 
 /** The module types this service builds. */
@@ -37,8 +38,8 @@ const cidr = z.string().superRefine((text, ctx) => {
     code: "custom",
     message:
       parsed.problem.kind === "host-bits"
-        ? `"${text}" has host bits set; write the network address ${parsed.problem.suggestion}`
-        : `"${text}" is not an IPv4 CIDR such as 10.0.0.0/16`,
+        ? `${quote(text)} has host bits set; write the network address ${parsed.problem.suggestion}`
+        : `${quote(text)} is not an IPv4 CIDR such as 10.0.0.0/16`,
   });
 });
 
@@ -93,7 +94,7 @@ const kubernetesVersion = z
   .string({
     error: (issue) =>
       typeof issue.input === "number"
-        ? `must be a quoted string such as "${CLUSTER_DEFAULTS.kubernetes_version}" (YAML reads an unquoted ${issue.input} as a number)`
+        ? `must be a quoted string such as "${CLUSTER_DEFAULTS.kubernetes_version}" (YAML reads an unquoted ${shortText(issue.input)} as a number)`
         : `must be a string such as "${CLUSTER_DEFAULTS.kubernetes_version}"`,
   })
   .superRefine((version, ctx) => {
@@ -101,7 +102,7 @@ const kubernetesVersion = z
     if (!match) {
       ctx.addIssue({
         code: "custom",
-        message: `"${version}" is not a Kubernetes version such as 1.35 or 1.35.2`,
+        message: `${quote(version)} is not a Kubernetes version such as 1.35 or 1.35.2`,
       });
     } else if (!SUPPORTED_KUBERNETES_MINORS.includes(match[1]!)) {
       ctx.addIssue({
@@ -134,7 +135,7 @@ export const clusterModuleSchema = z.strictObject({
     .string()
     .refine((size) => KNOWN_NODE_VM_SIZES.includes(size), {
       error: (issue) =>
-        `unknown VM size "${String(issue.input)}"; use a size such as ${listed(["Standard_D4s_v5", "Standard_D8s_v5", "Standard_E4s_v5"])}`,
+        `unknown VM size ${quote(issue.input)}; use a size such as ${listed(["Standard_D4s_v5", "Standard_D8s_v5", "Standard_E4s_v5"])}`,
     })
     .default(CLUSTER_DEFAULTS.node_instance_type),
   node_disk_size: z
@@ -161,7 +162,7 @@ export const postgresModuleSchema = z.strictObject({
   engine_version: numberAsString(
     z.string().refine((version) => SUPPORTED_POSTGRES_VERSIONS.includes(version), {
       error: (issue) =>
-        `PostgreSQL ${String(issue.input)} is not offered for new flexible servers; use one of ${listed(SUPPORTED_POSTGRES_VERSIONS)}`,
+        `PostgreSQL ${shortText(issue.input)} is not offered for new flexible servers; use one of ${listed(SUPPORTED_POSTGRES_VERSIONS)}`,
     }),
   ).default(POSTGRES_DEFAULTS.engine_version),
   sku_name: z
@@ -169,8 +170,8 @@ export const postgresModuleSchema = z.strictObject({
     .refine((sku) => sku in KNOWN_POSTGRES_SKUS, {
       error: (issue) =>
         /^(B|GP|MO)_Gen5_\d+$/.test(String(issue.input))
-          ? `"${String(issue.input)}" is a Single Server SKU; flexible server uses names such as Standard_D2ds_v5`
-          : `unknown flexible server SKU "${String(issue.input)}"; use one such as Standard_B2s, Standard_D2ds_v5 or Standard_E4ds_v5`,
+          ? `${quote(issue.input)} is a Single Server SKU; flexible server uses names such as Standard_D2ds_v5`
+          : `unknown flexible server SKU ${quote(issue.input)}; use one such as Standard_B2s, Standard_D2ds_v5 or Standard_E4ds_v5`,
     })
     .default(POSTGRES_DEFAULTS.sku_name),
   storage_gb: z
@@ -236,7 +237,7 @@ export const specEnvelopeSchema = z.strictObject({
     azurerm: z.strictObject({
       location: z.string().refine((location) => KNOWN_LOCATIONS.includes(location), {
         error: (issue) =>
-          `unknown Azure location "${String(issue.input)}"; use a region name such as eastus2, westeurope or uksouth`,
+          `unknown Azure location ${quote(issue.input)}; use a region name such as eastus2, westeurope or uksouth`,
       }),
       tenant_id: z
         .string()

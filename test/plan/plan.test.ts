@@ -8,6 +8,7 @@ import type { ManagedCluster } from "@azure/arm-containerservice";
 import type { Server } from "@azure/arm-postgresql-flexible";
 import { canonicalHash, canonicalJson } from "../../lib/plan/canonical-json";
 import { isPlanContextError } from "../../lib/plan/errors";
+import { isSpecValidationError } from "../../lib/spec/errors";
 import { topologicalOrder } from "../../lib/plan/graph";
 import { planEnvironment } from "../../lib/plan/plan";
 import { summarizePlan } from "../../lib/plan/summary";
@@ -372,6 +373,17 @@ describe("planEnvironment environment", () => {
     assert.deepEqual(
       minimal.nodes.filter((node) => node.kind === "privateDnsZone").map((node) => node.name),
       ["privatelink.vaultcore.azure.net"],
+    );
+  });
+
+  it("fails on a hand-made spec without a base module, as validation would", () => {
+    const withoutBase = { ...spec(), modules: spec().modules.filter((module) => module.type !== "base") };
+    assert.throws(
+      () => planEnvironment(withoutBase, CONTEXT),
+      (error: unknown) =>
+        isSpecValidationError(error) &&
+        error.problems[0]?.path === "modules" &&
+        error.problems[0]?.message === "must list at least a base module",
     );
   });
 
