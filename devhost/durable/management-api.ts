@@ -154,6 +154,21 @@ const ROUTES: readonly Route[] = [
   },
   {
     method: "POST",
+    pattern: /^instances\/([^/]+)\/restart$/,
+    async handle({ engine, params, query }) {
+      // As the real host: same name and input, under a new id unless restartWithNewInstanceId=false.
+      const previous = await engine.getStatus(params[0] ?? "");
+      if (!previous) return { status: 404 };
+      const sameId = query.get("restartWithNewInstanceId")?.toLowerCase() === "false";
+      const id = await engine.startNew(previous.name, {
+        instanceId: sameId ? previous.instanceId : undefined,
+        input: previous.input ?? undefined,
+      });
+      return { status: 202, body: { id } };
+    },
+  },
+  {
+    method: "POST",
     pattern: /^instances\/([^/]+)\/terminate$/,
     handle: instanceOperation((e, id, r) => e.terminate(id, r)),
   },

@@ -198,6 +198,16 @@ describe("df.getClient() against the management API", () => {
     assert.deepEqual(new Set(seen), all);
   });
 
+  test("restarts a finished instance with the same input under a new id", async () => {
+    const id = await engine.startNew(orchestrationNames.sequence, { input: ["Again"] });
+    await waitForStatus(engine, id);
+    const answer = await fetch(`${origin}/durabletask/instances/${id}/restart`, { method: "POST" });
+    assert.equal(answer.status, 202);
+    const { id: restarted } = (await answer.json()) as { id: string };
+    assert.notEqual(restarted, id);
+    assert.deepEqual((await waitForStatus(engine, restarted)).output, ["Hello Again"]);
+  });
+
   test("answers 404 for unknown instances and 400 for unknown orchestrators", async () => {
     assert.equal((await fetch(`${origin}/durabletask/instances/nobody`)).status, 404);
     assert.equal(
