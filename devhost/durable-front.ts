@@ -4,14 +4,14 @@
  * mounts the public webhooks (`/runtime/webhooks/durabletask/…`, system key) on the HTTP host, and hands
  * every function with a durable client input its binding payload, so `df.getClient(context)` works.
  */
-import { createServer, type Server } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import { createServer } from "node:http";
 import type { BindingMetadata, CapturedFunction, FunctionRegistry } from "./contracts";
 import { AzureStorageDurableEngine, realClock, scaledClock } from "./durable";
 import { durableClientBinding, WEBHOOK_BASE_PATH } from "./durable/client-binding";
 import { createManagementHandler, type ManagementHandler } from "./durable/management-api";
 import type { FunctionKeys } from "./function-keys";
 import type { HttpMount } from "./http-host";
+import { listenOnLoopback, type LoopbackListener } from "./loopback-server";
 import type { DevhostLog, ExtraInputsProvider } from "./invoke";
 import type { HostSettings } from "./settings";
 
@@ -65,17 +65,6 @@ const noDurable: RunningDurableFront = {
   stop: async () => undefined,
 };
 
-async function listenOnLoopback(server: Server): Promise<number> {
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  return (server.address() as AddressInfo).port;
-}
-
 /**
  * Starts the engine and the RPC listener when the app uses Durable Functions.
  * @throws Error when the storage connection setting is unset.
@@ -110,7 +99,6 @@ export async function startDurableFront(options: DurableFrontOptions): Promise<R
     webhookBasePath: WEBHOOK_BASE_PATH,
     // No systemKey: the HTTP host checks keys before the mount is reached, and also admits the master key.
   });
-  const sockets = new Set<Socket>();
   const rpcServer = createServer((request, response) => {
     handler(request, response).then(
       (handled) => {
@@ -122,18 +110,14 @@ export async function startDurableFront(options: DurableFrontOptions): Promise<R
       },
     );
   });
-  rpcServer.on("connection", (socket) => {
-    sockets.add(socket);
-    socket.once("close", () => sockets.delete(socket));
-  });
-  let rpcPort: number;
+  let rpcListener: LoopbackListener;
   try {
-    rpcPort = await listenOnLoopback(rpcServer);
+    rpcListener = await listenOnLoopback(rpcServer, 0);
   } catch (error) {
     await engine.stop(0);
     throw error;
   }
-  const rpcBaseUrl = `http://127.0.0.1:${rpcPort}${RPC_BASE_PATH}`;
+  const rpcBaseUrl = `http://127.0.0.1:${rpcListener.port}${RPC_BASE_PATH}`;
   let hostUrl = "http://127.0.0.1:7071";
 
   return {
@@ -164,11 +148,9 @@ export async function startDurableFront(options: DurableFrontOptions): Promise<R
       hostUrl = url;
     },
     async stop(graceMs: number) {
-      const closed = new Promise<void>((resolve) => rpcServer.close(() => resolve()));
-      rpcServer.closeIdleConnections();
+      // The engine drains first: its in-flight work may still answer RPC calls of running functions.
       await engine.stop(graceMs);
-      for (const socket of sockets) socket.destroy();
-      await closed;
+      await rpcListener.close(0);
     },
   };
 }

@@ -4,7 +4,6 @@
  * them, and handler failures answered with a bare 500 (the error is logged, never sent to the client).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
 import type { CapturedFunction, FunctionRegistry } from "./contracts";
 import { isAuthorized, presentedKey, type AccessLevel, type FunctionKeys } from "./function-keys";
 import {
@@ -21,6 +20,7 @@ import {
   type DevhostLog,
   type ExtraInputsProvider,
 } from "./invoke";
+import { listenOnLoopback } from "./loopback-server";
 import { compareRoutePrecedence, parseRouteTemplate, type RouteTemplate } from "./routes";
 
 /** An endpoint family served beside the functions, e.g. the Durable extension's webhooks. */
@@ -104,7 +104,6 @@ export async function startHttpHost(options: HttpHostOptions): Promise<RunningHt
     .sort((a, b) => compareRoutePrecedence(a.route, b.route));
   const mounts = [...(options.mounts ?? [])];
   const inFlight = new Set<Promise<void>>();
-  const sockets = new Set<Socket>();
   let stopping = false;
 
   async function serveFunction(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
@@ -185,18 +184,8 @@ export async function startHttpHost(options: HttpHostOptions): Promise<RunningHt
     inFlight.add(work);
     void work.finally(() => inFlight.delete(work));
   });
-  server.on("connection", (socket) => {
-    sockets.add(socket);
-    socket.once("close", () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 7071, "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+  const listener = await listenOnLoopback(server, options.port ?? 7071);
+  const port = listener.port;
   const url = `http://127.0.0.1:${port}`;
 
   return {
@@ -211,16 +200,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<RunningHt
     async stop(graceMs = 5000) {
       if (stopping) return;
       stopping = true;
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, graceMs);
-      });
-      await Promise.race([Promise.allSettled([...inFlight]), timeout]);
-      clearTimeout(timer);
-      for (const socket of sockets) socket.destroy();
-      await closed;
+      await listener.close(graceMs, inFlight);
     },
   };
 }

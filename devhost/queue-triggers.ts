@@ -20,6 +20,7 @@ import {
   queueTriggerMetadata,
   toTriggerInput,
 } from "./queue-message";
+import { settleWithin } from "./loopback-server";
 import type { QueueTriggerSettings } from "./settings";
 import { resolveAppSettingReferences } from "./settings";
 
@@ -292,12 +293,7 @@ export async function startQueueTriggers(options: QueueTriggerOptions): Promise<
     async stop(graceMs = 5000) {
       stopping = true;
       sleepers.forEach((sleeper) => sleeper.wake());
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, graceMs);
-      });
-      await Promise.race([Promise.allSettled([...loops, ...inFlight]), timeout]);
-      clearTimeout(timer);
+      await settleWithin([...loops, ...inFlight], graceMs);
     },
   };
 }
