@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
@@ -11,6 +11,7 @@ import {
   readLocalSettings,
 } from "../../devhost/settings";
 import { parseTimeSpanMs } from "../../devhost/timespan";
+import { findAppRoot } from "../../devhost/app-root";
 
 const roots: string[] = [];
 function appRoot(files: Record<string, unknown>): string {
@@ -170,5 +171,18 @@ describe("local settings", () => {
     assert.equal(env.AzureWebJobsStorage, "DefaultEndpointsProtocol=http;AccountName=a");
     assert.equal(env.Other, "DefaultEndpointsProtocol=http;AccountName=a");
     assert.equal(env.Plain, "x");
+  });
+});
+
+describe("app root", () => {
+  test("is the nearest folder above the entry module that holds host.json", () => {
+    const root = appRoot({ "host.json": { version: "2.0" } });
+    mkdirSync(join(root, "dist", "functions"), { recursive: true });
+    assert.equal(findAppRoot(join(root, "dist", "functions", "index.js"), "fallback"), root);
+  });
+
+  test("falls back when no folder above the entry holds host.json", () => {
+    const root = appRoot({});
+    assert.equal(findAppRoot(join(root, "index.js"), "fallback"), "fallback");
   });
 });
