@@ -232,6 +232,11 @@ export function createArmSteps(
     try {
       await adapter.write(context, prepared.body, capture.options);
     } catch (error) {
+      // HLC clients poll once right after the write; when only that poll failed (the operation already
+      // ended Failed, a GET hit a 5xx), Azure did accept the write: hand the operation to `check`, which
+      // reports its outcome, rather than fail the write that worked.
+      if (writeWasAccepted(capture.initial()))
+        return resultOfWrite(node, adapter, mode, capture.initial(), extra);
       const classified = classifyAzureError(error, node.id);
       if (
         adapter.adoptOnConflictCodes?.some((code) => code.toLowerCase() === classified.code.toLowerCase())
@@ -399,6 +404,9 @@ export function createArmSteps(
     try {
       await adapter.remove(clients, parseResourceId(node.id), capture.options, node);
     } catch (error) {
+      // As for writes: a failure of the SDK's first poll is `check`'s to report.
+      if (writeWasAccepted(capture.initial()))
+        return resultOfWrite(node, adapter, "delete", capture.initial(), {});
       const classified = classifyAzureError(error, node.id);
       if (isNotFoundError(classified)) return { ...base, outcome: "succeeded" };
       throw classified;
@@ -413,6 +421,11 @@ export function createArmSteps(
 
 /** The generic ARM steps, as {@link createArmSteps} builds them. */
 export type ArmSteps = ReturnType<typeof createArmSteps>;
+
+/** True when the first response to a write was a 2xx: Azure took the request. */
+function writeWasAccepted(initial: { status: number } | undefined): boolean {
+  return initial !== undefined && initial.status >= 200 && initial.status < 300;
+}
 
 function immutableChangeError(node: PlanNode, differences: readonly PropertyDifference[]): AzureError {
   // Values are left out: they may be sensitive, and the paths are what the user must act on.

@@ -138,6 +138,27 @@ describe("ARM adapters against the emulator", () => {
     });
   }
 
+  it("classifies parallel PostgreSQL parameter writes as busy: the server takes one at a time (field note 8)", async () => {
+    const configs = armNodes.filter((n) => n.kind === "postgresConfiguration");
+    assert.equal(configs.length, 2);
+    // Slow Azure down so the first write is still running when the second arrives.
+    fixture.emulator.admin.setTimeScale(0.01);
+    try {
+      const changed = configs.map((n) =>
+        withChange(n, "value", n.desired.value === "on" ? "off" : "TLSv1.3"),
+      );
+      const results = await Promise.allSettled(changed.map((n) => steps.ensure(n)));
+      const rejected = results.filter((r) => r.status === "rejected");
+      assert.equal(rejected.length, 1, JSON.stringify(results));
+      const reason = (rejected[0] as PromiseRejectedResult).reason as unknown;
+      assert.ok(isAzureError(reason) && reason.kind === "busy" && reason.retryable, String(reason));
+      for (const result of results) if (result.status === "fulfilled") await settle(steps, result.value);
+    } finally {
+      fixture.emulator.admin.setTimeScale(0.0002);
+    }
+    for (const node of configs) await settle(steps, await steps.ensure(node));
+  });
+
   it("deletes every resource, children first, and a second delete of an absent resource succeeds", async () => {
     for (const node of [...armNodes].reverse()) {
       const result = await steps.remove(node);

@@ -14,6 +14,8 @@ import type { PlanNode } from "../../lib/plan/types";
 import { startFixture, waitForOperation, type EmulatorFixture } from "./emulator-fixture";
 import { samplePlanNodes } from "./sample-nodes";
 import { ensureSecretValue } from "../../lib/secrets/vault-secrets";
+import { createAzureClients } from "../../lib/azure/clients";
+import { EmulatorCredential } from "../../emulator/credential";
 
 const RG = "acme-faults-rg";
 const nodes = samplePlanNodes(RG);
@@ -92,23 +94,41 @@ describe("injected faults, handled as classified", () => {
   });
 
   it("throws AKS 409 OperationNotAllowed right after create as busy, then updates once it clears (field note 3)", async () => {
-    fixture.emulator.admin.addFaults([{ effect: { kind: "aks-busy-after-create", durationSec: 1500 } }]);
+    // A long busy window (10 000 s × 0.0002 = 2 s), ended on purpose below: no race with a slow machine.
+    fixture.emulator.admin.addFaults([{ effect: { kind: "aks-busy-after-create", durationSec: 10_000 } }]);
     const cluster = byKey("k8s/cluster");
     await apply(cluster);
     const changed = { ...cluster, desired: { ...cluster.desired, tags: { owner: "platform" } } };
     await expectRetryable(changed, "busy");
-    // 1500 s × 0.0002 = 300 ms of emulated busyness; retry like the orchestration would, bounded.
-    let result;
-    for (let attempt = 0; attempt < 40 && !result; attempt++) {
-      await new Promise((resolve) => setTimeout(resolve, 25));
-      result = await activities.ensureNode({ node: changed }).catch(() => undefined);
-    }
-    assert.equal(
-      result?.outcome === "pending" || result?.outcome === "succeeded",
-      true,
-      JSON.stringify(result),
-    );
-    await waitForOperation(steps, result as StepResult);
+    fixture.emulator.admin.clearFaults();
+    const result = await activities.ensureNode({ node: changed });
+    assert.equal(result.outcome, "pending", JSON.stringify(result));
+    assert.equal((await waitForOperation(steps, result as StepResult))?.state, "succeeded");
+  });
+
+  it("fetches a token per call, so a wait longer than a token's life does not fail the check (field note 2)", async () => {
+    // Tokens of this credential expire after 1 s; the emulator refuses expired tokens, as ARM does.
+    const shortLived = createAzureClients(fixture.clients.config, {
+      retry: { maxRetries: 0 },
+      credential: new EmulatorCredential({ lifetimeSec: 1 }),
+    });
+    const shortSteps = createArmSteps(shortLived);
+    fixture.emulator.admin.addFaults([
+      {
+        match: { method: "PUT", resourceType: "Microsoft.Network/networkSecurityGroups" },
+        times: 1,
+        effect: { kind: "operation-never-finishes" },
+      },
+    ]);
+    const node = {
+      ...byKey("base/nsg"),
+      key: "base/slow-nsg",
+      id: byKey("base/nsg").id.replace(/staging-nodes-nsg$/, "slow-nsg"),
+    };
+    const started = await shortSteps.ensure(node);
+    assert.equal(started.outcome, "pending");
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    assert.equal((await shortSteps.check(started.operation!)).state, "running");
   });
 
   it("returns a quota error as a terminal failure with Azure's code and message", async () => {
