@@ -31,6 +31,27 @@ async function secretValues(world: OrchestrationWorld, plan: Plan): Promise<stri
   return values;
 }
 
+/** The first custom status that shows a node being created while a node is still pending. */
+async function sampleProgressWhileRunning(
+  world: OrchestrationWorld,
+  instanceId: string,
+): Promise<EnvironmentProgress | undefined> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const status = await world.engine.getStatus(instanceId);
+    const progress = status?.customStatus as EnvironmentProgress | undefined;
+    if (
+      progress &&
+      Object.values(progress.nodes).includes("pending") &&
+      Object.values(progress.nodes).includes("creating")
+    )
+      return progress;
+    if (status && status.runtimeStatus !== "Running" && status.runtimeStatus !== "Pending") return undefined;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return undefined;
+}
+
 describe("building examples/staging.yaml on the devhost against the emulator", () => {
   let world: OrchestrationWorld;
   let plan: Plan;
@@ -47,8 +68,13 @@ describe("building examples/staging.yaml on the devhost against the emulator", (
       instanceId: plan.environmentId,
       input: { plan, requestedBy: "test" },
     });
+    const midway = await sampleProgressWhileRunning(world, plan.environmentId);
     const status = await waitForInstance(world.engine, plan.environmentId, 150_000);
     assert.equal(status.runtimeStatus, "Completed", JSON.stringify(status.customStatus));
+    assert.ok(midway, "progress was reported while the build ran");
+    assert.equal(midway.operation, "apply");
+    assert.ok(midway.etaSec > 0 && midway.stage !== undefined, JSON.stringify(midway));
+    assert.ok(Object.values(midway.nodes).includes("creating"), "some node was being created");
     const output = status.output as BuildOutput;
     const progress = status.customStatus as EnvironmentProgress;
     const path = criticalPath(plan.nodes);

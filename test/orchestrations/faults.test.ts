@@ -6,6 +6,8 @@ import {
   type BuildOutput,
   type EnvironmentProgress,
 } from "../../orchestrations/contracts";
+import { operationDeadlineSec } from "../../orchestrations/deadlines";
+import { DEADLINE_EXCEEDED_CODE } from "../../orchestrations/errors";
 import { examplePlan, startWorld, waitForInstance, type OrchestrationWorld } from "./harness";
 
 /** Keys of the nodes that depend on `key`, directly or not. */
@@ -86,5 +88,35 @@ describe("builds under injected Azure faults (examples/minimal.yaml)", () => {
     const output = status.output as BuildOutput;
     for (const node of plan.nodes) assert.equal(output.nodes[node.key], "succeeded", node.key);
     assert.ok(world.emulator.admin.counters().throttled - throttledBefore >= stormSize);
+  });
+
+  test("fails a node whose operation never ends once its deadline passes, naming the node", async () => {
+    const plan = examplePlan("minimal.yaml", "stuck");
+    const stuck = plan.nodes.find((node) => node.key === "base/nsg-postgres");
+    assert.ok(stuck, "the plan has the PostgreSQL subnet's NSG");
+    world.emulator.admin.clearFaults();
+    world.emulator.admin.addFaults([
+      {
+        match: { method: "PUT", path: "networkSecurityGroups/" + stuck.name + "$" },
+        times: 1,
+        effect: { kind: "operation-never-finishes" },
+      },
+    ]);
+    await world.engine.startNew(BUILD_ENVIRONMENT, {
+      instanceId: plan.environmentId,
+      input: { plan, requestedBy: "test" },
+    });
+    const status = await waitForInstance(world.engine, plan.environmentId, 120_000);
+
+    assert.equal(status.runtimeStatus, "Failed");
+    const progress = status.customStatus as EnvironmentProgress;
+    assert.equal(progress.nodes[stuck.key], "failed");
+    assert.equal(progress.lastError?.code, DEADLINE_EXCEEDED_CODE);
+    const deadlineSec = operationDeadlineSec(stuck.kind, "create");
+    assert.ok(
+      progress.elapsedSec >= deadlineSec,
+      `gave up after ${progress.elapsedSec} s, deadline ${deadlineSec} s`,
+    );
+    assert.equal(progress.nodes["base/key-vault"], "succeeded", "an independent branch finished");
   });
 });
