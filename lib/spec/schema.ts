@@ -114,23 +114,20 @@ const kubernetesVersion = z
 
 const zone = numberAsString(z.enum(["1", "2", "3"], { error: "must be an availability zone: 1, 2 or 3" }));
 
+/** A node pool size: AKS allows 1–1000 nodes per pool. */
+const nodeCount = z
+  .number()
+  .int({ error: "must be a whole number" })
+  .min(1, { error: "must be at least 1" })
+  .max(1000, { error: "must be at most 1000 (AKS's limit per node pool)" });
+
 /** `k8s-cluster`: one AKS cluster with one autoscaling node pool spanning the zones. */
 export const clusterModuleSchema = z.strictObject({
   type: z.literal("k8s-cluster"),
   name: moduleName.optional(),
   kubernetes_version: kubernetesVersion.default(CLUSTER_DEFAULTS.kubernetes_version),
-  min_nodes: z
-    .number()
-    .int({ error: "must be a whole number" })
-    .min(1, { error: "must be at least 1" })
-    .max(1000, { error: "must be at most 1000 (AKS's limit per node pool)" })
-    .default(CLUSTER_DEFAULTS.min_nodes),
-  max_nodes: z
-    .number()
-    .int({ error: "must be a whole number" })
-    .min(1, { error: "must be at least 1" })
-    .max(1000, { error: "must be at most 1000 (AKS's limit per node pool)" })
-    .default(CLUSTER_DEFAULTS.max_nodes),
+  min_nodes: nodeCount.default(CLUSTER_DEFAULTS.min_nodes),
+  max_nodes: nodeCount.default(CLUSTER_DEFAULTS.max_nodes),
   node_instance_type: z
     .string()
     .refine((size) => KNOWN_NODE_VM_SIZES.includes(size), {
