@@ -108,10 +108,7 @@ export function createEnvironmentService(deps: EnvironmentServiceDeps): Environm
   function currentInstance(record: EnvironmentRecord | undefined, instance: InstanceSnapshot | undefined) {
     const operation = record?.lastOperation;
     if (!instance || !operation) return instance;
-    // A finished instance last updated before this operation started is the previous run.
-    const older =
-      !isActiveRuntimeStatus(instance.runtimeStatus) && instance.lastUpdatedTime < operation.startedAt;
-    return older ? undefined : instance;
+    return instance.createdTime === operation.previousInstanceCreatedTime ? undefined : instance;
   }
 
   async function isTaken(stored: StoredRecord | undefined, instance: InstanceSnapshot | undefined) {
@@ -185,6 +182,7 @@ export function createEnvironmentService(deps: EnvironmentServiceDeps): Environm
         instanceId: environmentId,
         requestedBy: options.requestedBy,
         ...(options.batchInstanceId ? { batchInstanceId: options.batchInstanceId } : {}),
+        ...(instance ? { previousInstanceCreatedTime: instance.createdTime } : {}),
         status: "running",
         startedAt,
       },

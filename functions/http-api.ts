@@ -20,7 +20,7 @@ import {
 import { buildOpenApiDocument } from "./openapi";
 import { armLiveReader, countChanges, previewPlan } from "./plan-preview";
 import { problemResponse, unknownEnvironment } from "./problem";
-import { validateSpecText } from "./spec-body";
+import { validateSpecText, withinProvisionerSubscription } from "./spec-body";
 
 /** Who started an operation through the API, for the record. */
 const REQUESTED_BY_HTTP = "http";
@@ -98,7 +98,10 @@ type EnvironmentOperation = Exclude<ApiFunctionName, "getOpenApiDocument">;
 
 const handlers: Record<EnvironmentOperation, (call: ApiCall) => Promise<HttpResponseInit>> = {
   async postEnvironment(call) {
-    const validation = validateSpecText(await call.request.text(), call.request.headers.get("content-type"));
+    const validation = withinProvisionerSubscription(
+      validateSpecText(await call.request.text(), call.request.headers.get("content-type")),
+      call.app.config.subscriptionId,
+    );
     if (!validation.ok) return invalidSpec(validation.problems, validation.warnings);
     const outcome = await call.service.apply(validation.spec, REQUESTED_BY_HTTP);
     if (outcome.kind === "busy") return busy(call.request, outcome);
@@ -142,7 +145,10 @@ const handlers: Record<EnvironmentOperation, (call: ApiCall) => Promise<HttpResp
     const stored = await call.app.records.get(id);
     let plan;
     if (text.trim() !== "") {
-      const validation = validateSpecText(text, call.request.headers.get("content-type"));
+      const validation = withinProvisionerSubscription(
+        validateSpecText(text, call.request.headers.get("content-type")),
+        call.app.config.subscriptionId,
+      );
       if (!validation.ok) return invalidSpec(validation.problems, validation.warnings);
       plan = call.app.plan(validation.spec);
       if (plan.environmentId !== id) {

@@ -29,3 +29,26 @@ export function validateSpecText(text: string, contentType: string | null | unde
   // The text, not the parsed value, so the parser's size, alias and depth limits apply to JSON as well.
   return validateSpec(text);
 }
+
+/**
+ * Refuses a valid spec whose subscription is not the one this provisioner builds in: its clients are
+ * bound to `PROVISIONER_SUBSCRIPTION_ID`, so such a build could only fail later, less clearly.
+ */
+export function withinProvisionerSubscription(
+  validation: SpecValidation,
+  subscriptionId: string,
+): SpecValidation {
+  if (!validation.ok) return validation;
+  const requested = validation.spec.providers.azurerm.subscription_id;
+  if (requested.toLowerCase() === subscriptionId.toLowerCase()) return validation;
+  return {
+    ok: false,
+    problems: [
+      {
+        path: "providers.azurerm.subscription_id",
+        message: `this provisioner builds in subscription ${subscriptionId} (PROVISIONER_SUBSCRIPTION_ID), not ${requested}`,
+      },
+    ],
+    warnings: validation.warnings,
+  };
+}

@@ -3,6 +3,7 @@
  * caller reads the instance status and writes the record (with its etag).
  */
 import type { BuildOutput, ReportedError } from "../../orchestrations/contracts";
+import { parseEnvironmentFailures } from "../../orchestrations/errors";
 import type { EnvironmentRecord, OperationStatus, ResultSummary } from "./types";
 
 /** The parts of a Durable instance status this needs (the Durable HTTP API's names). */
@@ -12,6 +13,8 @@ export interface FinishedInstance {
   readonly output: unknown;
   /** ISO-8601 or Date. */
   readonly lastUpdatedTime: string | Date;
+  /** The last custom status (`EnvironmentProgress`): node states when the instance failed with no output. */
+  readonly customStatus?: unknown;
 }
 
 /** Runtime statuses under which an instance still occupies its environment. */
@@ -56,17 +59,20 @@ export function withFinishedOperation(
       : instance.runtimeStatus === "Completed" && (output?.result ?? "succeeded") === "succeeded"
         ? "succeeded"
         : "failed";
-  const failures: ReportedError[] = output
-    ? [...output.failures]
+  const failures: readonly ReportedError[] = output
+    ? output.failures
     : status === "failed"
-      ? [{ code: "OrchestrationFailed", message: describeFailure(instance.output) }]
+      ? parseEnvironmentFailures(instance.output).map(shortened)
       : [];
+  const nodes = output?.nodes ?? nodesOf(instance.customStatus);
   const resultSummary: ResultSummary = {
     result: status,
-    nodeStates: output ? countStates(output.nodes) : {},
+    nodeStates: nodes ? countStates(nodes) : {},
     failures,
   };
-  const endedAt = new Date(instance.lastUpdatedTime).toISOString();
+  // Hosts may run the orchestration clock ahead of the wall clock (the devhost's time scaling).
+  const updated = new Date(instance.lastUpdatedTime).toISOString();
+  const endedAt = updated < now ? updated : now;
   return {
     ...record,
     lastOperation: { ...operation, status, endedAt },
@@ -78,8 +84,16 @@ export function withFinishedOperation(
   };
 }
 
-/** A failed orchestration's output is its error message (a string); keep it short. */
-function describeFailure(output: unknown): string {
-  const text = typeof output === "string" ? output : "the orchestration failed";
-  return text.length > 500 ? `${text.slice(0, 500)}…` : text;
+/** Node states from a custom status shaped like `EnvironmentProgress`. */
+function nodesOf(customStatus: unknown): Readonly<Record<string, unknown>> | undefined {
+  const nodes = (customStatus as { nodes?: unknown } | null | undefined)?.nodes;
+  return typeof nodes === "object" && nodes !== null ? (nodes as Record<string, unknown>) : undefined;
+}
+
+/** Keeps a record's failure messages readable; Azure's own messages are rarely longer. */
+function shortened(failure: ReportedError): ReportedError {
+  const limit = 1000;
+  return failure.message.length > limit
+    ? { ...failure, message: `${failure.message.slice(0, limit)}…` }
+    : failure;
 }

@@ -27,6 +27,13 @@ export interface LastOperation {
    * batch reaches it, the environment's own instance does not exist yet but the environment is taken.
    */
   readonly batchInstanceId?: string;
+  /**
+   * `createdTime` of the instance that held this id when the operation was claimed (a previous run).
+   * Until an instance with another creation time appears, the id still shows that previous run, which
+   * must not be mistaken for this operation's outcome. Compared as an identity, never as a time:
+   * hosts may run the orchestration clock faster than the wall clock.
+   */
+  readonly previousInstanceCreatedTime?: string;
   readonly status: OperationStatus;
   /** ISO-8601 UTC. */
   readonly startedAt: string;

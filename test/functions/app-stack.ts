@@ -24,6 +24,9 @@ export interface AppStack {
   stop(): Promise<void>;
 }
 
+/** The subscription of the specs in `examples/`. */
+export const EXAMPLE_SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000002";
+
 /** The app's entry, from the test's folder (TS under tsx, JS under dist). */
 export const APP_ENTRY = join(__dirname, "..", "..", "functions", "index");
 
@@ -34,6 +37,8 @@ export async function startAppStack(): Promise<AppStack> {
   const emulator = await startEmulator({ dataDir, timeScale: 1, throttling: false });
   process.env.PROVISIONER_ARM_ENDPOINT = emulator.armEndpoint;
   process.env.PROVISIONER_CA_CERT_PATH = emulator.caCertPath;
+  // The examples' subscription; the API refuses specs for any other.
+  process.env.PROVISIONER_SUBSCRIPTION_ID = EXAMPLE_SUBSCRIPTION_ID;
   process.env.AzureWebJobsStorage = azurite.connectionString;
   const log: string[] = [];
   const devhost = await startDevhost({

@@ -99,6 +99,19 @@ describe("HTTP API", () => {
     assert.match(problem.problems[0]?.message ?? "", /not valid JSON/);
   });
 
+  test("fails with 400 for a spec in another subscription than the provisioner's", async () => {
+    const response = await stack.api("environments", {
+      method: "POST",
+      body: minimal().replace("000000000002", "000000000099"),
+    });
+    assert.equal(response.status, 400);
+    const problem = (await response.json()) as { problems: { path: string }[] };
+    assert.deepEqual(
+      problem.problems.map((p) => p.path),
+      ["providers.azurerm.subscription_id"],
+    );
+  });
+
   test("accepts a YAML spec with 202, status URLs and a Location to the environment", async () => {
     const response = await stack.api("environments", {
       method: "POST",
@@ -224,6 +237,11 @@ describe("HTTP API", () => {
     assert.equal(again.status, 409, "nothing left to cancel");
     const reapply = await stack.api("environments", { method: "POST", body: minimalNamed("second") });
     assert.equal(reapply.status, 202);
+    // The terminated previous run must not be taken for this apply's outcome.
+    const after = (await (await stack.api("environments/acme-second")).json()) as {
+      lastOperation: { status: string };
+    };
+    assert.equal(after.lastOperation.status, "running");
   });
 
   test("serves an OpenAPI 3.1 document with every path and the spec's schema", async () => {

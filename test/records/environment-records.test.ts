@@ -172,6 +172,30 @@ describe("finished operations", () => {
     assert.match(next.resultSummary?.failures[0]?.message ?? "", /boom/);
   });
 
+  test("a build that failed without output takes node states from its last progress", () => {
+    const next = withFinishedOperation(
+      recordOf("dev"),
+      {
+        runtimeStatus: "Failed",
+        output: "Orchestrator function 'buildEnvironment' failed: base/vnet (InvalidRequest): bad CIDR",
+        customStatus: { nodes: { "base/rg": "succeeded", "base/vnet": "failed", "base/subnet": "skipped" } },
+        lastUpdatedTime: "2026-01-01T00:30:00.000Z",
+      },
+      now,
+    );
+    assert.deepEqual(next.resultSummary?.nodeStates, { succeeded: 1, failed: 1, skipped: 1 });
+    assert.equal(next.resultSummary?.failures.length, 1);
+  });
+
+  test("an end time ahead of the wall clock (a time-scaled host) is capped at now", () => {
+    const next = withFinishedOperation(
+      recordOf("dev"),
+      { runtimeStatus: "Completed", output: null, lastUpdatedTime: "2026-01-02T00:00:00.000Z" },
+      now,
+    );
+    assert.equal(next.lastOperation?.endedAt, now);
+  });
+
   test("a running instance leaves the record unchanged", () => {
     const record = recordOf("dev");
     assert.equal(
