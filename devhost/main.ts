@@ -173,15 +173,17 @@ export function parseDevhostArgs(argv: readonly string[]): DevhostOptions {
     strict: true,
   });
   if (!values.app) throw new Error("--app <entry module> is required");
-  const number = (name: string, text: string | undefined) => {
+  const number = (name: string, text: string | undefined, minimum: "zero" | "positive") => {
     if (text === undefined) return undefined;
     const value = Number(text);
-    if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} must be a non-negative number`);
+    if (!Number.isFinite(value) || value < 0 || (minimum === "positive" && value === 0)) {
+      throw new Error(`--${name} must be a ${minimum === "zero" ? "non-negative" : "positive"} number`);
+    }
     return value;
   };
-  const port = number("port", values.port);
-  const clockFactor = number("clock-factor", values["clock-factor"]);
-  const durableLeaseMs = number("lease-ms", values["lease-ms"]);
+  const port = number("port", values.port, "zero");
+  const clockFactor = number("clock-factor", values["clock-factor"], "positive");
+  const durableLeaseMs = number("lease-ms", values["lease-ms"], "positive");
   return {
     app: values.app,
     ...(values.root ? { appRoot: values.root } : {}),

@@ -55,6 +55,10 @@ describe("devhost command line", () => {
   test("fails without --app, on a bad number, and on an unknown option", () => {
     assert.throws(() => parseDevhostArgs([]), /--app/);
     assert.throws(() => parseDevhostArgs(["--app", "a", "--port", "-1"]), /--port/);
+    assert.throws(
+      () => parseDevhostArgs(["--app", "a", "--clock-factor", "0"]),
+      /--clock-factor must be a positive/,
+    );
     assert.throws(() => parseDevhostArgs(["--app", "a", "--verbose"]));
   });
 });
