@@ -130,14 +130,16 @@ function rawState(body: unknown): unknown {
   );
 }
 
-function adapterFor(kind: string): ArmAdapter {
-  if (!isArmNodeKind(kind as PlanNode["kind"])) throw new Error(`${kind} is not an ARM node kind`);
-  return ARM_ADAPTERS[kind as ArmNodeKind];
+/** The captured answer to a write. */
+interface InitialResponse {
+  readonly status: number;
+  readonly header: (name: string) => string | undefined;
+  readonly body: unknown;
 }
 
 /** Records the first response an SDK call sees: the answer to the write itself, not later polls. */
 function captureInitialResponse(pollIntervalMs: number | undefined) {
-  let first: { status: number; header: (name: string) => string | undefined; body: unknown } | undefined;
+  let first: InitialResponse | undefined;
   const options: SdkCallOptions = {
     onResponse: (raw: RawSdkResponse) => {
       first ??= { status: raw.status, header: headerReader(raw.headers), body: raw.parsedBody };
@@ -155,8 +157,11 @@ export function createArmSteps(
   clients: AzureClients,
   adapters: Readonly<Record<ArmNodeKind, ArmAdapter>> = ARM_ADAPTERS,
 ) {
-  const adapterOf = (kind: string): ArmAdapter =>
-    adapters === ARM_ADAPTERS ? adapterFor(kind) : (adapters[kind as ArmNodeKind] ?? adapterFor(kind));
+  const adapterOf = (kind: PlanNode["kind"]): ArmAdapter => {
+    // A programming error, not Azure's: data-plane kinds have steps of their own.
+    if (!isArmNodeKind(kind)) throw new Error(`${kind} is not an ARM node kind`);
+    return adapters[kind];
+  };
 
   const intervalMsOf = (adapter: ArmAdapter, retryAfterMs?: number): number =>
     retryAfterMs !== undefined && retryAfterMs > 0
@@ -178,7 +183,7 @@ export function createArmSteps(
     node: PlanNode,
     adapter: ArmAdapter,
     action: ArmOperation["action"],
-    initial: ReturnType<ReturnType<typeof captureInitialResponse>["initial"]>,
+    initial: InitialResponse | undefined,
     extra: Pick<StepResult, "secrets" | "changedPaths">,
   ): StepResult {
     const base = { nodeKey: node.key, resourceId: node.id, action, ...extra };
