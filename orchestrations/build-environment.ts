@@ -11,7 +11,7 @@ import { adminPasswordSecretFor } from "../activities/key-vault-secrets";
 import { latencyOf } from "../lib/latency-model";
 import { ARM_TYPE_BY_KIND } from "../lib/plan/kinds";
 import type { PlanNode } from "../lib/plan/types";
-import { orchestrationNowMs } from "./classified-call";
+import { orchestrationNowMs } from "./orchestration-time";
 import { ENSURE_NODE, type BuildInput, type BuildOutput, type ReportedError } from "./contracts";
 import { ensureNodeInstanceId, type EnsureNodeInput, type EnsureNodeOutput } from "./ensure-node";
 import { EnvironmentFailedError, reportedErrorOf } from "./errors";

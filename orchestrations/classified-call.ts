@@ -5,6 +5,7 @@
  */
 import type { OrchestrationContext, Task } from "durable-functions";
 import { failureWith, summaryOf } from "./errors";
+import { orchestrationNowMs, sleep } from "./orchestration-time";
 import { retryDelayMs, type RetryProfile } from "./retry-profiles";
 
 /**
@@ -15,19 +16,6 @@ const MAX_ATTEMPTS_ANY_PROFILE = 500;
 
 /** A throttled retry never comes sooner than this, in milliseconds. */
 const MIN_RETRY_DELAY_MS = 1_000;
-
-/** Orchestration time in epoch milliseconds: the only clock an orchestration may read. */
-export function orchestrationNowMs(context: OrchestrationContext): number {
-  return context.df.currentUtcDateTime.getTime();
-}
-
-/**
- * Waits `delayMs` of orchestration time on a durable timer.
- * @param delayMs - milliseconds; values below 0 wait 0
- */
-export function* sleep(context: OrchestrationContext, delayMs: number): Generator<Task, void, unknown> {
-  yield context.df.createTimer(new Date(orchestrationNowMs(context) + Math.max(0, delayMs)));
-}
 
 /**
  * Calls activity `name` with `input` and returns its result, retrying as `profile` says. Throws an error

@@ -19,7 +19,7 @@ export type OperationKind = "create" | "update" | "delete";
 
 /**
  * Seconds an operation of `kind` may run, on orchestration time, before it is reported as failed with
- * {@link DEADLINE_EXCEEDED_CODE}.
+ * `DEADLINE_EXCEEDED_CODE` (errors.ts).
  */
 export function operationDeadlineSec(kind: NodeKind, operation: OperationKind): number {
   const latency = latencyOf(ARM_TYPE_BY_KIND[kind]);

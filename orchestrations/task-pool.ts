@@ -10,7 +10,7 @@
  * only such tasks left to hear from.
  */
 import type { OrchestrationContext, Task } from "durable-functions";
-import { orchestrationNowMs } from "./classified-call";
+import { orchestrationNowMs } from "./orchestration-time";
 
 /** A task the pool runs, under a caller's key. */
 export interface PoolEntry {

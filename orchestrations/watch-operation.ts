@@ -5,7 +5,7 @@
  */
 import type { OrchestrationContext, Task } from "durable-functions";
 import type { PlanNode } from "../lib/plan/types";
-import { orchestrationNowMs, sleep } from "./classified-call";
+import { orchestrationNowMs, sleep } from "./orchestration-time";
 import { operationDeadlineSec, pollIntervalSec } from "./deadlines";
 import { DEADLINE_EXCEEDED_CODE, failureWith } from "./errors";
 import { checkStep, operationKindOf, type ArmOperation, type CheckReport } from "./node-activities";
