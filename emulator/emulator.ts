@@ -4,7 +4,7 @@
  * emulator's CA.
  */
 import { randomUUID } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -89,6 +89,8 @@ export interface RunningEmulator {
 export const KUBERNETES_PREFIX = "/__k8s/";
 const DEFAULT_ROLE_PROPAGATION_SEC = 30;
 const STATE_FILE_VERSION = 1;
+/** Delay between a write and the state-file save it triggers. */
+const STATE_SAVE_DELAY_MS = 500;
 
 interface StateFile {
   readonly version: number;
@@ -260,9 +262,29 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
         operations: operations.snapshot(),
       };
       mkdirSync(dirname(options.stateFile), { recursive: true });
-      writeFileSync(options.stateFile, JSON.stringify(state), { mode: 0o600 });
+      // Write then rename: a crash mid-write leaves the previous state file intact.
+      const staging = `${options.stateFile}.${process.pid}.tmp`;
+      writeFileSync(staging, JSON.stringify(state), { mode: 0o600 });
+      renameSync(staging, options.stateFile);
       return options.stateFile;
     },
+  };
+
+  // With a state file, writes are saved shortly after they happen (debounced), so even a killed
+  // emulator loses at most the last moment of changes; stop() saves once more.
+  let saveTimer: NodeJS.Timeout | undefined;
+  const scheduleSave = (): void => {
+    if (!options.stateFile || saveTimer) return;
+    saveTimer = setTimeout(() => {
+      saveTimer = undefined;
+      admin.saveState().catch((error: unknown) => {
+        console.error(
+          "emulator: saving the state file failed:",
+          error instanceof Error ? error.message : error,
+        );
+      });
+    }, STATE_SAVE_DELAY_MS);
+    saveTimer.unref();
   };
 
   const armListener = await listenHttps(
@@ -283,6 +305,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
         await serveKubernetes(req, res, facts);
       } else {
         await serveArm(req, res, facts);
+        if (facts.method !== "GET") scheduleSave();
       }
     }),
   );
@@ -359,6 +382,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     admin,
     kubernetesServerUrl,
     async stop() {
+      clearTimeout(saveTimer);
       await admin.saveState();
       await vaults.closeAll();
       await armListener.close();
