@@ -68,6 +68,8 @@ export class AzureStorageDurableEngine implements DurableEngine {
   readonly #activeInstances = new Set<string>();
   readonly #activeActivities = new Set<string>();
   readonly #activeOutbox = new Set<string>();
+  /** Set when an activity was left for lack of a free slot. */
+  #activitiesWaiting = false;
   /** Instances that got new messages while being processed. */
   readonly #again = new Set<string>();
   #running = false;
@@ -289,10 +291,12 @@ export class AzureStorageDurableEngine implements DurableEngine {
     this.#activeInstances.add(instanceId);
     this.#track(
       processInstance(this.#ctx, instanceId)
-        .then((outbox) => {
-          for (const item of outbox) {
+        .then((decided) => {
+          for (const item of decided.outbox) {
             if (item.kind === "outbox") this.#maybeDispatch(item.instanceId, item.rowKey, item.outbox);
           }
+          // Activities beyond the concurrency limit wait for a poll.
+          for (const item of decided.activities) this.#maybeRunActivity(item);
         })
         .finally(() => {
           this.#activeInstances.delete(instanceId);
@@ -304,10 +308,21 @@ export class AzureStorageDurableEngine implements DurableEngine {
 
   #maybeRunActivity(item: Extract<WorkItem, { kind: "activity" }>): void {
     const key = `${item.instanceId}\u0000${item.rowKey}`;
-    if (this.#activeActivities.has(key) || this.#activeActivities.size >= this.#maxActivities) return;
+    if (this.#activeActivities.has(key)) return;
+    if (this.#activeActivities.size >= this.#maxActivities) {
+      this.#activitiesWaiting = true;
+      return;
+    }
     this.#activeActivities.add(key);
     this.#track(
-      runActivity(this.#ctx, item).finally(() => this.#activeActivities.delete(key)),
+      runActivity(this.#ctx, item).finally(() => {
+        this.#activeActivities.delete(key);
+        // A slot is free: find the activities that were left for lack of one.
+        if (this.#activitiesWaiting) {
+          this.#activitiesWaiting = false;
+          this.#wake();
+        }
+      }),
       `activity ${item.activity.name}`,
     );
   }

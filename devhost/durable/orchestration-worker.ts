@@ -14,6 +14,7 @@ import { completedTaskId, EventType, historyEvent, type HistoryEvent } from "./h
 import { viewHistory, type HistoryView } from "./history-view";
 import { isTerminal } from "./instances";
 import {
+  INSTANCE_ROW,
   instanceEntity,
   isStorageStatus,
   WORK_PREFIX,
@@ -145,31 +146,38 @@ async function episodeDecision(
   return { inputEvents, decision: { ...decision, work: [...bookkeeping.work, ...decision.work] } };
 }
 
+/** Work a run of episodes wrote that the caller can start at once instead of waiting for a poll. */
+export interface DecidedWork {
+  readonly outbox: NewWorkItem[];
+  /** Activity rows with the ETags they were written with (claimable without reading them again). */
+  readonly activities: Extract<WorkItem, { kind: "activity" }>[];
+}
+
 /**
- * Processes `instanceId`'s visible messages if no other engine holds its lease. Returns the outbox rows
- * it wrote, for the caller to dispatch at once.
+ * Processes `instanceId`'s visible messages if no other engine holds its lease. Returns the work it
+ * wrote, for the caller to start at once.
  */
-export async function processInstance(ctx: EngineContext, instanceId: string): Promise<NewWorkItem[]> {
+export async function processInstance(ctx: EngineContext, instanceId: string): Promise<DecidedWork> {
   const { store, clock } = ctx;
+  const decided: DecidedWork = { outbox: [], activities: [] };
   const stored = await store.getInstance(instanceId);
   if (!stored) {
     // Messages for a purged instance: nothing will ever read them.
     for (const item of await store.listWork(instanceId, WORK_PREFIX.message))
       await store.deleteRow(instanceId, item.rowKey);
-    return [];
+    return decided;
   }
   let record = stored.record;
   let now = clock.now();
-  if (record.leaseOwner && record.leaseOwner !== ctx.workerId && record.leaseUntilMs > now) return [];
+  if (record.leaseOwner && record.leaseOwner !== ctx.workerId && record.leaseUntilMs > now) return decided;
   let etag: string;
   try {
     record = { ...record, leaseOwner: ctx.workerId, leaseUntilMs: now + ctx.leaseClockMs };
     etag = await store.replaceInstance(record, stored.etag);
   } catch (error) {
-    if (isStorageStatus(error, 412, 404)) return [];
+    if (isStorageStatus(error, 412, 404)) return decided;
     throw error;
   }
-  const outbox: NewWorkItem[] = [];
   try {
     for (let round = 0; round < MAX_EPISODES_PER_CLAIM; round++) {
       now = clock.now();
@@ -230,23 +238,28 @@ export async function processInstance(ctx: EngineContext, instanceId: string): P
       ];
       const prepared: TransactionAction[] = work.map((item) => ["upsert", workEntity(item), "Replace"]);
       ctx.assertAlive();
-      etag = (await store.commit(prepared, final)) ?? (await store.getInstance(instanceId))?.etag ?? "";
+      const etags = await store.commit(prepared, final);
+      etag = etags.get(INSTANCE_ROW) ?? (await store.getInstance(instanceId))?.etag ?? "";
       if (decision.continueAsNew) ctx.history.forget(instanceId);
       else ctx.history.appended(updated, events, history);
       record = updated;
-      outbox.push(...work.filter((item) => item.kind === "outbox"));
-      if (work.length > 0) ctx.wake();
+      for (const item of work) {
+        const written = etags.get(item.rowKey);
+        if (item.kind === "outbox") decided.outbox.push(item);
+        else if (item.kind === "activity" && written) decided.activities.push({ ...item, etag: written });
+        else if (item.kind === "activity") ctx.wake();
+      }
     }
   } catch (error) {
     if (isStorageStatus(error, 412)) {
       ctx.log("warning", `instance ${instanceId}: lease lost to another engine; its checkpoint is theirs`);
-      return outbox;
+      return decided;
     }
     throw error;
   } finally {
     await release(ctx, record, () => etag);
   }
-  return outbox;
+  return decided;
 }
 
 async function release(ctx: EngineContext, record: InstanceRecord, etag: () => string): Promise<void> {

@@ -290,27 +290,33 @@ export class HubStore {
   /**
    * Commits `final` (at most 100 operations, atomic) after `preparatory` operations that are safe to
    * repeat (upserts of rows with deterministic keys), which go first in batches when there are many.
+   * @returns the new ETags of the rows written, by row key (as far as the service reported them)
    */
   async commit(
     preparatory: readonly TransactionAction[],
     final: readonly TransactionAction[],
-  ): Promise<string | undefined> {
+  ): Promise<Map<string, string>> {
     if (final.length > MAX_TRANSACTION_OPS)
       throw new RangeError(`a checkpoint holds at most ${MAX_TRANSACTION_OPS} operations`);
+    const etags = new Map<string, string>();
     const all = [...preparatory, ...final];
-    if (all.length <= MAX_TRANSACTION_OPS) return this.submit(all);
-    for (let i = 0; i < preparatory.length; i += MAX_TRANSACTION_OPS) {
-      await this.submit(preparatory.slice(i, i + MAX_TRANSACTION_OPS));
+    if (all.length <= MAX_TRANSACTION_OPS) {
+      await this.submit(all, etags);
+      return etags;
     }
-    return this.submit(final);
+    for (let i = 0; i < preparatory.length; i += MAX_TRANSACTION_OPS) {
+      await this.submit(preparatory.slice(i, i + MAX_TRANSACTION_OPS), etags);
+    }
+    await this.submit(final, etags);
+    return etags;
   }
 
-  /** Submits one transaction; returns the instance row's new ETag when the transaction wrote it. */
-  private async submit(actions: readonly TransactionAction[]): Promise<string | undefined> {
-    if (actions.length === 0) return undefined;
+  /** Submits one transaction, noting the ETags of the rows it wrote in `etags`. */
+  private async submit(actions: readonly TransactionAction[], etags: Map<string, string>): Promise<void> {
+    if (actions.length === 0) return;
     if (actions.length === 1) {
       await this.single(actions[0] as TransactionAction);
-      return undefined;
+      return;
     }
     const result = await this.table.submitTransaction([...actions]);
     const failed = result.subResponses.find((r) => r.status >= 300);
@@ -318,7 +324,9 @@ export class HubStore {
       throw Object.assign(new Error(`transaction failed with ${failed.status}`), {
         statusCode: failed.status,
       });
-    return result.getResponseForEntity(INSTANCE_ROW)?.etag;
+    for (const response of result.subResponses) {
+      if (response.rowKey && response.etag) etags.set(response.rowKey, response.etag);
+    }
   }
 
   private async single(action: TransactionAction): Promise<void> {
@@ -362,7 +370,7 @@ export class HubStore {
       if (!keep(rowKey)) doomed.push(["delete", { partitionKey: partition, rowKey }]);
     }
     for (let i = 0; i < doomed.length; i += MAX_TRANSACTION_OPS) {
-      await this.submit(doomed.slice(i, i + MAX_TRANSACTION_OPS));
+      await this.submit(doomed.slice(i, i + MAX_TRANSACTION_OPS), new Map());
     }
     return doomed.length;
   }
