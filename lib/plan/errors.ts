@@ -18,10 +18,12 @@ export class PlanGraphError extends Error {
   override readonly name = "PlanGraphError";
 }
 
+/** True for a {@link PlanContextError}, also across duplicate copies of this module. */
 export function isPlanContextError(error: unknown): error is PlanContextError {
   return typeof error === "object" && error !== null && PLAN_CONTEXT_ERROR in error;
 }
 
+/** True for a {@link PlanGraphError}, also across duplicate copies of this module. */
 export function isPlanGraphError(error: unknown): error is PlanGraphError {
   return typeof error === "object" && error !== null && PLAN_GRAPH_ERROR in error;
 }

@@ -18,6 +18,7 @@ export class SpecValidationError extends Error {
   }
 }
 
+/** True for a {@link SpecValidationError}, also across duplicate copies of this module. */
 export function isSpecValidationError(error: unknown): error is SpecValidationError {
   return typeof error === "object" && error !== null && SPEC_VALIDATION_ERROR in error;
 }

@@ -247,6 +247,7 @@ export const specEnvelopeSchema = z.strictObject({
   modules: z.array(z.unknown()).min(1, { error: "must list at least a base module" }),
 });
 
+/** Module values as the schemas output them: static defaults applied, derived ones not yet. */
 export type BaseModuleInput = z.output<typeof baseModuleSchema>;
 export type ClusterModuleInput = z.output<typeof clusterModuleSchema>;
 export type PostgresModuleInput = z.output<typeof postgresModuleSchema>;

@@ -360,6 +360,51 @@ describe("planEnvironment secrets", () => {
   });
 });
 
+describe("planEnvironment against the field notes' failure cases", () => {
+  it("(8) creates the PostgreSQL server only after its delegated subnet and its linked private DNS zone", () => {
+    const server = nodeOf(FULL, "db/server");
+    assert.ok(server.dependsOn.includes("base/subnet-postgres"));
+    assert.ok(server.dependsOn.includes("base/dns-link-postgres"));
+    assert.ok(nodeOf(FULL, "base/dns-link-postgres").dependsOn.includes("base/dns-zone-postgres"));
+    assert.match(nodeOf(FULL, "base/dns-zone-postgres").name, /\.postgres\.database\.azure\.com$/);
+  });
+
+  it("(8) serializes the PostgreSQL configuration writes", () => {
+    const configurations = FULL.nodes.filter((node) => node.kind === "postgresConfiguration");
+    configurations.slice(1).forEach((node, index) => {
+      assert.deepEqual(node.dependsOn, [configurations[index]!.key]);
+    });
+  });
+
+  it("(9) links each private DNS zone to the VNet under its exact Private Link name", () => {
+    const zones = FULL.nodes.filter((node) => node.kind === "privateDnsZone").map((node) => node.name);
+    assert.deepEqual(zones.sort(), [
+      "privatelink.redis.cache.windows.net",
+      "privatelink.vaultcore.azure.net",
+      "staging.private.postgres.database.azure.com",
+    ]);
+    const links = FULL.nodes.filter((node) => node.kind === "privateDnsZoneVnetLink");
+    assert.equal(links.length, zones.length);
+    for (const link of links)
+      assert.deepEqual(link.desired.virtualNetwork, { id: nodeOf(FULL, "base/vnet").id });
+  });
+
+  it("(10) creates AKS only after the NAT gateway is associated with the node subnet", () => {
+    const subnet = nodeOf(FULL, "base/subnet-nodes");
+    assert.deepEqual(subnet.desired.natGateway, { id: nodeOf(FULL, "base/nat-gateway").id });
+    assert.ok(subnet.dependsOn.includes("base/nat-gateway"));
+    assert.ok(nodeOf(FULL, "k8s-cluster/cluster").dependsOn.includes(subnet.key));
+  });
+
+  it("(4) names every resource deterministically, so a rerun adopts instead of duplicating", () => {
+    const again = planEnvironment(spec(), CONTEXT);
+    assert.deepEqual(
+      again.nodes.map((node) => node.id),
+      FULL.nodes.map((node) => node.id),
+    );
+  });
+});
+
 describe("planEnvironment environment", () => {
   it("names the environment <org>-<name> and pins the defaults the spec picked up", () => {
     assert.equal(FULL.environmentId, "acme-staging");
