@@ -137,4 +137,20 @@ describe("building the planner's plan of examples/staging.yaml with the activiti
     assert.ok(outputs.length > plan.nodes.length);
     for (const value of values) assert.equal(serialized.includes(value), false);
   });
+
+  it("replaces a module's Kubernetes Secret when a value in Key Vault changed, and only then", async () => {
+    const activities = createProvisioningActivities(fixture.clients);
+    const node = plan.nodes.find((n) => n.kind === "kubernetesSecret");
+    assert.ok(node);
+    const desired = node.desired as unknown as KubernetesSecretDesired;
+    const [key, secretName] = Object.entries(desired.keys)[0] as [string, string];
+    const vault = await fixture.clients.secretClientForVault(desired.vaultId);
+    await vault.setSecret(secretName, "rotated-value");
+    const replaced = await activities.ensureNode({ node });
+    assert.equal("action" in replaced && replaced.action, "replace");
+    assert.deepEqual("keys" in replaced && [...replaced.keys].sort(), Object.keys(desired.keys).sort());
+    assert.equal((await activities.ensureNode({ node })).outcome, "unchanged");
+    assert.equal(JSON.stringify(replaced).includes("rotated-value"), false);
+    assert.ok(key.length > 0);
+  });
 });
