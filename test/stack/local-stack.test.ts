@@ -1,0 +1,116 @@
+import assert from "node:assert/strict";
+import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, test } from "node:test";
+import { findAppRoot } from "../../devhost/app-root";
+import { waitFor } from "../devhost/front-helpers";
+
+const projectRoot = findAppRoot(__filename);
+/** The command `npm start` runs after building (the TS source under tsx when the test runs from source). */
+const command = __filename.endsWith(".ts")
+  ? ["--import", "tsx", join(projectRoot, "devhost", "local-stack.ts")]
+  : [join(projectRoot, "dist", "devhost", "local-stack.js")];
+
+const dataDir = mkdtempSync(join(tmpdir(), "provisioner-local-stack-"));
+let child: ChildProcess | undefined;
+let output = "";
+after(() => {
+  if (child && child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** Pids of the processes below `pid` (Azurite is one), from `ps`. */
+function descendantsOf(pid: number): number[] {
+  const table = execFileSync("ps", ["-e", "-o", "pid=,ppid="], { encoding: "utf8" })
+    .trim()
+    .split("\n")
+    .map((line) => line.trim().split(/\s+/).map(Number) as [number, number]);
+  const found: number[] = [];
+  const queue = [pid];
+  while (queue.length > 0) {
+    const parent = queue.shift()!;
+    for (const [child, ppid] of table) {
+      if (ppid === parent && !found.includes(child)) {
+        found.push(child);
+        queue.push(child);
+      }
+    }
+  }
+  return found;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe("npm start (the local stack)", () => {
+  let api = "";
+  let key = "";
+
+  test("starts Azurite, the emulator and the devhost, and prints the API, the key and a curl", async () => {
+    const env = {
+      ...process.env,
+      LOCAL_STACK_DATA_DIR: dataDir,
+      LOCAL_STACK_PORT: "0",
+      EMULATOR_TIME_SCALE: "0.01",
+    };
+    delete env.PROVISIONER_SUBSCRIPTION_ID;
+    delete env.PROVISIONER_ARM_ENDPOINT;
+    child = spawn(process.execPath, command, { cwd: projectRoot, env, stdio: ["ignore", "pipe", "pipe"] });
+    child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    await waitFor("the ready banner", () => output.includes("Press Ctrl-C to stop."), {
+      timeoutMs: 60_000,
+      intervalMs: 100,
+    });
+    api = /API:\s+(http:\/\/127\.0\.0\.1:\d+\/api)/.exec(output)?.[1] ?? "";
+    key = /Function key:\s+(\S+)/.exec(output)?.[1] ?? "";
+    assert.ok(api && key, output);
+    assert.match(output, /Azure emulator https:\/\/127\.0\.0\.1:\d+ \(time scale 0\.0100/);
+    const curl = output.split("\n").find((line) => line.trim().startsWith("curl -sS -X POST")) ?? "";
+    assert.ok(curl.includes(`"${api}/environments"`) && curl.includes(`x-functions-key: ${key}`), curl);
+    assert.match(curl, /--data-binary @examples\/staging\.yaml/);
+  });
+
+  test("accepts the minimal example and builds it against the emulator", async () => {
+    const headers = { "x-functions-key": key, "content-type": "application/yaml" };
+    const body = readFileSync(join(projectRoot, "examples", "minimal.yaml"), "utf8");
+    const response = await fetch(`${api}/environments`, { method: "POST", headers, body });
+    assert.equal(response.status, 202, await response.clone().text());
+    const ended = await waitFor(
+      "the build to end",
+      async () => {
+        const view = (await (await fetch(`${api}/environments/acme-dev`, { headers })).json()) as {
+          lastOperation: { status: string };
+          resultSummary?: { failures: unknown[] };
+          outputs?: { resourceGroupId?: string };
+        };
+        return view.lastOperation.status === "running" ? undefined : view;
+      },
+      { timeoutMs: 120_000, intervalMs: 1000 },
+    );
+    assert.equal(ended.lastOperation.status, "succeeded", JSON.stringify(ended.resultSummary));
+    assert.match(ended.outputs?.resourceGroupId ?? "", /\/resourceGroups\/rg-acme-dev$/);
+  });
+
+  test("stops everything on Ctrl-C (SIGINT): exit code 0 and no child left", async () => {
+    const pid = child!.pid!;
+    const children = descendantsOf(pid);
+    assert.ok(children.length > 0, "Azurite runs as a child process");
+    const exited = new Promise<number | null>((resolve) => child!.once("exit", (code) => resolve(code)));
+    child!.kill("SIGINT");
+    assert.equal(await exited, 0, output.slice(-2000));
+    await waitFor("children to exit", () => children.every((childPid) => !isAlive(childPid)), {
+      timeoutMs: 10_000,
+      intervalMs: 100,
+    });
+  });
+});
