@@ -67,6 +67,48 @@ function overlapProblems(fields: readonly CidrField[]): SpecProblem[] {
   return problems;
 }
 
+/** Azure keeps five addresses of every subnet (network, gateway, two DNS, broadcast). */
+export const AZURE_RESERVED_ADDRESSES_PER_SUBNET = 5;
+
+/** PostgreSQL flexible server refuses a delegated subnet smaller than this prefix. */
+export const POSTGRES_SUBNET_MAX_PREFIX = 28;
+
+/** Usable addresses of a subnet on Azure. */
+function usableAddresses(cidr: string): number | undefined {
+  const parsed = block(cidr);
+  return parsed ? 2 ** (32 - parsed.prefixLength) - AZURE_RESERVED_ADDRESSES_PER_SUBNET : undefined;
+}
+
+/**
+ * Checks that the subnets are big enough for what goes in them: PostgreSQL needs a /28 or larger; the
+ * node subnet needs an address per node at the autoscaler's maximum plus one for an upgrade's surge node
+ * (with Azure CNI overlay, pods take no subnet addresses).
+ */
+export function checkSubnetSizes(
+  network: NetworkFields,
+  cluster: { path: string; max_nodes: number } | undefined,
+): SpecProblem[] {
+  const problems: SpecProblem[] = [];
+  const cidrOf = (key: string) => network.subnets.find((subnet) => subnet.key === key)?.cidr;
+  const postgres = cidrOf("postgres_subnet_cidr");
+  const postgresBlock = postgres ? block(postgres) : undefined;
+  if (postgres && postgresBlock && postgresBlock.prefixLength > POSTGRES_SUBNET_MAX_PREFIX) {
+    problems.push({
+      path: `${network.basePath}.postgres_subnet_cidr`,
+      message: `${postgres} is too small; PostgreSQL flexible server needs a /${POSTGRES_SUBNET_MAX_PREFIX} or larger`,
+    });
+  }
+  const nodes = cidrOf("nodes_subnet_cidr");
+  const usable = nodes ? usableAddresses(nodes) : undefined;
+  if (cluster && nodes && usable !== undefined && usable < cluster.max_nodes + 1) {
+    problems.push({
+      path: `${network.basePath}.nodes_subnet_cidr`,
+      message: `${nodes} has ${Math.max(usable, 0)} usable addresses; max_nodes ${cluster.max_nodes} needs ${cluster.max_nodes + 1} (one more for upgrades)`,
+    });
+  }
+  return problems;
+}
+
 /** Checks the VNet's subnets: inside the VNet, not overlapping each other. */
 export function checkSubnets(network: NetworkFields): SpecProblem[] {
   const vnet = block(network.vnet_cidr);

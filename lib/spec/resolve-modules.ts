@@ -6,7 +6,7 @@
  */
 import { KNOWN_POSTGRES_SKUS, REDIS_SKUS } from "./azure-catalog";
 import { defaultSecretName, defaultSecretNamespace, defaultSubnetLayout } from "./defaults";
-import { checkClusterNetwork, checkSubnets, type NetworkFields } from "./network-checks";
+import { checkClusterNetwork, checkSubnets, checkSubnetSizes, type NetworkFields } from "./network-checks";
 import type { BaseModuleInput, ClusterModuleInput, PostgresModuleInput, RedisModuleInput } from "./schema";
 import type { KubernetesSecretPlacement, ModuleSpec, SpecProblem } from "./types";
 
@@ -177,6 +177,10 @@ export function resolveModules(
         network,
       ),
     );
+  }
+  if (network) {
+    const sizing = cluster ? { path: at(clusters[0]!.index), max_nodes: cluster.max_nodes } : undefined;
+    problems.push(...checkSubnetSizes(network, sizing));
   }
   return { modules, problems };
 

@@ -69,6 +69,19 @@ const VALID: readonly { readonly title: string; readonly input: unknown }[] = [
     ]),
   },
   {
+    title: "the smallest subnets that still fit (a /28 node subnet for 10 nodes, a /28 PostgreSQL subnet)",
+    input: specDocument([
+      {
+        type: "base",
+        vnet_cidr: "10.0.0.0/24",
+        nodes_subnet_cidr: "10.0.0.0/28",
+        private_endpoints_subnet_cidr: "10.0.0.64/26",
+        postgres_subnet_cidr: "10.0.0.128/28",
+      },
+      { type: "k8s-cluster", min_nodes: 3, max_nodes: 10 },
+    ]),
+  },
+  {
     title: "YAML text with comments",
     input: [
       "# staging",
@@ -242,6 +255,29 @@ const INVALID: readonly InvalidCase[] = [
         path: "modules[0].postgres_subnet_cidr",
         message:
           "10.0.64.128/25 overlaps private_endpoints_subnet_cidr (10.0.64.0/24); choose a range apart from it",
+      },
+    ],
+  },
+  {
+    title: "fails on subnets too small for PostgreSQL or for the cluster's largest size",
+    input: specDocument([
+      {
+        type: "base",
+        vnet_cidr: "10.0.0.0/24",
+        nodes_subnet_cidr: "10.0.0.0/28",
+        private_endpoints_subnet_cidr: "10.0.0.64/26",
+        postgres_subnet_cidr: "10.0.0.128/29",
+      },
+      { type: "k8s-cluster", min_nodes: 3, max_nodes: 11 },
+    ]),
+    problems: [
+      {
+        path: "modules[0].postgres_subnet_cidr",
+        message: "10.0.0.128/29 is too small; PostgreSQL flexible server needs a /28 or larger",
+      },
+      {
+        path: "modules[0].nodes_subnet_cidr",
+        message: "10.0.0.0/28 has 11 usable addresses; max_nodes 11 needs 12 (one more for upgrades)",
       },
     ],
   },
