@@ -39,6 +39,7 @@ export async function createInstance(ctx: EngineContext, instance: NewInstance):
 }
 
 async function createOnce(ctx: EngineContext, instance: NewInstance): Promise<void> {
+  ctx.assertAlive();
   const { store } = ctx;
   const now = ctx.clock.now();
   const existing = await store.getInstance(instance.instanceId);
