@@ -56,7 +56,7 @@ describe("npm start (the local stack)", () => {
   let key = "";
 
   test("starts Azurite, the emulator and the devhost, and prints the API, the key and a curl", async () => {
-    const env = {
+    const env: NodeJS.ProcessEnv = {
       ...process.env,
       LOCAL_STACK_DATA_DIR: dataDir,
       LOCAL_STACK_PORT: "0",
