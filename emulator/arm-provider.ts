@@ -9,6 +9,7 @@ import { isRecord, mergeDeep, valueAt, valuesAt, withoutPath } from "./body-path
 import { ArmError, badRequest, conflict, notFound } from "./errors.js";
 import type { FaultInjector } from "./faults.js";
 import type { ArmRequest, ArmResponse } from "./http-types.js";
+import { DELETED_VAULT_PATH, deletedVaultRequest } from "./deleted-vaults.js";
 import { initialAnswer, OPERATION_PATH, OperationUrls, resultAnswer, statusAnswer } from "./lro-answers.js";
 import type { Operation, OperationKind, OperationTracker } from "./operations.js";
 import type { TypeRegistry } from "./registry.js";
@@ -32,10 +33,6 @@ const CALLER_FIELDS = [
 
 const RESOURCE_GROUP_TYPE = "Microsoft.Resources/resourceGroups";
 const MANAGED_CLUSTER_TYPE = "Microsoft.ContainerService/managedClusters";
-
-/** Resolves deleted-vault paths (`…/locations/{l}/deletedVaults/{n}[/purge]`, `…/deletedVaults`). */
-const DELETED_VAULT_PATH =
-  /^\/subscriptions\/([^/]+)\/providers\/microsoft\.keyvault\/(?:locations\/([^/]+)\/)?deletedvaults(?:\/([^/]+))?(\/purge)?$/i;
 
 /** Everything the provider works with. */
 export interface ArmProviderDeps {
@@ -76,7 +73,13 @@ export class ArmProvider {
     const operationMatch = OPERATION_PATH.exec(req.path);
     if (operationMatch && req.method === "GET") return this.pollOperation(operationMatch, req);
     const deletedVault = DELETED_VAULT_PATH.exec(req.path);
-    if (deletedVault) return this.deletedVaults(req, deletedVault, apiVersion);
+    if (deletedVault) {
+      return deletedVaultRequest(req, deletedVault, apiVersion, {
+        env: this.env,
+        operations: this.deps.operations,
+        urls: this.urls,
+      });
+    }
 
     const target = parseArmPath(req.path, this.deps.registry);
     if (!target)
@@ -475,63 +478,6 @@ export class ArmProvider {
       );
     const resource = this.existing(target.id, spec);
     return handler(resource, this.env, req.url);
-  }
-
-  private async deletedVaults(
-    req: ArmRequest,
-    match: RegExpExecArray,
-    apiVersion: string,
-  ): Promise<ArmResponse> {
-    const [, subscriptionId, location, name, purge] = match;
-    const store = this.env.store;
-    const render = (v: ReturnType<typeof store.deletedVaults>[number]) => ({
-      id: `/subscriptions/${subscriptionId ?? ""}/providers/Microsoft.KeyVault/locations/${v.location}/deletedVaults/${v.name}`,
-      name: v.name,
-      type: "Microsoft.KeyVault/deletedVaults",
-      properties: {
-        vaultId: v.vaultId,
-        location: v.location,
-        deletionDate: new Date(v.deletionDateMs).toISOString(),
-        scheduledPurgeDate: new Date(v.scheduledPurgeDateMs).toISOString(),
-        tags: v.tags,
-        purgeProtectionEnabled: v.purgeProtection,
-      },
-    });
-    if (name === undefined) {
-      if (req.method !== "GET")
-        throw new ArmError(405, "MethodNotAllowed", `${req.method} is not supported here.`);
-      return { status: 200, body: { value: store.deletedVaults().map(render) } };
-    }
-    const vault = store.deletedVault(name);
-    if (!vault || (location !== undefined && vault.location !== location.toLowerCase().replace(/\s+/g, ""))) {
-      throw notFound("ResourceNotFound", `The deleted vault '${name}' was not found.`);
-    }
-    if (!purge && req.method === "GET") return { status: 200, body: render(vault) };
-    if (!purge || req.method !== "POST")
-      throw new ArmError(405, "MethodNotAllowed", `${req.method} is not supported here.`);
-    if (vault.purgeProtection) {
-      throw conflict(
-        "VaultPurgeProtected",
-        `Vault '${vault.name}' has purge protection enabled; it cannot be purged before its scheduled purge date. Recover it with createMode 'recover' instead.`,
-      );
-    }
-    store.removeDeletedVault(vault.name);
-    this.env.purgeVault(vault.vaultId);
-    // Purging is an operation with a Location URL on Azure; the emulator's finishes at once.
-    const op = this.deps.operations.start({
-      resourceId: `${vault.vaultId}#purge`,
-      resourceType: "Microsoft.KeyVault/deletedVaults",
-      kind: "delete",
-      startedAtMs: this.env.now(),
-      endsAtMs: this.env.now(),
-      pollIntervalMs: 0,
-    });
-    return initialAnswer("location", op, 202, undefined, {
-      urls: this.urls,
-      location: vault.location,
-      apiVersion,
-      nowMs: this.env.now(),
-    });
   }
 }
 

@@ -4,10 +4,9 @@
  * emulator's CA.
  */
 import { randomUUID } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { readTokenClaims } from "./credential.js";
 import { ArmError } from "./errors.js";
 import { ADMIN_PREFIX, handleAdmin, type EmulatorAdmin } from "./admin.js";
@@ -35,7 +34,8 @@ import { instrument, type RequestClass, type RequestFacts } from "./pipeline.js"
 import { createTypeRegistry } from "./registry.js";
 import { parseArmPath, subscriptionOf } from "./resource-path.js";
 import type { ProviderEnv } from "./resource-type.js";
-import { ResourceStore, type StoreSnapshot } from "./store.js";
+import { readStateFile, writeStateFile, type EmulatorState } from "./state-file.js";
+import { ResourceStore } from "./store.js";
 import { Throttle } from "./throttle.js";
 import { ensureTlsMaterial } from "./tls.js";
 import { clusterInfoOf, MANAGED_CLUSTER_TYPE } from "./types/aks.js";
@@ -88,18 +88,8 @@ export interface RunningEmulator {
 /** Prefix of the per-cluster Kubernetes API on the ARM origin. */
 export const KUBERNETES_PREFIX = "/__k8s/";
 const DEFAULT_ROLE_PROPAGATION_SEC = 30;
-const STATE_FILE_VERSION = 1;
 /** Delay between a write and the state-file save it triggers. */
 const STATE_SAVE_DELAY_MS = 500;
-
-interface StateFile {
-  readonly version: number;
-  readonly store: StoreSnapshot;
-  readonly keyVault: unknown;
-  readonly kubernetes: unknown;
-  readonly vaultPorts: Record<string, number>;
-  readonly operations: unknown[];
-}
 
 function checkTimeScale(value: number): number {
   if (!Number.isFinite(value) || value <= 0)
@@ -253,19 +243,13 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     async saveState() {
       if (!options.stateFile) return undefined;
       await armProvider().settle();
-      const state: StateFile = {
-        version: STATE_FILE_VERSION,
+      writeStateFile(options.stateFile, {
         store: store.snapshot(),
         keyVault: keyVault.snapshot(),
         kubernetes: kubernetes.snapshot(),
         vaultPorts: vaults.ports(),
         operations: operations.snapshot(),
-      };
-      mkdirSync(dirname(options.stateFile), { recursive: true });
-      // Write then rename: a crash mid-write leaves the previous state file intact.
-      const staging = `${options.stateFile}.${process.pid}.tmp`;
-      writeFileSync(staging, JSON.stringify(state), { mode: 0o600 });
-      renameSync(staging, options.stateFile);
+      });
       return options.stateFile;
     },
   };
@@ -351,13 +335,10 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   };
   wiring.provider = new ArmProvider({ registry, env, operations, faults });
 
-  if (options.stateFile && existsSync(options.stateFile)) {
-    await restoreState(JSON.parse(readFileSync(options.stateFile, "utf8")) as StateFile);
-  }
+  const saved = options.stateFile ? readStateFile(options.stateFile) : undefined;
+  if (saved) await restoreState(saved);
 
-  async function restoreState(state: StateFile): Promise<void> {
-    if (state.version !== STATE_FILE_VERSION)
-      throw new Error(`unsupported emulator state file version ${state.version}`);
+  async function restoreState(state: EmulatorState): Promise<void> {
     store.restore(state.store);
     keyVault.restore(state.keyVault);
     kubernetes.restore(state.kubernetes);
