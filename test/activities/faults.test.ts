@@ -247,6 +247,27 @@ describe("injected faults, handled as classified", () => {
     assert.equal(result.error.kind, "invalidRequest");
   });
 
+  it("returns a VNet link to an overlapping DNS namespace as an invalid request (field note 9)", async () => {
+    await apply(byKey("base/dns-postgres"));
+    await apply(byKey("base/dns-postgres-link"));
+    const zone = byKey("base/dns-postgres");
+    const overlappingZoneId = zone.id.replace(/staging\.private\.postgres/, "private.postgres");
+    await apply({ ...zone, key: "base/dns-overlap", id: overlappingZoneId });
+    const link = byKey("base/dns-postgres-link");
+    const result = await activities.ensureNode({
+      node: {
+        ...link,
+        key: "base/dns-overlap-link",
+        id: `${overlappingZoneId}/virtualNetworkLinks/staging-vnet`,
+      },
+    });
+    assert.equal(result.outcome, "failed", JSON.stringify(result));
+    assert.ok("error" in result);
+    assert.equal(result.error.kind, "invalidRequest");
+    assert.equal(result.error.code, "VirtualNetworkLinkNamespaceOverlap");
+    assert.match(result.error.message, /overlap/);
+  });
+
   it("returns a globally taken Key Vault name as nameUnavailable", async () => {
     await apply(byKey("base/vault"));
     const vault = byKey("base/vault");
