@@ -3,8 +3,7 @@
  * engine on a clock scaled by the inverse factor (so orchestration time and emulated Azure time agree),
  * and the real orchestrations and activities loaded as one app.
  */
-import { readFileSync } from "node:fs";
-import { join, sep } from "node:path";
+import { join } from "node:path";
 import type { InstanceStatus, RuntimeStatus } from "../../devhost/contracts";
 import { AzureStorageDurableEngine, scaledClock } from "../../devhost/durable";
 import { loadFunctionApp } from "../../devhost/registry";
@@ -12,31 +11,13 @@ import { startEmulator, type RunningEmulator } from "../../emulator";
 import { createAzureClients, type AzureClients } from "../../lib/azure/clients";
 import { loadConfig } from "../../lib/config";
 import { startAzurite, type RunningAzurite } from "../../lib/local/azurite";
-import { planEnvironment } from "../../lib/plan";
-import type { Plan } from "../../lib/plan/types";
-import { parseEnvironmentSpec } from "../../lib/spec";
 import { useClients } from "./app-clients";
+import { PRINCIPAL_ID } from "./example-plan";
+
+export { examplePlan } from "./example-plan";
 
 /** Real seconds per real-Azure second in these tests: at 0.01 a 20-minute Redis create takes 12 s. */
 export const TIME_SCALE = Number(process.env.ORCHESTRATION_TEST_TIME_SCALE ?? 0.01);
-
-/** The provisioner's identity in the emulator: the plan grants it the vault and cluster roles. */
-const PRINCIPAL_ID = "00000000-0000-0000-0000-0000000c0de5";
-
-/** The project root, from the sources (tsx) or the compiled tests (`dist/test/…`). */
-const PROJECT_ROOT = __dirname.split(sep).includes("dist")
-  ? join(__dirname, "..", "..", "..")
-  : join(__dirname, "..", "..");
-
-/** Plans `examples/<file>` for the emulator (the provisioner connects from loopback). */
-export function examplePlan(file = "staging.yaml", rename?: string): Plan {
-  const text = readFileSync(join(PROJECT_ROOT, "examples", file), "utf8");
-  const spec = parseEnvironmentSpec(rename ? text.replace(/^name: .*$/m, `name: ${rename}`) : text);
-  return planEnvironment(spec, {
-    provisionerPrincipalId: PRINCIPAL_ID,
-    provisionerIpRanges: ["127.0.0.1/32"],
-  });
-}
 
 export interface OrchestrationWorld {
   readonly azurite: RunningAzurite;
