@@ -1,0 +1,150 @@
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { findAppRoot } from "../../devhost/app-root";
+import { DEFAULT_EMULATOR_PRINCIPAL_ID } from "../../emulator/credential";
+import { createEnvironmentService, type EnvironmentService } from "../../functions/environment-service";
+import type { InstanceSnapshot, OrchestrationClient } from "../../functions/ports";
+import { startAzurite, type RunningAzurite } from "../../lib/local/azurite";
+import { planEnvironment } from "../../lib/plan";
+import {
+  RECORD_TABLES,
+  createEnvironmentRecords,
+  openTable,
+  type EnvironmentRecords,
+} from "../../lib/records";
+import type { EnvironmentSpec } from "../../lib/spec/types";
+import { validateSpec } from "../../lib/spec/validate";
+
+/** Durable instances in memory: what the service sees of the engine. */
+class FakeOrchestrations implements OrchestrationClient {
+  readonly instances = new Map<string, InstanceSnapshot>();
+  readonly started: { name: string; instanceId: string }[] = [];
+  private clock = 0;
+
+  async startNew(name: string, instanceId: string): Promise<void> {
+    this.started.push({ name, instanceId });
+    const time = new Date(Date.UTC(2026, 0, 1, 0, 0, ++this.clock)).toISOString();
+    this.instances.set(instanceId, {
+      instanceId,
+      runtimeStatus: "Running",
+      customStatus: null,
+      output: null,
+      createdTime: time,
+      lastUpdatedTime: time,
+    });
+  }
+  async getStatus(instanceId: string) {
+    return this.instances.get(instanceId);
+  }
+  async terminate(instanceId: string): Promise<void> {
+    this.finish(instanceId, "Terminated", "terminated");
+  }
+  finish(instanceId: string, runtimeStatus: string, output: unknown): void {
+    const instance = this.instances.get(instanceId)!;
+    this.instances.set(instanceId, { ...instance, runtimeStatus, output });
+  }
+}
+
+const root = findAppRoot(__filename);
+const spec = (name: string): EnvironmentSpec => {
+  const text = readFileSync(join(root, "examples", "minimal.yaml"), "utf8").replace(
+    /^name: dev$/m,
+    `name: ${name}`,
+  );
+  const validation = validateSpec(text);
+  assert.ok(validation.ok);
+  return validation.spec;
+};
+const plan = (value: EnvironmentSpec) =>
+  planEnvironment(value, {
+    provisionerPrincipalId: DEFAULT_EMULATOR_PRINCIPAL_ID,
+    provisionerIpRanges: ["127.0.0.1/32"],
+  });
+
+let azurite: RunningAzurite;
+let records: EnvironmentRecords;
+before(async () => {
+  azurite = await startAzurite();
+  records = createEnvironmentRecords(await openTable(azurite.connectionString, RECORD_TABLES.environments));
+});
+after(() => azurite.stop());
+
+function serviceWith(orchestrations: FakeOrchestrations): EnvironmentService {
+  return createEnvironmentService({ records, orchestrations, plan });
+}
+
+describe("environment service", () => {
+  test("of two applies racing for one environment, exactly one starts a build", async () => {
+    const orchestrations = new FakeOrchestrations();
+    const service = serviceWith(orchestrations);
+    const outcomes = await Promise.all([
+      service.apply(spec("race"), "http"),
+      service.apply(spec("race"), "http"),
+    ]);
+    assert.deepEqual(outcomes.map((outcome) => outcome.kind).sort(), ["busy", "claimed"]);
+    assert.deepEqual(orchestrations.started, [{ name: "buildEnvironment", instanceId: "acme-race" }]);
+  });
+
+  test("a finished build is written into the record once it is read", async () => {
+    const orchestrations = new FakeOrchestrations();
+    const service = serviceWith(orchestrations);
+    await service.apply(spec("done"), "http");
+    orchestrations.finish("acme-done", "Completed", {
+      environmentId: "acme-done",
+      planHash: "h",
+      result: "succeeded",
+      nodes: { "base/rg": "succeeded" },
+      failures: [],
+      outputs: { resourceGroupId: "/subscriptions/s/resourceGroups/rg-acme-done", dataModules: {} },
+    });
+    const view = await service.get("acme-done");
+    assert.equal(view?.record.lastOperation?.status, "succeeded");
+    assert.equal(
+      (await records.get("acme-done"))?.record.outputs?.resourceGroupId,
+      "/subscriptions/s/resourceGroups/rg-acme-done",
+    );
+  });
+
+  test("re-applying after a finished build is not mistaken for the previous run's outcome", async () => {
+    const orchestrations = new FakeOrchestrations();
+    const service = serviceWith(orchestrations);
+    await service.apply(spec("again"), "http");
+    orchestrations.finish("acme-again", "Failed", "Orchestrator function 'buildEnvironment' failed: boom");
+    assert.equal((await service.get("acme-again"))?.record.lastOperation?.status, "failed");
+    // The claim is written before the new instance exists; until then only the old one is visible.
+    const claimed = await service.claim(spec("again"), { action: "apply", requestedBy: "http" });
+    assert.equal(claimed.kind, "claimed");
+    const view = await service.get("acme-again");
+    assert.equal(view?.record.lastOperation?.status, "running");
+    assert.equal(view?.runtimeStatus, undefined, "the old instance is not shown as this operation's");
+  });
+
+  test("a destroy of an unknown environment starts nothing", async () => {
+    const orchestrations = new FakeOrchestrations();
+    assert.equal(await serviceWith(orchestrations).destroy("acme-never", "keep", "http"), undefined);
+    assert.deepEqual(orchestrations.started, []);
+  });
+
+  test("cancel terminates the running build and records it canceled; with nothing running it is idle", async () => {
+    const orchestrations = new FakeOrchestrations();
+    const service = serviceWith(orchestrations);
+    await service.apply(spec("stop"), "http");
+    assert.equal(await service.cancel("acme-stop", "user"), "canceled");
+    assert.equal(orchestrations.instances.get("acme-stop")?.runtimeStatus, "Terminated");
+    assert.equal((await records.get("acme-stop"))?.record.lastOperation?.status, "canceled");
+    assert.equal(await service.cancel("acme-stop", "user"), "idle");
+  });
+
+  test("fails a start that Durable refuses, and records the operation as failed", async () => {
+    const orchestrations = new FakeOrchestrations();
+    orchestrations.startNew = async () => {
+      throw new Error("durable unavailable");
+    };
+    const service = serviceWith(orchestrations);
+    await assert.rejects(service.apply(spec("nostart"), "http"), /durable unavailable/);
+    const operation = (await records.get("acme-nostart"))?.record.lastOperation;
+    assert.equal(operation?.status, "failed");
+  });
+});
