@@ -3,21 +3,15 @@
  * API per cluster under `/__k8s/`), one origin per Key Vault, all HTTPS on 127.0.0.1 with the
  * emulator's CA.
  */
-import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { readTokenClaims } from "./credential.js";
 import { ArmError } from "./errors.js";
 import { ADMIN_PREFIX, handleAdmin, type EmulatorAdmin } from "./admin.js";
+import { createArmFrontDoor } from "./arm-front-door.js";
 import { ArmProvider, resourceTypeOfPath } from "./arm-provider.js";
-import { authenticateBearer, createDataPlaneContext } from "./dataplane-context.js";
-import {
-  ARM_AUDIENCE,
-  type DataPlaneContext,
-  type KeyVaultDataPlane,
-  type KubernetesApi,
-} from "./dataplane.js";
+import { createDataPlaneContext } from "./dataplane-context.js";
+import { type DataPlaneContext, type KeyVaultDataPlane, type KubernetesApi } from "./dataplane.js";
 import { FaultInjector } from "./faults.js";
 import { sendJson } from "./http-util.js";
 import { createKubernetesApi, redactKubernetesState, type KubernetesApiState } from "./kubernetes/index.js";
@@ -32,7 +26,7 @@ import { RequestMetrics } from "./metrics.js";
 import { OperationTracker } from "./operations.js";
 import { instrument, type RequestClass, type RequestFacts } from "./pipeline.js";
 import { createTypeRegistry } from "./registry.js";
-import { parseArmPath, subscriptionOf } from "./resource-path.js";
+import { parseArmPath } from "./resource-path.js";
 import type { ProviderEnv } from "./resource-type.js";
 import { readStateFile, writeStateFile, type EmulatorState } from "./state-file.js";
 import { ResourceStore } from "./store.js";
@@ -170,39 +164,11 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     await kubernetes.handle(clusterId)(req, res, slash < 0 ? "/" : rest.slice(slash), facts.url, facts.body);
   };
 
-  const serveArm = async (req: IncomingMessage, res: ServerResponse, facts: RequestFacts): Promise<void> => {
-    const principal = authenticateBearer(req.headers.authorization, ARM_AUDIENCE, now());
-    if (!principal) throw authenticationError(req.headers.authorization, now());
-    const kind = facts.method === "GET" ? "reads" : "writes";
-    const subscriptionId = subscriptionOf(facts.path) ?? "tenant";
-    const decision = throttling ? throttle.take(subscriptionId, principal.objectId, kind) : undefined;
-    const armHeaders: Record<string, string> = decision
-      ? { [`x-ms-ratelimit-remaining-subscription-${kind}`]: String(decision.remaining) }
-      : {};
-    if (decision && !decision.allowed) {
-      throw new ArmError(
-        429,
-        "SubscriptionRequestsThrottled",
-        `Number of '${kind === "reads" ? "read" : "write"}' requests for subscription '${subscriptionId}' exceeded the limit. Please try again after '${Math.ceil(decision.retryAfterMs / 1000)}' seconds.`,
-        // retry-after-ms carries the scaled wait exactly (the SDK prefers it); Retry-After stays whole seconds.
-        {
-          ...armHeaders,
-          "Retry-After": String(Math.max(1, Math.ceil(decision.retryAfterMs / 1000))),
-          "retry-after-ms": String(decision.retryAfterMs),
-        },
-      );
-    }
-    // Like ARM, every answer carries a request id to quote in bug reports.
-    armHeaders["x-ms-request-id"] = randomUUID();
-    const answer = await armProvider().handle({
-      method: facts.method,
-      url: facts.url,
-      path: facts.path,
-      body: facts.body,
-      principal,
-    });
-    sendJson(res, answer.status, answer.body, { ...armHeaders, ...answer.headers });
-  };
+  const serveArm = createArmFrontDoor({
+    throttle: throttling ? throttle : undefined,
+    provider: armProvider,
+    now,
+  });
 
   // A replacement Kubernetes API (options.kubernetesApi) has its own snapshot shape: dump only ours.
   const redactedKubernetes = (): unknown => {
@@ -369,35 +335,4 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
       await armListener.close();
     },
   };
-}
-
-/** ARM's 401s: an expired token gets its own code, as Azure's `ExpiredAuthenticationToken` (field notes, case 2). */
-function authenticationError(authorization: string | undefined, nowMs: number): ArmError {
-  const challenge = {
-    "WWW-Authenticate": `Bearer authorization_uri="https://login.microsoftonline.com/common", error="invalid_token"`,
-  };
-  const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? "")?.[1];
-  if (!token) {
-    return new ArmError(
-      401,
-      "AuthenticationFailed",
-      "Authentication failed. The 'Authorization' header is missing.",
-      challenge,
-    );
-  }
-  const claims = readTokenClaims(token);
-  if (claims && claims.exp * 1000 <= nowMs) {
-    return new ArmError(
-      401,
-      "ExpiredAuthenticationToken",
-      "The access token expiry UTC time is earlier than current UTC time.",
-      challenge,
-    );
-  }
-  return new ArmError(
-    401,
-    "InvalidAuthenticationToken",
-    "The access token is invalid (malformed, or not issued for https://management.azure.com).",
-    challenge,
-  );
 }
