@@ -39,6 +39,37 @@ const TYPE_NAMES: Record<string, string> = {
   boolean: "true or false",
 };
 
+/** How the error map lists the keys allowed where an unknown one was found (read back per key below). */
+const ALLOWED_KEYS_PREFIX = "allowed keys here: ";
+
+/** Edit distance between two short strings (keys), bounded work: keys are at most a few dozen characters. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(
+        previous[j]! + 1,
+        current[j - 1]! + 1,
+        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+/** The allowed key an unknown one is most likely a typo of (at most two edits away), if any. */
+function closestKey(key: string, allowed: readonly string[]): string | undefined {
+  if (key.length > 64) return undefined;
+  let best: { key: string; distance: number } | undefined;
+  for (const candidate of allowed) {
+    const distance = editDistance(key.toLowerCase(), candidate);
+    if (distance <= 2 && (!best || distance < best.distance)) best = { key: candidate, distance };
+  }
+  return best?.key;
+}
+
 /** Per-parse error map: generic messages for the issues a field's own message does not cover. */
 export const specErrorMap: z.core.$ZodErrorMap = (issue) => {
   switch (issue.code) {
@@ -50,7 +81,7 @@ export const specErrorMap: z.core.$ZodErrorMap = (issue) => {
         ?.def;
       const allowed = Object.keys(def?.shape ?? {});
       return allowed.length > 0
-        ? `allowed keys here: ${allowed.join(", ")}`
+        ? `${ALLOWED_KEYS_PREFIX}${allowed.join(", ")}`
         : "no other keys are allowed here";
     }
     case "invalid_value":
@@ -75,10 +106,16 @@ export function issuesToProblems(issues: readonly z.core.$ZodIssue[], basePath: 
   return issues.flatMap((issue): SpecProblem[] => {
     const path = joinPath(basePath, formatPath(issue.path));
     if (issue.code === "unrecognized_keys") {
-      return issue.keys.map((key) => ({
-        path: joinPath(path, key),
-        message: `unknown key; ${issue.message}`,
-      }));
+      const allowed = issue.message.startsWith(ALLOWED_KEYS_PREFIX)
+        ? issue.message.slice(ALLOWED_KEYS_PREFIX.length).split(", ")
+        : [];
+      return issue.keys.map((key) => {
+        const likely = closestKey(key, allowed);
+        return {
+          path: joinPath(path, key),
+          message: likely ? `unknown key; did you mean ${likely}?` : `unknown key; ${issue.message}`,
+        };
+      });
     }
     if (issue.code === "invalid_union" && issue.errors.length > 0) {
       // Report the problems of the alternative whose shape the input has (e.g. the mapping form of

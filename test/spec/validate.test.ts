@@ -536,6 +536,14 @@ const INVALID: readonly InvalidCase[] = [
     ],
   },
   {
+    title: "fails on misspelt keys, suggesting the likely one",
+    input: specDocument([{ type: "base" }, { type: "k8s-cluster", max_node: 4, Zones: ["1"] }]),
+    problems: [
+      { path: "modules[1].max_node", message: "unknown key; did you mean max_nodes?" },
+      { path: "modules[1].Zones", message: "unknown key; did you mean zones?" },
+    ],
+  },
+  {
     title: "fails on unknown module keys, naming the allowed ones",
     input: specDocument([{ type: "base", subnet_cidr: "10.0.0.0/17" }]),
     problems: [
