@@ -329,6 +329,11 @@ export function createArmSteps(
         state: "running",
         nextCheckAfterMs: intervalMsOf(adapter, retryAfterMs),
       });
+      if (response.status === 404 && operation.statusUrl) {
+        // The operation record is gone (Azure keeps them for a limited time; an emulator restarted):
+        // the resource's own state still tells how it ended.
+        return check({ ...operation, statusUrl: undefined, locationUrl: undefined });
+      }
       if (response.status >= 400) {
         const facts = { statusCode: response.status, retryAfterMs, ...azureErrorBody(response.body) };
         const classified = classifyFacts(facts, operation.resourceId);

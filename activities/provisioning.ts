@@ -75,9 +75,16 @@ export function createProvisioningActivities(clients: AzureClients) {
       });
     },
     /** One status check of an operation `ensureNode` or `deleteNode` started. */
-    checkOperation(input: CheckOperationInput): Promise<OperationCheckResult> {
-      // Failures of the operation come back as `state: "failed"`; only the check's own errors throw.
-      return arm.check(input.operation);
+    async checkOperation(input: CheckOperationInput): Promise<OperationCheckResult> {
+      // Failures of the operation come back as `state: "failed"`. A check that cannot succeed later
+      // (e.g. access to the resource was revoked) ends the watch the same way; retryable ones throw.
+      try {
+        return await arm.check(input.operation);
+      } catch (error) {
+        const classified = classifyAzureError(error, input.operation.resourceId);
+        if (classified.retryable) throw classified;
+        return { nodeKey: input.operation.nodeKey, state: "failed", error: classified.toSummary() };
+      }
     },
     /** Removes one node; absent is success. Key Vault secrets go with their vault. */
     deleteNode(input: DeleteNodeInput): Promise<NodeStepResult> {

@@ -131,6 +131,24 @@ describe("injected faults, handled as classified", () => {
     assert.equal((await shortSteps.check(started.operation!)).state, "running");
   });
 
+  it("falls back to the resource's state when the operation-status URL is gone", async () => {
+    const node = {
+      ...byKey("base/nsg"),
+      key: "base/other-nsg",
+      id: byKey("base/nsg").id.replace(/staging-nodes-nsg$/, "other-nsg"),
+    };
+    const started = await steps.ensure(node);
+    assert.ok(started.operation?.statusUrl);
+    fixture.emulator.admin.addFaults([
+      {
+        match: { method: "GET", path: "/operationStatuses/" },
+        effect: { kind: "http", status: 404, code: "NotFound" },
+      },
+    ]);
+    const end = await waitForOperation(steps, started);
+    assert.equal(end?.state, "succeeded");
+  });
+
   it("returns a quota error as a terminal failure with Azure's code and message", async () => {
     fixture.emulator.admin.addFaults([
       {
