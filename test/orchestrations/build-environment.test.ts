@@ -7,6 +7,7 @@ import {
   type BuildOutput,
   type EnvironmentProgress,
 } from "../../orchestrations/contracts";
+import { ensureNodeInstanceId } from "../../orchestrations/ensure-node";
 import {
   everythingDurableRecorded,
   examplePlan,
@@ -88,6 +89,26 @@ describe("building examples/staging.yaml on the devhost against the emulator", (
     assert.equal(progress.etaSec, 0);
     assert.equal(output.result, "succeeded");
     assert.equal(output.planHash, plan.hash);
+
+    // Stages are views, not barriers: the cache starts with the resource group, long before the
+    // network stage (Key Vault, its private endpoint) is done.
+    const childStatus = async (key: string) => {
+      const child = await world.engine.getStatus(ensureNodeInstanceId(plan.environmentId, key));
+      assert.ok(child, `child instance of ${key}`);
+      return child;
+    };
+    const cache = plan.nodes.find((node) => node.kind === "redisCache");
+    assert.ok(cache);
+    const cacheStartedMs = Date.parse((await childStatus(cache.key)).createdTime);
+    const networkEndsMs = await Promise.all(
+      plan.nodes
+        .filter((node) => node.stage === "network")
+        .map(async (node) => Date.parse((await childStatus(node.key)).lastUpdatedTime)),
+    );
+    assert.ok(
+      cacheStartedMs < Math.max(...networkEndsMs),
+      "the cache started before the network stage ended",
+    );
 
     const resourceGroup = plan.nodes.find((node) => node.kind === "resourceGroup");
     assert.equal(output.outputs.resourceGroupId, resourceGroup?.id);
