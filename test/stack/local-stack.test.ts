@@ -101,6 +101,34 @@ describe("npm start (the local stack)", () => {
     assert.match(ended.outputs?.resourceGroupId ?? "", /\/resourceGroups\/rg-acme-dev$/);
   });
 
+  test("destroys the environment: 202, then the record says the destroy succeeded", async () => {
+    const headers = { "x-functions-key": key };
+    const response = await fetch(`${api}/environments/acme-dev`, { method: "DELETE", headers });
+    assert.equal(response.status, 202, await response.clone().text());
+    const ended = await waitFor(
+      "the destroy to end",
+      async () => {
+        const view = (await (await fetch(`${api}/environments/acme-dev`, { headers })).json()) as {
+          lastOperation: { action: string; status: string };
+          resultSummary?: unknown;
+          outputs?: unknown;
+        };
+        return view.lastOperation.status === "running" ? undefined : view;
+      },
+      { timeoutMs: 120_000, intervalMs: 1000 },
+    );
+    assert.equal(ended.lastOperation.action, "destroy");
+    assert.equal(ended.lastOperation.status, "succeeded", JSON.stringify(ended.resultSummary));
+    assert.equal(ended.outputs, undefined, "nothing is left to reach");
+    const preview = (await (
+      await fetch(`${api}/environments/acme-dev/plan`, { method: "POST", headers })
+    ).json()) as {
+      changes: Record<string, number>;
+    };
+    assert.equal(preview.changes.unchanged, 0, "no resource of the environment is left in the emulator");
+    assert.ok((preview.changes.create ?? 0) > 0);
+  });
+
   test("stops everything on Ctrl-C (SIGINT): exit code 0 and no child left", async () => {
     const pid = child!.pid!;
     const children = descendantsOf(pid);
