@@ -26,11 +26,13 @@ export interface EnsureNodeOutput {
 }
 
 /**
- * The child instance id of a node's ENSURE_NODE: derived from the environment id, so a re-run of the
- * same build addresses the same child and history stays readable.
+ * The child instance id of a node's ENSURE_NODE, derived from the environment id (the parent's): a
+ * re-run of the same build addresses the same child, and history stays readable. Node keys hold `/`
+ * (`base/vnet`), which the Azure Storage backend refuses in instance ids (they become table keys, where
+ * `/`, `\`, `#` and `?` are not allowed), so those become `:`: `acme-staging:base:vnet`.
  */
 export function ensureNodeInstanceId(environmentId: string, nodeKey: string): string {
-  return `${environmentId}:${nodeKey}`;
+  return `${environmentId}:${nodeKey}`.replace(/[/\\#?]/g, ":");
 }
 
 /**
