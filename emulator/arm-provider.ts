@@ -335,19 +335,14 @@ export class ArmProvider {
 
     const status = existing ? 200 : 201;
     const kind: OperationKind = existing ? "update" : "create";
-    if (spec.putStyle === "sync") {
+    const style = method === "PATCH" ? (spec.patchStyle ?? spec.putStyle) : spec.putStyle;
+    if (style === "sync") {
       resource.provisioningState = "Succeeded";
       return { status, body: this.render(resource) };
     }
     resource.provisioningState = existing ? "Updating" : "Creating";
     const op = this.startOperation(req, resource, kind);
-    return initialAnswer(
-      spec.putStyle,
-      op,
-      status,
-      this.render(resource),
-      this.lroContext(resource, apiVersion),
-    );
+    return initialAnswer(style, op, status, this.render(resource), this.lroContext(resource, apiVersion));
   }
 
   private checkAksBusy(spec: ResourceTypeSpec, existing: StoredResource | undefined): void {

@@ -75,8 +75,10 @@ export interface ActionResult {
 export interface ResourceTypeSpec {
   /** Canonical ARM type, e.g. `Microsoft.Network/virtualNetworks/subnets`. */
   readonly type: string;
-  /** LRO style of PUT; PATCH uses it too. */
+  /** LRO style of PUT. */
   readonly putStyle: LroStyle;
+  /** LRO style of PATCH. @default the PUT style */
+  readonly patchStyle?: LroStyle;
   readonly deleteStyle: LroStyle;
   /** Tracked resources need a `location`. @default false */
   readonly tracked?: boolean;

@@ -32,6 +32,8 @@ export function vaultInfoOf(resource: StoredResource): VaultInfo {
 export const vaultSpec: ResourceTypeSpec = {
   type: VAULT_TYPE,
   putStyle: "location",
+  // vaults.update (PATCH) is a plain 200/201 call in the management client.
+  patchStyle: "sync",
   deleteStyle: "sync",
   tracked: true,
   // 3-24 letters, digits and single hyphens; starts with a letter, ends with a letter or digit.

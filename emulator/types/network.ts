@@ -22,6 +22,8 @@ const NETWORK_NAME = /^[A-Za-z0-9][-\w.]{0,78}[\w]$|^[A-Za-z0-9]$/;
 
 const network = {
   putStyle: "azure-async-operation",
+  // updateTags (PATCH) answers at once on the network provider.
+  patchStyle: "sync",
   deleteStyle: "location",
   namePattern: NETWORK_NAME,
 } as const;

@@ -210,6 +210,13 @@ describe("Key Vault vaults (Location-polled PUT) and soft delete", () => {
     assert.equal((await secretClient(vaultUri).getSecret("db-password")).value, "value-1");
   });
 
+  test("updates a vault's tags synchronously (PATCH)", async () => {
+    await clients.keyVault.vaults.createOrUpdate(rg, "kv-patch", vaultBody(), poll);
+    const updated = await clients.keyVault.vaults.update(rg, "kv-patch", { tags: { team: "platform" } });
+    assert.deepEqual(updated.tags, { team: "platform" });
+    assert.equal(updated.properties?.enableRbacAuthorization, true);
+  });
+
   test("purges a soft-deleted vault, freeing its name", async () => {
     await clients.keyVault.vaults.createOrUpdate(rg, "kv-purge-me", vaultBody(), poll);
     await clients.keyVault.vaults.delete(rg, "kv-purge-me");

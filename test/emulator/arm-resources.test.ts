@@ -151,6 +151,14 @@ describe("network (Azure-AsyncOperation writes, Location deletes)", () => {
     assert.equal(group.provisioningState, "Succeeded");
   });
 
+  test("updates tags synchronously (PATCH updateTags)", async () => {
+    const updated = await clients.network.networkSecurityGroups.updateTags(rg, "nsg", {
+      tags: { owner: "net" },
+    });
+    assert.deepEqual(updated.tags, { owner: "net" });
+    assert.equal(updated.provisioningState, "Succeeded");
+  });
+
   test("deletes a subnet that nothing uses", async () => {
     await clients.network.subnets.beginCreateOrUpdateAndWait(
       rg,
