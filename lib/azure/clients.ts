@@ -91,7 +91,10 @@ export interface AzureClients {
    * `bearerToken` instead of the kubeconfig's user (AAD clusters hand out `exec: kubelogin` users).
    */
   kubernetes(kubeconfigYaml: string, bearerToken: string): Promise<CoreV1Api>;
-  /** GET of an absolute ARM URL (operation status, Location) through the ARM pipeline: auth, TLS, retries. */
+  /**
+   * GET of an absolute ARM URL (operation status, Location) through the ARM pipeline: auth, TLS, retries.
+   * @throws when the URL is not on the ARM endpoint's origin
+   */
   getArm(url: string): Promise<RawArmResponse>;
 }
 
@@ -182,6 +185,10 @@ export function createAzureClients(
       return kubeConfig.makeApiClient(CoreV1Api);
     },
     async getArm(url) {
+      // Operation URLs come back through orchestration history; never send an ARM token anywhere else.
+      const armOrigin = new URL(config.armEndpoint ?? "https://management.azure.com").origin;
+      if (new URL(url).origin !== armOrigin)
+        throw new Error(`refusing to send an ARM token to ${new URL(url).origin}`);
       const response = await resources.sendRequest(createPipelineRequest({ url, method: "GET" }));
       let body: unknown = undefined;
       if (response.bodyAsText) {

@@ -2,6 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { isConfigError, loadConfig } from "../../lib/config";
 import { isRetryProfileError, retry, retryProfile, toRetryOptions } from "../../lib/azure/retry-profiles";
+import { createAzureClients } from "../../lib/azure/clients";
 
 const SUB = "11111111-2222-3333-4444-555555555555";
 
@@ -69,5 +70,17 @@ describe("retry profiles", () => {
 
   it("keep Key Vault propagation retries going for minutes", () => {
     assert.ok(retry.keyVaultData.retryTimeoutInMilliseconds >= 5 * 60_000);
+  });
+});
+
+describe("the client factory", () => {
+  it("refuses to send an ARM token to an origin other than the ARM endpoint", async () => {
+    const clients = createAzureClients(loadConfig({ PROVISIONER_ARM_ENDPOINT: "https://127.0.0.1:9" }), {
+      credential: { getToken: () => Promise.reject(new Error("no token should be asked for")) },
+    });
+    await assert.rejects(
+      clients.getArm("https://attacker.example/operations/1"),
+      /refusing to send an ARM token/,
+    );
   });
 });
