@@ -32,6 +32,8 @@ const CALLER_FIELDS = [
 ];
 
 const RESOURCE_GROUP_TYPE = "Microsoft.Resources/resourceGroups";
+/** Generic listing of a resource group's resources (group 1: the group's id). */
+const GROUP_RESOURCES_PATH = /^(\/subscriptions\/[^/]+\/resourcegroups\/[^/]+)\/resources$/i;
 const MANAGED_CLUSTER_TYPE = "Microsoft.ContainerService/managedClusters";
 
 /** Everything the provider works with. */
@@ -72,6 +74,8 @@ export class ArmProvider {
     }
     const operationMatch = OPERATION_PATH.exec(req.path);
     if (operationMatch && req.method === "GET") return this.pollOperation(operationMatch, req);
+    const groupResources = GROUP_RESOURCES_PATH.exec(req.path);
+    if (groupResources && req.method === "GET") return this.listGroupResources(groupResources[1] ?? "");
     const deletedVault = DELETED_VAULT_PATH.exec(req.path);
     if (deletedVault) {
       return deletedVaultRequest(req, deletedVault, apiVersion, {
@@ -104,6 +108,19 @@ export class ArmProvider {
       this.deps.operations.finish(op, this.env.now());
       await this.complete(op);
     }
+  }
+
+  /** `GET …/resourceGroups/{rg}/resources`: the group's top-level resources, in ARM's generic shape. */
+  private listGroupResources(groupId: string): ArmResponse {
+    const group = this.existing(groupId, this.specOf(RESOURCE_GROUP_TYPE));
+    const value = this.env.store.children(group.id).map((r) => ({
+      id: r.id,
+      name: r.name,
+      type: r.type,
+      ...(typeof r.body.location === "string" ? { location: r.body.location } : {}),
+      ...(r.body.tags ? { tags: r.body.tags } : {}),
+    }));
+    return { status: 200, body: { value } };
   }
 
   /** The ARM JSON of a resource: the caller's fields, the service's read-only fields, and state. */

@@ -28,6 +28,23 @@ describe("resource groups", () => {
     assert.ok(names.includes("Rg-Case"));
   });
 
+  test("lists the resources in a group", async () => {
+    await clients.resources.resourceGroups.createOrUpdate("rg-list", { location: LOCATION });
+    await clients.network.networkSecurityGroups.beginCreateOrUpdateAndWait(
+      "rg-list",
+      "nsg",
+      { location: LOCATION, tags: { a: "1" } },
+      poll,
+    );
+    const listed = [];
+    for await (const resource of clients.resources.resources.listByResourceGroup("rg-list"))
+      listed.push(resource);
+    assert.deepEqual(
+      listed.map((r) => [r.type, r.name, r.tags]),
+      [["Microsoft.Network/networkSecurityGroups", "nsg", { a: "1" }]],
+    );
+  });
+
   test("fails with ResourceGroupNotFound for a missing group", async () => {
     await assert.rejects(clients.resources.resourceGroups.get("missing"), {
       statusCode: 404,
