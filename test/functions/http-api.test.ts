@@ -2,21 +2,12 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { findAppRoot } from "../../devhost/app-root";
 import { waitFor } from "../devhost/front-helpers";
 import { startAppStack, type AppStack } from "./app-stack";
 
-const examples = join(__dirname, "..", "..", "..", "examples");
-const exampleText = (name: string) => {
-  // Under dist the examples are one folder further up.
-  for (const folder of [examples, join(__dirname, "..", "..", "examples")]) {
-    try {
-      return readFileSync(join(folder, name), "utf8");
-    } catch {
-      // try the next folder
-    }
-  }
-  throw new Error(`example ${name} not found`);
-};
+/** The project's examples (the same folder from the TS source and from dist). */
+const exampleText = (name: string) => readFileSync(join(findAppRoot(__filename), "examples", name), "utf8");
 
 let stack: AppStack;
 before(async () => {
