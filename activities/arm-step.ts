@@ -47,6 +47,12 @@ export interface ArmOperation {
   readonly locationUrl?: string;
 }
 
+/**
+ * Read-only facts of a live resource users need to reach it, by name (`fqdn`, `vaultUri`, `host`; see
+ * the adapters' `facts`). Never secrets.
+ */
+export type ResourceFacts = Readonly<Record<string, string>>;
+
 /** The result of `ensure` or `remove`. */
 export interface StepResult {
   readonly nodeKey: string;
@@ -61,6 +67,8 @@ export interface StepResult {
   readonly secrets?: readonly SecretReference[];
   /** Properties that differed and were updated (paths only; values may be sensitive). */
   readonly changedPaths?: readonly string[];
+  /** On `unchanged`/`succeeded` ensures of kinds that have facts: the live resource's. */
+  readonly facts?: ResourceFacts;
 }
 
 /** The result of `check`. */
@@ -71,6 +79,8 @@ export interface CheckResult {
   readonly nextCheckAfterMs?: number;
   /** When failed: Azure's code and message, classified. */
   readonly error?: AzureErrorSummary;
+  /** When a create or update succeeded, for kinds that have facts: the live resource's. */
+  readonly facts?: ResourceFacts;
 }
 
 /** The code of the error raised when a plan would change a property Azure cannot change. */
@@ -119,6 +129,17 @@ function classifyState(state: unknown): StateClass {
 function liveState(adapter: ArmAdapter, live: Record<string, unknown>): unknown {
   if (adapter.statePath) return readPath(live, adapter.statePath);
   return live.provisioningState ?? readPath(live, "properties.provisioningState");
+}
+
+/** The adapter's facts read from the live resource; undefined when the kind has none or none is set yet. */
+function factsOfLive(adapter: ArmAdapter, live: Record<string, unknown>): ResourceFacts | undefined {
+  if (!adapter.facts) return undefined;
+  const facts: Record<string, string> = {};
+  for (const [name, paths] of Object.entries(adapter.facts)) {
+    const value = paths.map((path) => readPath(live, path)).find((v) => typeof v === "string" && v !== "");
+    if (typeof value === "string") facts[name] = value;
+  }
+  return Object.keys(facts).length > 0 ? facts : undefined;
 }
 
 /** A raw (REST-shaped) body's state, as in an initial write response. */
@@ -176,6 +197,34 @@ export function createArmSteps(
       if (isNotFoundError(classified)) return undefined;
       throw classified;
     }
+  }
+
+  /**
+   * The facts of a resource whose write just finished: one more GET, only for kinds that have facts
+   * (the write's own answer may predate read-only fields such as an FQDN).
+   */
+  async function factsAfterWrite(adapter: ArmAdapter, node: PlanNode): Promise<ResourceFacts | undefined> {
+    if (!adapter.facts) return undefined;
+    try {
+      const live = await getLive(adapter, node);
+      return live ? factsOfLive(adapter, live) : undefined;
+    } catch (error) {
+      // The write did succeed: a read that may work later is retried (the steps are idempotent), one
+      // that never will (access revoked) costs only the facts, not the resource's success.
+      if (error instanceof AzureError && !error.retryable) return undefined;
+      throw error;
+    }
+  }
+
+  /** `result` with the live resource's facts when it is a finished create, update or adoption. */
+  async function withFactsAfterWrite(
+    adapter: ArmAdapter,
+    node: PlanNode,
+    result: StepResult,
+  ): Promise<StepResult> {
+    if (result.outcome !== "succeeded" || result.action === "delete") return result;
+    const facts = await factsAfterWrite(adapter, node);
+    return facts ? { ...result, facts } : result;
   }
 
   /** Turns the answer to a write into a result: finished, or an operation to watch. */
@@ -241,16 +290,27 @@ export function createArmSteps(
       // ended Failed, a GET hit a 5xx), Azure did accept the write: hand the operation to `check`, which
       // reports its outcome, rather than fail the write that worked.
       if (writeWasAccepted(capture.initial()))
-        return resultOfWrite(node, adapter, mode, capture.initial(), extra);
+        return withFactsAfterWrite(
+          adapter,
+          node,
+          resultOfWrite(node, adapter, mode, capture.initial(), extra),
+        );
       const classified = classifyAzureError(error, node.id);
       if (
         adapter.adoptOnConflictCodes?.some((code) => code.toLowerCase() === classified.code.toLowerCase())
       ) {
-        return { nodeKey: node.key, resourceId: node.id, outcome: "succeeded", action: "adopt", ...extra };
+        const adopted: StepResult = {
+          nodeKey: node.key,
+          resourceId: node.id,
+          outcome: "succeeded",
+          action: "adopt",
+          ...extra,
+        };
+        return withFactsAfterWrite(adapter, node, adopted);
       }
       throw redactError(classified, prepared.secretValues);
     }
-    return resultOfWrite(node, adapter, mode, capture.initial(), extra);
+    return withFactsAfterWrite(adapter, node, resultOfWrite(node, adapter, mode, capture.initial(), extra));
   }
 
   /**
@@ -300,7 +360,14 @@ export function createArmSteps(
     // A resource whose last operation failed is written again even when it looks right: a PUT is how
     // ARM retries a failed provisioning.
     if (differences.length === 0 && state !== "failed") {
-      return { nodeKey: node.key, resourceId: node.id, outcome: "unchanged", action: "none" };
+      const facts = factsOfLive(adapter, live);
+      return {
+        nodeKey: node.key,
+        resourceId: node.id,
+        outcome: "unchanged",
+        action: "none",
+        ...(facts ? { facts } : {}),
+      };
     }
     return write(
       node,
@@ -312,9 +379,20 @@ export function createArmSteps(
     );
   }
 
-  /** One cheap call: the operation's state, and when to ask again. */
+  /**
+   * One cheap call: the operation's state, and when to ask again. When a create or update is seen to
+   * succeed, kinds that have facts read them with one GET of the resource.
+   */
   async function check(operation: ArmOperation): Promise<CheckResult> {
     const adapter = adapterOf(operation.kind);
+    const result = await checkState(adapter, operation);
+    if (result.state !== "succeeded" || result.facts || operation.action === "delete") return result;
+    const node = { key: operation.nodeKey, id: operation.resourceId, kind: operation.kind } as PlanNode;
+    const facts = await factsAfterWrite(adapter, node);
+    return facts ? { ...result, facts } : result;
+  }
+
+  async function checkState(adapter: ArmAdapter, operation: ArmOperation): Promise<CheckResult> {
     const url = operation.statusUrl ?? operation.locationUrl;
     if (url) {
       let response;
@@ -332,7 +410,7 @@ export function createArmSteps(
       if (response.status === 404 && operation.statusUrl) {
         // The operation record is gone (Azure keeps them for a limited time; an emulator restarted):
         // the resource's own state still tells how it ended.
-        return check({ ...operation, statusUrl: undefined, locationUrl: undefined });
+        return checkState(adapter, { ...operation, statusUrl: undefined, locationUrl: undefined });
       }
       if (response.status >= 400) {
         const facts = { statusCode: response.status, retryAfterMs, ...azureErrorBody(response.body) };
@@ -391,7 +469,10 @@ export function createArmSteps(
       };
     }
     const state = classifyState(liveState(adapter, live));
-    if (state === "settled") return { nodeKey: operation.nodeKey, state: "succeeded" };
+    if (state === "settled") {
+      const facts = factsOfLive(adapter, live);
+      return { nodeKey: operation.nodeKey, state: "succeeded", ...(facts ? { facts } : {}) };
+    }
     if (state === "failed") {
       const error = classifyFacts(
         {

@@ -52,7 +52,7 @@ export function* ensureNodeOrchestrator(
       return withFacts(report.outcome, report.facts);
     }
     const ended = yield* watchOperation(context, node, report.operation, report.firstCheckAfterMs);
-    if (ended.state === "succeeded") return withFacts("succeeded", undefined);
+    if (ended.state === "succeeded") return withFacts("succeeded", ended.facts);
     const error = ended.error ?? {
       kind: "operationFailed" as const,
       code: "OperationFailed",

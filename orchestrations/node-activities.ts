@@ -98,6 +98,8 @@ export interface CheckReport {
   readonly state: CheckResult["state"];
   readonly nextCheckAfterMs?: number;
   readonly error?: AzureErrorSummary;
+  /** When a create or update succeeded: the resource's facts (see {@link NodeFacts}). */
+  readonly facts?: NodeFacts;
 }
 
 /** Checks `operation` once. */

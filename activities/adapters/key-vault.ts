@@ -8,6 +8,7 @@ export const keyVaultAdapter: ArmAdapter = {
   armType: "Microsoft.KeyVault/vaults",
   // createMode is an instruction for one PUT, never echoed back.
   compare: { ignoredPaths: ["properties.createMode"] },
+  facts: { vaultUri: ["properties.vaultUri"] },
   get: (c, id) => c.keyVault.vaults.get(id.resourceGroup, id.name),
   async prepareBody({ clients, node, id, mode }) {
     if (mode !== "create") return { body: node.desired };

@@ -9,6 +9,8 @@ export const managedClusterAdapter: ArmAdapter = {
     // is the autoscaler working, not drift to undo.
     ignoredPaths: ["agentPoolProfiles.*.count"],
   },
+  // A private cluster without a public FQDN has only its private one.
+  facts: { fqdn: ["fqdn", "privateFqdn"] },
   get: (c, id) => c.containerService.managedClusters.get(id.resourceGroup, id.name),
   // Right after create, and during background add-on work, AKS answers 409 OperationNotAllowed
   // ("Another operation is in progress", field note 3): classified busy, retried by the orchestration.

@@ -12,6 +12,7 @@ export const postgresFlexibleServerAdapter: ArmAdapter = {
   compare: { ignoredPaths: ["administratorLoginPassword", "createMode"] },
   // Flexible servers report `state` (Ready, Updating, Provisioning …), not provisioningState.
   statePath: "state",
+  facts: { host: ["fullyQualifiedDomainName"] },
   get: (c, id) => c.postgres.servers.get(id.resourceGroup, id.name),
   async prepareBody({ clients, node, mode, extras }) {
     if (mode !== "create") return { body: node.desired };

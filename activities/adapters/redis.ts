@@ -4,6 +4,7 @@ import { asModel, type ArmAdapter } from "./types";
 
 export const redisCacheAdapter: ArmAdapter = {
   armType: "Microsoft.Cache/redis",
+  facts: { host: ["hostName"] },
   get: (c, id) => c.redis.redis.get(id.resourceGroup, id.name),
   write: ({ clients, id, mode }, body, options) =>
     mode === "create"

@@ -67,6 +67,12 @@ export interface ArmAdapter {
    * only updated, and deleting it is a no-op.
    */
   readonly builtIn?: boolean;
+  /**
+   * Read-only facts of the live resource users need to reach it (an FQDN, a URI, a host), by fact name:
+   * the dot paths to read in the live (SDK-shaped) resource, the first one present wins. Reported on
+   * `unchanged`/`succeeded` results and on a check that saw the operation succeed. Never secrets.
+   */
+  readonly facts?: Readonly<Record<string, readonly string[]>>;
   /** Azure codes of a create conflict that means "it already exists as desired": adopt it. */
   readonly adoptOnConflictCodes?: readonly string[];
   /** GET the live resource (404 surfaces as the SDK's error; the step classifies it). */

@@ -37,8 +37,11 @@ describe("building the planner's plan of examples/staging.yaml with the activiti
   let fixture: EmulatorFixture;
   /** Everything any activity returned, to scan for secret values. */
   const outputs: unknown[] = [];
+  /** The facts each run reported, by node key (the last run's). */
+  let factsByKey: Record<string, Readonly<Record<string, string>>> = {};
 
   async function applyPlan(): Promise<string[]> {
+    factsByKey = {};
     const activities = createProvisioningActivities(fixture.clients);
     const steps = createArmSteps(fixture.clients);
     const outcomes: string[] = [];
@@ -53,7 +56,9 @@ describe("building the planner's plan of examples/staging.yaml with the activiti
         const end = await waitForOperation(steps, result);
         outputs.push(end);
         assert.equal(end?.state, "succeeded", `${node.key}: ${JSON.stringify(end)}`);
+        if (end?.facts) factsByKey[node.key] = end.facts;
       }
+      if ("facts" in result && result.facts) factsByKey[node.key] = result.facts;
       outcomes.push(`${node.key}:${result.outcome}`);
     }
     return outcomes;
@@ -73,6 +78,41 @@ describe("building the planner's plan of examples/staging.yaml with the activiti
     );
   });
 
+  /** The facts the live resources hold, read with the SDK, by node key. */
+  async function liveFactsOfKinds(): Promise<Record<string, Record<string, string>>> {
+    const keyOf = (kind: string) => plan.nodes.find((n) => n.kind === kind)?.key ?? kind;
+    const idOf = (kind: string) => parseResourceId(plan.nodes.find((n) => n.kind === kind)?.id ?? "");
+    const cluster = idOf("managedCluster");
+    const vault = idOf("keyVault");
+    const server = idOf("postgresFlexibleServer");
+    const cache = idOf("redisCache");
+    const c = fixture.clients;
+    return {
+      [keyOf("managedCluster")]: {
+        fqdn: (await c.containerService.managedClusters.get(cluster.resourceGroup, cluster.name)).fqdn ?? "",
+      },
+      [keyOf("keyVault")]: {
+        vaultUri: (await c.keyVault.vaults.get(vault.resourceGroup, vault.name)).properties.vaultUri ?? "",
+      },
+      [keyOf("postgresFlexibleServer")]: {
+        host:
+          (await c.postgres.servers.get(server.resourceGroup, server.name)).fullyQualifiedDomainName ?? "",
+      },
+      [keyOf("redisCache")]: {
+        host: (await c.redis.redis.get(cache.resourceGroup, cache.name)).hostName ?? "",
+      },
+    };
+  }
+
+  it("reports the cluster FQDN, the vault URI and each data service's host as facts when built", async () => {
+    const expected = await liveFactsOfKinds();
+    for (const [key, facts] of Object.entries(expected)) {
+      for (const value of Object.values(facts)) assert.ok(value.length > 0, `${key} has its fact live`);
+    }
+    const reported = Object.fromEntries(Object.keys(expected).map((key) => [key, factsByKey[key]]));
+    assert.deepEqual(reported, expected);
+  });
+
   it("does zero writes on any plane when applied again", async () => {
     const logBefore = fixture.emulator.admin.requestLog().length;
     const outcomes = await applyPlan();
@@ -89,6 +129,12 @@ describe("building the planner's plan of examples/staging.yaml with the activiti
           (e.method === "POST" && !/\/list[A-Za-z]*$/i.test(e.path)),
       );
     assert.deepEqual(writes, []);
+  });
+
+  it("reports the same facts when nothing changed", async () => {
+    const expected = await liveFactsOfKinds();
+    const reported = Object.fromEntries(Object.keys(expected).map((key) => [key, factsByKey[key]]));
+    assert.deepEqual(reported, expected);
   });
 
   it("puts exactly Key Vault's values into each module's Kubernetes Secret, labelled managed-by", async () => {

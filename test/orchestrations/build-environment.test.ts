@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { parseResourceId } from "../../lib/azure/resource-id";
 import { criticalPath } from "../../lib/plan";
 import type { KeyVaultSecretsDesired, Plan } from "../../lib/plan/types";
 import {
@@ -30,6 +31,44 @@ async function secretValues(world: OrchestrationWorld, plan: Plan): Promise<stri
     }
   }
   return values;
+}
+
+/**
+ * The endpoints users need, read from the emulator's live resources with the SDK: what a build's
+ * outputs must report (the data services' hosts by module).
+ */
+async function liveEndpoints(world: OrchestrationWorld, plan: Plan) {
+  const nodeOf = (kind: string) => {
+    const node = plan.nodes.find((n) => n.kind === kind);
+    assert.ok(node, `the plan has a ${kind}`);
+    return { module: node.module, ...parseResourceId(node.id) };
+  };
+  const cluster = nodeOf("managedCluster");
+  const vault = nodeOf("keyVault");
+  const server = nodeOf("postgresFlexibleServer");
+  const cache = nodeOf("redisCache");
+  const c = world.clients;
+  const endpoints = {
+    clusterFqdn: (await c.containerService.managedClusters.get(cluster.resourceGroup, cluster.name)).fqdn,
+    keyVaultUri: (await c.keyVault.vaults.get(vault.resourceGroup, vault.name)).properties.vaultUri,
+    hosts: {
+      [server.module]: (await c.postgres.servers.get(server.resourceGroup, server.name))
+        .fullyQualifiedDomainName,
+      [cache.module]: (await c.redis.redis.get(cache.resourceGroup, cache.name)).hostName,
+    },
+  };
+  for (const value of [endpoints.clusterFqdn, endpoints.keyVaultUri, ...Object.values(endpoints.hosts)])
+    assert.ok(value, "the live resource has its endpoint");
+  return endpoints;
+}
+
+/** Asserts that `output` reports the live cluster FQDN, vault URI and each data module's host. */
+async function assertEndpointsReported(world: OrchestrationWorld, plan: Plan, output: BuildOutput) {
+  const live = await liveEndpoints(world, plan);
+  assert.equal(output.outputs.clusterFqdn, live.clusterFqdn);
+  assert.equal(output.outputs.keyVaultUri, live.keyVaultUri);
+  for (const [module, host] of Object.entries(live.hosts))
+    assert.equal(output.outputs.dataModules[module]?.host, host, `${module} host`);
 }
 
 /** The first custom status that shows a node being created while a node is still pending. */
@@ -118,6 +157,7 @@ describe("building examples/staging.yaml on the devhost against the emulator", (
       assert.ok(data.keyVaultSecretNames.length >= 2, `${module} secret names`);
       assert.equal(data.kubernetesSecret?.namespace, "staging");
     }
+    await assertEndpointsReported(world, plan, output);
 
     const secrets = await secretValues(world, plan);
     assert.ok(secrets.length >= 2, "the build wrote the database password and the cache key");
@@ -125,7 +165,7 @@ describe("building examples/staging.yaml on the devhost against the emulator", (
     for (const secret of secrets) assert.ok(!recorded.includes(secret), "a secret value is in Durable state");
   });
 
-  test("a re-apply reports every node unchanged and writes nothing to Azure", async () => {
+  test("a re-apply reports every node unchanged, the same outputs, and writes nothing to Azure", async () => {
     const logBefore = world.emulator.admin.requestLog().length;
     // A finished instance's id is reused, as a new apply of the same environment does.
     const instanceId = plan.environmentId;
@@ -134,6 +174,7 @@ describe("building examples/staging.yaml on the devhost against the emulator", (
     assert.equal(status.runtimeStatus, "Completed", JSON.stringify(status.customStatus));
     const output = status.output as BuildOutput;
     for (const node of plan.nodes) assert.equal(output.nodes[node.key], "unchanged", node.key);
+    await assertEndpointsReported(world, plan, output);
     const log = world.emulator.admin.requestLog().slice(logBefore);
     assert.ok(log.length >= plan.nodes.length, "the re-apply read the environment");
     assert.deepEqual(writesAmong(log), []);
