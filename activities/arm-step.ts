@@ -152,14 +152,17 @@ function rawState(body: unknown): unknown {
 }
 
 /** The captured answer to a write. */
-interface InitialResponse {
+export interface InitialResponse {
   readonly status: number;
   readonly header: (name: string) => string | undefined;
   readonly body: unknown;
 }
 
-/** Records the first response an SDK call sees: the answer to the write itself, not later polls. */
-function captureInitialResponse(pollIntervalMs: number | undefined) {
+/**
+ * Records the first response an SDK call sees: the answer to the write itself, not later polls.
+ * @param pollIntervalMs - the SDK poller's interval, in milliseconds @default - the SDK's
+ */
+export function captureInitialResponse(pollIntervalMs: number | undefined) {
   let first: InitialResponse | undefined;
   const options: SdkCallOptions = {
     onResponse: (raw: RawSdkResponse) => {

@@ -1,6 +1,6 @@
 /**
  * The activities the orchestrations call, one per verb, over any plan node: `ensureNode`, `checkOperation`,
- * `deleteNode`. Each dispatches by node kind to the generic ARM step or a data-plane step, and turns a
+ * `deleteNode`; and `purgeDeletedVault` for a destroy that purges the soft-deleted Key Vault. Each dispatches by node kind to the generic ARM step or a data-plane step, and turns a
  * terminal Azure error into a returned failure so that Durable's retry (which retries every thrown
  * error) only ever sees errors Azure said are worth retrying.
  */
@@ -11,6 +11,7 @@ import type { SecretLocation } from "../lib/secrets/vault-secrets";
 import { createArmSteps, type ArmOperation, type CheckResult, type StepResult } from "./arm-step";
 import { isArmNodeKind } from "./adapters/table";
 import { createKeyVaultSecretsSteps, type KeyVaultSecretsResult } from "./key-vault-secrets";
+import { createPurgeDeletedVaultStep, type PurgeDeletedVaultInput } from "./purge-deleted-vault";
 import { createSecretPropagationSteps, type KubernetesSecretResult } from "./secret-propagation";
 
 /** Input of `ensureNode`. */
@@ -29,6 +30,8 @@ export interface CheckOperationInput {
 export interface DeleteNodeInput {
   readonly node: PlanNode;
 }
+
+export type { PurgeDeletedVaultInput } from "./purge-deleted-vault";
 
 /** A terminal failure, returned rather than thrown (Azure's code and message, classified). */
 export interface NodeFailure {
@@ -62,6 +65,7 @@ export function createProvisioningActivities(clients: AzureClients) {
   const arm = createArmSteps(clients);
   const vaultSecrets = createKeyVaultSecretsSteps(clients);
   const propagation = createSecretPropagationSteps(clients);
+  const deletedVaults = createPurgeDeletedVaultStep(clients);
 
   return {
     /** Makes one node exist as planned; returns at once with an operation to check when Azure is still working. */
@@ -94,6 +98,13 @@ export function createProvisioningActivities(clients: AzureClients) {
         if (node.kind === "kubernetesSecret") return propagation.remove(node);
         return { nodeKey: node.key, outcome: "succeeded", secrets: [] };
       });
+    },
+    /**
+     * Purges the soft-deleted vault of a `keyVault` node (absent is success); `pending` hands the purge to
+     * `checkOperation`. Purge protection forbidding it comes back as a failure of kind `invalidRequest`.
+     */
+    purgeDeletedVault(input: PurgeDeletedVaultInput): Promise<StepResult | NodeFailure> {
+      return settle(input.node.key, input.node.id, () => deletedVaults.purge(input));
     },
   };
 }

@@ -12,18 +12,22 @@ import {
   type DeleteNodeInput,
   type EnsureNodeInput,
   type ProvisioningActivities,
+  type PurgeDeletedVaultInput,
 } from "./provisioning";
 
 /** Activity names; orchestrations call activities by these constants only. */
 export const ENSURE_NODE_ACTIVITY = "ensureNode";
 export const CHECK_OPERATION_ACTIVITY = "checkOperation";
 export const DELETE_NODE_ACTIVITY = "deleteNode";
+/** Purges a destroyed environment's soft-deleted Key Vault (input: the plan's `keyVault` node). */
+export const PURGE_DELETED_VAULT_ACTIVITY = "purgeDeletedVault";
 
 /** Every provisioning activity name. */
 export const PROVISIONING_ACTIVITY_NAMES = [
   ENSURE_NODE_ACTIVITY,
   CHECK_OPERATION_ACTIVITY,
   DELETE_NODE_ACTIVITY,
+  PURGE_DELETED_VAULT_ACTIVITY,
 ] as const;
 
 /** The part of `df.app` registration uses (tests and the devhost pass their own). */
@@ -48,5 +52,8 @@ export function registerProvisioningActivities(
   });
   registrar.activity(DELETE_NODE_ACTIVITY, {
     handler: (input: unknown) => get().deleteNode(input as DeleteNodeInput),
+  });
+  registrar.activity(PURGE_DELETED_VAULT_ACTIVITY, {
+    handler: (input: unknown) => get().purgeDeletedVault(input as PurgeDeletedVaultInput),
   });
 }

@@ -5,6 +5,7 @@ import {
   DELETE_NODE_ACTIVITY,
   ENSURE_NODE_ACTIVITY,
   PROVISIONING_ACTIVITY_NAMES,
+  PURGE_DELETED_VAULT_ACTIVITY,
   registerProvisioningActivities,
   type ActivityRegistrar,
 } from "../../activities/register";
@@ -29,7 +30,12 @@ describe("registering the provisioning activities", () => {
     });
     assert.deepEqual([...handlers.keys()].sort(), [...PROVISIONING_ACTIVITY_NAMES].sort());
     assert.deepEqual(
-      [ENSURE_NODE_ACTIVITY, CHECK_OPERATION_ACTIVITY, DELETE_NODE_ACTIVITY].sort(),
+      [
+        ENSURE_NODE_ACTIVITY,
+        CHECK_OPERATION_ACTIVITY,
+        DELETE_NODE_ACTIVITY,
+        PURGE_DELETED_VAULT_ACTIVITY,
+      ].sort(),
       [...PROVISIONING_ACTIVITY_NAMES].sort(),
     );
   });
