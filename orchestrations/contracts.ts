@@ -44,6 +44,11 @@ export interface DestroyOutput {
   readonly result: "succeeded";
   /** What became of the environment's soft-deleted Key Vault (`absent` when the plan has none). */
   readonly keyVault: "kept" | "purged" | "absent";
+  /**
+   * Why the vault was kept though a purge was asked: Azure's refusal (purge protection), its code and
+   * message. The vault stays soft-deleted and recoverable; its name is reserved until Azure purges it.
+   */
+  readonly keyVaultKeptBecause?: ReportedError;
 }
 
 /** One environment of a batch. */

@@ -2,19 +2,19 @@
  * DESTROY_ENVIRONMENT: deletes the environment's resource group, which lets ARM order the teardown
  * (subnets stay in use until their endpoints and NICs are gone, field note 11), waits for it on durable
  * timers, then deals with the Key Vault left soft-deleted: kept (recoverable; a re-apply recovers it) or
- * purged. Idempotent: an environment already gone is destroyed successfully.
+ * purged. A purge Azure refuses (the vault has purge protection) does not fail the destroy: everything
+ * else is gone, and the vault is reported `kept` with Azure's code and message. Idempotent: an
+ * environment already gone is destroyed successfully.
  */
 import type { OrchestrationContext, Task } from "durable-functions";
 import { latencyOf } from "../lib/latency-model";
 import { ARM_TYPE_BY_KIND } from "../lib/plan/kinds";
 import type { Plan, PlanNode } from "../lib/plan/types";
-import { callActivityClassified } from "./classified-call";
 import { orchestrationNowMs } from "./orchestration-time";
 import type { DestroyInput, DestroyOutput, ReportedError } from "./contracts";
 import { EnvironmentFailedError, failureWith, reportedErrorOf } from "./errors";
-import { deleteStep, PURGE_DELETED_VAULT_ACTIVITY } from "./node-activities";
+import { deleteStep, purgeVaultStep, type WriteReport } from "./node-activities";
 import { progressOf } from "./progress";
-import { retry } from "./retry-profiles";
 import type { NodeState, NodeStates } from "./scheduling";
 import { watchOperation } from "./watch-operation";
 
@@ -29,7 +29,15 @@ function allNodes(plan: Plan, state: NodeState): NodeStates {
 
 /** Deletes one node and waits until it is gone; absent is success. */
 function* removeNode(context: OrchestrationContext, node: PlanNode): Generator<Task, void, unknown> {
-  const report = yield* deleteStep(context, node);
+  yield* waitUntilDone(context, node, yield* deleteStep(context, node));
+}
+
+/** Waits for the delete (or purge) `report` started, if it is still running; throws when it failed. */
+function* waitUntilDone(
+  context: OrchestrationContext,
+  node: PlanNode,
+  report: WriteReport,
+): Generator<Task, void, unknown> {
   if (report.outcome !== "pending") return;
   const ended = yield* watchOperation(context, node, report.operation, report.firstCheckAfterMs);
   if (ended.state === "failed") {
@@ -42,6 +50,22 @@ function* removeNode(context: OrchestrationContext, node: PlanNode): Generator<T
       },
     );
   }
+}
+
+/**
+ * Purges the soft-deleted vault of `node` and waits for it.
+ * @returns Azure's refusal when purge protection forbids the purge (the vault is kept), else undefined
+ */
+function* purgeVault(
+  context: OrchestrationContext,
+  node: PlanNode,
+): Generator<Task, ReportedError | undefined, unknown> {
+  const report = yield* purgeVaultStep(context, node);
+  if (report.outcome === "refused") {
+    return { nodeKey: node.key, code: report.error.code, message: report.error.message };
+  }
+  yield* waitUntilDone(context, node, report);
+  return undefined;
 }
 
 /** The DESTROY_ENVIRONMENT orchestrator. */
@@ -71,6 +95,7 @@ export function* destroyEnvironmentOrchestrator(
   const resourceGroup = plan.nodes.find((node) => node.kind === "resourceGroup");
   const vault = plan.nodes.find((node) => node.kind === "keyVault");
   let current: PlanNode | undefined;
+  let keptBecause: ReportedError | undefined;
   try {
     report(deleting);
     if (resourceGroup) {
@@ -79,7 +104,9 @@ export function* destroyEnvironmentOrchestrator(
     }
     if (vault && keyVault === "purge") {
       current = vault;
-      yield* callActivityClassified(context, PURGE_DELETED_VAULT_ACTIVITY, { node: vault }, retry.armWrite);
+      keptBecause = yield* purgeVault(context, vault);
+      if (keptBecause && !context.df.isReplaying)
+        context.warn(`${vault.key}: kept, not purged: ${keptBecause.code}: ${keptBecause.message}`);
     }
   } catch (error) {
     const failure = reportedErrorOf(error, current?.key);
@@ -90,6 +117,8 @@ export function* destroyEnvironmentOrchestrator(
   return {
     environmentId: plan.environmentId,
     result: "succeeded",
-    keyVault: vault === undefined ? "absent" : keyVault === "purge" ? "purged" : "kept",
+    keyVault:
+      vault === undefined ? "absent" : keyVault === "purge" && keptBecause === undefined ? "purged" : "kept",
+    ...(keptBecause === undefined ? {} : { keyVaultKeptBecause: keptBecause }),
   };
 }

@@ -10,8 +10,14 @@ import type {
   DeleteNodeInput,
   EnsureNodeInput,
   NodeStepResult,
+  PurgeDeletedVaultInput,
 } from "../activities/provisioning";
-import { CHECK_OPERATION_ACTIVITY, DELETE_NODE_ACTIVITY, ENSURE_NODE_ACTIVITY } from "../activities/register";
+import {
+  CHECK_OPERATION_ACTIVITY,
+  DELETE_NODE_ACTIVITY,
+  ENSURE_NODE_ACTIVITY,
+  PURGE_DELETED_VAULT_ACTIVITY,
+} from "../activities/register";
 import type { AzureErrorSummary } from "../lib/azure/errors";
 import type { PlanNode } from "../lib/plan/types";
 import { callActivityClassified } from "./classified-call";
@@ -20,12 +26,7 @@ import { failureWith } from "./errors";
 import { retry, type RetryProfile } from "./retry-profiles";
 
 export type { ArmOperation } from "../activities/arm-step";
-
-/**
- * Purges a soft-deleted Key Vault (input `{ node }`, the plan's `keyVault` node). Registered by the
- * activities; a destroy asked to purge calls it once the resource group is gone.
- */
-export const PURGE_DELETED_VAULT_ACTIVITY = "purgeDeletedVault";
+export { PURGE_DELETED_VAULT_ACTIVITY };
 
 /** Data-plane steps: no ARM operation to watch, and Key Vault access may still be propagating. */
 const DATA_PLANE_KINDS: ReadonlySet<PlanNode["kind"]> = new Set(["keyVaultSecrets", "kubernetesSecret"]);
@@ -90,6 +91,32 @@ export function* deleteStep(
     input,
     retry.armWrite,
   );
+  return readStepResult(node, result);
+}
+
+/** What a purge of a soft-deleted vault came to: a write's report, or Azure's refusal (purge protection). */
+export type PurgeReport =
+  | WriteReport
+  | { readonly outcome: "refused"; readonly error: AzureErrorSummary & { readonly kind: "invalidRequest" } };
+
+/**
+ * Purges `node`'s (a `keyVault`) soft-deleted vault once; absent is success. An invalid request is Azure
+ * refusing the purge (purge protection): reported, not thrown, so the destroy can keep the vault and
+ * say why. Any other terminal failure is thrown.
+ */
+export function* purgeVaultStep(
+  context: OrchestrationContext,
+  node: PlanNode,
+): Generator<Task, PurgeReport, unknown> {
+  const input: PurgeDeletedVaultInput = { node };
+  const result = yield* callActivityClassified<NodeStepResult>(
+    context,
+    PURGE_DELETED_VAULT_ACTIVITY,
+    input,
+    retry.armWrite,
+  );
+  if (result.outcome === "failed" && result.error.kind === "invalidRequest")
+    return { outcome: "refused", error: { ...result.error, kind: "invalidRequest" } };
   return readStepResult(node, result);
 }
 

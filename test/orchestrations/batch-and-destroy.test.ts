@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import type { Plan } from "../../lib/plan/types";
+import type { JsonObject, Plan } from "../../lib/plan/types";
 import {
+  BUILD_ENVIRONMENT,
   DESTROY_ENVIRONMENT,
   PROVISION_BATCH,
   type BatchInput,
@@ -17,6 +18,24 @@ function resourcesOf(world: OrchestrationWorld, plan: Plan): string[] {
   const resourceGroupId = plan.nodes.find((node) => node.kind === "resourceGroup")?.id.toLowerCase() ?? "";
   const state = world.emulator.admin.state() as { resources: { id: string }[] };
   return state.resources.map((r) => r.id).filter((id) => id.toLowerCase().startsWith(resourceGroupId));
+}
+
+/** Names of the emulator's soft-deleted vaults. */
+function softDeletedVaults(world: OrchestrationWorld): string[] {
+  const { deletedVaults } = world.emulator.admin.state() as { deletedVaults: { name: string }[] };
+  return deletedVaults.map((deleted) => deleted.name);
+}
+
+/** `plan` with a Key Vault that has no purge protection (plans turn it on; a user's vault might not). */
+function withoutPurgeProtection(plan: Plan): Plan {
+  return {
+    ...plan,
+    nodes: plan.nodes.map((node) => {
+      if (node.kind !== "keyVault") return node;
+      const { enablePurgeProtection: _dropped, ...properties } = node.desired.properties as JsonObject;
+      return { ...node, desired: { ...node.desired, properties } };
+    }),
+  };
 }
 
 describe("batches and destroy (examples/minimal.yaml)", () => {
@@ -97,5 +116,45 @@ describe("batches and destroy (examples/minimal.yaml)", () => {
       .slice(logBefore)
       .filter((entry) => entry.method === "DELETE" && entry.status < 300);
     assert.deepEqual(deletes, []);
+  });
+
+  test("destroy asked to purge a purge-protected vault succeeds, keeps the vault and says why", async () => {
+    const input: DestroyInput = { plan: beta, keyVault: "purge", requestedBy: "test" };
+    await world.engine.startNew(DESTROY_ENVIRONMENT, { instanceId: beta.environmentId, input });
+    const status = await waitForInstance(world.engine, beta.environmentId, 90_000);
+
+    assert.equal(status.runtimeStatus, "Completed", JSON.stringify(status.output));
+    const output = status.output as DestroyOutput;
+    assert.equal(output.keyVault, "kept");
+    const vault = beta.nodes.find((node) => node.kind === "keyVault");
+    assert.equal(output.keyVaultKeptBecause?.nodeKey, vault?.key);
+    assert.equal(output.keyVaultKeptBecause?.code, "VaultPurgeProtected");
+    assert.match(output.keyVaultKeptBecause?.message ?? "", /purge protection/i);
+    assert.deepEqual(resourcesOf(world, beta), []);
+    assert.ok(softDeletedVaults(world).includes(vault?.name ?? ""), "the vault is still recoverable");
+  });
+
+  test("destroy asked to purge a vault without purge protection purges it", async () => {
+    const gamma = withoutPurgeProtection(examplePlan("minimal.yaml", "gamma"));
+    await world.engine.startNew(BUILD_ENVIRONMENT, {
+      instanceId: gamma.environmentId,
+      input: { plan: gamma, requestedBy: "test" },
+    });
+    const built = await waitForInstance(world.engine, gamma.environmentId, 150_000);
+    assert.equal(built.runtimeStatus, "Completed", JSON.stringify(built.customStatus));
+
+    const input: DestroyInput = { plan: gamma, keyVault: "purge", requestedBy: "test" };
+    await world.engine.startNew(DESTROY_ENVIRONMENT, { instanceId: gamma.environmentId, input });
+    const status = await waitForInstance(world.engine, gamma.environmentId, 90_000);
+
+    assert.equal(status.runtimeStatus, "Completed", JSON.stringify(status.output));
+    assert.deepEqual(status.output as DestroyOutput, {
+      environmentId: gamma.environmentId,
+      result: "succeeded",
+      keyVault: "purged",
+    });
+    const vault = gamma.nodes.find((node) => node.kind === "keyVault");
+    assert.ok(vault);
+    assert.equal(softDeletedVaults(world).includes(vault.name), false, "the vault's name is free");
   });
 });
