@@ -3,7 +3,7 @@
  * their DNS zone groups. Writes answer with Azure-AsyncOperation, deletes with Location.
  */
 import { valueAt, valuesAt } from "../body-path.js";
-import { parseCidr, rangeContains, rangesOverlap, type Ipv4Range } from "../cidr.js";
+import { containsBlock, overlaps, parseCidr, type Ipv4Block } from "../../lib/spec/cidr.js";
 import { badRequest } from "../errors.js";
 import { idKey } from "../resource-path.js";
 import type { ProviderEnv, ResourceTypeSpec, WriteContext } from "../resource-type.js";
@@ -32,15 +32,21 @@ function prefixesOf(body: Record<string, unknown>, single: string, many: string)
   return [valueAt(body, single), ...valuesAt(body, many)].filter((p): p is string => typeof p === "string");
 }
 
-function parsePrefixes(prefixes: readonly string[], where: string): Ipv4Range[] {
+function parsePrefixes(prefixes: readonly string[], where: string): Ipv4Block[] {
   return prefixes.map((prefix) => {
-    const range = parseCidr(prefix);
-    if (!range)
+    const parsed = parseCidr(prefix);
+    if (parsed.ok) return parsed.block;
+    // ARM refuses a prefix with host bits set and names the network address it expected.
+    if (parsed.problem.kind === "host-bits") {
       throw badRequest(
-        "InvalidAddressPrefixFormat",
-        `Address prefix ${prefix} of ${where} is not a valid CIDR.`,
+        "InvalidCIDRNotation",
+        `The address prefix ${prefix} of ${where} has an invalid CIDR notation. For the given prefix length, the address prefix should be ${parsed.problem.suggestion}.`,
       );
-    return range;
+    }
+    throw badRequest(
+      "InvalidAddressPrefixFormat",
+      `Address prefix ${prefix} of ${where} is not a valid CIDR.`,
+    );
   });
 }
 
@@ -61,7 +67,7 @@ function checkSubnetPrefixes(
     "the VNet",
   );
   for (const [i, range] of ranges.entries()) {
-    if (!space.some((outer) => rangeContains(outer, range))) {
+    if (!space.some((outer) => containsBlock(outer, range))) {
       throw badRequest(
         "NetcfgSubnetRangeOutsideVnet",
         `Subnet '${subnetName}' is not valid because its IP address range ${prefixes[i]} is outside the IP address range of virtual network.`,
@@ -71,7 +77,7 @@ function checkSubnetPrefixes(
       const other = prefixesOf(sibling.body, "properties.addressPrefix", "properties.addressPrefixes[]");
       const clash = other.find((p) => {
         const r = parseCidr(p);
-        return r !== undefined && rangesOverlap(r, range);
+        return r.ok && overlaps(r.block, range);
       });
       if (clash !== undefined) {
         throw badRequest(

@@ -1,6 +1,5 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { parseCidr, rangesOverlap } from "../../emulator/cidr.js";
 import { FaultInjector } from "../../emulator/faults.js";
 import { createTypeRegistry } from "../../emulator/registry.js";
 import { parseArmPath } from "../../emulator/resource-path.js";
@@ -45,19 +44,6 @@ describe("ARM paths", () => {
 
   test("an unknown type is not routed", () => {
     assert.equal(parseArmPath(`${rg}/providers/Microsoft.Web/sites/app`, registry), undefined);
-  });
-});
-
-describe("CIDR ranges", () => {
-  test("overlap when one contains the other or they share addresses", () => {
-    const range = (cidr: string) => parseCidr(cidr) ?? assert.fail(cidr);
-    assert.equal(rangesOverlap(range("10.0.0.0/16"), range("10.0.5.0/24")), true);
-    assert.equal(rangesOverlap(range("10.0.0.0/24"), range("10.0.1.0/24")), false);
-  });
-
-  test("fails to parse malformed prefixes", () => {
-    for (const bad of ["10.0.0.0", "10.0.0.256/24", "10.0.0.0/33", "x/8"])
-      assert.equal(parseCidr(bad), undefined, bad);
   });
 });
 

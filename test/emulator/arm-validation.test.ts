@@ -220,6 +220,24 @@ describe("network rules", () => {
     );
   });
 
+  test("fails with InvalidCIDRNotation naming the network address for a prefix with host bits set", async () => {
+    await assert.rejects(
+      clients.network.subnets.beginCreateOrUpdateAndWait(
+        rg,
+        "vnet",
+        "host-bits",
+        { addressPrefix: "10.0.9.7/24" },
+        poll,
+      ),
+      (error: { statusCode?: number; code?: string; message?: string }) => {
+        assert.equal(error.statusCode, 400);
+        assert.equal(error.code, "InvalidCIDRNotation");
+        assert.match(error.message ?? "", /should be 10\.0\.9\.0\/24/);
+        return true;
+      },
+    );
+  });
+
   test("fails with InUseSubnetCannotBeDeleted for a subnet a private endpoint uses, and for a VNet PUT that omits it", async () => {
     const cache = await clients.redis.redis.beginCreateAndWait(rg, "cache-val-pe", redisBody, poll);
     await clients.network.privateEndpoints.beginCreateOrUpdateAndWait(
