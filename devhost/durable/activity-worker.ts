@@ -77,13 +77,9 @@ export async function runActivity(ctx: EngineContext, item: ActivityItem): Promi
     await renewing;
   }
   ctx.assertAlive();
-  const message = completionMessage(
-    item.instanceId,
-    item.generation,
-    item.activity.taskId,
-    completion,
-    clock.now(),
-  );
+  // Bound to the run that scheduled the activity: a later run under the same id drops it.
+  const run = { generation: item.generation, executionId: item.executionId ?? "" };
+  const message = completionMessage(item.instanceId, run, item.activity.taskId, completion, clock.now());
   try {
     await store.commit(
       [],

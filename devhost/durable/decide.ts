@@ -18,14 +18,13 @@ import {
 } from "./history";
 import type { HistoryView } from "./history-view";
 import { retryDelayMs } from "./retry";
-import type { NewWorkItem, ParentRef } from "./store";
+import type { NewWorkItem, ParentRef, RunRef } from "./store";
 import { activityWork, completionMessage, notifyParentWork, startChildWork } from "./work-items";
 
-/** The instance an episode runs for. */
-export interface EpisodeSubject {
+/** The instance an episode runs for, and its current run (every work row decided is bound to it). */
+export interface EpisodeSubject extends RunRef {
   readonly instanceId: string;
   readonly name: string;
-  readonly generation: number;
   readonly parent?: ParentRef;
 }
 
@@ -86,7 +85,7 @@ export function retryBookkeeping(
     const fired = historyEvent(EventType.TimerFired, fireAtMs, { TimerId: timerId, FireAt: timer.FireAt });
     return {
       events: [timer],
-      work: [completionMessage(subject.instanceId, subject.generation, timerId, fired, fireAtMs)],
+      work: [completionMessage(subject.instanceId, subject, timerId, fired, fireAtMs)],
     };
   }
   const retryTimer =
@@ -126,7 +125,7 @@ export function retryBookkeeping(
     });
     return {
       events: [scheduled],
-      work: [completionMessage(subject.instanceId, subject.generation, taskId, failed, nowMs)],
+      work: [completionMessage(subject.instanceId, subject, taskId, failed, nowMs)],
     };
   }
   return { events: [scheduled], work: [scheduleWork(subject, original, taskId, nowMs)] };
@@ -140,11 +139,16 @@ function scheduleWork(
 ): NewWorkItem {
   const input = scheduled.Input === undefined ? undefined : (JSON.parse(scheduled.Input) as unknown);
   if (scheduled.EventType === EventType.TaskScheduled) {
-    return activityWork(subject.instanceId, subject.generation, taskId, scheduled.Name ?? "", input, nowMs);
+    return activityWork(subject.instanceId, subject, taskId, scheduled.Name ?? "", input, nowMs);
   }
   return startChildWork(
     subject.instanceId,
-    { instanceId: subject.instanceId, taskId, generation: subject.generation },
+    {
+      instanceId: subject.instanceId,
+      taskId,
+      generation: subject.generation,
+      executionId: subject.executionId,
+    },
     {
       instanceId: scheduled.InstanceId ?? `${subject.instanceId}:${taskId}`,
       name: scheduled.Name ?? "",
@@ -213,7 +217,7 @@ export function decide(
       ? [
           notifyParentWork(
             subject.instanceId,
-            subject.generation,
+            subject,
             subject.parent,
             historyEvent(EventType.SubOrchestrationInstanceCompleted, nowMs, {
               TaskScheduledId: subject.parent.taskId,
@@ -287,7 +291,7 @@ function scheduleNewActions(
         const fireAtMs = Date.parse(action.fireAt ?? "") || nowMs;
         events.push(historyEvent(EventType.TimerCreated, nowMs, { ...common, FireAt: action.fireAt }));
         const fired = historyEvent(EventType.TimerFired, fireAtMs, { TimerId: id, FireAt: action.fireAt });
-        work.push(completionMessage(subject.instanceId, subject.generation, id, fired, fireAtMs));
+        work.push(completionMessage(subject.instanceId, subject, id, fired, fireAtMs));
         break;
       }
       default:
@@ -308,7 +312,7 @@ function fail(subject: EpisodeSubject, message: string, customStatus: unknown, n
     ? [
         notifyParentWork(
           subject.instanceId,
-          subject.generation,
+          subject,
           subject.parent,
           historyEvent(EventType.SubOrchestrationInstanceFailed, nowMs, {
             TaskScheduledId: subject.parent.taskId,

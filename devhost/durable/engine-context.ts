@@ -23,6 +23,8 @@ export interface EngineContext {
   wake(instanceId?: string): void;
   /** Throws once the engine has been stopped past its grace period, so no late write lands. */
   assertAlive(): void;
+  /** Whether `stop()` was called: finish the step at hand (one episode, one activity), start no other. */
+  isStopping(): boolean;
 }
 
 /** What an engine has done since it was made. */

@@ -97,6 +97,7 @@ export class AzureStorageDurableEngine implements DurableEngine {
       assertAlive: () => {
         if (this.#abandoned) throw new EngineStoppedError();
       },
+      isStopping: () => !this.#running,
     };
   }
 
@@ -113,16 +114,26 @@ export class AzureStorageDurableEngine implements DurableEngine {
     this.#loop = this.#runLoop();
   }
 
+  /**
+   * Stops polling and starting work, waits up to `graceMs` (real ms) for the work in flight, then
+   * abandons the rest: from then on this engine writes nothing. Work decided meanwhile (activities,
+   * deliveries) stays in storage for the next engine; none is started behind the caller's back, so
+   * storage may be stopped as soon as this resolves.
+   */
   async stop(graceMs = DEFAULT_STOP_GRACE_MS): Promise<void> {
     this.#running = false;
     this.#wake();
     await this.#loop;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      Promise.allSettled([...this.#inFlight]),
-      new Promise((resolve) => (timer = setTimeout(resolve, graceMs))),
-    ]);
-    clearTimeout(timer);
+    const deadline = Date.now() + graceMs;
+    // Settling work can track more (an instance's follow-up run) until the flags above reach it.
+    while (this.#inFlight.size > 0 && Date.now() < deadline) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.allSettled([...this.#inFlight]),
+        new Promise((resolve) => (timer = setTimeout(resolve, deadline - Date.now()))),
+      ]);
+      clearTimeout(timer);
+    }
     // Work still running past the grace period must not write: a new engine may already own it.
     this.#abandoned = true;
   }
@@ -308,7 +319,8 @@ export class AzureStorageDurableEngine implements DurableEngine {
 
   #maybeRunActivity(item: Extract<WorkItem, { kind: "activity" }>): void {
     const key = `${item.instanceId}\u0000${item.rowKey}`;
-    if (this.#activeActivities.has(key)) return;
+    // Once stopping, new work stays in storage for the next engine.
+    if (!this.#running || this.#activeActivities.has(key)) return;
     if (this.#activeActivities.size >= this.#maxActivities) {
       this.#activitiesWaiting = true;
       return;
@@ -333,7 +345,8 @@ export class AzureStorageDurableEngine implements DurableEngine {
     outbox: Extract<WorkItem, { kind: "outbox" }>["outbox"],
   ): void {
     const key = `${instanceId}\u0000${rowKey}`;
-    if (this.#activeOutbox.has(key) || this.#abandoned) return;
+    // Once stopping, the row stays for the next engine: a delivery begun now would outlive stop().
+    if (!this.#running || this.#activeOutbox.has(key)) return;
     this.#activeOutbox.add(key);
     this.#track(
       dispatchOutbox(this.#ctx, instanceId, rowKey, outbox).finally(() => this.#activeOutbox.delete(key)),
@@ -343,9 +356,12 @@ export class AzureStorageDurableEngine implements DurableEngine {
 
   #track(work: Promise<unknown>, what: string): void {
     const tracked = work.catch((error: unknown) => {
-      if (!isEngineStoppedError(error)) {
-        this.#ctx.log("error", `${what}: ${error instanceof Error ? error.message : String(error)}`);
-      }
+      if (isEngineStoppedError(error)) return;
+      const message = `${what}: ${error instanceof Error ? error.message : String(error)}`;
+      // Work abandoned at stop fails as its storage goes away (ECONNREFUSED); it recorded nothing, and
+      // the next engine redoes it from the last checkpoint, so that is no error of the app's.
+      if (this.#abandoned) this.#ctx.log("info", `after stop, abandoned ${message}`);
+      else this.#ctx.log("error", message);
     });
     this.#inFlight.add(tracked);
     void tracked.finally(() => this.#inFlight.delete(tracked));

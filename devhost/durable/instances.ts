@@ -21,6 +21,20 @@ export function isTerminal(status: RuntimeStatus): boolean {
   return TERMINAL.has(status);
 }
 
+/**
+ * Whether two parent references name the same task of the same run. The execution id matters: after a
+ * purge, a new run of the parent numbers generations and tasks from 0 again, and its start of the child
+ * is a new start, not a redelivery of the old run's.
+ */
+function isSameParentTask(a: ParentRef, b: ParentRef): boolean {
+  return (
+    a.instanceId === b.instanceId &&
+    a.taskId === b.taskId &&
+    a.generation === b.generation &&
+    a.executionId === b.executionId
+  );
+}
+
 /** What to start. */
 export interface NewInstance {
   readonly instanceId: string;
@@ -43,12 +57,10 @@ async function createOnce(ctx: EngineContext, instance: NewInstance): Promise<vo
   const { store } = ctx;
   const now = ctx.clock.now();
   const existing = await store.getInstance(instance.instanceId);
-  const parent = existing?.record.parent;
   if (
     instance.parent &&
-    parent?.instanceId === instance.parent.instanceId &&
-    parent.taskId === instance.parent.taskId &&
-    parent.generation === instance.parent.generation
+    existing?.record.parent &&
+    isSameParentTask(existing.record.parent, instance.parent)
   ) {
     // A redelivered start of the same sub-orchestration task: the child exists (or already finished).
     return;
@@ -80,7 +92,7 @@ async function createOnce(ctx: EngineContext, instance: NewInstance): Promise<vo
     Input: JSON.stringify(instance.input ?? null),
     InstanceId: instance.instanceId,
   });
-  const start = workEntity(startMessage(instance.instanceId, generation, started, now));
+  const start = workEntity(startMessage(instance.instanceId, record, started, now));
   ctx.history.forget(instance.instanceId);
   try {
     if (existing) {

@@ -39,13 +39,31 @@ interface Triage {
   readonly obsolete: MessageItem[];
 }
 
+/**
+ * Whether `item` was sent to an earlier run under this instance id (the id was started again, perhaps
+ * after a purge, while that run's work was in flight). Generations alone cannot tell: they restart from
+ * 0 after a purge. A later generation of a different execution is the next run's start (continue-as-new),
+ * which is not stale.
+ */
+function isFromOtherRun(record: InstanceRecord, item: MessageItem): boolean {
+  return (
+    item.executionId !== undefined &&
+    item.executionId !== record.executionId &&
+    item.generation <= record.generation
+  );
+}
+
 function triage(record: InstanceRecord, view: HistoryView, messages: readonly MessageItem[]): Triage {
   const obsolete: MessageItem[] = [];
   let next: MessageItem | undefined;
   const terminal = isTerminal(record.runtimeStatus);
   for (const item of messages) {
     const { message } = item;
-    if (terminal || (item.generation !== -1 && item.generation < record.generation)) {
+    if (
+      terminal ||
+      (item.generation !== -1 && item.generation < record.generation) ||
+      isFromOtherRun(record, item)
+    ) {
       obsolete.push(item);
       continue;
     }
@@ -120,6 +138,7 @@ async function episodeDecision(
     instanceId: record.instanceId,
     name: record.name,
     generation: record.generation,
+    executionId: record.executionId,
     parent: record.parent,
   };
   const bookkeeping = retryBookkeeping(subject, view, delivered, nowMs);
@@ -171,6 +190,7 @@ export async function processInstance(ctx: EngineContext, instanceId: string): P
   let now = clock.now();
   if (record.leaseOwner && record.leaseOwner !== ctx.workerId && record.leaseUntilMs > now) return decided;
   let etag: string;
+  ctx.assertAlive();
   try {
     record = { ...record, leaseOwner: ctx.workerId, leaseUntilMs: now + ctx.leaseClockMs };
     etag = await store.replaceInstance(record, stored.etag);
@@ -180,6 +200,8 @@ export async function processInstance(ctx: EngineContext, instanceId: string): P
   }
   try {
     for (let round = 0; round < MAX_EPISODES_PER_CLAIM; round++) {
+      // Each round ends in a checkpoint, so a stopping engine can leave the rest to the next one.
+      if (round > 0 && ctx.isStopping()) break;
       now = clock.now();
       const messages = (await store.listWork(instanceId, WORK_PREFIX.message))
         .filter((item): item is MessageItem => item.kind === "message" && item.visibleAtMs <= now)
@@ -214,20 +236,19 @@ export async function processInstance(ctx: EngineContext, instanceId: string): P
         leaseUntilMs: now + ctx.leaseClockMs,
       };
       if (decision.continueAsNew) {
-        const generation = record.generation + 1;
+        const run = { generation: record.generation + 1, executionId: randomUUID().replace(/-/g, "") };
         const started = historyEvent(EventType.ExecutionStarted, now, {
           Name: record.name,
           Input: JSON.stringify(decision.continueAsNew.input ?? null),
           InstanceId: instanceId,
         });
-        work.push(startMessage(instanceId, generation, started, now));
+        work.push(startMessage(instanceId, run, started, now));
         updated = {
           ...updated,
-          generation,
+          ...run,
           historyChunks: 0,
           input: decision.continueAsNew.input,
           output: undefined,
-          executionId: randomUUID().replace(/-/g, ""),
         };
       }
       const final: TransactionAction[] = [

@@ -38,8 +38,9 @@ export async function dispatchOutbox(
       await ctx.store.putWork({
         kind: "message",
         instanceId: outbox.parent.instanceId,
-        rowKey: completionRowKey(outbox.parent.generation, outbox.parent.taskId),
+        rowKey: completionRowKey(outbox.parent, outbox.parent.taskId),
         generation: outbox.parent.generation,
+        executionId: outbox.parent.executionId,
         visibleAtMs: now,
         message: { type: "event", event: failed },
       });
@@ -51,6 +52,7 @@ export async function dispatchOutbox(
       instanceId: outbox.instanceId,
       rowKey: outbox.rowKey,
       generation: outbox.generation,
+      ...(outbox.executionId === undefined ? {} : { executionId: outbox.executionId }),
       visibleAtMs: now,
       message: { type: "event", event: outbox.event },
     });

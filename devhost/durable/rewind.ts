@@ -47,6 +47,8 @@ async function rewindOnce(ctx: EngineContext, instanceId: string, reason?: strin
   }
   const now = ctx.clock.now();
   const generation = record.generation + 1;
+  // A rewind continues the same run (execution id) in a new generation.
+  const run = { generation, executionId: record.executionId };
   const work: NewWorkItem[] = [];
   for (const failure of failures) {
     const taskId = failure.TaskScheduledId ?? -1;
@@ -60,10 +62,10 @@ async function rewindOnce(ctx: EngineContext, instanceId: string, reason?: strin
     const input = scheduled.Input === undefined ? undefined : (JSON.parse(scheduled.Input) as unknown);
     work.push(
       scheduled.EventType === EventType.TaskScheduled
-        ? activityWork(instanceId, generation, taskId, scheduled.Name ?? "", input, now)
+        ? activityWork(instanceId, run, taskId, scheduled.Name ?? "", input, now)
         : startChildWork(
             instanceId,
-            { instanceId, taskId, generation },
+            { instanceId, taskId, ...run },
             {
               instanceId: scheduled.InstanceId ?? `${instanceId}:${taskId}`,
               name: scheduled.Name ?? "",

@@ -10,11 +10,21 @@ import type { RuntimeStatus } from "../contracts";
 import type { HistoryEvent } from "./history";
 import { encodeKey, packJson, pad, sortableTime, unpackJson } from "./table-values";
 
-/** Where a sub-orchestration reports back. */
-export interface ParentRef {
+/**
+ * One run of an instance: the generation (storage rows) and the execution id. An instance id can be
+ * used again (start over a finished run, or after a purge, when generations restart from 0), so only
+ * the execution id tells a new run's work from what an old run left in flight.
+ */
+export interface RunRef {
+  readonly generation: number;
+  /** Empty for rows written before runs carried it. */
+  readonly executionId: string;
+}
+
+/** Where a sub-orchestration reports back: the parent's run and the task that started it. */
+export interface ParentRef extends RunRef {
   readonly instanceId: string;
   readonly taskId: number;
-  readonly generation: number;
 }
 
 /** The instance row. */
@@ -69,6 +79,8 @@ export type OutboxWork =
       readonly instanceId: string;
       readonly rowKey: string;
       readonly generation: number;
+      /** The receiving run (absent in rows written before runs carried it). */
+      readonly executionId?: string;
       readonly event: HistoryEvent;
     };
 
@@ -77,6 +89,11 @@ interface WorkBase {
   readonly rowKey: string;
   /** The generation the work belongs to; -1 for messages that follow the instance across generations. */
   readonly generation: number;
+  /**
+   * The run the work belongs to; absent for messages that follow the instance from run to run (raised
+   * events, terminate, suspend, resume), as the real host hands them to the latest execution.
+   */
+  readonly executionId?: string;
   readonly visibleAtMs: number;
   readonly etag: string;
 }
@@ -123,6 +140,7 @@ export function instanceEntity(record: InstanceRecord): TableEntity {
     entity.parentInstanceId = record.parent.instanceId;
     entity.parentTaskId = record.parent.taskId;
     entity.parentGeneration = record.parent.generation;
+    entity.parentExecutionId = record.parent.executionId;
   }
   packJson(entity, "input", record.input);
   packJson(entity, "output", record.output);
@@ -148,6 +166,7 @@ function instanceFromEntity(entity: Record<string, unknown>): InstanceRecord {
           instanceId: parentInstanceId,
           taskId: Number(entity.parentTaskId),
           generation: Number(entity.parentGeneration),
+          executionId: String(entity.parentExecutionId ?? ""),
         }
       : undefined,
     historyChunks: Number(entity.historyChunks),
@@ -166,6 +185,7 @@ export function workEntity(item: NewWorkItem): TableEntity {
     generation: item.generation,
     visibleAt: sortableTime(item.visibleAtMs),
   };
+  if (item.executionId !== undefined) entity.executionId = item.executionId;
   if (item.kind === "activity") entity.leaseOwner = item.leaseOwner ?? "";
   packJson(
     entity,
@@ -180,6 +200,7 @@ function workFromEntity(entity: Record<string, unknown>, etag: string): WorkItem
     instanceId: String(entity.instanceId),
     rowKey: String(entity.rowKey),
     generation: Number(entity.generation),
+    ...(typeof entity.executionId === "string" ? { executionId: entity.executionId } : {}),
     visibleAtMs: Number(entity.visibleAt),
     etag,
   };

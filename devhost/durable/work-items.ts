@@ -1,22 +1,28 @@
 /**
  * Builders of work rows. Keys are deterministic wherever the same work may be decided twice (a replay
  * after a crash, a redelivered outbox row), so writing it again is an idempotent upsert, and each task
- * id completes at most once (`wm-c-<generation>-<taskId>`).
+ * id of a run completes at most once (`wm-c-<generation>-<taskId>-<executionId>`). Work of a run
+ * carries its execution id, so what an earlier run under the same instance id left in flight is told
+ * apart from the current run's (see {@link RunRef}).
  */
 import type { HistoryEvent } from "./history";
-import type { NewWorkItem, ParentRef } from "./store";
+import type { NewWorkItem, ParentRef, RunRef } from "./store";
 import { WORK_PREFIX } from "./store";
 import { pad, sortableTime } from "./table-values";
 
-/** Row key of the completion message of task `taskId` (activity result, timer, sub-orchestration). */
-export function completionRowKey(generation: number, taskId: number): string {
-  return `${WORK_PREFIX.message}c-${pad(generation, 6)}-${pad(taskId)}`;
+/**
+ * Row key of the completion message of task `taskId` (activity result, timer, sub-orchestration). The
+ * execution id is part of it so that a late completion from an earlier run (a sub-orchestration of a
+ * purged parent) can never overwrite the current run's completion of the same task id.
+ */
+export function completionRowKey(run: RunRef, taskId: number): string {
+  return `${WORK_PREFIX.message}c-${pad(run.generation, 6)}-${pad(taskId)}-${run.executionId}`;
 }
 
 /** A completion event for the instance's own inbox, visible at `visibleAtMs`. */
 export function completionMessage(
   instanceId: string,
-  generation: number,
+  run: RunRef,
   taskId: number,
   event: HistoryEvent,
   visibleAtMs: number,
@@ -24,25 +30,27 @@ export function completionMessage(
   return {
     kind: "message",
     instanceId,
-    rowKey: completionRowKey(generation, taskId),
-    generation,
+    rowKey: completionRowKey(run, taskId),
+    generation: run.generation,
+    executionId: run.executionId,
     visibleAtMs,
     message: { type: "event", event },
   };
 }
 
-/** The `ExecutionStarted` message of a generation. */
+/** The `ExecutionStarted` message of a run's generation. */
 export function startMessage(
   instanceId: string,
-  generation: number,
+  run: RunRef,
   event: HistoryEvent,
   nowMs: number,
 ): NewWorkItem {
   return {
     kind: "message",
     instanceId,
-    rowKey: `${WORK_PREFIX.message}s-${pad(generation, 6)}`,
-    generation,
+    rowKey: `${WORK_PREFIX.message}s-${pad(run.generation, 6)}`,
+    generation: run.generation,
+    executionId: run.executionId,
     visibleAtMs: nowMs,
     message: { type: "event", event },
   };
@@ -71,7 +79,7 @@ export function externalMessage(
 /** An activity call for a worker. */
 export function activityWork(
   instanceId: string,
-  generation: number,
+  run: RunRef,
   taskId: number,
   name: string,
   input: unknown,
@@ -80,8 +88,9 @@ export function activityWork(
   return {
     kind: "activity",
     instanceId,
-    rowKey: `${WORK_PREFIX.activity}${pad(generation, 6)}-${pad(taskId)}`,
-    generation,
+    rowKey: `${WORK_PREFIX.activity}${pad(run.generation, 6)}-${pad(taskId)}`,
+    generation: run.generation,
+    executionId: run.executionId,
     visibleAtMs: nowMs,
     activity: { name, input, taskId },
   };
@@ -99,6 +108,7 @@ export function startChildWork(
     instanceId: parentInstanceId,
     rowKey: `${WORK_PREFIX.outbox}${pad(parent.generation, 6)}-${pad(parent.taskId)}`,
     generation: parent.generation,
+    executionId: parent.executionId,
     visibleAtMs: nowMs,
     outbox: { type: "startChild", ...child, parent },
   };
@@ -107,7 +117,7 @@ export function startChildWork(
 /** Reporting a sub-orchestration's end to its parent, done after the child's final checkpoint. */
 export function notifyParentWork(
   childInstanceId: string,
-  childGeneration: number,
+  child: RunRef,
   parent: ParentRef,
   event: HistoryEvent,
   nowMs: number,
@@ -115,14 +125,16 @@ export function notifyParentWork(
   return {
     kind: "outbox",
     instanceId: childInstanceId,
-    rowKey: `${WORK_PREFIX.outbox}${pad(childGeneration, 6)}-parent`,
-    generation: childGeneration,
+    rowKey: `${WORK_PREFIX.outbox}${pad(child.generation, 6)}-parent`,
+    generation: child.generation,
+    executionId: child.executionId,
     visibleAtMs: nowMs,
     outbox: {
       type: "deliver",
       instanceId: parent.instanceId,
-      rowKey: completionRowKey(parent.generation, parent.taskId),
+      rowKey: completionRowKey(parent, parent.taskId),
       generation: parent.generation,
+      executionId: parent.executionId,
       event,
     },
   };
