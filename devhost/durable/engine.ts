@@ -125,7 +125,7 @@ export class AzureStorageDurableEngine implements DurableEngine {
     this.#wake();
     await this.#loop;
     const deadline = Date.now() + graceMs;
-    // Settling work can track more (an instance's follow-up run) until the flags above reach it.
+    // Until the set is empty: whatever settling work tracks on its way out is waited for too.
     while (this.#inFlight.size > 0 && Date.now() < deadline) {
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([
