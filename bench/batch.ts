@@ -1,0 +1,166 @@
+/**
+ * Batch: N environments (copies of `examples/staging.yaml` with their own names) submitted as one batch
+ * message on the `environment-requests` queue — the queue trigger path — built by the batch
+ * orchestration against the emulator with ARM throttling on. Prints the total time, the 429s seen,
+ * the failures (goal: none), the ARM writes, and the lower bounds: ARM's write bucket (200 writes of
+ * burst, then 10 per second, per subscription and principal — the least time those writes could take)
+ * and the builds' own critical path, in waves of the concurrency cap.
+ *
+ * Run: `npx tsx bench/batch.ts [--environments 4] [--time-scale 0.05] [--max-concurrent 10]`
+ * Fifty environments (about 10 minutes of wall time on 2 cores):
+ * `npx tsx bench/batch.ts --environments 50 --max-concurrent 50 --time-scale 0.1`
+ *
+ * Times are orchestration time of the batch instance (creation to end), which runs with the emulator's
+ * scaled Azure time; wall time ÷ time scale is printed beside it.
+ */
+import { cpus, loadavg } from "node:os";
+import { parseArgs } from "node:util";
+import { QueueClient } from "@azure/storage-queue";
+import { DEFAULT_MAX_CONCURRENT_BUILDS } from "../functions/app-context";
+import { batchInstanceIdOf, ENVIRONMENT_REQUESTS_QUEUE } from "../functions/queue-requests";
+import { summarizePlan } from "../lib/plan";
+import type { BatchOutput } from "../orchestrations/contracts";
+import { ARM_LIMITS } from "../emulator/throttle";
+import { requestCountsBetween } from "./support/arm-counters";
+import { batchEnvironments, type BatchEnvironment } from "./support/batch-specs";
+import { positiveFlag } from "./support/flags";
+import { startBenchStack, type BenchStack } from "./support/stack";
+import { waitUntilEnded } from "./support/wait";
+
+/**
+ * Four environments (about 130 ARM writes) finish in about 2–3 minutes on 2 shared cores; more load the
+ * local host so much that its per-step wall-clock costs, not Azure, set the time (see bench/README.md).
+ */
+const DEFAULT_ENVIRONMENTS = 4;
+/** As in bench/makespan.ts: one build's critical path is about 64 s of wall time. */
+const DEFAULT_TIME_SCALE = 0.05;
+
+const sec = (value: number) => `${value.toFixed(1)} s`;
+
+/** The least Azure seconds `writes` writes take through ARM's write bucket, starting full. */
+export function writeBucketBoundSec(writes: number): number {
+  const { capacity, refillPerSec } = ARM_LIMITS.writes;
+  return Math.max(0, writes - capacity) / refillPerSec;
+}
+
+/** When the builds started (after the batch's creation) and how long each took, in orchestration seconds. */
+async function buildSpans(
+  stack: BenchStack,
+  environments: readonly BatchEnvironment[],
+  batchStartMs: number,
+) {
+  const statuses = await Promise.all(environments.map((e) => stack.instanceStatus(e.plan.environmentId)));
+  const spans = statuses.flatMap((status) =>
+    status
+      ? [
+          {
+            startSec: (Date.parse(status.createdTime) - batchStartMs) / 1000,
+            lengthSec: (Date.parse(status.lastUpdatedTime) - Date.parse(status.createdTime)) / 1000,
+          },
+        ]
+      : [],
+  );
+  const starts = spans.map((span) => span.startSec);
+  const lengths = spans.map((span) => span.lengthSec).sort((a, b) => a - b);
+  return {
+    firstStartSec: Math.min(...starts),
+    lastStartSec: Math.max(...starts),
+    minSec: lengths[0] ?? 0,
+    maxSec: lengths[lengths.length - 1] ?? 0,
+    medianSec: lengths[Math.floor(lengths.length / 2)] ?? 0,
+  };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      environments: { type: "string" },
+      "time-scale": { type: "string" },
+      "max-concurrent": { type: "string" },
+    },
+  });
+  const count = Math.floor(positiveFlag("environments", values.environments, DEFAULT_ENVIRONMENTS));
+  const timeScale = positiveFlag("time-scale", values["time-scale"], DEFAULT_TIME_SCALE);
+  const maxConcurrent = Math.floor(
+    positiveFlag("max-concurrent", values["max-concurrent"], DEFAULT_MAX_CONCURRENT_BUILDS),
+  );
+  const environments = batchEnvironments(count);
+  const pathSec = summarizePlan(environments[0]!.plan).estimatedBuildSec;
+  const waves = Math.ceil(count / maxConcurrent);
+  // Bounded: three times the builds' own bound in wall time, plus start-up.
+  const timeoutMs = waves * pathSec * timeScale * 3_000 + 90_000;
+
+  console.log(
+    `batch: ${count} environments in one queue message, at most ${maxConcurrent} at once, ` +
+      `time scale ${timeScale}, ARM throttling on — ${cpus().length} cores, load average ${loadavg()[0]?.toFixed(1)}`,
+  );
+  const startedAt = Date.now();
+  const stack = await startBenchStack({ timeScale, throttling: true, maxConcurrentBuilds: maxConcurrent });
+  try {
+    const queue = new QueueClient(stack.azurite.connectionString, ENVIRONMENT_REQUESTS_QUEUE);
+    await queue.createIfNotExists();
+    const before = stack.emulator.admin.counters();
+    const submittedAt = Date.now();
+    const message = JSON.stringify({ action: "apply", environments: environments.map((e) => e.spec) });
+    // The Functions host reads queue messages as base64 (host.json's default messageEncoding).
+    const sent = await queue.sendMessage(Buffer.from(message, "utf8").toString("base64"));
+    const batchId = batchInstanceIdOf(sent.messageId);
+    const batch = await waitUntilEnded(() => stack.instanceStatus(batchId), timeoutMs, 250);
+    const wallSec = (Date.now() - submittedAt) / 1000;
+    const counts = requestCountsBetween(before, stack.emulator.admin.counters());
+    const output = batch.output as Partial<BatchOutput> | null;
+    const results = output?.results ?? [];
+    const failed = results.filter((result) => result.result !== "succeeded");
+
+    const totalSec = (Date.parse(batch.lastUpdatedTime) - Date.parse(batch.createdTime)) / 1000;
+    const builds = await buildSpans(stack, environments, Date.parse(batch.createdTime));
+    // Throttled requests are writes refused by the bucket (reads have their own, larger one).
+    const acceptedWrites = counts.writes - counts.throttled;
+    const bucketSec = writeBucketBoundSec(acceptedWrites);
+    const buildsSec = waves * pathSec;
+    console.log(
+      `  total time            ${sec(totalSec)}  (orchestration time of the batch; ${sec(wallSec / timeScale)} = ${wallSec.toFixed(1)} s wall ÷ time scale)`,
+    );
+    console.log(
+      `  builds                started ${builds.firstStartSec.toFixed(1)}–${builds.lastStartSec.toFixed(1)} s after the batch; ` +
+        `each took ${builds.minSec.toFixed(0)}–${builds.maxSec.toFixed(0)} s (median ${builds.medianSec.toFixed(0)} s)`,
+    );
+    console.log(
+      `  outcome               ${batch.runtimeStatus}: ${results.length - failed.length} succeeded, ${failed.length} failed (goal: none failed)`,
+    );
+    for (const result of failed.slice(0, 10)) {
+      const first = result.failures?.[0];
+      console.log(
+        `    ${result.environmentId}: ${result.result}${first ? ` — ${first.nodeKey ?? ""} ${first.code}: ${first.message}` : ""}`,
+      );
+    }
+    console.log(
+      `  429s seen             ${counts.throttled}  (of ${counts.writes + counts.reads + counts.polls} ARM requests)`,
+    );
+    console.log(
+      `  ARM                   ${counts.writes} writes (${acceptedWrites} accepted, ${(acceptedWrites / count).toFixed(1)} per environment), ${counts.reads} reads, ${counts.polls} polls`,
+    );
+    console.log(
+      `  write-bucket bound    ${sec(bucketSec)}  (${acceptedWrites} writes: ${ARM_LIMITS.writes.capacity} burst, then ${ARM_LIMITS.writes.refillPerSec}/s; ${sec(bucketSec * timeScale)} wall at this scale)`,
+    );
+    console.log(
+      `  critical-path bound   ${sec(buildsSec)}  (${waves} wave${waves === 1 ? "" : "s"} of ${maxConcurrent} × ${pathSec} s)`,
+    );
+    const bound = Math.max(bucketSec, buildsSec);
+    console.log(
+      `  measured ÷ bound      ${(totalSec / bound).toFixed(3)}  (bound ${sec(bound)}, the larger of the two)`,
+    );
+    if (batch.runtimeStatus !== "Completed" || failed.length > 0) process.exitCode = 1;
+  } finally {
+    await stack.stop();
+  }
+  console.log(`done in ${((Date.now() - startedAt) / 1000).toFixed(0)} s wall`);
+}
+
+main().then(
+  () => process.exit(process.exitCode ?? 0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,29 @@
+/** Emulator request counts between two moments, by the emulator's categories. */
+import type { RequestCounters } from "../../emulator";
+
+/** Requests of one benchmark run, by category. */
+export interface RequestCounts {
+  /** ARM writes: PUT, PATCH, DELETE and POST actions on the ARM origin. */
+  readonly writes: number;
+  /** ARM GETs of resources not being changed. */
+  readonly reads: number;
+  /** ARM GETs of operation status URLs and of resources with an operation running. */
+  readonly polls: number;
+  readonly keyVault: number;
+  readonly kubernetes: number;
+  /** Requests answered 429 (throttled). */
+  readonly throttled: number;
+}
+
+/** Counts from `before` to `after` (two `admin.counters()` snapshots). */
+export function requestCountsBetween(before: RequestCounters, after: RequestCounters): RequestCounts {
+  const delta = (category: string) => (after.byCategory[category] ?? 0) - (before.byCategory[category] ?? 0);
+  return {
+    writes: delta("writes"),
+    reads: delta("reads"),
+    polls: delta("polls"),
+    keyVault: delta("keyvault"),
+    kubernetes: delta("kubernetes"),
+    throttled: after.throttled - before.throttled,
+  };
+}

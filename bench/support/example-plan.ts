@@ -1,0 +1,37 @@
+/**
+ * The example environment (`examples/staging.yaml`) as the benchmarks submit it, and its plan as the
+ * app makes it on the emulator (the emulator's principal, loopback firewall ranges), for the figures
+ * the plan predicts.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { DEFAULT_EMULATOR_PRINCIPAL_ID } from "../../emulator/credential";
+import { planEnvironment } from "../../lib/plan";
+import type { Plan } from "../../lib/plan/types";
+import type { EnvironmentSpec } from "../../lib/spec/types";
+import { validateSpec } from "../../lib/spec/validate";
+import { PROJECT_ROOT } from "./stack";
+
+/** The example the benchmarks build, relative to the project root. */
+export const EXAMPLE_SPEC_PATH = join("examples", "staging.yaml");
+
+/** The example's YAML text. */
+export function exampleSpecText(): string {
+  return readFileSync(join(PROJECT_ROOT, EXAMPLE_SPEC_PATH), "utf8");
+}
+
+/** The example, validated. @throws Error naming the problems when it does not validate */
+export function exampleSpec(): EnvironmentSpec {
+  const validation = validateSpec(exampleSpecText());
+  if (!validation.ok)
+    throw new Error(`${EXAMPLE_SPEC_PATH} does not validate: ${JSON.stringify(validation.problems)}`);
+  return validation.spec;
+}
+
+/** The plan of `spec` as the app on the emulator makes it (functions/app-context.ts `plannerOf`). */
+export function emulatorPlanOf(spec: EnvironmentSpec): Plan {
+  return planEnvironment(spec, {
+    provisionerPrincipalId: DEFAULT_EMULATOR_PRINCIPAL_ID,
+    provisionerIpRanges: ["127.0.0.1/32"],
+  });
+}

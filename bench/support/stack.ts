@@ -1,0 +1,136 @@
+/**
+ * The benchmarks' world: Azurite (in memory), the Azure emulator at a chosen time scale, and the
+ * devhost serving the real app (`functions/index`: HTTP API, queue trigger, orchestrations, activities)
+ * on a durable clock running 1/timeScale times faster, so orchestration time and emulated Azure time
+ * agree — the wiring `npm start` uses (devhost/local-stack.ts), on free loopback ports and in a
+ * temporary folder.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { InstanceStatus } from "../../devhost/contracts";
+import { startDevhost, type RunningDevhost } from "../../devhost/main";
+import { startEmulator, type RunningEmulator } from "../../emulator";
+import { startAzurite, type RunningAzurite } from "../../lib/local/azurite";
+
+/** The subscription the specs in `examples/` name; the API refuses specs for any other. */
+export const EXAMPLE_SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000002";
+
+/** The project root, from this file's folder (`bench/support`, as TS under tsx or JS under dist). */
+export const PROJECT_ROOT = join(__dirname, "..", "..");
+
+/** What {@link startBenchStack} needs. */
+export interface BenchStackOptions {
+  /** Emulator time scale (real seconds per Azure second); the durable clock runs 1/timeScale faster. */
+  readonly timeScale: number;
+  /** ARM throttling in the emulator (200 writes burst, 10/s refill, scaled). */
+  readonly throttling: boolean;
+  /** Environments a queue batch builds at once (`PROVISIONER_MAX_CONCURRENT_BUILDS`). @default the app's */
+  readonly maxConcurrentBuilds?: number;
+}
+
+/** A running stack. */
+export interface BenchStack {
+  readonly azurite: RunningAzurite;
+  readonly emulator: RunningEmulator;
+  readonly devhost: RunningDevhost;
+  /** `fetch` to `<devhost>/api/<path>` with the function key. */
+  api(path: string, init?: RequestInit): Promise<Response>;
+  /** An instance's Durable status (custom status, times), or `undefined` when unknown. */
+  instanceStatus(instanceId: string): Promise<InstanceStatus | undefined>;
+  /** An instance's status with its history (`showHistory`), or `undefined` when unknown. */
+  instanceHistory(instanceId: string): Promise<InstanceStatus | undefined>;
+  /** Every instance whose id starts with `prefix` (all pages). */
+  instances(prefix: string): Promise<InstanceStatus[]>;
+  /** Devhost log lines (kept, not printed: a benchmark's output is its figures). */
+  readonly log: string[];
+  /** Stops the devhost, the emulator and Azurite, and removes the temporary folder. Idempotent. */
+  stop(): Promise<void>;
+}
+
+async function readStatus(url: string): Promise<InstanceStatus | undefined> {
+  const response = await fetch(url);
+  if (response.status === 404) return undefined;
+  return (await response.json()) as InstanceStatus;
+}
+
+/** How long the devhost may drain on stop, in ms: the benchmark has finished with it by then. */
+const STOP_GRACE_MS = 2_000;
+
+/** Starts Azurite, the emulator and the devhost; on failure stops what started. */
+export async function startBenchStack(options: BenchStackOptions): Promise<BenchStack> {
+  const dataDir = mkdtempSync(join(tmpdir(), "provisioner-bench-"));
+  const stops: (() => Promise<void>)[] = [async () => rmSync(dataDir, { recursive: true, force: true })];
+  const stopAll = async () => {
+    for (const stop of stops.splice(0).reverse()) await stop().catch(() => undefined);
+  };
+  try {
+    const azurite = await startAzurite();
+    stops.push(() => azurite.stop());
+    const emulator = await startEmulator({
+      dataDir,
+      timeScale: options.timeScale,
+      throttling: options.throttling,
+    });
+    stops.push(() => emulator.stop());
+    // Variables already set win over local.settings.json, so these reach the app's configuration.
+    process.env.PROVISIONER_ARM_ENDPOINT = emulator.armEndpoint;
+    process.env.PROVISIONER_CA_CERT_PATH = emulator.caCertPath;
+    process.env.PROVISIONER_SUBSCRIPTION_ID = EXAMPLE_SUBSCRIPTION_ID;
+    process.env.AzureWebJobsStorage = azurite.connectionString;
+    if (options.maxConcurrentBuilds !== undefined)
+      process.env.PROVISIONER_MAX_CONCURRENT_BUILDS = String(options.maxConcurrentBuilds);
+    const log: string[] = [];
+    const devhost = await startDevhost({
+      app: join(PROJECT_ROOT, "functions", "index"),
+      appRoot: PROJECT_ROOT,
+      port: 0,
+      storageConnectionString: azurite.connectionString,
+      functionKey: "bench-function-key",
+      // Durable timers (poll intervals, back-off) run as much faster as the emulated operations.
+      clockFactor: 1 / options.timeScale,
+      minQueuePollingIntervalMs: 50,
+      log: (level, message) => log.push(`${level} ${message}`),
+    });
+    stops.push(() => devhost.stop(STOP_GRACE_MS));
+    const webhook = (path: string) =>
+      `${devhost.url}/runtime/webhooks/durabletask/${path}${path.includes("?") ? "&" : "?"}code=${devhost.keys.system}`;
+    let stopping: Promise<void> | undefined;
+    return {
+      azurite,
+      emulator,
+      devhost,
+      log,
+      api: (path, init = {}) =>
+        fetch(`${devhost.url}/api/${path}`, {
+          ...init,
+          headers: {
+            "x-functions-key": devhost.key,
+            ...(init.headers as Record<string, string> | undefined),
+          },
+        }),
+      instanceStatus: (instanceId) => readStatus(webhook(`instances/${encodeURIComponent(instanceId)}`)),
+      instanceHistory: (instanceId) =>
+        readStatus(webhook(`instances/${encodeURIComponent(instanceId)}?showHistory=true`)),
+      async instances(prefix) {
+        const all: InstanceStatus[] = [];
+        let token: string | undefined;
+        // Bounded: a page holds up to `top` instances and a benchmark makes a few thousand at most.
+        for (let page = 0; page < 1_000; page++) {
+          const response = await fetch(
+            webhook(`instances?instanceIdPrefix=${encodeURIComponent(prefix)}&top=500`),
+            token ? { headers: { "x-ms-continuation-token": token } } : {},
+          );
+          all.push(...((await response.json()) as InstanceStatus[]));
+          token = response.headers.get("x-ms-continuation-token") ?? undefined;
+          if (!token) break;
+        }
+        return all;
+      },
+      stop: () => (stopping ??= stopAll()),
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
