@@ -7,8 +7,8 @@
  * and the builds' own critical path, in waves of the concurrency cap.
  *
  * Run: `npx tsx bench/batch.ts [--environments 4] [--time-scale 0.05] [--max-concurrent 10]`
- * Fifty environments (about 10 minutes of wall time on 2 cores):
- * `npx tsx bench/batch.ts --environments 50 --max-concurrent 50 --time-scale 0.1`
+ * Fifty environments (10–20 minutes of wall time on 2 cores):
+ * `npx tsx bench/batch.ts --environments 50 --max-concurrent 50 --time-scale 0.25`
  *
  * Times are orchestration time of the batch instance (creation to end), which runs with the emulator's
  * scaled Azure time; wall time ÷ time scale is printed beside it.
