@@ -135,7 +135,7 @@ async function main(): Promise<void> {
       );
     }
     console.log(
-      `  429s seen             ${counts.throttled}  (of ${counts.writes + counts.reads + counts.polls} ARM requests)`,
+      `  429s seen             ${counts.throttled}  (of ${counts.writes + counts.reads + counts.polls} ARM requests; write-bucket refusals and 'another operation in progress' answers alike)`,
     );
     console.log(
       `  ARM                   ${counts.writes} writes (${acceptedWrites} accepted, ${(acceptedWrites / count).toFixed(1)} per environment), ${counts.reads} reads, ${counts.polls} polls`,

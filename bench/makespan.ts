@@ -163,7 +163,7 @@ async function main(): Promise<void> {
     );
     console.log(
       `  ARM per build          ${counts.writes} writes, ${counts.reads} reads, ${counts.polls} polls ` +
-        `(+ ${counts.keyVault} Key Vault, ${counts.kubernetes} Kubernetes requests; ${counts.throttled} throttled)`,
+        `(+ ${counts.keyVault} Key Vault, ${counts.kubernetes} Kubernetes requests; ${counts.throttled} answered 429)`,
     );
     const delays = [...timings.values()].map((t) => t.startDelaySec).sort((a, b) => a - b);
     const medianDelay = delays[Math.floor(delays.length / 2)] ?? 0;
