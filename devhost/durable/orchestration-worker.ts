@@ -181,9 +181,7 @@ export async function processInstance(ctx: EngineContext, instanceId: string): P
   const decided: DecidedWork = { outbox: [], activities: [] };
   const stored = await store.getInstance(instanceId);
   if (!stored) {
-    // Messages for a purged instance: nothing will ever read them.
-    for (const item of await store.listWork(instanceId, WORK_PREFIX.message))
-      await store.deleteRow(instanceId, item.rowKey);
+    await dropOrphanMessages(ctx, instanceId);
     return decided;
   }
   let record = stored.record;
@@ -281,6 +279,21 @@ export async function processInstance(ctx: EngineContext, instanceId: string): P
     await release(ctx, record, () => etag);
   }
   return decided;
+}
+
+/**
+ * Deletes messages for an instance that does not exist (purged; a late delivery from one of its
+ * children): nothing will read them. They are listed before the instance is looked up again, so a new
+ * run started meanwhile under the id (its row and its start message are written together) keeps its
+ * start message; each deletion is conditional on the row being the one listed.
+ */
+async function dropOrphanMessages(ctx: EngineContext, instanceId: string): Promise<void> {
+  const messages = await ctx.store.listWork(instanceId, WORK_PREFIX.message);
+  if (messages.length === 0 || (await ctx.store.getInstance(instanceId))) return;
+  for (const item of messages) {
+    ctx.assertAlive();
+    await ctx.store.deleteRow(instanceId, item.rowKey, item.etag);
+  }
 }
 
 async function release(ctx: EngineContext, record: InstanceRecord, etag: () => string): Promise<void> {

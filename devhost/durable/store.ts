@@ -369,12 +369,15 @@ export class HubStore {
     return result.etag ?? "";
   }
 
-  /** Deletes a row; a row already gone is fine. */
-  async deleteRow(instanceId: string, rowKey: string): Promise<void> {
+  /**
+   * Deletes a row; a row already gone is fine. With `etag`, only if the row is unchanged since it was
+   * read (a row rewritten meanwhile is someone else's and stays).
+   */
+  async deleteRow(instanceId: string, rowKey: string, etag?: string): Promise<void> {
     try {
-      await this.table.deleteEntity(encodeKey(instanceId), rowKey);
+      await this.table.deleteEntity(encodeKey(instanceId), rowKey, etag === undefined ? {} : { etag });
     } catch (error) {
-      if (!isStorageStatus(error, 404)) throw error;
+      if (!isStorageStatus(error, 404, 412)) throw error;
     }
   }
 

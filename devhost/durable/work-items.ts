@@ -96,7 +96,11 @@ export function activityWork(
   };
 }
 
-/** Starting a sub-orchestration, done from the parent's partition after its checkpoint. */
+/**
+ * Starting a sub-orchestration, done from the parent's partition after its checkpoint. Outbox keys hold
+ * the execution id too: a delivery of an earlier run still in flight deletes its own row when done,
+ * never the row of a new run under the same id.
+ */
 export function startChildWork(
   parentInstanceId: string,
   parent: ParentRef,
@@ -106,7 +110,7 @@ export function startChildWork(
   return {
     kind: "outbox",
     instanceId: parentInstanceId,
-    rowKey: `${WORK_PREFIX.outbox}${pad(parent.generation, 6)}-${pad(parent.taskId)}`,
+    rowKey: `${WORK_PREFIX.outbox}${pad(parent.generation, 6)}-${pad(parent.taskId)}-${parent.executionId}`,
     generation: parent.generation,
     executionId: parent.executionId,
     visibleAtMs: nowMs,
@@ -125,7 +129,7 @@ export function notifyParentWork(
   return {
     kind: "outbox",
     instanceId: childInstanceId,
-    rowKey: `${WORK_PREFIX.outbox}${pad(child.generation, 6)}-parent`,
+    rowKey: `${WORK_PREFIX.outbox}${pad(child.generation, 6)}-parent-${child.executionId}`,
     generation: child.generation,
     executionId: child.executionId,
     visibleAtMs: nowMs,
