@@ -383,10 +383,21 @@ export function classifyAzureError(error: unknown, target?: string): AzureError 
     const parsed = typeof status === "string" ? safeJson(status) : status;
     const reason = typeof parsed?.reason === "string" ? parsed.reason : undefined;
     const kubeMessage = typeof parsed?.message === "string" ? parsed.message : message;
-    return classifyFacts(
+    const classified = classifyFacts(
       { statusCode: e.code, code: reason ?? `Http${e.code}`, message: kubeMessage, retryAfterMs: undefined },
       target,
     );
+    // Azure RBAC for Kubernetes answers 403 until a new role assignment reaches the cluster (minutes
+    // after the build granted it), so a Kubernetes 403 is "still propagating": retried within the
+    // data-plane profile's bounded budget, then reported with the API server's own reason.
+    if (e.code === 403) {
+      return new AzureError({
+        ...classified.toSummary(),
+        retryable: true,
+        retryAfterMs: DEFAULT_RETRY_AFTER_MS.authorization,
+      });
+    }
+    return classified;
   }
   const statusCode = typeof e.statusCode === "number" ? e.statusCode : undefined;
   const headers = headerReader(e.response?.headers);

@@ -113,6 +113,24 @@ describe("error classification at the client boundary", () => {
     assert.equal(classified.retryable, true);
   });
 
+  it("retries a Kubernetes 403 as Azure RBAC still propagating, keeping the API server's reason", () => {
+    // @kubernetes/client-node's ApiException: numeric HTTP code, raw Status JSON body.
+    const apiException = Object.assign(new Error("HTTP-Code: 403"), {
+      code: 403,
+      body: JSON.stringify({
+        kind: "Status",
+        reason: "Forbidden",
+        message: 'secrets is forbidden: User "x" cannot create resource "secrets"',
+      }),
+    });
+    const classified = classifyAzureError(apiException);
+    assert.ok(isAuthorizationError(classified));
+    assert.equal(classified.code, "Forbidden");
+    assert.match(classified.azureMessage, /cannot create resource "secrets"/);
+    assert.equal(classified.retryable, true);
+    assert.ok((classified.retryAfterMs ?? 0) > 0);
+  });
+
   it("fails a plain 403 AuthorizationFailed without retrying", () => {
     const error = classifyAzureError(restError(403, "AuthorizationFailed", "no permission"));
     assert.ok(isAuthorizationError(error));
