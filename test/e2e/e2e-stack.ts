@@ -68,9 +68,10 @@ export async function startE2eStack(): Promise<E2eStack> {
     PROVISIONER_SUBSCRIPTION_ID: EXAMPLE_SUBSCRIPTION_ID,
   };
   const clients = createAzureClients(loadConfig(settings), { lroPollIntervalMs: 20 });
+  // Every byte every child printed: the child's own output() keeps only its recent tail.
   const outputs: string[] = [];
-  const spawn = () =>
-    spawnDevhost({
+  const spawn = async (): Promise<DevhostChild> => {
+    const child = await spawnDevhost({
       app: appEntry,
       appRoot: dataDir,
       storageConnectionString: azurite.connectionString,
@@ -86,6 +87,12 @@ export async function startE2eStack(): Promise<E2eStack> {
       ],
       startTimeoutMs: 60_000,
     });
+    const index = outputs.push(child.output()) - 1;
+    const append = (chunk: Buffer) => (outputs[index] += chunk.toString());
+    child.process.stdout?.on("data", append);
+    child.process.stderr?.on("data", append);
+    return child;
+  };
   let current = await spawn();
   const responseBodies: string[] = [];
   const keep = async (response: Response): Promise<Response> => {
@@ -98,7 +105,7 @@ export async function startE2eStack(): Promise<E2eStack> {
     clients,
     responseBodies,
     devhost: () => current,
-    devhostOutput: () => [...outputs, current.output()].join("\n"),
+    devhostOutput: () => outputs.join("\n"),
     api: async (path, init = {}) =>
       keep(
         await fetch(`${current.url}/api/${path}`, {
@@ -126,7 +133,6 @@ export async function startE2eStack(): Promise<E2eStack> {
     },
     async restartDevhost(signal = "SIGKILL") {
       await current.stop(signal);
-      outputs.push(current.output());
       current = await spawn();
     },
     async stop() {

@@ -539,10 +539,24 @@ describe("end to end: the app over HTTP on Azurite and the emulator", () => {
       ["devhost output", stack.devhostOutput()],
       ["API responses", stack.responseBodies.join("\n")],
     ];
-    for (const id of await stack.instanceIds()) {
+    const instanceIds = await stack.instanceIds();
+    for (const id of ["acme-staging", "acme-crash", "acme-stormy", "acme-q-one"]) {
+      assert.ok(instanceIds.includes(id), `${id}'s history is scanned`);
+    }
+    assert.ok(
+      instanceIds.some((id) => id.startsWith("batch-")),
+      "the queue batch's history is scanned",
+    );
+    for (const id of instanceIds) {
       places.push([`instance ${id}`, JSON.stringify(await stack.durableStatus(id))]);
     }
     places.push(["Azurite tables and blobs", await storageDump(stack.azurite.connectionString)]);
+    // Secret names do cross the history (DESIGN.md): seeing them proves the scan read what matters.
+    for (const [where, text] of places.filter(
+      ([w]) => w === "instance acme-crash" || w.startsWith("Azurite"),
+    )) {
+      assert.ok(text.includes("db-db-password"), `${where} names the password's secret`);
+    }
     for (const [where, text] of places) {
       assert.ok(text.length > 0, `${where} was read`);
       for (const value of secretValues)
