@@ -57,16 +57,44 @@ function walk(
     return;
   }
   if (Array.isArray(desired)) {
-    if (
-      !Array.isArray(live) ||
-      live.length !== desired.length ||
-      !arraysMatch(desired, live, path, ignored)
-    ) {
+    if (!Array.isArray(live) || live.length !== desired.length) {
       out.push({ path: path.join("."), desired, live });
+      return;
     }
+    const pairs = pairRecords(desired, live);
+    if (pairs) {
+      // Arrays of named sub-resources (agent pools, delegations, DNS zone configs) are compared element
+      // by element, so a difference names the field (`agentPoolProfiles.0.maxCount`) rather than the
+      // whole array, which would make every field of every element look immutable to the caller.
+      for (const [index, liveElement] of pairs.entries()) {
+        walk(desired[index], liveElement, [...path, String(index)], out, ignored);
+      }
+      return;
+    }
+    if (!arraysMatch(desired, live, path, ignored)) out.push({ path: path.join("."), desired, live });
     return;
   }
   if (!scalarEquals(desired, live, path)) out.push({ path: path.join("."), desired, live });
+}
+
+/**
+ * For arrays whose desired elements are all objects with a `name`, the live element of each desired one
+ * (matched by name, case-insensitively, as ARM names sub-resources); undefined for other arrays, or when
+ * a desired name has no live counterpart (the array as a whole then differs).
+ */
+function pairRecords(desired: readonly unknown[], live: readonly unknown[]): unknown[] | undefined {
+  const names = desired.map((element) =>
+    isPlainObject(element) && typeof element.name === "string" ? element.name.toLowerCase() : undefined,
+  );
+  if (names.length === 0 || names.some((name) => name === undefined)) return undefined;
+  const liveByName = new Map(
+    live
+      .filter(isPlainObject)
+      .filter((element) => typeof element.name === "string")
+      .map((element) => [String(element.name).toLowerCase(), element] as const),
+  );
+  const pairs = names.map((name) => liveByName.get(name ?? ""));
+  return pairs.every((element) => element !== undefined) ? pairs : undefined;
 }
 
 /** Every desired element matches a distinct live element (small arrays: quadratic is fine). */

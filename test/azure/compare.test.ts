@@ -46,6 +46,39 @@ describe("comparing desired with live resources", () => {
     );
   });
 
+  it("names the field that differs inside a named array element, matching elements by name", () => {
+    const desired = { agentPoolProfiles: [{ name: "system", maxCount: 7, vmSize: "Standard_D4s_v5" }] };
+    const live = {
+      agentPoolProfiles: [{ name: "System", maxCount: 6, vmSize: "standard_d4s_v5", count: 4 }],
+    };
+    assert.deepEqual(diffDesired(desired, live), [
+      { path: "agentPoolProfiles.0.maxCount", desired: 7, live: 6 },
+    ]);
+  });
+
+  it("lets an updatable field of an agent pool change while its immutable fields stay guarded", () => {
+    const immutable = ["agentPoolProfiles.0.name", "agentPoolProfiles.0.vmSize"];
+    const desired = { agentPoolProfiles: [{ name: "system", maxCount: 7, vmSize: "Standard_D8s_v5" }] };
+    const live = { agentPoolProfiles: [{ name: "system", maxCount: 6, vmSize: "Standard_D4s_v5" }] };
+    const differences = diffDesired(desired, live);
+    assert.deepEqual(
+      differences.map((d) => d.path),
+      ["agentPoolProfiles.0.maxCount", "agentPoolProfiles.0.vmSize"],
+    );
+    assert.deepEqual(
+      immutableDifferences(differences, immutable).map((d) => d.path),
+      ["agentPoolProfiles.0.vmSize"],
+    );
+  });
+
+  it("reports the whole array when a named element has no live counterpart", () => {
+    const differences = diffDesired({ delegations: [{ name: "pg" }] }, { delegations: [{ name: "other" }] });
+    assert.deepEqual(
+      differences.map((d) => d.path),
+      ["delegations"],
+    );
+  });
+
   it("skips ignored paths, with * for any array element", () => {
     const desired = { agentPoolProfiles: [{ name: "default", count: 3 }] };
     const live = { agentPoolProfiles: [{ name: "default", count: 5 }] };
