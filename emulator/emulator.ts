@@ -114,7 +114,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   });
   const keyVault = (options.keyVaultDataPlane ?? createKeyVaultDataPlane)(ctx);
   const kubernetes = (options.kubernetesApi ?? createKubernetesApi)(ctx);
-  const pipeline = { metrics, faults, now };
+  const pipeline = { metrics, faults, now, timeScale: () => timeScale };
 
   // The provider needs the ARM origin, which exists once the listener is bound: wire it lazily.
   const wiring: { provider?: ArmProvider } = {};

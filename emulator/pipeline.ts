@@ -28,6 +28,8 @@ export interface PipelineDeps {
   readonly metrics: RequestMetrics;
   readonly faults: FaultInjector;
   now(): number;
+  /** The emulator's current time scale: injected Retry-After values are real-Azure seconds. */
+  timeScale(): number;
 }
 
 /** The ARM error body an injected HTTP fault answers with. */
@@ -36,6 +38,7 @@ function faultError(
   code: string | undefined,
   message: string | undefined,
   retryAfterSec: number | undefined,
+  timeScale: number,
 ): ArmError {
   const defaults: Record<number, string> = {
     429: "TooManyRequests",
@@ -46,8 +49,17 @@ function faultError(
     status,
     code ?? defaults[status] ?? "InjectedFault",
     message ?? `Injected fault: HTTP ${status}.`,
-    retryAfterSec === undefined ? {} : { "Retry-After": String(retryAfterSec) },
+    retryAfterSec === undefined ? {} : retryAfterHeaders(retryAfterSec * 1000 * timeScale),
   );
+}
+
+/**
+ * `Retry-After` for a scaled wait, as the built-in throttling answers it: whole seconds (0 stays 0, the
+ * "retry at once" answer), and `retry-after-ms` with the exact scaled wait, which the SDK prefers.
+ */
+function retryAfterHeaders(waitMs: number): Record<string, string> {
+  const ms = Math.ceil(waitMs);
+  return { "Retry-After": String(Math.ceil(ms / 1000)), "retry-after-ms": String(ms) };
 }
 
 /**
@@ -92,7 +104,8 @@ export function instrument(
             { method: facts.method, path: facts.path, resourceType: cls.resourceType },
             ["http"],
           );
-          if (fault) throw faultError(fault.status, fault.code, fault.message, fault.retryAfterSec);
+          if (fault)
+            throw faultError(fault.status, fault.code, fault.message, fault.retryAfterSec, deps.timeScale());
         }
         await handle(req, res, facts);
       } catch (error) {

@@ -40,12 +40,16 @@ describe("HTTP faults", () => {
     assert.equal((emulator.admin.counters().byStatus["500"] ?? 0) - before, 1);
   });
 
-  test("a 503 with Retry-After makes the SDK wait that long, then succeed", async () => {
+  // Injected Retry-After values are real-Azure seconds, scaled like every other duration: this one is
+  // one real second at the test time scale.
+  const oneRealSecond = Math.round(1 / TEST_TIME_SCALE);
+
+  test("a 503 with Retry-After makes the SDK wait that (scaled) long, then succeed", async () => {
     emulator.admin.addFaults([
       {
         match: { method: "GET", path: "/resourcegroups/rg-faults$" },
         times: 1,
-        effect: { kind: "http", status: 503, retryAfterSec: 1 },
+        effect: { kind: "http", status: 503, retryAfterSec: oneRealSecond },
       },
     ]);
     const startedAt = Date.now();
@@ -63,7 +67,11 @@ describe("HTTP faults", () => {
 
   test("a 429 with Retry-After is retried after the wait", async () => {
     emulator.admin.addFaults([
-      { match: { method: "GET" }, times: 1, effect: { kind: "http", status: 429, retryAfterSec: 1 } },
+      {
+        match: { method: "GET" },
+        times: 1,
+        effect: { kind: "http", status: 429, retryAfterSec: oneRealSecond },
+      },
     ]);
     const startedAt = Date.now();
     await clients.resources.resourceGroups.get(rg);
