@@ -11,6 +11,7 @@ import { adminPasswordSecretFor } from "../../activities/key-vault-secrets";
 import { createProvisioningActivities, type ProvisioningActivities } from "../../activities/provisioning";
 import { isAzureError, parseAzureErrorWire, type AzureErrorKind } from "../../lib/azure/errors";
 import type { PlanNode } from "../../lib/plan/types";
+import { latencyOf } from "../../lib/latency-model";
 import { startFixture, waitForOperation, type EmulatorFixture } from "./emulator-fixture";
 import { samplePlanNodes } from "./sample-nodes";
 import { ensureSecretValue } from "../../lib/secrets/vault-secrets";
@@ -64,6 +65,33 @@ describe("injected faults, handled as classified", () => {
   });
   beforeEach(() => fixture.emulator.admin.clearFaults());
   after(async () => fixture?.stop());
+
+  it("asks to be checked no sooner than the type's interval, even when Retry-After is shorter (field note: polls cost reads)", async () => {
+    // Without the fixture's poll-interval override, as the service runs.
+    const { pollIntervalMs: _override, ...config } = fixture.clients.config;
+    const profiled = createArmSteps(createAzureClients(config, { retry: { maxRetries: 0 } }));
+    const template = byKey("base/nsg");
+    const node: PlanNode = {
+      ...template,
+      key: "base/polled-nsg",
+      id: template.id.replace(/staging-nodes-nsg$/, "polled-nsg"),
+    };
+    // At this scale the emulator answers Retry-After: 1 (the NSG's 5 s interval × 0.2), shorter than the
+    // 5 s the profile asks for; the NSG itself takes 3 s.
+    const scale = fixture.emulator.admin.timeScale();
+    fixture.emulator.admin.setTimeScale(0.2);
+    try {
+      const result = await profiled.ensure(node);
+      assert.equal(result.outcome, "pending", JSON.stringify(result));
+      assert.equal(
+        result.nextCheckAfterMs,
+        latencyOf("Microsoft.Network/networkSecurityGroups").pollIntervalSec * 1000,
+      );
+      await waitForOperation(steps, result);
+    } finally {
+      fixture.emulator.admin.setTimeScale(scale);
+    }
+  });
 
   it("throws 429 as throttled with Retry-After, and succeeds when retried (field note 5)", async () => {
     fixture.emulator.admin.addFaults([
