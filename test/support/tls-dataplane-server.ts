@@ -8,8 +8,10 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { readTokenClaims } from "../../emulator/credential";
 import type { DataPlaneContext, Principal } from "../../emulator/dataplane";
-import type { TestTlsMaterial } from "./tls-certificate";
-import { createTestTlsMaterial } from "./tls-certificate";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ensureTlsMaterial } from "../../emulator/tls";
 
 /** A request handler that receives the whole body. */
 export type BufferedHandler = (req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer) => unknown;
@@ -22,11 +24,26 @@ export interface TestTlsServer {
   close(): Promise<void>;
 }
 
+/** PEM material for a test TLS server and its clients. */
+export interface TestTlsMaterial {
+  /** The CA certificate clients trust. */
+  readonly caPem: string;
+  /** The server certificate, SAN `IP:127.0.0.1` and `DNS:localhost`. */
+  readonly certPem: string;
+  readonly keyPem: string;
+}
+
 let sharedTls: TestTlsMaterial | undefined;
 
-/** One CA and certificate per test process: key generation is the slowest part of setup. */
+/**
+ * One CA and certificate per test process, made by the emulator's own generator in a fresh temporary
+ * directory: key generation is the slowest part of setup.
+ */
 export function testTlsMaterial(): TestTlsMaterial {
-  sharedTls ??= createTestTlsMaterial();
+  if (!sharedTls) {
+    const material = ensureTlsMaterial(mkdtempSync(join(tmpdir(), "data-plane-tls-")));
+    sharedTls = { caPem: material.caCertPem, certPem: material.serverCertPem, keyPem: material.serverKeyPem };
+  }
   return sharedTls;
 }
 
