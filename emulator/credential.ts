@@ -89,7 +89,9 @@ export class EmulatorCredential implements TokenCredential {
   async getToken(scopes: string | string[], _options?: GetTokenOptions): Promise<AccessToken> {
     const scope = Array.isArray(scopes) ? (scopes[0] ?? "") : scopes;
     const nowSec = Math.floor(Date.now() / 1000);
-    const exp = nowSec + this.lifetimeSec;
+    // Claims are whole seconds: round the expiry up so a token always lives at least its lifetime
+    // (rounding down could mint a 1-second token that is already expired when it arrives).
+    const exp = Math.ceil(Date.now() / 1000) + this.lifetimeSec;
     return {
       token: mintEmulatorToken({
         aud: audienceOfScope(scope),

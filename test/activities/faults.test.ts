@@ -160,7 +160,8 @@ describe("injected faults, handled as classified", () => {
     };
     const started = await shortSteps.ensure(node);
     assert.equal(started.outcome, "pending");
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    // Longer than any token of that credential lives (1 s, up to 2 s with the expiry rounded up).
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
     assert.equal((await shortSteps.check(started.operation!)).state, "running");
   });
 
