@@ -81,7 +81,8 @@ export interface RunningEmulator {
 
 /** Prefix of the per-cluster Kubernetes API on the ARM origin. */
 export const KUBERNETES_PREFIX = "/__k8s/";
-const DEFAULT_ROLE_PROPAGATION_SEC = 30;
+/** How long a new role assignment takes to reach the data planes, in Azure seconds. */
+export const DEFAULT_ROLE_PROPAGATION_SEC = 30;
 /** Delay between a write and the state-file save it triggers. */
 const STATE_SAVE_DELAY_MS = 500;
 

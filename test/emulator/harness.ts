@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { EmulatorCredential } from "../../emulator/credential.js";
 import { startEmulator, type RunningEmulator, type StartEmulatorOptions } from "../../emulator/index.js";
+import { DEFAULT_ROLE_PROPAGATION_SEC } from "../../emulator/emulator.js";
 
 /** One shared certificate directory per test process: certificates are made once. */
 const certDir = mkdtempSync(join(tmpdir(), "emulator-test-"));
@@ -16,6 +17,8 @@ export const SUBSCRIPTION_ID = "00000000-0000-0000-0000-0000000000aa";
 export const TENANT_ID = "00000000-0000-0000-0000-000000000001";
 /** A 20-minute Redis create lasts 0.6 s. */
 export const TEST_TIME_SCALE = 0.0005;
+/** The emulator's RBAC propagation at the test time scale, with margin: wait this before data-plane calls. */
+export const ROLE_PROPAGATION_WAIT_MS = Math.ceil(DEFAULT_ROLE_PROPAGATION_SEC * 1000 * TEST_TIME_SCALE) + 20;
 /** Poll interval for SDK pollers in tests. */
 export const POLL_MS = 20;
 

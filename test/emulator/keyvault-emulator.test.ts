@@ -6,10 +6,7 @@ import type { RunningEmulator } from "../../emulator/index.js";
 import { KEY_VAULT_ROLES } from "../../emulator/keyvault/index.js";
 import { armClients, LOCATION, poll, vaultBody } from "./fixtures.js";
 import type { ArmClients } from "./fixtures.js";
-import { credential, startTestEmulator, SUBSCRIPTION_ID, TEST_TIME_SCALE } from "./harness.js";
-
-/** The emulator's RBAC propagation (30 s in Azure) at the test time scale, with margin. */
-const ROLE_PROPAGATION_WAIT_MS = Math.ceil(30_000 * TEST_TIME_SCALE) + 20;
+import { credential, ROLE_PROPAGATION_WAIT_MS, startTestEmulator, SUBSCRIPTION_ID } from "./harness.js";
 
 describe("Key Vault data plane through the full emulator", () => {
   let emulator: RunningEmulator;

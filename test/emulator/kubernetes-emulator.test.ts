@@ -8,10 +8,7 @@ import { AKS_RBAC_ROLES } from "../../emulator/kubernetes/index.js";
 import { kubectlUnavailableReason, kubectlWith } from "../support/kubernetes-kubectl.js";
 import { armClients, LOCATION, poll } from "./fixtures.js";
 import type { ArmClients } from "./fixtures.js";
-import { credential, startTestEmulator, SUBSCRIPTION_ID, TEST_TIME_SCALE } from "./harness.js";
-
-/** The emulator's RBAC propagation (30 s in Azure) at the test time scale, with margin. */
-const ROLE_PROPAGATION_WAIT_MS = Math.ceil(30_000 * TEST_TIME_SCALE) + 20;
+import { credential, ROLE_PROPAGATION_WAIT_MS, startTestEmulator, SUBSCRIPTION_ID } from "./harness.js";
 
 interface UserKubeconfig {
   clusters: { name: string; cluster: { server: string; "certificate-authority-data": string } }[];
