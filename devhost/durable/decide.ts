@@ -213,33 +213,12 @@ export function decide(
   }
   if (result.isDone) {
     const resultJson = JSON.stringify(result.output ?? null);
-    const work = subject.parent
-      ? [
-          notifyParentWork(
-            subject.instanceId,
-            subject,
-            subject.parent,
-            historyEvent(EventType.SubOrchestrationInstanceCompleted, nowMs, {
-              TaskScheduledId: subject.parent.taskId,
-              Result: resultJson,
-            }),
-            nowMs,
-          ),
-        ]
-      : [];
-    return {
-      events: [
-        historyEvent(EventType.OrchestratorCompleted, nowMs),
-        historyEvent(EventType.ExecutionCompleted, nowMs, {
-          OrchestrationStatus: "Completed",
-          Result: resultJson,
-        }),
-      ],
-      work,
-      runtimeStatus: "Completed",
-      output: result.output,
-      customStatus: result.customStatus,
-    };
+    return endRun(subject, nowMs, "Completed", resultJson, result.output, result.customStatus, (taskId) =>
+      historyEvent(EventType.SubOrchestrationInstanceCompleted, nowMs, {
+        TaskScheduledId: taskId,
+        Result: resultJson,
+      }),
+    );
   }
   return scheduleNewActions(subject, view, result, nowMs);
 }
@@ -308,17 +287,35 @@ function scheduleNewActions(
 }
 
 function fail(subject: EpisodeSubject, message: string, customStatus: unknown, nowMs: number): Decision {
+  return endRun(subject, nowMs, "Failed", JSON.stringify(message), message, customStatus, (taskId) =>
+    historyEvent(EventType.SubOrchestrationInstanceFailed, nowMs, {
+      TaskScheduledId: taskId,
+      Reason: `Sub-orchestration '${subject.name}' failed: ${message}`,
+      Details: message,
+    }),
+  );
+}
+
+/**
+ * Ends the run: the closing history events, and for a sub-orchestration the message that tells its
+ * parent (`parentEvent` builds it from the parent's task id).
+ */
+function endRun(
+  subject: EpisodeSubject,
+  nowMs: number,
+  status: "Completed" | "Failed",
+  resultJson: string,
+  output: unknown,
+  customStatus: unknown,
+  parentEvent: (parentTaskId: number) => ReturnType<typeof historyEvent>,
+): Decision {
   const work = subject.parent
     ? [
         notifyParentWork(
           subject.instanceId,
           subject,
           subject.parent,
-          historyEvent(EventType.SubOrchestrationInstanceFailed, nowMs, {
-            TaskScheduledId: subject.parent.taskId,
-            Reason: `Sub-orchestration '${subject.name}' failed: ${message}`,
-            Details: message,
-          }),
+          parentEvent(subject.parent.taskId),
           nowMs,
         ),
       ]
@@ -326,14 +323,11 @@ function fail(subject: EpisodeSubject, message: string, customStatus: unknown, n
   return {
     events: [
       historyEvent(EventType.OrchestratorCompleted, nowMs),
-      historyEvent(EventType.ExecutionCompleted, nowMs, {
-        OrchestrationStatus: "Failed",
-        Result: JSON.stringify(message),
-      }),
+      historyEvent(EventType.ExecutionCompleted, nowMs, { OrchestrationStatus: status, Result: resultJson }),
     ],
     work,
-    runtimeStatus: "Failed",
-    output: message,
+    runtimeStatus: status,
+    output,
     customStatus,
   };
 }
