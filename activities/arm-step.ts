@@ -14,13 +14,11 @@ import {
   headerReader,
   isNotFoundError,
   retryAfterMsFromHeaders,
-  type AzureErrorSummary,
 } from "../lib/azure/errors";
 import { parseResourceId } from "../lib/azure/resource-id";
 import { latencyOf } from "../lib/latency-model";
 import type { PlanNode } from "../lib/plan/types";
 import { redactValues } from "../lib/secrets/redact";
-import type { SecretReference } from "../lib/secrets/vault-secrets";
 import { ARM_ADAPTERS, isArmNodeKind, type ArmNodeKind } from "./adapters/table";
 import type {
   ArmAdapter,
@@ -29,59 +27,7 @@ import type {
   SdkCallOptions,
   WriteContext,
 } from "./adapters/types";
-
-/** What a step did, or started. */
-export type StepAction = "none" | "create" | "update" | "delete" | "adopt" | "watch";
-
-/**
- * An operation Azure is running, as the orchestration keeps it between checks: plain JSON, no tokens.
- * How to watch it is decided by what Azure answered to the write: an operation-status URL
- * (`Azure-AsyncOperation` / `Operation-Location`), a `Location` URL, or else the resource's own state.
- */
-export interface ArmOperation {
-  readonly nodeKey: string;
-  readonly kind: ArmNodeKind;
-  readonly resourceId: string;
-  readonly action: Exclude<StepAction, "none" | "adopt">;
-  readonly statusUrl?: string;
-  readonly locationUrl?: string;
-}
-
-/**
- * Read-only facts of a live resource users need to reach it, by name (`fqdn`, `vaultUri`, `host`; see
- * the adapters' `facts`). Never secrets.
- */
-export type ResourceFacts = Readonly<Record<string, string>>;
-
-/** The result of `ensure` or `remove`. */
-export interface StepResult {
-  readonly nodeKey: string;
-  readonly resourceId: string;
-  /** `unchanged`: nothing written; `succeeded`: finished within the call; `pending`: check {@link operation}. */
-  readonly outcome: "unchanged" | "succeeded" | "pending";
-  readonly action: StepAction;
-  readonly operation?: ArmOperation;
-  /** When to call `check` first, in milliseconds. */
-  readonly nextCheckAfterMs?: number;
-  /** Secrets the step created or reused (names and versions, never values). */
-  readonly secrets?: readonly SecretReference[];
-  /** Properties that differed and were updated (paths only; values may be sensitive). */
-  readonly changedPaths?: readonly string[];
-  /** On `unchanged`/`succeeded` ensures of kinds that have facts: the live resource's. */
-  readonly facts?: ResourceFacts;
-}
-
-/** The result of `check`. */
-export interface CheckResult {
-  readonly nodeKey: string;
-  readonly state: "running" | "succeeded" | "failed";
-  /** When running: wait this long before the next check, in milliseconds (Retry-After, else the type's interval). */
-  readonly nextCheckAfterMs?: number;
-  /** When failed: Azure's code and message, classified. */
-  readonly error?: AzureErrorSummary;
-  /** When a create or update succeeded, for kinds that have facts: the live resource's. */
-  readonly facts?: ResourceFacts;
-}
+import type { ArmOperation, OperationCheck, ResourceFacts, WriteResult } from "./contract";
 
 /** The code of the error raised when a plan would change a property Azure cannot change. */
 export const IMMUTABLE_PROPERTY_CODE = "ImmutablePropertyChange";
@@ -227,8 +173,8 @@ export function createArmSteps(
   async function withFactsAfterWrite(
     adapter: ArmAdapter,
     node: PlanNode,
-    result: StepResult,
-  ): Promise<StepResult> {
+    result: WriteResult,
+  ): Promise<WriteResult> {
     if (result.outcome !== "succeeded" || result.action === "delete") return result;
     const facts = await factsAfterWrite(adapter, node);
     return facts ? { ...result, facts } : result;
@@ -240,8 +186,8 @@ export function createArmSteps(
     adapter: ArmAdapter,
     action: ArmOperation["action"],
     initial: InitialResponse | undefined,
-    extra: Pick<StepResult, "secrets" | "changedPaths">,
-  ): StepResult {
+    extra: Pick<WriteResult, "secrets" | "changedPaths">,
+  ): WriteResult {
     const base = { nodeKey: node.key, resourceId: node.id, action, ...extra };
     const operation: ArmOperation = {
       nodeKey: node.key,
@@ -253,7 +199,7 @@ export function createArmSteps(
     const statusUrl = initial.header("azure-asyncoperation") ?? initial.header("operation-location");
     const locationUrl = initial.header("location");
     const retryAfterMs = retryAfterMsFromHeaders(initial.header);
-    const pending = (watch: Partial<ArmOperation>): StepResult => ({
+    const pending = (watch: Partial<ArmOperation>): WriteResult => ({
       ...base,
       outcome: "pending",
       operation: { ...operation, ...watch },
@@ -280,7 +226,7 @@ export function createArmSteps(
     live: Record<string, unknown> | undefined,
     extras: EnsureExtras,
     changedPaths?: readonly string[],
-  ): Promise<StepResult> {
+  ): Promise<WriteResult> {
     const context: WriteContext = { clients, node, id: parseResourceId(node.id), mode, live, extras };
     const prepared = adapter.prepareBody ? await adapter.prepareBody(context) : { body: node.desired };
     const capture = captureInitialResponse(clients.lroPollIntervalMs);
@@ -306,7 +252,7 @@ export function createArmSteps(
       if (
         adapter.adoptOnConflictCodes?.some((code) => code.toLowerCase() === classified.code.toLowerCase())
       ) {
-        const adopted: StepResult = {
+        const adopted: WriteResult = {
           nodeKey: node.key,
           resourceId: node.id,
           outcome: "succeeded",
@@ -325,7 +271,7 @@ export function createArmSteps(
    * @throws AzureError (classified); `invalidRequest` with code {@link IMMUTABLE_PROPERTY_CODE} naming the
    *   properties when the plan changes one Azure cannot change (never a silent re-create)
    */
-  async function ensure(node: PlanNode, extras: EnsureExtras = {}): Promise<StepResult> {
+  async function ensure(node: PlanNode, extras: EnsureExtras = {}): Promise<WriteResult> {
     const adapter = adapterOf(node.kind);
     const live = await getLive(adapter, node);
     if (!live) {
@@ -390,16 +336,16 @@ export function createArmSteps(
    * One cheap call: the operation's state, and when to ask again. When a create or update is seen to
    * succeed, kinds that have facts read them with one GET of the resource.
    */
-  async function check(operation: ArmOperation): Promise<CheckResult> {
+  async function check(operation: ArmOperation): Promise<OperationCheck> {
     const adapter = adapterOf(operation.kind);
     const result = await checkState(adapter, operation);
-    if (result.state !== "succeeded" || result.facts || operation.action === "delete") return result;
+    if (result.outcome !== "succeeded" || result.facts || operation.action === "delete") return result;
     const node = { key: operation.nodeKey, id: operation.resourceId, kind: operation.kind } as PlanNode;
     const facts = await factsAfterWrite(adapter, node);
     return facts ? { ...result, facts } : result;
   }
 
-  async function checkState(adapter: ArmAdapter, operation: ArmOperation): Promise<CheckResult> {
+  async function checkState(adapter: ArmAdapter, operation: ArmOperation): Promise<OperationCheck> {
     const url = operation.statusUrl ?? operation.locationUrl;
     if (url) {
       let response;
@@ -409,9 +355,8 @@ export function createArmSteps(
         throw classifyAzureError(error, operation.resourceId);
       }
       const retryAfterMs = retryAfterMsFromHeaders(response.headers);
-      const running = (): CheckResult => ({
-        nodeKey: operation.nodeKey,
-        state: "running",
+      const running = (): OperationCheck => ({
+        outcome: "running",
         nextCheckAfterMs: intervalMsOf(adapter, retryAfterMs),
       });
       if (response.status === 404 && operation.statusUrl) {
@@ -426,8 +371,8 @@ export function createArmSteps(
         // A Location URL answering an error is the operation's own failure.
         if (operation.statusUrl || classified.kind === "throttled") throw classified;
         if (operation.action === "delete" && classified.kind === "notFound")
-          return { nodeKey: operation.nodeKey, state: "succeeded" };
-        return { nodeKey: operation.nodeKey, state: "failed", error: classified.toSummary() };
+          return { outcome: "succeeded" };
+        return { outcome: "operationFailed", error: classified.toSummary() };
       }
       if (operation.statusUrl) {
         const status = readPath(response.body, "status");
@@ -436,7 +381,7 @@ export function createArmSteps(
             ? "succeeded"
             : classifyState(status);
         if (stateClass === "succeeded" || (status === undefined && response.status !== 202)) {
-          return { nodeKey: operation.nodeKey, state: "succeeded" };
+          return { outcome: "succeeded" };
         }
         if (stateClass === "failed") {
           const body = azureErrorBody(response.body);
@@ -447,24 +392,23 @@ export function createArmSteps(
             },
             operation.resourceId,
           );
-          return { nodeKey: operation.nodeKey, state: "failed", error: classified.toSummary() };
+          return { outcome: "operationFailed", error: classified.toSummary() };
         }
         return running();
       }
-      return response.status === 202 ? running() : { nodeKey: operation.nodeKey, state: "succeeded" };
+      return response.status === 202 ? running() : { outcome: "succeeded" };
     }
     // No URL to watch: the resource's own state tells.
     const node = { key: operation.nodeKey, id: operation.resourceId, kind: operation.kind } as PlanNode;
     const live = await getLive(adapter, node);
     if (operation.action === "delete") {
       return live
-        ? { nodeKey: operation.nodeKey, state: "running", nextCheckAfterMs: intervalMsOf(adapter) }
-        : { nodeKey: operation.nodeKey, state: "succeeded" };
+        ? { outcome: "running", nextCheckAfterMs: intervalMsOf(adapter) }
+        : { outcome: "succeeded" };
     }
     if (!live) {
       return {
-        nodeKey: operation.nodeKey,
-        state: "failed",
+        outcome: "operationFailed",
         error: classifyFacts(
           {
             code: "ResourceNotFound",
@@ -478,7 +422,7 @@ export function createArmSteps(
     const state = classifyState(liveState(adapter, live));
     if (state === "settled") {
       const facts = factsOfLive(adapter, live);
-      return { nodeKey: operation.nodeKey, state: "succeeded", ...(facts ? { facts } : {}) };
+      return { outcome: "succeeded", ...(facts ? { facts } : {}) };
     }
     if (state === "failed") {
       const error = classifyFacts(
@@ -488,13 +432,13 @@ export function createArmSteps(
         },
         operation.resourceId,
       );
-      return { nodeKey: operation.nodeKey, state: "failed", error: error.toSummary() };
+      return { outcome: "operationFailed", error: error.toSummary() };
     }
-    return { nodeKey: operation.nodeKey, state: "running", nextCheckAfterMs: intervalMsOf(adapter) };
+    return { outcome: "running", nextCheckAfterMs: intervalMsOf(adapter) };
   }
 
   /** Deletes the resource; an absent resource is success. */
-  async function remove(node: PlanNode): Promise<StepResult> {
+  async function remove(node: PlanNode): Promise<WriteResult> {
     const adapter = adapterOf(node.kind);
     const base = { nodeKey: node.key, resourceId: node.id, action: "delete" as const };
     if (adapter.builtIn) return { ...base, outcome: "succeeded" };

@@ -7,15 +7,8 @@ import type { AzureClients } from "../lib/azure/clients";
 import { AzureError, classifyAzureError } from "../lib/azure/errors";
 import { parseResourceId } from "../lib/azure/resource-id";
 import type { KeyVaultSecretsDesired, PlanNode } from "../lib/plan/types";
+import type { WriteDone } from "./contract";
 import { ensureSecretValue, readSecret, type SecretReference } from "../lib/secrets/vault-secrets";
-
-/** The result of a `keyVaultSecrets` step. */
-export interface KeyVaultSecretsResult {
-  readonly nodeKey: string;
-  /** `unchanged` when every secret already held its value (nothing written). */
-  readonly outcome: "unchanged" | "succeeded";
-  readonly secrets: readonly SecretReference[];
-}
 
 /** PostgreSQL's port; flexible servers always listen there. */
 export const POSTGRES_PORT = 5432;
@@ -40,22 +33,6 @@ const FACT_BY_SUFFIX: ReadonlyArray<readonly [suffix: string, fact: ConnectionFa
 ];
 
 type ConnectionFact = "host" | "port" | "user" | "database" | "accessKey" | "adminPassword";
-
-/** Where the PostgreSQL admin password of a plan's server is kept, from the plan's `keyVaultSecrets` node. */
-export function adminPasswordSecretFor(
-  nodes: readonly PlanNode[],
-  serverNode: PlanNode,
-): { vaultId: string; secretName: string } | undefined {
-  for (const node of nodes) {
-    if (node.kind !== "keyVaultSecrets") continue;
-    const desired = node.desired as unknown as KeyVaultSecretsDesired;
-    if (desired.source !== "postgres" || desired.sourceId.toLowerCase() !== serverNode.id.toLowerCase())
-      continue;
-    const entry = Object.entries(desired.secretNames).find(([key]) => key.endsWith("_db_password"));
-    if (entry) return { vaultId: desired.vaultId, secretName: entry[1] };
-  }
-  return undefined;
-}
 
 function factOf(optaKey: string): ConnectionFact {
   const match = FACT_BY_SUFFIX.find(([suffix]) => optaKey.endsWith(suffix));
@@ -121,7 +98,7 @@ export function createKeyVaultSecretsSteps(clients: AzureClients) {
    * @throws AzureError (classified), e.g. `authorization` still retryable when Key Vault kept refusing
    *   past the propagation budget
    */
-  async function ensure(node: PlanNode): Promise<KeyVaultSecretsResult> {
+  async function ensure(node: PlanNode): Promise<WriteDone> {
     const desired = node.desired as unknown as KeyVaultSecretsDesired;
     let facts: Partial<Record<ConnectionFact, string>>;
     try {
@@ -164,9 +141,13 @@ export function createKeyVaultSecretsSteps(clients: AzureClients) {
       }
       secrets.push(await ensureSecretValue(vault, secretName, value, retry()));
     }
+    const written = secrets.some((s) => s.written);
     return {
       nodeKey: node.key,
-      outcome: secrets.some((s) => s.written) ? "succeeded" : "unchanged",
+      resourceId: node.id,
+      // `unchanged` when every secret already held its value: nothing was written.
+      outcome: written ? "succeeded" : "unchanged",
+      action: written ? "update" : "none",
       secrets,
     };
   }

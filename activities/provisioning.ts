@@ -1,62 +1,39 @@
 /**
- * The activities the orchestrations call, one per verb, over any plan node: `ensureNode`, `checkOperation`,
- * `deleteNode`; and `purgeDeletedVault` for a destroy that purges the soft-deleted Key Vault. Each dispatches by node kind to the generic ARM step or a data-plane step, and turns a
- * terminal Azure error into a returned failure so that Durable's retry (which retries every thrown
- * error) only ever sees errors Azure said are worth retrying.
+ * The activities the orchestrations call, one per verb, over any plan node (`contract.ts` names them
+ * and their shapes). Each dispatches by node kind to the generic ARM step or a data-plane step, and
+ * turns every Azure failure into a value: `retry` when Azure said the same call may succeed later,
+ * `failed` when it never will. Nothing Azure answers is thrown across the Durable boundary.
  */
 import type { AzureClients } from "../lib/azure/clients";
-import { classifyAzureError, type AzureErrorSummary } from "../lib/azure/errors";
-import type { PlanNode } from "../lib/plan/types";
-import type { SecretLocation } from "../lib/secrets/vault-secrets";
-import { createArmSteps, type ArmOperation, type CheckResult, type StepResult } from "./arm-step";
+import { classifyAzureError } from "../lib/azure/errors";
+import { createArmSteps } from "./arm-step";
 import { isArmNodeKind } from "./adapters/table";
-import { createKeyVaultSecretsSteps, type KeyVaultSecretsResult } from "./key-vault-secrets";
-import { createPurgeDeletedVaultStep, type PurgeDeletedVaultInput } from "./purge-deleted-vault";
-import { createSecretPropagationSteps, type KubernetesSecretResult } from "./secret-propagation";
+import type {
+  ActivityFailure,
+  ActivityResult,
+  CheckOperationInput,
+  DeleteNodeInput,
+  EnsureNodeInput,
+  OperationCheck,
+  PurgeDeletedVaultInput,
+  WriteResult,
+} from "./contract";
+import { createKeyVaultSecretsSteps } from "./key-vault-secrets";
+import { createPurgeDeletedVaultStep } from "./purge-deleted-vault";
+import { createSecretPropagationSteps } from "./secret-propagation";
 
-/** Input of `ensureNode`. */
-export interface EnsureNodeInput {
-  readonly node: PlanNode;
-  /** For `postgresFlexibleServer` nodes: see `adminPasswordSecretFor(plan.nodes, node)`. */
-  readonly adminPasswordSecret?: SecretLocation;
+/** The failure value of anything a step threw, classified once, here, at the client boundary. */
+export function failureOf(error: unknown, target: string): ActivityFailure {
+  const classified = classifyAzureError(error, target);
+  return { outcome: classified.retryable ? "retry" : "failed", error: classified.toSummary() };
 }
 
-/** Input of `checkOperation`. */
-export interface CheckOperationInput {
-  readonly operation: ArmOperation;
-}
-
-/** Input of `deleteNode`. */
-export interface DeleteNodeInput {
-  readonly node: PlanNode;
-}
-
-export type { PurgeDeletedVaultInput } from "./purge-deleted-vault";
-
-/** A terminal failure, returned rather than thrown (Azure's code and message, classified). */
-export interface NodeFailure {
-  readonly nodeKey: string;
-  readonly outcome: "failed";
-  readonly error: AzureErrorSummary;
-}
-
-/** What `ensureNode` and `deleteNode` return. */
-export type NodeStepResult = StepResult | KeyVaultSecretsResult | KubernetesSecretResult | NodeFailure;
-
-/** What `checkOperation` returns (a failed operation is a `CheckResult` with `state: "failed"`). */
-export type OperationCheckResult = CheckResult;
-
-/**
- * Runs `step`; a terminal Azure error becomes a {@link NodeFailure}, a retryable one is thrown
- * (classified, its wire form in the message) for the caller's retry profile.
- */
-async function settle<T>(nodeKey: string, target: string, step: () => Promise<T>): Promise<T | NodeFailure> {
+/** Runs `step`; whatever Azure answered becomes a value. */
+async function settle<T>(target: string, step: () => Promise<T>): Promise<ActivityResult<T>> {
   try {
     return await step();
   } catch (error) {
-    const classified = classifyAzureError(error, target);
-    if (classified.retryable) throw classified;
-    return { nodeKey, outcome: "failed", error: classified.toSummary() };
+    return failureOf(error, target);
   }
 }
 
@@ -69,42 +46,36 @@ export function createProvisioningActivities(clients: AzureClients) {
 
   return {
     /** Makes one node exist as planned; returns at once with an operation to check when Azure is still working. */
-    ensureNode(input: EnsureNodeInput): Promise<NodeStepResult> {
+    ensureNode(input: EnsureNodeInput): Promise<ActivityResult<WriteResult>> {
       const { node } = input;
-      return settle(node.key, node.id, async () => {
-        if (isArmNodeKind(node.kind))
-          return arm.ensure(node, { adminPasswordSecret: input.adminPasswordSecret });
+      return settle(node.id, async () => {
+        if (isArmNodeKind(node.kind)) return arm.ensure(node, { adminPasswordSecret: input.adminPasswordSecret });
         if (node.kind === "keyVaultSecrets") return vaultSecrets.ensure(node);
         return propagation.ensure(node);
       });
     },
-    /** One status check of an operation `ensureNode` or `deleteNode` started. */
-    async checkOperation(input: CheckOperationInput): Promise<OperationCheckResult> {
-      // Failures of the operation come back as `state: "failed"`. A check that cannot succeed later
-      // (e.g. access to the resource was revoked) ends the watch the same way; retryable ones throw.
-      try {
-        return await arm.check(input.operation);
-      } catch (error) {
-        const classified = classifyAzureError(error, input.operation.resourceId);
-        if (classified.retryable) throw classified;
-        return { nodeKey: input.operation.nodeKey, state: "failed", error: classified.toSummary() };
-      }
+    /**
+     * One status check of an operation `ensureNode`, `deleteNode` or `purgeDeletedVault` started. The
+     * operation ending Failed is a check result (`operationFailed`), not a failure of the check.
+     */
+    checkOperation(input: CheckOperationInput): Promise<ActivityResult<OperationCheck>> {
+      return settle(input.operation.resourceId, () => arm.check(input.operation));
     },
     /** Removes one node; absent is success. Key Vault secrets go with their vault. */
-    deleteNode(input: DeleteNodeInput): Promise<NodeStepResult> {
+    deleteNode(input: DeleteNodeInput): Promise<ActivityResult<WriteResult>> {
       const { node } = input;
-      return settle(node.key, node.id, async (): Promise<NodeStepResult> => {
+      return settle(node.id, async (): Promise<WriteResult> => {
         if (isArmNodeKind(node.kind)) return arm.remove(node);
         if (node.kind === "kubernetesSecret") return propagation.remove(node);
-        return { nodeKey: node.key, outcome: "succeeded", secrets: [] };
+        return { nodeKey: node.key, resourceId: node.id, outcome: "succeeded", action: "none" };
       });
     },
     /**
-     * Purges the soft-deleted vault of a `keyVault` node (absent is success); `pending` hands the purge to
-     * `checkOperation`. Purge protection forbidding it comes back as a failure of kind `invalidRequest`.
+     * Purges the soft-deleted vault of a `keyVault` node (absent is success); `pending` hands the purge
+     * to `checkOperation`. Purge protection forbidding it is a `failed` of kind `invalidRequest`.
      */
-    purgeDeletedVault(input: PurgeDeletedVaultInput): Promise<StepResult | NodeFailure> {
-      return settle(input.node.key, input.node.id, () => deletedVaults.purge(input));
+    purgeDeletedVault(input: PurgeDeletedVaultInput): Promise<ActivityResult<WriteResult>> {
+      return settle(input.node.id, () => deletedVaults.purge(input));
     },
   };
 }

@@ -13,15 +13,10 @@ import {
 } from "../lib/azure/errors";
 import { parseResourceId } from "../lib/azure/resource-id";
 import { latencyOf } from "../lib/latency-model";
-import type { PlanNode } from "../lib/plan/types";
 import { keyVaultAdapter } from "./adapters/key-vault";
 import { submitted } from "./adapters/types";
-import { captureInitialResponse, type ArmOperation, type StepResult } from "./arm-step";
-
-/** Input of `purgeDeletedVault`: the plan's `keyVault` node (its id names the vault, `desired.location` where). */
-export interface PurgeDeletedVaultInput {
-  readonly node: PlanNode;
-}
+import { captureInitialResponse } from "./arm-step";
+import type { ArmOperation, PurgeDeletedVaultInput, WriteResult } from "./contract";
 
 /**
  * Azure's answers to purging a vault that has purge protection: Azure says `MethodNotAllowed` /
@@ -62,7 +57,7 @@ export function createPurgeDeletedVaultStep(clients: AzureClients) {
    * @throws AzureError (classified); `invalidRequest` with Azure's code and message when purge protection
    *   forbids the purge
    */
-  async function purge({ node }: PurgeDeletedVaultInput): Promise<StepResult> {
+  async function purge({ node }: PurgeDeletedVaultInput): Promise<WriteResult> {
     const { name } = parseResourceId(node.id);
     const location = typeof node.desired.location === "string" ? node.desired.location : "";
     const base = { nodeKey: node.key, resourceId: node.id, action: "delete" as const };

@@ -10,18 +10,7 @@ import { AzureError, classifyAzureError, isNotFoundError } from "../lib/azure/er
 import { parseResourceId } from "../lib/azure/resource-id";
 import type { KubernetesSecretDesired, PlanNode } from "../lib/plan/types";
 import { readSecret } from "../lib/secrets/vault-secrets";
-
-/** The result of a `kubernetesSecret` step: names only. */
-export interface KubernetesSecretResult {
-  readonly nodeKey: string;
-  /** `unchanged`: the Secret already held these keys, values and labels (nothing written). */
-  readonly outcome: "unchanged" | "succeeded";
-  readonly action: "none" | "create" | "replace";
-  readonly namespace: string;
-  readonly secretName: string;
-  /** The Secret's keys (not their values). */
-  readonly keys: readonly string[];
-}
+import type { WriteDone } from "./contract";
 
 /** Label every Secret the provisioner writes carries, with this value. */
 export const MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
@@ -65,7 +54,7 @@ export function createSecretPropagationSteps(clients: AzureClients) {
    * Secret already matches.
    * @throws AzureError (classified)
    */
-  async function ensure(node: PlanNode): Promise<KubernetesSecretResult> {
+  async function ensure(node: PlanNode): Promise<WriteDone> {
     const desired = node.desired as unknown as KubernetesSecretDesired;
     const vault = await clients.secretClientForVault(desired.vaultId);
     const data: Record<string, string> = {};
@@ -94,13 +83,13 @@ export function createSecretPropagationSteps(clients: AzureClients) {
       metadata: { name: secretName, namespace, labels },
       data,
     };
-    const result = (action: KubernetesSecretResult["action"]): KubernetesSecretResult => ({
+    // `unchanged`: the Secret already held these keys, values and labels (nothing written).
+    const result = (action: "none" | "create" | "replace"): WriteDone => ({
       nodeKey: node.key,
+      resourceId: node.id,
       outcome: action === "none" ? "unchanged" : "succeeded",
       action,
-      namespace,
-      secretName,
-      keys: Object.keys(data),
+      facts: { namespace, secretName },
     });
 
     try {
@@ -131,16 +120,9 @@ export function createSecretPropagationSteps(clients: AzureClients) {
   }
 
   /** Deletes the module's Secret; an absent Secret, namespace or cluster is success. */
-  async function remove(node: PlanNode): Promise<KubernetesSecretResult> {
+  async function remove(node: PlanNode): Promise<WriteDone> {
     const desired = node.desired as unknown as KubernetesSecretDesired;
-    const done: KubernetesSecretResult = {
-      nodeKey: node.key,
-      outcome: "succeeded",
-      action: "none",
-      namespace: desired.namespace,
-      secretName: desired.secretName,
-      keys: [],
-    };
+    const done: WriteDone = { nodeKey: node.key, resourceId: node.id, outcome: "succeeded", action: "delete" };
     try {
       const core = await coreApiFor(desired.clusterId);
       await core.deleteNamespacedSecret({ name: desired.secretName, namespace: desired.namespace });

@@ -15,7 +15,7 @@ import {
   openTable,
   type EnvironmentRecords,
   type RequestResults,
-} from "../lib/records";
+} from "./records";
 import type { Planner } from "./ports";
 
 /** Batch builds running at once when `PROVISIONER_MAX_CONCURRENT_BUILDS` is unset. */

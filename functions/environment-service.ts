@@ -19,7 +19,7 @@ import {
   type LastOperation,
   type OperationAction,
   type StoredRecord,
-} from "../lib/records";
+} from "./records";
 import type { EnvironmentSpec } from "../lib/spec/types";
 import type { InstanceSnapshot, OrchestrationClient, Planner } from "./ports";
 

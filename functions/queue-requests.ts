@@ -9,7 +9,7 @@
  * infrastructure failures (storage, Durable) throw, so the message is retried.
  */
 import { PROVISION_BATCH, type BatchInput, type BatchItem } from "../orchestrations/contracts";
-import type { OperationAction, RequestResult, RequestResults } from "../lib/records";
+import type { OperationAction, RequestResult, RequestResults } from "./records";
 import { parseSpecText } from "../lib/spec/parse";
 import type { SpecProblem } from "../lib/spec/types";
 import { validateSpec } from "../lib/spec/validate";

@@ -1,21 +1,28 @@
 /**
- * BUILD_ENVIRONMENT: a scheduler over the plan's DAG. Each node starts (as one ENSURE_NODE
- * sub-orchestration) as soon as its own dependencies are done; stages are only views for progress. A
- * failed node skips its dependents while independent branches finish; the instance then fails with a
- * summary naming every failed node and Azure's code and message.
+ * BUILD_ENVIRONMENT: a scheduler over the plan's DAG. Each node starts (as one
+ * ENSURE_NODE_ORCHESTRATION sub-orchestration) as soon as its own dependencies are done; stages are only
+ * views for progress. A failed node (a value its sub-orchestration returns) skips its dependents while
+ * independent branches finish. Then a top-level build fails its instance with a summary naming every
+ * failed node and Azure's code and message, the same failures being data in its last custom status; a
+ * child of a batch returns them in its output.
  *
  * Waiting is `task-pool.ts`'s.
  */
 import type { OrchestrationContext, Task } from "durable-functions";
-import { adminPasswordSecretFor } from "../activities/key-vault-secrets";
+import type { ResourceFacts } from "../activities/contract";
 import { latencyOf } from "../lib/latency-model";
 import { ARM_TYPE_BY_KIND } from "../lib/plan/kinds";
+import { adminPasswordSecretFor } from "../lib/plan/secrets";
 import type { PlanNode } from "../lib/plan/types";
 import { orchestrationNowMs } from "./orchestration-time";
-import { ENSURE_NODE, type BuildInput, type BuildOutput, type ReportedError } from "./contracts";
-import { ensureNodeInstanceId, type EnsureNodeInput, type EnsureNodeOutput } from "./ensure-node";
-import { EnvironmentFailedError, reportedErrorOf } from "./errors";
-import type { NodeFacts } from "./node-activities";
+import {
+  ENSURE_NODE_ORCHESTRATION,
+  type BuildInput,
+  type BuildOutput,
+  type ReportedError,
+} from "./contracts";
+import { ensureNodeInstanceId, type EnsureNodeOrchestrationInput, type NodeResult } from "./ensure-node";
+import { EnvironmentFailedError, unexpectedFailure } from "./errors";
 import { buildOutputs } from "./outputs";
 import { progressOf } from "./progress";
 import { initialStates, readyNodes, skipDependents, type NodeStates } from "./scheduling";
@@ -38,11 +45,11 @@ export function schedulerTickSec(waitingOn: readonly PlanNode[]): number {
 export function* buildEnvironmentOrchestrator(
   context: OrchestrationContext,
 ): Generator<Task, BuildOutput, unknown> {
-  const { plan } = context.df.getInput<BuildInput>();
+  const { plan, parentInstanceId } = context.df.getInput<BuildInput>();
   const startedAtMs = orchestrationNowMs(context);
   const nodeByKey = new Map(plan.nodes.map((node) => [node.key, node]));
   let states: NodeStates = initialStates(plan);
-  const facts: Record<string, NodeFacts | undefined> = {};
+  const facts: Record<string, ResourceFacts | undefined> = {};
   const failures: ReportedError[] = [];
 
   const report = (running: ReadonlyMap<string, PoolEntry>) =>
@@ -54,7 +61,7 @@ export function* buildEnvironmentOrchestrator(
         startedAtMs,
         nowMs: orchestrationNowMs(context),
         runningSinceMs: Object.fromEntries([...running].map(([key, entry]) => [key, entry.startedAtMs])),
-        ...(failures.length > 0 ? { lastError: failures[failures.length - 1] } : {}),
+        failures,
       }),
     );
 
@@ -67,35 +74,38 @@ export function* buildEnvironmentOrchestrator(
         states = { ...states, [node.key]: "creating" };
         const adminPasswordSecret =
           node.kind === "postgresFlexibleServer" ? adminPasswordSecretFor(plan.nodes, node) : undefined;
-        const input: EnsureNodeInput = {
-          environmentId: plan.environmentId,
-          node,
-          ...(adminPasswordSecret ? { extras: { adminPasswordSecret } } : {}),
-        };
+        const input: EnsureNodeOrchestrationInput = { node, ...(adminPasswordSecret ? { adminPasswordSecret } : {}) };
         const instanceId = ensureNodeInstanceId(plan.environmentId, node.key);
-        return { key: node.key, task: context.df.callSubOrchestrator(ENSURE_NODE, input, instanceId) };
+        return {
+          key: node.key,
+          task: context.df.callSubOrchestrator(ENSURE_NODE_ORCHESTRATION, input, instanceId),
+        };
       }),
     onRound: report,
     tickSec: (waitingOn) => schedulerTickSec(waitingOn.map((entry) => nodeByKey.get(entry.key) as PlanNode)),
     onEnded: ({ key, task }) => {
-      if (task.isFaulted) {
-        failures.push(reportedErrorOf(task.result, key));
+      // A faulted child is a bug or a host failure: its node fails like any other.
+      const result: NodeResult = task.isFaulted
+        ? { state: "failed", error: unexpectedFailure(task.result, key) }
+        : (task.result as NodeResult);
+      if (result.state === "failed") {
+        failures.push(result.error);
         states = skipDependents(plan, { ...states, [key]: "failed" }, key);
         return;
       }
-      const output = task.result as EnsureNodeOutput;
-      facts[key] = output.facts;
-      states = { ...states, [key]: output.state };
+      facts[key] = result.facts;
+      states = { ...states, [key]: result.state };
     },
   });
   report(new Map());
-  if (failures.length > 0) throw new EnvironmentFailedError(plan.environmentId, "apply", failures);
+  if (failures.length > 0 && parentInstanceId === undefined)
+    throw new EnvironmentFailedError(plan.environmentId, "apply", failures);
   return {
     environmentId: plan.environmentId,
     planHash: plan.hash,
-    result: "succeeded",
+    result: failures.length > 0 ? "failed" : "succeeded",
     nodes: states,
-    failures: [],
+    failures,
     outputs: buildOutputs(plan, facts),
   };
 }

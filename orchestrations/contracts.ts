@@ -11,9 +11,9 @@ import type { NodeState } from "./scheduling";
 export const BUILD_ENVIRONMENT = "buildEnvironment";
 /**
  * Ensures one plan node and waits for its operation (sub-orchestration). Not `ensureNode`: that is the
- * ensure activity's name (`activities/register.ts`), and a Functions app's names are unique.
+ * ensure activity's name (`activities/contract.ts`), and a Functions app's names are unique.
  */
-export const ENSURE_NODE = "ensureNodeOrchestration";
+export const ENSURE_NODE_ORCHESTRATION = "ensureNodeOrchestration";
 /** Destroys one environment. Instance id = the environment id. */
 export const DESTROY_ENVIRONMENT = "destroyEnvironment";
 /** Applies or destroys many environments with a concurrency cap. */
@@ -24,6 +24,13 @@ export interface BuildInput {
   readonly plan: Plan;
   /** Who or what asked, for the record (`http`, `queue:<message id>`, `batch:<instance id>`). */
   readonly requestedBy: string;
+  /**
+   * The orchestration that started this one as a sub-orchestration (a batch). A child reports failed
+   * nodes in its output (`result: "failed"`), where its parent reads them as values; a top-level build
+   * throws, so its instance ends Failed, with its failures in its last custom status.
+   * @default - top level
+   */
+  readonly parentInstanceId?: string;
 }
 
 /** Input of {@link DESTROY_ENVIRONMENT}. */
@@ -36,12 +43,17 @@ export interface DestroyInput {
    */
   readonly keyVault: "keep" | "purge";
   readonly requestedBy: string;
+  /** As {@link BuildInput.parentInstanceId}. @default - top level */
+  readonly parentInstanceId?: string;
 }
 
 /** What a finished destroy returns. */
 export interface DestroyOutput {
   readonly environmentId: string;
-  readonly result: "succeeded";
+  /** `failed` only in the output of a child destroy (see {@link DestroyInput.parentInstanceId}). */
+  readonly result: "succeeded" | "failed";
+  /** Why it failed, with Azure's code and message; empty when it succeeded. */
+  readonly failures: readonly ReportedError[];
   /** What became of the environment's soft-deleted Key Vault (`absent` when the plan has none). */
   readonly keyVault: "kept" | "purged" | "absent";
   /**
@@ -81,7 +93,10 @@ export interface BatchOutput {
   readonly results: readonly BatchItemResult[];
 }
 
-/** An error as reported to users: Azure's code and message, and the node it concerns. */
+/**
+ * An error as reported to users: Azure's code and message, and the node it concerns. Travels as a value
+ * in outputs, custom status and records; never packed into an error message to be parsed back.
+ */
 export interface ReportedError {
   readonly nodeKey?: string;
   readonly code: string;
@@ -100,12 +115,18 @@ export interface EnvironmentProgress {
   /** Estimated seconds left, from the plan's latency model. */
   readonly etaSec: number;
   readonly lastError?: ReportedError;
+  /**
+   * Every failure so far, with Azure's code and message. A top-level build or destroy that fails ends
+   * its instance Failed; this list in its last custom status is where readers find why, as data.
+   */
+  readonly failures: readonly ReportedError[];
 }
 
 /** What a finished build returns: endpoints and secret NAMES, never values. */
 export interface BuildOutput {
   readonly environmentId: string;
   readonly planHash: string;
+  /** `failed` only in the output of a child build (see {@link BuildInput.parentInstanceId}). */
   readonly result: "succeeded" | "failed";
   readonly nodes: Readonly<Record<string, NodeState>>;
   readonly failures: readonly ReportedError[];

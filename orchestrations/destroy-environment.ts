@@ -7,13 +7,16 @@
  * environment already gone is destroyed successfully.
  */
 import type { OrchestrationContext, Task } from "durable-functions";
+import type { WriteResult } from "../activities/contract";
 import { latencyOf } from "../lib/latency-model";
 import { ARM_TYPE_BY_KIND } from "../lib/plan/kinds";
 import type { Plan, PlanNode } from "../lib/plan/types";
-import { orchestrationNowMs } from "./orchestration-time";
+import type { CallFailed } from "./classified-call";
 import type { DestroyInput, DestroyOutput, ReportedError } from "./contracts";
-import { EnvironmentFailedError, failureWith, reportedErrorOf } from "./errors";
-import { deleteStep, purgeVaultStep, type WriteReport } from "./node-activities";
+import { reportedError } from "./ensure-node";
+import { EnvironmentFailedError } from "./errors";
+import { deleteStep, purgeVaultStep } from "./node-activities";
+import { orchestrationNowMs } from "./orchestration-time";
 import { progressOf } from "./progress";
 import type { NodeState, NodeStates } from "./scheduling";
 import { watchOperation } from "./watch-operation";
@@ -27,98 +30,88 @@ function allNodes(plan: Plan, state: NodeState): NodeStates {
   return Object.fromEntries(plan.nodes.map((node) => [node.key, state]));
 }
 
-/** Deletes one node and waits until it is gone; absent is success. */
-function* removeNode(context: OrchestrationContext, node: PlanNode): Generator<Task, void, unknown> {
-  yield* waitUntilDone(context, node, yield* deleteStep(context, node));
-}
-
-/** Waits for the delete (or purge) `report` started, if it is still running; throws when it failed. */
-function* waitUntilDone(
+/**
+ * Waits for the delete (or purge) `write` started, if it is still running.
+ * @returns undefined when the node is gone, else why not (Azure's code and message)
+ */
+function* waitUntilGone(
   context: OrchestrationContext,
   node: PlanNode,
-  report: WriteReport,
-): Generator<Task, void, unknown> {
-  if (report.outcome !== "pending") return;
-  const ended = yield* watchOperation(context, node, report.operation, report.firstCheckAfterMs);
-  if (ended.state === "failed") {
-    throw failureWith(
-      ended.error ?? {
-        kind: "operationFailed",
-        code: "OperationFailed",
-        message: `the delete of ${node.name} ended Failed`,
-        retryable: false,
-      },
-    );
-  }
+  write: WriteResult | CallFailed,
+): Generator<Task, ReportedError | undefined, unknown> {
+  if (write.outcome === "failed") return reportedError(node.key, write.error);
+  if (write.outcome !== "pending") return undefined;
+  const ended = yield* watchOperation(context, node, write.operation, write.nextCheckAfterMs);
+  return ended.outcome === "succeeded" ? undefined : reportedError(node.key, ended.error);
 }
 
-/**
- * Purges the soft-deleted vault of `node` and waits for it.
- * @returns Azure's refusal when purge protection forbids the purge (the vault is kept), else undefined
- */
-function* purgeVault(
+/** Deletes one node and waits until it is gone; absent is success. */
+function* removeNode(
   context: OrchestrationContext,
   node: PlanNode,
 ): Generator<Task, ReportedError | undefined, unknown> {
-  const report = yield* purgeVaultStep(context, node);
-  if (report.outcome === "refused") {
-    return { nodeKey: node.key, code: report.error.code, message: report.error.message };
-  }
-  yield* waitUntilDone(context, node, report);
-  return undefined;
+  return yield* waitUntilGone(context, node, yield* deleteStep(context, node));
+}
+
+/** How a purge of a soft-deleted vault ended. */
+type PurgeEnd =
+  | { readonly outcome: "purged" }
+  /** Azure refused the purge (purge protection): the vault stays soft-deleted, recoverable. */
+  | { readonly outcome: "kept"; readonly because: ReportedError }
+  | { readonly outcome: "failed"; readonly error: ReportedError };
+
+/** Purges the soft-deleted vault of `node` and waits for it. */
+function* purgeVault(context: OrchestrationContext, node: PlanNode): Generator<Task, PurgeEnd, unknown> {
+  const write = yield* purgeVaultStep(context, node);
+  if (write.outcome === "failed" && write.error.kind === "invalidRequest")
+    return { outcome: "kept", because: reportedError(node.key, write.error) };
+  const error = yield* waitUntilGone(context, node, write);
+  return error === undefined ? { outcome: "purged" } : { outcome: "failed", error };
 }
 
 /** The DESTROY_ENVIRONMENT orchestrator. */
 export function* destroyEnvironmentOrchestrator(
   context: OrchestrationContext,
 ): Generator<Task, DestroyOutput, unknown> {
-  const { plan, keyVault } = context.df.getInput<DestroyInput>();
+  const { plan, keyVault, parentInstanceId } = context.df.getInput<DestroyInput>();
   const startedAtMs = orchestrationNowMs(context);
   const estimateSec = estimatedDestroySec(plan);
-  const report = (states: NodeStates, lastError?: ReportedError) => {
+  const deleting = allNodes(plan, "creating");
+  const finished = allNodes(plan, "succeeded");
+  const report = (states: NodeStates, failures: readonly ReportedError[] = []) => {
     const nowMs = orchestrationNowMs(context);
     const left = states === finished ? 0 : Math.max(0, estimateSec - (nowMs - startedAtMs) / 1000);
     context.df.setCustomStatus(
-      progressOf({
-        plan,
-        operation: "destroy",
-        states,
-        startedAtMs,
-        nowMs,
-        etaSec: left,
-        ...(lastError ? { lastError } : {}),
-      }),
+      progressOf({ plan, operation: "destroy", states, startedAtMs, nowMs, etaSec: left, failures }),
     );
   };
-  const deleting = allNodes(plan, "creating");
-  const finished = allNodes(plan, "succeeded");
   const resourceGroup = plan.nodes.find((node) => node.kind === "resourceGroup");
   const vault = plan.nodes.find((node) => node.kind === "keyVault");
-  let current: PlanNode | undefined;
-  let keptBecause: ReportedError | undefined;
-  try {
-    report(deleting);
-    if (resourceGroup) {
-      current = resourceGroup;
-      yield* removeNode(context, resourceGroup);
-    }
-    if (vault && keyVault === "purge") {
-      current = vault;
-      keptBecause = yield* purgeVault(context, vault);
-      if (keptBecause && !context.df.isReplaying)
-        context.warn(`${vault.key}: kept, not purged: ${keptBecause.code}: ${keptBecause.message}`);
-    }
-  } catch (error) {
-    const failure = reportedErrorOf(error, current?.key);
-    report(allNodes(plan, "failed"), failure);
-    throw new EnvironmentFailedError(plan.environmentId, "destroy", [failure]);
+  const failed = (failure: ReportedError): DestroyOutput => {
+    report(allNodes(plan, "failed"), [failure]);
+    if (parentInstanceId === undefined)
+      throw new EnvironmentFailedError(plan.environmentId, "destroy", [failure]);
+    return { environmentId: plan.environmentId, result: "failed", failures: [failure], keyVault: "kept" };
+  };
+
+  report(deleting);
+  if (resourceGroup) {
+    const error = yield* removeNode(context, resourceGroup);
+    if (error) return failed(error);
+  }
+  let purge: PurgeEnd | undefined;
+  if (vault && keyVault === "purge") {
+    purge = yield* purgeVault(context, vault);
+    if (purge.outcome === "failed") return failed(purge.error);
+    if (purge.outcome === "kept" && !context.df.isReplaying)
+      context.warn(`${vault.key}: kept, not purged: ${purge.because.code}: ${purge.because.message}`);
   }
   report(finished);
   return {
     environmentId: plan.environmentId,
     result: "succeeded",
-    keyVault:
-      vault === undefined ? "absent" : keyVault === "purge" && keptBecause === undefined ? "purged" : "kept",
-    ...(keptBecause === undefined ? {} : { keyVaultKeptBecause: keptBecause }),
+    failures: [],
+    keyVault: vault === undefined ? "absent" : purge?.outcome === "purged" ? "purged" : "kept",
+    ...(purge?.outcome === "kept" ? { keyVaultKeptBecause: purge.because } : {}),
   };
 }

@@ -1,35 +1,30 @@
 /**
- * ENSURE_NODE: brings one plan node to its desired state. The ensure activity writes only when needed
- * and returns at once with the operation to watch; this orchestration then waits on durable timers and
- * calls the cheap check activity until the operation ends, so no activity ever blocks on a long Azure
- * operation and every step is checkpointed.
+ * ENSURE_NODE_ORCHESTRATION: brings one plan node to its desired state. The ensure activity writes only
+ * when needed and returns at once with the operation to watch; this orchestration then waits on durable
+ * timers and calls the cheap check activity until the operation ends, so no activity ever blocks on a
+ * long Azure operation and every step is checkpointed. It returns its failure as a value
+ * (`{ state: "failed", error }`): the build decides what a failed node means for the others.
  */
 import type { OrchestrationContext, Task } from "durable-functions";
-import type { EnsureNodeInput as EnsureActivityInput } from "../activities/provisioning";
-import type { PlanNode } from "../lib/plan/types";
-import { failureWith } from "./errors";
-import { ensureStep, type NodeFacts } from "./node-activities";
+import type { EnsureNodeInput, ResourceFacts } from "../activities/contract";
+import type { AzureErrorSummary } from "../lib/azure/errors";
+import type { ReportedError } from "./contracts";
+import { ensureStep } from "./node-activities";
 import { watchOperation } from "./watch-operation";
 
-/** Input of ENSURE_NODE. */
-export interface EnsureNodeInput {
-  readonly environmentId: string;
-  readonly node: PlanNode;
-  /** What the ensure activity needs beyond the node (where a server's admin password lives). */
-  readonly extras?: Omit<EnsureActivityInput, "node">;
-}
+/** Input of ENSURE_NODE_ORCHESTRATION: the ensure activity's input, which it passes on unchanged. */
+export type EnsureNodeOrchestrationInput = EnsureNodeInput;
 
-/** Output of ENSURE_NODE. */
-export interface EnsureNodeOutput {
-  readonly state: "succeeded" | "unchanged";
-  readonly facts?: NodeFacts;
-}
+/** Output of ENSURE_NODE_ORCHESTRATION: how the node ended. */
+export type NodeResult =
+  | { readonly state: "succeeded" | "unchanged"; readonly facts?: ResourceFacts }
+  | { readonly state: "failed"; readonly error: ReportedError };
 
 /**
- * The child instance id of a node's ENSURE_NODE, derived from the environment id (the parent's): a
- * re-run of the same build addresses the same child, and history stays readable. Node keys hold `/`
- * (`base/vnet`), which the Azure Storage backend refuses in instance ids (they become table keys, where
- * `/`, `\`, `#` and `?` are not allowed), so those become `:`: `acme-staging:base:vnet`.
+ * The child instance id of a node's ENSURE_NODE_ORCHESTRATION, derived from the environment id (the
+ * parent's): a re-run of the same build addresses the same child, and history stays readable. Node keys
+ * hold `/` (`base/vnet`), which the Azure Storage backend refuses in instance ids (they become table
+ * keys, where `/`, `\`, `#` and `?` are not allowed), so those become `:`: `acme-staging:base:vnet`.
  */
 export function ensureNodeInstanceId(environmentId: string, nodeKey: string): string {
   return `${environmentId}:${nodeKey}`.replace(/[/\\#?]/g, ":");
@@ -39,33 +34,38 @@ export function ensureNodeInstanceId(environmentId: string, nodeKey: string): st
  * How many times an operation that ended with a retryable error (Azure's own `InternalServerError`
  * after an hour, a busy resource) is issued again before the node fails.
  */
-const MAX_ENSURE_ROUNDS = 4;
+export const MAX_ENSURE_ROUNDS = 4;
 
-/** The ENSURE_NODE orchestrator. */
+/** The user's view of `error`, about the node with key `nodeKey`. */
+export function reportedError(nodeKey: string, error: AzureErrorSummary): ReportedError {
+  return { nodeKey, code: error.code, message: error.message };
+}
+
+/** The ENSURE_NODE_ORCHESTRATION orchestrator. */
 export function* ensureNodeOrchestrator(
   context: OrchestrationContext,
-): Generator<Task, EnsureNodeOutput, unknown> {
-  const { node, extras } = context.df.getInput<EnsureNodeInput>();
+): Generator<Task, NodeResult, unknown> {
+  const input = context.df.getInput<EnsureNodeOrchestrationInput>();
+  const { node } = input;
+  const failed = (error: AzureErrorSummary): NodeResult => ({
+    state: "failed",
+    error: reportedError(node.key, error),
+  });
   for (let round = 1; ; round++) {
-    const report = yield* ensureStep(context, node, extras ?? {});
-    if (report.outcome !== "pending") {
-      return withFacts(report.outcome, report.facts);
-    }
-    const ended = yield* watchOperation(context, node, report.operation, report.firstCheckAfterMs);
-    if (ended.state === "succeeded") return withFacts("succeeded", ended.facts);
-    const error = ended.error ?? {
-      kind: "operationFailed" as const,
-      code: "OperationFailed",
-      message: `the ${report.operation.action} of ${node.name} ended Failed`,
-      retryable: false,
-    };
-    // A terminal code fails the node at once; a retryable one issues the (idempotent) write again.
-    if (!error.retryable || round >= MAX_ENSURE_ROUNDS) throw failureWith({ ...error, target: node.key });
+    const write = yield* ensureStep(context, input);
+    if (write.outcome === "failed") return failed(write.error);
+    if (write.outcome !== "pending") return withFacts(write.outcome, write.facts);
+    const ended = yield* watchOperation(context, node, write.operation, write.nextCheckAfterMs);
+    if (ended.outcome === "succeeded") return withFacts("succeeded", ended.facts);
+    if (ended.outcome === "failed") return failed(ended.error);
+    // The operation ended Failed. A terminal code fails the node at once; a retryable one issues the
+    // (idempotent) write again, as ARM retries a failed provisioning.
+    if (!ended.error.retryable || round >= MAX_ENSURE_ROUNDS) return failed(ended.error);
     if (!context.df.isReplaying)
-      context.warn(`${node.key}: operation failed with ${error.code}; ensuring again`);
+      context.warn(`${node.key}: operation failed with ${ended.error.code}; ensuring again`);
   }
 }
 
-function withFacts(state: EnsureNodeOutput["state"], facts: NodeFacts | undefined): EnsureNodeOutput {
+function withFacts(state: "succeeded" | "unchanged", facts: ResourceFacts | undefined): NodeResult {
   return facts === undefined ? { state } : { state, facts };
 }

@@ -1,68 +1,24 @@
 /**
- * Errors at the orchestration boundary. Durable Functions hands an orchestration nothing but an error's
- * message, so every failure a user must see (Azure's code and message, the node it concerns) travels in
- * the wire form of `lib/azure/errors.ts`, which survives any number of wrappings
- * (`Activity function 'x' failed: …`, `Orchestrator function 'y' failed: …`).
+ * The one error an orchestration throws: a top-level build or destroy whose nodes failed ends its
+ * instance Failed with {@link EnvironmentFailedError}, whose message summarises the failures for people.
+ * Programs never read it: the same failures are values in the instance's last custom status
+ * (`EnvironmentProgress.failures`) and, for a child of a batch, in its output.
  */
-import { AzureError, parseAzureErrorWire, type AzureErrorSummary } from "../lib/azure/errors";
 import type { ReportedError } from "./contracts";
 
-/** Code reported when an error carries no classification (a bug in our code, not an Azure answer). */
+/** Code reported when a failure carries no classification (a bug in our code, not an Azure answer). */
 export const UNCLASSIFIED_CODE = "UnclassifiedError";
 
 /** Code reported when an operation outlived its deadline (see `deadlines.ts`). */
 export const DEADLINE_EXCEEDED_CODE = "OperationDeadlineExceeded";
 
-/** The message of anything a task rejected with. */
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-/**
- * The classified summary an error carries, or an unclassified, non-retryable one built from its first
- * line (the rest is a stack trace the user does not need).
- */
-export function summaryOf(error: unknown): AzureErrorSummary {
-  const message = messageOf(error);
-  const parsed = parseAzureErrorWire(message);
-  if (parsed) return parsed;
-  const firstLine = message.split("\n")[0]?.trim() ?? message;
-  return { kind: "operationFailed", code: UNCLASSIFIED_CODE, message: firstLine, retryable: false };
-}
-
-/** What a user is told about an error: Azure's code and message, and the node it concerns. */
-export function reportedErrorOf(error: unknown, nodeKey?: string): ReportedError {
-  const summary = summaryOf(error);
-  return nodeKey === undefined
-    ? { code: summary.code, message: summary.message }
-    : { nodeKey, code: summary.code, message: summary.message };
-}
-
-/**
- * The error an orchestration throws to fail with `summary`: its message keeps the wire form, so the
- * parent orchestration (or the records) read back Azure's code and message.
- */
-export function failureWith(summary: AzureErrorSummary): AzureError {
-  return new AzureError({ ...summary, retryable: false, retryAfterMs: undefined });
-}
-
-const FAILURES_OPEN = "[environment-failures]";
-const FAILURES_CLOSE = "[/environment-failures]";
-
-/**
- * Thrown by the build and destroy orchestrations when one or more nodes failed. The message names each
- * failed node with Azure's code and message, then carries the failures as JSON for a parent
- * orchestration ({@link parseEnvironmentFailures}).
- */
+/** Thrown by a top-level build or destroy when one or more nodes failed. */
 export class EnvironmentFailedError extends Error {
   readonly isEnvironmentFailedError = true as const;
   readonly failures: readonly ReportedError[];
 
   constructor(environmentId: string, operation: "apply" | "destroy", failures: readonly ReportedError[]) {
-    super(
-      `${operation} of ${environmentId} failed: ${describeFailures(failures)} ` +
-        `${FAILURES_OPEN}${JSON.stringify(failures)}${FAILURES_CLOSE}`,
-    );
+    super(`${operation} of ${environmentId} failed: ${describeFailures(failures)}`);
     this.name = "EnvironmentFailedError";
     this.failures = failures;
   }
@@ -85,20 +41,18 @@ export function describeFailures(failures: readonly ReportedError[]): string {
 }
 
 /**
- * The failures an {@link EnvironmentFailedError} carried, read back from a message as a parent
- * orchestration sees it; otherwise the one error the message describes.
+ * The first line of what a faulted task carried: tasks fault only on a bug or a host failure (Azure's
+ * answers are values), and the rest is a stack trace. Shown to users; nothing is read out of it.
  */
-export function parseEnvironmentFailures(error: unknown): readonly ReportedError[] {
+export function firstLineOf(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  const start = message.lastIndexOf(FAILURES_OPEN);
-  const end = start < 0 ? -1 : message.indexOf(FAILURES_CLOSE, start);
-  if (start >= 0 && end > start) {
-    try {
-      const parsed = JSON.parse(message.slice(start + FAILURES_OPEN.length, end)) as unknown;
-      if (Array.isArray(parsed)) return parsed as ReportedError[];
-    } catch {
-      // Fall through: report the message as one error.
-    }
-  }
-  return [reportedErrorOf(error)];
+  return message.split("\n")[0]?.trim() || message;
+}
+
+/** The user's view of a task that faulted although its orchestration returns failures as values. */
+export function unexpectedFailure(error: unknown, nodeKey?: string): ReportedError {
+  const message = firstLineOf(error);
+  return nodeKey === undefined
+    ? { code: UNCLASSIFIED_CODE, message }
+    : { nodeKey, code: UNCLASSIFIED_CODE, message };
 }

@@ -5,7 +5,7 @@
  */
 import type { KeyVaultSecretsDesired, KubernetesSecretDesired, Plan, PlanNode } from "../lib/plan/types";
 import type { EnvironmentOutputs } from "./contracts";
-import type { NodeFacts } from "./node-activities";
+import type { ResourceFacts } from "../activities/contract";
 
 /** The fact each kind contributes to the outputs, by the name its ensure report gives it. */
 export const OUTPUT_FACT = {
@@ -15,7 +15,7 @@ export const OUTPUT_FACT = {
   redisCache: "host",
 } as const;
 
-type FactsByKey = Readonly<Record<string, NodeFacts | undefined>>;
+type FactsByKey = Readonly<Record<string, ResourceFacts | undefined>>;
 
 function factOf(plan: Plan, facts: FactsByKey, kind: keyof typeof OUTPUT_FACT): string | undefined {
   const node = plan.nodes.find((candidate) => candidate.kind === kind);

@@ -20,7 +20,8 @@ export interface ProgressFacts {
    * @default - the longest chain of estimates through nodes not yet done
    */
   readonly etaSec?: number;
-  readonly lastError?: ReportedError;
+  /** Every failure so far, in the order they happened. @default - none */
+  readonly failures?: readonly ReportedError[];
 }
 
 const seconds = (ms: number): number => Math.max(0, Math.round(ms / 1000));
@@ -31,6 +32,8 @@ export function progressOf(facts: ProgressFacts): EnvironmentProgress {
     Object.entries(facts.runningSinceMs ?? {}).map(([key, sinceMs]) => [key, seconds(facts.nowMs - sinceMs)]),
   );
   const stage = currentStage(facts.plan, facts.states);
+  const failures = facts.failures ?? [];
+  const lastError = failures[failures.length - 1];
   return {
     environmentId: facts.plan.environmentId,
     operation: facts.operation,
@@ -38,6 +41,7 @@ export function progressOf(facts: ProgressFacts): EnvironmentProgress {
     nodes: facts.states,
     elapsedSec: seconds(facts.nowMs - facts.startedAtMs),
     etaSec: Math.round(facts.etaSec ?? remainingEstimateSec(facts.plan, facts.states, runningForSec)),
-    ...(facts.lastError === undefined ? {} : { lastError: facts.lastError }),
+    ...(lastError === undefined ? {} : { lastError }),
+    failures,
   };
 }

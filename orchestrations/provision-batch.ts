@@ -13,9 +13,11 @@ import {
   type BatchItemResult,
   type BatchOutput,
   type BuildInput,
+  type BuildOutput,
   type DestroyInput,
+  type DestroyOutput,
 } from "./contracts";
-import { parseEnvironmentFailures } from "./errors";
+import { unexpectedFailure } from "./errors";
 import { runTaskPool } from "./task-pool";
 
 /** Seconds a batch waits for environments started in earlier rounds before looking again. */
@@ -46,11 +48,13 @@ export function firstOccurrences(items: readonly BatchItem[]): {
 
 function startItem(context: OrchestrationContext, item: BatchItem, requestedBy: string): Task {
   const environmentId = item.plan.environmentId;
+  // As a child, a build or destroy returns its failures as values instead of failing its instance.
+  const parentInstanceId = context.df.instanceId;
   if (item.action === "apply") {
-    const input: BuildInput = { plan: item.plan, requestedBy };
+    const input: BuildInput = { plan: item.plan, requestedBy, parentInstanceId };
     return context.df.callSubOrchestrator(BUILD_ENVIRONMENT, input, environmentId);
   }
-  const input: DestroyInput = { plan: item.plan, keyVault: item.keyVault, requestedBy };
+  const input: DestroyInput = { plan: item.plan, keyVault: item.keyVault, requestedBy, parentInstanceId };
   return context.df.callSubOrchestrator(DESTROY_ENVIRONMENT, input, environmentId);
 }
 
@@ -87,11 +91,12 @@ export function* provisionBatchOrchestrator(
       const index = Number(key);
       const item = input.items[index] as BatchItem;
       const base = { environmentId: item.plan.environmentId, action: item.action };
+      // A faulted child is a bug or a host failure; Azure's refusals arrive in its output.
+      const output = task.isFaulted ? undefined : (task.result as BuildOutput | DestroyOutput);
+      const failures = output ? output.failures : [unexpectedFailure(task.result)];
       results.set(
         index,
-        task.isFaulted
-          ? { ...base, result: "failed", failures: parseEnvironmentFailures(task.result) }
-          : { ...base, result: "succeeded" },
+        output?.result === "succeeded" ? { ...base, result: "succeeded" } : { ...base, result: "failed", failures },
       );
     },
   });

@@ -4,12 +4,17 @@
  */
 import * as df from "durable-functions";
 import { buildEnvironmentOrchestrator } from "./build-environment";
-import { BUILD_ENVIRONMENT, DESTROY_ENVIRONMENT, ENSURE_NODE, PROVISION_BATCH } from "./contracts";
+import {
+  BUILD_ENVIRONMENT,
+  DESTROY_ENVIRONMENT,
+  ENSURE_NODE_ORCHESTRATION,
+  PROVISION_BATCH,
+} from "./contracts";
 import { destroyEnvironmentOrchestrator } from "./destroy-environment";
 import { ensureNodeOrchestrator } from "./ensure-node";
 import { provisionBatchOrchestrator } from "./provision-batch";
 
 df.app.orchestration(BUILD_ENVIRONMENT, buildEnvironmentOrchestrator);
-df.app.orchestration(ENSURE_NODE, ensureNodeOrchestrator);
+df.app.orchestration(ENSURE_NODE_ORCHESTRATION, ensureNodeOrchestrator);
 df.app.orchestration(DESTROY_ENVIRONMENT, destroyEnvironmentOrchestrator);
 df.app.orchestration(PROVISION_BATCH, provisionBatchOrchestrator);

@@ -1,9 +1,9 @@
 /**
  * Classification of Azure errors at the client boundary. Every failure of an Azure call (ARM, Key Vault,
  * Kubernetes API, sockets) becomes one {@link AzureError} of a small set of kinds that keeps Azure's code
- * and message and says whether and when to retry. Durable Functions passes activity errors to the
- * orchestration by message only, so an error also has a wire form embedded in its message
- * ({@link parseAzureErrorWire} reads it back on the orchestration side).
+ * and message and says whether and when to retry. An activity turns it into its JSON summary
+ * ({@link AzureErrorSummary}) and returns that as a value: Durable Functions would hand an orchestration
+ * nothing of a thrown error but its message.
  */
 
 /** The kinds of Azure failure the provisioner tells apart. */
@@ -43,9 +43,6 @@ export interface AzureErrorSummary {
   readonly target?: string;
 }
 
-const WIRE_OPEN = "[azure-error]";
-const WIRE_CLOSE = "[/azure-error]";
-
 /** An Azure failure, classified. Use the `isX()` guards rather than `instanceof`. */
 export class AzureError extends Error implements AzureErrorSummary {
   readonly isAzureError = true as const;
@@ -58,10 +55,7 @@ export class AzureError extends Error implements AzureErrorSummary {
   readonly target?: string;
 
   constructor(summary: AzureErrorSummary) {
-    // The wire form rides in the message because Durable hands the orchestration nothing else.
-    super(
-      `${summary.kind}: ${summary.code}: ${summary.message} ${WIRE_OPEN}${JSON.stringify(summary)}${WIRE_CLOSE}`,
-    );
+    super(`${summary.kind}: ${summary.code}: ${summary.message}`);
     this.name = "AzureError";
     this.kind = summary.kind;
     this.code = summary.code;
@@ -112,24 +106,6 @@ export const isNameUnavailableError = guardFor("nameUnavailable");
 export const isTransientError = guardFor("transient");
 export const isAuthorizationError = guardFor("authorization");
 export const isOperationFailedError = guardFor("operationFailed");
-
-/**
- * Reads the wire form back from an error message as the orchestration sees it (Durable wraps it, e.g.
- * `Activity function 'x' failed: … [azure-error]{…}[/azure-error] \n <stack>`).
- * @returns the summary, or undefined when the message carries none (a bug, not an Azure failure)
- */
-export function parseAzureErrorWire(message: string): AzureErrorSummary | undefined {
-  const start = message.lastIndexOf(WIRE_OPEN);
-  if (start < 0) return undefined;
-  const end = message.indexOf(WIRE_CLOSE, start);
-  if (end < 0) return undefined;
-  try {
-    const parsed = JSON.parse(message.slice(start + WIRE_OPEN.length, end)) as AzureErrorSummary;
-    return typeof parsed.kind === "string" && typeof parsed.code === "string" ? parsed : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /** Default waits before retrying each retryable kind when Azure names none, in milliseconds. */
 export const DEFAULT_RETRY_AFTER_MS: Readonly<Partial<Record<AzureErrorKind, number>>> = {

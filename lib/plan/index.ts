@@ -12,7 +12,7 @@ export {
 export { canonicalJson, canonicalHash } from "./canonical-json";
 export { PlanContextError, PlanGraphError, isPlanContextError, isPlanGraphError } from "./errors";
 export { ARM_TYPE_BY_KIND, IMMUTABLE_PATHS_BY_KIND } from "./kinds";
-export { OPTA_SECRET_FACTS, optaSecretKey, keyVaultSecretName } from "./secrets";
+export { OPTA_SECRET_FACTS, optaSecretKey, keyVaultSecretName, adminPasswordSecretFor } from "./secrets";
 export { postgresAdminLogin, POSTGRES_TLS_CONFIGURATIONS } from "./data";
 export { KEY_VAULT_SECRETS_OFFICER_ROLE_ID } from "./network";
 export { AKS_RBAC_CLUSTER_ADMIN_ROLE_ID } from "./cluster";

@@ -87,3 +87,19 @@ export function planSecrets(
   });
   return [secretsNode, kubernetesNode];
 }
+
+/** Where the PostgreSQL admin password of a plan's server is kept, from the plan's `keyVaultSecrets` node. */
+export function adminPasswordSecretFor(
+  nodes: readonly PlanNode[],
+  serverNode: PlanNode,
+): { readonly vaultId: string; readonly secretName: string } | undefined {
+  for (const node of nodes) {
+    if (node.kind !== "keyVaultSecrets") continue;
+    const desired = node.desired as unknown as KeyVaultSecretsDesired;
+    if (desired.source !== "postgres" || desired.sourceId.toLowerCase() !== serverNode.id.toLowerCase())
+      continue;
+    const entry = Object.entries(desired.secretNames).find(([key]) => key.endsWith("_db_password"));
+    if (entry) return { vaultId: desired.vaultId, secretName: entry[1] };
+  }
+  return undefined;
+}

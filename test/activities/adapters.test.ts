@@ -8,15 +8,15 @@ import {
   createArmSteps,
   IMMUTABLE_PROPERTY_CODE,
   type ArmSteps,
-  type StepResult,
 } from "../../activities/arm-step";
-import { adminPasswordSecretFor } from "../../activities/key-vault-secrets";
+import type { WriteResult } from "../../activities/contract";
+import { adminPasswordSecretFor } from "../../lib/plan/secrets";
 import { createProvisioningActivities } from "../../activities/provisioning";
 import { isArmNodeKind } from "../../activities/adapters/table";
 import { isAzureError } from "../../lib/azure/errors";
 import { ensureSecretValue, readSecret } from "../../lib/secrets/vault-secrets";
 import type { JsonObject, JsonValue, NodeKind, PlanNode } from "../../lib/plan/types";
-import { startFixture, waitForOperation, type EmulatorFixture } from "./emulator-fixture";
+import { expectWrite, startFixture, waitForOperation, type EmulatorFixture } from "./emulator-fixture";
 import { samplePlanNodes } from "./sample-nodes";
 
 /** One updatable property per kind: its path in `desired` and a new value. */
@@ -52,9 +52,9 @@ function withChange(node: PlanNode, path: string, value: JsonValue, immutable = 
   return { ...node, desired: desired as JsonObject, immutable };
 }
 
-async function settle(steps: ArmSteps, result: StepResult): Promise<void> {
+async function settle(steps: ArmSteps, result: WriteResult): Promise<void> {
   const end = await waitForOperation(steps, result);
-  if (end) assert.equal(end.state, "succeeded", `${result.nodeKey}: ${JSON.stringify(end)}`);
+  if (end) assert.equal(end.outcome, "succeeded", `${result.nodeKey}: ${JSON.stringify(end)}`);
 }
 
 describe("ARM adapters against the emulator", () => {
@@ -76,8 +76,7 @@ describe("ARM adapters against the emulator", () => {
         node,
         adminPasswordSecret: adminPasswordSecretFor(nodes, node),
       });
-      assert.ok(result.outcome !== "failed", `${node.key}: ${JSON.stringify(result)}`);
-      if (result.outcome === "pending" && "operation" in result) await settle(steps, result);
+      await settle(steps, expectWrite(result, node.key));
     }
   });
   after(async () => fixture?.stop());

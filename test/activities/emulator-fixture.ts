@@ -6,7 +6,15 @@
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import { createAzureClients, type AzureClients } from "../../lib/azure/clients";
 import { loadConfig } from "../../lib/config";
-import type { ArmSteps, CheckResult, StepResult } from "../../activities/arm-step";
+import type { ArmSteps } from "../../activities/arm-step";
+import assert from "node:assert/strict";
+import {
+  isActivityFailure,
+  type ActivityResult,
+  type ArmOperation,
+  type OperationCheck,
+  type WriteResult,
+} from "../../activities/contract";
 
 export interface EmulatorFixture {
   readonly emulator: RunningEmulator;
@@ -34,22 +42,34 @@ export async function startFixture(
   return { emulator, clients, stop: () => emulator.stop() };
 }
 
+/** The write an activity returned, asserting it did not fail (the failure is shown when it did). */
+export function expectWrite(result: ActivityResult<WriteResult>, what = "write"): WriteResult {
+  assert.ok(!isActivityFailure(result), `${what}: ${JSON.stringify(result)}`);
+  return result;
+}
+
+/** The operation a write started, asserting it is still running. */
+export function operationOf(result: ActivityResult<WriteResult>): ArmOperation {
+  assert.equal(result.outcome, "pending", JSON.stringify(result));
+  return (result as Extract<WriteResult, { outcome: "pending" }>).operation;
+}
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Waits on `check` until the operation ends; bounded in attempts and time. */
 export async function waitForOperation(
   steps: ArmSteps,
-  started: StepResult,
+  started: WriteResult,
   maxWaitMs = 10_000,
-): Promise<CheckResult | undefined> {
-  if (started.outcome !== "pending" || !started.operation) return undefined;
+): Promise<OperationCheck | undefined> {
+  if (started.outcome !== "pending") return undefined;
   const deadline = Date.now() + maxWaitMs;
-  let result: CheckResult = await steps.check(started.operation);
-  for (let i = 0; result.state === "running"; i++) {
+  let result: OperationCheck = await steps.check(started.operation);
+  for (let i = 0; result.outcome === "running"; i++) {
     if (Date.now() > deadline || i > 2000)
       throw new Error(`${started.nodeKey} still running after ${maxWaitMs} ms`);
     // Time-scaled: honour the hint but never sleep more than 50 ms in a test.
-    await sleep(Math.min(result.nextCheckAfterMs ?? 10, 50));
+    await sleep(Math.min(result.nextCheckAfterMs, 50));
     result = await steps.check(started.operation);
   }
   return result;

@@ -1,18 +1,25 @@
 /**
- * Each injected fault class, handled as classified: retryable errors are thrown with their wire form
- * (for the orchestration's retry profile), terminal ones are returned as a failure with Azure's code and
- * message, failed operations are reported by `check`. One named test per field-note failure case the
+ * Each injected fault class, handled as classified: the activities return retryable errors as
+ * `{ outcome: "retry", error }` (for the orchestration's retry profile) and terminal ones as
+ * `{ outcome: "failed", error }`, with Azure's code and message; failed operations are reported by `check`. One named test per field-note failure case the
  * activities own.
  */
 import { after, before, beforeEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { createArmSteps, type ArmSteps, type StepResult } from "../../activities/arm-step";
-import { adminPasswordSecretFor } from "../../activities/key-vault-secrets";
+import { createArmSteps, type ArmSteps } from "../../activities/arm-step";
+import type { WriteResult } from "../../activities/contract";
+import { adminPasswordSecretFor } from "../../lib/plan/secrets";
 import { createProvisioningActivities, type ProvisioningActivities } from "../../activities/provisioning";
-import { isAzureError, parseAzureErrorWire, type AzureErrorKind } from "../../lib/azure/errors";
+import { isAzureError, type AzureErrorKind } from "../../lib/azure/errors";
 import type { PlanNode } from "../../lib/plan/types";
 import { latencyOf } from "../../lib/latency-model";
-import { startFixture, waitForOperation, type EmulatorFixture } from "./emulator-fixture";
+import {
+  expectWrite,
+  operationOf,
+  startFixture,
+  waitForOperation,
+  type EmulatorFixture,
+} from "./emulator-fixture";
 import { samplePlanNodes } from "./sample-nodes";
 import { ensureSecretValue } from "../../lib/secrets/vault-secrets";
 import { createAzureClients } from "../../lib/azure/clients";
@@ -31,28 +38,29 @@ describe("injected faults, handled as classified", () => {
   let steps: ArmSteps;
   let activities: ProvisioningActivities;
 
-  async function apply(node: PlanNode): Promise<StepResult> {
+  async function apply(node: PlanNode): Promise<WriteResult> {
     const result = await activities.ensureNode({
       node,
       adminPasswordSecret: adminPasswordSecretFor(nodes, node),
     });
-    assert.ok(result.outcome !== "failed", `${node.key}: ${JSON.stringify(result)}`);
-    const end = await waitForOperation(steps, result as StepResult);
-    if (end) assert.equal(end.state, "succeeded", `${node.key}: ${JSON.stringify(end)}`);
-    return result as StepResult;
+    const write = expectWrite(result, node.key);
+    const end = await waitForOperation(steps, write);
+    if (end) assert.equal(end.outcome, "succeeded", `${node.key}: ${JSON.stringify(end)}`);
+    return write;
   }
 
-  /** Expects `ensureNode` to throw a retryable error of `kind` whose wire form survives Durable's wrapping. */
+  /**
+   * Expects `ensureNode` to return a retryable error of `kind` as a plain value: what crosses Durable
+   * history is JSON, so it must survive a JSON round trip unchanged.
+   */
   async function expectRetryable(node: PlanNode, kind: AzureErrorKind): Promise<void> {
-    await assert.rejects(activities.ensureNode({ node }), (error: unknown) => {
-      assert.ok(isAzureError(error), String(error));
-      assert.equal(error.kind, kind);
-      assert.equal(error.retryable, true);
-      assert.ok((error.retryAfterMs ?? 0) > 0);
-      const wire = parseAzureErrorWire(`Activity function 'ensureNode' failed: ${error.message}`);
-      assert.equal(wire?.kind, kind);
-      return true;
-    });
+    const result = await activities.ensureNode({ node });
+    assert.equal(result.outcome, "retry", JSON.stringify(result));
+    assert.ok("error" in result);
+    assert.equal(result.error.kind, kind);
+    assert.equal(result.error.retryable, true);
+    assert.ok((result.error.retryAfterMs ?? 0) > 0);
+    assert.deepEqual(JSON.parse(JSON.stringify(result)), result);
   }
 
   before(async () => {
@@ -93,7 +101,7 @@ describe("injected faults, handled as classified", () => {
     }
   });
 
-  it("throws 429 as throttled with Retry-After, and succeeds when retried (field note 5)", async () => {
+  it("returns 429 as throttled with Retry-After to retry, and succeeds when retried (field note 5)", async () => {
     fixture.emulator.admin.addFaults([
       {
         match: { method: "PUT", resourceType: "Microsoft.Network/privateDnsZones" },
@@ -102,19 +110,17 @@ describe("injected faults, handled as classified", () => {
       },
     ]);
     const node = byKey("base/dns-postgres");
-    await assert.rejects(
-      activities.ensureNode({ node }),
-      // The emulator scales the injected 7 s like every Azure duration and sends the exact wait in
-      // retry-after-ms, which the classification prefers to whole seconds.
-      (error: unknown) =>
-        isAzureError(error) &&
-        error.kind === "throttled" &&
-        error.retryAfterMs === Math.ceil(7_000 * fixture.emulator.admin.timeScale()),
-    );
+    const throttled = await activities.ensureNode({ node });
+    assert.equal(throttled.outcome, "retry");
+    assert.ok("error" in throttled);
+    assert.equal(throttled.error.kind, "throttled");
+    // The emulator scales the injected 7 s like every Azure duration and sends the exact wait in
+    // retry-after-ms, which the classification prefers to whole seconds.
+    assert.equal(throttled.error.retryAfterMs, Math.ceil(7_000 * fixture.emulator.admin.timeScale()));
     await apply(node);
   });
 
-  it("throws a 5xx as transient", async () => {
+  it("returns a 5xx as transient, to retry", async () => {
     fixture.emulator.admin.addFaults([
       {
         match: { method: "GET", resourceType: "Microsoft.Network/privateDnsZones" },
@@ -126,7 +132,7 @@ describe("injected faults, handled as classified", () => {
     await apply(byKey("base/dns-vault"));
   });
 
-  it("throws AKS 409 OperationNotAllowed right after create as busy, then updates once it clears (field note 3)", async () => {
+  it("returns AKS 409 OperationNotAllowed right after create as busy, then updates once it clears (field note 3)", async () => {
     // A long busy window (10 000 s × 0.0002 = 2 s), ended on purpose below: no race with a slow machine.
     fixture.emulator.admin.addFaults([{ effect: { kind: "aks-busy-after-create", durationSec: 10_000 } }]);
     const cluster = byKey("k8s/cluster");
@@ -136,7 +142,7 @@ describe("injected faults, handled as classified", () => {
     fixture.emulator.admin.clearFaults();
     const result = await activities.ensureNode({ node: changed });
     assert.equal(result.outcome, "pending", JSON.stringify(result));
-    assert.equal((await waitForOperation(steps, result as StepResult))?.state, "succeeded");
+    assert.equal((await waitForOperation(steps, result))?.outcome, "succeeded");
   });
 
   it("fetches a token per call, so a wait longer than a token's life does not fail the check (field note 2)", async () => {
@@ -162,7 +168,7 @@ describe("injected faults, handled as classified", () => {
     assert.equal(started.outcome, "pending");
     // Longer than any token of that credential lives (1 s, up to 2 s with the expiry rounded up).
     await new Promise((resolve) => setTimeout(resolve, 2_100));
-    assert.equal((await shortSteps.check(started.operation!)).state, "running");
+    assert.equal((await shortSteps.check(operationOf(started))).outcome, "running");
   });
 
   it("falls back to the resource's state when the operation-status URL is gone", async () => {
@@ -172,7 +178,7 @@ describe("injected faults, handled as classified", () => {
       id: byKey("base/nsg").id.replace(/staging-nodes-nsg$/, "other-nsg"),
     };
     const started = await steps.ensure(node);
-    assert.ok(started.operation?.statusUrl);
+    assert.ok(operationOf(started).statusUrl);
     fixture.emulator.admin.addFaults([
       {
         match: { method: "GET", path: "/operationStatuses/" },
@@ -180,7 +186,7 @@ describe("injected faults, handled as classified", () => {
       },
     ]);
     const end = await waitForOperation(steps, started);
-    assert.equal(end?.state, "succeeded");
+    assert.equal(end?.outcome, "succeeded");
   });
 
   it("returns a quota error as a terminal failure with Azure's code and message", async () => {
@@ -219,18 +225,18 @@ describe("injected faults, handled as classified", () => {
     ]);
     const node = byKey("base/dns-postgres-link");
     const started = await steps.ensure(node);
-    assert.equal(started.outcome, "pending");
-    assert.ok(started.operation?.statusUrl, "watched through Azure-AsyncOperation");
+    assert.ok(operationOf(started).statusUrl, "watched through Azure-AsyncOperation");
     const end = await waitForOperation(steps, started);
-    assert.equal(end?.state, "failed");
-    assert.equal(end?.error?.code, "InternalServerError");
-    assert.equal(end?.error?.message, "link failed after an hour");
+    assert.equal(end?.outcome, "operationFailed");
+    assert.ok(end && "error" in end);
+    assert.equal(end.error.code, "InternalServerError");
+    assert.equal(end.error.message, "link failed after an hour");
     // Azure's fault, not the request's: the orchestration may ensure again.
-    assert.equal(end?.error?.retryable, true);
+    assert.equal(end.error.retryable, true);
     // Ensuring again writes the failed resource again, as ARM expects for a retry.
     const again = await steps.ensure(node);
     assert.equal(again.action, "update");
-    assert.equal((await waitForOperation(steps, again))?.state, "succeeded");
+    assert.equal((await waitForOperation(steps, again))?.outcome, "succeeded");
   });
 
   it("reports a Redis cache whose provisioning ended Failed, and writes it again on the next ensure", async () => {
@@ -243,12 +249,12 @@ describe("injected faults, handled as classified", () => {
     ]);
     const started = await steps.ensure(byKey("cache/redis"));
     // Redis answers the PUT with the resource; only its provisioningState tells how it ends.
-    assert.equal(started.operation?.statusUrl, undefined);
+    assert.equal(operationOf(started).statusUrl, undefined);
     const end = await waitForOperation(steps, started);
-    assert.equal(end?.state, "failed");
+    assert.equal(end?.outcome, "operationFailed");
     const again = await steps.ensure(byKey("cache/redis"));
     assert.equal(again.action, "update");
-    assert.equal((await waitForOperation(steps, again))?.state, "succeeded");
+    assert.equal((await waitForOperation(steps, again))?.outcome, "succeeded");
   });
 
   it("watches an operation already running instead of writing again, as after a crash (field notes 4, 12)", async () => {
@@ -276,7 +282,7 @@ describe("injected faults, handled as classified", () => {
       .slice(logBefore)
       .filter((e) => e.method !== "GET");
     assert.deepEqual(writes, []);
-    assert.equal((await steps.check(second.operation!)).state, "running");
+    assert.equal((await steps.check(operationOf(second))).outcome, "running");
   });
 
   it("returns AKS SubnetNotAssociatedWithNATGateway as an invalid request (field note 10)", async () => {

@@ -4,12 +4,13 @@
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { createArmSteps, type StepResult } from "../../activities/arm-step";
-import { createProvisioningActivities, type NodeStepResult } from "../../activities/provisioning";
+import { createArmSteps } from "../../activities/arm-step";
+import type { ActivityResult, WriteResult } from "../../activities/contract";
+import { createProvisioningActivities } from "../../activities/provisioning";
 import { isNotFoundError, classifyAzureError } from "../../lib/azure/errors";
 import { parseResourceId } from "../../lib/azure/resource-id";
 import type { JsonObject, PlanNode } from "../../lib/plan/types";
-import { startFixture, waitForOperation, type EmulatorFixture } from "./emulator-fixture";
+import { expectWrite, startFixture, waitForOperation, type EmulatorFixture } from "./emulator-fixture";
 import { LOCATION, samplePlanNodes } from "./sample-nodes";
 
 /** The sample plan's resource group and Key Vault in `rg`, the vault with or without purge protection. */
@@ -32,11 +33,11 @@ describe("purging a soft-deleted Key Vault", () => {
   let activities: ReturnType<typeof createProvisioningActivities>;
 
   /** Runs a step's result to its end the way an orchestration would; the final state. */
-  async function finish(result: NodeStepResult): Promise<string> {
-    assert.notEqual(result.outcome, "failed", JSON.stringify(result));
-    if (result.outcome !== "pending") return result.outcome;
-    const end = await waitForOperation(createArmSteps(fixture.clients), result as StepResult);
-    return end?.state ?? "none";
+  async function finish(result: ActivityResult<WriteResult>): Promise<string> {
+    const write = expectWrite(result);
+    if (write.outcome !== "pending") return write.outcome;
+    const end = await waitForOperation(createArmSteps(fixture.clients), write);
+    return end?.outcome ?? "none";
   }
 
   /** Builds the vault, then deletes it: soft-deleted, its name reserved. */
@@ -92,7 +93,7 @@ describe("purging a soft-deleted Key Vault", () => {
     assert.equal(refused.error.retryable, false);
     assert.equal(refused.error.code, "VaultPurgeProtected");
     assert.match(refused.error.message, /purge protection/i);
-    assert.equal(refused.nodeKey, vault.key);
+    assert.equal(refused.error.target, vault.id);
     assert.equal(await isSoftDeleted(vault), true);
   });
 });

@@ -1,14 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import {
-  CHECK_OPERATION_ACTIVITY,
-  DELETE_NODE_ACTIVITY,
-  ENSURE_NODE_ACTIVITY,
-  PROVISIONING_ACTIVITY_NAMES,
-  PURGE_DELETED_VAULT_ACTIVITY,
-  registerProvisioningActivities,
-  type ActivityRegistrar,
-} from "../../activities/register";
+import { ACTIVITY, ACTIVITY_NAMES } from "../../activities/contract";
+import { registerProvisioningActivities, type ActivityRegistrar } from "../../activities/register";
 import { isConfigError, loadConfig } from "../../lib/config";
 import { createAzureClients } from "../../lib/azure/clients";
 
@@ -23,20 +16,15 @@ describe("registering the provisioning activities", () => {
     return { handlers, registrar };
   }
 
-  it("registers every activity under its exported name", () => {
+  it("registers every activity of the contract under its name", () => {
     const { handlers, registrar } = capture();
     registerProvisioningActivities(registrar, () => {
       throw new Error("not used");
     });
-    assert.deepEqual([...handlers.keys()].sort(), [...PROVISIONING_ACTIVITY_NAMES].sort());
+    assert.deepEqual([...handlers.keys()].sort(), [...ACTIVITY_NAMES].sort());
     assert.deepEqual(
-      [
-        ENSURE_NODE_ACTIVITY,
-        CHECK_OPERATION_ACTIVITY,
-        DELETE_NODE_ACTIVITY,
-        PURGE_DELETED_VAULT_ACTIVITY,
-      ].sort(),
-      [...PROVISIONING_ACTIVITY_NAMES].sort(),
+      [ACTIVITY.ensureNode, ACTIVITY.checkOperation, ACTIVITY.deleteNode, ACTIVITY.purgeDeletedVault].sort(),
+      [...ACTIVITY_NAMES].sort(),
     );
   });
 
@@ -48,7 +36,7 @@ describe("registering the provisioning activities", () => {
       return createAzureClients(loadConfig({ PROVISIONER_SUBSCRIPTION_ID: "nope" }));
     });
     assert.equal(built, 0);
-    const ensure = handlers.get(ENSURE_NODE_ACTIVITY);
+    const ensure = handlers.get(ACTIVITY.ensureNode);
     assert.ok(ensure);
     await assert.rejects(
       (async () => ensure({ node: { kind: "resourceGroup" } }))(),

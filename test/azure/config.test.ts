@@ -1,7 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { isConfigError, loadConfig } from "../../lib/config";
-import { isRetryProfileError, retry, retryProfile, toRetryOptions } from "../../lib/azure/retry-profiles";
 import { createAzureClients } from "../../lib/azure/clients";
 
 const SUB = "11111111-2222-3333-4444-555555555555";
@@ -48,28 +47,6 @@ describe("provisioner settings", () => {
       () => loadConfig({}),
       (error: unknown) => isConfigError(error) && /PROVISIONER_SUBSCRIPTION_ID/.test(error.message),
     );
-  });
-});
-
-describe("retry profiles", () => {
-  it("fail at once on nonsensical values", () => {
-    const valid = retry.poll;
-    assert.throws(() => retryProfile({ ...valid, firstRetryIntervalInMilliseconds: 0 }), isRetryProfileError);
-    assert.throws(() => retryProfile({ ...valid, maxNumberOfAttempts: 1.5 }), isRetryProfileError);
-    assert.throws(() => retryProfile({ ...valid, backoffCoefficient: 0.5 }), isRetryProfileError);
-    assert.throws(() => retryProfile({ ...valid, maxRetryIntervalInMilliseconds: 1 }), isRetryProfileError);
-  });
-
-  it("become Durable RetryOptions, time-scaled for local runs", () => {
-    const options = toRetryOptions(retry.armWrite, 0.01);
-    assert.equal(options.firstRetryIntervalInMilliseconds, 50);
-    assert.equal(options.maxNumberOfAttempts, retry.armWrite.maxNumberOfAttempts);
-    assert.equal(options.backoffCoefficient, 2);
-    assert.equal(options.retryTimeoutInMilliseconds, retry.armWrite.retryTimeoutInMilliseconds * 0.01);
-  });
-
-  it("keep Key Vault propagation retries going for minutes", () => {
-    assert.ok(retry.keyVaultData.retryTimeoutInMilliseconds >= 5 * 60_000);
   });
 });
 

@@ -12,7 +12,6 @@ import {
   isQuotaError,
   isThrottledError,
   isTransientError,
-  parseAzureErrorWire,
   retryAfterMsFromHeaders,
 } from "../../lib/azure/errors";
 
@@ -177,14 +176,26 @@ describe("error classification at the client boundary", () => {
   });
 });
 
-describe("the wire form of errors crossing to an orchestration", () => {
-  it("survives Durable's wrapping of the message and parses back to the same summary", () => {
+describe("the summary of errors crossing to an orchestration as values", () => {
+  it("keeps the classification, Azure's code and message and the wait through a JSON round trip", () => {
     const error = classifyAzureError(
       restError(429, "TooManyRequests", "slow", { "retry-after": "3" }),
       "/subscriptions/x",
     );
-    const asSeenByOrchestration = `Activity function 'ensureNode' failed: ${error.message} \n ${error.stack ?? ""}`;
-    assert.deepEqual(parseAzureErrorWire(asSeenByOrchestration), error.toSummary());
+    assert.deepEqual(JSON.parse(JSON.stringify(error.toSummary())), {
+      kind: "throttled",
+      code: "TooManyRequests",
+      message: "slow",
+      statusCode: 429,
+      retryable: true,
+      retryAfterMs: 3000,
+      target: "/subscriptions/x",
+    });
+  });
+
+  it("carries no data in its message: a person's summary, nothing to parse", () => {
+    const error = classifyFacts({ statusCode: 409, code: "AnotherOperationInProgress", message: "busy" });
+    assert.equal(error.message, "busy: AnotherOperationInProgress: busy");
   });
 
   it("is JSON-serializable with Azure's code and message", () => {
@@ -200,10 +211,6 @@ describe("the wire form of errors crossing to an orchestration", () => {
       message: "no cores",
       retryable: false,
     });
-  });
-
-  it("returns undefined for a message without a wire form", () => {
-    assert.equal(parseAzureErrorWire("TypeError: x is undefined"), undefined);
   });
 
   it("recognises errors across module copies by their brand, not their class", () => {

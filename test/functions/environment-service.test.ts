@@ -13,7 +13,7 @@ import {
   createEnvironmentRecords,
   openTable,
   type EnvironmentRecords,
-} from "../../lib/records";
+} from "../../functions/records";
 import type { EnvironmentSpec } from "../../lib/spec/types";
 import { validateSpec } from "../../lib/spec/validate";
 

@@ -10,7 +10,7 @@ import {
   type EnvironmentRecords,
   type RequestResult,
   type RequestResults,
-} from "../../lib/records";
+} from "../../functions/records";
 import { waitFor } from "../devhost/front-helpers";
 import { startAppStack, type AppStack } from "./app-stack";
 

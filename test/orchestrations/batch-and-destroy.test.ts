@@ -89,6 +89,7 @@ describe("batches and destroy (examples/minimal.yaml)", () => {
     assert.deepEqual(status.output as DestroyOutput, {
       environmentId: alpha.environmentId,
       result: "succeeded",
+      failures: [],
       keyVault: "kept",
     });
     assert.deepEqual(resourcesOf(world, alpha), []);
@@ -151,6 +152,7 @@ describe("batches and destroy (examples/minimal.yaml)", () => {
     assert.deepEqual(status.output as DestroyOutput, {
       environmentId: gamma.environmentId,
       result: "succeeded",
+      failures: [],
       keyVault: "purged",
     });
     const vault = gamma.nodes.find((node) => node.kind === "keyVault");

@@ -57,6 +57,12 @@ describe("builds under injected Azure faults (examples/minimal.yaml)", () => {
     assert.equal(progress.nodes[failing.key], "failed");
     assert.equal(progress.lastError?.nodeKey, failing.key);
     assert.equal(progress.lastError?.code, "NatGatewayAllocationBroken");
+    // Why it failed is data in the last custom status, for readers that must not parse messages.
+    assert.deepEqual(
+      progress.failures.map((failure) => [failure.nodeKey, failure.code]),
+      [[failing.key, "NatGatewayAllocationBroken"]],
+    );
+    assert.match(progress.failures[0]?.message ?? "", /injected by the test/);
     const dependents = dependentsOf(plan, failing.key);
     assert.ok(dependents.size > 0, "something depends on the NAT gateway");
     for (const node of plan.nodes) {

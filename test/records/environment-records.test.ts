@@ -11,7 +11,7 @@ import {
   type EnvironmentRecord,
   type EnvironmentRecords,
   type RequestResults,
-} from "../../lib/records";
+} from "../../functions/records";
 import type { EnvironmentSpec } from "../../lib/spec/types";
 
 let azurite: RunningAzurite;

@@ -2,8 +2,8 @@
  * Turning a finished Durable instance into the record's last operation and result summary. Pure: the
  * caller reads the instance status and writes the record (with its etag).
  */
-import type { BuildOutput, ReportedError } from "../../orchestrations/contracts";
-import { parseEnvironmentFailures } from "../../orchestrations/errors";
+import type { BuildOutput, DestroyOutput, ReportedError } from "../../orchestrations/contracts";
+import { UNCLASSIFIED_CODE } from "../../orchestrations/errors";
 import type { EnvironmentRecord, OperationStatus, ResultSummary } from "./types";
 
 /** The parts of a Durable instance status this needs (the Durable HTTP API's names). */
@@ -13,7 +13,10 @@ export interface FinishedInstance {
   readonly output: unknown;
   /** ISO-8601 or Date. */
   readonly lastUpdatedTime: string | Date;
-  /** The last custom status (`EnvironmentProgress`): node states when the instance failed with no output. */
+  /**
+   * The last custom status (`EnvironmentProgress`): node states and failures, as data, when the instance
+   * failed with no output.
+   */
   readonly customStatus?: unknown;
 }
 
@@ -27,6 +30,10 @@ export function isActiveRuntimeStatus(runtimeStatus: string): boolean {
 
 function isBuildOutput(value: unknown): value is BuildOutput {
   return typeof value === "object" && value !== null && "result" in value && "nodes" in value;
+}
+
+function isDestroyOutput(value: unknown): value is DestroyOutput {
+  return typeof value === "object" && value !== null && "result" in value && "keyVault" in value;
 }
 
 function countStates(nodes: Readonly<Record<string, unknown>>): Record<string, number> {
@@ -53,17 +60,18 @@ export function withFinishedOperation(
   if (!operation || operation.status !== "running" || isActiveRuntimeStatus(instance.runtimeStatus))
     return record;
   const output = isBuildOutput(instance.output) ? instance.output : undefined;
+  const destroyed = isDestroyOutput(instance.output) ? instance.output : undefined;
+  const result = output?.result ?? destroyed?.result ?? "succeeded";
   const status: Exclude<OperationStatus, "running"> =
     instance.runtimeStatus === "Terminated" || instance.runtimeStatus === "Canceled"
       ? "canceled"
-      : instance.runtimeStatus === "Completed" && (output?.result ?? "succeeded") === "succeeded"
+      : instance.runtimeStatus === "Completed" && result === "succeeded"
         ? "succeeded"
         : "failed";
-  const failures: readonly ReportedError[] = output
-    ? output.failures
-    : status === "failed"
-      ? parseEnvironmentFailures(instance.output).map(shortened)
-      : [];
+  const failures: readonly ReportedError[] =
+    status !== "failed"
+      ? []
+      : (output?.failures ?? destroyed?.failures ?? failuresOf(instance)).map(shortened);
   const nodes = output?.nodes ?? nodesOf(instance.customStatus);
   const resultSummary: ResultSummary = {
     result: status,
@@ -82,6 +90,18 @@ export function withFinishedOperation(
     ...(output ? { outputs: output.outputs } : {}),
     updatedAt: now,
   };
+}
+
+/**
+ * Why a Failed instance failed: the failures its last custom status holds as data
+ * (`EnvironmentProgress.failures`); for an instance that failed before reporting any (a bug, a host
+ * failure), the first line of the host's failure message, shown as it is.
+ */
+function failuresOf(instance: FinishedInstance): readonly ReportedError[] {
+  const reported = (instance.customStatus as { failures?: unknown } | null | undefined)?.failures;
+  if (Array.isArray(reported) && reported.length > 0) return reported as ReportedError[];
+  const message = typeof instance.output === "string" ? instance.output : JSON.stringify(instance.output ?? "");
+  return [{ code: UNCLASSIFIED_CODE, message: message.split("\n")[0] ?? message }];
 }
 
 /** Node states from a custom status shaped like `EnvironmentProgress`. */

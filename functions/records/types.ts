@@ -3,8 +3,8 @@
  * Functions history (which may be purged). GET and list answer from these.
  */
 import type { EnvironmentOutputs, ReportedError } from "../../orchestrations/contracts";
-import type { JsonObject } from "../plan/types";
-import type { EnvironmentSpec, SpecProblem } from "../spec/types";
+import type { JsonObject } from "../../lib/plan/types";
+import type { EnvironmentSpec, SpecProblem } from "../../lib/spec/types";
 
 /** What was asked of an environment. */
 export type OperationAction = "apply" | "destroy";
