@@ -14,6 +14,67 @@ export default tseslint.config(
       "no-console": "off",
     },
   },
+  // Layers point one way: functions → orchestrations → activities → lib. A wrong edge fails CI.
+  {
+    files: ["lib/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex: "^(\\.\\./)+(functions|orchestrations|activities|cli)(/|$)",
+              message: "lib/ is the bottom layer: it imports no layer above it.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["activities/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex: "^(\\.\\./)+(functions|orchestrations|cli)(/|$)",
+              message: "activities/ import only lib/: orchestrations call them, never the other way.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["orchestrations/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex: "^(\\.\\./)+(functions|cli)(/|$)",
+              message: "orchestrations/ are below functions/: triggers start them, not the other way.",
+            },
+            {
+              regex: "^(\\.\\./)+activities/(?!contract$)",
+              allowTypeImports: true,
+              message:
+                "Orchestrations load only activities/contract at run time (names, no SDK); other activity modules type-only.",
+            },
+            {
+              regex: "^(@azure/(?!functions$)|@kubernetes/|node:)",
+              allowTypeImports: true,
+              message:
+                "Orchestrations are deterministic: no SDK, no I/O; Azure is reached through activities.",
+            },
+          ],
+        },
+      ],
+    },
+  },
   {
     files: ["**/*.js", "**/*.mjs", "**/*.cjs"],
     languageOptions: {

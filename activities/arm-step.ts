@@ -370,8 +370,7 @@ export function createArmSteps(
         // The status monitor itself refused (throttled, down): the orchestration retries the check.
         // A Location URL answering an error is the operation's own failure.
         if (operation.statusUrl || classified.kind === "throttled") throw classified;
-        if (operation.action === "delete" && classified.kind === "notFound")
-          return { outcome: "succeeded" };
+        if (operation.action === "delete" && classified.kind === "notFound") return { outcome: "succeeded" };
         return { outcome: "operationFailed", error: classified.toSummary() };
       }
       if (operation.statusUrl) {

@@ -49,7 +49,8 @@ export function createProvisioningActivities(clients: AzureClients) {
     ensureNode(input: EnsureNodeInput): Promise<ActivityResult<WriteResult>> {
       const { node } = input;
       return settle(node.id, async () => {
-        if (isArmNodeKind(node.kind)) return arm.ensure(node, { adminPasswordSecret: input.adminPasswordSecret });
+        if (isArmNodeKind(node.kind))
+          return arm.ensure(node, { adminPasswordSecret: input.adminPasswordSecret });
         if (node.kind === "keyVaultSecrets") return vaultSecrets.ensure(node);
         return propagation.ensure(node);
       });

@@ -122,7 +122,12 @@ export function createSecretPropagationSteps(clients: AzureClients) {
   /** Deletes the module's Secret; an absent Secret, namespace or cluster is success. */
   async function remove(node: PlanNode): Promise<WriteDone> {
     const desired = node.desired as unknown as KubernetesSecretDesired;
-    const done: WriteDone = { nodeKey: node.key, resourceId: node.id, outcome: "succeeded", action: "delete" };
+    const done: WriteDone = {
+      nodeKey: node.key,
+      resourceId: node.id,
+      outcome: "succeeded",
+      action: "delete",
+    };
     try {
       const core = await coreApiFor(desired.clusterId);
       await core.deleteNamespacedSecret({ name: desired.secretName, namespace: desired.namespace });

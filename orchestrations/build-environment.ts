@@ -74,7 +74,10 @@ export function* buildEnvironmentOrchestrator(
         states = { ...states, [node.key]: "creating" };
         const adminPasswordSecret =
           node.kind === "postgresFlexibleServer" ? adminPasswordSecretFor(plan.nodes, node) : undefined;
-        const input: EnsureNodeOrchestrationInput = { node, ...(adminPasswordSecret ? { adminPasswordSecret } : {}) };
+        const input: EnsureNodeOrchestrationInput = {
+          node,
+          ...(adminPasswordSecret ? { adminPasswordSecret } : {}),
+        };
         const instanceId = ensureNodeInstanceId(plan.environmentId, node.key);
         return {
           key: node.key,

@@ -6,11 +6,7 @@
  * `{ outcome: "failed", error }` for the caller to decide what that means for its node.
  */
 import type { OrchestrationContext, Task } from "durable-functions";
-import {
-  isActivityFailure,
-  type ActivityName,
-  type ActivityResult,
-} from "../activities/contract";
+import { isActivityFailure, type ActivityName, type ActivityResult } from "../activities/contract";
 import type { AzureErrorSummary } from "../lib/azure/errors";
 import { UNCLASSIFIED_CODE, firstLineOf } from "./errors";
 import { orchestrationNowMs, sleep } from "./orchestration-time";
@@ -68,7 +64,10 @@ export function* callActivityClassified<T extends { readonly outcome: string }>(
     const delayMs =
       result.outcome === "failed" || attempts >= MAX_ATTEMPTS_ANY_PROFILE
         ? undefined
-        : retryDelayMs(profile, error, { attempts, elapsedMs: orchestrationNowMs(context) - firstAttemptAtMs });
+        : retryDelayMs(profile, error, {
+            attempts,
+            elapsedMs: orchestrationNowMs(context) - firstAttemptAtMs,
+          });
     if (delayMs === undefined) return { outcome: "failed", error: { ...error, retryable: false } };
     if (!context.df.isReplaying) {
       context.info(`${name}: ${error.kind} ${error.code}; attempt ${attempts + 1} in ${delayMs} ms`);

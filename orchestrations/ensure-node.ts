@@ -42,9 +42,7 @@ export function reportedError(nodeKey: string, error: AzureErrorSummary): Report
 }
 
 /** The ENSURE_NODE_ORCHESTRATION orchestrator. */
-export function* ensureNodeOrchestrator(
-  context: OrchestrationContext,
-): Generator<Task, NodeResult, unknown> {
+export function* ensureNodeOrchestrator(context: OrchestrationContext): Generator<Task, NodeResult, unknown> {
   const input = context.df.getInput<EnsureNodeOrchestrationInput>();
   const { node } = input;
   const failed = (error: AzureErrorSummary): NodeResult => ({

@@ -96,7 +96,9 @@ export function* provisionBatchOrchestrator(
       const failures = output ? output.failures : [unexpectedFailure(task.result)];
       results.set(
         index,
-        output?.result === "succeeded" ? { ...base, result: "succeeded" } : { ...base, result: "failed", failures },
+        output?.result === "succeeded"
+          ? { ...base, result: "succeeded" }
+          : { ...base, result: "failed", failures },
       );
     },
   });

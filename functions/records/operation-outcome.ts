@@ -100,7 +100,8 @@ export function withFinishedOperation(
 function failuresOf(instance: FinishedInstance): readonly ReportedError[] {
   const reported = (instance.customStatus as { failures?: unknown } | null | undefined)?.failures;
   if (Array.isArray(reported) && reported.length > 0) return reported as ReportedError[];
-  const message = typeof instance.output === "string" ? instance.output : JSON.stringify(instance.output ?? "");
+  const message =
+    typeof instance.output === "string" ? instance.output : JSON.stringify(instance.output ?? "");
   return [{ code: UNCLASSIFIED_CODE, message: message.split("\n")[0] ?? message }];
 }
 

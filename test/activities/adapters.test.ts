@@ -4,11 +4,7 @@
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import {
-  createArmSteps,
-  IMMUTABLE_PROPERTY_CODE,
-  type ArmSteps,
-} from "../../activities/arm-step";
+import { createArmSteps, IMMUTABLE_PROPERTY_CODE, type ArmSteps } from "../../activities/arm-step";
 import type { WriteResult } from "../../activities/contract";
 import { adminPasswordSecretFor } from "../../lib/plan/secrets";
 import { createProvisioningActivities } from "../../activities/provisioning";
