@@ -187,6 +187,47 @@ describe("finished operations", () => {
     assert.equal(next.resultSummary?.failures.length, 1);
   });
 
+  test("a failed build's failures are read as data from its last custom status, never from its message", () => {
+    const failures = [
+      { nodeKey: "base/vnet", code: "InvalidRequest", message: "bad CIDR" },
+      { nodeKey: "cache/cache", code: "QuotaExceeded", message: "no Redis quota left in eastus2" },
+    ];
+    const next = withFinishedOperation(
+      recordOf("dev"),
+      {
+        runtimeStatus: "Failed",
+        // A message that says something else: only the custom status is read.
+        output: "Orchestrator function 'buildEnvironment' failed: apply of acme-dev failed: (summary)",
+        customStatus: { nodes: { "base/vnet": "failed", "cache/cache": "failed" }, failures },
+        lastUpdatedTime: now,
+      },
+      now,
+    );
+    assert.deepEqual(next.resultSummary?.failures, failures);
+  });
+
+  test("a build run by a batch reports its failures in its output, and is recorded failed", () => {
+    const failures = [{ nodeKey: "base/nat", code: "NatGatewayAllocationBroken", message: "injected" }];
+    const next = withFinishedOperation(
+      recordOf("dev"),
+      {
+        runtimeStatus: "Completed",
+        output: {
+          environmentId: "acme-dev",
+          planHash: "h",
+          result: "failed",
+          nodes: { "base/nat": "failed" },
+          failures,
+          outputs: { dataModules: {} },
+        },
+        lastUpdatedTime: now,
+      },
+      now,
+    );
+    assert.equal(next.lastOperation?.status, "failed");
+    assert.deepEqual(next.resultSummary?.failures, failures);
+  });
+
   test("an end time ahead of the wall clock (a time-scaled host) is capped at now", () => {
     const next = withFinishedOperation(
       recordOf("dev"),
