@@ -8,7 +8,9 @@ import {
   DESTROY_ENVIRONMENT,
   type BuildInput,
   type DestroyInput,
+  type EnvironmentProgress,
 } from "../orchestrations/contracts";
+import { ensureNodeInstanceId } from "../orchestrations/ensure-node";
 import type { Plan } from "../lib/plan/types";
 import {
   isActiveRuntimeStatus,
@@ -30,6 +32,9 @@ import type { InstanceSnapshot, OrchestrationClient, Planner } from "./ports";
  */
 export const CLAIM_START_GRACE_MS = 60_000;
 
+/** How long a cancel waits for the terminated instances to stop, in ms, before answering anyway. */
+export const CANCEL_SETTLE_TIMEOUT_MS = 15_000;
+
 /** Dependencies of {@link createEnvironmentService}. */
 export interface EnvironmentServiceDeps {
   readonly records: EnvironmentRecords;
@@ -37,7 +42,23 @@ export interface EnvironmentServiceDeps {
   readonly plan: Planner;
   /** @default - the system clock */
   readonly now?: () => Date;
+  /** Waits `ms` (tests pass a faster one). @default setTimeout */
+  readonly sleep?: (ms: number) => Promise<void>;
 }
+
+/** What a cancel did. */
+export type CancelOutcome =
+  | { readonly kind: "idle" }
+  | {
+      readonly kind: "canceled";
+      /**
+       * Nodes whose Azure operation was under way when the build stopped: Azure finishes (or fails) them
+       * on its own; a re-apply adopts what it finds. Empty for a destroy or between operations.
+       */
+      readonly leftInAzure: readonly string[];
+      /** Instances still not stopped when the cancel answered (the host is slow to process terminations). */
+      readonly stillStopping: readonly string[];
+    };
 
 /** The environment is taken: a build or destroy of it runs (or waits in a batch). */
 export interface BusyOutcome {
@@ -52,6 +73,12 @@ export interface ClaimedOutcome {
   readonly kind: "claimed";
   readonly environmentId: string;
   readonly plan: Plan;
+}
+
+/** A destroy of an environment that was never applied: there is nothing to destroy. */
+export interface UnknownOutcome {
+  readonly kind: "unknown";
+  readonly environmentId: string;
 }
 
 /** An environment with what its orchestration says right now. */
@@ -78,7 +105,7 @@ export interface EnvironmentService {
    * Takes the environment for `options.action`: refuses when its instance (or its batch) is active, or
    * when another request wrote the record first; otherwise records the operation as running.
    */
-  claim(spec: EnvironmentSpec, options: ClaimOptions): Promise<ClaimedOutcome | BusyOutcome>;
+  claim(spec: EnvironmentSpec, options: ClaimOptions): Promise<ClaimedOutcome | BusyOutcome | UnknownOutcome>;
   /** Claims and starts a build. */
   apply(spec: EnvironmentSpec, requestedBy: string): Promise<ClaimedOutcome | BusyOutcome>;
   /** Claims and starts a destroy of a recorded environment; `undefined` when there is no record. */
@@ -88,10 +115,13 @@ export interface EnvironmentService {
     requestedBy: string,
   ): Promise<ClaimedOutcome | BusyOutcome | undefined>;
   /**
-   * Terminates the running instance and records the operation as canceled.
-   * @returns `undefined` when there is no record, `"idle"` when nothing runs.
+   * Stops the running build or destroy, its per-node sub-orchestrations included (Durable terminates an
+   * instance alone, and its children would go on writing to Azure), waits until they have stopped, and
+   * records the operation as canceled. Cancels racing each other are all answered: each terminates what
+   * still runs, and the record is written once.
+   * @returns `undefined` when there is no record
    */
-  cancel(environmentId: string, reason: string): Promise<"canceled" | "idle" | undefined>;
+  cancel(environmentId: string, reason: string): Promise<CancelOutcome | undefined>;
   /** The record refreshed from its instance, with live progress; `undefined` when unknown. */
   get(environmentId: string): Promise<EnvironmentView | undefined>;
   /** Every record, those still marked running refreshed from their instances. */
@@ -153,13 +183,18 @@ export function createEnvironmentService(deps: EnvironmentServiceDeps): Environm
     };
   }
 
-  async function claim(spec: EnvironmentSpec, options: ClaimOptions): Promise<ClaimedOutcome | BusyOutcome> {
+  async function claim(
+    spec: EnvironmentSpec,
+    options: ClaimOptions,
+  ): Promise<ClaimedOutcome | BusyOutcome | UnknownOutcome> {
     const plan = deps.plan(spec);
     const environmentId = plan.environmentId;
     const [stored, instance] = await Promise.all([
       deps.records.get(environmentId),
       deps.orchestrations.getStatus(environmentId),
     ]);
+    // Whoever asks (API or queue), nothing was ever built under this id: nothing to destroy.
+    if (options.action === "destroy" && !stored) return { kind: "unknown", environmentId };
     if (await isTaken(stored, instance)) {
       return {
         kind: "busy",
@@ -230,6 +265,62 @@ export function createEnvironmentService(deps: EnvironmentServiceDeps): Environm
     }
   }
 
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+
+  async function isActive(instanceId: string): Promise<boolean> {
+    const status = await deps.orchestrations.getStatus(instanceId);
+    return status !== undefined && isActiveRuntimeStatus(status.runtimeStatus);
+  }
+
+  /**
+   * Terminates every active instance of `instanceIds` and waits until none is active, at most
+   * {@link CANCEL_SETTLE_TIMEOUT_MS}. @returns those still active then
+   */
+  async function terminateAndWait(instanceIds: readonly string[], reason: string): Promise<string[]> {
+    let active = await activeOf(instanceIds);
+    await Promise.all(active.map((id) => deps.orchestrations.terminate(id, reason)));
+    const deadline = Date.now() + CANCEL_SETTLE_TIMEOUT_MS;
+    while (active.length > 0 && Date.now() < deadline) {
+      await sleep(200);
+      active = await activeOf(active);
+    }
+    return active;
+  }
+
+  async function activeOf(instanceIds: readonly string[]): Promise<string[]> {
+    const flags = await Promise.all(instanceIds.map((id) => isActive(id)));
+    return instanceIds.filter((_, index) => flags[index]);
+  }
+
+  /** Records the running operation as canceled; a concurrent writer that got there first is fine. */
+  async function recordCanceled(environmentId: string, leftInAzure: readonly string[]): Promise<void> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const stored = await deps.records.get(environmentId);
+      const operation = stored?.record.lastOperation;
+      if (!stored || operation?.status !== "running") return;
+      const ended = now();
+      try {
+        await deps.records.save(
+          {
+            ...stored.record,
+            lastOperation: { ...operation, status: "canceled", endedAt: ended },
+            resultSummary: {
+              result: "canceled",
+              nodeStates: {},
+              failures: [],
+              ...(leftInAzure.length > 0 ? { leftInAzure } : {}),
+            },
+            updatedAt: ended,
+          },
+          stored.etag,
+        );
+        return;
+      } catch (error) {
+        if (!isRecordConflictError(error)) throw error;
+      }
+    }
+  }
+
   const service: EnvironmentService = {
     claim,
     planOf: (record) => deps.plan(record.spec),
@@ -238,12 +329,14 @@ export function createEnvironmentService(deps: EnvironmentServiceDeps): Environm
       if (outcome.kind === "claimed") {
         await start(outcome, BUILD_ENVIRONMENT, { plan: outcome.plan, requestedBy } satisfies BuildInput);
       }
-      return outcome;
+      // An apply is never "unknown": only destroys need an existing environment.
+      return outcome as ClaimedOutcome | BusyOutcome;
     },
     async destroy(environmentId, keyVault, requestedBy) {
       const stored = await deps.records.get(environmentId);
       if (!stored) return undefined;
       const outcome = await claim(stored.record.spec, { action: "destroy", requestedBy });
+      if (outcome.kind === "unknown") return undefined;
       if (outcome.kind === "claimed") {
         const input: DestroyInput = { plan: outcome.plan, keyVault, requestedBy };
         await start(outcome, DESTROY_ENVIRONMENT, input);
@@ -254,22 +347,19 @@ export function createEnvironmentService(deps: EnvironmentServiceDeps): Environm
       const stored = await deps.records.get(environmentId);
       if (!stored) return undefined;
       const instance = await deps.orchestrations.getStatus(environmentId);
-      if (!instance || !isActiveRuntimeStatus(instance.runtimeStatus)) return "idle";
+      if (!instance || !isActiveRuntimeStatus(instance.runtimeStatus)) return { kind: "idle" };
+      const progress = instance.customStatus as Partial<EnvironmentProgress> | null;
+      const leftInAzure = Object.entries(progress?.nodes ?? {})
+        .filter(([, state]) => state === "creating")
+        .map(([key]) => key);
+      const children = deps
+        .plan(stored.record.spec)
+        .nodes.map((node) => ensureNodeInstanceId(environmentId, node.key));
       await deps.orchestrations.terminate(environmentId, reason);
-      const operation = stored.record.lastOperation;
-      if (operation?.status === "running") {
-        const ended = now();
-        await deps.records.save(
-          {
-            ...stored.record,
-            lastOperation: { ...operation, status: "canceled", endedAt: ended },
-            resultSummary: { result: "canceled", nodeStates: {}, failures: [] },
-            updatedAt: ended,
-          },
-          stored.etag,
-        );
-      }
-      return "canceled";
+      const stillStopping = await terminateAndWait(children, reason);
+      if (await isActive(environmentId)) stillStopping.unshift(environmentId);
+      await recordCanceled(environmentId, leftInAzure);
+      return { kind: "canceled", leftInAzure, stillStopping };
     },
     async get(environmentId) {
       const stored = await deps.records.get(environmentId);

@@ -7,7 +7,8 @@ import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } 
 import * as df from "durable-functions";
 import { isConfigError } from "../lib/config";
 import { isPlanContextError } from "../lib/plan/errors";
-import type { SpecProblem } from "../lib/spec/types";
+import { isEnvironmentId } from "../lib/spec/schema";
+import type { SpecProblem, SpecValidation } from "../lib/spec/types";
 import { API_ROUTES, type ApiFunctionName } from "./api-routes";
 import { appContext, type AppContext } from "./app-context";
 import { orchestrationClientOf } from "./durable-port";
@@ -20,7 +21,13 @@ import {
 import { buildOpenApiDocument } from "./openapi";
 import { armLiveReader, countChanges, previewPlan } from "./plan-preview";
 import { problemResponse, unknownEnvironment } from "./problem";
-import { validateSpecText, withinProvisionerSubscription } from "./spec-body";
+import { isRecordConflictError } from "./records";
+import {
+  SPEC_CONTENT_TYPES,
+  declaredSpecFormat,
+  validateSpecText,
+  withinProvisionerSubscription,
+} from "./spec-body";
 
 /** Who started an operation through the API, for the record. */
 const REQUESTED_BY_HTTP = "http";
@@ -46,6 +53,39 @@ function viewBody(view: EnvironmentView): Record<string, unknown> {
     ...(view.runtimeStatus ? { runtimeStatus: view.runtimeStatus } : {}),
     ...(view.progress === undefined ? {} : { progress: view.progress }),
   };
+}
+
+/** 400 for an id no spec can produce: answered at once, before storage or Durable see it. */
+function invalidEnvironmentId(id: string): HttpResponseInit {
+  return problemResponse({
+    title: "Invalid environment id",
+    status: 400,
+    detail: `"${id}" cannot name an environment: ids are <org_name>-<name>, lower-case letters, digits and hyphens`,
+  });
+}
+
+/** The environment id of the route, or the answer refusing it. */
+function environmentIdOf(call: ApiCall): { id: string } | { refused: HttpResponseInit } {
+  const id = call.request.params.name ?? "";
+  return isEnvironmentId(id) ? { id } : { refused: invalidEnvironmentId(id) };
+}
+
+/**
+ * The spec in the request body, validated once; or the answer refusing it: 415 for a content type that
+ * is neither JSON nor YAML (nothing is guessed from a form or plain text), 400 with every problem.
+ */
+function specOf(call: ApiCall, text: string): SpecValidation | { refused: HttpResponseInit } {
+  const contentType = call.request.headers.get("content-type");
+  if (declaredSpecFormat(contentType) === "unsupported") {
+    return {
+      refused: problemResponse({
+        title: "Unsupported media type",
+        status: 415,
+        detail: `a spec is sent as ${SPEC_CONTENT_TYPES.join(", ")}, not ${contentType ?? ""}`,
+      }),
+    };
+  }
+  return withinProvisionerSubscription(validateSpecText(text, contentType), call.app.config.subscriptionId);
 }
 
 function invalidSpec(problems: readonly SpecProblem[], warnings: readonly SpecProblem[]): HttpResponseInit {
@@ -98,10 +138,8 @@ type EnvironmentOperation = Exclude<ApiFunctionName, "getOpenApiDocument">;
 
 const handlers: Record<EnvironmentOperation, (call: ApiCall) => Promise<HttpResponseInit>> = {
   async postEnvironment(call) {
-    const validation = withinProvisionerSubscription(
-      validateSpecText(await call.request.text(), call.request.headers.get("content-type")),
-      call.app.config.subscriptionId,
-    );
+    const validation = specOf(call, await call.request.text());
+    if ("refused" in validation) return validation.refused;
     if (!validation.ok) return invalidSpec(validation.problems, validation.warnings);
     const outcome = await call.service.apply(validation.spec, REQUESTED_BY_HTTP);
     if (outcome.kind === "busy") return busy(call.request, outcome);
@@ -118,13 +156,17 @@ const handlers: Record<EnvironmentOperation, (call: ApiCall) => Promise<HttpResp
   },
 
   async getEnvironment(call) {
-    const id = call.request.params.name ?? "";
+    const target = environmentIdOf(call);
+    if ("refused" in target) return target.refused;
+    const { id } = target;
     const view = await call.service.get(id);
     return view ? { jsonBody: viewBody(view) } : unknownEnvironment(id);
   },
 
   async deleteEnvironment(call) {
-    const id = call.request.params.name ?? "";
+    const target = environmentIdOf(call);
+    if ("refused" in target) return target.refused;
+    const { id } = target;
     const keyVault = call.request.query.get("keyVault") ?? "keep";
     if (keyVault !== "keep" && keyVault !== "purge") {
       return problemResponse({
@@ -140,15 +182,15 @@ const handlers: Record<EnvironmentOperation, (call: ApiCall) => Promise<HttpResp
   },
 
   async previewEnvironmentPlan(call) {
-    const id = call.request.params.name ?? "";
+    const target = environmentIdOf(call);
+    if ("refused" in target) return target.refused;
+    const { id } = target;
     const text = await call.request.text();
     const stored = await call.app.records.get(id);
     let plan;
     if (text.trim() !== "") {
-      const validation = withinProvisionerSubscription(
-        validateSpecText(text, call.request.headers.get("content-type")),
-        call.app.config.subscriptionId,
-      );
+      const validation = specOf(call, text);
+      if ("refused" in validation) return validation.refused;
       if (!validation.ok) return invalidSpec(validation.problems, validation.warnings);
       plan = call.app.plan(validation.spec);
       if (plan.environmentId !== id) {
@@ -176,10 +218,12 @@ const handlers: Record<EnvironmentOperation, (call: ApiCall) => Promise<HttpResp
   },
 
   async cancelEnvironment(call) {
-    const id = call.request.params.name ?? "";
+    const target = environmentIdOf(call);
+    if ("refused" in target) return target.refused;
+    const { id } = target;
     const outcome = await call.service.cancel(id, "canceled through the API");
     if (outcome === undefined) return unknownEnvironment(id);
-    if (outcome === "idle") {
+    if (outcome.kind === "idle") {
       return problemResponse({
         title: "Nothing to cancel",
         status: 409,
@@ -187,9 +231,45 @@ const handlers: Record<EnvironmentOperation, (call: ApiCall) => Promise<HttpResp
       });
     }
     const view = await call.service.get(id);
-    return { status: 202, jsonBody: view ? viewBody(view) : { environmentId: id } };
+    return {
+      status: 202,
+      jsonBody: {
+        ...(view ? viewBody(view) : { environmentId: id }),
+        // What Azure is still doing on its own, and anything the host had not stopped yet.
+        leftInAzure: outcome.leftInAzure,
+        ...(outcome.stillStopping.length > 0 ? { stillStopping: outcome.stillStopping } : {}),
+      },
+    };
   },
 };
+
+/**
+ * The answer to an error no handler answered: settings problems are the operator's to fix (say which,
+ * without internals); a record another request changed in between is that request winning (409, as a
+ * client would have got a moment later); anything else is a bug, answered as a problem with the
+ * invocation id to find it in the logs, never a bare 500 and never its stack.
+ */
+function answerTo(error: unknown, context: InvocationContext): HttpResponseInit {
+  const known = misconfigured(error);
+  if (known) return known;
+  if (isRecordConflictError(error)) {
+    return problemResponse({
+      title: "Environment busy",
+      status: 409,
+      detail: `another request on "${error.environmentId}" changed it at the same moment; read it again and retry`,
+      environmentId: error.environmentId,
+    });
+  }
+  context.error(
+    `unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+  );
+  return problemResponse({
+    title: "Internal error",
+    status: 500,
+    detail: `the request failed unexpectedly; invocation ${context.invocationId} has the details in the logs`,
+    invocationId: context.invocationId,
+  });
+}
 
 /** Settings problems are the operator's to fix; say which, without internals. */
 function misconfigured(error: unknown): HttpResponseInit | undefined {
@@ -224,9 +304,7 @@ for (const name of Object.keys(handlers) as EnvironmentOperation[]) {
         });
         return await handlers[name]({ request, context, app: shared, service, client });
       } catch (error) {
-        const answer = misconfigured(error);
-        if (answer) return answer;
-        throw error;
+        return answerTo(error, context);
       }
     },
   });

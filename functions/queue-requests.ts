@@ -146,6 +146,17 @@ export async function handleEnvironmentRequest(
       requestedBy,
       batchInstanceId,
     });
+    if (outcome.kind === "unknown") {
+      // As the API's 404: a destroy needs an environment that was applied.
+      const problems = [
+        {
+          path: "",
+          message: `no environment "${environmentId}" has been applied; there is nothing to destroy`,
+        },
+      ];
+      results.push({ ...base, environmentId, outcome: "refused", problems, recordedAt: recordedAt() });
+      continue;
+    }
     if (outcome.kind === "busy") {
       const running = outcome.operation ? `a ${outcome.operation.action}` : "an operation";
       const problems = [

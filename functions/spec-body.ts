@@ -3,18 +3,41 @@
  * type when it says, by the text itself otherwise (YAML reads JSON too), then validated once with the
  * one schema.
  */
+import { MAX_NESTING_DEPTH } from "../lib/spec/parse";
+import { nestsDeeperThan } from "../lib/spec/nesting";
 import { validateSpec } from "../lib/spec/validate";
 import type { SpecValidation } from "../lib/spec/types";
 
 /** Content types that promise JSON (`application/json`, `application/*+json`). */
-const JSON_TYPE = /^application\/([\w.-]+\+)?json\b/i;
+const JSON_TYPE = /^application\/([\w.-]+\+)?json$/i;
+
+/** Content types that promise YAML: the registered `application/yaml` and the common older names. */
+const YAML_TYPE = /^(application\/([\w.-]+\+)?yaml|application\/x-yaml|text\/yaml|text\/x-yaml)$/i;
+
+/** Content types a spec may be sent as, for 415 answers and the OpenAPI document. */
+export const SPEC_CONTENT_TYPES = ["application/json", "application/yaml", "text/yaml"] as const;
+
+/** What a body's content type declares: JSON, YAML, nothing (read by content), or something else. */
+export type DeclaredSpecFormat = "json" | "yaml" | "unstated" | "unsupported";
+
+/** The format `contentType` declares; parameters such as `charset` are ignored. */
+export function declaredSpecFormat(contentType: string | null | undefined): DeclaredSpecFormat {
+  const mediaType = (contentType ?? "").split(";")[0]?.trim() ?? "";
+  if (mediaType === "") return "unstated";
+  if (JSON_TYPE.test(mediaType)) return "json";
+  if (YAML_TYPE.test(mediaType)) return "yaml";
+  return "unsupported";
+}
 
 /**
  * Validates `text` as a spec. With a JSON content type the text must be strict JSON (a YAML body sent
  * as JSON is a client bug worth reporting); otherwise it is read as YAML, which also accepts JSON.
+ * Callers answer 415 for an `unsupported` content type before calling this.
  */
 export function validateSpecText(text: string, contentType: string | null | undefined): SpecValidation {
-  if (contentType && JSON_TYPE.test(contentType) && text.trim() !== "") {
+  // Nesting is bounded before any parser sees the text (`parseSpecText` refuses it with its reason).
+  const tooDeep = nestsDeeperThan(text, MAX_NESTING_DEPTH);
+  if (!tooDeep && declaredSpecFormat(contentType) === "json" && text.trim() !== "") {
     try {
       JSON.parse(text);
     } catch (error) {

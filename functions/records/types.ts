@@ -47,6 +47,11 @@ export interface ResultSummary {
   /** Number of plan nodes in each state, e.g. `{ succeeded: 12, skipped: 2, failed: 1 }`. */
   readonly nodeStates: Readonly<Record<string, number>>;
   readonly failures: readonly ReportedError[];
+  /**
+   * For a canceled build: the nodes whose Azure operation was under way when it stopped. Azure carries
+   * them on; a re-apply adopts what it finds.
+   */
+  readonly leftInAzure?: readonly string[];
 }
 
 /** One environment as stored. Never holds a secret value: outputs are names and endpoints only. */

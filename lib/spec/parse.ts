@@ -4,6 +4,7 @@
  * deep enough to exhaust the stack. Pure: no I/O.
  */
 import { parseDocument, type YAMLError } from "yaml";
+import { nestsDeeperThan } from "./nesting";
 import type { SpecProblem } from "./types";
 
 /** Largest spec accepted, in UTF-8 bytes (256 KiB); real specs are a few KiB. */
@@ -48,6 +49,8 @@ function lineAndColumn(text: string, offset: number): { line: number; column: nu
 
 const unreadable = (message: string): ParsedSpecText => ({ ok: false, problems: [{ path: "", message }] });
 
+const deeperThanAllowed = unreadable(`the spec nests deeper than ${MAX_NESTING_DEPTH} levels`);
+
 /** Parses YAML or JSON spec text. */
 export function parseSpecText(text: string): ParsedSpecText {
   const bytes = Buffer.byteLength(text, "utf8");
@@ -55,6 +58,9 @@ export function parseSpecText(text: string): ParsedSpecText {
     return unreadable(`the spec is ${bytes} bytes; the limit is ${MAX_SPEC_BYTES} bytes (256 KiB)`);
   }
   if (text.trim() === "") return unreadable("the spec is empty");
+  // Before any parser runs: parsers recurse over nesting, and a deep enough body exhausts the stack or
+  // the heap of the whole host, not just this request.
+  if (nestsDeeperThan(text, MAX_NESTING_DEPTH)) return deeperThanAllowed;
   try {
     const document = parseDocument(text, { uniqueKeys: true, prettyErrors: false, strict: true });
     if (document.errors.length > 0) {
@@ -68,9 +74,8 @@ export function parseSpecText(text: string): ParsedSpecText {
       };
     }
     const value: unknown = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-    if (nestingDepthExceeds(value, MAX_NESTING_DEPTH)) {
-      return unreadable(`the spec nests deeper than ${MAX_NESTING_DEPTH} levels`);
-    }
+    // The exact depth of what was built; the text's bound above is what protects the parser.
+    if (nestingDepthExceeds(value, MAX_NESTING_DEPTH)) return deeperThanAllowed;
     return { ok: true, value };
   } catch (error) {
     // The yaml library throws (ReferenceError) when aliases expand past maxAliasCount; deep nesting can

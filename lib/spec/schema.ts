@@ -22,6 +22,22 @@ import { BASE_DEFAULTS, CLUSTER_DEFAULTS, POSTGRES_DEFAULTS, REDIS_DEFAULTS } fr
 export const MODULE_TYPES = ["base", "k8s-cluster", "postgres", "redis"] as const;
 export type ModuleType = (typeof MODULE_TYPES)[number];
 
+/** An environment's `name`: 1–20 of a-z, 0-9 and `-`, starting with a letter, not ending with `-`. */
+const ENVIRONMENT_NAME = /^[a-z]([-a-z0-9]{0,18}[a-z0-9])?$/;
+/** An `org_name`: 1–15 of a-z, 0-9 and `-` (Opta's rule). */
+const ORG_NAME = /^[a-z0-9-]{1,15}$/;
+
+/**
+ * Whether `id` can name an environment (`<org_name>-<name>`): ids arrive in URLs, and one that no spec
+ * can produce is refused before it reaches storage, whose keys refuse `/`, `\`, `#` and `?`.
+ */
+export function isEnvironmentId(id: string): boolean {
+  for (let dash = id.indexOf("-"); dash > 0; dash = id.indexOf("-", dash + 1)) {
+    if (ORG_NAME.test(id.slice(0, dash)) && ENVIRONMENT_NAME.test(id.slice(dash + 1))) return true;
+  }
+  return false;
+}
+
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -223,11 +239,11 @@ export const MODULE_SCHEMAS = {
 
 /** The document around the modules; modules are checked one by one against {@link MODULE_SCHEMAS}. */
 export const specEnvelopeSchema = z.strictObject({
-  name: z.string().regex(/^[a-z]([-a-z0-9]{0,18}[a-z0-9])?$/, {
+  name: z.string().regex(ENVIRONMENT_NAME, {
     error:
       "must be 1–20 characters of lower-case letters, digits and hyphens, start with a letter and not end with a hyphen",
   }),
-  org_name: z.string().regex(/^[a-z0-9-]{1,15}$/, {
+  org_name: z.string().regex(ORG_NAME, {
     error: "must be 1–15 characters of lower-case letters, digits and hyphens (Opta's rule)",
   }),
   providers: z.strictObject({

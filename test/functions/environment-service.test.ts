@@ -6,6 +6,7 @@ import { findAppRoot } from "../../devhost/app-root";
 import { DEFAULT_EMULATOR_PRINCIPAL_ID } from "../../emulator/credential";
 import { createEnvironmentService, type EnvironmentService } from "../../functions/environment-service";
 import type { InstanceSnapshot, OrchestrationClient } from "../../functions/ports";
+import { ensureNodeInstanceId } from "../../orchestrations/ensure-node";
 import { startAzurite, type RunningAzurite } from "../../lib/local/azurite";
 import { planEnvironment } from "../../lib/plan";
 import {
@@ -131,10 +132,69 @@ describe("environment service", () => {
     const orchestrations = new FakeOrchestrations();
     const service = serviceWith(orchestrations);
     await service.apply(spec("stop"), "http");
-    assert.equal(await service.cancel("acme-stop", "user"), "canceled");
+    assert.equal((await service.cancel("acme-stop", "user"))?.kind, "canceled");
     assert.equal(orchestrations.instances.get("acme-stop")?.runtimeStatus, "Terminated");
     assert.equal((await records.get("acme-stop"))?.record.lastOperation?.status, "canceled");
-    assert.equal(await service.cancel("acme-stop", "user"), "idle");
+    assert.equal((await service.cancel("acme-stop", "user"))?.kind, "idle");
+  });
+
+  test("cancel stops the build's per-node sub-orchestrations too, and names the nodes left mid-operation in Azure", async () => {
+    const orchestrations = new FakeOrchestrations();
+    const service = serviceWith(orchestrations);
+    const outcome = await service.apply(spec("tree"), "http");
+    assert.equal(outcome.kind, "claimed");
+    const nodes = outcome.kind === "claimed" ? outcome.plan.nodes : [];
+    const [done, running, waiting] = [nodes[0], nodes[1], nodes[2]];
+    assert.ok(done && running && waiting);
+    const parent = orchestrations.instances.get("acme-tree")!;
+    orchestrations.instances.set("acme-tree", {
+      ...parent,
+      customStatus: {
+        nodes: { [done.key]: "succeeded", [running.key]: "creating", [waiting.key]: "pending" },
+      },
+    });
+    for (const node of [done, running]) {
+      await orchestrations.startNew("ensureNodeOrchestration", ensureNodeInstanceId("acme-tree", node.key));
+    }
+    orchestrations.finish(ensureNodeInstanceId("acme-tree", done.key), "Completed", { state: "succeeded" });
+
+    const canceled = await service.cancel("acme-tree", "user");
+    assert.deepEqual(canceled, { kind: "canceled", leftInAzure: [running.key], stillStopping: [] });
+    assert.equal(
+      orchestrations.instances.get(ensureNodeInstanceId("acme-tree", running.key))?.runtimeStatus,
+      "Terminated",
+    );
+    assert.equal(
+      orchestrations.instances.get(ensureNodeInstanceId("acme-tree", done.key))?.runtimeStatus,
+      "Completed",
+      "an ended child is left as it is",
+    );
+    const summary = (await records.get("acme-tree"))?.record.resultSummary;
+    assert.deepEqual(summary?.leftInAzure, [running.key]);
+  });
+
+  test("two cancels at once both answer, and the record is written once", async () => {
+    const orchestrations = new FakeOrchestrations();
+    const service = serviceWith(orchestrations);
+    await service.apply(spec("twice"), "http");
+    const outcomes = await Promise.all([
+      service.cancel("acme-twice", "a"),
+      service.cancel("acme-twice", "b"),
+    ]);
+    for (const outcome of outcomes) assert.ok(outcome && ["canceled", "idle"].includes(outcome.kind));
+    assert.ok(outcomes.some((outcome) => outcome?.kind === "canceled"));
+    assert.equal((await records.get("acme-twice"))?.record.lastOperation?.status, "canceled");
+  });
+
+  test("a destroy of an environment never applied is unknown, whoever asks (API or queue claim)", async () => {
+    const orchestrations = new FakeOrchestrations();
+    const claimed = await serviceWith(orchestrations).claim(spec("ghost"), {
+      action: "destroy",
+      requestedBy: "queue:1",
+    });
+    assert.equal(claimed.kind, "unknown");
+    assert.deepEqual(orchestrations.started, []);
+    assert.equal(await records.get("acme-ghost"), undefined, "no record is written for it");
   });
 
   test("fails a start that Durable refuses, and records the operation as failed", async () => {

@@ -16,6 +16,8 @@ before(async () => {
 after(() => stack.stop());
 
 const minimal = () => exampleText("minimal.yaml");
+/** The content type a YAML spec is sent with. */
+const YAML = { "content-type": "application/yaml" };
 /** The minimal example under another environment name. */
 const minimalNamed = (name: string) => minimal().replace(/^name: dev$/m, `name: ${name}`);
 
@@ -32,6 +34,38 @@ describe("HTTP API", () => {
     ] as const) {
       const response = await fetch(`${stack.devhost.url}/api/${path}`, { method });
       assert.equal(response.status, 401, `${method} ${path}`);
+    }
+  });
+
+  test("fails with 415 problem+json for a spec sent as anything but JSON or YAML, and starts nothing", async () => {
+    for (const contentType of ["text/plain", "application/xml", "application/x-www-form-urlencoded"]) {
+      const response = await stack.api("environments", {
+        method: "POST",
+        headers: { "content-type": contentType },
+        body: minimalNamed("media"),
+      });
+      assert.equal(response.status, 415, contentType);
+      assert.match(response.headers.get("content-type") ?? "", /^application\/problem\+json/);
+      const problem = (await response.json()) as { detail: string };
+      assert.match(problem.detail, /application\/json, application\/yaml/);
+    }
+    const view = await stack.api("environments/acme-media");
+    assert.equal(view.status, 404, "nothing was recorded");
+  });
+
+  test("fails at once with 400 problem+json for an id no spec can produce, on every route that takes one", async () => {
+    for (const [method, path] of [
+      ["GET", "environments/acme%2fdev"],
+      ["DELETE", "environments/acme%2Fdev"],
+      ["POST", "environments/Acme-Dev/plan"],
+      ["POST", "environments/acme%23x/cancel"],
+      ["GET", "environments/nodash"],
+    ] as const) {
+      const started = Date.now();
+      const response = await stack.api(path, { method });
+      assert.equal(response.status, 400, `${method} ${path}`);
+      assert.match(response.headers.get("content-type") ?? "", /^application\/problem\+json/);
+      assert.ok(Date.now() - started < 2_000, `${method} ${path} answered at once`);
     }
   });
 
@@ -93,6 +127,7 @@ describe("HTTP API", () => {
   test("fails with 400 for a spec in another subscription than the provisioner's", async () => {
     const response = await stack.api("environments", {
       method: "POST",
+      headers: YAML,
       body: minimal().replace("000000000002", "000000000099"),
     });
     assert.equal(response.status, 400);
@@ -167,7 +202,7 @@ describe("HTTP API", () => {
   });
 
   test("lists environments with their last operation", async () => {
-    await stack.api("environments", { method: "POST", body: minimalNamed("second") });
+    await stack.api("environments", { method: "POST", headers: YAML, body: minimalNamed("second") });
     const list = (await (await stack.api("environments")).json()) as {
       environments: { environmentId: string; lastOperation: { action: string } }[];
     };
@@ -209,6 +244,7 @@ describe("HTTP API", () => {
   test("fails the preview with 400 when the spec names another environment", async () => {
     const response = await stack.api("environments/acme-dev/plan", {
       method: "POST",
+      headers: YAML,
       body: minimalNamed("other"),
     });
     assert.equal(response.status, 400);
@@ -226,7 +262,11 @@ describe("HTTP API", () => {
     );
     const again = await stack.api("environments/acme-second/cancel", { method: "POST" });
     assert.equal(again.status, 409, "nothing left to cancel");
-    const reapply = await stack.api("environments", { method: "POST", body: minimalNamed("second") });
+    const reapply = await stack.api("environments", {
+      method: "POST",
+      headers: YAML,
+      body: minimalNamed("second"),
+    });
     assert.equal(reapply.status, 202);
     // The terminated previous run must not be taken for this apply's outcome.
     const after = (await (await stack.api("environments/acme-second")).json()) as {
