@@ -18,7 +18,7 @@ import { latencyOf } from "../lib/latency-model";
 import { ARM_TYPE_BY_KIND, summarizePlan } from "../lib/plan";
 import type { Plan } from "../lib/plan/types";
 import { MAX_SCHEDULER_TICK_SEC } from "../orchestrations/build-environment";
-import { ensureNodeInstanceId } from "../orchestrations/ensure-node";
+import { ensureNodeInstanceId } from "../orchestrations/instance-ids";
 import { requestCountsBetween } from "./support/arm-counters";
 import { emulatorPlanOf, exampleSpec, exampleSpecText, EXAMPLE_SPEC_PATH } from "./support/example-plan";
 import { positiveFlag } from "./support/flags";

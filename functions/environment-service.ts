@@ -10,7 +10,7 @@ import {
   type DestroyInput,
   type EnvironmentProgress,
 } from "../orchestrations/contracts";
-import { ensureNodeInstanceId } from "../orchestrations/ensure-node";
+import { ensureNodeInstanceId } from "../orchestrations/instance-ids";
 import type { Plan } from "../lib/plan/types";
 import {
   isActiveRuntimeStatus,

@@ -16,12 +16,14 @@ import { adminPasswordSecretFor } from "../lib/plan/secrets";
 import type { PlanNode } from "../lib/plan/types";
 import { orchestrationNowMs } from "./orchestration-time";
 import {
+  BUILD_ENVIRONMENT,
   ENSURE_NODE_ORCHESTRATION,
-  type BuildInput,
   type BuildOutput,
   type ReportedError,
 } from "./contracts";
-import { ensureNodeInstanceId, type EnsureNodeOrchestrationInput, type NodeResult } from "./ensure-node";
+import type { EnsureNodeOrchestrationInput, NodeResult } from "./ensure-node";
+import { buildInputOf } from "./inputs";
+import { ensureNodeInstanceId } from "./instance-ids";
 import { EnvironmentFailedError, unexpectedFailure } from "./errors";
 import { buildOutputs } from "./outputs";
 import { progressOf } from "./progress";
@@ -45,7 +47,11 @@ export function schedulerTickSec(waitingOn: readonly PlanNode[]): number {
 export function* buildEnvironmentOrchestrator(
   context: OrchestrationContext,
 ): Generator<Task, BuildOutput, unknown> {
-  const { plan, parentInstanceId } = context.df.getInput<BuildInput>();
+  const { plan, parentInstanceId } = buildInputOf(
+    context.df.getInput(),
+    BUILD_ENVIRONMENT,
+    context.df.instanceId,
+  );
   const startedAtMs = orchestrationNowMs(context);
   const nodeByKey = new Map(plan.nodes.map((node) => [node.key, node]));
   let states: NodeStates = initialStates(plan);

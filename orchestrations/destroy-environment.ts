@@ -12,9 +12,10 @@ import { latencyOf } from "../lib/latency-model";
 import { ARM_TYPE_BY_KIND } from "../lib/plan/kinds";
 import type { Plan, PlanNode } from "../lib/plan/types";
 import type { CallFailed } from "./classified-call";
-import type { DestroyInput, DestroyOutput, ReportedError } from "./contracts";
+import { DESTROY_ENVIRONMENT, type DestroyOutput, type ReportedError } from "./contracts";
 import { reportedError } from "./ensure-node";
 import { EnvironmentFailedError } from "./errors";
+import { destroyInputOf } from "./inputs";
 import { deleteStep, purgeVaultStep } from "./node-activities";
 import { orchestrationNowMs } from "./orchestration-time";
 import { progressOf } from "./progress";
@@ -73,7 +74,11 @@ function* purgeVault(context: OrchestrationContext, node: PlanNode): Generator<T
 export function* destroyEnvironmentOrchestrator(
   context: OrchestrationContext,
 ): Generator<Task, DestroyOutput, unknown> {
-  const { plan, keyVault, parentInstanceId } = context.df.getInput<DestroyInput>();
+  const { plan, keyVault, parentInstanceId } = destroyInputOf(
+    context.df.getInput(),
+    DESTROY_ENVIRONMENT,
+    context.df.instanceId,
+  );
   const startedAtMs = orchestrationNowMs(context);
   const estimateSec = estimatedDestroySec(plan);
   const deleting = allNodes(plan, "creating");

@@ -8,7 +8,8 @@
 import type { OrchestrationContext, Task } from "durable-functions";
 import type { EnsureNodeInput, ResourceFacts } from "../activities/contract";
 import type { AzureErrorSummary } from "../lib/azure/errors";
-import type { ReportedError } from "./contracts";
+import { ENSURE_NODE_ORCHESTRATION, type ReportedError } from "./contracts";
+import { ensureNodeInputOf } from "./inputs";
 import { ensureStep } from "./node-activities";
 import { watchOperation } from "./watch-operation";
 
@@ -19,16 +20,6 @@ export type EnsureNodeOrchestrationInput = EnsureNodeInput;
 export type NodeResult =
   | { readonly state: "succeeded" | "unchanged"; readonly facts?: ResourceFacts }
   | { readonly state: "failed"; readonly error: ReportedError };
-
-/**
- * The child instance id of a node's ENSURE_NODE_ORCHESTRATION, derived from the environment id (the
- * parent's): a re-run of the same build addresses the same child, and history stays readable. Node keys
- * hold `/` (`base/vnet`), which the Azure Storage backend refuses in instance ids (they become table
- * keys, where `/`, `\`, `#` and `?` are not allowed), so those become `:`: `acme-staging:base:vnet`.
- */
-export function ensureNodeInstanceId(environmentId: string, nodeKey: string): string {
-  return `${environmentId}:${nodeKey}`.replace(/[/\\#?]/g, ":");
-}
 
 /**
  * How many times an operation that ended with a retryable error (Azure's own `InternalServerError`
@@ -43,7 +34,7 @@ export function reportedError(nodeKey: string, error: AzureErrorSummary): Report
 
 /** The ENSURE_NODE_ORCHESTRATION orchestrator. */
 export function* ensureNodeOrchestrator(context: OrchestrationContext): Generator<Task, NodeResult, unknown> {
-  const input = context.df.getInput<EnsureNodeOrchestrationInput>();
+  const input = ensureNodeInputOf(context.df.getInput(), ENSURE_NODE_ORCHESTRATION, context.df.instanceId);
   const { node } = input;
   const failed = (error: AzureErrorSummary): NodeResult => ({
     state: "failed",

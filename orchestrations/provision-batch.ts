@@ -8,7 +8,7 @@ import type { OrchestrationContext, Task } from "durable-functions";
 import {
   BUILD_ENVIRONMENT,
   DESTROY_ENVIRONMENT,
-  type BatchInput,
+  PROVISION_BATCH,
   type BatchItem,
   type BatchItemResult,
   type BatchOutput,
@@ -18,6 +18,7 @@ import {
   type DestroyOutput,
 } from "./contracts";
 import { unexpectedFailure } from "./errors";
+import { batchInputOf } from "./inputs";
 import { runTaskPool } from "./task-pool";
 
 /** Seconds a batch waits for environments started in earlier rounds before looking again. */
@@ -62,7 +63,7 @@ function startItem(context: OrchestrationContext, item: BatchItem, requestedBy: 
 export function* provisionBatchOrchestrator(
   context: OrchestrationContext,
 ): Generator<Task, BatchOutput, unknown> {
-  const input = context.df.getInput<BatchInput>();
+  const input = batchInputOf(context.df.getInput(), PROVISION_BATCH, context.df.instanceId);
   const maxConcurrent = Math.max(1, Math.floor(input.maxConcurrent || DEFAULT_MAX_CONCURRENT));
   const requestedBy = `batch:${context.df.instanceId}`;
   const { runs, duplicateOf } = firstOccurrences(input.items);

@@ -4,7 +4,7 @@
  * updated when it ended — both on orchestration time, which runs with the emulator's scaled Azure time).
  */
 import type { InstanceStatus } from "../../devhost/contracts";
-import { ensureNodeInstanceId } from "../../orchestrations/ensure-node";
+import { ensureNodeInstanceId } from "../../orchestrations/instance-ids";
 import type { Plan, PlanNode } from "../../lib/plan/types";
 
 /** One node of a finished build, seconds of orchestration time from the build's start. */

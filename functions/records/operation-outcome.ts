@@ -77,6 +77,9 @@ export function withFinishedOperation(
     result: status,
     nodeStates: nodes ? countStates(nodes) : {},
     failures,
+    // A destroy that succeeded may still have kept the vault (purge protection): say so, and why.
+    ...(destroyed ? { keyVault: destroyed.keyVault } : {}),
+    ...(destroyed?.keyVaultKeptBecause ? { keyVaultKeptBecause: destroyed.keyVaultKeptBecause } : {}),
   };
   // Hosts may run the orchestration clock ahead of the wall clock (the devhost's time scaling).
   const updated = new Date(instance.lastUpdatedTime).toISOString();

@@ -52,6 +52,12 @@ export interface ResultSummary {
    * them on; a re-apply adopts what it finds.
    */
   readonly leftInAzure?: readonly string[];
+  /**
+   * For a destroy: what became of the environment's soft-deleted Key Vault (`kept`: recoverable, its
+   * name reserved; `purged`: gone), and when a purge was asked but Azure refused it, why.
+   */
+  readonly keyVault?: "kept" | "purged" | "absent";
+  readonly keyVaultKeptBecause?: ReportedError;
 }
 
 /** One environment as stored. Never holds a secret value: outputs are names and endpoints only. */

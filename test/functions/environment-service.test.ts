@@ -6,7 +6,7 @@ import { findAppRoot } from "../../devhost/app-root";
 import { DEFAULT_EMULATOR_PRINCIPAL_ID } from "../../emulator/credential";
 import { createEnvironmentService, type EnvironmentService } from "../../functions/environment-service";
 import type { InstanceSnapshot, OrchestrationClient } from "../../functions/ports";
-import { ensureNodeInstanceId } from "../../orchestrations/ensure-node";
+import { ensureNodeInstanceId } from "../../orchestrations/instance-ids";
 import { startAzurite, type RunningAzurite } from "../../lib/local/azurite";
 import { planEnvironment } from "../../lib/plan";
 import {

@@ -8,7 +8,7 @@ import {
   type BuildOutput,
   type EnvironmentProgress,
 } from "../../orchestrations/contracts";
-import { ensureNodeInstanceId } from "../../orchestrations/ensure-node";
+import { ensureNodeInstanceId } from "../../orchestrations/instance-ids";
 import {
   everythingDurableRecorded,
   examplePlan,

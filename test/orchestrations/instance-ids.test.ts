@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { ensureNodeInstanceId } from "../../orchestrations/ensure-node";
+import { ensureNodeInstanceId } from "../../orchestrations/instance-ids";
 import { examplePlan } from "./example-plan";
 
 describe("child instance ids", () => {

@@ -228,6 +228,28 @@ describe("finished operations", () => {
     assert.deepEqual(next.resultSummary?.failures, failures);
   });
 
+  test("a destroy asked to purge a purge-protected vault is recorded succeeded, saying the vault was kept and why", () => {
+    const because = { nodeKey: "base/vault", code: "VaultPurgeProtected", message: "purge protection is on" };
+    const next = withFinishedOperation(
+      { ...recordOf("dev"), lastOperation: { ...recordOf("dev").lastOperation!, action: "destroy" } },
+      {
+        runtimeStatus: "Completed",
+        output: {
+          environmentId: "acme-dev",
+          result: "succeeded",
+          failures: [],
+          keyVault: "kept",
+          keyVaultKeptBecause: because,
+        },
+        lastUpdatedTime: now,
+      },
+      now,
+    );
+    assert.equal(next.lastOperation?.status, "succeeded");
+    assert.equal(next.resultSummary?.keyVault, "kept");
+    assert.deepEqual(next.resultSummary?.keyVaultKeptBecause, because);
+  });
+
   test("an end time ahead of the wall clock (a time-scaled host) is capped at now", () => {
     const next = withFinishedOperation(
       recordOf("dev"),
