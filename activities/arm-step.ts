@@ -134,7 +134,7 @@ export function createArmSteps(
   };
 
   // Retry-After is the earliest Azure wants to hear from us, never a reason to poll faster than the
-  // type's interval: every poll spends the subscription's read budget (field notes: a 20-minute Redis
+  // type's interval: every poll spends the subscription's read budget (docs/azure-facts.md#polling-costs: a 20-minute Redis
   // polled every 5 s is 240 reads), and a long operation ends no sooner for being watched closely.
   const intervalMsOf = (adapter: ArmAdapter, retryAfterMs?: number): number =>
     Math.max(

@@ -15,7 +15,7 @@ import { startEmulator, type RunningEmulator } from "../emulator/index.js";
 const SUBSCRIPTION = "00000000-0000-0000-0000-0000000000be";
 const BATCH_SIZE = 50;
 
-/** The resources of one environment (DESIGN.md), by ARM type and count. */
+/** The resources of one environment (README.md, "What an environment is"), by ARM type and count. */
 const ENVIRONMENT: Readonly<Record<string, number>> = {
   "Microsoft.Resources/resourceGroups": 1,
   "Microsoft.Network/virtualNetworks": 1,

@@ -1,6 +1,6 @@
 /**
- * The one latency model of the project: how long Azure takes, per resource type, from the field notes
- * (shared/research/azure-field-notes.md). The planner uses it for estimates and the critical path; the
+ * The one latency model of the project: how long Azure takes, per resource type, with its sources
+ * in docs/azure-facts.md#durations. The planner uses it for estimates and the critical path; the
  * emulator uses it, multiplied by its time scale, for operation durations. Seconds on real Azure.
  */
 
@@ -29,7 +29,7 @@ const latency = (
 /**
  * Latency by ARM resource type (lower-case). Types not listed use {@link DEFAULT_LATENCY}.
  * Sources: terraform-provider-azurerm acceptance-test logs and Azure maintainers' statements, as
- * summarised in the field notes; where no measurement exists the notes' model values are used.
+ * listed in docs/azure-facts.md#durations; where no measurement exists, the model's own values, marked Unconfirmed there.
  */
 export const LATENCY_BY_ARM_TYPE: Readonly<Record<string, OperationLatency>> = {
   // A resource group PUT is synchronous; its DELETE cascades and takes as long as its slowest child.

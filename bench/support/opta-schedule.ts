@@ -1,6 +1,6 @@
 /**
  * Opta's sequential schedule on the same latencies, for comparison: Opta applies modules in blocks
- * split at `halt` modules (research/opta-azure.md) — the base network first, then the cluster, then the
+ * split at `halt` modules (docs/adr/0003-stages-as-views.md#opta) — the base network first, then the cluster, then the
  * data services with their secrets — and a block starts only when the previous one has ended. Within a
  * block Terraform runs in parallel, so a block lasts its own critical path.
  */

@@ -1,5 +1,5 @@
 /**
- * Every default of the environment spec, in one place (DESIGN.md: secure, zone-spanning, current
+ * Every default of the environment spec, in one place (README.md and docs/spec.md: secure, zone-spanning, current
  * versions). The schema reads the static ones from here; the derived ones (subnet layout inside the
  * user's VNet, the Kubernetes namespace) are computed here too. Whatever a spec leaves out and a default
  * fills is pinned into the plan (`plan.pinnedDefaults`), so a later release with other defaults never

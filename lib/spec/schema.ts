@@ -1,7 +1,7 @@
 /**
  * The environment spec's schema: the single source of truth for its shape, its static defaults (read
  * from `defaults.ts`) and its per-field rules. Keys are Opta's (snake_case). Rules that relate several
- * fields (CIDR containment, duplicate names, …) live in `cross-checks.ts`; both report through the same
+ * fields (CIDR containment, duplicate names, …) live in `network-checks.ts` and `resolve-modules.ts`; all report through the same
  * problem list.
  */
 import { z } from "zod";

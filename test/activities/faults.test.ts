@@ -74,7 +74,7 @@ describe("injected faults, handled as classified", () => {
   beforeEach(() => fixture.emulator.admin.clearFaults());
   after(async () => fixture?.stop());
 
-  it("asks to be checked no sooner than the type's interval, even when Retry-After is shorter (field note: polls cost reads)", async () => {
+  it("asks to be checked no sooner than the type's interval, even when Retry-After is shorter (docs/azure-facts.md#polling-costs)", async () => {
     // Without the fixture's poll-interval override, as the service runs.
     const { pollIntervalMs: _override, ...config } = fixture.clients.config;
     const profiled = createArmSteps(createAzureClients(config, { retry: { maxRetries: 0 } }));
@@ -101,7 +101,7 @@ describe("injected faults, handled as classified", () => {
     }
   });
 
-  it("returns 429 as throttled with Retry-After to retry, and succeeds when retried (field note 5)", async () => {
+  it("returns 429 as throttled with Retry-After to retry, and succeeds when retried (docs/azure-facts.md#field-note-5)", async () => {
     fixture.emulator.admin.addFaults([
       {
         match: { method: "PUT", resourceType: "Microsoft.Network/privateDnsZones" },
@@ -132,7 +132,7 @@ describe("injected faults, handled as classified", () => {
     await apply(byKey("base/dns-vault"));
   });
 
-  it("returns AKS 409 OperationNotAllowed right after create as busy, then updates once it clears (field note 3)", async () => {
+  it("returns AKS 409 OperationNotAllowed right after create as busy, then updates once it clears (docs/azure-facts.md#field-note-3)", async () => {
     // A long busy window (10 000 s × 0.0002 = 2 s), ended on purpose below: no race with a slow machine.
     fixture.emulator.admin.addFaults([{ effect: { kind: "aks-busy-after-create", durationSec: 10_000 } }]);
     const cluster = byKey("k8s/cluster");
@@ -145,7 +145,7 @@ describe("injected faults, handled as classified", () => {
     assert.equal((await waitForOperation(steps, result))?.outcome, "succeeded");
   });
 
-  it("fetches a token per call, so a wait longer than a token's life does not fail the check (field note 2)", async () => {
+  it("fetches a token per call, so a wait longer than a token's life does not fail the check (docs/azure-facts.md#field-note-2)", async () => {
     // Tokens of this credential expire after 1 s; the emulator refuses expired tokens, as ARM does.
     const shortLived = createAzureClients(fixture.clients.config, {
       retry: { maxRetries: 0 },
@@ -211,7 +211,7 @@ describe("injected faults, handled as classified", () => {
     assert.equal(result.error.retryable, false);
   });
 
-  it("reports an operation that ends Failed through check, with Azure's code (field note 1)", async () => {
+  it("reports an operation that ends Failed through check, with Azure's code (docs/azure-facts.md#field-note-1)", async () => {
     fixture.emulator.admin.addFaults([
       {
         match: { method: "PUT", resourceType: "Microsoft.Network/privateDnsZones/virtualNetworkLinks" },
@@ -257,7 +257,7 @@ describe("injected faults, handled as classified", () => {
     assert.equal((await waitForOperation(steps, again))?.outcome, "succeeded");
   });
 
-  it("watches an operation already running instead of writing again, as after a crash (field notes 4, 12)", async () => {
+  it("watches an operation already running instead of writing again, as after a crash (docs/azure-facts.md#field-note-4, #field-note-12)", async () => {
     fixture.emulator.admin.addFaults([
       {
         match: { method: "PUT", resourceType: "Microsoft.Network/publicIPAddresses" },
@@ -285,7 +285,7 @@ describe("injected faults, handled as classified", () => {
     assert.equal((await steps.check(operationOf(second))).outcome, "running");
   });
 
-  it("returns AKS SubnetNotAssociatedWithNATGateway as an invalid request (field note 10)", async () => {
+  it("returns AKS SubnetNotAssociatedWithNATGateway as an invalid request (docs/azure-facts.md#field-note-10)", async () => {
     const cluster = byKey("k8s/cluster");
     const desired = structuredClone(cluster.desired) as Record<string, unknown>;
     const pools = desired.agentPoolProfiles as Record<string, unknown>[];
@@ -305,7 +305,7 @@ describe("injected faults, handled as classified", () => {
     assert.equal(result.error.kind, "invalidRequest");
   });
 
-  it("returns a VNet link to an overlapping DNS namespace as an invalid request (field note 9)", async () => {
+  it("returns a VNet link to an overlapping DNS namespace as an invalid request (docs/azure-facts.md#field-note-9)", async () => {
     await apply(byKey("base/dns-postgres"));
     await apply(byKey("base/dns-postgres-link"));
     const zone = byKey("base/dns-postgres");
@@ -340,7 +340,7 @@ describe("injected faults, handled as classified", () => {
     assert.equal(result.error.kind, "nameUnavailable");
   });
 
-  it("retries Key Vault 403 ForbiddenByFirewall after create until the data plane opens (field note 7)", async () => {
+  it("retries Key Vault 403 ForbiddenByFirewall after create until the data plane opens (docs/azure-facts.md#field-note-7)", async () => {
     // Recreate the vault under the lag: 600 s × 0.0002 = 120 ms of refusals, inside the 2 s budget.
     fixture.emulator.admin.addFaults([{ effect: { kind: "keyvault-firewall-lag", durationSec: 600 } }]);
     const vault = byKey("base/vault");

@@ -545,7 +545,7 @@ describe("end to end: the app over HTTP on Azurite and the emulator", () => {
       places.push([`instance ${id}`, JSON.stringify(await stack.durableStatus(id))]);
     }
     places.push(["Azurite tables and blobs", await storageDump(stack.azurite.connectionString)]);
-    // Secret names do cross the history (DESIGN.md): seeing them proves the scan read what matters.
+    // Secret names do cross the history (README.md, "How a build runs"): seeing them proves the scan read what matters.
     for (const [where, text] of places.filter(
       ([w]) => w === "instance acme-crash" || w.startsWith("Azurite"),
     )) {

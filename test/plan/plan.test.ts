@@ -1,6 +1,6 @@
 /**
  * planEnvironment: determinism, a sound DAG with only real dependencies, the secure defaults of
- * DESIGN.md in the SDK bodies, secret steps per data module, and pinned defaults.
+ * README.md ("What an environment is") in the SDK bodies, secret steps per data module, and pinned defaults.
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
@@ -360,7 +360,7 @@ describe("planEnvironment secrets", () => {
   });
 });
 
-describe("planEnvironment against the field notes' failure cases", () => {
+describe("planEnvironment against the field failure cases of docs/azure-facts.md", () => {
   it("(8) creates the PostgreSQL server only after its delegated subnet and its linked private DNS zone", () => {
     const server = nodeOf(FULL, "db/server");
     assert.ok(server.dependsOn.includes("base/subnet-postgres"));
