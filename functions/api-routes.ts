@@ -34,6 +34,8 @@ const problem = (description: string): ApiResponse => ({
   mediaType: "application/problem+json",
 });
 const unknown = problem("No environment with this id has been applied.");
+const badId = problem("The id cannot name an environment (ids are <org_name>-<name>).");
+const unsupportedMedia = problem("The body is neither JSON nor YAML (send application/json or application/yaml).");
 const busy = problem("A build or destroy of this environment is running.");
 
 /** Every operation, keyed by its function name (also the OpenAPI `operationId`). */
@@ -49,6 +51,7 @@ export const API_ROUTES = {
         "The spec is invalid; `problems` lists every problem with its path. Nothing was started.",
       ),
       "409": busy,
+      "415": unsupportedMedia,
     },
   },
   listEnvironments: {
@@ -61,7 +64,11 @@ export const API_ROUTES = {
     method: "GET",
     route: "environments/{name}",
     summary: "An environment's record and the live progress of its running operation",
-    responses: { "200": { description: "The environment.", schema: "Environment" }, "404": unknown },
+    responses: {
+      "200": { description: "The environment.", schema: "Environment" },
+      "400": badId,
+      "404": unknown,
+    },
   },
   deleteEnvironment: {
     method: "DELETE",
@@ -76,7 +83,7 @@ export const API_ROUTES = {
     },
     responses: {
       "202": { description: "The destroy started; poll the Location.", schema: "AcceptedOperation" },
-      "400": problem("An invalid query parameter."),
+      "400": problem("An invalid id or query parameter."),
       "404": unknown,
       "409": busy,
     },
@@ -91,8 +98,9 @@ export const API_ROUTES = {
         description: "Per-resource changes: create, update, unchanged, blocked or unknown.",
         schema: "PlanPreview",
       },
-      "400": problem("The spec is invalid or names another environment."),
+      "400": problem("The id or the spec is invalid, or the spec names another environment."),
       "404": unknown,
+      "415": unsupportedMedia,
     },
   },
   cancelEnvironment: {
@@ -100,7 +108,12 @@ export const API_ROUTES = {
     route: "environments/{name}/cancel",
     summary: "Terminate the environment's running build or destroy",
     responses: {
-      "202": { description: "Termination requested; the record says canceled.", schema: "Environment" },
+      "202": {
+        description:
+          "The build or destroy and its per-node sub-orchestrations stopped; the record says canceled, `leftInAzure` names the resources Azure was still writing.",
+        schema: "Environment",
+      },
+      "400": badId,
       "404": unknown,
       "409": problem("Nothing is running for this environment."),
     },
