@@ -35,7 +35,9 @@ const problem = (description: string): ApiResponse => ({
 });
 const unknown = problem("No environment with this id has been applied.");
 const badId = problem("The id cannot name an environment (ids are <org_name>-<name>).");
-const unsupportedMedia = problem("The body is neither JSON nor YAML (send application/json or application/yaml).");
+const unsupportedMedia = problem(
+  "The body is neither JSON nor YAML (send application/json or application/yaml).",
+);
 const busy = problem("A build or destroy of this environment is running.");
 
 /** Every operation, keyed by its function name (also the OpenAPI `operationId`). */
