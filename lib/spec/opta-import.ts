@@ -158,7 +158,10 @@ export function importOpta(request: OptaImportRequest): OptaImport {
     placeDataModule(draft, hasCluster, warnings),
   );
   const modules = [...assembled.modules, ...dataModules];
-  if (problems.length > 0) return refused(problems, warnings);
+  // Without a usable environment file there is no spec to check; otherwise validation runs even when
+  // conversion found problems, so every problem is reported at once, except those in a module or file
+  // conversion already refused (they would only repeat its problem in other words).
+  if (problems.some((problem) => inFile(problem.path, environment.label))) return refused(problems, warnings);
 
   const document: Mapping = { ...assembled.envelope, modules: modules.map((module) => module.values) };
   const origins = modules.map((module) => module.origin);
@@ -170,7 +173,10 @@ export function importOpta(request: OptaImportRequest): OptaImport {
 
   const validation = validateSpec(document);
   warnings.push(...mapped(validation.warnings));
-  if (!validation.ok) return refused(mapped(validation.problems), warnings);
+  const found = validation.ok
+    ? []
+    : mapped(validation.problems).filter((problem) => !alreadyRefused(problem.path));
+  if (problems.length > 0 || !validation.ok) return refused([...problems, ...found], warnings);
 
   const spec = writtenOut(document, validation.spec);
   const written = validateSpec(spec);
@@ -180,6 +186,19 @@ export function importOpta(request: OptaImportRequest): OptaImport {
   }
   const ordered = inFileOrder(warnings, labels);
   return { ok: true, spec, specYaml: specYaml(spec, labels, ordered), warnings: ordered };
+
+  /**
+   * Whether `path` is in a module conversion refused, or in a file with a problem outside its modules
+   * (a service's `name` is every one of its Secrets' namespace).
+   */
+  function alreadyRefused(path: string): boolean {
+    return problems.some((problem) => {
+      const module = /^(.*?:modules\[\d+\])/.exec(problem.path)?.[1];
+      if (module) return path === module || path.startsWith(`${module}.`);
+      const file = labels.find((label) => inFile(problem.path, label));
+      return file !== undefined && inFile(path, file);
+    });
+  }
 
   function refused(list: readonly SpecProblem[], alsoWarnings: readonly SpecProblem[] = []): OptaImport {
     return { ok: false, problems: inFileOrder(list, labels), warnings: inFileOrder(alsoWarnings, labels) };
@@ -738,10 +757,15 @@ function placeDataModule(
   return { values, origin };
 }
 
+/** Whether `path` is (in) the file labelled `label`. */
+function inFile(path: string, label: string): boolean {
+  return path === label || path.startsWith(`${label}:`);
+}
+
 /** Orders problems or warnings as the files read: file by file as given, then module by module. */
 function inFileOrder(list: readonly SpecProblem[], labels: readonly string[]): SpecProblem[] {
   const rank = (path: string): [number, number] => {
-    const file = labels.findIndex((label) => path === label || path.startsWith(`${label}:`));
+    const file = labels.findIndex((label) => inFile(path, label));
     const rest = file < 0 ? path : path.slice(labels[file]!.length + 1);
     const module = /^modules\[(\d+)\]/.exec(rest);
     return [file, module ? Number(module[1]) : -1];
