@@ -20,7 +20,9 @@
  * is valid as it is).
  */
 import { stringify } from "yaml";
-import { classifyModuleType } from "./module-types";
+import { overlaps, parseCidr } from "./cidr";
+import { BASE_DEFAULTS, CLUSTER_DEFAULTS } from "./defaults";
+import { classifyModuleType, OPTA_AZURE_TYPE_NAMES } from "./module-types";
 import { OPTA_KEY_ALIASES } from "./opta-keys";
 import { parseSpecText } from "./parse";
 import { quote } from "./quote";
@@ -62,16 +64,6 @@ export type OptaImport =
 
 /** Most service files one conversion takes: an environment's services, with room to spare. */
 export const MAX_OPTA_SERVICE_FILES = 20;
-
-/** Opta's full Azure module types (its registry's aliases run the other way) and the short names. */
-const OPTA_TYPE_ALIASES: Readonly<Record<string, string>> = {
-  "azure-base": "base",
-  "azure-aks": "k8s-cluster",
-  "azure-postgres": "postgres",
-  "azure-redis": "redis",
-  "azure-k8s-service": "k8s-service",
-  "azure-k8s-base": "k8s-base",
-};
 
 /** Module types that belong in the environment file (Opta's `environment_module: true`). */
 const ENVIRONMENT_TYPES: readonly string[] = ["base", "k8s-cluster"];
@@ -280,7 +272,35 @@ function convertEnvironment(
     const values = carriedValues(label, path, verdict.type, module.raw, variables, problems, warnings);
     modules.push({ values, origin: { label, path } });
   });
+  moveServiceRangeOutOfVnet(label, modules, warnings);
   return { envelope, name, modules };
+}
+
+/**
+ * Opta's AKS took its service range from inside its VNet (`10.0.128.0/20` in `10.0.0.0/16`); with Azure
+ * CNI overlay the range must lie outside the VNet, so a service range written inside it (and its DNS
+ * address) is dropped for the defaults, with a warning. Anything else about the range is left to
+ * validation.
+ */
+function moveServiceRangeOutOfVnet(
+  label: string,
+  modules: readonly AssembledModule[],
+  warnings: SpecProblem[],
+): void {
+  const base = modules.find((module) => module.values.type === "base")?.values;
+  const cluster = modules.find((module) => module.values.type === "k8s-cluster");
+  const vnetText = base?.private_ipv4_cidr_block ?? base?.vnet_cidr ?? BASE_DEFAULTS.vnet_cidr;
+  const serviceText = cluster?.values.service_cidr;
+  if (!cluster || typeof vnetText !== "string" || typeof serviceText !== "string") return;
+  const vnet = parseCidr(vnetText);
+  const service = parseCidr(serviceText);
+  if (!vnet.ok || !service.ok || !overlaps(vnet.block, service.block)) return;
+  const dropped = ["service_cidr", ...("dns_service_ip" in cluster.values ? ["dns_service_ip"] : [])];
+  for (const key of dropped) delete cluster.values[key];
+  warnings.push({
+    path: where(label, `${cluster.origin.path}.service_cidr`),
+    message: `${serviceText} lies inside the VNet (${vnetText}), as Opta's AKS had it; with Azure CNI overlay the service range must be outside it, so the converted spec leaves out ${dropped.join(" and ")} and uses the defaults (${CLUSTER_DEFAULTS.service_cidr}, ${CLUSTER_DEFAULTS.dns_service_ip})`,
+  });
 }
 
 /** `providers` with its `azurerm` block; other providers are Opta's for other clouds and not carried. */
@@ -333,7 +353,7 @@ function optaModule(
     });
     return undefined;
   }
-  return { raw, type: OPTA_TYPE_ALIASES[raw.type] ?? raw.type, optaType: raw.type };
+  return { raw, type: OPTA_AZURE_TYPE_NAMES[raw.type] ?? raw.type, optaType: raw.type };
 }
 
 /** A module that is not converted, with the keys that go with it. */

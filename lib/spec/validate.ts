@@ -82,8 +82,17 @@ export function validateSpec(input: string | unknown): SpecValidation {
       type: verdict.type,
       name: typeof raw.name === "string" ? raw.name : verdict.type,
     });
+    if (raw.type !== verdict.type) {
+      warnings.push({
+        path: `${path}.type`,
+        message: `Opta's full name for ${verdict.type}: read as ${verdict.type}`,
+      });
+    }
     problems.push(...aliasConflicts(verdict.type, raw, path));
-    const result = MODULE_SCHEMAS[verdict.type].safeParse(raw, { error: specErrorMap });
+    const result = MODULE_SCHEMAS[verdict.type].safeParse(
+      raw.type === verdict.type ? raw : { ...raw, type: verdict.type },
+      { error: specErrorMap },
+    );
     if (!result.success) {
       problems.push(...issuesToProblems(result.error.issues, path));
       return;

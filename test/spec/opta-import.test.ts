@@ -233,6 +233,27 @@ describe("importOpta: what it carries and how", () => {
     ]);
   });
 
+  it("leaves out an AKS service range inside the VNet, as Opta's default was, for this service's defaults", () => {
+    const result = converted(
+      importOpta({
+        environment: text("env.yaml", [
+          ...environment.text.split("\n"),
+          "    service_cidr: 10.0.128.0/20",
+          "    dns_service_ip: 10.0.128.10",
+        ]),
+        services: [],
+      }),
+    );
+    assert.deepEqual((result.spec.modules as unknown[])[1], { type: "k8s-cluster" });
+    assert.deepEqual(result.warnings, [
+      {
+        path: "env.yaml:modules[1].service_cidr",
+        message:
+          "10.0.128.0/20 lies inside the VNet (10.0.0.0/16), as Opta's AKS had it; with Azure CNI overlay the service range must be outside it, so the converted spec leaves out service_cidr and dns_service_ip and uses the defaults (172.16.0.0/16, 172.16.0.10)",
+      },
+    ]);
+  });
+
   it("puts no Kubernetes Secret on a module no k8s-service links, as in Opta, and says so", () => {
     const result = converted(
       importOpta({ environment, services: [service(["- type: postgres", "  name: db"])] }),

@@ -85,6 +85,37 @@ describe("Opta's environment files", () => {
   });
 });
 
+describe("Opta's full module type names", () => {
+  it("reads azure-base, azure-aks, azure-postgres and azure-redis as the modules they are, with a warning", () => {
+    const { spec, warnings } = accepted(
+      specDocument([
+        { type: "azure-base" },
+        { type: "azure-aks" },
+        { type: "azure-postgres" },
+        { type: "azure-k8s-base" },
+      ]),
+    );
+    assert.deepEqual(
+      spec.modules.map((module) => [module.type, module.name]),
+      [
+        ["base", "base"],
+        ["k8s-cluster", "k8s-cluster"],
+        ["postgres", "postgres"],
+      ],
+    );
+    assert.deepEqual(warnings, [
+      { path: "modules[0].type", message: "Opta's full name for base: read as base" },
+      { path: "modules[1].type", message: "Opta's full name for k8s-cluster: read as k8s-cluster" },
+      { path: "modules[2].type", message: "Opta's full name for postgres: read as postgres" },
+      {
+        path: "modules[3].type",
+        message:
+          'Opta module type "azure-k8s-base" is not built by this service and is skipped; it builds base, k8s-cluster, postgres, redis',
+      },
+    ]);
+  });
+});
+
 describe("k8s-cluster admin_group_object_ids", () => {
   it("accepts Entra ID group object ids, lower-cased and sorted", () => {
     const { spec, warnings } = accepted(
