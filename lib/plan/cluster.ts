@@ -96,9 +96,9 @@ export function planCluster(
     principalId: scope.context.provisionerPrincipalId,
     principalType: "ServicePrincipal",
   });
-  // adminGroupObjectIDs gives the groups Kubernetes' cluster-admin; with Azure RBAC authorization on,
-  // Azure role assignments are what the API server checks, so each group gets the same role as the
-  // provisioner.
+  // adminGroupObjectIDs makes the groups cluster admins in Kubernetes RBAC; this cluster also authorizes
+  // with Azure RBAC, whose grants are managed apart (docs/azure-facts.md, "Coming from Opta"), so each
+  // group gets the cluster admin role there too, as the provisioner does.
   const groupRoles = adminGroups.map((groupId) =>
     clusterAdminAssignment(scope, cluster, {
       part: `role-admin-group-${groupPart(groupId, adminGroups)}`,
