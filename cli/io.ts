@@ -2,7 +2,7 @@
  * What commands may touch of the outside world, passed in so tests can run a command in-process with
  * fakes and the command code stays free of globals.
  */
-import { readFile, stat } from "node:fs/promises";
+import { readFile, stat, writeFile } from "node:fs/promises";
 
 /** The CLI's window on the process. */
 export interface CliIo {
@@ -14,6 +14,8 @@ export interface CliIo {
   fileSize(path: string): Promise<number>;
   /** A file's text as UTF-8; rejects like `fs.readFile`. */
   readTextFile(path: string): Promise<string>;
+  /** Writes `text` as UTF-8, replacing the file; rejects like `fs.writeFile`. */
+  writeTextFile(path: string, text: string): Promise<void>;
   /** Environment variables. */
   readonly env: Readonly<Record<string, string | undefined>>;
 }
@@ -25,6 +27,7 @@ export function processIo(): CliIo {
     err: (line) => process.stderr.write(`${line}\n`),
     fileSize: async (path) => (await stat(path)).size,
     readTextFile: (path) => readFile(path, "utf8"),
+    writeTextFile: (path, text) => writeFile(path, text, "utf8"),
     env: process.env,
   };
 }

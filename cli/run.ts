@@ -2,12 +2,12 @@
  * envctl's dispatcher: picks the command, turns usage mistakes into help and exit code 2, and
  * unexpected failures into exit code 1 without a stack trace for the user.
  */
-import { isUsageError, planCommand, validateCommand, type CliCommand } from "./commands";
+import { importOptaCommand, isUsageError, planCommand, validateCommand, type CliCommand } from "./commands";
 import { EXIT } from "./exit-codes";
 import type { CliIo } from "./io";
 
 /** The commands, in the order `envctl --help` lists them. */
-export const COMMANDS: readonly CliCommand[] = [validateCommand, planCommand];
+export const COMMANDS: readonly CliCommand[] = [validateCommand, planCommand, importOptaCommand];
 
 function printHelp(write: (line: string) => void): void {
   write("usage: envctl <command> [arguments]");
@@ -16,7 +16,9 @@ function printHelp(write: (line: string) => void): void {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));
   COMMANDS.forEach((command) => write(`  ${command.name.padEnd(width)}  ${command.summary}`));
   write("");
-  write("exit codes: 0 done, 2 refused input (usage, unreadable file, invalid spec), 1 internal error");
+  write(
+    "exit codes: 0 done, 2 refused input (usage, unreadable file, invalid spec or Opta file), 1 internal error",
+  );
 }
 
 /** Runs envctl with `argv` (the arguments after the program name). @returns the exit code. */

@@ -11,6 +11,8 @@ export interface ApiResponse {
   readonly schema?: string;
   /** @default "application/json" (problems: "application/problem+json") */
   readonly mediaType?: string;
+  /** The same answer in other media types the client may ask for with `Accept`, with their schemas. */
+  readonly alternatives?: readonly { readonly mediaType: string; readonly schema: string }[];
 }
 
 /** One operation of the API. */
@@ -21,6 +23,8 @@ export interface ApiRoute {
   readonly summary: string;
   /** Whether the body is an environment spec (JSON or YAML); `optional` for the plan preview. */
   readonly specBody?: "required" | "optional";
+  /** Whether the body is Opta's files (multipart parts or JSON), for the import. */
+  readonly optaFilesBody?: true;
   /** Query parameters: name ⇒ allowed values and description. */
   readonly query?: Readonly<
     Record<string, { readonly values: readonly string[]; readonly description: string }>
@@ -118,6 +122,25 @@ export const API_ROUTES = {
       "400": badId,
       "404": unknown,
       "409": problem("Nothing is running for this environment."),
+    },
+  },
+  importOptaEnvironment: {
+    method: "POST",
+    route: "environments/import-opta",
+    summary: "Convert an Opta environment file and its service files into one spec (nothing is started)",
+    optaFilesBody: true,
+    responses: {
+      "200": {
+        description:
+          "The spec, its YAML (headed by the warnings) and the warnings: what was replaced, renamed or not carried over. With `Accept: application/yaml`, the YAML alone.",
+        schema: "OptaImport",
+        alternatives: [{ mediaType: "application/yaml", schema: "SpecYaml" }],
+      },
+      "400": problem(
+        "The files cannot be converted; `problems` lists every problem with its path, prefixed with the file (`environment`, `services[0]`, …).",
+      ),
+      "413": problem("The body is larger than 1 MiB."),
+      "415": problem("The body is neither multipart/form-data nor JSON."),
     },
   },
   getOpenApiDocument: {

@@ -19,6 +19,7 @@ import {
   type EnvironmentView,
 } from "./environment-service";
 import { buildOpenApiDocument } from "./openapi";
+import { answerOptaImport } from "./opta-import-api";
 import { armLiveReader, countChanges, previewPlan } from "./plan-preview";
 import { problemResponse, unknownEnvironment } from "./problem";
 import { isRecordConflictError } from "./records";
@@ -133,8 +134,11 @@ async function accepted(
   };
 }
 
-/** Operations on environments; the OpenAPI document is served apart, needing neither storage nor Durable. */
-type EnvironmentOperation = Exclude<ApiFunctionName, "getOpenApiDocument">;
+/**
+ * Operations on environments; the OpenAPI document and the Opta import are served apart, needing
+ * neither storage nor Durable.
+ */
+type EnvironmentOperation = Exclude<ApiFunctionName, "getOpenApiDocument" | "importOptaEnvironment">;
 
 const handlers: Record<EnvironmentOperation, (call: ApiCall) => Promise<HttpResponseInit>> = {
   async postEnvironment(call) {
@@ -309,6 +313,19 @@ for (const name of Object.keys(handlers) as EnvironmentOperation[]) {
     },
   });
 }
+
+app.http("importOptaEnvironment", {
+  route: API_ROUTES.importOptaEnvironment.route,
+  methods: [API_ROUTES.importOptaEnvironment.method],
+  authLevel: "function",
+  handler: async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
+    try {
+      return await answerOptaImport(request);
+    } catch (error) {
+      return answerTo(error, context);
+    }
+  },
+});
 
 app.http("getOpenApiDocument", {
   route: API_ROUTES.getOpenApiDocument.route,

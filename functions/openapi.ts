@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { MODULE_SCHEMAS, specEnvelopeSchema } from "../lib/spec/schema";
-import { API_ROUTES, type ApiRoute } from "./api-routes";
+import { API_ROUTES, type ApiResponse, type ApiRoute } from "./api-routes";
 
 type JsonSchema = Record<string, unknown>;
 
@@ -122,6 +122,40 @@ const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
     },
     ["environmentId", "action", "statusUrl"],
   ),
+  OptaImport: object(
+    {
+      spec: { ...ref("EnvironmentSpec"), description: "The converted spec, valid as it is." },
+      specYaml: ref("SpecYaml"),
+      warnings: {
+        type: "array",
+        items: ref("SpecProblem"),
+        description: "Paths are prefixed with the file.",
+      },
+    },
+    ["spec", "specYaml", "warnings"],
+  ),
+  SpecYaml: {
+    ...string,
+    description: "The converted spec as YAML, headed by comments naming the files and the warnings.",
+  },
+  OptaFiles: object(
+    {
+      environment: { ...string, description: "The Opta environment file's text (YAML)." },
+      services: { type: "array", items: string, description: "Opta service files' texts (YAML), in order." },
+    },
+    ["environment"],
+  ),
+  OptaFileParts: object(
+    {
+      environment: { ...string, format: "binary", description: "The Opta environment file." },
+      service: {
+        type: "array",
+        items: { ...string, format: "binary" },
+        description: "Opta service files (opta.yaml), one part each.",
+      },
+    },
+    ["environment"],
+  ),
   PlanPreview: object(
     {
       environmentId: string,
@@ -182,21 +216,40 @@ function operationOf(operationId: string, route: ApiRoute): JsonSchema {
           },
         }
       : {}),
+    ...(route.optaFilesBody
+      ? {
+          requestBody: {
+            required: true,
+            description:
+              "Opta's files: multipart parts `environment` (one) and `service` (any number), or JSON. At most 1 MiB in all, 256 KiB and 32 levels of nesting per file.",
+            content: {
+              "multipart/form-data": { schema: ref("OptaFileParts") },
+              "application/json": { schema: ref("OptaFiles") },
+            },
+          },
+        }
+      : {}),
     responses: {
       ...Object.fromEntries(
-        Object.entries(route.responses).map(
-          ([status, response]: [string, { description: string; schema?: string; mediaType?: string }]) => [
-            status,
-            {
-              description: response.description,
-              ...(response.schema
-                ? {
-                    content: { [response.mediaType ?? "application/json"]: { schema: ref(response.schema) } },
-                  }
-                : {}),
-            },
-          ],
-        ),
+        Object.entries(route.responses).map(([status, response]: [string, ApiResponse]) => [
+          status,
+          {
+            description: response.description,
+            ...(response.schema
+              ? {
+                  content: {
+                    [response.mediaType ?? "application/json"]: { schema: ref(response.schema) },
+                    ...Object.fromEntries(
+                      (response.alternatives ?? []).map((alternative) => [
+                        alternative.mediaType,
+                        { schema: ref(alternative.schema) },
+                      ]),
+                    ),
+                  },
+                }
+              : {}),
+          },
+        ]),
       ),
       "401": { description: "No valid function key (x-functions-key header or code query parameter)." },
     },

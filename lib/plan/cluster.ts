@@ -1,7 +1,8 @@
 /**
  * The k8s-cluster module's nodes: one AKS cluster (one autoscaling pool across the zones, NAT egress,
  * Azure CNI overlay, Entra ID + Azure RBAC with local accounts off, workload identity, authorized IP
- * ranges) and the provisioner's cluster-admin role, which it needs to write Kubernetes Secrets.
+ * ranges), the provisioner's cluster-admin role, which it needs to write Kubernetes Secrets, and the
+ * cluster-admin role of each Entra ID group the spec names (`admin_group_object_ids`).
  */
 import type { ClusterModule } from "../spec/types";
 import type { NetworkRefs, NodeRef } from "./network";
@@ -32,6 +33,8 @@ export function planCluster(
   const authorizedIPRanges = [
     ...new Set([...spec.authorized_ip_ranges, ...scope.context.provisionerIpRanges]),
   ].sort();
+  // Records written before admin groups existed have no list: none.
+  const adminGroups = spec.admin_group_object_ids ?? [];
   const cluster = makeNode({
     kind: "managedCluster",
     module,
@@ -50,7 +53,14 @@ export function planCluster(
       dnsPrefix: environmentResourceName(scope, "aksDnsPrefix", "aks", module),
       enableRbac: true,
       disableLocalAccounts: true,
-      aadProfile: { managed: true, enableAzureRbac: true, tenantID: scope.spec.providers.azurerm.tenant_id },
+      aadProfile: {
+        managed: true,
+        enableAzureRbac: true,
+        tenantID: scope.spec.providers.azurerm.tenant_id,
+        // Only when there are groups: a cluster without any keeps the body (and plan hash) it always
+        // had, and an empty list would read as drift against Azure, which returns none.
+        ...(adminGroups.length > 0 ? { adminGroupObjectIDs: [...adminGroups] } : {}),
+      },
       oidcIssuerProfile: { enabled: true },
       securityProfile: { workloadIdentity: { enabled: true } },
       apiServerAccessProfile: { authorizedIPRanges },
@@ -81,25 +91,64 @@ export function planCluster(
       },
     },
   });
-  const roleName = deterministicGuid([
-    id,
-    AKS_RBAC_CLUSTER_ADMIN_ROLE_ID,
-    scope.context.provisionerPrincipalId,
-  ]);
-  const adminRole = makeNode({
-    kind: "roleAssignment",
-    module,
+  const adminRole = clusterAdminAssignment(scope, cluster, {
     part: "role-cluster-admin",
+    principalId: scope.context.provisionerPrincipalId,
+    principalType: "ServicePrincipal",
+  });
+  // adminGroupObjectIDs makes the groups cluster admins in Kubernetes RBAC; this cluster also authorizes
+  // with Azure RBAC, whose grants are managed apart (docs/azure-facts.md, "Coming from Opta"), so each
+  // group gets the cluster admin role there too, as the provisioner does.
+  const groupRoles = adminGroups.map((groupId) =>
+    clusterAdminAssignment(scope, cluster, {
+      part: `role-admin-group-${groupPart(groupId, adminGroups)}`,
+      principalId: groupId,
+      principalType: "Group",
+    }),
+  );
+  const ref = (node: PlanNode): NodeRef => ({ key: node.key, id: node.id, name: node.name });
+  return {
+    nodes: [cluster, adminRole, ...groupRoles],
+    refs: { cluster: ref(cluster), adminRole: ref(adminRole) },
+  };
+}
+
+/**
+ * Azure Kubernetes Service RBAC Cluster Admin on the cluster for one principal. The assignment's name is
+ * a GUID derived from cluster, role and principal, so a re-apply finds the same assignment.
+ */
+function clusterAdminAssignment(
+  scope: PlanningScope,
+  cluster: PlanNode,
+  grant: {
+    readonly part: string;
+    readonly principalId: string;
+    readonly principalType: "ServicePrincipal" | "Group";
+  },
+): PlanNode {
+  const roleName = deterministicGuid([cluster.id, AKS_RBAC_CLUSTER_ADMIN_ROLE_ID, grant.principalId]);
+  return makeNode({
+    kind: "roleAssignment",
+    module: cluster.module,
+    part: grant.part,
     stage: "cluster",
     name: roleName,
-    id: `${id}/providers/Microsoft.Authorization/roleAssignments/${roleName}`,
+    id: `${cluster.id}/providers/Microsoft.Authorization/roleAssignments/${roleName}`,
     dependsOn: [cluster.key],
     desired: {
       roleDefinitionId: roleDefinitionId(scope.subscriptionId, AKS_RBAC_CLUSTER_ADMIN_ROLE_ID),
-      principalId: scope.context.provisionerPrincipalId,
-      principalType: "ServicePrincipal",
+      principalId: grant.principalId,
+      principalType: grant.principalType,
     },
   });
-  const ref = (node: PlanNode): NodeRef => ({ key: node.key, id: node.id, name: node.name });
-  return { nodes: [cluster, adminRole], refs: { cluster: ref(cluster), adminRole: ref(adminRole) } };
+}
+
+/**
+ * The part of a group's node key: the first 8 hex digits of its object id, readable next to the id the
+ * user wrote and short enough for the Durable instance id built from the key; the whole id when another
+ * listed group shares those digits.
+ */
+function groupPart(groupId: string, groups: readonly string[]): string {
+  const prefix = groupId.slice(0, 8);
+  return groups.filter((other) => other.startsWith(prefix)).length > 1 ? groupId : prefix;
 }

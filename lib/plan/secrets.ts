@@ -3,6 +3,7 @@
  * names, then (when the environment has a cluster) copied into one Kubernetes Secret. Only names are
  * planned; values are read and written inside the activities.
  */
+import { OPTA_SECRET_FACTS, optaSecretKey } from "../spec/secret-keys";
 import type { DataModule } from "../spec/types";
 import type { ClusterRefs } from "./cluster";
 import type { DataRefs } from "./data";
@@ -10,16 +11,7 @@ import type { NetworkRefs } from "./network";
 import { makeNode, MANAGED_BY, type PlanningScope } from "./node";
 import type { KeyVaultSecretsDesired, KubernetesSecretDesired, PlanNode } from "./types";
 
-/** Opta's output names per data module type; each becomes the key `<module>_<fact>`. */
-export const OPTA_SECRET_FACTS = {
-  postgres: ["db_host", "db_user", "db_password", "db_name"],
-  redis: ["cache_host", "cache_auth_token"],
-} as const;
-
-/** `<module>_<fact>`: the Kubernetes Secret key Opta's services read. */
-export function optaSecretKey(module: string, fact: string): string {
-  return `${module}_${fact}`;
-}
+export { OPTA_SECRET_FACTS, optaSecretKey };
 
 /** Key Vault secret names allow only letters, digits and hyphens: `db_db_host` ⇒ `db-db-host`. */
 export function keyVaultSecretName(optaKey: string): string {
@@ -62,13 +54,22 @@ export function planSecrets(
   if (!cluster || spec.kubernetes_secret === false) return [secretsNode];
 
   const { namespace, name } = spec.kubernetes_secret;
+  // Key Vault names stay `<module>-<fact>` (the Key Vault step reads the fact from that key's suffix);
+  // only the Kubernetes keys take the spec's names (Opta's `links` renames).
+  const renamed = spec.kubernetes_secret.keys ?? {};
+  const kubernetesKeys = Object.fromEntries(
+    facts.map((fact) => {
+      const key = optaSecretKey(module, fact);
+      return [renamed[fact] ?? key, keyVaultSecretName(key)];
+    }),
+  );
   const kubernetesSecret: KubernetesSecretDesired = {
     clusterId: cluster.cluster.id,
     namespace,
     secretName: name,
     vaultName: network.vault.name,
     vaultId: network.vault.id,
-    keys: secretNames,
+    keys: kubernetesKeys,
     labels: {
       "app.kubernetes.io/managed-by": MANAGED_BY,
       "azure-env-provisioner/environment": `${scope.spec.org_name}-${scope.spec.name}`,
@@ -83,7 +84,7 @@ export function planSecrets(
     name,
     id: `${cluster.cluster.id}/namespaces/${namespace}/secrets/${name}`,
     dependsOn: [cluster.cluster.key, cluster.adminRole.key, secretsNode.key],
-    desired: { ...kubernetesSecret, keys: { ...secretNames }, labels: { ...kubernetesSecret.labels } },
+    desired: { ...kubernetesSecret, keys: { ...kubernetesKeys }, labels: { ...kubernetesSecret.labels } },
   });
   return [secretsNode, kubernetesNode];
 }

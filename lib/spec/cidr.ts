@@ -85,3 +85,28 @@ export function subBlock(outer: Ipv4Block, prefixLength: number, index: number):
   const block = { base, prefixLength };
   return containsBlock(outer, block) ? block : undefined;
 }
+
+/**
+ * The first block of length `prefixLength` inside `outer` that overlaps none of `taken`, scanning from
+ * the start of `outer`; undefined when none is free. Skips past each block it hits, so the work grows
+ * with the number of taken blocks, not with the size of `outer`.
+ */
+export function firstFreeBlock(
+  outer: Ipv4Block,
+  prefixLength: number,
+  taken: readonly Ipv4Block[],
+): Ipv4Block | undefined {
+  if (prefixLength < outer.prefixLength || prefixLength > 32) return undefined;
+  const size = blockSize(prefixLength);
+  const end = outer.base + blockSize(outer.prefixLength);
+  let base = outer.base;
+  while (base + size <= end) {
+    const candidate = { base, prefixLength };
+    const hit = taken.find((block) => overlaps(block, candidate));
+    if (!hit) return candidate;
+    // The next aligned start at or after the end of the block hit (outer's base is aligned to size).
+    const next = Math.ceil((hit.base + blockSize(hit.prefixLength)) / size) * size;
+    base = Math.max(next, base + size);
+  }
+  return undefined;
+}

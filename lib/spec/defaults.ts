@@ -5,7 +5,7 @@
  * fills is pinned into the plan (`plan.pinnedDefaults`), so a later release with other defaults never
  * changes an existing environment silently.
  */
-import { formatCidr, parseCidr, subBlock } from "./cidr";
+import { firstFreeBlock, formatCidr, overlaps, parseCidr, subBlock, type Ipv4Block } from "./cidr";
 
 /** Defaults of the `base` module. */
 export const BASE_DEFAULTS = {
@@ -72,29 +72,59 @@ export interface SubnetLayout {
   readonly postgres_subnet_cidr: string;
 }
 
+/** The subnets in the order their defaults are laid out. */
+const SUBNET_ORDER = ["nodes_subnet_cidr", "private_endpoints_subnet_cidr", "postgres_subnet_cidr"] as const;
+
 /**
- * Lays the default subnets out inside `vnetCidr`: the nodes take the first quarter of the VNet (Azure CNI
- * overlay gives nodes, not pods, VNet addresses), private endpoints and PostgreSQL's delegated subnet
- * each take a /24 (or a block 8 bits longer than the VNet's prefix, at most /28) at the start of the
- * second quarter. For 10.0.0.0/16: 10.0.0.0/18, 10.0.64.0/24, 10.0.65.0/24.
- * @returns undefined when the VNet is too small (longer than /20) or not a valid CIDR.
+ * Lays the subnets out inside `vnetCidr`: the nodes take the first quarter of the VNet (Azure CNI overlay
+ * gives nodes, not pods, VNet addresses), private endpoints and PostgreSQL's delegated subnet each take a
+ * /24 (or a block 8 bits longer than the VNet's prefix, at most /28) at the start of the second quarter.
+ * For 10.0.0.0/16: 10.0.0.0/18, 10.0.64.0/24, 10.0.65.0/24.
+ *
+ * Subnets in `given` are kept as they are, and a default place that would overlap one of them moves to
+ * the first free block of the same size in the VNet: with Opta's single subnet 10.0.0.0/17 as the node
+ * subnet, private endpoints get 10.0.128.0/24 and PostgreSQL 10.0.129.0/24. A spec whose given subnets
+ * leave the default places free gets exactly the layout above.
+ * @returns every subnet that fits (a key is missing when no room is left for it), or undefined when the
+ *   VNet is too small for defaults (longer than /20) or not a valid CIDR.
  */
-export function defaultSubnetLayout(vnetCidr: string): SubnetLayout | undefined {
+export function defaultSubnetLayout(
+  vnetCidr: string,
+  given: Partial<SubnetLayout> = {},
+): Partial<SubnetLayout> | undefined {
   const parsed = parseCidr(vnetCidr);
   if (!parsed.ok || parsed.block.prefixLength > 20) return undefined;
   const vnet = parsed.block;
   const quarter = vnet.prefixLength + 2;
   const small = Math.min(Math.max(vnet.prefixLength + 8, 24), 28);
   const perQuarter = 2 ** (small - quarter);
-  const nodes = subBlock(vnet, quarter, 0);
-  const endpoints = subBlock(vnet, small, perQuarter);
-  const postgres = subBlock(vnet, small, perQuarter + 1);
-  if (!nodes || !endpoints || !postgres) return undefined;
-  return {
-    nodes_subnet_cidr: formatCidr(nodes),
-    private_endpoints_subnet_cidr: formatCidr(endpoints),
-    postgres_subnet_cidr: formatCidr(postgres),
+  const preferred = {
+    nodes_subnet_cidr: subBlock(vnet, quarter, 0),
+    private_endpoints_subnet_cidr: subBlock(vnet, small, perQuarter),
+    postgres_subnet_cidr: subBlock(vnet, small, perQuarter + 1),
   };
+  const taken: Ipv4Block[] = [];
+  for (const key of SUBNET_ORDER) {
+    const cidr = given[key];
+    const block = cidr === undefined ? undefined : parseCidr(cidr);
+    if (block?.ok) taken.push(block.block);
+  }
+  const layout: { -readonly [K in keyof SubnetLayout]?: string } = {};
+  for (const key of SUBNET_ORDER) {
+    const cidr = given[key];
+    if (cidr !== undefined) {
+      layout[key] = cidr;
+      continue;
+    }
+    let block = preferred[key];
+    if (!block) continue;
+    if (taken.some((other) => overlaps(other, block!)))
+      block = firstFreeBlock(vnet, block.prefixLength, taken);
+    if (!block) continue;
+    taken.push(block);
+    layout[key] = formatCidr(block);
+  }
+  return layout;
 }
 
 /** Default Kubernetes namespace of the data modules' secrets: the environment's name. */

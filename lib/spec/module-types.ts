@@ -24,6 +24,19 @@ export const IGNORED_OPTA_MODULE_TYPES: readonly string[] = [
   "runx",
 ];
 
+/**
+ * Opta's full names of its Azure modules (`azure-base`, …), which its files may use instead of the short
+ * ones (its registry's `module_aliases` map each short name to one of these): read as the short name.
+ */
+export const OPTA_AZURE_TYPE_NAMES: Readonly<Record<string, string>> = {
+  "azure-base": "base",
+  "azure-aks": "k8s-cluster",
+  "azure-postgres": "postgres",
+  "azure-redis": "redis",
+  "azure-k8s-service": "k8s-service",
+  "azure-k8s-base": "k8s-base",
+};
+
 /** Prefixes of Opta module types for other clouds. */
 export const OTHER_CLOUD_PREFIXES: readonly string[] = ["aws-", "gcp-", "local-"];
 
@@ -35,14 +48,15 @@ export type ModuleTypeVerdict =
 
 const BUILT_LIST = MODULE_TYPES.join(", ");
 
-/** Classifies a module `type` (see the file comment for the policy). */
-export function classifyModuleType(type: string): ModuleTypeVerdict {
+/** Classifies a module `type` (see the file comment for the policy); Opta's full names count as short. */
+export function classifyModuleType(written: string): ModuleTypeVerdict {
+  const type = OPTA_AZURE_TYPE_NAMES[written] ?? written;
   const built = MODULE_TYPES.find((known) => known === type);
   if (built) return { kind: "built", type: built };
   if (IGNORED_OPTA_MODULE_TYPES.includes(type)) {
     return {
       kind: "ignored",
-      message: `Opta module type ${quote(type)} is not built by this service and is skipped; it builds ${BUILT_LIST}`,
+      message: `Opta module type ${quote(written)} is not built by this service and is skipped; it builds ${BUILT_LIST}`,
     };
   }
   const cloud = OTHER_CLOUD_PREFIXES.find((prefix) => type.startsWith(prefix));

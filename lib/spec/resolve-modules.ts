@@ -6,9 +6,10 @@
  */
 import { KNOWN_POSTGRES_SKUS, REDIS_SKUS } from "./azure-catalog";
 import { defaultSecretName, defaultSecretNamespace, defaultSubnetLayout } from "./defaults";
+import { OPTA_SECRET_FACTS, optaSecretKey } from "./secret-keys";
 import { checkClusterNetwork, checkSubnets, checkSubnetSizes, type NetworkFields } from "./network-checks";
 import type { BaseModuleInput, ClusterModuleInput, PostgresModuleInput, RedisModuleInput } from "./schema";
-import type { KubernetesSecretPlacement, ModuleSpec, SpecProblem } from "./types";
+import type { BaseModule, KubernetesSecretPlacement, ModuleSpec, SpecProblem } from "./types";
 
 /** A module that passed its schema, with its position in the spec. */
 export type ParsedModule = { readonly index: number } & (
@@ -39,8 +40,9 @@ export function resolveModules(
   environmentName: string,
   declared: readonly DeclaredModule[],
   parsed: readonly ParsedModule[],
-): { modules: ModuleSpec[]; problems: SpecProblem[] } {
+): { modules: ModuleSpec[]; problems: SpecProblem[]; warnings: SpecProblem[] } {
   const problems: SpecProblem[] = [];
+  const warnings: SpecProblem[] = [];
   const modules: ModuleSpec[] = [];
 
   const seenNames = new Map<string, number>();
@@ -89,23 +91,38 @@ export function resolveModules(
     const name = input.name ?? input.type;
     switch (input.type) {
       case "base": {
-        const layout = defaultSubnetLayout(input.vnet_cidr);
-        const missing = SUBNET_KEYS.filter((key) => input[key] === undefined);
+        // Opta's names, when given, stand for this spec's keys (opta-keys.ts; both at once is refused).
+        const vnet_cidr = input.private_ipv4_cidr_block ?? input.vnet_cidr;
+        const given = {
+          nodes_subnet_cidr: input.subnet_ipv4_cidr_block ?? input.nodes_subnet_cidr,
+          private_endpoints_subnet_cidr: input.private_endpoints_subnet_cidr,
+          postgres_subnet_cidr: input.postgres_subnet_cidr,
+        };
+        const missing = SUBNET_KEYS.filter((key) => given[key] === undefined);
+        const layout = defaultSubnetLayout(vnet_cidr, given);
         if (missing.length > 0 && !layout) {
           problems.push({
             path: at(index, "vnet_cidr"),
             message: `a VNet smaller than /20 leaves no room for the default subnets; set ${missing.join(", ")} explicitly`,
           });
         }
-        const subnet = (key: (typeof SUBNET_KEYS)[number]): string => input[key] ?? layout?.[key] ?? "";
+        const unplaced = layout ? missing.filter((key) => layout[key] === undefined) : [];
+        if (unplaced.length > 0) {
+          problems.push({
+            path: at(index, "vnet_cidr"),
+            message: `the given subnets leave no room in ${vnet_cidr} for ${unplaced.join(", ")}; set them explicitly`,
+          });
+        }
+        const subnet = (key: (typeof SUBNET_KEYS)[number]): string => given[key] ?? layout?.[key] ?? "";
         const resolved = {
           type: "base",
           name,
-          vnet_cidr: input.vnet_cidr,
+          vnet_cidr,
           nodes_subnet_cidr: subnet("nodes_subnet_cidr"),
           private_endpoints_subnet_cidr: subnet("private_endpoints_subnet_cidr"),
           postgres_subnet_cidr: subnet("postgres_subnet_cidr"),
         } as const;
+        warnings.push(...optaNetworkWarnings(index, input, resolved));
         if (module.index === bases[0]?.index) {
           network = {
             basePath: at(index),
@@ -127,7 +144,19 @@ export function resolveModules(
             message: `must be at least min_nodes (${input.min_nodes}); it is ${input.max_nodes}`,
           });
         }
-        modules.push({ ...input, name });
+        const groups = input.admin_group_object_ids ?? [];
+        if (groups.includes("")) {
+          warnings.push({
+            path: at(index, "admin_group_object_ids"),
+            message:
+              'an empty entry ("", as in Opta\'s examples) names no group and is ignored; list Entra ID group object ids to make those groups cluster admins',
+          });
+        }
+        const admin_group_object_ids = groups
+          .filter((id) => id !== "")
+          .map((id) => id.toLowerCase())
+          .sort();
+        modules.push({ ...input, name, admin_group_object_ids });
         break;
       }
       case "postgres": {
@@ -138,7 +167,7 @@ export function resolveModules(
             message: `zone-redundant high availability needs a GeneralPurpose or MemoryOptimized sku_name; ${input.sku_name} is Burstable`,
           });
         }
-        const kubernetes_secret = placeSecret(index, name, input.kubernetes_secret);
+        const kubernetes_secret = placeSecret(index, name, "postgres", input.kubernetes_secret);
         modules.push({ ...input, name, sku_tier: tier, kubernetes_secret });
         break;
       }
@@ -156,7 +185,7 @@ export function resolveModules(
             message: `${input.sku_name} offers capacities ${sku.capacities.join(", ")}`,
           });
         }
-        const kubernetes_secret = placeSecret(index, name, input.kubernetes_secret);
+        const kubernetes_secret = placeSecret(index, name, "redis", input.kubernetes_secret);
         modules.push({ ...input, name, kubernetes_secret });
         break;
       }
@@ -182,12 +211,20 @@ export function resolveModules(
     const sizing = cluster ? { path: at(clusters[0]!.index), max_nodes: cluster.max_nodes } : undefined;
     problems.push(...checkSubnetSizes(network, sizing));
   }
-  return { modules, problems };
+  return { modules, problems, warnings };
 
   function placeSecret(
     index: number,
     moduleName: string,
-    asked: boolean | { namespace?: string | undefined; name?: string | undefined } | undefined,
+    type: keyof typeof OPTA_SECRET_FACTS,
+    asked:
+      | boolean
+      | {
+          namespace?: string | undefined;
+          name?: string | undefined;
+          keys?: Record<string, string | undefined> | undefined;
+        }
+      | undefined,
   ): KubernetesSecretPlacement | false {
     if (asked === false) return false;
     if (!hasCluster) {
@@ -201,9 +238,14 @@ export function resolveModules(
       return false;
     }
     const options = asked === true || asked === undefined ? {} : asked;
+    const renamed = Object.fromEntries(
+      Object.entries(options.keys ?? {}).filter((entry): entry is [string, string] => entry[1] !== undefined),
+    );
+    checkSecretKeys(index, moduleName, type, renamed);
     const placement = {
       namespace: options.namespace ?? defaultSecretNamespace(environmentName),
       name: options.name ?? defaultSecretName(moduleName),
+      ...(Object.keys(renamed).length > 0 ? { keys: renamed } : {}),
     };
     const key = `${placement.namespace}/${placement.name}`;
     const earlier = placements.get(key);
@@ -216,4 +258,51 @@ export function resolveModules(
       });
     return placement;
   }
+
+  /** Every fact of the Secret needs its own key, renamed or not (two facts under one key would hide one). */
+  function checkSecretKeys(
+    index: number,
+    moduleName: string,
+    type: keyof typeof OPTA_SECRET_FACTS,
+    renamed: Readonly<Record<string, string>>,
+  ): void {
+    const factOfKey = new Map<string, string>();
+    for (const fact of OPTA_SECRET_FACTS[type]) {
+      const key = renamed[fact] ?? optaSecretKey(moduleName, fact);
+      const other = factOfKey.get(key);
+      if (other === undefined) factOfKey.set(key, fact);
+      else
+        problems.push({
+          path: at(index, `kubernetes_secret.keys.${fact in renamed ? fact : other}`),
+          message: `${key} is also the key of ${fact in renamed ? other : fact}; give each fact its own key`,
+        });
+    }
+  }
+}
+
+/**
+ * How Opta's network keys were read: Opta's azure-base had one VNet and one subnet for everything
+ * (nodes, pods and private endpoints); here its subnet becomes the node subnet, the block the user sized
+ * for the cluster, and the private endpoints and PostgreSQL's delegated subnet, which Opta did not have,
+ * take their own blocks in the rest of the VNet.
+ */
+function optaNetworkWarnings(
+  index: number,
+  input: BaseModuleInput,
+  resolved: Pick<BaseModule, (typeof SUBNET_KEYS)[number] | "vnet_cidr">,
+): SpecProblem[] {
+  const warnings: SpecProblem[] = [];
+  if (input.private_ipv4_cidr_block !== undefined) {
+    warnings.push({
+      path: at(index, "private_ipv4_cidr_block"),
+      message: `Opta's name for the VNet's range: read as vnet_cidr (${resolved.vnet_cidr})`,
+    });
+  }
+  if (input.subnet_ipv4_cidr_block !== undefined) {
+    warnings.push({
+      path: at(index, "subnet_ipv4_cidr_block"),
+      message: `Opta's one subnet becomes the node subnet: read as nodes_subnet_cidr (${resolved.nodes_subnet_cidr}); private endpoints get private_endpoints_subnet_cidr (${resolved.private_endpoints_subnet_cidr}) and PostgreSQL gets its delegated postgres_subnet_cidr (${resolved.postgres_subnet_cidr}), outside it in the rest of the VNet`,
+    });
+  }
+  return warnings;
 }

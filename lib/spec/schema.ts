@@ -15,7 +15,16 @@ import {
   SUPPORTED_POSTGRES_VERSIONS,
 } from "./azure-catalog";
 import { parseCidr } from "./cidr";
+import {
+  CASE_INSENSITIVE_VALUES,
+  kubernetesVersionReplacement,
+  postgresVersionReplacement,
+  sameIgnoringCase,
+  singleServerSkuMessage,
+  singleServerSkuReplacement,
+} from "./replacements";
 import { quote, shortText } from "./quote";
+import { KUBERNETES_SECRET_KEY, KUBERNETES_SECRET_KEY_MAX_LENGTH, OPTA_SECRET_FACTS } from "./secret-keys";
 import { BASE_DEFAULTS, CLUSTER_DEFAULTS, POSTGRES_DEFAULTS, REDIS_DEFAULTS } from "./defaults";
 
 /** The module types this service builds. */
@@ -74,27 +83,46 @@ const moduleName = z.string().regex(/^[a-z]([-a-z0-9]{0,18}[a-z0-9])?$/, {
     "must be 1–20 characters of lower-case letters, digits and hyphens, start with a letter and not end with a hyphen",
 });
 
-/** Where a data module's connection facts go in Kubernetes; `false` for nowhere. */
-const kubernetesSecret = z.union(
-  [
-    z.boolean(),
-    z.strictObject({
-      namespace: z
-        .string()
-        .max(63, { error: "must be at most 63 characters (a Kubernetes namespace)" })
-        .regex(DNS_LABEL, { error: "must be a Kubernetes namespace: lower-case letters, digits and hyphens" })
-        .optional(),
-      name: z
-        .string()
-        .max(253, { error: "must be at most 253 characters" })
-        .regex(DNS_SUBDOMAIN, {
-          error: "must be a Kubernetes Secret name: lower-case letters, digits, hyphens and dots",
-        })
-        .optional(),
-    }),
-  ],
-  { error: "must be true, false, or a mapping with namespace and/or name" },
-);
+/** A Kubernetes Secret data key a fact is renamed to. */
+const secretKey = z
+  .string()
+  .max(KUBERNETES_SECRET_KEY_MAX_LENGTH, {
+    error: `must be at most ${KUBERNETES_SECRET_KEY_MAX_LENGTH} characters`,
+  })
+  .regex(KUBERNETES_SECRET_KEY, {
+    error: "must be a Kubernetes Secret key: letters, digits, hyphens, underscores and dots",
+  });
+
+/**
+ * Where a data module's connection facts go in Kubernetes; `false` for nowhere. `keys` renames facts
+ * (`facts` are the module type's), as Opta's `links` renames did.
+ */
+const kubernetesSecret = (facts: readonly string[]) =>
+  z.union(
+    [
+      z.boolean(),
+      z.strictObject({
+        namespace: z
+          .string()
+          .max(63, { error: "must be at most 63 characters (a Kubernetes namespace)" })
+          .regex(DNS_LABEL, {
+            error: "must be a Kubernetes namespace: lower-case letters, digits and hyphens",
+          })
+          .optional(),
+        name: z
+          .string()
+          .max(253, { error: "must be at most 253 characters" })
+          .regex(DNS_SUBDOMAIN, {
+            error: "must be a Kubernetes Secret name: lower-case letters, digits, hyphens and dots",
+          })
+          .optional(),
+        keys: z
+          .strictObject(Object.fromEntries(facts.map((fact) => [fact, secretKey.optional()])))
+          .optional(),
+      }),
+    ],
+    { error: "must be true, false, or a mapping with namespace, name and/or keys" },
+  );
 
 /** `base`: the network and the environment's Key Vault. Subnet CIDRs default to a layout inside the VNet. */
 export const baseModuleSchema = z.strictObject({
@@ -104,6 +132,10 @@ export const baseModuleSchema = z.strictObject({
   nodes_subnet_cidr: cidr.optional(),
   private_endpoints_subnet_cidr: cidr.optional(),
   postgres_subnet_cidr: cidr.optional(),
+  // Opta's names (its azure-base module), accepted so Opta files validate as they are: read as vnet_cidr
+  // and nodes_subnet_cidr (`opta-keys.ts`); a spec may not give both names of one value.
+  private_ipv4_cidr_block: cidr.optional(),
+  subnet_ipv4_cidr_block: cidr.optional(),
 });
 
 const kubernetesVersion = z
@@ -121,9 +153,12 @@ const kubernetesVersion = z
         message: `${quote(version)} is not a Kubernetes version such as 1.35 or 1.35.2`,
       });
     } else if (!SUPPORTED_KUBERNETES_MINORS.includes(match[1]!)) {
+      const replacement = kubernetesVersionReplacement(version);
       ctx.addIssue({
         code: "custom",
-        message: `Kubernetes ${match[1]} is outside AKS's support window; use one of ${listed(SUPPORTED_KUBERNETES_MINORS)}`,
+        message: replacement
+          ? `Kubernetes ${match[1]} is outside AKS's support window; this service would use ${replacement}, a current minor (supported: ${listed(SUPPORTED_KUBERNETES_MINORS)})`
+          : `Kubernetes ${match[1]} is outside AKS's support window; use one of ${listed(SUPPORTED_KUBERNETES_MINORS)}`,
       });
     }
   });
@@ -137,6 +172,26 @@ const nodeCount = z
   .min(1, { error: "must be at least 1" })
   .max(1000, { error: "must be at most 1000 (AKS's limit per node pool)" });
 
+/**
+ * Entra ID groups made cluster admins. Opta's Azure examples write `[""]` for "no group": an empty
+ * string is accepted and read as none (with a warning, in `resolve-modules.ts`), every other entry must be
+ * a group's object id.
+ */
+const adminGroupObjectIds = z
+  .array(
+    z.string().refine((id) => id === "" || GUID.test(id), {
+      error: (issue) =>
+        `${quote(issue.input)} is not an Entra ID group object id (a GUID such as 00000000-0000-0000-0000-000000000000)`,
+    }),
+  )
+  .refine(
+    (ids) => {
+      const groups = ids.filter((id) => id !== "").map((id) => id.toLowerCase());
+      return new Set(groups).size === groups.length;
+    },
+    { error: "must not repeat a group" },
+  );
+
 /** `k8s-cluster`: one AKS cluster with one autoscaling node pool spanning the zones. */
 export const clusterModuleSchema = z.strictObject({
   type: z.literal("k8s-cluster"),
@@ -147,8 +202,13 @@ export const clusterModuleSchema = z.strictObject({
   node_instance_type: z
     .string()
     .refine((size) => KNOWN_NODE_VM_SIZES.includes(size), {
-      error: (issue) =>
-        `unknown VM size ${quote(issue.input)}; use a size such as ${listed(["Standard_D4s_v5", "Standard_D8s_v5", "Standard_E4s_v5"])}`,
+      error: (issue) => {
+        // AKS reads VM sizes case-sensitively (docs/azure-facts.md), so another casing is named, not fixed.
+        const spelled = sameIgnoringCase(String(issue.input), KNOWN_NODE_VM_SIZES);
+        return spelled
+          ? `${quote(issue.input)} must be written ${spelled}: AKS reads VM sizes case-sensitively`
+          : `unknown VM size ${quote(issue.input)}; use a size such as ${listed(["Standard_D4s_v5", "Standard_D8s_v5", "Standard_E4s_v5"])}`;
+      },
     })
     .default(CLUSTER_DEFAULTS.node_instance_type),
   node_disk_size: z
@@ -166,6 +226,7 @@ export const clusterModuleSchema = z.strictObject({
   dns_service_ip: z.string().default(CLUSTER_DEFAULTS.dns_service_ip),
   pod_cidr: cidr.default(CLUSTER_DEFAULTS.pod_cidr),
   authorized_ip_ranges: z.array(cidrOrAddress).default([...CLUSTER_DEFAULTS.authorized_ip_ranges]),
+  admin_group_object_ids: adminGroupObjectIds.optional(),
 });
 
 /** `postgres`: a PostgreSQL flexible server with private access and one database. */
@@ -174,17 +235,27 @@ export const postgresModuleSchema = z.strictObject({
   name: moduleName.optional(),
   engine_version: numberAsString(
     z.string().refine((version) => SUPPORTED_POSTGRES_VERSIONS.includes(version), {
-      error: (issue) =>
-        `PostgreSQL ${shortText(issue.input)} is not offered for new flexible servers; use one of ${listed(SUPPORTED_POSTGRES_VERSIONS)}`,
+      error: (issue) => {
+        const replacement = postgresVersionReplacement(String(issue.input));
+        return replacement
+          ? `PostgreSQL ${shortText(issue.input)} is not offered for new flexible servers; this service would use ${replacement}, the current major (offered: ${listed(SUPPORTED_POSTGRES_VERSIONS)})`
+          : `PostgreSQL ${shortText(issue.input)} is not offered for new flexible servers; use one of ${listed(SUPPORTED_POSTGRES_VERSIONS)}`;
+      },
     }),
   ).default(POSTGRES_DEFAULTS.engine_version),
   sku_name: z
     .string()
     .refine((sku) => sku in KNOWN_POSTGRES_SKUS, {
-      error: (issue) =>
-        /^(B|GP|MO)_Gen5_\d+$/.test(String(issue.input))
-          ? `${quote(issue.input)} is a Single Server SKU; flexible server uses names such as Standard_D2ds_v5`
-          : `unknown flexible server SKU ${quote(issue.input)}; use one such as Standard_B2s, Standard_D2ds_v5 or Standard_E4ds_v5`,
+      error: (issue) => {
+        const written = String(issue.input);
+        const replacement = singleServerSkuReplacement(written);
+        if (replacement) return singleServerSkuMessage(written, replacement);
+        // Whether flexible server reads SKU names in any case is not documented: name the spelling.
+        const spelled = sameIgnoringCase(written, Object.keys(KNOWN_POSTGRES_SKUS));
+        return spelled
+          ? `${quote(issue.input)} must be written ${spelled}`
+          : `unknown flexible server SKU ${quote(issue.input)}; use one such as Standard_B2s, Standard_D2ds_v5 or Standard_E4ds_v5`;
+      },
     })
     .default(POSTGRES_DEFAULTS.sku_name),
   storage_gb: z
@@ -207,26 +278,31 @@ export const postgresModuleSchema = z.strictObject({
       error: "must be 1–63 letters, digits and underscores, not starting with a digit",
     })
     .default(POSTGRES_DEFAULTS.database),
-  kubernetes_secret: kubernetesSecret.optional(),
+  kubernetes_secret: kubernetesSecret(OPTA_SECRET_FACTS.postgres).optional(),
 });
 
 const redisSkuNames = Object.keys(REDIS_SKUS) as (keyof typeof REDIS_SKUS)[];
+
+/**
+ * A value Azure reads in any case (CASE_INSENSITIVE_VALUES), rewritten into Azure's spelling so the plan
+ * is the same whichever casing the spec used; validation warns about the rewrite.
+ */
+const azureSpelling = (known: readonly string[]) =>
+  z.string().transform((value) => sameIgnoringCase(value, known) ?? value);
 
 /** `redis`: an Azure Cache for Redis with a private endpoint. */
 export const redisModuleSchema = z.strictObject({
   type: z.literal("redis"),
   name: moduleName.optional(),
   // Opta wrote the tier in lower case (`standard`); Azure's spelling is capitalised.
-  sku_name: z
-    .string()
-    .transform((sku) => redisSkuNames.find((known) => known.toLowerCase() === sku.toLowerCase()) ?? sku)
+  sku_name: azureSpelling(CASE_INSENSITIVE_VALUES.redis!.sku_name!)
     .pipe(z.enum(redisSkuNames, { error: `must be one of ${redisSkuNames.join(", ")}` }))
     .default(REDIS_DEFAULTS.sku_name),
-  family: z
-    .enum(["C", "P"], { error: "must be C (Basic, Standard) or P (Premium)" })
+  family: azureSpelling(CASE_INSENSITIVE_VALUES.redis!.family!)
+    .pipe(z.enum(["C", "P"], { error: "must be C (Basic, Standard) or P (Premium)" }))
     .default(REDIS_DEFAULTS.family),
   capacity: z.number().int({ error: "must be a whole number" }).default(REDIS_DEFAULTS.capacity),
-  kubernetes_secret: kubernetesSecret.optional(),
+  kubernetes_secret: kubernetesSecret(OPTA_SECRET_FACTS.redis).optional(),
 });
 
 /** Schema of each built module type. */

@@ -10,6 +10,11 @@ import type { PostgresTier } from "./azure-catalog";
 export interface KubernetesSecretPlacement {
   readonly namespace: string;
   readonly name: string;
+  /**
+   * Keys renamed by the spec, by fact (`{ db_password: "DB_PASS" }`); facts not listed keep
+   * `<module>_<fact>`. Absent when nothing is renamed.
+   */
+  readonly keys?: { readonly [fact: string]: string };
 }
 
 interface ModuleCommon {
@@ -38,6 +43,11 @@ export interface ClusterModule extends ModuleCommon {
   readonly dns_service_ip: string;
   readonly pod_cidr: string;
   readonly authorized_ip_ranges: readonly string[];
+  /**
+   * Entra ID groups made cluster admins, lower-case and sorted; empty for none. Records written before the
+   * key existed lack it: readers treat a missing list as empty.
+   */
+  readonly admin_group_object_ids: readonly string[];
 }
 
 export interface PostgresModule extends ModuleCommon {

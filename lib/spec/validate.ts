@@ -5,13 +5,18 @@
 import type { JsonValue } from "../plan/types";
 import { issuesToProblems, specErrorMap } from "./issues";
 import { classifyModuleType } from "./module-types";
+import { aliasConflicts, givesKey } from "./opta-keys";
+import { casingWarnings } from "./replacements";
 import { parseSpecText } from "./parse";
 import { resolveModules, type DeclaredModule, type ParsedModule } from "./resolve-modules";
 import { MODULE_SCHEMAS, specEnvelopeSchema } from "./schema";
 import type { EnvironmentSpec, ModuleSpec, SpecProblem, SpecValidation } from "./types";
 
-/** Keys a default never fills in the sense of pinning: identity, and values derived from other keys. */
-const NOT_PINNED = new Set(["type", "name", "sku_tier"]);
+/**
+ * Keys a default never fills in the sense of pinning: identity, values derived from other keys, and
+ * grants whose absence is not a default a release could change (no admin groups means none).
+ */
+const NOT_PINNED = new Set(["type", "name", "sku_tier", "admin_group_object_ids"]);
 
 function isMapping(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -77,11 +82,22 @@ export function validateSpec(input: string | unknown): SpecValidation {
       type: verdict.type,
       name: typeof raw.name === "string" ? raw.name : verdict.type,
     });
-    const result = MODULE_SCHEMAS[verdict.type].safeParse(raw, { error: specErrorMap });
+    if (raw.type !== verdict.type) {
+      warnings.push({
+        path: `${path}.type`,
+        message: `Opta's full name for ${verdict.type}: read as ${verdict.type}`,
+      });
+    }
+    problems.push(...aliasConflicts(verdict.type, raw, path));
+    const result = MODULE_SCHEMAS[verdict.type].safeParse(
+      raw.type === verdict.type ? raw : { ...raw, type: verdict.type },
+      { error: specErrorMap },
+    );
     if (!result.success) {
       problems.push(...issuesToProblems(result.error.issues, path));
       return;
     }
+    warnings.push(...casingWarnings(verdict.type, raw, result.data, path));
     rawByIndex.set(index, raw);
     parsedModules.push({ index, input: result.data } as ParsedModule);
   });
@@ -95,9 +111,10 @@ export function validateSpec(input: string | unknown): SpecValidation {
   const environmentName = typeof document.name === "string" ? document.name : "";
   const resolved = resolveModules(environmentName, declaredModules, parsedModules);
   problems.push(...resolved.problems);
+  warnings.push(...resolved.warnings);
 
   if (!envelope.success || problems.length > 0)
-    return { ok: false, problems: inSpecOrder(problems), warnings };
+    return { ok: false, problems: inSpecOrder(problems), warnings: inSpecOrder(warnings) };
   const spec: EnvironmentSpec = {
     name: envelope.data.name,
     org_name: envelope.data.org_name,
@@ -108,7 +125,7 @@ export function validateSpec(input: string | unknown): SpecValidation {
       parsedModules.map((module) => rawByIndex.get(module.index)!),
     ),
   };
-  return { ok: true, spec, warnings };
+  return { ok: true, spec, warnings: inSpecOrder(warnings) };
 }
 
 /** For each module, the keys its spec left out and the defaults that filled them. */
@@ -119,13 +136,15 @@ function appliedDefaults(
   const result: Record<string, Record<string, JsonValue>> = {};
   modules.forEach((module, position) => {
     const raw = raws[position]!;
-    const filled = Object.entries(module).filter(([key]) => !NOT_PINNED.has(key) && !(key in raw));
+    const filled = Object.entries(module).filter(
+      ([key]) => !NOT_PINNED.has(key) && !givesKey(module.type, raw, key),
+    );
     if (filled.length > 0) result[module.name] = Object.fromEntries(filled) as Record<string, JsonValue>;
   });
   return result;
 }
 
-/** Orders problems as the spec reads: the document's own keys first, then module by module. */
+/** Orders problems (or warnings) as the spec reads: the document's own keys first, then module by module. */
 function inSpecOrder(problems: readonly SpecProblem[]): SpecProblem[] {
   const moduleIndex = (path: string): number => {
     const match = /^modules\[(\d+)\]/.exec(path);

@@ -65,6 +65,9 @@ async function run(
       if (!(path in files)) throw missing(path);
       return files[path]!;
     },
+    writeTextFile: async (path, text) => {
+      files[path] = text;
+    },
     env,
   };
   const code = await runCli(args, io);

@@ -293,6 +293,7 @@ describe("HTTP API", () => {
       "GET /environments/{name}",
       "GET /openapi.json",
       "POST /environments",
+      "POST /environments/import-opta",
       "POST /environments/{name}/cancel",
       "POST /environments/{name}/plan",
     ]);

@@ -22,6 +22,25 @@ describe("defaultSubnetLayout", () => {
     });
   });
 
+  it("keeps given subnets and moves only a default place they take to the first free block of its size", () => {
+    assert.deepEqual(defaultSubnetLayout("10.0.0.0/16", { nodes_subnet_cidr: "10.0.0.0/17" }), {
+      nodes_subnet_cidr: "10.0.0.0/17",
+      private_endpoints_subnet_cidr: "10.0.128.0/24",
+      postgres_subnet_cidr: "10.0.129.0/24",
+    });
+    assert.deepEqual(defaultSubnetLayout("10.0.0.0/16", { nodes_subnet_cidr: "10.0.200.0/24" }), {
+      nodes_subnet_cidr: "10.0.200.0/24",
+      private_endpoints_subnet_cidr: "10.0.64.0/24",
+      postgres_subnet_cidr: "10.0.65.0/24",
+    });
+  });
+
+  it("leaves out a subnet the given ones leave no room for", () => {
+    assert.deepEqual(defaultSubnetLayout("10.0.0.0/16", { nodes_subnet_cidr: "10.0.0.0/16" }), {
+      nodes_subnet_cidr: "10.0.0.0/16",
+    });
+  });
+
   it("gives up on VNets smaller than /20", () => {
     assert.equal(defaultSubnetLayout("10.0.0.0/21"), undefined);
   });

@@ -361,7 +361,8 @@ const INVALID: readonly InvalidCase[] = [
     problems: [
       {
         path: "modules[1].kubernetes_version",
-        message: "Kubernetes 1.29 is outside AKS's support window; use one of 1.34, 1.35, 1.36",
+        message:
+          "Kubernetes 1.29 is outside AKS's support window; this service would use 1.35, a current minor (supported: 1.34, 1.35, 1.36)",
       },
     ],
   },
@@ -438,11 +439,13 @@ const INVALID: readonly InvalidCase[] = [
     problems: [
       {
         path: "modules[1].engine_version",
-        message: "PostgreSQL 11 is not offered for new flexible servers; use one of 14, 15, 16, 17, 18",
+        message:
+          "PostgreSQL 11 is not offered for new flexible servers; this service would use 17, the current major (offered: 14, 15, 16, 17, 18)",
       },
       {
         path: "modules[1].sku_name",
-        message: '"GP_Gen5_4" is a Single Server SKU; flexible server uses names such as Standard_D2ds_v5',
+        message:
+          '"GP_Gen5_4" is a Single Server SKU (General Purpose, 4 vCores), and Single Server is retired; the nearest flexible server SKU is Standard_D4ds_v5 (GeneralPurpose, 4 vCores)',
       },
       {
         path: "modules[1].storage_gb",
@@ -523,7 +526,7 @@ const INVALID: readonly InvalidCase[] = [
       },
       {
         path: "modules[2].kubernetes_secret.extra",
-        message: "unknown key; allowed keys here: namespace, name",
+        message: "unknown key; allowed keys here: namespace, name, keys",
       },
       {
         path: "modules[4].kubernetes_secret",
@@ -531,7 +534,7 @@ const INVALID: readonly InvalidCase[] = [
       },
       {
         path: "modules[5].kubernetes_secret",
-        message: "must be true, false, or a mapping with namespace and/or name",
+        message: "must be true, false, or a mapping with namespace, name and/or keys",
       },
     ],
   },
@@ -550,7 +553,7 @@ const INVALID: readonly InvalidCase[] = [
       {
         path: "modules[0].subnet_cidr",
         message:
-          "unknown key; allowed keys here: type, name, vnet_cidr, nodes_subnet_cidr, private_endpoints_subnet_cidr, postgres_subnet_cidr",
+          "unknown key; allowed keys here: type, name, vnet_cidr, nodes_subnet_cidr, private_endpoints_subnet_cidr, postgres_subnet_cidr, private_ipv4_cidr_block, subnet_ipv4_cidr_block",
       },
     ],
   },
