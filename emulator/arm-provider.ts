@@ -4,7 +4,7 @@
  * request first settles the operations whose time has come.
  */
 import { randomUUID } from "node:crypto";
-import { latencyOf } from "../lib/latency-model.js";
+import { operationDurationsOf } from "./azure-facts/operation-durations.js";
 import { isRecord, mergeDeep, valueAt, valuesAt, withoutPath } from "./body-path.js";
 import { ArmError, badRequest, conflict, notFound } from "./errors.js";
 import type { FaultInjector } from "./faults.js";
@@ -374,14 +374,10 @@ export class ArmProvider {
   }
 
   private startOperation(req: ArmRequest, resource: StoredResource, kind: OperationKind): Operation {
-    const latency = latencyOf(resource.type);
+    const durations = operationDurationsOf(resource.type);
     const scale = this.env.timeScale();
     const seconds =
-      kind === "create"
-        ? latency.createP50Sec
-        : kind === "update"
-          ? latency.updateP50Sec
-          : latency.deleteP50Sec;
+      kind === "create" ? durations.createSec : kind === "update" ? durations.updateSec : durations.deleteSec;
     const nowMs = this.env.now();
     const subject = { method: req.method, path: req.path, resourceType: resource.type };
     const fault = this.deps.faults.take(subject, ["operation-failed", "operation-never-finishes"]);
@@ -399,7 +395,7 @@ export class ArmProvider {
             },
           }
         : {}),
-      pollIntervalMs: latency.pollIntervalSec * 1000 * scale,
+      pollIntervalMs: durations.retryAfterSec * 1000 * scale,
     });
   }
 

@@ -3,7 +3,12 @@
  * their DNS zone groups. Writes answer with Azure-AsyncOperation, deletes with Location.
  */
 import { valueAt, valuesAt } from "../body-path.js";
-import { containsBlock, overlaps, parseCidr, type Ipv4Block } from "../../lib/spec/cidr.js";
+import {
+  rangeWithin,
+  rangesOverlap,
+  readAddressPrefix,
+  type AddressRange,
+} from "../azure-facts/address-prefixes.js";
 import { badRequest } from "../errors.js";
 import { idKey } from "../resource-path.js";
 import type { ProviderEnv, ResourceTypeSpec, WriteContext } from "../resource-type.js";
@@ -32,15 +37,15 @@ function prefixesOf(body: Record<string, unknown>, single: string, many: string)
   return [valueAt(body, single), ...valuesAt(body, many)].filter((p): p is string => typeof p === "string");
 }
 
-function parsePrefixes(prefixes: readonly string[], where: string): Ipv4Block[] {
+function parsePrefixes(prefixes: readonly string[], where: string): AddressRange[] {
   return prefixes.map((prefix) => {
-    const parsed = parseCidr(prefix);
-    if (parsed.ok) return parsed.block;
+    const reading = readAddressPrefix(prefix);
+    if (reading.kind === "range") return reading.range;
     // ARM refuses a prefix with host bits set and names the network address it expected.
-    if (parsed.problem.kind === "host-bits") {
+    if (reading.kind === "host-bits-set") {
       throw badRequest(
         "InvalidCIDRNotation",
-        `The address prefix ${prefix} of ${where} has an invalid CIDR notation. For the given prefix length, the address prefix should be ${parsed.problem.suggestion}.`,
+        `The address prefix ${prefix} of ${where} has an invalid CIDR notation. For the given prefix length, the address prefix should be ${reading.networkPrefix}.`,
       );
     }
     throw badRequest(
@@ -67,7 +72,7 @@ function checkSubnetPrefixes(
     "the VNet",
   );
   for (const [i, range] of ranges.entries()) {
-    if (!space.some((outer) => containsBlock(outer, range))) {
+    if (!space.some((outer) => rangeWithin(range, outer))) {
       throw badRequest(
         "NetcfgSubnetRangeOutsideVnet",
         `Subnet '${subnetName}' is not valid because its IP address range ${prefixes[i]} is outside the IP address range of virtual network.`,
@@ -76,8 +81,8 @@ function checkSubnetPrefixes(
     for (const sibling of siblings) {
       const other = prefixesOf(sibling.body, "properties.addressPrefix", "properties.addressPrefixes[]");
       const clash = other.find((p) => {
-        const r = parseCidr(p);
-        return r.ok && overlaps(r.block, range);
+        const reading = readAddressPrefix(p);
+        return reading.kind === "range" && rangesOverlap(reading.range, range);
       });
       if (clash !== undefined) {
         throw badRequest(

@@ -275,7 +275,7 @@ describe("Redis (provisioningState polling)", () => {
     assert.equal((await clients.redis.redis.get(rg, "cache-slow")).provisioningState, "Creating");
     const done = await poller.pollUntilDone();
     assert.equal(done.provisioningState, "Succeeded");
-    // 1200 s (the latency model's Redis median) x 0.0005 = 600 ms.
+    // 1200 s (the emulator's documented Redis create) x 0.0005 = 600 ms.
     assert.ok(Date.now() - startedAt >= 550, `finished after ${Date.now() - startedAt} ms`);
   });
 

@@ -1,5 +1,14 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
+import {
+  rangeWithin,
+  rangesOverlap,
+  readAddressPrefix,
+} from "../../emulator/azure-facts/address-prefixes.js";
+import {
+  operationDurationsOf,
+  UNLISTED_TYPE_DURATIONS,
+} from "../../emulator/azure-facts/operation-durations.js";
 import { FaultInjector } from "../../emulator/faults.js";
 import { createTypeRegistry } from "../../emulator/registry.js";
 import { parseArmPath } from "../../emulator/resource-path.js";
@@ -95,5 +104,60 @@ describe("fault rules", () => {
         "operation-never-finishes",
       ]),
     );
+  });
+});
+
+describe("Azure facts: address prefixes", () => {
+  const range = (text: string) => {
+    const reading = readAddressPrefix(text);
+    assert.equal(reading.kind, "range", text);
+    return (reading as Extract<typeof reading, { kind: "range" }>).range;
+  };
+
+  test("a prefix reads as the inclusive range of its addresses, /0 and /32 included", () => {
+    assert.deepEqual(range("10.1.0.0/16"), { first: 0x0a010000, last: 0x0a01ffff, bits: 16 });
+    assert.deepEqual(range("0.0.0.0/0"), { first: 0, last: 0xffffffff, bits: 0 });
+    assert.deepEqual(range("255.255.255.255/32"), { first: 0xffffffff, last: 0xffffffff, bits: 32 });
+  });
+
+  test("set host bits are refused with the network prefix Azure suggests", () => {
+    assert.deepEqual(readAddressPrefix("10.0.1.7/16"), {
+      kind: "host-bits-set",
+      networkPrefix: "10.0.0.0/16",
+    });
+    assert.deepEqual(readAddressPrefix("192.168.1.129/25"), {
+      kind: "host-bits-set",
+      networkPrefix: "192.168.1.128/25",
+    });
+  });
+
+  test("anything but dotted-decimal CIDR is not a prefix", () => {
+    for (const text of [
+      "10.0.0.0",
+      "10.0.0.0/33",
+      "10.0.0.256/24",
+      "10.0.0/24",
+      "010.0.0.0/8",
+      " 10.0.0.0/8",
+      "a.b.c.d/8",
+    ]) {
+      assert.deepEqual(readAddressPrefix(text), { kind: "not-cidr" }, text);
+    }
+  });
+
+  test("containment and overlap", () => {
+    assert.ok(rangeWithin(range("10.0.4.0/22"), range("10.0.0.0/16")));
+    assert.ok(!rangeWithin(range("10.0.0.0/16"), range("10.0.4.0/22")));
+    assert.ok(!rangeWithin(range("10.1.0.0/24"), range("10.0.0.0/16")));
+    assert.ok(rangesOverlap(range("10.0.0.0/16"), range("10.0.255.0/24")));
+    assert.ok(!rangesOverlap(range("10.0.0.0/24"), range("10.0.1.0/24")));
+  });
+});
+
+describe("Azure facts: operation durations", () => {
+  test("are looked up by type in any case, with unlisted types taking seconds", () => {
+    assert.equal(operationDurationsOf("Microsoft.Cache/Redis").createSec, 1200);
+    assert.equal(operationDurationsOf("microsoft.containerservice/managedclusters").retryAfterSec, 30);
+    assert.equal(operationDurationsOf("Microsoft.Example/widgets"), UNLISTED_TYPE_DURATIONS);
   });
 });
