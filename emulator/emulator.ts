@@ -21,6 +21,7 @@ import {
   type KeyVaultDataPlaneState,
 } from "./keyvault/index.js";
 import { listenHttps } from "./listener.js";
+import { startManagedIdentityEndpoint, type ManagedIdentityOptions } from "./managed-identity.js";
 import { OPERATION_PATH } from "./lro-answers.js";
 import { RequestMetrics } from "./metrics.js";
 import { OperationTracker } from "./operations.js";
@@ -59,6 +60,11 @@ export interface StartEmulatorOptions {
   readonly keyVaultDataPlane?: (ctx: DataPlaneContext) => KeyVaultDataPlane;
   /** Kubernetes API factory. @default the emulator's (emulator/kubernetes) */
   readonly kubernetesApi?: (ctx: DataPlaneContext) => KubernetesApi;
+  /**
+   * The managed identity the App Service token endpoint ({@link RunningEmulator.identityEndpoint}) hands
+   * out tokens for. @default - DEFAULT_EMULATOR_PRINCIPAL_ID in DEFAULT_EMULATOR_TENANT_ID, a random header
+   */
+  readonly managedIdentity?: ManagedIdentityOptions;
 }
 
 /** A running emulator. */
@@ -73,6 +79,16 @@ export interface RunningEmulator {
   readonly adminUrl: string;
   /** In-process admin handle (counters, faults, reset, time scale, state). */
   readonly admin: EmulatorAdmin;
+  /**
+   * The App Service managed-identity endpoint (plain HTTP on loopback): give an app
+   * `IDENTITY_ENDPOINT=<identityEndpoint>` and `IDENTITY_HEADER=<identityHeader>` and its
+   * `ManagedIdentityCredential` gets tokens for {@link identityPrincipalId}.
+   */
+  readonly identityEndpoint: string;
+  /** The secret the endpoint requires in `X-IDENTITY-HEADER` (`IDENTITY_HEADER`). */
+  readonly identityHeader: string;
+  /** Object id of the managed identity: the `oid` of the tokens the endpoint mints. */
+  readonly identityPrincipalId: string;
   /** The Kubernetes API URL of a cluster (kubeconfig `server`). */
   kubernetesServerUrl(clusterId: string): string;
   /** Saves the state file (if configured) and closes every listener. */
@@ -261,6 +277,10 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     }),
   );
   const armEndpoint = armListener.origin;
+  const identity = await startManagedIdentityEndpoint(options.managedIdentity).catch(async (error) => {
+    await armListener.close();
+    throw error;
+  });
   const kubernetesServerUrl = (clusterId: string): string =>
     `${armEndpoint}${KUBERNETES_PREFIX}${stableHash(clusterId, 16)}`;
   const vaults = new VaultOrigins(
@@ -328,11 +348,15 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     caCertPath: tls.caCertPath,
     adminUrl: `${armEndpoint}${ADMIN_PREFIX}`,
     admin,
+    identityEndpoint: identity.endpoint,
+    identityHeader: identity.header,
+    identityPrincipalId: identity.principalId,
     kubernetesServerUrl,
     async stop() {
       clearTimeout(saveTimer);
       await admin.saveState();
       await vaults.closeAll();
+      await identity.close();
       await armListener.close();
     },
   };

@@ -7,3 +7,4 @@ export type { FaultRule, FaultEffect } from "./faults.js";
 export type { RequestCounters, RequestLogEntry } from "./metrics.js";
 export { ArmError, isArmError } from "./errors.js";
 export { EmulatorCredential } from "./credential.js";
+export type { ManagedIdentityOptions } from "./managed-identity.js";
