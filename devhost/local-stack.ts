@@ -9,6 +9,8 @@
  * - `EMULATOR_TIME_SCALE`: multiplier of real Azure durations in the emulator (1 = realistic).
  *   @default - so that `examples/staging.yaml` builds in about {@link TARGET_EXAMPLE_BUILD_SEC} seconds
  * - `PROVISIONER_SUBSCRIPTION_ID`: when set, builds go to real Azure and no emulator starts.
+ * - `PROVISIONER_PRINCIPAL_ID`: on the emulator, the object id of the emulator's managed identity, which
+ *   the app runs as. @default {@link LOCAL_STACK_PRINCIPAL_ID}
  * - `LOCAL_STACK_PORT`: the API's port. @default local settings' `Host.LocalHttpPort`, else 7071
  * - `LOCAL_STACK_DATA_DIR`: where Azurite and the emulator keep their data. @default `<project>/.local`
  * - `EMULATOR_PORT`: the emulator's ARM port. @default - a free port
@@ -19,7 +21,7 @@ import { startEmulator, type RunningEmulator } from "../emulator";
 import { startAzurite, type RunningAzurite } from "../lib/local/azurite";
 import { criticalPath, planEnvironment } from "../lib/plan";
 import { validateSpec } from "../lib/spec/validate";
-import { DEFAULT_EMULATOR_PRINCIPAL_ID } from "../emulator/credential";
+import { LOCAL_STACK_PRINCIPAL_ID } from "../lib/config";
 import { findAppRoot } from "./app-root";
 import { startDevhost, type RunningDevhost } from "./main";
 import { readLocalSettings } from "./settings";
@@ -41,6 +43,8 @@ export interface LocalStackOptions {
   /** `undefined` in real-Azure mode. */
   readonly timeScale?: number;
   readonly emulatorPort: number;
+  /** The principal the app provisions as on the emulator: its managed identity's object id. */
+  readonly principalId: string;
   readonly realAzure: boolean;
 }
 
@@ -62,7 +66,7 @@ export function defaultTimeScale(projectRoot: string): number {
     const validation = validateSpec(readFileSync(join(projectRoot, EXAMPLE_SPEC), "utf8"));
     if (!validation.ok) return FALLBACK_TIME_SCALE;
     const plan = planEnvironment(validation.spec, {
-      provisionerPrincipalId: DEFAULT_EMULATOR_PRINCIPAL_ID,
+      provisionerPrincipalId: LOCAL_STACK_PRINCIPAL_ID,
       provisionerIpRanges: ["127.0.0.1/32"],
     });
     const lengthSec = criticalPath(plan.nodes).lengthSec;
@@ -104,7 +108,25 @@ export function localStackOptions(
             defaultTimeScale(projectRoot),
         }),
     emulatorPort: Number(env.EMULATOR_PORT ?? 0),
+    principalId: setting("PROVISIONER_PRINCIPAL_ID")?.trim() || LOCAL_STACK_PRINCIPAL_ID,
     realAzure,
+  };
+}
+
+/**
+ * The app settings that point the provisioner at a running emulator: its ARM endpoint and CA, its
+ * managed-identity endpoint (what App Service gives an app with a managed identity), the identity's
+ * principal, and the examples' subscription (the emulator accepts any; this one lets them build
+ * unchanged).
+ */
+export function appSettingsOnEmulator(emulator: RunningEmulator): Record<string, string> {
+  return {
+    PROVISIONER_ARM_ENDPOINT: emulator.armEndpoint,
+    PROVISIONER_CA_CERT_PATH: emulator.caCertPath,
+    PROVISIONER_SUBSCRIPTION_ID: EMULATED_SUBSCRIPTION_ID,
+    PROVISIONER_PRINCIPAL_ID: emulator.identityPrincipalId,
+    IDENTITY_ENDPOINT: emulator.identityEndpoint,
+    IDENTITY_HEADER: emulator.identityHeader,
   };
 }
 
@@ -126,14 +148,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
         // Durable state survives restarts in Azurite; the emulated resources must survive with it.
         stateFile: join(emulatorDir, "state.json"),
         timeScale: options.timeScale ?? 1,
+        // The app authenticates as this identity (App Service protocol) and grants it its roles.
+        managedIdentity: { principalId: options.principalId },
       });
       const running = emulator;
       stops.push(() => running.stop());
       // Variables already set win over local.settings.json, so these reach the app's configuration.
-      process.env.PROVISIONER_ARM_ENDPOINT = emulator.armEndpoint;
-      process.env.PROVISIONER_CA_CERT_PATH = emulator.caCertPath;
-      // The emulator accepts any subscription; the one in examples/ lets them build unchanged.
-      process.env.PROVISIONER_SUBSCRIPTION_ID = EMULATED_SUBSCRIPTION_ID;
+      Object.assign(process.env, appSettingsOnEmulator(emulator));
     }
     const app = join(options.projectRoot, "dist", "functions", "index.js");
     if (!existsSync(app)) throw new Error(`${relative(process.cwd(), app)} is missing; run npm run build`);
@@ -164,7 +185,7 @@ export function describeLocalStack(stack: RunningLocalStack, options: LocalStack
   const api = `${stack.devhost.url}/api`;
   const key = stack.devhost.key;
   const backend = stack.emulator
-    ? `Azure emulator ${stack.emulator.armEndpoint} (time scale ${options.timeScale?.toPrecision(3)}; EMULATOR_TIME_SCALE=1 for realistic timings), subscription ${EMULATED_SUBSCRIPTION_ID}`
+    ? `Azure emulator ${stack.emulator.armEndpoint} (time scale ${options.timeScale?.toPrecision(3)}; EMULATOR_TIME_SCALE=1 for realistic timings), subscription ${EMULATED_SUBSCRIPTION_ID}, as managed identity ${stack.emulator.identityPrincipalId}`
     : "real Azure (PROVISIONER_SUBSCRIPTION_ID is set; no emulator)";
   return [
     "",

@@ -11,6 +11,7 @@ import { join } from "node:path";
 import type { InstanceStatus } from "../../devhost/contracts";
 import { startDevhost, type RunningDevhost } from "../../devhost/main";
 import { startEmulator, type RunningEmulator } from "../../emulator";
+import { LOCAL_STACK_PRINCIPAL_ID } from "../../lib/config";
 import { startAzurite, type RunningAzurite } from "../../lib/local/azurite";
 
 /** The subscription the specs in `examples/` name; the API refuses specs for any other. */
@@ -71,12 +72,17 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
       dataDir,
       timeScale: options.timeScale,
       throttling: options.throttling,
+      managedIdentity: { principalId: LOCAL_STACK_PRINCIPAL_ID },
     });
     stops.push(() => emulator.stop());
     // Variables already set win over local.settings.json, so these reach the app's configuration.
     process.env.PROVISIONER_ARM_ENDPOINT = emulator.armEndpoint;
     process.env.PROVISIONER_CA_CERT_PATH = emulator.caCertPath;
     process.env.PROVISIONER_SUBSCRIPTION_ID = EXAMPLE_SUBSCRIPTION_ID;
+    // The app authenticates as the emulator's managed identity, as `npm start` runs it.
+    process.env.IDENTITY_ENDPOINT = emulator.identityEndpoint;
+    process.env.IDENTITY_HEADER = emulator.identityHeader;
+    process.env.PROVISIONER_PRINCIPAL_ID = emulator.identityPrincipalId;
     process.env.AzureWebJobsStorage = azurite.connectionString;
     if (options.maxConcurrentBuilds !== undefined)
       process.env.PROVISIONER_MAX_CONCURRENT_BUILDS = String(options.maxConcurrentBuilds);

@@ -69,7 +69,9 @@ describe("injected faults, handled as classified", () => {
   it("asks to be checked no sooner than the type's interval, even when Retry-After is shorter (field note: polls cost reads)", async () => {
     // Without the fixture's poll-interval override, as the service runs.
     const { pollIntervalMs: _override, ...config } = fixture.clients.config;
-    const profiled = createArmSteps(createAzureClients(config, { retry: { maxRetries: 0 } }));
+    const profiled = createArmSteps(
+      createAzureClients(config, { retry: { maxRetries: 0 }, credential: fixture.clients.credential }),
+    );
     const template = byKey("base/nsg");
     const node: PlanNode = {
       ...template,

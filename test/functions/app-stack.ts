@@ -37,6 +37,10 @@ export async function startAppStack(): Promise<AppStack> {
   const emulator = await startEmulator({ dataDir, timeScale: 1, throttling: false });
   process.env.PROVISIONER_ARM_ENDPOINT = emulator.armEndpoint;
   process.env.PROVISIONER_CA_CERT_PATH = emulator.caCertPath;
+  // The app authenticates as the emulator's managed identity, as on App Service.
+  process.env.IDENTITY_ENDPOINT = emulator.identityEndpoint;
+  process.env.IDENTITY_HEADER = emulator.identityHeader;
+  process.env.PROVISIONER_PRINCIPAL_ID = emulator.identityPrincipalId;
   // The examples' subscription; the API refuses specs for any other.
   process.env.PROVISIONER_SUBSCRIPTION_ID = EXAMPLE_SUBSCRIPTION_ID;
   process.env.AzureWebJobsStorage = azurite.connectionString;
