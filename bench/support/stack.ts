@@ -2,17 +2,21 @@
  * The benchmarks' world: Azurite (in memory), the Azure emulator at a chosen time scale, and the
  * devhost serving the real app (`functions/index`: HTTP API, queue trigger, orchestrations, activities)
  * on a durable clock running 1/timeScale times faster, so orchestration time and emulated Azure time
- * agree — the wiring `npm start` uses (devhost/local-stack.ts), on free loopback ports and in a
+ * agree — the wiring `npm start` uses (local-stack/local-stack.ts), on free loopback ports and in a
  * temporary folder.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { InstanceStatus } from "../../devhost/contracts";
-import { startDevhost, type RunningDevhost } from "../../devhost/main";
-import { startEmulator, type RunningEmulator } from "../../emulator";
+import {
+  type InstanceStatus,
+  startDevhost,
+  type RunningDevhost,
+  startAzurite,
+  type RunningAzurite,
+} from "@azure-env-provisioner/functions-devhost";
+import { startEmulator, type RunningEmulator } from "@azure-env-provisioner/azure-emulator";
 import { LOCAL_STACK_PRINCIPAL_ID } from "../../lib/config";
-import { startAzurite, type RunningAzurite } from "../../lib/local/azurite";
 
 /** The subscription the specs in `examples/` name; the API refuses specs for any other. */
 export const EXAMPLE_SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000002";

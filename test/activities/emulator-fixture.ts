@@ -3,7 +3,11 @@
  * it through configuration, and a driver that runs a step to completion the way an orchestration would
  * (ensure, then check until terminal), with every wait bounded.
  */
-import { EmulatorCredential, startEmulator, type RunningEmulator } from "../../emulator";
+import {
+  EmulatorCredential,
+  startEmulator,
+  type RunningEmulator,
+} from "@azure-env-provisioner/azure-emulator";
 import { createAzureClients, type AzureClients } from "../../lib/azure/clients";
 import { loadConfig } from "../../lib/config";
 import type { ArmSteps, CheckResult, StepResult } from "../../activities/arm-step";

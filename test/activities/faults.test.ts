@@ -16,7 +16,7 @@ import { startFixture, waitForOperation, type EmulatorFixture } from "./emulator
 import { samplePlanNodes } from "./sample-nodes";
 import { ensureSecretValue } from "../../lib/secrets/vault-secrets";
 import { createAzureClients } from "../../lib/azure/clients";
-import { EmulatorCredential } from "../../emulator/credential";
+import { EmulatorCredential } from "@azure-env-provisioner/azure-emulator";
 
 const RG = "acme-faults-rg";
 const nodes = samplePlanNodes(RG);

@@ -9,8 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { startEmulator, type RunningEmulator } from "../../emulator";
-import { readTokenClaims } from "../../emulator/credential";
+import { startEmulator, type RunningEmulator, readTokenClaims } from "@azure-env-provisioner/azure-emulator";
 import { ARM_SCOPE, createAzureClients, type AzureClients } from "../../lib/azure/clients";
 import { isConfigError, loadConfig } from "../../lib/config";
 

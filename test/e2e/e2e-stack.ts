@@ -7,12 +7,20 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { findAppRoot } from "../../devhost/app-root";
-import { EmulatorCredential, startEmulator, type RunningEmulator } from "../../emulator";
+import {
+  findAppRoot,
+  startAzurite,
+  type RunningAzurite,
+  spawnDevhost,
+  type DevhostChild,
+} from "@azure-env-provisioner/functions-devhost";
+import {
+  EmulatorCredential,
+  startEmulator,
+  type RunningEmulator,
+} from "@azure-env-provisioner/azure-emulator";
 import { createAzureClients, type AzureClients } from "../../lib/azure/clients";
 import { loadConfig } from "../../lib/config";
-import { startAzurite, type RunningAzurite } from "../../lib/local/azurite";
-import { spawnDevhost, type DevhostChild } from "../devhost/front-child-process";
 
 /** Real seconds per real-Azure second: the staging example's critical path takes some 10 s. */
 export const TIME_SCALE = Number(process.env.E2E_TIME_SCALE ?? 0.004);

@@ -6,9 +6,13 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startDevhost, type RunningDevhost } from "../../devhost/main";
-import { startEmulator, type RunningEmulator } from "../../emulator";
-import { startAzurite, type RunningAzurite } from "../../lib/local/azurite";
+import {
+  startDevhost,
+  type RunningDevhost,
+  startAzurite,
+  type RunningAzurite,
+} from "@azure-env-provisioner/functions-devhost";
+import { startEmulator, type RunningEmulator } from "@azure-env-provisioner/azure-emulator";
 
 /** The app stack and how to call it. */
 export interface AppStack {

@@ -4,13 +4,22 @@
  * and the real orchestrations and activities loaded as one app.
  */
 import { join } from "node:path";
-import type { InstanceStatus, RuntimeStatus } from "../../devhost/contracts";
-import { AzureStorageDurableEngine, scaledClock } from "../../devhost/durable";
-import { loadFunctionApp } from "../../devhost/registry";
-import { EmulatorCredential, startEmulator, type RunningEmulator } from "../../emulator";
+import {
+  type InstanceStatus,
+  type RuntimeStatus,
+  AzureStorageDurableEngine,
+  scaledClock,
+  loadFunctionApp,
+  startAzurite,
+  type RunningAzurite,
+} from "@azure-env-provisioner/functions-devhost";
+import {
+  EmulatorCredential,
+  startEmulator,
+  type RunningEmulator,
+} from "@azure-env-provisioner/azure-emulator";
 import { createAzureClients, type AzureClients } from "../../lib/azure/clients";
 import { loadConfig } from "../../lib/config";
-import { startAzurite, type RunningAzurite } from "../../lib/local/azurite";
 import { useClients } from "./app-clients";
 import { PRINCIPAL_ID } from "./example-plan";
 

@@ -8,9 +8,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
-import { startEmulator } from "../../emulator";
-import { findAppRoot } from "../../devhost/app-root";
-import { appSettingsOnEmulator, localStackOptions } from "../../devhost/local-stack";
+import { startEmulator } from "@azure-env-provisioner/azure-emulator";
+import { findAppRoot } from "@azure-env-provisioner/functions-devhost";
+import { appSettingsOnEmulator, localStackOptions } from "../../local-stack/local-stack";
 import { LOCAL_STACK_PRINCIPAL_ID } from "../../lib/config";
 
 const projectRoot = findAppRoot(__filename);

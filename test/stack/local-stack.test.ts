@@ -5,15 +5,15 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
-import { findAppRoot } from "../../devhost/app-root";
+import { findAppRoot } from "@azure-env-provisioner/functions-devhost";
 import { LOCAL_STACK_PRINCIPAL_ID } from "../../lib/config";
-import { waitFor } from "../devhost/front-helpers";
+import { waitFor } from "../support/wait-for";
 
 const projectRoot = findAppRoot(__filename);
 /** The command `npm start` runs after building (the TS source under tsx when the test runs from source). */
 const command = __filename.endsWith(".ts")
-  ? ["--import", "tsx", join(projectRoot, "devhost", "local-stack.ts")]
-  : [join(projectRoot, "dist", "devhost", "local-stack.js")];
+  ? ["--import", "tsx", join(projectRoot, "local-stack", "local-stack.ts")]
+  : [join(projectRoot, "dist", "local-stack", "local-stack.js")];
 
 const dataDir = mkdtempSync(join(tmpdir(), "provisioner-local-stack-"));
 let child: ChildProcess | undefined;
