@@ -1,7 +1,8 @@
 /**
  * Runs the devhost command as a child process, as a user would: `node main.js --app … --root …`, for
  * tests that must kill and restart a host (crash and resume) or keep its output apart. When this module
- * runs from its TypeScript source (under the tsx loader) the child runs the source too; compiled, the JS.
+ * runs from its TypeScript source (under the tsx loader) the child runs the source too; compiled, the JS
+ * (with the tsx loader still, for a TypeScript app entry).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { extname, join } from "node:path";
@@ -35,14 +36,19 @@ export interface SpawnDevhostOptions {
 const sourceExtension = extname(__filename);
 /** The devhost command, next to this module. */
 const mainModule = join(__dirname, `main${sourceExtension}`);
-const loaderArgs = sourceExtension === ".ts" ? ["--import", "tsx"] : [];
+/**
+ * The child needs the tsx loader when it runs the devhost's sources, or when the app it loads is
+ * TypeScript (a caller's test running from source hands over its `.ts` entry).
+ */
+const loaderArgsFor = (app: string): string[] =>
+  sourceExtension === ".ts" || /\.[cm]?ts$/.test(app) ? ["--import", "tsx"] : [];
 
 /** Starts the devhost command on a free port and resolves once it prints `Devhost listening on <url>`. */
 export async function spawnDevhost(options: SpawnDevhostOptions): Promise<DevhostChild> {
   const child = spawn(
     process.execPath,
     [
-      ...loaderArgs,
+      ...loaderArgsFor(options.app),
       mainModule,
       "--app",
       options.app,
