@@ -2,8 +2,61 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
+// ---- Architecture: the deployable product and the local tooling stay apart ---------------------------
+// The product (functions/, orchestrations/, activities/, lib/) and cli/ never import the workspace
+// packages (packages/*: the Azure emulator, the Functions devhost), local-stack/, test/ or bench/: none of
+// them is in the deployable app. The packages never import anything outside their own folder (the
+// product, each other by path, the root's tests): they stand alone and judge the product from outside.
+//
+// This uses @typescript-eslint/no-restricted-imports (the core rule's options, type imports included)
+// rather than the core no-restricted-imports on purpose: ESLint keeps one option set per rule and file,
+// so a second block configuring the same rule on the same files (e.g. layer-direction rules among the
+// product folders) would silently replace this one. If such a block must use the same rule, add
+// PRODUCT_TOOLING_BOUNDARY to its patterns.
+const PRODUCT_FOLDERS = ["functions", "orchestrations", "activities", "lib", "cli"];
+export const PRODUCT_TOOLING_BOUNDARY = [
+  {
+    group: ["@azure-env-provisioner/*"],
+    message:
+      "Product code must not import the local tooling packages (emulator, devhost): the deployable app ships without them.",
+  },
+  {
+    regex: "^(\\.\\./)+(packages|local-stack|test|bench)(/|$)",
+    message:
+      "Product code must not import packages/, local-stack/, test/ or bench/: none of them is deployed.",
+  },
+];
+/** One block per folder depth inside a package, so each allows exactly the `../` that stay inside it. */
+const packagesStandAlone = [0, 1, 2, 3, 4, 5, 6].map((depth) => ({
+  name: `architecture/packages-import-only-themselves (depth ${depth})`,
+  files: [`packages/*/${"*/".repeat(depth)}*.{ts,js}`],
+  rules: {
+    "@typescript-eslint/no-restricted-imports": [
+      "error",
+      {
+        patterns: [
+          {
+            regex: `^(\\.\\./){${depth + 1},}`,
+            message:
+              "A package imports only its own files and its declared dependencies: not the product, not another package by path, not the repository's tests.",
+          },
+        ],
+      },
+    ],
+  },
+}));
+const architecture = [
+  {
+    name: "architecture/product-imports-no-tooling",
+    files: PRODUCT_FOLDERS.map((folder) => `${folder}/**/*.{ts,js}`),
+    rules: { "@typescript-eslint/no-restricted-imports": ["error", { patterns: PRODUCT_TOOLING_BOUNDARY }] },
+  },
+  ...packagesStandAlone,
+];
+// ---- end of architecture --------------------------------------------------------------------------------
+
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", ".local/**", "coverage/**"] },
+  { ignores: ["dist/**", "packages/*/dist/**", "node_modules/**", ".local/**", "coverage/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -88,4 +141,5 @@ export default tseslint.config(
     },
     rules: { "@typescript-eslint/no-require-imports": "off" },
   },
+  ...architecture,
 );

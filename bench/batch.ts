@@ -20,7 +20,7 @@ import { DEFAULT_MAX_CONCURRENT_BUILDS } from "../functions/app-context";
 import { batchInstanceIdOf, ENVIRONMENT_REQUESTS_QUEUE } from "../functions/queue-requests";
 import { summarizePlan } from "../lib/plan";
 import type { BatchOutput } from "../orchestrations/contracts";
-import { ARM_LIMITS } from "../emulator/throttle";
+import { ARM_LIMITS } from "@azure-env-provisioner/azure-emulator";
 import { requestCountsBetween } from "./support/arm-counters";
 import { batchEnvironments, type BatchEnvironment } from "./support/batch-specs";
 import { positiveFlag } from "./support/flags";

@@ -9,8 +9,11 @@ import { Agent, request } from "node:https";
 import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { latencyOf } from "../lib/latency-model.js";
-import { EmulatorCredential } from "../emulator/credential.js";
-import { startEmulator, type RunningEmulator } from "../emulator/index.js";
+import {
+  EmulatorCredential,
+  startEmulator,
+  type RunningEmulator,
+} from "@azure-env-provisioner/azure-emulator";
 
 const SUBSCRIPTION = "00000000-0000-0000-0000-0000000000be";
 const BATCH_SIZE = 50;

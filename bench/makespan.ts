@@ -43,7 +43,7 @@ const GOAL_RATIO = 1.05;
 /** Ratios above this get the breakdown of where the time went. */
 const BREAKDOWN_ABOVE_RATIO = 1.02;
 
-/** The devhost's durable engine polls its hub this often when idle, in wall ms (devhost/durable/engine.ts). */
+/** The devhost's durable engine polls its hub this often when idle, in wall ms (the functions-devhost package's src/durable/engine.ts). */
 const DEVHOST_IDLE_POLL_MS = 250;
 
 const sec = (value: number) => `${value.toFixed(1)} s`;

@@ -2,11 +2,11 @@
  * The provisioner settings the planner needs, read from the same variables as the Functions app, with
  * local defaults so `envctl plan` works on a laptop without any configuration.
  */
-import { DEFAULT_EMULATOR_PRINCIPAL_ID } from "../emulator/credential";
+import { LOCAL_STACK_PRINCIPAL_ID } from "../lib/config";
 import type { PlanContext } from "../lib/plan/context";
 
-/** Local default of `PROVISIONER_PRINCIPAL_ID`: the principal the local emulator stack provisions as. */
-export const LOCAL_PRINCIPAL_ID = DEFAULT_EMULATOR_PRINCIPAL_ID;
+/** Local default of `PROVISIONER_PRINCIPAL_ID`: the principal the local stack (`npm start`) provisions as. */
+export const LOCAL_PRINCIPAL_ID = LOCAL_STACK_PRINCIPAL_ID;
 
 /** Local default of `PROVISIONER_ALLOWED_IP_RANGES`: loopback, where the local emulator answers. */
 export const LOCAL_IP_RANGES: readonly string[] = ["127.0.0.1/32"];

@@ -4,7 +4,6 @@
  * the provisioner configuration, the planner with the provisioner's identity and addresses, and (only
  * when a plan preview asks) the Azure clients.
  */
-import { DEFAULT_EMULATOR_PRINCIPAL_ID } from "../emulator/credential";
 import { createAzureClients, type AzureClients } from "../lib/azure/clients";
 import { loadConfig, type ProvisionerConfig } from "../lib/config";
 import { planEnvironment } from "../lib/plan";
@@ -38,13 +37,12 @@ const EMULATOR_IP_RANGES = ["127.0.0.1/32"];
 
 /** The planner over the provisioner's identity and addresses from `config`. */
 export function plannerOf(config: ProvisionerConfig): Planner {
-  const principalId = config.principalId ?? (config.emulatorMode ? DEFAULT_EMULATOR_PRINCIPAL_ID : undefined);
   const ipRanges =
     config.allowedIpRanges.length > 0 || !config.emulatorMode ? config.allowedIpRanges : EMULATOR_IP_RANGES;
   return (spec) =>
     planEnvironment(spec, {
       // An empty id fails the planner's own check, which names the setting's meaning.
-      provisionerPrincipalId: principalId ?? "",
+      provisionerPrincipalId: config.principalId ?? "",
       provisionerIpRanges: ipRanges,
     });
 }

@@ -11,9 +11,10 @@ export interface ProvisionerConfig {
   /** AAD tenant (`PROVISIONER_TENANT_ID`). @default - the credential's own tenant */
   readonly tenantId?: string;
   /**
-   * Object id of the principal the provisioner runs as (`PROVISIONER_PRINCIPAL_ID`); used for role
-   * assignments on Key Vault and, in emulator mode, as the `oid` of minted tokens.
-   * @default - the emulator's fixed local principal in emulator mode; required on real Azure only for RBAC
+   * Object id of the principal the provisioner runs as (`PROVISIONER_PRINCIPAL_ID`); granted the roles on
+   * Key Vault and the cluster that the provisioner needs. It must be the principal its credential
+   * authenticates as (in emulator mode: the emulator's managed identity; `npm start` sets both to
+   * {@link LOCAL_STACK_PRINCIPAL_ID}). No default: planning fails without it.
    */
   readonly principalId?: string;
   /**
@@ -31,9 +32,19 @@ export interface ProvisionerConfig {
    * @default - the resource type's `pollIntervalSec` from the latency model (Retry-After always wins)
    */
   readonly pollIntervalMs?: number;
-  /** True when {@link armEndpoint} is set: tokens come from the emulator credential, TLS trusts {@link caCertPath}. */
+  /**
+   * True when {@link armEndpoint} is set: tokens come from the managed identity at `IDENTITY_ENDPOINT`
+   * (the emulator's), TLS trusts {@link caCertPath}.
+   */
   readonly emulatorMode: boolean;
 }
+
+/**
+ * The principal the local stack (`npm start`) provisions as: the emulator's managed identity is created
+ * with this object id and the app gets it as `PROVISIONER_PRINCIPAL_ID`; `envctl plan` uses it when
+ * `PROVISIONER_PRINCIPAL_ID` is unset, so offline plans match what the local stack builds.
+ */
+export const LOCAL_STACK_PRINCIPAL_ID = "00000000-0000-0000-0000-00000000a11c";
 
 /** Thrown when the environment holds invalid settings; lists every problem with its variable name. */
 export class ConfigError extends Error {

@@ -1,5 +1,5 @@
 /** Emulator request counts between two moments, by the emulator's categories. */
-import type { RequestCounters } from "../../emulator";
+import type { RequestCounters } from "@azure-env-provisioner/azure-emulator";
 
 /** Requests of one benchmark run, by category. */
 export interface RequestCounts {

@@ -1,11 +1,11 @@
 /**
  * The example environment (`examples/staging.yaml`) as the benchmarks submit it, and its plan as the
- * app makes it on the emulator (the emulator's principal, loopback firewall ranges), for the figures
+ * app makes it on the emulator (the local stack's principal, loopback firewall ranges), for the figures
  * the plan predicts.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { DEFAULT_EMULATOR_PRINCIPAL_ID } from "../../emulator/credential";
+import { LOCAL_STACK_PRINCIPAL_ID } from "../../lib/config";
 import { planEnvironment } from "../../lib/plan";
 import type { Plan } from "../../lib/plan/types";
 import type { EnvironmentSpec } from "../../lib/spec/types";
@@ -31,7 +31,7 @@ export function exampleSpec(): EnvironmentSpec {
 /** The plan of `spec` as the app on the emulator makes it (functions/app-context.ts `plannerOf`). */
 export function emulatorPlanOf(spec: EnvironmentSpec): Plan {
   return planEnvironment(spec, {
-    provisionerPrincipalId: DEFAULT_EMULATOR_PRINCIPAL_ID,
+    provisionerPrincipalId: LOCAL_STACK_PRINCIPAL_ID,
     provisionerIpRanges: ["127.0.0.1/32"],
   });
 }

@@ -3,7 +3,7 @@
  * `<environment id>:<node key>` with `/` as `:`; created when the scheduler started the node, last
  * updated when it ended — both on orchestration time, which runs with the emulator's scaled Azure time).
  */
-import type { InstanceStatus } from "../../devhost/contracts";
+import type { InstanceStatus } from "@azure-env-provisioner/functions-devhost";
 import { ensureNodeInstanceId } from "../../orchestrations/instance-ids";
 import type { Plan, PlanNode } from "../../lib/plan/types";
 

@@ -2,16 +2,21 @@
  * The benchmarks' world: Azurite (in memory), the Azure emulator at a chosen time scale, and the
  * devhost serving the real app (`functions/index`: HTTP API, queue trigger, orchestrations, activities)
  * on a durable clock running 1/timeScale times faster, so orchestration time and emulated Azure time
- * agree — the wiring `npm start` uses (devhost/local-stack.ts), on free loopback ports and in a
+ * agree — the wiring `npm start` uses (local-stack/local-stack.ts), on free loopback ports and in a
  * temporary folder.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { InstanceStatus } from "../../devhost/contracts";
-import { startDevhost, type RunningDevhost } from "../../devhost/main";
-import { startEmulator, type RunningEmulator } from "../../emulator";
-import { startAzurite, type RunningAzurite } from "../../lib/local/azurite";
+import {
+  type InstanceStatus,
+  startDevhost,
+  type RunningDevhost,
+  startAzurite,
+  type RunningAzurite,
+} from "@azure-env-provisioner/functions-devhost";
+import { startEmulator, type RunningEmulator } from "@azure-env-provisioner/azure-emulator";
+import { LOCAL_STACK_PRINCIPAL_ID } from "../../lib/config";
 
 /** The subscription the specs in `examples/` name; the API refuses specs for any other. */
 export const EXAMPLE_SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000002";
@@ -71,12 +76,17 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
       dataDir,
       timeScale: options.timeScale,
       throttling: options.throttling,
+      managedIdentity: { principalId: LOCAL_STACK_PRINCIPAL_ID },
     });
     stops.push(() => emulator.stop());
     // Variables already set win over local.settings.json, so these reach the app's configuration.
     process.env.PROVISIONER_ARM_ENDPOINT = emulator.armEndpoint;
     process.env.PROVISIONER_CA_CERT_PATH = emulator.caCertPath;
     process.env.PROVISIONER_SUBSCRIPTION_ID = EXAMPLE_SUBSCRIPTION_ID;
+    // The app authenticates as the emulator's managed identity, as `npm start` runs it.
+    process.env.IDENTITY_ENDPOINT = emulator.identityEndpoint;
+    process.env.IDENTITY_HEADER = emulator.identityHeader;
+    process.env.PROVISIONER_PRINCIPAL_ID = emulator.identityPrincipalId;
     process.env.AzureWebJobsStorage = azurite.connectionString;
     if (options.maxConcurrentBuilds !== undefined)
       process.env.PROVISIONER_MAX_CONCURRENT_BUILDS = String(options.maxConcurrentBuilds);

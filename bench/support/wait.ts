@@ -1,5 +1,5 @@
 /** Bounded waiting for Durable instances to end. */
-import type { InstanceStatus, RuntimeStatus } from "../../devhost/contracts";
+import type { InstanceStatus, RuntimeStatus } from "@azure-env-provisioner/functions-devhost";
 
 const TERMINAL: readonly RuntimeStatus[] = ["Completed", "Failed", "Terminated"];
 

@@ -17,7 +17,7 @@ export const planCommand: CliCommand = {
   usage: "envctl plan FILE [--json]",
   details: [
     "  --json                         print { plan, summary } on standard output",
-    "  PROVISIONER_PRINCIPAL_ID       object id the roles are granted to (default: the local emulator principal)",
+    "  PROVISIONER_PRINCIPAL_ID       object id the roles are granted to (default: the local stack's principal)",
     "  PROVISIONER_ALLOWED_IP_RANGES  comma-separated CIDRs for the Key Vault firewall and AKS API (default: 127.0.0.1/32)",
   ],
   async run(args, io) {

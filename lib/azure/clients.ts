@@ -1,11 +1,13 @@
 /**
  * The one place that builds Azure SDK clients. On real Azure every client uses `DefaultAzureCredential`
  * and the public endpoints; in emulator mode (`PROVISIONER_ARM_ENDPOINT` set) every client is pointed at
- * the emulator, trusts its CA and asks for ARM-scoped tokens from the emulator credential.
+ * the emulator, trusts its CA and gets its tokens from a managed identity over the App Service protocol
+ * (`IDENTITY_ENDPOINT` / `IDENTITY_HEADER`), which the emulator serves: the same credential code as on
+ * Azure, and no emulator code in the product.
  */
 import { readFileSync } from "node:fs";
 import type { TokenCredential } from "@azure/core-auth";
-import { DefaultAzureCredential } from "@azure/identity";
+import { DefaultAzureCredential, ManagedIdentityCredential } from "@azure/identity";
 import { ResourceManagementClient } from "@azure/arm-resources";
 import { NetworkManagementClient } from "@azure/arm-network";
 import { PrivateDnsManagementClient } from "@azure/arm-privatedns";
@@ -17,8 +19,7 @@ import { RedisManagementClient } from "@azure/arm-rediscache";
 import { SecretClient } from "@azure/keyvault-secrets";
 import { createPipelineRequest } from "@azure/core-rest-pipeline";
 import type { CoreV1Api } from "@kubernetes/client-node" with { "resolution-mode": "import" };
-import { EmulatorCredential } from "../../emulator/credential";
-import type { ProvisionerConfig } from "../config";
+import { ConfigError, type ProvisionerConfig } from "../config";
 import { parseResourceId } from "./resource-id";
 
 /** ARM's token scope; also what emulator-bound clients must ask for (else they ask for `<endpoint>/.default`). */
@@ -52,7 +53,10 @@ export interface AzureClientsOptions {
    * before an activity gives up and lets the orchestration retry, in milliseconds. @default 60000
    */
   readonly keyVaultPropagationBudgetMs?: number;
-  /** Replaces the credential (tests). @default - DefaultAzureCredential, or EmulatorCredential in emulator mode */
+  /**
+   * Replaces the credential (tests).
+   * @default - DefaultAzureCredential; in emulator mode the managed identity at `IDENTITY_ENDPOINT`
+   */
   readonly credential?: TokenCredential;
 }
 
@@ -101,6 +105,7 @@ export interface AzureClients {
 /**
  * Builds every client from configuration.
  * @throws when the emulator CA file cannot be read
+ * @throws ConfigError in emulator mode without `IDENTITY_ENDPOINT` and `IDENTITY_HEADER` (and no credential given)
  */
 export function createAzureClients(
   config: ProvisionerConfig,
@@ -109,7 +114,7 @@ export function createAzureClients(
   const credential =
     options.credential ??
     (config.emulatorMode
-      ? new EmulatorCredential({ objectId: config.principalId, tenantId: config.tenantId })
+      ? emulatorManagedIdentity()
       : new DefaultAzureCredential(config.tenantId ? { tenantId: config.tenantId } : {}));
   const ca = config.emulatorMode && config.caCertPath ? readFileSync(config.caCertPath, "utf8") : undefined;
   const retryOptions = {
@@ -201,4 +206,19 @@ export function createAzureClients(
       return { status: response.status, headers: (name) => response.headers.get(name), body };
     },
   };
+}
+
+/**
+ * The credential of emulator mode: a system-assigned managed identity, found by MSAL through
+ * `IDENTITY_ENDPOINT` and `IDENTITY_HEADER` as on App Service. Refused when they are missing, because
+ * MSAL would then fall back to the VM metadata endpoint (169.254.169.254), which is never the emulator.
+ */
+function emulatorManagedIdentity(env: NodeJS.ProcessEnv = process.env): TokenCredential {
+  const missing = ["IDENTITY_ENDPOINT", "IDENTITY_HEADER"].filter((name) => !env[name]?.trim());
+  if (missing.length > 0) {
+    throw new ConfigError([
+      `${missing.join(" and ")} must be set with PROVISIONER_ARM_ENDPOINT: the provisioner gets its tokens from the emulator's managed-identity endpoint (npm start sets them; npm run emulator prints them)`,
+    ]);
+  }
+  return new ManagedIdentityCredential();
 }

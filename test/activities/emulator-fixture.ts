@@ -3,7 +3,11 @@
  * it through configuration, and a driver that runs a step to completion the way an orchestration would
  * (ensure, then check until terminal), with every wait bounded.
  */
-import { startEmulator, type RunningEmulator } from "../../emulator";
+import {
+  EmulatorCredential,
+  startEmulator,
+  type RunningEmulator,
+} from "@azure-env-provisioner/azure-emulator";
 import { createAzureClients, type AzureClients } from "../../lib/azure/clients";
 import { loadConfig } from "../../lib/config";
 import type { ArmSteps } from "../../activities/arm-step";
@@ -34,6 +38,9 @@ export async function startFixture(
     PROVISIONER_SUBSCRIPTION_ID: options.subscriptionId,
   });
   const clients = createAzureClients(config, {
+    // The emulator's own credential, for the emulator's default principal: these tests drive activities
+    // directly, without the managed identity an app would use.
+    credential: new EmulatorCredential(),
     // The SDK's own retries would hide the faults these tests inject; the tests retry like orchestrations.
     retry: { maxRetries: 0 },
     lroPollIntervalMs: 10,

@@ -23,7 +23,7 @@ import {
 import { samplePlanNodes } from "./sample-nodes";
 import { ensureSecretValue } from "../../lib/secrets/vault-secrets";
 import { createAzureClients } from "../../lib/azure/clients";
-import { EmulatorCredential } from "../../emulator/credential";
+import { EmulatorCredential } from "@azure-env-provisioner/azure-emulator";
 
 const RG = "acme-faults-rg";
 const nodes = samplePlanNodes(RG);
@@ -77,7 +77,9 @@ describe("injected faults, handled as classified", () => {
   it("asks to be checked no sooner than the type's interval, even when Retry-After is shorter (docs/azure-facts.md#polling-costs)", async () => {
     // Without the fixture's poll-interval override, as the service runs.
     const { pollIntervalMs: _override, ...config } = fixture.clients.config;
-    const profiled = createArmSteps(createAzureClients(config, { retry: { maxRetries: 0 } }));
+    const profiled = createArmSteps(
+      createAzureClients(config, { retry: { maxRetries: 0 }, credential: fixture.clients.credential }),
+    );
     const template = byKey("base/nsg");
     const node: PlanNode = {
       ...template,

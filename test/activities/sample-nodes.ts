@@ -3,7 +3,10 @@
  * `desired` bodies in the SDK model shapes lib/plan/types.ts documents. Used until (and besides) the
  * planner's own output, so the activities are tested against the contract, not against one planner.
  */
-import { DEFAULT_EMULATOR_PRINCIPAL_ID, DEFAULT_EMULATOR_TENANT_ID } from "../../emulator/credential";
+import {
+  DEFAULT_EMULATOR_PRINCIPAL_ID,
+  DEFAULT_EMULATOR_TENANT_ID,
+} from "@azure-env-provisioner/azure-emulator";
 import type { JsonObject, NodeKind, PlanNode, Stage } from "../../lib/plan/types";
 
 export const SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000";

@@ -16,7 +16,7 @@ import { parseResourceId } from "../../lib/azure/resource-id";
 import { planEnvironment } from "../../lib/plan";
 import type { KeyVaultSecretsDesired, KubernetesSecretDesired, Plan } from "../../lib/plan/types";
 import { parseEnvironmentSpec } from "../../lib/spec";
-import { DEFAULT_EMULATOR_PRINCIPAL_ID } from "../../emulator/credential";
+import { DEFAULT_EMULATOR_PRINCIPAL_ID } from "@azure-env-provisioner/azure-emulator";
 import { expectWrite, startFixture, waitForOperation, type EmulatorFixture } from "./emulator-fixture";
 
 // From the sources (tsx) or the compiled tests (`dist/test/activities`).

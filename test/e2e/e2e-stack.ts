@@ -7,12 +7,20 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { findAppRoot } from "../../devhost/app-root";
-import { startEmulator, type RunningEmulator } from "../../emulator";
+import {
+  findAppRoot,
+  startAzurite,
+  type RunningAzurite,
+  spawnDevhost,
+  type DevhostChild,
+} from "@azure-env-provisioner/functions-devhost";
+import {
+  EmulatorCredential,
+  startEmulator,
+  type RunningEmulator,
+} from "@azure-env-provisioner/azure-emulator";
 import { createAzureClients, type AzureClients } from "../../lib/azure/clients";
 import { loadConfig } from "../../lib/config";
-import { startAzurite, type RunningAzurite } from "../../lib/local/azurite";
-import { spawnDevhost, type DevhostChild } from "../devhost/front-child-process";
 
 /** Real seconds per real-Azure second: the staging example's critical path takes some 10 s. */
 export const TIME_SCALE = Number(process.env.E2E_TIME_SCALE ?? 0.004);
@@ -62,12 +70,20 @@ export async function startE2eStack(): Promise<E2eStack> {
   writeAppRoot(dataDir);
   const azurite = await startAzurite();
   const emulator = await startEmulator({ dataDir: join(dataDir, "emulator"), timeScale: TIME_SCALE });
+  // What the devhost child gets in its environment: the emulator's endpoints and its managed identity,
+  // as App Service hands an app IDENTITY_ENDPOINT and IDENTITY_HEADER.
   const settings = {
     PROVISIONER_ARM_ENDPOINT: emulator.armEndpoint,
     PROVISIONER_CA_CERT_PATH: emulator.caCertPath,
     PROVISIONER_SUBSCRIPTION_ID: EXAMPLE_SUBSCRIPTION_ID,
+    PROVISIONER_PRINCIPAL_ID: emulator.identityPrincipalId,
+    IDENTITY_ENDPOINT: emulator.identityEndpoint,
+    IDENTITY_HEADER: emulator.identityHeader,
   };
-  const clients = createAzureClients(loadConfig(settings), { lroPollIntervalMs: 20 });
+  const clients = createAzureClients(loadConfig(settings), {
+    lroPollIntervalMs: 20,
+    credential: new EmulatorCredential({ objectId: emulator.identityPrincipalId }),
+  });
   // Every byte every child printed: the child's own output() keeps only its recent tail.
   const outputs: string[] = [];
   const spawn = async (): Promise<DevhostChild> => {

@@ -11,7 +11,7 @@ import { BlobServiceClient } from "@azure/storage-blob";
 import { parse as parseYaml } from "yaml";
 import { AKS_AAD_SCOPE } from "../../lib/azure/clients";
 import { parseResourceId } from "../../lib/azure/resource-id";
-import type { RequestLogEntry } from "../../emulator";
+import type { RequestLogEntry } from "@azure-env-provisioner/azure-emulator";
 import { example, startE2eStack, TIME_SCALE, type E2eStack } from "./e2e-stack";
 
 interface ArmResource {

@@ -6,9 +6,13 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startDevhost, type RunningDevhost } from "../../devhost/main";
-import { startEmulator, type RunningEmulator } from "../../emulator";
-import { startAzurite, type RunningAzurite } from "../../lib/local/azurite";
+import {
+  startDevhost,
+  type RunningDevhost,
+  startAzurite,
+  type RunningAzurite,
+} from "@azure-env-provisioner/functions-devhost";
+import { startEmulator, type RunningEmulator } from "@azure-env-provisioner/azure-emulator";
 
 /** The app stack and how to call it. */
 export interface AppStack {
@@ -37,6 +41,10 @@ export async function startAppStack(): Promise<AppStack> {
   const emulator = await startEmulator({ dataDir, timeScale: 1, throttling: false });
   process.env.PROVISIONER_ARM_ENDPOINT = emulator.armEndpoint;
   process.env.PROVISIONER_CA_CERT_PATH = emulator.caCertPath;
+  // The app authenticates as the emulator's managed identity, as on App Service.
+  process.env.IDENTITY_ENDPOINT = emulator.identityEndpoint;
+  process.env.IDENTITY_HEADER = emulator.identityHeader;
+  process.env.PROVISIONER_PRINCIPAL_ID = emulator.identityPrincipalId;
   // The examples' subscription; the API refuses specs for any other.
   process.env.PROVISIONER_SUBSCRIPTION_ID = EXAMPLE_SUBSCRIPTION_ID;
   process.env.AzureWebJobsStorage = azurite.connectionString;

@@ -2,12 +2,11 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { findAppRoot } from "../../devhost/app-root";
-import { DEFAULT_EMULATOR_PRINCIPAL_ID } from "../../emulator/credential";
+import { findAppRoot, startAzurite, type RunningAzurite } from "@azure-env-provisioner/functions-devhost";
+import { DEFAULT_EMULATOR_PRINCIPAL_ID } from "@azure-env-provisioner/azure-emulator";
 import { createEnvironmentService, type EnvironmentService } from "../../functions/environment-service";
 import type { InstanceSnapshot, OrchestrationClient } from "../../functions/ports";
 import { ensureNodeInstanceId } from "../../orchestrations/instance-ids";
-import { startAzurite, type RunningAzurite } from "../../lib/local/azurite";
 import { planEnvironment } from "../../lib/plan";
 import {
   RECORD_TABLES,

@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { findAppRoot } from "../../devhost/app-root";
-import { waitFor } from "../devhost/front-helpers";
+import { findAppRoot } from "@azure-env-provisioner/functions-devhost";
+import { waitFor } from "../support/wait-for";
 import { startAppStack, type AppStack } from "./app-stack";
 
 /** The project's examples (the same folder from the TS source and from dist). */

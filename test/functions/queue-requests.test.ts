@@ -11,7 +11,7 @@ import {
   type RequestResult,
   type RequestResults,
 } from "../../functions/records";
-import { waitFor } from "../devhost/front-helpers";
+import { waitFor } from "../support/wait-for";
 import { startAppStack, type AppStack } from "./app-stack";
 
 const spec = (name: string) => ({

@@ -4,13 +4,22 @@
  * and the real orchestrations and activities loaded as one app.
  */
 import { join } from "node:path";
-import type { InstanceStatus, RuntimeStatus } from "../../devhost/contracts";
-import { AzureStorageDurableEngine, scaledClock } from "../../devhost/durable";
-import { loadFunctionApp } from "../../devhost/registry";
-import { startEmulator, type RunningEmulator } from "../../emulator";
+import {
+  type InstanceStatus,
+  type RuntimeStatus,
+  AzureStorageDurableEngine,
+  scaledClock,
+  loadFunctionApp,
+  startAzurite,
+  type RunningAzurite,
+} from "@azure-env-provisioner/functions-devhost";
+import {
+  EmulatorCredential,
+  startEmulator,
+  type RunningEmulator,
+} from "@azure-env-provisioner/azure-emulator";
 import { createAzureClients, type AzureClients } from "../../lib/azure/clients";
 import { loadConfig } from "../../lib/config";
-import { startAzurite, type RunningAzurite } from "../../lib/local/azurite";
 import { useClients } from "./app-clients";
 import { PRINCIPAL_ID } from "./example-plan";
 
@@ -42,7 +51,10 @@ export async function startWorld(subscriptionId: string): Promise<OrchestrationW
     PROVISIONER_PRINCIPAL_ID: PRINCIPAL_ID,
   });
   // The SDK's own retries would hide throttling from the orchestrations, whose retries are under test.
-  const clients = createAzureClients(config, { retry: { maxRetries: 0 } });
+  const clients = createAzureClients(config, {
+    retry: { maxRetries: 0 },
+    credential: new EmulatorCredential({ objectId: PRINCIPAL_ID }),
+  });
   useClients(clients);
   const registry = loadFunctionApp(join(__dirname, "provisioner-app"));
   const engine = new AzureStorageDurableEngine({

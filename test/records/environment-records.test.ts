@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { startAzurite, type RunningAzurite } from "../../lib/local/azurite";
+import { startAzurite, type RunningAzurite } from "@azure-env-provisioner/functions-devhost";
 import {
   RECORD_TABLES,
   createEnvironmentRecords,

@@ -5,14 +5,15 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
-import { findAppRoot } from "../../devhost/app-root";
-import { waitFor } from "../devhost/front-helpers";
+import { findAppRoot } from "@azure-env-provisioner/functions-devhost";
+import { LOCAL_STACK_PRINCIPAL_ID } from "../../lib/config";
+import { waitFor } from "../support/wait-for";
 
 const projectRoot = findAppRoot(__filename);
 /** The command `npm start` runs after building (the TS source under tsx when the test runs from source). */
 const command = __filename.endsWith(".ts")
-  ? ["--import", "tsx", join(projectRoot, "devhost", "local-stack.ts")]
-  : [join(projectRoot, "dist", "devhost", "local-stack.js")];
+  ? ["--import", "tsx", join(projectRoot, "local-stack", "local-stack.ts")]
+  : [join(projectRoot, "dist", "local-stack", "local-stack.js")];
 
 const dataDir = mkdtempSync(join(tmpdir(), "provisioner-local-stack-"));
 let child: ChildProcess | undefined;
@@ -62,8 +63,14 @@ describe("npm start (the local stack)", () => {
       LOCAL_STACK_PORT: "0",
       EMULATOR_TIME_SCALE: "0.01",
     };
-    delete env.PROVISIONER_SUBSCRIPTION_ID;
-    delete env.PROVISIONER_ARM_ENDPOINT;
+    for (const name of [
+      "PROVISIONER_SUBSCRIPTION_ID",
+      "PROVISIONER_ARM_ENDPOINT",
+      "PROVISIONER_PRINCIPAL_ID",
+      "IDENTITY_ENDPOINT",
+      "IDENTITY_HEADER",
+    ])
+      delete env[name];
     child = spawn(process.execPath, command, { cwd: projectRoot, env, stdio: ["ignore", "pipe", "pipe"] });
     child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -75,6 +82,8 @@ describe("npm start (the local stack)", () => {
     key = /Function key:\s+(\S+)/.exec(output)?.[1] ?? "";
     assert.ok(api && key, output);
     assert.match(output, /Azure emulator https:\/\/127\.0\.0\.1:\d+ \(time scale 0\.0100/);
+    // The app runs as the emulator's managed identity, whose principal is the local stack's.
+    assert.match(output, new RegExp(`as managed identity ${LOCAL_STACK_PRINCIPAL_ID}`));
     const curl = output.split("\n").find((line) => line.trim().startsWith("curl -sS -X POST")) ?? "";
     assert.ok(curl.includes(`"${api}/environments"`) && curl.includes(`x-functions-key: ${key}`), curl);
     assert.match(curl, /--data-binary @examples\/staging\.yaml/);

@@ -1,0 +1,241 @@
+/**
+ * Microsoft.Network: VNets and their subnets, NSGs, public IPs, NAT gateways, private endpoints and
+ * their DNS zone groups. Writes answer with Azure-AsyncOperation, deletes with Location.
+ */
+import { valueAt, valuesAt } from "../body-path.js";
+import {
+  rangeWithin,
+  rangesOverlap,
+  readAddressPrefix,
+  type AddressRange,
+} from "../azure-facts/address-prefixes.js";
+import { badRequest } from "../errors.js";
+import { idKey } from "../resource-path.js";
+import type { ProviderEnv, ResourceTypeSpec, WriteContext } from "../resource-type.js";
+import type { StoredResource } from "../store.js";
+import { propertiesOf, referencesTo, stableHash } from "./shared.js";
+
+export const VNET_TYPE = "Microsoft.Network/virtualNetworks";
+export const SUBNET_TYPE = "Microsoft.Network/virtualNetworks/subnets";
+const NAT_GATEWAY_TYPE = "Microsoft.Network/natGateways";
+const NSG_TYPE = "Microsoft.Network/networkSecurityGroups";
+const PUBLIC_IP_TYPE = "Microsoft.Network/publicIPAddresses";
+const PRIVATE_DNS_ZONE_TYPE = "Microsoft.Network/privateDnsZones";
+
+/** ARM network names: 1-80 chars, alphanumerics, underscores, periods, hyphens; ends alphanumeric or `_`. */
+const NETWORK_NAME = /^[A-Za-z0-9][-\w.]{0,78}[\w]$|^[A-Za-z0-9]$/;
+
+const network = {
+  putStyle: "azure-async-operation",
+  // updateTags (PATCH) answers at once on the network provider.
+  patchStyle: "sync",
+  deleteStyle: "location",
+  namePattern: NETWORK_NAME,
+} as const;
+
+function prefixesOf(body: Record<string, unknown>, single: string, many: string): string[] {
+  return [valueAt(body, single), ...valuesAt(body, many)].filter((p): p is string => typeof p === "string");
+}
+
+function parsePrefixes(prefixes: readonly string[], where: string): AddressRange[] {
+  return prefixes.map((prefix) => {
+    const reading = readAddressPrefix(prefix);
+    if (reading.kind === "range") return reading.range;
+    // ARM refuses a prefix with host bits set and names the network address it expected.
+    if (reading.kind === "host-bits-set") {
+      throw badRequest(
+        "InvalidCIDRNotation",
+        `The address prefix ${prefix} of ${where} has an invalid CIDR notation. For the given prefix length, the address prefix should be ${reading.networkPrefix}.`,
+      );
+    }
+    throw badRequest(
+      "InvalidAddressPrefixFormat",
+      `Address prefix ${prefix} of ${where} is not a valid CIDR.`,
+    );
+  });
+}
+
+/** Checks a subnet's prefixes against the VNet's address space and its sibling subnets. */
+function checkSubnetPrefixes(
+  subnetName: string,
+  subnetBody: Record<string, unknown>,
+  vnetBody: Record<string, unknown>,
+  siblings: readonly { name: string; body: Record<string, unknown> }[],
+): void {
+  const prefixes = prefixesOf(subnetBody, "properties.addressPrefix", "properties.addressPrefixes[]");
+  if (prefixes.length === 0) {
+    throw badRequest("InvalidRequestFormat", `Subnet ${subnetName} needs properties.addressPrefix.`);
+  }
+  const ranges = parsePrefixes(prefixes, `subnet ${subnetName}`);
+  const space = parsePrefixes(
+    valuesAt(vnetBody, "properties.addressSpace.addressPrefixes[]").map(String),
+    "the VNet",
+  );
+  for (const [i, range] of ranges.entries()) {
+    if (!space.some((outer) => rangeWithin(range, outer))) {
+      throw badRequest(
+        "NetcfgSubnetRangeOutsideVnet",
+        `Subnet '${subnetName}' is not valid because its IP address range ${prefixes[i]} is outside the IP address range of virtual network.`,
+      );
+    }
+    for (const sibling of siblings) {
+      const other = prefixesOf(sibling.body, "properties.addressPrefix", "properties.addressPrefixes[]");
+      const clash = other.find((p) => {
+        const reading = readAddressPrefix(p);
+        return reading.kind === "range" && rangesOverlap(reading.range, range);
+      });
+      if (clash !== undefined) {
+        throw badRequest(
+          "NetcfgSubnetRangesOverlap",
+          `Subnet '${subnetName}' is not valid because its IP address range overlaps with that of an existing subnet '${sibling.name}' (${clash}).`,
+        );
+      }
+    }
+  }
+}
+
+/** Why a subnet cannot go: the resources that use it (private endpoints, servers, clusters). */
+function inUseReason(resource: StoredResource, env: ProviderEnv): string | undefined {
+  const users = referencesTo(env.store, resource.id);
+  if (users.length === 0) return undefined;
+  return `Subnet ${resource.name} is in use by ${users.map((u) => u.id).join(", ")} and cannot be deleted. In order to delete the subnet, delete all the resources within the subnet.`;
+}
+
+const IN_USE_SUBNET = "InUseSubnetCannotBeDeleted";
+
+function embeddedSubnets(body: Record<string, unknown>): { name: string; body: Record<string, unknown> }[] {
+  return valuesAt(body, "properties.subnets[]").map((entry) => {
+    const subnet = entry as Record<string, unknown>;
+    return { name: String(subnet.name ?? ""), body: { properties: subnet.properties ?? {} } };
+  });
+}
+
+export const virtualNetworkSpec: ResourceTypeSpec = {
+  ...network,
+  type: VNET_TYPE,
+  tracked: true,
+  inUseCode: IN_USE_SUBNET,
+  required: ["properties.addressSpace.addressPrefixes"],
+  validate({ body, existing, env }: WriteContext) {
+    const listed = embeddedSubnets(body);
+    for (const [i, subnet] of listed.entries()) {
+      if (!subnet.name)
+        throw badRequest("InvalidRequestFormat", "Each subnet of properties.subnets needs a name.");
+      checkSubnetPrefixes(subnet.name, subnet.body, body, listed.slice(0, i));
+    }
+    if (!existing) return;
+    // A PUT replaces the subnet list: an omitted subnet is deleted, which ARM refuses when it is in use.
+    const keep = new Set(listed.map((s) => s.name.toLowerCase()));
+    for (const child of env.store.children(existing.id, SUBNET_TYPE)) {
+      if (keep.has(child.name.toLowerCase())) continue;
+      const reason = inUseReason(child, env);
+      if (reason) throw badRequest(IN_USE_SUBNET, reason);
+    }
+  },
+  async afterWrite(resource, env) {
+    const listed = embeddedSubnets(resource.body);
+    const keep = new Set(listed.map((s) => s.name.toLowerCase()));
+    for (const child of env.store.children(resource.id, SUBNET_TYPE)) {
+      if (!keep.has(child.name.toLowerCase())) await env.removeResource(child.id);
+    }
+    for (const subnet of listed) {
+      env.putResource(
+        SUBNET_TYPE,
+        `${resource.id}/subnets/${subnet.name}`,
+        subnet.name,
+        resource.id,
+        subnet.body,
+      );
+    }
+    // Subnets live as children; the VNet's answer lists them from there.
+    const { subnets: _subnets, ...properties } = propertiesOf(resource.body);
+    resource.body = { ...resource.body, properties };
+  },
+  renderExtra: (resource, env) => ({
+    properties: {
+      subnets: env.store.children(resource.id, SUBNET_TYPE).map((s) => ({
+        id: s.id,
+        name: s.name,
+        type: SUBNET_TYPE,
+        etag: s.etag,
+        properties: { ...propertiesOf(s.body), provisioningState: s.provisioningState },
+      })),
+    },
+  }),
+};
+
+export const subnetSpec: ResourceTypeSpec = {
+  ...network,
+  type: SUBNET_TYPE,
+  parentBusy: { status: 429, code: "RetryableErrorDueToAnotherOperation" },
+  references: [
+    { path: "properties.natGateway.id", type: NAT_GATEWAY_TYPE },
+    { path: "properties.networkSecurityGroup.id", type: NSG_TYPE },
+  ],
+  validate({ id, name, parentId, body, env }) {
+    const vnet = env.store.get(parentId);
+    if (!vnet) return;
+    const siblings = env.store.children(parentId, SUBNET_TYPE).filter((s) => idKey(s.id) !== idKey(id));
+    checkSubnetPrefixes(name, body, vnet.body, siblings);
+  },
+  inUseCode: IN_USE_SUBNET,
+};
+
+export const networkSecurityGroupSpec: ResourceTypeSpec = {
+  ...network,
+  type: NSG_TYPE,
+  tracked: true,
+  inUseCode: "InUseNetworkSecurityGroupCannotBeDeleted",
+};
+
+export const publicIpAddressSpec: ResourceTypeSpec = {
+  ...network,
+  type: PUBLIC_IP_TYPE,
+  tracked: true,
+  inUseCode: "PublicIPAddressInUseCannotBeDeleted",
+  // A Standard static IP gets its address at create; derived from the id so it is stable.
+  synthesize: (resource) => {
+    const octets = (stableHash(resource.id, 6).match(/../g) ?? []).map((h) => (parseInt(h, 16) % 254) + 1);
+    return { properties: { ipAddress: `20.${octets.join(".")}` } };
+  },
+};
+
+export const natGatewaySpec: ResourceTypeSpec = {
+  ...network,
+  type: NAT_GATEWAY_TYPE,
+  tracked: true,
+  inUseCode: "InUseNatGatewayCannotBeDeleted",
+  references: [{ path: "properties.publicIpAddresses[].id", type: PUBLIC_IP_TYPE }],
+  renderExtra: (resource, env) => {
+    const subnets = referencesTo(env.store, resource.id).filter((r) => r.type === SUBNET_TYPE);
+    return subnets.length === 0 ? {} : { properties: { subnets: subnets.map((s) => ({ id: s.id })) } };
+  },
+};
+
+export const privateEndpointSpec: ResourceTypeSpec = {
+  ...network,
+  type: "Microsoft.Network/privateEndpoints",
+  tracked: true,
+  required: ["properties.subnet.id"],
+  references: [
+    { path: "properties.subnet.id", type: SUBNET_TYPE },
+    { path: "properties.privateLinkServiceConnections[].properties.privateLinkServiceId", type: "*" },
+  ],
+  synthesize: (resource) => ({
+    properties: {
+      networkInterfaces: [
+        {
+          id: `${resource.id.replace(/\/providers\/.*$/i, "")}/providers/Microsoft.Network/networkInterfaces/${resource.name}.nic`,
+        },
+      ],
+    },
+  }),
+};
+
+export const privateDnsZoneGroupSpec: ResourceTypeSpec = {
+  ...network,
+  type: "Microsoft.Network/privateEndpoints/privateDnsZoneGroups",
+  references: [
+    { path: "properties.privateDnsZoneConfigs[].properties.privateDnsZoneId", type: PRIVATE_DNS_ZONE_TYPE },
+  ],
+};

@@ -1,0 +1,108 @@
+/**
+ * Runs the devhost command as a child process, as a user would: `node main.js --app … --root …`, for
+ * tests that must kill and restart a host (crash and resume) or keep its output apart. When this module
+ * runs from its TypeScript source (under the tsx loader) the child runs the source too; compiled, the JS
+ * (with the tsx loader still, for a TypeScript app entry).
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { extname, join } from "node:path";
+
+/** A devhost child process that printed its URL and key. */
+export interface DevhostChild {
+  readonly url: string;
+  readonly key: string;
+  readonly process: ChildProcess;
+  /** Everything the child printed so far (stdout and stderr), for failure messages. */
+  output(): string;
+  /** Sends `signal` and waits for the exit, up to 10 s. @returns the exit code, or the signal's name */
+  stop(signal?: NodeJS.Signals): Promise<number | string>;
+}
+
+/** Options for {@link spawnDevhost}. */
+export interface SpawnDevhostOptions {
+  readonly app: string;
+  readonly appRoot: string;
+  readonly storageConnectionString: string;
+  /**
+   * Extra environment for the child, on top of this process's: how an app's settings (e.g. the
+   * emulator's endpoints and managed identity) reach a devhost child. @default - none
+   */
+  readonly env?: Record<string, string>;
+  readonly extraArgs?: readonly string[];
+  /** @default 30000 */
+  readonly startTimeoutMs?: number;
+}
+
+const sourceExtension = extname(__filename);
+/** The devhost command, next to this module. */
+const mainModule = join(__dirname, `main${sourceExtension}`);
+/**
+ * The child needs the tsx loader when it runs the devhost's sources, or when the app it loads is
+ * TypeScript (a caller's test running from source hands over its `.ts` entry).
+ */
+const loaderArgsFor = (app: string): string[] =>
+  sourceExtension === ".ts" || /\.[cm]?ts$/.test(app) ? ["--import", "tsx"] : [];
+
+/** Starts the devhost command on a free port and resolves once it prints `Devhost listening on <url>`. */
+export async function spawnDevhost(options: SpawnDevhostOptions): Promise<DevhostChild> {
+  const child = spawn(
+    process.execPath,
+    [
+      ...loaderArgsFor(options.app),
+      mainModule,
+      "--app",
+      options.app,
+      "--root",
+      options.appRoot,
+      "--storage",
+      options.storageConnectionString,
+      "--port",
+      "0",
+      ...(options.extraArgs ?? []),
+    ],
+    { env: { ...process.env, ...options.env }, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let output = "";
+  const append = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-200_000);
+  };
+  child.stdout.on("data", append);
+  child.stderr.on("data", append);
+  const exited = new Promise<number | string>((resolve) =>
+    child.once("exit", (code, signal) => resolve(code ?? signal ?? "unknown")),
+  );
+
+  const ready = await new Promise<{ url: string; key: string }>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`devhost did not start in time:\n${output}`));
+    }, options.startTimeoutMs ?? 30_000);
+    const check = () => {
+      const url = /Devhost listening on (\S+)/.exec(output)?.[1];
+      const key = /Function key: (\S+)/.exec(output)?.[1];
+      if (url && key) {
+        clearTimeout(timer);
+        child.stdout.off("data", check);
+        resolve({ url, key });
+      }
+    };
+    child.stdout.on("data", check);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`devhost exited (${code}) before it was ready:\n${output}`));
+    });
+  });
+
+  return {
+    ...ready,
+    process: child,
+    output: () => output,
+    async stop(signal = "SIGTERM") {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+      const result = await exited;
+      clearTimeout(timer);
+      return result;
+    },
+  };
+}

@@ -1,0 +1,28 @@
+/**
+ * @azure-env-provisioner/functions-devhost: a local Azure Functions host for `@azure/functions` v4 +
+ * `durable-functions` 3.x apps, with durable state in Azure Storage, and the Azurite it runs on. Start it
+ * in-process with {@link startDevhost}, as a child process with {@link spawnDevhost}, or run the command
+ * (`main.js`). This entry is the package's whole public surface: code outside the package imports
+ * nothing else.
+ */
+export { startDevhost, type DevhostOptions, type RunningDevhost } from "./main";
+export { spawnDevhost, type DevhostChild, type SpawnDevhostOptions } from "./child-process";
+export { findAppRoot } from "./app-root";
+export { readLocalSettings, type LocalSettings } from "./settings";
+export { loadFunctionApp, isRegistrationError, type RegistrationError } from "./registry";
+export type {
+  BindingMetadata,
+  CapturedFunction,
+  FunctionRegistry,
+  InstanceStatus,
+  RuntimeStatus,
+} from "./contracts";
+export { AzureStorageDurableEngine, scaledClock, type Clock, type DurableEngineOptions } from "./durable";
+export {
+  startAzurite,
+  developmentConnectionString,
+  DEVELOPMENT_ACCOUNT,
+  type AzuriteOptions,
+  type RunningAzurite,
+} from "./azurite";
+export { findFreePort } from "./free-port";

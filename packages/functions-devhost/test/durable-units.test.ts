@@ -1,0 +1,161 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { durableClientBinding, retryDelayMs, scaledClock } from "../src/durable";
+import { findNonDeterminism } from "../src/durable/decide";
+import {
+  ActionType,
+  EventType,
+  historyEvent,
+  idConsumingActions,
+  type WireAction,
+} from "../src/durable/history";
+import { viewHistory } from "../src/durable/history-view";
+import { encodeKey, packJson, sortableTime, unpackJson } from "../src/durable/table-values";
+
+describe("retry delays", () => {
+  const options = { firstRetryIntervalInMilliseconds: 1000, maxNumberOfAttempts: 6, backoffCoefficient: 2 };
+
+  test("grow as first × backoff^(attempt − 1)", () => {
+    assert.deepEqual(
+      [1, 2, 3, 4].map((attempt) => retryDelayMs(options, attempt, 0, 0)),
+      [1000, 2000, 4000, 8000],
+    );
+  });
+
+  test("are capped by maxRetryIntervalInMilliseconds", () => {
+    const capped = { ...options, maxRetryIntervalInMilliseconds: 3000 };
+    assert.deepEqual(
+      [1, 2, 3, 4].map((attempt) => retryDelayMs(capped, attempt, 0, 0)),
+      [1000, 2000, 3000, 3000],
+    );
+  });
+
+  test("stay constant without a backoff coefficient (the real default is 1)", () => {
+    const flat = { firstRetryIntervalInMilliseconds: 250, maxNumberOfAttempts: 4 };
+    assert.deepEqual(
+      [1, 2, 3].map((attempt) => retryDelayMs(flat, attempt, 0, 0)),
+      [250, 250, 250],
+    );
+  });
+
+  test("end when attempts are used up or retryTimeoutInMilliseconds has passed since the first attempt", () => {
+    assert.equal(retryDelayMs(options, 6, 0, 0), undefined);
+    const timed = { ...options, retryTimeoutInMilliseconds: 5000 };
+    assert.equal(retryDelayMs(timed, 2, 10_000, 14_999), 2000);
+    assert.equal(retryDelayMs(timed, 2, 10_000, 15_000), undefined);
+  });
+});
+
+describe("task numbering and determinism", () => {
+  const activity = (name: string): WireAction => ({
+    actionType: ActionType.CallActivity,
+    functionName: name,
+  });
+  const timer: WireAction = { actionType: ActionType.CreateTimer, fireAt: "2030-01-01T00:00:00.000Z" };
+  const waitEvent: WireAction = { actionType: ActionType.WaitForExternalEvent, externalEventName: "E" };
+
+  test("numbers tasks depth-first through Task.all and Task.any, skipping external events", () => {
+    const actions: WireAction[] = [
+      activity("A"),
+      { actionType: ActionType.WhenAll, compoundActions: [activity("B"), activity("C")] },
+      { actionType: ActionType.WhenAny, compoundActions: [waitEvent, timer] },
+      activity("D"),
+    ];
+    assert.deepEqual(
+      idConsumingActions(actions).map((a) => a.functionName ?? "timer"),
+      ["A", "B", "C", "timer", "D"],
+    );
+  });
+
+  const recorded = (names: string[]) =>
+    viewHistory(
+      names.map((name, index) =>
+        historyEvent(EventType.TaskScheduled, 0, {
+          EventId: index,
+          Name: name,
+          ActionType: ActionType.CallActivity,
+          ActionIndex: index,
+        }),
+      ),
+    );
+
+  test("accepts a replay that repeats the recorded actions and adds new ones", () => {
+    assert.equal(
+      findNonDeterminism(recorded(["A", "B"]), [activity("A"), activity("B"), activity("C")]),
+      undefined,
+    );
+  });
+
+  test("fails a replay that schedules another activity where one was recorded", () => {
+    const message = findNonDeterminism(recorded(["A", "B"]), [activity("A"), activity("X")]);
+    assert.match(
+      message ?? "",
+      /Non-deterministic orchestration.*activity 'B' with sequence ID 1.*activity 'X'/,
+    );
+  });
+
+  test("fails a replay that schedules less than was recorded", () => {
+    assert.match(findNonDeterminism(recorded(["A", "B"]), [activity("A")]) ?? "", /replay scheduled nothing/);
+  });
+
+  test("fails a replay that swaps an activity for a timer", () => {
+    assert.match(findNonDeterminism(recorded(["A"]), [timer]) ?? "", /activity 'A'.*timer/);
+  });
+});
+
+describe("table encoding", () => {
+  test("round-trips values larger than one string property", () => {
+    const value = { text: "x".repeat(100_000), list: [1, 2, 3] };
+    const entity: Record<string, unknown> = {};
+    packJson(entity, "payload", value);
+    assert.ok(Number(entity.payloadParts) > 1);
+    assert.deepEqual(unpackJson(entity, "payload"), value);
+    packJson(entity, "nothing", undefined);
+    assert.equal(unpackJson(entity, "nothing"), undefined);
+  });
+
+  test("fails to pack a value beyond what one entity holds", () => {
+    assert.throws(() => packJson({}, "huge", "y".repeat(2_000_000)), RangeError);
+  });
+
+  test("escapes key characters the Table service rejects and keeps prefixes", () => {
+    assert.equal(encodeKey("parent:child/1#a?b%"), "parent:child%2f1%23a%3fb%25");
+    assert.ok(encodeKey("list-a-1/x").startsWith(encodeKey("list-a-")));
+  });
+
+  test("time strings compare like the times", () => {
+    assert.ok(sortableTime(999) < sortableTime(1000));
+    assert.ok(sortableTime(Date.parse("2030-01-01")) > sortableTime(Date.parse("2029-12-31")));
+  });
+});
+
+describe("client binding payload and clock", () => {
+  test("has the real host's URL templates under the webhook path, with the system key", () => {
+    const binding = durableClientBinding({
+      taskHubName: "Hub",
+      origin: "http://127.0.0.1:7071/",
+      rpcBaseUrl: "http://127.0.0.1:7071/durabletask",
+      systemKey: "k",
+    });
+    assert.equal(binding.rpcBaseUrl, "http://127.0.0.1:7071/durabletask/");
+    assert.equal(binding.managementUrls.id, "INSTANCEID");
+    assert.equal(
+      binding.managementUrls.statusQueryGetUri,
+      "http://127.0.0.1:7071/runtime/webhooks/durabletask/instances/INSTANCEID?taskHub=Hub&connection=Storage&code=k",
+    );
+    assert.equal(
+      binding.creationUrls.createNewInstancePostUri,
+      "http://127.0.0.1:7071/runtime/webhooks/durabletask/orchestrators/{functionName}[/{instanceId}]?taskHub=Hub&connection=Storage&code=k",
+    );
+    assert.equal(binding.requiredQueryStringParameters, "taskHub=Hub&connection=Storage&code=k");
+  });
+
+  test("a scaled clock runs faster than real time by its factor", async () => {
+    const clock = scaledClock(100);
+    const before = clock.now();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const elapsed = clock.now() - before;
+    assert.ok(elapsed >= 100 * 45, `elapsed ${elapsed} clock ms`);
+    assert.throws(() => scaledClock(0), RangeError);
+  });
+});

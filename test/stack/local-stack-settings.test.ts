@@ -1,0 +1,44 @@
+/**
+ * What `npm start` hands the app on the emulator: the emulator's endpoints and the managed identity the
+ * app authenticates as, whose principal is the local stack's unless `PROVISIONER_PRINCIPAL_ID` says
+ * otherwise.
+ */
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, test } from "node:test";
+import { startEmulator } from "@azure-env-provisioner/azure-emulator";
+import { findAppRoot } from "@azure-env-provisioner/functions-devhost";
+import { appSettingsOnEmulator, localStackOptions } from "../../local-stack/local-stack";
+import { LOCAL_STACK_PRINCIPAL_ID } from "../../lib/config";
+
+const projectRoot = findAppRoot(__filename);
+const dataDir = mkdtempSync(join(tmpdir(), "provisioner-stack-settings-"));
+after(() => rmSync(dataDir, { recursive: true, force: true }));
+
+describe("the local stack's settings", () => {
+  test("run the app as the local stack's principal unless PROVISIONER_PRINCIPAL_ID is set", () => {
+    const base = { EMULATOR_TIME_SCALE: "0.5", LOCAL_STACK_DATA_DIR: dataDir };
+    assert.equal(localStackOptions(projectRoot, base).principalId, LOCAL_STACK_PRINCIPAL_ID);
+    const own = "5a7d1e3c-2b4f-4a6e-8c9d-0e1f2a3b4c5d";
+    assert.equal(localStackOptions(projectRoot, { ...base, PROVISIONER_PRINCIPAL_ID: own }).principalId, own);
+  });
+
+  test("point the app at the emulator's ARM endpoint, CA and managed identity", async () => {
+    const principalId = "5a7d1e3c-2b4f-4a6e-8c9d-0e1f2a3b4c5d";
+    const emulator = await startEmulator({ dataDir, timeScale: 0.01, managedIdentity: { principalId } });
+    try {
+      assert.deepEqual(appSettingsOnEmulator(emulator), {
+        PROVISIONER_ARM_ENDPOINT: emulator.armEndpoint,
+        PROVISIONER_CA_CERT_PATH: emulator.caCertPath,
+        PROVISIONER_SUBSCRIPTION_ID: "00000000-0000-0000-0000-000000000002",
+        PROVISIONER_PRINCIPAL_ID: principalId,
+        IDENTITY_ENDPOINT: emulator.identityEndpoint,
+        IDENTITY_HEADER: emulator.identityHeader,
+      });
+    } finally {
+      await emulator.stop();
+    }
+  });
+});
