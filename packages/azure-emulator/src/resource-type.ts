@@ -4,6 +4,7 @@
  * style, latency key, required fields, references that must exist, read-only fields, actions, and a few
  * hooks where a type has rules of its own (overlapping subnets, soft-deleted vaults).
  */
+import type { ApiVersionSchema } from "./arm-schema/index.js";
 import type { KubernetesApi } from "./dataplane.js";
 import type { ResourceStore, StoredResource } from "./store.js";
 
@@ -75,6 +76,13 @@ export interface ActionResult {
 export interface ResourceTypeSpec {
   /** Canonical ARM type, e.g. `Microsoft.Network/virtualNetworks/subnets`. */
   readonly type: string;
+  /**
+   * The request and response definitions of each api-version served, transcribed from Azure's REST
+   * specs (`arm-schema/definitions/`). With them, a request the api-version does not define is refused
+   * as ARM refuses it, and answers carry only what the definition has. A type without them is served
+   * leniently, and the registry's test lists it as missing.
+   */
+  readonly schemas?: readonly ApiVersionSchema[];
   /** LRO style of PUT. */
   readonly putStyle: LroStyle;
   /** LRO style of PATCH. @default the PUT style */

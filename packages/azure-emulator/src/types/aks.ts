@@ -3,6 +3,7 @@
  * modular SDK client); credentials actions return a kubeconfig whose server is the emulator's Kubernetes
  * API for the cluster and whose CA is the emulator CA.
  */
+import { AKS_SCHEMAS } from "../arm-schema/index.js";
 import { stringify } from "yaml";
 import { valueAt, valuesAt } from "../body-path.js";
 import { AKS_AAD_SERVER_APP_ID, type ClusterInfo } from "../dataplane.js";
@@ -97,6 +98,7 @@ function adminCredential(resource: StoredResource, env: ProviderEnv) {
 }
 
 export const managedClusterSpec: ResourceTypeSpec = {
+  schemas: [AKS_SCHEMAS.managedCluster],
   type: MANAGED_CLUSTER_TYPE,
   putStyle: "azure-async-operation",
   deleteStyle: "azure-async-operation",

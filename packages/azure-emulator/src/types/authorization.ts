@@ -2,6 +2,7 @@
  * Microsoft.Authorization role assignments, at any scope. Synchronous; the data planes consult them
  * (DataPlaneContext.hasRole) once their propagation delay has passed.
  */
+import { AUTHORIZATION_SCHEMAS } from "../arm-schema/index.js";
 import { badRequest, conflict } from "../errors.js";
 import { idKey } from "../resource-path.js";
 import type { ResourceTypeSpec } from "../resource-type.js";
@@ -12,6 +13,7 @@ export const ROLE_ASSIGNMENT_TYPE = "Microsoft.Authorization/roleAssignments";
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const roleAssignmentSpec: ResourceTypeSpec = {
+  schemas: [AUTHORIZATION_SCHEMAS.roleAssignment],
   type: ROLE_ASSIGNMENT_TYPE,
   putStyle: "sync",
   deleteStyle: "sync",

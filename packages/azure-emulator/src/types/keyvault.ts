@@ -3,6 +3,7 @@
  * with `createMode: recover` brings it back (secrets included), purge forgets it. Its management client
  * polls PUT through `Location`; DELETE is synchronous.
  */
+import { KEY_VAULT_SCHEMAS } from "../arm-schema/index.js";
 import { valueAt } from "../body-path.js";
 import type { VaultInfo } from "../dataplane.js";
 import { conflict, notFound } from "../errors.js";
@@ -30,6 +31,7 @@ export function vaultInfoOf(resource: StoredResource): VaultInfo {
 }
 
 export const vaultSpec: ResourceTypeSpec = {
+  schemas: [KEY_VAULT_SCHEMAS.vault],
   type: VAULT_TYPE,
   putStyle: "location",
   // vaults.update (PATCH) is a plain 200/201 call in the management client.

@@ -2,6 +2,7 @@
  * Microsoft.Network: VNets and their subnets, NSGs, public IPs, NAT gateways, private endpoints and
  * their DNS zone groups. Writes answer with Azure-AsyncOperation, deletes with Location.
  */
+import { NETWORK_SCHEMAS } from "../arm-schema/index.js";
 import { valueAt, valuesAt } from "../body-path.js";
 import {
   rangeWithin,
@@ -111,6 +112,7 @@ function embeddedSubnets(body: Record<string, unknown>): { name: string; body: R
 }
 
 export const virtualNetworkSpec: ResourceTypeSpec = {
+  schemas: [NETWORK_SCHEMAS.virtualNetwork],
   ...network,
   type: VNET_TYPE,
   tracked: true,
@@ -165,6 +167,7 @@ export const virtualNetworkSpec: ResourceTypeSpec = {
 };
 
 export const subnetSpec: ResourceTypeSpec = {
+  schemas: [NETWORK_SCHEMAS.subnet],
   ...network,
   type: SUBNET_TYPE,
   parentBusy: { status: 429, code: "RetryableErrorDueToAnotherOperation" },
@@ -182,6 +185,7 @@ export const subnetSpec: ResourceTypeSpec = {
 };
 
 export const networkSecurityGroupSpec: ResourceTypeSpec = {
+  schemas: [NETWORK_SCHEMAS.networkSecurityGroup],
   ...network,
   type: NSG_TYPE,
   tracked: true,
@@ -189,6 +193,7 @@ export const networkSecurityGroupSpec: ResourceTypeSpec = {
 };
 
 export const publicIpAddressSpec: ResourceTypeSpec = {
+  schemas: [NETWORK_SCHEMAS.publicIpAddress],
   ...network,
   type: PUBLIC_IP_TYPE,
   tracked: true,
@@ -201,6 +206,7 @@ export const publicIpAddressSpec: ResourceTypeSpec = {
 };
 
 export const natGatewaySpec: ResourceTypeSpec = {
+  schemas: [NETWORK_SCHEMAS.natGateway],
   ...network,
   type: NAT_GATEWAY_TYPE,
   tracked: true,
@@ -213,6 +219,7 @@ export const natGatewaySpec: ResourceTypeSpec = {
 };
 
 export const privateEndpointSpec: ResourceTypeSpec = {
+  schemas: [NETWORK_SCHEMAS.privateEndpoint],
   ...network,
   type: "Microsoft.Network/privateEndpoints",
   tracked: true,
@@ -233,6 +240,7 @@ export const privateEndpointSpec: ResourceTypeSpec = {
 };
 
 export const privateDnsZoneGroupSpec: ResourceTypeSpec = {
+  schemas: [NETWORK_SCHEMAS.privateDnsZoneGroup],
   ...network,
   type: "Microsoft.Network/privateEndpoints/privateDnsZoneGroups",
   references: [

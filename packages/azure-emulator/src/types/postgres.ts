@@ -3,6 +3,7 @@
  * a subnet delegated to flexible servers and a `*.postgres.database.azure.com` private DNS zone linked
  * to that subnet's VNet, as on Azure (docs/azure-facts.md#field-note-8).
  */
+import { POSTGRES_SCHEMAS } from "../arm-schema/index.js";
 import { valueAt } from "../body-path.js";
 import { badRequest, notFound } from "../errors.js";
 import { idKey } from "../resource-path.js";
@@ -64,6 +65,7 @@ function checkPrivateAccess({ body, env }: WriteContext): void {
 }
 
 export const flexibleServerSpec: ResourceTypeSpec = {
+  schemas: [POSTGRES_SCHEMAS.flexibleServer],
   ...postgres,
   type: POSTGRES_SERVICE,
   tracked: true,
@@ -92,6 +94,7 @@ export const flexibleServerSpec: ResourceTypeSpec = {
 };
 
 export const flexibleServerDatabaseSpec: ResourceTypeSpec = {
+  schemas: [POSTGRES_SCHEMAS.database],
   ...postgres,
   type: `${POSTGRES_SERVICE}/databases`,
   namePattern: /^[A-Za-z_][\w$-]{0,62}$/,
@@ -99,6 +102,7 @@ export const flexibleServerDatabaseSpec: ResourceTypeSpec = {
 };
 
 export const flexibleServerConfigurationSpec: ResourceTypeSpec = {
+  schemas: [POSTGRES_SCHEMAS.configuration],
   ...postgres,
   type: `${POSTGRES_SERVICE}/configurations`,
   required: ["properties.value"],

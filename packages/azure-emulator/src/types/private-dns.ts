@@ -1,4 +1,5 @@
 /** Microsoft.Network private DNS zones and their VNet links (location `global`). */
+import { PRIVATE_DNS_SCHEMAS } from "../arm-schema/index.js";
 import { valueAt } from "../body-path.js";
 import { badRequest } from "../errors.js";
 import type { ResourceTypeSpec } from "../resource-type.js";
@@ -14,6 +15,7 @@ const namespacesOverlap = (a: string, b: string): boolean =>
   a === b || a.endsWith(`.${b}`) || b.endsWith(`.${a}`);
 
 export const privateDnsZoneSpec: ResourceTypeSpec = {
+  schemas: [PRIVATE_DNS_SCHEMAS.privateZone],
   type: PRIVATE_DNS_ZONE_TYPE,
   putStyle: "azure-async-operation",
   deleteStyle: "location",
@@ -33,6 +35,7 @@ export const privateDnsZoneSpec: ResourceTypeSpec = {
 };
 
 export const virtualNetworkLinkSpec: ResourceTypeSpec = {
+  schemas: [PRIVATE_DNS_SCHEMAS.virtualNetworkLink],
   type: VNET_LINK_TYPE,
   putStyle: "azure-async-operation",
   deleteStyle: "location",

@@ -2,10 +2,12 @@
  * Microsoft.Cache Redis. Its SDK polls the resource's provisioningState (no LRO header); `listKeys`
  * returns the access keys, which no resource body ever carries.
  */
+import { REDIS_SCHEMAS } from "../arm-schema/index.js";
 import { randomBytes } from "node:crypto";
 import type { ResourceTypeSpec } from "../resource-type.js";
 
 export const redisSpec: ResourceTypeSpec = {
+  schemas: [REDIS_SCHEMAS.redis],
   type: "Microsoft.Cache/redis",
   putStyle: "provisioning-state",
   deleteStyle: "location",

@@ -1,7 +1,9 @@
 /** Microsoft.Resources: resource groups. PUT is synchronous; DELETE cascades and answers with Location. */
+import { RESOURCES_SCHEMAS } from "../arm-schema/index.js";
 import type { ResourceTypeSpec } from "../resource-type.js";
 
 export const resourceGroupSpec: ResourceTypeSpec = {
+  schemas: [RESOURCES_SCHEMAS.resourceGroup],
   type: "Microsoft.Resources/resourceGroups",
   putStyle: "sync",
   deleteStyle: "location",

@@ -1,0 +1,11 @@
+/** Request and response definitions of the ARM types the emulator serves, and how bodies are read against them. */
+export * from "./schema.js";
+export * from "./check.js";
+export { AKS_SCHEMAS } from "./definitions/containerservice.js";
+export { AUTHORIZATION_SCHEMAS } from "./definitions/authorization.js";
+export { KEY_VAULT_SCHEMAS } from "./definitions/keyvault.js";
+export { NETWORK_SCHEMAS } from "./definitions/network.js";
+export { POSTGRES_SCHEMAS } from "./definitions/postgres.js";
+export { PRIVATE_DNS_SCHEMAS } from "./definitions/private-dns.js";
+export { REDIS_SCHEMAS } from "./definitions/redis.js";
+export { RESOURCES_SCHEMAS } from "./definitions/resources.js";

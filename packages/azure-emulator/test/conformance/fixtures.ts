@@ -1,0 +1,1086 @@
+/**
+ * What Azure's published REST specs say of each type the emulator serves, at the api-version the
+ * provisioner's SDKs use: the statuses and long-running-operation headers of PUT and DELETE (from the
+ * operations' `responses` and `x-ms-long-running-operation-options`), a create request modelled on the
+ * spec's own example (our names and values, the example's members), and the keys the example's answer
+ * carries for that request. Written by hand from the spec files named in `source`; no spec file is copied
+ * here. The members, read-only and write-only flags and required members come from the emulator's
+ * definition table (`src/arm-schema/definitions/`), which the same reading produced.
+ */
+import type { RunningEmulator } from "../../src/index.js";
+import type { WireAnswer } from "./wire.js";
+
+/** What one answer status of an operation carries, per the spec. */
+export interface StatusFacts {
+  /** The answer has the resource as its body (the spec gives the status a schema). */
+  readonly body: boolean;
+  /** Headers the answer must carry (a long-running operation's status or result URL). */
+  readonly headers: readonly ("Azure-AsyncOperation" | "Location")[];
+}
+
+/** An operation's answers: status → what it carries. */
+export type OperationFacts = Readonly<Record<number, StatusFacts>>;
+
+/** The ids and names of the conformance scenario's resources. */
+export class Scenario {
+  readonly location = "eastus";
+  readonly otherLocation = "westus2";
+  constructor(
+    readonly emulator: RunningEmulator,
+    readonly subscriptionId: string,
+    readonly tenantId: string,
+    readonly principalId: string,
+  ) {}
+  readonly group = "conformance";
+  get groupId(): string {
+    return `/subscriptions/${this.subscriptionId}/resourceGroups/${this.group}`;
+  }
+  /** `<group>/providers/<rest>` */
+  id(rest: string): string {
+    return `${this.groupId}/providers/${rest}`;
+  }
+  readonly vnet = "vnet-conformance";
+  subnet(name: string): string {
+    return this.id(`Microsoft.Network/virtualNetworks/${this.vnet}/subnets/${name}`);
+  }
+  readonly vault = "kv-conformance-0001";
+  readonly vaultZone = "privatelink.vaultcore.azure.net";
+  readonly postgresZone = "conformance.private.postgres.database.azure.com";
+  readonly postgresServer = "pg-conformance-0001";
+  readonly redis = "redis-conformance-0001";
+  readonly cluster = "aks-conformance";
+}
+
+/** A check that is not about the common shape: a finding of the issue, or a type's own rule. */
+export interface ExtraCheck {
+  readonly name: string;
+  /** Resolves to undefined when it holds, else to what was seen instead. */
+  run(context: ExtraCheckContext): Promise<string | undefined>;
+}
+
+export interface ExtraCheckContext {
+  readonly scenario: Scenario;
+  readonly send: (method: string, path: string, body?: unknown) => Promise<WireAnswer>;
+  /** Sends a PUT and, when it is accepted, waits for its operation to end. */
+  readonly put: (path: string, body: unknown) => Promise<WireAnswer>;
+  /** The answer the create PUT got, and the GET after everything was built. */
+  readonly created: WireAnswer;
+  readonly read: () => Promise<WireAnswer>;
+}
+
+/** One served type, as the spec describes it. */
+export interface TypeFixture {
+  readonly type: string;
+  readonly apiVersion: string;
+  /** The spec files (relative to `specification/`) these facts come from. */
+  readonly source: readonly string[];
+  /** Prerequisites this type needs that no earlier fixture makes (created without checks). */
+  readonly prepare?: (
+    s: Scenario,
+    put: (path: string, apiVersion: string, body: unknown) => Promise<void>,
+  ) => Promise<void>;
+  readonly path: (s: Scenario) => string;
+  /** A second resource of the type, for request probes that must not touch the first. */
+  readonly probePath: (s: Scenario) => string;
+  readonly body: (s: Scenario) => Record<string, unknown>;
+  /** The body of request probes, when {@link body} would clash with the first resource. @default body */
+  readonly probeBody?: (s: Scenario) => Record<string, unknown>;
+  readonly put: OperationFacts;
+  /** `undefined`: the spec has no DELETE for the type (ARM answers 405). */
+  readonly delete?: OperationFacts;
+  /** Keys (dotted; `[]` = some element) the spec example's create answer has for this request. */
+  readonly exampleKeys: readonly string[];
+  /** Keys of the final resource only (filled once the operation ends, or by later resources). */
+  readonly exampleKeysWhenBuilt?: readonly string[];
+  readonly extraChecks?: readonly ExtraCheck[];
+}
+
+const sync = (body = true): StatusFacts => ({ body, headers: [] });
+const asyncOp: StatusFacts = { body: true, headers: ["Azure-AsyncOperation"] };
+const accepted = (...headers: StatusFacts["headers"]): StatusFacts => ({ body: false, headers });
+const done: StatusFacts = { body: false, headers: [] };
+
+/** Network writes: 200/201 with the resource and `Azure-AsyncOperation`; deletes 202 with `Location`. */
+const NETWORK_PUT: OperationFacts = { 200: asyncOp, 201: asyncOp };
+const NETWORK_DELETE: OperationFacts = { 200: done, 202: accepted("Location"), 204: done };
+const NETWORK_SPEC = "network/resource-manager/Microsoft.Network/stable/2025-05-01";
+const NETWORK = "2025-05-01";
+
+const TAGS = { purpose: "conformance" };
+
+const errorOf = (answer: WireAnswer): string =>
+  `${answer.status} ${JSON.stringify((answer.body as { error?: unknown } | undefined)?.error ?? answer.body)}`;
+
+const propertiesOf = (answer: WireAnswer): Record<string, unknown> =>
+  (answer.body as { properties?: Record<string, unknown> } | undefined)?.properties ?? {};
+
+/** A check that a PUT is refused with 400 and one of `codes`. */
+function refused(
+  name: string,
+  codes: readonly string[],
+  probe: (s: Scenario) => { path: string; body: unknown },
+): ExtraCheck {
+  return {
+    name,
+    async run({ scenario, send }) {
+      const { path, body } = probe(scenario);
+      const answer = await send("PUT", path, body);
+      const code = (answer.body as { error?: { code?: string } } | undefined)?.error?.code ?? "";
+      return answer.status === 400 && codes.includes(code) ? undefined : `answered ${errorOf(answer)}`;
+    },
+  };
+}
+
+export const FIXTURES: readonly TypeFixture[] = [
+  {
+    type: "Microsoft.Resources/resourceGroups",
+    apiVersion: "2025-04-01",
+    source: [
+      "resources/resource-manager/Microsoft.Resources/resources/stable/2025-04-01/resources.json",
+      "…/examples/CreateResourceGroup.json",
+    ],
+    path: (s) => s.groupId,
+    probePath: (s) => `${s.groupId}-probe`,
+    body: (s) => ({ location: s.location, tags: TAGS }),
+    put: { 200: sync(), 201: sync() },
+    delete: { 200: done, 202: accepted("Location") },
+    exampleKeys: ["id", "name", "type", "location", "properties.provisioningState"],
+  },
+  {
+    type: "Microsoft.Network/virtualNetworks",
+    apiVersion: NETWORK,
+    source: [`${NETWORK_SPEC}/virtualNetwork.json`, `${NETWORK_SPEC}/examples/VirtualNetworkCreate.json`],
+    path: (s) => s.id(`Microsoft.Network/virtualNetworks/${s.vnet}`),
+    probePath: (s) => s.id(`Microsoft.Network/virtualNetworks/${s.vnet}-probe`),
+    body: (s) => ({
+      location: s.location,
+      properties: { addressSpace: { addressPrefixes: ["10.0.0.0/16"] }, flowTimeoutInMinutes: 10 },
+    }),
+    put: NETWORK_PUT,
+    delete: NETWORK_DELETE,
+    exampleKeys: [
+      "id",
+      "name",
+      "type",
+      "location",
+      "properties.provisioningState",
+      "properties.addressSpace.addressPrefixes",
+      "properties.flowTimeoutInMinutes",
+      "properties.subnets",
+      "properties.virtualNetworkPeerings",
+    ],
+  },
+  {
+    type: "Microsoft.Network/networkSecurityGroups",
+    apiVersion: NETWORK,
+    source: [
+      `${NETWORK_SPEC}/networkSecurityGroup.json`,
+      "network/…/stable/2024-05-01/examples/NetworkSecurityGroupCreate.json (the 2025-05-01 copy was not in the index)",
+    ],
+    path: (s) => s.id("Microsoft.Network/networkSecurityGroups/nsg-conformance"),
+    probePath: (s) => s.id("Microsoft.Network/networkSecurityGroups/nsg-conformance-probe"),
+    body: (s) => ({ location: s.location }),
+    put: NETWORK_PUT,
+    delete: NETWORK_DELETE,
+    exampleKeys: [
+      "id",
+      "name",
+      "type",
+      "location",
+      "properties.provisioningState",
+      "properties.flushConnection",
+      "properties.securityRules",
+      "properties.defaultSecurityRules[].name",
+      "properties.defaultSecurityRules[].id",
+      "properties.defaultSecurityRules[].properties.provisioningState",
+      "properties.defaultSecurityRules[].properties.description",
+      "properties.defaultSecurityRules[].properties.protocol",
+      "properties.defaultSecurityRules[].properties.sourcePortRange",
+      "properties.defaultSecurityRules[].properties.destinationPortRange",
+      "properties.defaultSecurityRules[].properties.sourceAddressPrefix",
+      "properties.defaultSecurityRules[].properties.destinationAddressPrefix",
+      "properties.defaultSecurityRules[].properties.access",
+      "properties.defaultSecurityRules[].properties.priority",
+      "properties.defaultSecurityRules[].properties.direction",
+    ],
+    extraChecks: [
+      {
+        name: "every NSG has Azure's six default rules",
+        async run({ created }) {
+          const rules = (propertiesOf(created).defaultSecurityRules ?? []) as { name?: string }[];
+          const names = rules.map((rule) => rule.name).sort();
+          const expected = [
+            "AllowAzureLoadBalancerInBound",
+            "AllowInternetOutBound",
+            "AllowVnetInBound",
+            "AllowVnetOutBound",
+            "DenyAllInBound",
+            "DenyAllOutBound",
+          ];
+          return JSON.stringify(names) === JSON.stringify(expected)
+            ? undefined
+            : `rules ${JSON.stringify(names)}`;
+        },
+      },
+    ],
+  },
+  {
+    type: "Microsoft.Network/publicIPAddresses",
+    apiVersion: NETWORK,
+    source: [
+      `${NETWORK_SPEC}/publicIpAddress.json`,
+      "network/…/stable/2024-05-01/examples/PublicIpAddressCreateDefaults.json (the 2025-05-01 copy was not in the index)",
+    ],
+    path: (s) => s.id("Microsoft.Network/publicIPAddresses/pip-conformance"),
+    probePath: (s) => s.id("Microsoft.Network/publicIPAddresses/pip-conformance-probe"),
+    body: (s) => ({ location: s.location }),
+    put: NETWORK_PUT,
+    delete: NETWORK_DELETE,
+    exampleKeys: [
+      "id",
+      "name",
+      "type",
+      "location",
+      "properties.provisioningState",
+      "properties.publicIPAddressVersion",
+      "properties.publicIPAllocationMethod",
+      "properties.idleTimeoutInMinutes",
+      "sku.name",
+    ],
+    extraChecks: [
+      {
+        name: "a public IP sent without SKU or method is Basic, Dynamic, IPv4, 4-minute idle timeout",
+        async run({ created }) {
+          const body = created.body as { sku?: { name?: string }; properties?: Record<string, unknown> };
+          const seen = {
+            sku: body.sku?.name,
+            method: body.properties?.publicIPAllocationMethod,
+            version: body.properties?.publicIPAddressVersion,
+            idle: body.properties?.idleTimeoutInMinutes,
+          };
+          const ok =
+            seen.sku === "Basic" && seen.method === "Dynamic" && seen.version === "IPv4" && seen.idle === 4;
+          return ok ? undefined : JSON.stringify(seen);
+        },
+      },
+      {
+        name: "a Dynamic public IP has no address until something uses it",
+        async run({ read }) {
+          const ip = propertiesOf(await read()).ipAddress;
+          return ip === undefined ? undefined : `ipAddress ${String(ip)}`;
+        },
+      },
+      {
+        name: "a Static Standard public IP gets its address at create",
+        async run({ scenario, send }) {
+          const answer = await send(
+            "GET",
+            scenario.id("Microsoft.Network/publicIPAddresses/pip-conformance-static"),
+          );
+          const ip = propertiesOf(answer).ipAddress;
+          return typeof ip === "string" && /^\d+\.\d+\.\d+\.\d+$/.test(ip)
+            ? undefined
+            : `answered ${errorOf(answer)}`;
+        },
+      },
+    ],
+  },
+  {
+    type: "Microsoft.Network/natGateways",
+    apiVersion: NETWORK,
+    source: [`${NETWORK_SPEC}/natGateway.json`, `${NETWORK_SPEC}/examples/NatGatewayCreateOrUpdate.json`],
+    prepare: async (s, put) => {
+      await put(s.id("Microsoft.Network/publicIPAddresses/pip-conformance-static"), NETWORK, {
+        location: s.location,
+        sku: { name: "Standard", tier: "Regional" },
+        properties: { publicIPAllocationMethod: "Static" },
+      });
+    },
+    path: (s) => s.id("Microsoft.Network/natGateways/ng-conformance"),
+    probePath: (s) => s.id("Microsoft.Network/natGateways/ng-conformance-probe"),
+    body: (s) => ({
+      location: s.location,
+      sku: { name: "Standard" },
+      properties: {
+        publicIpAddresses: [{ id: s.id("Microsoft.Network/publicIPAddresses/pip-conformance-static") }],
+      },
+    }),
+    put: { 200: asyncOp, 201: asyncOp, 202: accepted("Azure-AsyncOperation") },
+    delete: NETWORK_DELETE,
+    exampleKeys: [
+      "id",
+      "name",
+      "type",
+      "location",
+      "sku.name",
+      "properties.idleTimeoutInMinutes",
+      "properties.provisioningState",
+      "properties.publicIpAddresses[].id",
+    ],
+    exampleKeysWhenBuilt: ["properties.subnets[].id"],
+    extraChecks: [
+      refused(
+        "a NAT gateway naming a public IP prefix that does not exist is refused",
+        ["InvalidResourceReference"],
+        (s) => ({
+          path: s.id("Microsoft.Network/natGateways/ng-conformance-prefix"),
+          body: {
+            location: s.location,
+            sku: { name: "Standard" },
+            properties: {
+              publicIpPrefixes: [{ id: s.id("Microsoft.Network/publicIPPrefixes/no-such-prefix") }],
+            },
+          },
+        }),
+      ),
+      {
+        name: "a NAT gateway naming a public IP of another region is refused",
+        async run({ scenario, put, send }) {
+          const ipPath = scenario.id("Microsoft.Network/publicIPAddresses/pip-conformance-elsewhere");
+          await put(ipPath, {
+            location: scenario.otherLocation,
+            sku: { name: "Standard" },
+            properties: { publicIPAllocationMethod: "Static" },
+          });
+          const answer = await send(
+            "PUT",
+            scenario.id("Microsoft.Network/natGateways/ng-conformance-elsewhere"),
+            {
+              location: scenario.location,
+              sku: { name: "Standard" },
+              properties: { publicIpAddresses: [{ id: ipPath }] },
+            },
+          );
+          return answer.status === 400 ? undefined : `answered ${errorOf(answer)}`;
+        },
+      },
+    ],
+  },
+  {
+    type: "Microsoft.Network/virtualNetworks/subnets",
+    apiVersion: NETWORK,
+    source: [
+      `${NETWORK_SPEC}/virtualNetwork.json`,
+      "…/examples/SubnetCreate.json (keys as in the 2024-05-01 copy)",
+    ],
+    path: (s) => s.subnet("nodes"),
+    probePath: (s) => s.subnet("probe"),
+    probeBody: () => ({ properties: { addressPrefix: "10.0.6.0/24" } }),
+    body: (s) => ({
+      properties: {
+        addressPrefix: "10.0.0.0/22",
+        networkSecurityGroup: { id: s.id("Microsoft.Network/networkSecurityGroups/nsg-conformance") },
+        natGateway: { id: s.id("Microsoft.Network/natGateways/ng-conformance") },
+        defaultOutboundAccess: false,
+      },
+    }),
+    put: NETWORK_PUT,
+    delete: NETWORK_DELETE,
+    exampleKeys: ["id", "name", "properties.addressPrefix", "properties.provisioningState"],
+  },
+  {
+    type: "Microsoft.Network/privateDnsZones",
+    apiVersion: "2020-06-01",
+    source: [
+      "privatedns/resource-manager/Microsoft.Network/stable/2020-06-01/privatedns.json",
+      "…/examples/PrivateZonePut.json",
+    ],
+    path: (s) => s.id(`Microsoft.Network/privateDnsZones/${s.vaultZone}`),
+    probePath: (s) => s.id("Microsoft.Network/privateDnsZones/probe.conformance.example"),
+    body: () => ({ location: "global", tags: TAGS }),
+    put: { 200: sync(), 201: sync(), 202: accepted("Location", "Azure-AsyncOperation") },
+    delete: { 200: done, 202: accepted("Location", "Azure-AsyncOperation"), 204: done },
+    exampleKeys: [
+      "id",
+      "name",
+      "type",
+      "location",
+      "etag",
+      "tags",
+      "properties.maxNumberOfRecordSets",
+      "properties.numberOfRecordSets",
+      "properties.maxNumberOfVirtualNetworkLinks",
+      "properties.numberOfVirtualNetworkLinks",
+      "properties.maxNumberOfVirtualNetworkLinksWithRegistration",
+      "properties.numberOfVirtualNetworkLinksWithRegistration",
+      "properties.provisioningState",
+    ],
+    extraChecks: [
+      {
+        name: "a zone counts its virtual network links and record sets",
+        async run({ read }) {
+          const properties = propertiesOf(await read());
+          // One link (the VNet link fixture) and the SOA plus the private endpoint's A record.
+          const ok = properties.numberOfVirtualNetworkLinks === 1 && properties.numberOfRecordSets === 2;
+          return ok
+            ? undefined
+            : `links ${String(properties.numberOfVirtualNetworkLinks)}, record sets ${String(properties.numberOfRecordSets)}`;
+        },
+      },
+    ],
+  },
+  {
+    type: "Microsoft.Network/privateDnsZones/virtualNetworkLinks",
+    apiVersion: "2020-06-01",
+    source: [
+      "privatedns/resource-manager/Microsoft.Network/stable/2020-06-01/privatedns.json",
+      "…/examples/VirtualNetworkLinkPut.json",
+    ],
+    path: (s) =>
+      s.id(`Microsoft.Network/privateDnsZones/${s.vaultZone}/virtualNetworkLinks/link-conformance`),
+    probePath: (s) => s.id(`Microsoft.Network/privateDnsZones/${s.vaultZone}/virtualNetworkLinks/link-probe`),
+    body: (s) => ({
+      location: "global",
+      tags: TAGS,
+      properties: {
+        virtualNetwork: { id: s.id(`Microsoft.Network/virtualNetworks/${s.vnet}`) },
+        registrationEnabled: false,
+      },
+    }),
+    put: { 200: sync(), 201: sync(), 202: accepted("Location", "Azure-AsyncOperation") },
+    delete: { 200: done, 202: accepted("Location", "Azure-AsyncOperation"), 204: done },
+    exampleKeys: [
+      "id",
+      "name",
+      "type",
+      "location",
+      "etag",
+      "tags",
+      "properties.virtualNetwork.id",
+      "properties.registrationEnabled",
+      "properties.virtualNetworkLinkState",
+      "properties.provisioningState",
+    ],
+  },
+  {
+    type: "Microsoft.KeyVault/vaults",
+    apiVersion: "2026-02-01",
+    source: [
+      "keyvault/resource-manager/Microsoft.KeyVault/stable/2026-02-01/openapi.json",
+      "keyvault/…/stable/2024-11-01/examples/createVault.json (the 2026-02-01 examples were not in the index)",
+    ],
+    path: (s) => s.id(`Microsoft.KeyVault/vaults/${s.vault}`),
+    probePath: (s) => s.id("Microsoft.KeyVault/vaults/kv-conformance-probe"),
+    body: (s) => ({
+      location: s.location,
+      properties: {
+        tenantId: s.tenantId,
+        sku: { family: "A", name: "standard" },
+        accessPolicies: [
+          {
+            tenantId: s.tenantId,
+            objectId: s.principalId,
+            permissions: { keys: ["get"], secrets: ["get", "list", "set"], certificates: ["get"] },
+          },
+        ],
+        enabledForDeployment: true,
+        enabledForDiskEncryption: true,
+        enabledForTemplateDeployment: true,
+        publicNetworkAccess: "Enabled",
+        createMode: "default",
+      },
+    }),
+    put: { 200: sync(), 201: sync() },
+    delete: { 200: done, 204: done },
+    exampleKeys: [
+      "id",
+      "name",
+      "type",
+      "location",
+      "tags",
+      "systemData.createdBy",
+      "systemData.createdByType",
+      "systemData.createdAt",
+      "systemData.lastModifiedBy",
+      "systemData.lastModifiedByType",
+      "systemData.lastModifiedAt",
+      "properties.sku.family",
+      "properties.sku.name",
+      "properties.tenantId",
+      "properties.accessPolicies[].tenantId",
+      "properties.accessPolicies[].objectId",
+      "properties.accessPolicies[].permissions.keys",
+      "properties.accessPolicies[].permissions.secrets",
+      "properties.accessPolicies[].permissions.certificates",
+      "properties.enabledForDeployment",
+      "properties.enabledForDiskEncryption",
+      "properties.enabledForTemplateDeployment",
+      "properties.vaultUri",
+      "properties.provisioningState",
+      "properties.publicNetworkAccess",
+    ],
+    // The private endpoint fixture connects to this vault.
+    exampleKeysWhenBuilt: [
+      "properties.privateEndpointConnections[].id",
+      "properties.privateEndpointConnections[].properties.provisioningState",
+      "properties.privateEndpointConnections[].properties.privateEndpoint.id",
+      "properties.privateEndpointConnections[].properties.privateLinkServiceConnectionState.status",
+      "properties.privateEndpointConnections[].properties.privateLinkServiceConnectionState.actionsRequired",
+    ],
+  },
+  {
+    type: "Microsoft.Network/privateEndpoints",
+    apiVersion: NETWORK,
+    source: [
+      "network/…/stable/2025-03-01/privateEndpoint.json",
+      "network/…/stable/2024-05-01/examples/PrivateEndpointCreate.json",
+    ],
+    prepare: async (s, put) => {
+      await put(s.subnet("endpoints"), NETWORK, {
+        properties: { addressPrefix: "10.0.4.0/24", privateEndpointNetworkPolicies: "Disabled" },
+      });
+    },
+    path: (s) => s.id("Microsoft.Network/privateEndpoints/pe-conformance"),
+    probePath: (s) => s.id("Microsoft.Network/privateEndpoints/pe-conformance-probe"),
+    body: (s) => ({
+      location: s.location,
+      properties: {
+        subnet: { id: s.subnet("endpoints") },
+        privateLinkServiceConnections: [
+          {
+            name: "pe-conformance",
+            properties: {
+              privateLinkServiceId: s.id(`Microsoft.KeyVault/vaults/${s.vault}`),
+              groupIds: ["vault"],
+              requestMessage: "Please approve my connection.",
+            },
+          },
+        ],
+        customNetworkInterfaceName: "pe-conformance-nic",
+      },
+    }),
+    put: NETWORK_PUT,
+    delete: NETWORK_DELETE,
+    exampleKeys: [
+      "id",
+      "name",
+      "location",
+      "properties.provisioningState",
+      "properties.privateLinkServiceConnections[].id",
+      "properties.privateLinkServiceConnections[].properties.privateLinkServiceId",
+      "properties.privateLinkServiceConnections[].properties.groupIds",
+      "properties.privateLinkServiceConnections[].properties.requestMessage",
+      "properties.privateLinkServiceConnections[].properties.privateLinkServiceConnectionState.status",
+      "properties.privateLinkServiceConnections[].properties.privateLinkServiceConnectionState.description",
+      "properties.privateLinkServiceConnections[].properties.privateLinkServiceConnectionState.actionsRequired",
+      "properties.subnet.id",
+      "properties.networkInterfaces[].id",
+      "properties.customDnsConfigs[].fqdn",
+      "properties.customDnsConfigs[].ipAddresses",
+      "properties.applicationSecurityGroups",
+      "properties.customNetworkInterfaceName",
+    ],
+    exampleKeysWhenBuilt: ["properties.manualPrivateLinkServiceConnections"],
+    extraChecks: [
+      {
+        name: "a connection to a resource the caller may manage is approved at once",
+        async run({ created }) {
+          const connections = (propertiesOf(created).privateLinkServiceConnections ?? []) as {
+            properties?: { privateLinkServiceConnectionState?: { status?: string } };
+          }[];
+          const status = connections[0]?.properties?.privateLinkServiceConnectionState?.status;
+          return status === "Approved" ? undefined : `status ${String(status)}`;
+        },
+      },
+    ],
+  },
+  {
+    type: "Microsoft.Network/privateEndpoints/privateDnsZoneGroups",
+    apiVersion: NETWORK,
+    source: [
+      "network/…/stable/2025-03-01/privateEndpoint.json",
+      "network/…/stable/2024-05-01/examples/PrivateEndpointDnsZoneGroupCreate.json",
+    ],
+    path: (s) => s.id("Microsoft.Network/privateEndpoints/pe-conformance/privateDnsZoneGroups/default"),
+    probePath: (s) => s.id("Microsoft.Network/privateEndpoints/pe-conformance/privateDnsZoneGroups/probe"),
+    body: (s) => ({
+      properties: {
+        privateDnsZoneConfigs: [
+          {
+            name: "vault",
+            properties: { privateDnsZoneId: s.id(`Microsoft.Network/privateDnsZones/${s.vaultZone}`) },
+          },
+        ],
+      },
+    }),
+    put: NETWORK_PUT,
+    delete: NETWORK_DELETE,
+    exampleKeys: [
+      "id",
+      "name",
+      "properties.provisioningState",
+      "properties.privateDnsZoneConfigs[].properties.privateDnsZoneId",
+      "properties.privateDnsZoneConfigs[].properties.recordSets[].recordType",
+      "properties.privateDnsZoneConfigs[].properties.recordSets[].recordSetName",
+      "properties.privateDnsZoneConfigs[].properties.recordSets[].fqdn",
+      "properties.privateDnsZoneConfigs[].properties.recordSets[].ipAddresses",
+    ],
+  },
+  {
+    type: "Microsoft.Authorization/roleAssignments",
+    apiVersion: "2022-04-01",
+    source: [
+      "authorization/resource-manager/Microsoft.Authorization/stable/2022-04-01/authorization-RoleAssignmentsCalls.json",
+      "…/examples/RoleAssignments_CreateForResource.json",
+    ],
+    path: (s) =>
+      s.id(
+        `Microsoft.KeyVault/vaults/${s.vault}/providers/Microsoft.Authorization/roleAssignments/7f9ec3ef-7c7e-4f3c-8d2f-0a9f5c4b1e01`,
+      ),
+    probePath: (s) =>
+      s.id(
+        `Microsoft.KeyVault/vaults/${s.vault}/providers/Microsoft.Authorization/roleAssignments/7f9ec3ef-7c7e-4f3c-8d2f-0a9f5c4b2f00`,
+      ),
+    body: (s) => ({
+      properties: {
+        roleDefinitionId: `/subscriptions/${s.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/b86a8fe4-44ce-4948-aee5-eccb2c155cd7`,
+        principalId: s.principalId,
+        principalType: "ServicePrincipal",
+      },
+    }),
+    put: { 200: sync(), 201: sync() },
+    delete: { 200: done, 204: done },
+    exampleKeys: [
+      "id",
+      "name",
+      "type",
+      "properties.roleDefinitionId",
+      "properties.principalId",
+      "properties.principalType",
+      "properties.scope",
+    ],
+  },
+  {
+    type: "Microsoft.Cache/redis",
+    apiVersion: "2024-11-01",
+    source: [
+      "redis/resource-manager/Microsoft.Cache/stable/2024-11-01/redis.json",
+      "…/examples/RedisCacheCreate.json",
+    ],
+    path: (s) => s.id(`Microsoft.Cache/redis/${s.redis}`),
+    probePath: (s) => s.id("Microsoft.Cache/redis/redis-conformance-probe"),
+    body: (s) => ({
+      location: s.location,
+      zones: ["1"],
+      properties: {
+        sku: { name: "Premium", family: "P", capacity: 1 },
+        redisVersion: "4",
+        enableNonSslPort: false,
+        shardCount: 2,
+        replicasPerPrimary: 2,
+        redisConfiguration: { "maxmemory-policy": "allkeys-lru" },
+        minimumTlsVersion: "1.2",
+        publicNetworkAccess: "Disabled",
+      },
+    }),
+    put: { 200: sync(), 201: sync() },
+    delete: { 200: done, 202: accepted("Location"), 204: done },
+    exampleKeys: [
+      "id",
+      "name",
+      "type",
+      "location",
+      "zones",
+      "tags",
+      "properties.accessKeys.primaryKey",
+      "properties.accessKeys.secondaryKey",
+      "properties.provisioningState",
+      "properties.redisVersion",
+      "properties.sku.name",
+      "properties.sku.family",
+      "properties.sku.capacity",
+      "properties.enableNonSslPort",
+      "properties.replicasPerMaster",
+      "properties.replicasPerPrimary",
+      "properties.updateChannel",
+      "properties.zonalAllocationPolicy",
+      "properties.redisConfiguration.maxmemory-policy",
+      "properties.hostName",
+      "properties.port",
+      "properties.sslPort",
+      "properties.minimumTlsVersion",
+      "properties.instances[].sslPort",
+      "properties.instances[].nonSslPort",
+      "properties.instances[].zone",
+      "properties.instances[].shardId",
+      "properties.instances[].isMaster",
+      "properties.instances[].isPrimary",
+    ],
+    exampleKeysWhenBuilt: [
+      "properties.redisConfiguration.maxclients",
+      "properties.redisConfiguration.maxmemory-reserved",
+      "properties.redisConfiguration.maxmemory-delta",
+    ],
+    extraChecks: [
+      {
+        name: 'the Redis version asked for is the one answered ("4" is 4.0.x)',
+        async run({ read }) {
+          const version = String(propertiesOf(await read()).redisVersion);
+          return version.startsWith("4.") ? undefined : `redisVersion ${version}`;
+        },
+      },
+      {
+        name: "a cache lists one instance per node: 2 shards × (1 primary + 2 replicas)",
+        async run({ read }) {
+          const instances = (propertiesOf(await read()).instances ?? []) as unknown[];
+          return instances.length === 6 ? undefined : `${instances.length} instances`;
+        },
+      },
+      {
+        name: "the access keys are only in the answer to the write, never in a GET",
+        async run({ read }) {
+          const keys = propertiesOf(await read()).accessKeys;
+          return keys === undefined || keys === null ? undefined : "GET answered accessKeys";
+        },
+      },
+    ],
+  },
+  {
+    type: "Microsoft.DBforPostgreSQL/flexibleServers",
+    apiVersion: "2025-08-01",
+    source: [
+      "postgresql/resource-manager/Microsoft.DBforPostgreSQL/stable/2025-08-01/Servers.json",
+      "…/examples/ServersGetWithVnet.json",
+    ],
+    prepare: async (s, put) => {
+      await put(s.subnet("postgres"), NETWORK, {
+        properties: {
+          addressPrefix: "10.0.5.0/24",
+          delegations: [
+            { name: "pg", properties: { serviceName: "Microsoft.DBforPostgreSQL/flexibleServers" } },
+          ],
+        },
+      });
+      await put(s.id(`Microsoft.Network/privateDnsZones/${s.postgresZone}`), "2020-06-01", {
+        location: "global",
+      });
+      await put(
+        s.id(`Microsoft.Network/privateDnsZones/${s.postgresZone}/virtualNetworkLinks/link-postgres`),
+        "2020-06-01",
+        {
+          location: "global",
+          properties: {
+            virtualNetwork: { id: s.id(`Microsoft.Network/virtualNetworks/${s.vnet}`) },
+            registrationEnabled: false,
+          },
+        },
+      );
+    },
+    path: (s) => s.id(`Microsoft.DBforPostgreSQL/flexibleServers/${s.postgresServer}`),
+    probePath: (s) => s.id("Microsoft.DBforPostgreSQL/flexibleServers/pg-conformance-probe"),
+    body: (s) => ({
+      location: s.location,
+      tags: { VnetServer: "1" },
+      sku: { name: "Standard_D4ds_v5", tier: "GeneralPurpose" },
+      properties: {
+        administratorLogin: "conformanceadmin",
+        administratorLoginPassword: "Conformance-Passw0rd!",
+        version: "17",
+        availabilityZone: "1",
+        storage: { storageSizeGB: 512, autoGrow: "Disabled" },
+        backup: { backupRetentionDays: 7, geoRedundantBackup: "Enabled" },
+        network: {
+          delegatedSubnetResourceId: s.subnet("postgres"),
+          privateDnsZoneArmResourceId: s.id(`Microsoft.Network/privateDnsZones/${s.postgresZone}`),
+        },
+        highAvailability: { mode: "ZoneRedundant", standbyAvailabilityZone: "2" },
+        createMode: "Create",
+      },
+    }),
+    put: { 202: accepted("Location", "Azure-AsyncOperation") },
+    delete: { 202: accepted("Location", "Azure-AsyncOperation"), 204: done },
+    exampleKeys: [],
+    exampleKeysWhenBuilt: [
+      "id",
+      "name",
+      "type",
+      "location",
+      "tags",
+      "systemData.createdAt",
+      "sku.name",
+      "sku.tier",
+      "properties.administratorLogin",
+      "properties.authConfig.activeDirectoryAuth",
+      "properties.authConfig.passwordAuth",
+      "properties.availabilityZone",
+      "properties.backup.backupRetentionDays",
+      "properties.backup.earliestRestoreDate",
+      "properties.backup.geoRedundantBackup",
+      "properties.dataEncryption.type",
+      "properties.fullyQualifiedDomainName",
+      "properties.highAvailability.mode",
+      "properties.highAvailability.standbyAvailabilityZone",
+      "properties.highAvailability.state",
+      "properties.maintenanceWindow.customWindow",
+      "properties.maintenanceWindow.dayOfWeek",
+      "properties.maintenanceWindow.startHour",
+      "properties.maintenanceWindow.startMinute",
+      "properties.minorVersion",
+      "properties.network.delegatedSubnetResourceId",
+      "properties.network.privateDnsZoneArmResourceId",
+      "properties.network.publicNetworkAccess",
+      "properties.replica.capacity",
+      "properties.replica.role",
+      "properties.replicaCapacity",
+      "properties.replicationRole",
+      "properties.state",
+      "properties.storage.type",
+      "properties.storage.autoGrow",
+      "properties.storage.iops",
+      "properties.storage.storageSizeGB",
+      "properties.storage.tier",
+      "properties.version",
+    ],
+  },
+  {
+    type: "Microsoft.DBforPostgreSQL/flexibleServers/databases",
+    apiVersion: "2025-08-01",
+    source: [
+      "postgresql/resource-manager/Microsoft.DBforPostgreSQL/stable/2025-08-01/Databases.json",
+      "…/examples/DatabasesCreate.json",
+    ],
+    path: (s) => s.id(`Microsoft.DBforPostgreSQL/flexibleServers/${s.postgresServer}/databases/appdb`),
+    probePath: (s) => s.id(`Microsoft.DBforPostgreSQL/flexibleServers/${s.postgresServer}/databases/probedb`),
+    body: () => ({ properties: { charset: "UTF8", collation: "en_US.utf8" } }),
+    put: { 200: sync(), 201: sync(), 202: accepted("Location") },
+    delete: { 200: done, 202: accepted("Location"), 204: done },
+    exampleKeys: [],
+    exampleKeysWhenBuilt: ["id", "name", "type", "properties.charset", "properties.collation"],
+  },
+  {
+    type: "Microsoft.DBforPostgreSQL/flexibleServers/configurations",
+    apiVersion: "2025-08-01",
+    source: [
+      "postgresql/resource-manager/Microsoft.DBforPostgreSQL/stable/2025-08-01/Configurations.json",
+      "…/examples/ConfigurationsGet.json",
+    ],
+    path: (s) =>
+      s.id(`Microsoft.DBforPostgreSQL/flexibleServers/${s.postgresServer}/configurations/array_nulls`),
+    probePath: (s) =>
+      s.id(
+        `Microsoft.DBforPostgreSQL/flexibleServers/${s.postgresServer}/configurations/require_secure_transport`,
+      ),
+    body: () => ({ properties: { value: "off", source: "user-override" } }),
+    put: { 202: accepted("Location", "Azure-AsyncOperation") },
+    exampleKeys: [],
+    exampleKeysWhenBuilt: [
+      "id",
+      "name",
+      "type",
+      "properties.description",
+      "properties.allowedValues",
+      "properties.dataType",
+      "properties.defaultValue",
+      "properties.documentationLink",
+      "properties.isConfigPendingRestart",
+      "properties.isDynamicConfig",
+      "properties.isReadOnly",
+      "properties.source",
+      "properties.value",
+    ],
+    extraChecks: [
+      {
+        name: "every server parameter exists: max_connections, never written, is answered with its metadata",
+        async run({ scenario, send }) {
+          const answer = await send(
+            "GET",
+            scenario.id(
+              `Microsoft.DBforPostgreSQL/flexibleServers/${scenario.postgresServer}/configurations/max_connections`,
+            ),
+          );
+          const properties = propertiesOf(answer);
+          const ok =
+            answer.status === 200 &&
+            properties.source === "system-default" &&
+            properties.dataType === "Integer" &&
+            typeof properties.defaultValue === "string" &&
+            properties.value === properties.defaultValue;
+          return ok ? undefined : `answered ${errorOf(answer)}`;
+        },
+      },
+    ],
+  },
+  {
+    type: "Microsoft.ContainerService/managedClusters",
+    apiVersion: "2026-04-01",
+    source: [
+      "containerservice/resource-manager/Microsoft.ContainerService/aks/stable/2026-04-01/managedClusters.json",
+      "…/examples/ManagedClustersGet.json",
+    ],
+    prepare: async (s, put) => {
+      await put(s.subnet("cluster"), NETWORK, { properties: { addressPrefix: "10.0.8.0/21" } });
+    },
+    path: (s) => s.id(`Microsoft.ContainerService/managedClusters/${s.cluster}`),
+    probePath: (s) => s.id("Microsoft.ContainerService/managedClusters/aks-conformance-probe"),
+    body: (s) => ({
+      location: s.location,
+      tags: { tier: "production" },
+      properties: {
+        kubernetesVersion: "1.33",
+        dnsPrefix: "dnsprefix1",
+        enableRBAC: true,
+        agentPoolProfiles: [
+          {
+            name: "nodepool1",
+            count: 3,
+            vmSize: "Standard_D4s_v5",
+            availabilityZones: ["1", "2", "3"],
+            osType: "Linux",
+            mode: "System",
+            vnetSubnetID: s.subnet("cluster"),
+          },
+        ],
+        linuxProfile: {
+          adminUsername: "azureuser",
+          ssh: { publicKeys: [{ keyData: "ssh-rsa AAAAB3Nza conformance" }] },
+        },
+        windowsProfile: { adminUsername: "azureuser", adminPassword: "Conformance-Passw0rd!" },
+        servicePrincipalProfile: { clientId: "conformance-client", secret: "conformance-sp-secret" },
+        networkProfile: { networkPlugin: "kubenet", loadBalancerSku: "standard" },
+      },
+    }),
+    put: { 200: asyncOp, 201: asyncOp },
+    delete: { 202: accepted("Location", "Azure-AsyncOperation"), 204: done },
+    exampleKeys: [
+      "id",
+      "name",
+      "type",
+      "location",
+      "tags",
+      "eTag",
+      "properties.agentPoolProfiles[].name",
+      "properties.agentPoolProfiles[].availabilityZones",
+      "properties.agentPoolProfiles[].count",
+      "properties.agentPoolProfiles[].currentOrchestratorVersion",
+      "properties.agentPoolProfiles[].eTag",
+      "properties.agentPoolProfiles[].maxPods",
+      "properties.agentPoolProfiles[].nodeImageVersion",
+      "properties.agentPoolProfiles[].orchestratorVersion",
+      "properties.agentPoolProfiles[].osType",
+      "properties.agentPoolProfiles[].provisioningState",
+      "properties.agentPoolProfiles[].upgradeSettings.maxSurge",
+      "properties.agentPoolProfiles[].vmSize",
+      "properties.azurePortalFQDN",
+      "properties.currentKubernetesVersion",
+      "properties.dnsPrefix",
+      "properties.enableRBAC",
+      "properties.fqdn",
+      "properties.kubernetesVersion",
+      "properties.linuxProfile.adminUsername",
+      "properties.linuxProfile.ssh.publicKeys[].keyData",
+      "properties.maxAgentPools",
+      "properties.networkProfile.dnsServiceIP",
+      "properties.networkProfile.ipFamilies",
+      "properties.networkProfile.loadBalancerProfile.effectiveOutboundIPs[].id",
+      "properties.networkProfile.loadBalancerSku",
+      "properties.networkProfile.networkPlugin",
+      "properties.networkProfile.outboundType",
+      "properties.networkProfile.podCidr",
+      "properties.networkProfile.podCidrs",
+      "properties.networkProfile.serviceCidr",
+      "properties.networkProfile.serviceCidrs",
+      "properties.nodeResourceGroup",
+      "properties.provisioningState",
+      "properties.servicePrincipalProfile.clientId",
+    ],
+    extraChecks: [
+      {
+        name: "an empty kubernetesVersion takes the default version",
+        async run({ scenario, put, created }) {
+          const base = created.body as { properties?: Record<string, unknown> };
+          const answer = await put(
+            scenario.id("Microsoft.ContainerService/managedClusters/aks-conformance-default"),
+            {
+              location: scenario.location,
+              properties: {
+                kubernetesVersion: "",
+                dnsPrefix: "dnsdefault",
+                agentPoolProfiles: [{ name: "system", count: 1, vmSize: "Standard_D4s_v5", mode: "System" }],
+              },
+            },
+          );
+          const properties = propertiesOf(answer);
+          const ok =
+            typeof properties.currentKubernetesVersion === "string" &&
+            /^\d+\.\d+\.\d+$/.test(properties.currentKubernetesVersion) &&
+            base !== undefined;
+          return ok
+            ? undefined
+            : `kubernetesVersion ${JSON.stringify(properties.kubernetesVersion)}, current ${JSON.stringify(properties.currentKubernetesVersion)}`;
+        },
+      },
+      refused(
+        'a cluster in a location that does not exist ("location1") is refused',
+        ["LocationNotAvailableForResourceType", "InvalidLocation"],
+        (s) => ({
+          path: s.id("Microsoft.ContainerService/managedClusters/aks-conformance-nowhere"),
+          body: {
+            location: "location1",
+            properties: {
+              dnsPrefix: "nowhere",
+              agentPoolProfiles: [{ name: "system", count: 1, vmSize: "Standard_D4s_v5", mode: "System" }],
+            },
+          },
+        }),
+      ),
+      refused(
+        "a disk encryption set that does not exist is refused",
+        ["InvalidResourceReference", "DiskEncryptionSetNotFound", "LinkedInvalidPropertyId"],
+        (s) => ({
+          path: s.id("Microsoft.ContainerService/managedClusters/aks-conformance-des"),
+          body: {
+            location: s.location,
+            properties: {
+              dnsPrefix: "des",
+              diskEncryptionSetID: s.id("Microsoft.Compute/diskEncryptionSets/no-such-set"),
+              agentPoolProfiles: [{ name: "system", count: 1, vmSize: "Standard_D4s_v5", mode: "System" }],
+            },
+          },
+        }),
+      ),
+      refused(
+        "a user-assigned identity that does not exist is refused",
+        ["InvalidResourceReference", "InvalidUserAssignedIdentity", "LinkedInvalidPropertyId"],
+        (s) => ({
+          path: s.id("Microsoft.ContainerService/managedClusters/aks-conformance-uami"),
+          body: {
+            location: s.location,
+            identity: {
+              type: "UserAssigned",
+              userAssignedIdentities: {
+                [s.id("Microsoft.ManagedIdentity/userAssignedIdentities/no-such-identity")]: {},
+              },
+            },
+            properties: {
+              dnsPrefix: "uami",
+              agentPoolProfiles: [{ name: "system", count: 1, vmSize: "Standard_D4s_v5", mode: "System" }],
+            },
+          },
+        }),
+      ),
+    ],
+  },
+];
+
+/** A deleted vault: answered only (`GET …/locations/{l}/deletedVaults/{name}`), after the vault fixture is deleted. */
+export const DELETED_VAULT_FIXTURE = {
+  type: "Microsoft.KeyVault/deletedVaults",
+  apiVersion: "2026-02-01",
+  source: [
+    "keyvault/resource-manager/Microsoft.KeyVault/stable/2026-02-01/openapi.json",
+    "…/examples/getDeletedVault.json",
+  ],
+  path: (s: Scenario) =>
+    `/subscriptions/${s.subscriptionId}/providers/Microsoft.KeyVault/locations/${s.location}/deletedVaults/${s.vault}`,
+  exampleKeys: [
+    "id",
+    "name",
+    "type",
+    "properties.vaultId",
+    "properties.location",
+    "properties.deletionDate",
+    "properties.scheduledPurgeDate",
+    "properties.tags",
+    "properties.purgeProtectionEnabled",
+  ],
+} as const;
