@@ -5,6 +5,17 @@
  */
 import { randomUUID } from "node:crypto";
 import { operationDurationsOf } from "./azure-facts/operation-durations.js";
+import {
+  definesProperty,
+  keptBody,
+  normalizeLocation,
+  refuseMissingRequired,
+  refuseUndefinedMembers,
+  requestDefinition,
+  servedDefinition,
+  topLevelMembers,
+} from "./arm-definitions.js";
+import { AZURE_REGIONS, isAzureRegion } from "./azure-facts/regions.js";
 import { isRecord, mergeDeep, valueAt, valuesAt, withoutPath } from "./body-path.js";
 import { ArmError, badRequest, conflict, notFound } from "./errors.js";
 import type { FaultInjector } from "./faults.js";
@@ -89,6 +100,7 @@ export class ArmProvider {
     if (!target)
       throw notFound("InvalidResourceType", `The resource type could not be found for path '${req.path}'.`);
     const spec = this.specOf(target.type);
+    servedDefinition(spec, apiVersion);
     if (target.kind === "resource") {
       if (req.method === "GET") return { status: 200, body: this.render(this.existing(target.id, spec)) };
       if (req.method === "PUT" || req.method === "PATCH")
@@ -123,21 +135,41 @@ export class ArmProvider {
     return { status: 200, body: { value } };
   }
 
-  /** The ARM JSON of a resource: the caller's fields, the service's read-only fields, and state. */
+  /**
+   * The ARM JSON of a resource: the service's defaults under the caller's fields, the service's read-only
+   * fields over them, and state. A type with a definition table answers only the envelope members it
+   * defines (no `etag` where the spec has none, `eTag` where it spells it so, `systemData` where it has it)
+   * and `provisioningState` only where its properties have one.
+   */
   render(resource: StoredResource): Record<string, unknown> {
     const spec = this.specOf(resource.type);
+    const definition = spec.schemas?.[0];
     const merged = mergeDeep(
-      mergeDeep(resource.body, resource.readOnly),
+      mergeDeep(mergeDeep(spec.defaults?.(resource, this.env) ?? {}, resource.body), resource.readOnly),
       spec.renderExtra?.(resource, this.env) ?? {},
     );
     const properties = isRecord(merged.properties) ? merged.properties : {};
+    const members = topLevelMembers(definition);
+    const has = (member: string): boolean => members === undefined || members.has(member);
+    const envelope: Record<string, unknown> = {
+      ...(has("id") ? { id: resource.id } : {}),
+      ...(has("name") ? { name: resource.name } : {}),
+      ...(has("type") ? { type: resource.type } : {}),
+    };
+    const state =
+      definition === undefined || definesProperty(definition, "provisioningState")
+        ? { provisioningState: resource.provisioningState }
+        : {};
+    const { systemData, ...rest } = merged;
     return {
-      id: resource.id,
-      name: resource.name,
-      type: resource.type,
-      ...merged,
-      etag: resource.etag,
-      properties: { ...properties, provisioningState: resource.provisioningState },
+      ...envelope,
+      ...rest,
+      ...(members === undefined || members.has("etag") ? { etag: resource.etag } : {}),
+      ...(members?.has("eTag") ? { eTag: resource.etag } : {}),
+      ...(members?.has("systemData") && systemData !== undefined ? { systemData } : {}),
+      ...(members === undefined || members.has("properties")
+        ? { properties: { ...properties, ...state } }
+        : {}),
     };
   }
 
@@ -272,6 +304,7 @@ export class ArmProvider {
     if (spec.tracked && typeof body.location !== "string") {
       throw badRequest("LocationRequired", "The location property is required for this definition.");
     }
+    if (spec.tracked && typeof body.location === "string") this.refuseUnknownLocation(spec, body.location);
     for (const path of spec.required ?? []) {
       if (valueAt(body, path) === undefined) {
         throw badRequest(
@@ -285,7 +318,12 @@ export class ArmProvider {
         const referenced = typeof value === "string" ? this.env.store.get(value) : undefined;
         const typeOk =
           referenced && (rule.type === "*" || referenced.type.toLowerCase() === rule.type.toLowerCase());
-        if (!typeOk) {
+        const locationOk =
+          !rule.sameLocation ||
+          (referenced !== undefined &&
+            normalizeLocation(String(referenced.body.location ?? "")) ===
+              normalizeLocation(String(body.location ?? "")));
+        if (!typeOk || !locationOk) {
           throw badRequest(
             rule.code ?? "InvalidResourceReference",
             `Resource ${String(value)} referenced by resource ${target.id} was not found. Please make sure that the referenced resource exists, and that both resources are in the same region.`,
@@ -306,6 +344,18 @@ export class ArmProvider {
     }
   }
 
+  /** ARM's check of a tracked resource's location: a region (or `global` for global types). */
+  private refuseUnknownLocation(spec: ResourceTypeSpec, location: string): void {
+    const normalized = normalizeLocation(location);
+    const ok = spec.globalLocation ? normalized === "global" : isAzureRegion(normalized);
+    if (ok) return;
+    const available = spec.globalLocation ? "global" : AZURE_REGIONS.join(",");
+    throw badRequest(
+      "LocationNotAvailableForResourceType",
+      `The provided location '${location}' is not available for resource type '${spec.type}'. List of available regions for the resource type is '${available}'.`,
+    );
+  }
+
   private async write(
     req: ArmRequest,
     target: ResourceTarget,
@@ -319,14 +369,19 @@ export class ArmProvider {
     if (method === "PATCH" && !existing) this.existing(target.id, spec);
     this.checkNotBusy(target, spec);
     this.checkAksBusy(spec, existing);
-    const incoming = this.callerBody(raw, spec);
+    const definition = servedDefinition(spec, apiVersion);
+    const requestSchema = definition ? requestDefinition(definition, method) : undefined;
+    if (requestSchema) refuseUndefinedMembers(raw, requestSchema);
+    const incoming = requestSchema ? keptBody(raw, requestSchema) : this.callerBody(raw, spec);
     const body = method === "PATCH" && existing ? mergeDeep(existing.body, incoming) : incoming;
     this.validateGeneric(target, spec, body, existing);
+    if (requestSchema && method === "PUT") refuseMissingRequired(raw, requestSchema);
     spec.validate?.({
       id: target.id,
       name: target.name,
       parentId: target.parentId,
       body,
+      request: raw,
       existing,
       env: this.env,
     });
@@ -346,6 +401,9 @@ export class ArmProvider {
     };
     resource.body = body;
     resource.readOnly = mergeDeep(resource.readOnly, spec.synthesize?.(resource, this.env) ?? {});
+    if (topLevelMembers(definition)?.has("systemData")) {
+      resource.readOnly = mergeDeep(resource.readOnly, systemDataOf(resource, req, nowMs));
+    }
     resource.etag = `W/"${randomUUID()}"`;
     this.env.store.put(resource);
     await spec.afterWrite?.(resource, this.env);
@@ -355,11 +413,24 @@ export class ArmProvider {
     const style = method === "PATCH" ? (spec.patchStyle ?? spec.putStyle) : spec.putStyle;
     if (style === "sync") {
       resource.provisioningState = "Succeeded";
-      return { status, body: this.render(resource) };
+      return { status, body: this.writeAnswer(resource, spec) };
     }
-    resource.provisioningState = existing ? "Updating" : "Creating";
+    resource.provisioningState =
+      (existing ? spec.transitionalStates?.update : spec.transitionalStates?.create) ??
+      (existing ? "Updating" : "Creating");
     const op = this.startOperation(req, resource, kind);
-    return initialAnswer(style, op, status, this.render(resource), this.lroContext(resource, apiVersion));
+    return initialAnswer(
+      style,
+      op,
+      status,
+      this.writeAnswer(resource, spec),
+      this.lroContext(resource, apiVersion),
+    );
+  }
+
+  /** The answer to a write: the resource, plus what only such an answer carries. */
+  private writeAnswer(resource: StoredResource, spec: ResourceTypeSpec): Record<string, unknown> {
+    return mergeDeep(this.render(resource), spec.writeAnswerExtra?.(resource) ?? {});
   }
 
   private checkAksBusy(spec: ResourceTypeSpec, existing: StoredResource | undefined): void {
@@ -409,6 +480,13 @@ export class ArmProvider {
     spec: ResourceTypeSpec,
     apiVersion: string,
   ): Promise<ArmResponse> {
+    if (spec.noDelete) {
+      throw new ArmError(
+        405,
+        "MethodNotAllowed",
+        `The requested resource does not support http method 'DELETE'.`,
+      );
+    }
     const resource = this.env.store.get(target.id);
     if (!resource) {
       // ARM answers 204 for deleting what is not there, except for a missing resource group.
@@ -421,7 +499,7 @@ export class ArmProvider {
       await this.removeTree(resource.id);
       return { status: 200 };
     }
-    resource.provisioningState = "Deleting";
+    resource.provisioningState = spec.transitionalStates?.delete ?? "Deleting";
     const op = this.startOperation(req, resource, "delete");
     return initialAnswer(spec.deleteStyle, op, 202, undefined, this.lroContext(resource, apiVersion));
   }
@@ -491,3 +569,18 @@ export class ArmProvider {
 
 type ResourceTarget = Extract<ArmTarget, { kind: "resource" }>;
 type ActionTarget = Extract<ArmTarget, { kind: "action" }>;
+
+/** ARM's `systemData` of a write: who made the resource and when, who changed it last and when. */
+function systemDataOf(resource: StoredResource, req: ArmRequest, nowMs: number): Record<string, unknown> {
+  const created = (resource.readOnly.systemData ?? {}) as Record<string, unknown>;
+  return {
+    systemData: {
+      createdBy: created.createdBy ?? req.principal.objectId,
+      createdByType: created.createdByType ?? "Application",
+      createdAt: created.createdAt ?? new Date(resource.createdAtMs).toISOString(),
+      lastModifiedBy: req.principal.objectId,
+      lastModifiedByType: "Application",
+      lastModifiedAt: new Date(nowMs).toISOString(),
+    },
+  };
+}

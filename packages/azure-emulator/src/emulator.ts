@@ -215,7 +215,10 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     },
     state: () => ({
       timeScale,
-      resources: store.all().map((r) => armProvider().render(r)),
+      // The dump names every resource, whatever its ARM answer carries (a zone group answers no `type`).
+      resources: store
+        .all()
+        .map((r) => ({ id: r.id, type: r.type, name: r.name, ...armProvider().render(r) })),
       deletedVaults: store.deletedVaults().map(({ resource: _resource, ...vault }) => vault),
       runningOperations: operations
         .running()

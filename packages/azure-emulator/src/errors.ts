@@ -18,15 +18,33 @@ export class ArmError extends Error {
     readonly code: string,
     message: string,
     readonly headers: Readonly<Record<string, string>> = {},
+    /** The member the error is about (`target`), and finer-grained errors (`details`), as ARM's `ErrorDetail`. */
+    readonly extra: { readonly target?: string; readonly details?: readonly ArmErrorDetail[] } = {},
   ) {
     super(message);
     this.name = "ArmError";
   }
 
   /** The ARM error body. */
-  toBody(): { error: { code: string; message: string } } {
-    return { error: { code: this.code, message: this.message } };
+  toBody(): {
+    error: { code: string; message: string; target?: string; details?: readonly ArmErrorDetail[] };
+  } {
+    return {
+      error: {
+        code: this.code,
+        message: this.message,
+        ...(this.extra.target === undefined ? {} : { target: this.extra.target }),
+        ...(this.extra.details === undefined ? {} : { details: this.extra.details }),
+      },
+    };
   }
+}
+
+/** One entry of an ARM error's `details`. */
+export interface ArmErrorDetail {
+  readonly code: string;
+  readonly message: string;
+  readonly target?: string;
 }
 
 /** True for an {@link ArmError}, even one from another copy of this module. */

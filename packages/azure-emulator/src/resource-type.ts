@@ -14,8 +14,9 @@ import type { ResourceStore, StoredResource } from "./store.js";
  * - `azure-async-operation`: 201/200 + `Azure-AsyncOperation` status URL (body.status).
  * - `location`: 202 + `Location` result URL (202 while running, then the final answer).
  * - `provisioning-state`: 201/200 with the body; the client polls the resource's provisioningState.
+ * - `accepted`: 202 without a body, with both `Azure-AsyncOperation` and `Location` (PostgreSQL, private DNS).
  */
-export type LroStyle = "sync" | "azure-async-operation" | "location" | "provisioning-state";
+export type LroStyle = "sync" | "azure-async-operation" | "location" | "provisioning-state" | "accepted";
 
 /** A property holding the id of another resource that must exist. */
 export interface ReferenceRule {
@@ -25,6 +26,8 @@ export interface ReferenceRule {
   readonly type: string;
   /** @default "InvalidResourceReference" */
   readonly code?: string;
+  /** The referenced resource must be in the same region (a NAT gateway's public IPs). @default false */
+  readonly sameLocation?: boolean;
 }
 
 /** What the core lends to type hooks. */
@@ -62,6 +65,8 @@ export interface WriteContext {
   readonly name: string;
   readonly parentId: string;
   readonly body: Record<string, unknown>;
+  /** The request body as sent, write-only members included (a vault's `createMode`). */
+  readonly request: Record<string, unknown>;
   readonly existing: StoredResource | undefined;
   readonly env: ProviderEnv;
 }
@@ -88,8 +93,21 @@ export interface ResourceTypeSpec {
   /** LRO style of PATCH. @default the PUT style */
   readonly patchStyle?: LroStyle;
   readonly deleteStyle: LroStyle;
-  /** Tracked resources need a `location`. @default false */
+  /** Tracked resources need a `location`, one of Azure's regions. @default false */
   readonly tracked?: boolean;
+  /** The only location is `global` (private DNS). @default false */
+  readonly globalLocation?: boolean;
+  /** The spec has no DELETE for the type: ARM answers 405 (PostgreSQL server parameters). @default false */
+  readonly noDelete?: boolean;
+  /**
+   * `provisioningState` while an operation runs, where the type's own enum differs from ARM's
+   * `Creating` / `Updating` / `Deleting` (a vault registers its DNS name: `RegisteringDns`).
+   */
+  readonly transitionalStates?: {
+    readonly create?: string;
+    readonly update?: string;
+    readonly delete?: string;
+  };
   /** Allowed names (ARM's naming rules); checked on create. */
   readonly namePattern?: RegExp;
   /** Names unique across every subscription (DNS names); the code answered when taken. */
@@ -110,6 +128,13 @@ export interface ResourceTypeSpec {
   validate?(write: WriteContext): void;
   /** Read-only fields fixed at create (merged over the body in answers). */
   synthesize?(resource: StoredResource, env: ProviderEnv): Record<string, unknown>;
+  /**
+   * Writable members the service fills when a request leaves them out (a public IP's SKU, an NSG's
+   * `securityRules: []`): merged under the body in answers, so what the caller sent wins.
+   */
+  defaults?(resource: StoredResource, env: ProviderEnv): Record<string, unknown>;
+  /** Members only the answer to a write carries, never a GET (Redis `accessKeys`). */
+  writeAnswerExtra?(resource: StoredResource): Record<string, unknown>;
   /** Values kept for actions only, made at create (keys). */
   makeSecrets?(): Record<string, string>;
   /** Runs after a PUT is accepted (e.g. open a data plane). May refresh read-only fields. */

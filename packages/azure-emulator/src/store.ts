@@ -19,6 +19,8 @@ export interface StoredResource {
   readOnly: Record<string, unknown>;
   /** Values only actions return (Redis keys); never part of a resource body. */
   readonly secrets: Record<string, string>;
+  /** The service's own state, never answered (a private endpoint's IP in its subnet). */
+  internal?: Record<string, string>;
   etag: string;
   provisioningState: string;
   readonly createdAtMs: number;

@@ -158,11 +158,35 @@ describe("operation faults", () => {
     );
   });
 
-  test("a Location-polled operation ends with the given error code", async () => {
+  test("a Location-polled operation (a network delete) ends with the given error code", async () => {
+    await clients.network.networkSecurityGroups.beginCreateOrUpdateAndWait(
+      rg,
+      "nsg-delete-fails",
+      { location: LOCATION },
+      poll,
+    );
+    emulator.admin.addFaults([
+      {
+        match: { method: "DELETE", resourceType: "Microsoft.Network/networkSecurityGroups" },
+        times: 1,
+        effect: { kind: "operation-failed", code: "InternalServerError", message: "Injected failure." },
+      },
+    ]);
+    await assert.rejects(
+      clients.network.networkSecurityGroups.beginDeleteAndWait(rg, "nsg-delete-fails", poll),
+      {
+        code: "InternalServerError",
+      },
+    );
+  });
+
+  test("a vault's create, polled on its provisioningState, ends Failed", async () => {
     emulator.admin.addFaults(failed("Microsoft.KeyVault/vaults"));
-    await assert.rejects(clients.keyVault.vaults.createOrUpdate(rg, "kv-fails", vaultBody(), poll), {
-      code: "InternalServerError",
-    });
+    await assert.rejects(
+      clients.keyVault.vaults.createOrUpdate(rg, "kv-fails", vaultBody(), poll),
+      /failed/i,
+    );
+    assert.equal((await clients.keyVault.vaults.get(rg, "kv-fails")).properties.provisioningState, "Failed");
   });
 
   test("an operation that never finishes stays InProgress and keeps its resource busy", async () => {

@@ -12,10 +12,15 @@ import type { ProviderEnv, ResourceTypeSpec } from "../resource-type.js";
 import type { StoredResource } from "../store.js";
 import { SUBNET_TYPE } from "./network.js";
 import { locationOf, propertiesOf, stableGuid, stableHash } from "./shared.js";
+import { defaultMaxPods, runningAksVersion } from "../azure-facts/aks-versions.js";
 
 export const MANAGED_CLUSTER_TYPE = "Microsoft.ContainerService/managedClusters";
-/** Default Kubernetes version reported when the request names none. */
-const DEFAULT_KUBERNETES_VERSION = "1.33.2";
+const DISK_ENCRYPTION_SET_TYPE = "Microsoft.Compute/diskEncryptionSets";
+const USER_ASSIGNED_IDENTITY_TYPE = "Microsoft.ManagedIdentity/userAssignedIdentities";
+const PUBLIC_IP_TYPE = "Microsoft.Network/publicIPAddresses";
+const PUBLIC_IP_PREFIX_TYPE = "Microsoft.Network/publicIPPrefixes";
+/** AKS's limit on node pools per cluster ("AKS quotas", https://learn.microsoft.com/azure/aks/quotas-skus-regions). */
+const MAX_AGENT_POOLS = 100;
 /** Azure CLI's public client id, which AKS kubeconfigs name for `kubelogin`. */
 const AZURE_CLI_CLIENT_ID = "04b07795-8ddb-461a-bbee-02f9e1bf7b46";
 
@@ -106,8 +111,34 @@ export const managedClusterSpec: ResourceTypeSpec = {
   namePattern: /^[A-Za-z0-9][-\w]{0,61}[A-Za-z0-9]$|^[A-Za-z0-9]$/,
   busyCode: "OperationNotAllowed",
   required: ["properties.agentPoolProfiles"],
-  references: [{ path: "properties.agentPoolProfiles[].vnetSubnetID", type: SUBNET_TYPE }],
-  validate({ body, env }) {
+  references: [
+    { path: "properties.agentPoolProfiles[].vnetSubnetID", type: SUBNET_TYPE },
+    { path: "properties.agentPoolProfiles[].podSubnetID", type: SUBNET_TYPE },
+    { path: "properties.agentPoolProfiles[].nodePublicIPPrefixID", type: PUBLIC_IP_PREFIX_TYPE },
+    { path: "properties.apiServerAccessProfile.subnetId", type: SUBNET_TYPE },
+    { path: "properties.diskEncryptionSetID", type: DISK_ENCRYPTION_SET_TYPE },
+    {
+      path: "properties.networkProfile.loadBalancerProfile.outboundIPs.publicIPs[].id",
+      type: PUBLIC_IP_TYPE,
+    },
+    {
+      path: "properties.networkProfile.loadBalancerProfile.outboundIPPrefixes.publicIPPrefixes[].id",
+      type: PUBLIC_IP_PREFIX_TYPE,
+    },
+    { path: "properties.identityProfile.kubeletidentity.resourceId", type: USER_ASSIGNED_IDENTITY_TYPE },
+  ],
+  validate({ id, body, env }) {
+    // The control plane's user-assigned identities are the keys of a map: each must exist.
+    const identities = valueAt(body, "identity.userAssignedIdentities");
+    for (const identityId of Object.keys(identities && typeof identities === "object" ? identities : {})) {
+      const identity = env.store.get(identityId);
+      if (identity?.type.toLowerCase() !== USER_ASSIGNED_IDENTITY_TYPE.toLowerCase()) {
+        throw badRequest(
+          "InvalidResourceReference",
+          `Resource ${identityId} referenced by resource ${id} was not found. Please make sure that the referenced resource exists, and that both resources are in the same region.`,
+        );
+      }
+    }
     if (
       valueAt(body, "properties.dnsPrefix") === undefined &&
       valueAt(body, "properties.fqdnSubdomain") === undefined
@@ -133,6 +164,29 @@ export const managedClusterSpec: ResourceTypeSpec = {
       }
     }
   },
+  // The spec's defaults for what the request leaves out (managedClusters.json 2026-04-01: podCidr,
+  // serviceCidr, dnsServiceIP, outboundType; RBAC on; the standard load balancer).
+  defaults: (resource) => {
+    const network = (valueAt(resource.body, "properties.networkProfile") ?? {}) as Record<string, unknown>;
+    const podCidr = network.podCidr ?? "10.244.0.0/16";
+    const serviceCidr = network.serviceCidr ?? "10.0.0.0/16";
+    const overlayOrKubenet = network.networkPlugin !== "azure" || network.networkPluginMode === "overlay";
+    return {
+      properties: {
+        enableRBAC: true,
+        supportPlan: "KubernetesOfficial",
+        networkProfile: {
+          ...(overlayOrKubenet ? { podCidr, podCidrs: [podCidr] } : {}),
+          serviceCidr,
+          serviceCidrs: [serviceCidr],
+          dnsServiceIP: "10.0.0.10",
+          outboundType: "loadBalancer",
+          loadBalancerSku: "standard",
+          ipFamilies: ["IPv4"],
+        },
+      },
+    };
+  },
   synthesize(resource) {
     const props = propertiesOf(resource.body);
     const location = locationOf(resource);
@@ -140,17 +194,43 @@ export const managedClusterSpec: ResourceTypeSpec = {
     const rg = resource.id.split("/")[4] ?? "";
     const identityType = String(valueAt(resource.body, "identity.type") ?? "");
     const oidc = valueAt(resource.body, "properties.oidcIssuerProfile.enabled") === true;
+    const nodeResourceGroup = String(props.nodeResourceGroup ?? `MC_${rg}_${resource.name}_${location}`);
+    const outboundType = valueAt(resource.body, "properties.networkProfile.outboundType") ?? "loadBalancer";
+    const hash = stableHash(resource.id);
     return {
       ...(identityType.toLowerCase() === "systemassigned"
         ? { identity: { principalId: stableGuid(`${resource.id}/identity`), tenantId: stableGuid("tenant") } }
         : {}),
       properties: {
-        fqdn: `${prefix}-${stableHash(resource.id)}.hcp.${location}.azmk8s.io`,
-        nodeResourceGroup: String(props.nodeResourceGroup ?? `MC_${rg}_${resource.name}_${location}`),
-        currentKubernetesVersion: String(props.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION),
-        kubernetesVersion: String(props.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION),
+        fqdn: `${prefix}-${hash}.hcp.${location}.azmk8s.io`,
+        azurePortalFQDN: `${prefix}-${hash}.portal.hcp.${location}.azmk8s.io`,
+        nodeResourceGroup,
+        // An empty or absent version takes the default; the service fills it in.
+        ...(props.kubernetesVersion ? {} : { kubernetesVersion: runningAksVersion(undefined) }),
+        currentKubernetesVersion: runningAksVersion(props.kubernetesVersion),
+        maxAgentPools: MAX_AGENT_POOLS,
+        resourceUID: stableHash(`${resource.id}/${resource.createdAtMs}`, 24),
         powerState: { code: "Running" },
-        identityProfile: { kubeletidentity: { objectId: stableGuid(`${resource.id}/kubelet`) } },
+        identityProfile: {
+          kubeletidentity: {
+            resourceId: `/subscriptions/${resource.id.split("/")[2] ?? ""}/resourceGroups/${nodeResourceGroup}/providers/${USER_ASSIGNED_IDENTITY_TYPE}/${resource.name}-agentpool`,
+            clientId: stableGuid(`${resource.id}/kubelet/client`),
+            objectId: stableGuid(`${resource.id}/kubelet`),
+          },
+        },
+        ...(outboundType === "loadBalancer"
+          ? {
+              networkProfile: {
+                loadBalancerProfile: {
+                  effectiveOutboundIPs: [
+                    {
+                      id: `/subscriptions/${resource.id.split("/")[2] ?? ""}/resourceGroups/${nodeResourceGroup}/providers/${PUBLIC_IP_TYPE}/${stableGuid(`${resource.id}/outbound`)}`,
+                    },
+                  ],
+                },
+              },
+            }
+          : {}),
         ...(oidc
           ? {
               oidcIssuerProfile: {
@@ -161,6 +241,37 @@ export const managedClusterSpec: ResourceTypeSpec = {
           : {}),
       },
     };
+  },
+  // Node pools as AKS answers them: the versions they run, their defaults and state.
+  renderExtra: (resource) => {
+    const props = propertiesOf(resource.body);
+    const network = (props.networkProfile ?? {}) as Record<string, unknown>;
+    const version = String(props.kubernetesVersion || runningAksVersion(undefined));
+    const pools = valuesAt(resource.body, "properties.agentPoolProfiles[]").map((entry, index) => {
+      const pool = entry as Record<string, unknown>;
+      const orchestratorVersion = String(pool.orchestratorVersion ?? version);
+      return {
+        count: 1,
+        osType: "Linux",
+        osSKU: "Ubuntu",
+        osDiskType: "Managed",
+        kubeletDiskType: "OS",
+        type: "VirtualMachineScaleSets",
+        mode: index === 0 ? "System" : "User",
+        maxPods: defaultMaxPods(network.networkPlugin, network.networkPluginMode),
+        enableNodePublicIP: false,
+        enableFIPS: false,
+        upgradeSettings: { maxSurge: "10%" },
+        ...pool,
+        orchestratorVersion,
+        currentOrchestratorVersion: runningAksVersion(orchestratorVersion),
+        nodeImageVersion: "AKSUbuntu-2204gen2containerd-202506.02.0",
+        eTag: resource.etag,
+        provisioningState: resource.provisioningState,
+        powerState: { code: "Running" },
+      };
+    });
+    return pools.length === 0 ? {} : { properties: { agentPoolProfiles: pools } };
   },
   async afterWrite(resource, env) {
     env.kubernetes.open(clusterInfoOf(resource));

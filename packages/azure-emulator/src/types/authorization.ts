@@ -18,7 +18,6 @@ export const roleAssignmentSpec: ResourceTypeSpec = {
   putStyle: "sync",
   deleteStyle: "sync",
   namePattern: GUID,
-  required: ["properties.roleDefinitionId", "properties.principalId"],
   validate({ id, parentId, body, existing, env }) {
     const props = propertiesOf(body);
     const roleDefinitionId = String(props.roleDefinitionId);
@@ -50,7 +49,13 @@ export const roleAssignmentSpec: ResourceTypeSpec = {
     });
     if (duplicate) throw conflict("RoleAssignmentExists", "The role assignment already exists.");
   },
+  // `principalType` defaults to `User` (RoleAssignmentProperties, 2022-04-01).
+  defaults: () => ({ properties: { principalType: "User" } }),
   synthesize: (resource) => ({
-    properties: { scope: resource.parentId, createdOn: new Date(resource.createdAtMs).toISOString() },
+    properties: {
+      scope: resource.parentId,
+      createdOn: new Date(resource.createdAtMs).toISOString(),
+      updatedOn: new Date(resource.createdAtMs).toISOString(),
+    },
   }),
 };

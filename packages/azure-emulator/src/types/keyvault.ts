@@ -9,6 +9,7 @@ import type { VaultInfo } from "../dataplane.js";
 import { conflict, notFound } from "../errors.js";
 import type { ResourceTypeSpec } from "../resource-type.js";
 import type { StoredResource } from "../store.js";
+import { privateEndpointConnectionsOf } from "./private-link.js";
 import { locationOf, propertiesOf } from "./shared.js";
 
 export const VAULT_TYPE = "Microsoft.KeyVault/vaults";
@@ -24,7 +25,8 @@ export function vaultInfoOf(resource: StoredResource): VaultInfo {
     name: resource.name,
     tenantId: String(props.tenantId ?? ""),
     createdAtMs: resource.createdAtMs,
-    enableRbacAuthorization: props.enableRbacAuthorization === true,
+    // The 2026-02-01 default: on unless the vault turns it off.
+    enableRbacAuthorization: props.enableRbacAuthorization !== false,
     softDeleteRetentionInDays: Number(props.softDeleteRetentionInDays ?? DEFAULT_RETENTION_DAYS),
     purgeProtection: props.enablePurgeProtection === true,
   };
@@ -33,7 +35,10 @@ export function vaultInfoOf(resource: StoredResource): VaultInfo {
 export const vaultSpec: ResourceTypeSpec = {
   schemas: [KEY_VAULT_SCHEMAS.vault],
   type: VAULT_TYPE,
-  putStyle: "location",
+  // 200/201 with the vault, `provisioningState: RegisteringDns` until its name resolves; clients poll the
+  // vault (2026-02-01 `VaultProvisioningState`: Succeeded, RegisteringDns).
+  putStyle: "provisioning-state",
+  transitionalStates: { create: "RegisteringDns", update: "RegisteringDns" },
   // vaults.update (PATCH) is a plain 200/201 call in the management client.
   patchStyle: "sync",
   deleteStyle: "sync",
@@ -41,9 +46,8 @@ export const vaultSpec: ResourceTypeSpec = {
   // 3-24 letters, digits and single hyphens; starts with a letter, ends with a letter or digit.
   namePattern: /^(?!.*--)[A-Za-z][-A-Za-z0-9]{1,22}[A-Za-z0-9]$/,
   globalNameTakenCode: "VaultAlreadyExists",
-  required: ["properties.tenantId", "properties.sku"],
-  validate({ name, body, existing, env }) {
-    const recover = String(valueAt(body, "properties.createMode") ?? "").toLowerCase() === "recover";
+  validate({ name, request, existing, env }) {
+    const recover = String(valueAt(request, "properties.createMode") ?? "").toLowerCase() === "recover";
     const deleted = env.store.deletedVault(name);
     if (existing) return;
     if (deleted && !recover) {
@@ -56,11 +60,27 @@ export const vaultSpec: ResourceTypeSpec = {
       throw notFound("DeletedVaultNotFound", `There is no deleted vault named '${name}' to recover.`);
     }
   },
+  // The spec's defaults (2026-02-01: RBAC authorization is on unless turned off).
+  defaults: () => ({
+    tags: {},
+    properties: {
+      accessPolicies: [],
+      enabledForDeployment: false,
+      enabledForDiskEncryption: false,
+      enabledForTemplateDeployment: false,
+      enableSoftDelete: true,
+      softDeleteRetentionInDays: DEFAULT_RETENTION_DAYS,
+      enableRbacAuthorization: true,
+      publicNetworkAccess: "Enabled",
+    },
+  }),
+  renderExtra: (resource, env) => {
+    const connections = privateEndpointConnectionsOf(resource, env, true);
+    return connections.length === 0 ? {} : { properties: { privateEndpointConnections: connections } };
+  },
   async afterWrite(resource, env) {
     // A recovered vault is no longer deleted; its data plane reopens with the secrets it kept.
     env.store.removeDeletedVault(resource.name);
-    const { createMode: _createMode, ...properties } = propertiesOf(resource.body);
-    resource.body = { ...resource.body, properties };
     const vaultUri = await env.openVault(resource);
     resource.readOnly = {
       ...resource.readOnly,

@@ -14,13 +14,21 @@ import { badRequest } from "../errors.js";
 import { idKey } from "../resource-path.js";
 import type { ProviderEnv, ResourceTypeSpec, WriteContext } from "../resource-type.js";
 import type { StoredResource } from "../store.js";
-import { propertiesOf, referencesTo, stableHash } from "./shared.js";
+import {
+  allocatePrivateIp,
+  customDnsConfigs,
+  decoratedConnections,
+  privateIpOf,
+  zoneGroupRecordSets,
+} from "./private-link.js";
+import { propertiesOf, referencesTo, stableGuid, stableHash } from "./shared.js";
 
 export const VNET_TYPE = "Microsoft.Network/virtualNetworks";
 export const SUBNET_TYPE = "Microsoft.Network/virtualNetworks/subnets";
 const NAT_GATEWAY_TYPE = "Microsoft.Network/natGateways";
 const NSG_TYPE = "Microsoft.Network/networkSecurityGroups";
 const PUBLIC_IP_TYPE = "Microsoft.Network/publicIPAddresses";
+const PUBLIC_IP_PREFIX_TYPE = "Microsoft.Network/publicIPPrefixes";
 const PRIVATE_DNS_ZONE_TYPE = "Microsoft.Network/privateDnsZones";
 
 /** ARM network names: 1-80 chars, alphanumerics, underscores, periods, hyphens; ends alphanumeric or `_`. */
@@ -104,6 +112,24 @@ function inUseReason(resource: StoredResource, env: ProviderEnv): string | undef
 
 const IN_USE_SUBNET = "InUseSubnetCannotBeDeleted";
 
+/** The network provider's `resourceGuid`, fixed for the life of the resource. */
+const resourceGuid = (resource: StoredResource) => ({
+  properties: { resourceGuid: stableGuid(resource.id) },
+});
+
+/** A subnet's policies as the spec defaults them (`Disabled` for endpoints, `Enabled` for link services). */
+const SUBNET_DEFAULTS = {
+  privateEndpointNetworkPolicies: "Disabled",
+  privateLinkServiceNetworkPolicies: "Enabled",
+} as const;
+
+/** `[{ id }]` of the resources of `type` whose body mentions `id` (read-only back references). */
+function usedBy(env: ProviderEnv, id: string, type: string): { id: string }[] {
+  return referencesTo(env.store, id)
+    .filter((r) => r.type.toLowerCase() === type.toLowerCase())
+    .map((r) => ({ id: r.id }));
+}
+
 function embeddedSubnets(body: Record<string, unknown>): { name: string; body: Record<string, unknown> }[] {
   return valuesAt(body, "properties.subnets[]").map((entry) => {
     const subnet = entry as Record<string, unknown>;
@@ -160,10 +186,12 @@ export const virtualNetworkSpec: ResourceTypeSpec = {
         name: s.name,
         type: SUBNET_TYPE,
         etag: s.etag,
-        properties: { ...propertiesOf(s.body), provisioningState: s.provisioningState },
+        properties: { ...SUBNET_DEFAULTS, ...propertiesOf(s.body), provisioningState: s.provisioningState },
       })),
     },
   }),
+  defaults: () => ({ properties: { virtualNetworkPeerings: [] } }),
+  synthesize: resourceGuid,
 };
 
 export const subnetSpec: ResourceTypeSpec = {
@@ -182,7 +210,57 @@ export const subnetSpec: ResourceTypeSpec = {
     checkSubnetPrefixes(name, body, vnet.body, siblings);
   },
   inUseCode: IN_USE_SUBNET,
+  defaults: () => ({ properties: SUBNET_DEFAULTS }),
+  renderExtra: (resource, env) => {
+    const endpoints = usedBy(env, resource.id, "Microsoft.Network/privateEndpoints");
+    return endpoints.length === 0 ? {} : { properties: { privateEndpoints: endpoints } };
+  },
 };
+
+/**
+ * The six rules every NSG has, lowest priority last ("Default security rules",
+ * https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview#default-security-rules).
+ */
+const DEFAULT_SECURITY_RULES = [
+  [
+    "AllowVnetInBound",
+    "Allow inbound traffic from all VMs in VNET",
+    "VirtualNetwork",
+    "VirtualNetwork",
+    "Allow",
+    65000,
+    "Inbound",
+  ],
+  [
+    "AllowAzureLoadBalancerInBound",
+    "Allow inbound traffic from azure load balancer",
+    "AzureLoadBalancer",
+    "*",
+    "Allow",
+    65001,
+    "Inbound",
+  ],
+  ["DenyAllInBound", "Deny all inbound traffic", "*", "*", "Deny", 65500, "Inbound"],
+  [
+    "AllowVnetOutBound",
+    "Allow outbound traffic from all VMs to all VMs in VNET",
+    "VirtualNetwork",
+    "VirtualNetwork",
+    "Allow",
+    65000,
+    "Outbound",
+  ],
+  [
+    "AllowInternetOutBound",
+    "Allow outbound traffic from all VMs to Internet",
+    "*",
+    "Internet",
+    "Allow",
+    65001,
+    "Outbound",
+  ],
+  ["DenyAllOutBound", "Deny all outbound traffic", "*", "*", "Deny", 65500, "Outbound"],
+] as const;
 
 export const networkSecurityGroupSpec: ResourceTypeSpec = {
   schemas: [NETWORK_SCHEMAS.networkSecurityGroup],
@@ -190,6 +268,46 @@ export const networkSecurityGroupSpec: ResourceTypeSpec = {
   type: NSG_TYPE,
   tracked: true,
   inUseCode: "InUseNetworkSecurityGroupCannotBeDeleted",
+  defaults: () => ({ properties: { securityRules: [], flushConnection: false } }),
+  synthesize: (resource) => ({
+    properties: {
+      ...resourceGuid(resource).properties,
+      defaultSecurityRules: DEFAULT_SECURITY_RULES.map(
+        ([name, description, source, destination, access, priority, direction]) => ({
+          name,
+          id: `${resource.id}/defaultSecurityRules/${name}`,
+          type: `${NSG_TYPE}/defaultSecurityRules`,
+          etag: `W/"${stableGuid(`${resource.id}/${name}`)}"`,
+          properties: {
+            provisioningState: "Succeeded",
+            description,
+            protocol: "*",
+            sourcePortRange: "*",
+            destinationPortRange: "*",
+            sourceAddressPrefix: source,
+            destinationAddressPrefix: destination,
+            access,
+            priority,
+            direction,
+          },
+        }),
+      ),
+    },
+  }),
+  renderExtra: (resource, env) => {
+    const rules = valuesAt(resource.body, "properties.securityRules[]").map((entry) => {
+      const rule = entry as { name?: string; properties?: Record<string, unknown> };
+      return {
+        ...rule,
+        id: `${resource.id}/securityRules/${rule.name ?? ""}`,
+        type: `${NSG_TYPE}/securityRules`,
+        etag: resource.etag,
+        properties: { ...rule.properties, provisioningState: resource.provisioningState },
+      };
+    });
+    const subnets = usedBy(env, resource.id, SUBNET_TYPE);
+    return { properties: { securityRules: rules, ...(subnets.length > 0 ? { subnets } : {}) } };
+  },
 };
 
 export const publicIpAddressSpec: ResourceTypeSpec = {
@@ -198,10 +316,38 @@ export const publicIpAddressSpec: ResourceTypeSpec = {
   type: PUBLIC_IP_TYPE,
   tracked: true,
   inUseCode: "PublicIPAddressInUseCannotBeDeleted",
-  // A Standard static IP gets its address at create; derived from the id so it is stable.
+  // Without a SKU a public IP is Basic; Basic defaults to Dynamic allocation, Standard is always Static
+  // ("Public IP addresses" — SKU, allocation method, idle timeout 4 minutes,
+  // https://learn.microsoft.com/azure/virtual-network/ip-services/public-ip-addresses).
+  defaults: (resource) => {
+    const sku = String(valueAt(resource.body, "sku.name") ?? "Basic");
+    return {
+      sku: { name: "Basic", tier: "Regional" },
+      properties: {
+        publicIPAllocationMethod: sku === "Basic" ? "Dynamic" : "Static",
+        publicIPAddressVersion: "IPv4",
+        idleTimeoutInMinutes: 4,
+      },
+    };
+  },
+  // A Static IP gets its address at create (derived from the id, so it is stable); a Dynamic one only
+  // once something uses it, which nothing the emulator serves does.
   synthesize: (resource) => {
+    const sku = String(valueAt(resource.body, "sku.name") ?? "Basic");
+    const method =
+      valueAt(resource.body, "properties.publicIPAllocationMethod") ??
+      (sku === "Basic" ? "Dynamic" : "Static");
     const octets = (stableHash(resource.id, 6).match(/../g) ?? []).map((h) => (parseInt(h, 16) % 254) + 1);
-    return { properties: { ipAddress: `20.${octets.join(".")}` } };
+    return {
+      properties: {
+        ...resourceGuid(resource).properties,
+        ...(method === "Static" ? { ipAddress: `20.${octets.join(".")}` } : {}),
+      },
+    };
+  },
+  renderExtra: (resource, env) => {
+    const [natGateway] = usedBy(env, resource.id, NAT_GATEWAY_TYPE);
+    return natGateway ? { properties: { natGateway } } : {};
   },
 };
 
@@ -211,7 +357,15 @@ export const natGatewaySpec: ResourceTypeSpec = {
   type: NAT_GATEWAY_TYPE,
   tracked: true,
   inUseCode: "InUseNatGatewayCannotBeDeleted",
-  references: [{ path: "properties.publicIpAddresses[].id", type: PUBLIC_IP_TYPE }],
+  references: [
+    { path: "properties.publicIpAddresses[].id", type: PUBLIC_IP_TYPE, sameLocation: true },
+    { path: "properties.publicIpAddressesV6[].id", type: PUBLIC_IP_TYPE, sameLocation: true },
+    { path: "properties.publicIpPrefixes[].id", type: PUBLIC_IP_PREFIX_TYPE, sameLocation: true },
+    { path: "properties.publicIpPrefixesV6[].id", type: PUBLIC_IP_PREFIX_TYPE, sameLocation: true },
+  ],
+  // "The default idle timeout is 4 minutes" (NAT gateway resource, https://learn.microsoft.com/azure/nat-gateway/nat-gateway-resource).
+  defaults: () => ({ properties: { idleTimeoutInMinutes: 4 } }),
+  synthesize: resourceGuid,
   renderExtra: (resource, env) => {
     const subnets = referencesTo(env.store, resource.id).filter((r) => r.type === SUBNET_TYPE);
     return subnets.length === 0 ? {} : { properties: { subnets: subnets.map((s) => ({ id: s.id })) } };
@@ -228,15 +382,39 @@ export const privateEndpointSpec: ResourceTypeSpec = {
     { path: "properties.subnet.id", type: SUBNET_TYPE },
     { path: "properties.privateLinkServiceConnections[].properties.privateLinkServiceId", type: "*" },
   ],
+  defaults: () => ({
+    properties: { manualPrivateLinkServiceConnections: [], applicationSecurityGroups: [] },
+  }),
   synthesize: (resource) => ({
     properties: {
       networkInterfaces: [
         {
-          id: `${resource.id.replace(/\/providers\/.*$/i, "")}/providers/Microsoft.Network/networkInterfaces/${resource.name}.nic`,
+          id: `${resource.id.replace(/\/providers\/.*$/i, "")}/providers/Microsoft.Network/networkInterfaces/${String(valueAt(resource.body, "properties.customNetworkInterfaceName") ?? `${resource.name}.nic.${stableHash(resource.id)}`)}`,
         },
       ],
     },
   }),
+  async afterWrite(resource, env) {
+    if (resource.internal?.privateIp) return;
+    const ip = allocatePrivateIp(
+      env.store,
+      String(valueAt(resource.body, "properties.subnet.id") ?? ""),
+      resource.id,
+    );
+    if (ip) resource.internal = { ...resource.internal, privateIp: ip };
+  },
+  renderExtra: (resource, env) => {
+    const ip = privateIpOf(resource);
+    const connections = decoratedConnections(resource, "privateLinkServiceConnections");
+    const manual = decoratedConnections(resource, "manualPrivateLinkServiceConnections");
+    return {
+      properties: {
+        ...(connections ? { privateLinkServiceConnections: connections } : {}),
+        ...(manual ? { manualPrivateLinkServiceConnections: manual } : {}),
+        ...(ip ? { customDnsConfigs: customDnsConfigs(resource, env.store, ip) } : {}),
+      },
+    };
+  },
 };
 
 export const privateDnsZoneGroupSpec: ResourceTypeSpec = {
@@ -246,4 +424,16 @@ export const privateDnsZoneGroupSpec: ResourceTypeSpec = {
   references: [
     { path: "properties.privateDnsZoneConfigs[].properties.privateDnsZoneId", type: PRIVATE_DNS_ZONE_TYPE },
   ],
+  renderExtra: (resource, env) => ({
+    properties: {
+      privateDnsZoneConfigs: valuesAt(resource.body, "properties.privateDnsZoneConfigs[]").map((entry) => {
+        const config = entry as { name?: string; properties?: { privateDnsZoneId?: string } };
+        const zoneId = config.properties?.privateDnsZoneId ?? "";
+        return {
+          ...config,
+          properties: { ...config.properties, recordSets: zoneGroupRecordSets(resource, env.store, zoneId) },
+        };
+      }),
+    },
+  }),
 };

@@ -4,17 +4,40 @@
  * to that subnet's VNet, as on Azure (docs/azure-facts.md#field-note-8).
  */
 import { POSTGRES_SCHEMAS } from "../arm-schema/index.js";
+import {
+  diskTierOf,
+  minorVersionOf,
+  parameterMetadata,
+  SERVER_PARAMETERS,
+} from "../azure-facts/postgres-parameters.js";
 import { valueAt } from "../body-path.js";
 import { badRequest, notFound } from "../errors.js";
 import { idKey } from "../resource-path.js";
 import type { ResourceTypeSpec, WriteContext } from "../resource-type.js";
+import type { StoredResource } from "../store.js";
 import { PRIVATE_DNS_ZONE_TYPE, VNET_LINK_TYPE } from "./private-dns.js";
 import { SUBNET_TYPE } from "./network.js";
+import { privateEndpointConnectionsOf } from "./private-link.js";
 import { propertiesOf } from "./shared.js";
 
 const POSTGRES_SERVICE = "Microsoft.DBforPostgreSQL/flexibleServers";
 
-const postgres = { putStyle: "azure-async-operation", deleteStyle: "location" } as const;
+/** Writes and deletes answer 202 with `Azure-AsyncOperation` and `Location` (Servers.json 2025-08-01). */
+const postgres = { putStyle: "accepted", deleteStyle: "accepted" } as const;
+
+/** A server's `state` for the emulator's provisioning state (the type has no provisioningState). */
+const SERVER_STATE: Readonly<Record<string, string>> = {
+  Creating: "Provisioning",
+  Updating: "Updating",
+  Deleting: "Dropping",
+  Succeeded: "Ready",
+  Failed: "Disabled",
+};
+
+const CONFIGURATION_TYPE = `${POSTGRES_SERVICE}/configurations`;
+
+const skuNameOf = (server: StoredResource | undefined): string =>
+  String(valueAt(server?.body, "sku.name") ?? "");
 
 /** Checks the delegated subnet and private DNS zone of a private-access server. */
 function checkPrivateAccess({ body, env }: WriteContext): void {
@@ -73,7 +96,6 @@ export const flexibleServerSpec: ResourceTypeSpec = {
   namePattern: /^[a-z0-9][-a-z0-9]{1,61}[a-z0-9]$/,
   globalNameTakenCode: "ServerNameAlreadyExists",
   busyCode: "ServerBusy",
-  required: ["sku.name"],
   writeOnly: ["properties.administratorLoginPassword"],
   references: [{ path: "properties.network.privateDnsZoneArmResourceId", type: PRIVATE_DNS_ZONE_TYPE }],
   validate(write) {
@@ -85,12 +107,56 @@ export const flexibleServerSpec: ResourceTypeSpec = {
     }
     checkPrivateAccess(write);
   },
-  synthesize: (resource) => ({
-    properties: {
-      fullyQualifiedDomainName: `${resource.name.toLowerCase()}.postgres.database.azure.com`,
-      state: "Ready",
-    },
-  }),
+  defaults: (resource) => {
+    const storageSizeGB = Number(valueAt(resource.body, "properties.storage.storageSizeGB") ?? 128);
+    const delegated = valueAt(resource.body, "properties.network.delegatedSubnetResourceId") !== undefined;
+    return {
+      properties: {
+        authConfig: { activeDirectoryAuth: "Disabled", passwordAuth: "Enabled" },
+        availabilityZone: "1",
+        backup: { backupRetentionDays: 7, geoRedundantBackup: "Disabled" },
+        dataEncryption: { type: "SystemManaged" },
+        highAvailability: { mode: "Disabled" },
+        maintenanceWindow: { customWindow: "Disabled", dayOfWeek: 0, startHour: 0, startMinute: 0 },
+        network: { publicNetworkAccess: delegated ? "Disabled" : "Enabled" },
+        replica: { role: "Primary" },
+        replicationRole: "Primary",
+        storage: { autoGrow: "Disabled", type: "", storageSizeGB, ...diskTierOf(storageSizeGB) },
+      },
+    };
+  },
+  synthesize: (resource) => {
+    const haMode = String(valueAt(resource.body, "properties.highAvailability.mode") ?? "Disabled");
+    return {
+      properties: {
+        fullyQualifiedDomainName: `${resource.name.toLowerCase()}.postgres.database.azure.com`,
+        minorVersion: minorVersionOf(String(valueAt(resource.body, "properties.version") ?? "")),
+        replicaCapacity: 5,
+        replica: { capacity: 5 },
+        backup: { earliestRestoreDate: new Date(resource.createdAtMs).toISOString() },
+        highAvailability: { state: haMode === "Disabled" ? "NotEnabled" : "Healthy" },
+      },
+    };
+  },
+  renderExtra: (resource, env) => {
+    const connections = privateEndpointConnectionsOf(resource, env, false);
+    return {
+      properties: {
+        state: SERVER_STATE[resource.provisioningState] ?? "Ready",
+        ...(connections.length > 0 ? { privateEndpointConnections: connections } : {}),
+      },
+    };
+  },
+  // Every server parameter exists from the server's creation, at its default.
+  async afterWrite(resource, env) {
+    if (env.store.children(resource.id, CONFIGURATION_TYPE).length > 0) return;
+    for (const [name, parameter] of Object.entries(SERVER_PARAMETERS)) {
+      const value = parameter.defaultValue(skuNameOf(resource));
+      env.putResource(CONFIGURATION_TYPE, `${resource.id}/configurations/${name}`, name, resource.id, {
+        properties: { value, source: "system-default" },
+      });
+    }
+  },
 };
 
 export const flexibleServerDatabaseSpec: ResourceTypeSpec = {
@@ -104,9 +170,22 @@ export const flexibleServerDatabaseSpec: ResourceTypeSpec = {
 export const flexibleServerConfigurationSpec: ResourceTypeSpec = {
   schemas: [POSTGRES_SCHEMAS.configuration],
   ...postgres,
-  type: `${POSTGRES_SERVICE}/configurations`,
+  type: CONFIGURATION_TYPE,
+  // Server parameters are set, never deleted: Configurations.json has no DELETE.
+  noDelete: true,
   required: ["properties.value"],
   // "The server is busy with another operation": configuration writes must be serialized.
   parentBusy: { status: 409, code: "ServerBusy" },
-  synthesize: () => ({ properties: { source: "user-override" } }),
+  defaults: () => ({ properties: { source: "user-override" } }),
+  // The parameter's metadata, for the server's size; names outside the table answer without it.
+  renderExtra: (resource, env) => {
+    const parameter = SERVER_PARAMETERS[resource.name];
+    if (!parameter) return {};
+    const {
+      value: _value,
+      source: _source,
+      ...metadata
+    } = parameterMetadata(parameter, skuNameOf(env.store.get(resource.parentId)));
+    return { properties: metadata };
+  },
 };

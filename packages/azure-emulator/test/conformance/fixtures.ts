@@ -90,6 +90,8 @@ export interface TypeFixture {
   readonly delete?: OperationFacts;
   /** Keys (dotted; `[]` = some element) the spec example's create answer has for this request. */
   readonly exampleKeys: readonly string[];
+  /** Keys only the answer to the write has (Redis' access keys), never a GET. */
+  readonly writeAnswerOnlyKeys?: readonly string[];
   /** Keys of the final resource only (filled once the operation ends, or by later resources). */
   readonly exampleKeysWhenBuilt?: readonly string[];
   readonly extraChecks?: readonly ExtraCheck[];
@@ -682,8 +684,6 @@ export const FIXTURES: readonly TypeFixture[] = [
       "location",
       "zones",
       "tags",
-      "properties.accessKeys.primaryKey",
-      "properties.accessKeys.secondaryKey",
       "properties.provisioningState",
       "properties.redisVersion",
       "properties.sku.name",
@@ -706,6 +706,7 @@ export const FIXTURES: readonly TypeFixture[] = [
       "properties.instances[].isMaster",
       "properties.instances[].isPrimary",
     ],
+    writeAnswerOnlyKeys: ["properties.accessKeys.primaryKey", "properties.accessKeys.secondaryKey"],
     exampleKeysWhenBuilt: [
       "properties.redisConfiguration.maxclients",
       "properties.redisConfiguration.maxmemory-reserved",

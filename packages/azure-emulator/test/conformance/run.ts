@@ -238,8 +238,12 @@ export async function runConformance(emulator: RunningEmulator): Promise<Conform
     operationChecks(check, "PUT (create)", answer, fixture.put);
     if (answer.status < 300) {
       shapeChecks(fixture.type, "PUT", answer.body, schema?.resource);
-      if (fixture.put[answer.status]?.body)
-        keyCoverage(fixture.type, "PUT", answer.body, fixture.exampleKeys);
+      if (fixture.put[answer.status]?.body) {
+        keyCoverage(fixture.type, "PUT", answer.body, [
+          ...fixture.exampleKeys,
+          ...(fixture.writeAnswerOnlyKeys ?? []),
+        ]);
+      }
       const outcome = await wire.settle(answer, path, fixture.apiVersion);
       check("the create operation succeeds", outcome.toLowerCase() === "succeeded", outcome);
     } else {
