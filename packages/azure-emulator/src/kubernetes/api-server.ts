@@ -7,13 +7,30 @@ import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ClusterInfo, DataPlaneContext, KubernetesApi } from "../dataplane";
 import { authenticateCaller, authorizeCaller } from "./access";
-import { apiGroupList, coreApiVersions, coreV1ResourceList, versionDocument } from "./discovery";
+import {
+  apiGroupList,
+  coreApiVersions,
+  coreV1ResourceList,
+  namedGroupDocument,
+  versionDocument,
+} from "./discovery";
 import type { ObjectStoreState } from "./object-store";
-import { ClusterObjectStore } from "./object-store";
+import { ClusterObjectStore, NAMESPACE_FINALIZE_SEC } from "./object-store";
+import { openApiV2, openApiV3CoreV1, openApiV3Root } from "./openapi";
+import { encodeOpenApiV2, OPENAPI_V2_PROTOBUF, OPENAPI_V2_PROTOBUF_REPLY } from "./openapi-v2-proto";
 import { parseResourceRequest } from "./requests";
+import { selfSubjectAccessReview, selfSubjectReview } from "./reviews";
 import { isKubernetesStatusError, kubernetesErrors } from "./status";
 import type { VerbReply } from "./verbs";
 import { VERBS } from "./verbs";
+
+/** A reply of the server: a verb's, or raw bytes of another media type (OpenAPI v2 in protobuf). */
+type ServerReply =
+  VerbReply | { readonly status: number; readonly raw: Buffer; readonly contentType: string };
+
+const SELF_SUBJECT_ACCESS_REVIEWS = "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews";
+const SELF_SUBJECT_REVIEWS = "/apis/authentication.k8s.io/v1/selfsubjectreviews";
+const CUSTOM_RESOURCE_DEFINITIONS = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
 
 /** Serializable state: every cluster with its admin token and objects. */
 export interface KubernetesApiState {
@@ -57,7 +74,7 @@ export function createKubernetesApi(ctx: DataPlaneContext): KubernetesApi {
     path: string,
     url: URL,
     body: Buffer,
-  ): VerbReply => {
+  ): ServerReply => {
     const cluster = clusters.get(clusterId.toLowerCase());
     if (!cluster) throw kubernetesErrors.noSuchPath();
     const normalizedPath = path.replace(/\/+$/, "") || "/";
@@ -70,10 +87,43 @@ export function createKubernetesApi(ctx: DataPlaneContext): KubernetesApi {
         return { status: 200, body: coreV1ResourceList() };
       case "/apis":
         return { status: 200, body: apiGroupList() };
+      case "/openapi/v2":
+        return (req.headers.accept ?? "").includes(OPENAPI_V2_PROTOBUF)
+          ? { status: 200, raw: encodeOpenApiV2(openApiV2()), contentType: OPENAPI_V2_PROTOBUF_REPLY }
+          : { status: 200, body: openApiV2() };
+      case "/openapi/v3":
+        return { status: 200, body: openApiV3Root() };
+      case "/openapi/v3/api/v1":
+        return { status: 200, body: openApiV3CoreV1() };
+      case SELF_SUBJECT_ACCESS_REVIEWS:
+        if (req.method !== "POST") throw kubernetesErrors.methodNotAllowed(req.method ?? "");
+        return {
+          status: 201,
+          body: selfSubjectAccessReview(ctx, cluster.info, caller, body, req.headers["content-type"]),
+        };
+      case SELF_SUBJECT_REVIEWS:
+        if (req.method !== "POST") throw kubernetesErrors.methodNotAllowed(req.method ?? "");
+        return { status: 201, body: selfSubjectReview(caller, body, req.headers["content-type"]) };
     }
-    // Everything else, /openapi/v2 and /openapi/v3 included, is a resource URL or a 404 as on a server
-    // that does not serve it; kubectl then skips client-side schema checks.
-    const request = parseResourceRequest(req.method ?? "GET", normalizedPath);
+    const groupDocument = namedGroupDocument(normalizedPath);
+    if (groupDocument) return { status: 200, body: groupDocument };
+    if (normalizedPath.startsWith(CUSTOM_RESOURCE_DEFINITIONS)) {
+      return customResourceDefinitions(
+        normalizedPath,
+        req,
+        url,
+        () =>
+          authorizeCaller(ctx, cluster.info, caller, {
+            verb: normalizedPath === CUSTOM_RESOURCE_DEFINITIONS ? "list" : "get",
+            resource: "customresourcedefinitions",
+            group: "apiextensions.k8s.io",
+          }),
+        cluster.store.currentResourceVersion(),
+      );
+    }
+    // Everything else is a resource URL, or a 404 as a real server answers for a group or kind it
+    // does not have (kubectl then says `the server doesn't have a resource type`).
+    const request = parseResourceRequest(req.method ?? "GET", normalizedPath, url);
     if (!request) throw kubernetesErrors.noSuchPath();
     authorizeCaller(ctx, cluster.info, caller, {
       verb: request.verb,
@@ -81,7 +131,7 @@ export function createKubernetesApi(ctx: DataPlaneContext): KubernetesApi {
       namespace: request.namespace,
       name: request.name,
     });
-    const verb = VERBS[request.verb];
+    const verb = VERBS[request.verb === "watch" ? "list" : request.verb];
     if (!verb) throw kubernetesErrors.methodNotAllowed(req.method ?? "");
     return verb({
       store: cluster.store,
@@ -90,7 +140,9 @@ export function createKubernetesApi(ctx: DataPlaneContext): KubernetesApi {
       body,
       contentType: req.headers["content-type"],
       accept: req.headers.accept,
+      userAgent: req.headers["user-agent"],
       nowMs: ctx.now(),
+      clock: () => ctx.now(),
     });
   };
 
@@ -101,10 +153,14 @@ export function createKubernetesApi(ctx: DataPlaneContext): KubernetesApi {
       else
         clusters.set(cluster.id.toLowerCase(), {
           info: cluster,
-          store: new ClusterObjectStore(() => ctx.now()),
+          store: new ClusterObjectStore(
+            () => ctx.now(),
+            () => NAMESPACE_FINALIZE_SEC * 1000 * ctx.timeScale(),
+          ),
         });
     },
     close(clusterId) {
+      clusters.get(clusterId.toLowerCase())?.store.dispose();
       clusters.delete(clusterId.toLowerCase());
       adminTokens.delete(clusterId.toLowerCase());
     },
@@ -115,7 +171,7 @@ export function createKubernetesApi(ctx: DataPlaneContext): KubernetesApi {
           return;
         }
         try {
-          writeJson(res, serve(clusterId, req, path, url, body));
+          writeReply(res, serve(clusterId, req, path, url, body));
         } catch (error) {
           const refusal = isKubernetesStatusError(error) ? error : kubernetesErrors.internal();
           writeJson(res, { status: refusal.code, body: refusal.toStatus() });
@@ -133,16 +189,21 @@ export function createKubernetesApi(ctx: DataPlaneContext): KubernetesApi {
       };
     },
     restore(state) {
+      for (const entry of clusters.values()) entry.store.dispose();
       clusters.clear();
       adminTokens.clear();
       for (const saved of readState(state).clusters) {
-        const store = new ClusterObjectStore(() => ctx.now());
+        const store = new ClusterObjectStore(
+          () => ctx.now(),
+          () => NAMESPACE_FINALIZE_SEC * 1000 * ctx.timeScale(),
+        );
         store.loadState(saved.objects);
         clusters.set(saved.info.id.toLowerCase(), { info: saved.info, store });
         adminTokens.set(saved.info.id.toLowerCase(), saved.adminToken);
       }
     },
     reset() {
+      for (const entry of clusters.values()) entry.store.dispose();
       clusters.clear();
       adminTokens.clear();
     },
@@ -183,6 +244,85 @@ function readState(state: unknown): KubernetesApiState {
   throw new TypeError("not a Kubernetes API snapshot: expected { clusters: [...] }");
 }
 
-function writeJson(res: ServerResponse, reply: VerbReply): void {
-  res.writeHead(reply.status, { "Content-Type": "application/json" }).end(JSON.stringify(reply.body));
+/**
+ * `customresourcedefinitions`: a cluster without any, read-only. A list answers empty (a Table of no
+ * rows for kubectl), an item 404, a watch a stream that stays quiet, anything else 405.
+ */
+function customResourceDefinitions(
+  path: string,
+  req: IncomingMessage,
+  url: URL,
+  authorize: () => void,
+  resourceVersion: string,
+): ServerReply {
+  if (req.method !== "GET") throw kubernetesErrors.methodNotAllowed(req.method ?? "");
+  authorize();
+  if (path !== CUSTOM_RESOURCE_DEFINITIONS) {
+    const name = decodeURIComponent(path.slice(CUSTOM_RESOURCE_DEFINITIONS.length + 1));
+    throw kubernetesErrors.notFound("customresourcedefinitions.apiextensions.k8s.io", name);
+  }
+  if (["true", "1"].includes(url.searchParams.get("watch") ?? "")) {
+    return {
+      stream: (res) => {
+        res.writeHead(200, { "Content-Type": "application/json", "Transfer-Encoding": "chunked" });
+        const timeout = Number(url.searchParams.get("timeoutSeconds") ?? "1800");
+        const timer = setTimeout(() => res.end(), timeout * 1000);
+        timer.unref();
+        res.on("close", () => clearTimeout(timer));
+      },
+    };
+  }
+  if (/;\s*as=Table/i.test(req.headers.accept ?? "")) {
+    return {
+      status: 200,
+      body: {
+        kind: "Table",
+        apiVersion: "meta.k8s.io/v1",
+        metadata: { resourceVersion },
+        columnDefinitions: [
+          { name: "Name", type: "string", format: "name", description: "Name of the object", priority: 0 },
+          {
+            name: "Created At",
+            type: "date",
+            format: "",
+            description: "When the definition was created",
+            priority: 0,
+          },
+        ],
+        rows: [],
+      },
+    };
+  }
+  return {
+    status: 200,
+    body: {
+      kind: "CustomResourceDefinitionList",
+      apiVersion: "apiextensions.k8s.io/v1",
+      metadata: { resourceVersion },
+      items: [],
+    },
+  };
+}
+
+function writeReply(res: ServerResponse, reply: ServerReply): void {
+  if ("stream" in reply) {
+    reply.stream(res);
+    return;
+  }
+  if ("raw" in reply) {
+    res.writeHead(reply.status, { "Content-Type": reply.contentType }).end(reply.raw);
+    return;
+  }
+  writeJson(res, reply);
+}
+
+function writeJson(
+  res: ServerResponse,
+  reply: { status: number; body: unknown; warnings?: readonly string[] },
+): void {
+  const headers: Record<string, string | string[]> = { "Content-Type": "application/json" };
+  if (reply.warnings && reply.warnings.length > 0) {
+    headers.Warning = reply.warnings.map((warning) => `299 - ${JSON.stringify(warning)}`);
+  }
+  res.writeHead(reply.status, headers).end(JSON.stringify(reply.body));
 }

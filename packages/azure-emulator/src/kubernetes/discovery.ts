@@ -30,9 +30,72 @@ export function coreApiVersions(serverAddress: string): Record<string, unknown> 
   };
 }
 
-/** `GET /apis`: no named groups are served. */
+/**
+ * The named groups served: the self-review resources every authenticated user may create (`kubectl auth
+ * can-i`, `kubectl auth whoami`), and the custom resource definitions, read-only and none, which kubectl
+ * lists before it says a kind is unknown (`no matches for kind`).
+ */
+const NAMED_GROUPS = [
+  {
+    group: "apiextensions.k8s.io",
+    resource: "customresourcedefinitions",
+    kind: "CustomResourceDefinition",
+    verbs: ["get", "list"],
+    shortNames: ["crd", "crds"],
+  },
+  {
+    group: "authentication.k8s.io",
+    resource: "selfsubjectreviews",
+    kind: "SelfSubjectReview",
+    verbs: ["create"],
+    shortNames: [],
+  },
+  {
+    group: "authorization.k8s.io",
+    resource: "selfsubjectaccessreviews",
+    kind: "SelfSubjectAccessReview",
+    verbs: ["create"],
+    shortNames: [],
+  },
+] as const;
+
+function groupDocument(group: string): Record<string, unknown> {
+  const version = { groupVersion: `${group}/v1`, version: "v1" };
+  return { name: group, versions: [version], preferredVersion: version };
+}
+
+/** `GET /apis`: the named groups. */
 export function apiGroupList(): Record<string, unknown> {
-  return { kind: "APIGroupList", apiVersion: "v1", groups: [] };
+  return {
+    kind: "APIGroupList",
+    apiVersion: "v1",
+    groups: NAMED_GROUPS.map(({ group }) => groupDocument(group)),
+  };
+}
+
+/** `GET /apis/<group>` and `GET /apis/<group>/v1`, or undefined for a group not served. */
+export function namedGroupDocument(path: string): Record<string, unknown> | undefined {
+  for (const { group, resource, kind, verbs, shortNames } of NAMED_GROUPS) {
+    if (path === `/apis/${group}`) return { kind: "APIGroup", apiVersion: "v1", ...groupDocument(group) };
+    if (path === `/apis/${group}/v1`) {
+      return {
+        kind: "APIResourceList",
+        apiVersion: "v1",
+        groupVersion: `${group}/v1`,
+        resources: [
+          {
+            name: resource,
+            singularName: resource.slice(0, -1),
+            namespaced: false,
+            kind,
+            verbs: [...verbs],
+            ...(shortNames.length > 0 ? { shortNames: [...shortNames] } : {}),
+          },
+        ],
+      };
+    }
+  }
+  return undefined;
 }
 
 /** `GET /api/v1`: the resources of the core group, from the kind table. */

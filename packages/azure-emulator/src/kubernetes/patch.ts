@@ -1,7 +1,12 @@
 /**
  * The patch formats `kubectl` and `@kubernetes/client-node` send: JSON merge patch (RFC 7386), strategic
- * merge patch (for namespaces and secrets it merges maps exactly like a merge patch), and JSON Patch
- * (RFC 6902, client-node's default).
+ * merge patch (maps merge as in a merge patch; its directives `$patch`, `$retainKeys`,
+ * `$deleteFromPrimitiveList/…` and `$setElementOrder/…` are honoured; the merge lists of the served kinds,
+ * `metadata.finalizers` and `metadata.ownerReferences`, merge instead of being replaced — "Update API
+ * Objects in Place Using kubectl patch",
+ * https://kubernetes.io/docs/tasks/manage-kubernetes-objects/update-api-object-kubectl-patch/), and JSON
+ * Patch (RFC 6902, client-node's default). Server-side apply (`application/apply-patch+yaml`) is the
+ * verbs' own.
  */
 import { isJsonObject } from "./kube-object";
 import { kubernetesErrors } from "./status";
@@ -118,17 +123,76 @@ export function applyJsonPatch(target: unknown, patch: unknown): unknown {
   return document;
 }
 
-/** The patch function for a request's `Content-Type`; 415 for apply patches and unknown types. */
+/** The media type of server-side apply. */
+export const APPLY_PATCH = "application/apply-patch+yaml";
+
+/** Lists that merge under a strategic merge patch: path → merge key (`undefined`: primitive values). */
+const MERGE_LISTS: ReadonlyMap<string, string | undefined> = new Map([
+  ["metadata.finalizers", undefined],
+  ["metadata.ownerReferences", "uid"],
+]);
+
+function mergeList(current: unknown, patch: unknown[], key: string | undefined): unknown[] {
+  const base = Array.isArray(current) ? [...(current as unknown[])] : [];
+  for (const item of patch) {
+    const index =
+      key === undefined
+        ? base.findIndex((existing) => JSON.stringify(existing) === JSON.stringify(item))
+        : base.findIndex(
+            (existing) => isJsonObject(existing) && isJsonObject(item) && existing[key] === item[key],
+          );
+    if (index < 0) base.push(structuredClone(item));
+    else if (key !== undefined) base[index] = applyMergePatch(base[index], item);
+  }
+  return base;
+}
+
+/** A strategic merge patch (see the module comment); `undefined` when a `$patch: delete` removes it all. */
+export function applyStrategicMergePatch(
+  target: unknown,
+  patch: unknown,
+  path: readonly string[] = [],
+): unknown {
+  if (!isJsonObject(patch)) return structuredClone(patch);
+  if (patch.$patch === "delete") return undefined;
+  const { $patch: directive, $retainKeys: retainKeys, ...members } = patch;
+  if (directive === "replace") return structuredClone(members);
+  const result: Record<string, unknown> = isJsonObject(target) ? { ...target } : {};
+  for (const [key, value] of Object.entries(members)) {
+    if (key.startsWith("$setElementOrder/")) continue;
+    if (key.startsWith("$deleteFromPrimitiveList/")) {
+      const field = key.slice("$deleteFromPrimitiveList/".length);
+      const doomed = Array.isArray(value) ? value.map((v) => JSON.stringify(v)) : [];
+      if (Array.isArray(result[field])) {
+        result[field] = (result[field] as unknown[]).filter((v) => !doomed.includes(JSON.stringify(v)));
+      }
+      continue;
+    }
+    const childPath = [...path, key].join(".");
+    if (value === null) delete result[key];
+    else if (Array.isArray(value) && MERGE_LISTS.has(childPath)) {
+      result[key] = mergeList(result[key], value, MERGE_LISTS.get(childPath));
+    } else if (isJsonObject(value)) {
+      const merged = applyStrategicMergePatch(result[key], value, [...path, key]);
+      if (merged === undefined) delete result[key];
+      else result[key] = merged;
+    } else result[key] = structuredClone(value);
+  }
+  if (Array.isArray(retainKeys)) {
+    for (const key of Object.keys(result)) if (!retainKeys.includes(key)) delete result[key];
+  }
+  return result;
+}
+
+/** The patch function for a request's `Content-Type`; 415 for unknown types. */
 export function patchFunctionFor(
   contentType: string | undefined,
 ): (target: unknown, patch: unknown) => unknown {
   const mediaType = (contentType ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
   if (mediaType === "application/json-patch+json") return applyJsonPatch;
-  if (
-    mediaType === "application/merge-patch+json" ||
-    mediaType === "application/strategic-merge-patch+json"
-  ) {
-    return applyMergePatch;
+  if (mediaType === "application/merge-patch+json") return applyMergePatch;
+  if (mediaType === "application/strategic-merge-patch+json") {
+    return (target, patch) => applyStrategicMergePatch(target, patch) ?? {};
   }
   throw kubernetesErrors.unsupportedMediaType(mediaType || "(none)");
 }

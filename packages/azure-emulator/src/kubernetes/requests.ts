@@ -32,7 +32,7 @@ const ITEM_VERBS: Readonly<Record<string, string>> = {
  * Parses `/api/v1/<plural>[/<name>]` (cluster-scoped kinds, or a cross-namespace list) and
  * `/api/v1/namespaces/<ns>/<plural>[/<name>]`. Returns undefined for paths no kind serves.
  */
-export function parseResourceRequest(method: string, path: string): ResourceRequest | undefined {
+export function parseResourceRequest(method: string, path: string, url?: URL): ResourceRequest | undefined {
   const segments = path.replace(/\/+$/, "").split("/").slice(1).map(decodeURIComponent);
   if (segments[0] !== "api" || segments[1] !== "v1") return undefined;
   const rest = segments.slice(2);
@@ -48,5 +48,7 @@ export function parseResourceRequest(method: string, path: string): ResourceRequ
   if (!located) return undefined;
   const verb = (located.name === undefined ? COLLECTION_VERBS : ITEM_VERBS)[method];
   if (!verb) throw kubernetesErrors.methodNotAllowed(method);
-  return { ...located, verb };
+  // A list with `watch=true` is the `watch` verb, for authorization as for the server.
+  const watching = verb === "list" && ["true", "1"].includes(url?.searchParams.get("watch") ?? "");
+  return { ...located, verb: watching ? "watch" : verb };
 }

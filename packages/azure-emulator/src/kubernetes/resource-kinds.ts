@@ -38,15 +38,22 @@ export interface ResourceKind {
    */
   admit(object: KubeObject, previous: KubeObject | undefined): KubeObject;
   /**
-   * What a DELETE answers: the object as it starts terminating (namespaces), or, when absent, a
-   * `Success` Status naming the deleted object (secrets and most kinds).
+   * A DELETE answers the object as it starts terminating (namespaces); otherwise a `Success` Status
+   * naming the deleted object (secrets and most kinds). @default false
    */
-  readonly deletedView?: (object: KubeObject) => KubeObject;
+  readonly deleteAnswersObject?: boolean;
+  /** Top-level members the kind's schema has; others are unknown fields (`fieldValidation`). */
+  readonly fields: readonly string[];
+  /**
+   * An applied configuration as the fields it sets (server-side apply): write-only inputs folded into
+   * what they stand for (a Secret's `stringData` into base64 `data`). @default as sent
+   */
+  readonly appliedFields?: (configuration: KubeObject) => KubeObject;
   /** The kind's protobuf layout (`k8s.io.api.core.v1`), for bodies kubectl sends as protobuf. */
   readonly protobuf: ProtoMessage;
 }
 
-/** The verbs the emulator serves for every kind (no watch: it does not stream). */
+/** The verbs the emulator serves for every kind. */
 export const SERVED_VERBS = [
   "create",
   "delete",
@@ -55,6 +62,26 @@ export const SERVED_VERBS = [
   "list",
   "patch",
   "update",
+  "watch",
+] as const;
+
+/** `metadata` members of every kind (ObjectMeta). */
+export const OBJECT_META_FIELDS = [
+  "name",
+  "generateName",
+  "namespace",
+  "uid",
+  "resourceVersion",
+  "generation",
+  "creationTimestamp",
+  "deletionTimestamp",
+  "deletionGracePeriodSeconds",
+  "labels",
+  "annotations",
+  "ownerReferences",
+  "finalizers",
+  "managedFields",
+  "selfLink",
 ] as const;
 
 const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
@@ -143,7 +170,8 @@ export const NAMESPACES: ResourceKind = {
     "status.phase": (object) => String((object.status as { phase?: string } | undefined)?.phase ?? ""),
   },
   admit: admitNamespace,
-  deletedView: (object) => ({ ...object, status: { phase: "Terminating" } }),
+  deleteAnswersObject: true,
+  fields: ["apiVersion", "kind", "metadata", "spec", "status"],
   protobuf: {
     fields: {
       1: { name: "metadata", type: OBJECT_META },
@@ -176,6 +204,15 @@ export const SECRETS: ResourceKind = {
   ],
   selectableFields: { type: (object) => String(object.type ?? "") },
   admit: admitSecret,
+  fields: ["apiVersion", "kind", "metadata", "data", "stringData", "type", "immutable"],
+  appliedFields: (configuration) => {
+    const { stringData, ...rest } = configuration;
+    if (!isJsonObject(stringData)) return rest as KubeObject;
+    const data = { ...(isJsonObject(rest.data) ? rest.data : {}) };
+    for (const [key, value] of Object.entries(stringData))
+      data[key] = Buffer.from(String(value), "utf8").toString("base64");
+    return { ...rest, data } as KubeObject;
+  },
   protobuf: {
     fields: {
       1: { name: "metadata", type: OBJECT_META },

@@ -128,6 +128,50 @@ export const kubernetesErrors = {
         kind: "namespaces",
       },
     ),
+  /** A DELETE of a namespace that is already terminating. */
+  namespaceTerminating: (name: string) =>
+    new KubernetesStatusError(
+      409,
+      "Conflict",
+      `Operation cannot be fulfilled on namespaces "${name}": The system is ensuring all content is removed from this namespace.  Upon completion, this namespace will automatically be purged by the system.`,
+      { name, kind: "namespaces" },
+    ),
+  /** A create in a namespace that is terminating, as the NamespaceLifecycle admission refuses it. */
+  namespaceTerminatingForNewContent: (resource: string, name: string, namespace: string) =>
+    new KubernetesStatusError(
+      403,
+      "Forbidden",
+      `${resource} "${name}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`,
+      {
+        name,
+        kind: resource,
+        causes: [
+          {
+            reason: "NamespaceTerminating",
+            message: `namespace ${namespace} is being terminated`,
+            field: "metadata.namespace",
+          },
+        ],
+      },
+    ),
+  /** A server-side apply that would take fields another manager owns, without `force`. */
+  applyConflict: (resource: string, name: string, conflicts: readonly { manager: string; field: string }[]) =>
+    new KubernetesStatusError(
+      409,
+      "Conflict",
+      `Apply failed with ${conflicts.length} conflict${conflicts.length === 1 ? "" : "s"}: ${conflicts
+        .map((c) => `conflict with "${c.manager}" using v1: ${c.field}`)
+        .join("\n")}`,
+      {
+        name,
+        kind: resource,
+        causes: conflicts.map((c) => ({
+          reason: "FieldManagerConflict",
+          message: `conflict with "${c.manager}" using v1`,
+          field: c.field,
+        })),
+      },
+    ),
   internal: () =>
     new KubernetesStatusError(
       500,

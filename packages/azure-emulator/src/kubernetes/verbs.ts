@@ -1,19 +1,25 @@
 /**
  * What each Kubernetes verb does to a cluster's object store, one function per verb over every kind:
- * reads honour label and field selectors, `limit`/`continue` and Table output; writes honour `dryRun`,
- * resourceVersion preconditions and the kind's admission rules.
+ * reads honour label and field selectors, `limit`/`continue`, Table output and `watch`; writes honour
+ * `dryRun`, `fieldManager` (managedFields), `fieldValidation`, resourceVersion preconditions and the
+ * kind's admission rules; PATCH takes JSON Patch, merge patch, strategic merge patch and server-side
+ * apply (`application/apply-patch+yaml`, conflicts answered 409 unless `force=true`).
  */
+import type { ServerResponse } from "node:http";
+import { parse as parseYaml } from "yaml";
 import type { KubeObject } from "./kube-object";
 import { isJsonObject } from "./kube-object";
+import { applyConfiguration, managerOf } from "./managed-fields";
 import type { ClusterObjectStore, ObjectLocation } from "./object-store";
-import { patchFunctionFor } from "./patch";
+import { patchFunctionFor, APPLY_PATCH } from "./patch";
 import type { ProtoMessage } from "./protobuf";
 import { decodeKubernetesProtobuf, KUBERNETES_PROTOBUF } from "./protobuf";
-import { RESOURCE_KINDS } from "./resource-kinds";
+import { OBJECT_META_FIELDS, RESOURCE_KINDS, type ResourceKind } from "./resource-kinds";
 import type { ResourceRequest } from "./requests";
 import { parseFieldSelector, parseLabelSelector } from "./selectors";
-import { statusObject, kubernetesErrors } from "./status";
+import { statusObject, kubernetesErrors, isKubernetesStatusError } from "./status";
 import { tableOf, wantsTable } from "./table";
+import { serveWatch } from "./watch";
 
 /** What a verb works on. */
 export interface VerbInput {
@@ -23,14 +29,20 @@ export interface VerbInput {
   readonly body: Buffer;
   readonly contentType: string | undefined;
   readonly accept: string | undefined;
+  readonly userAgent: string | undefined;
   readonly nowMs: number;
+  readonly clock: () => number;
 }
 
-/** A reply: HTTP status and JSON body. */
-export interface VerbReply {
-  readonly status: number;
-  readonly body: unknown;
-}
+/** A reply: HTTP status and JSON body, with `Warning` headers; or a stream (watch). */
+export type VerbReply =
+  | {
+      readonly status: number;
+      readonly body: unknown;
+      /** `Warning: 299 - "…"` headers (unknown fields under `fieldValidation=Warn`). */
+      readonly warnings?: readonly string[];
+    }
+  | { readonly stream: (res: ServerResponse) => void };
 
 const locationOf = (request: ResourceRequest): ObjectLocation => ({
   kind: request.kind,
@@ -73,10 +85,46 @@ function parseJsonBody(body: Buffer, contentType: string | undefined): unknown {
   }
 }
 
-/** Reads an object body, checking its kind and namespace against the URL's, as the API server does. */
-function parseObjectBody(input: VerbInput): KubeObject {
-  const parsed = parseJsonBody(input.body, input.contentType);
-  if (!isJsonObject(parsed)) throw kubernetesErrors.badRequest("the request body must be a JSON object");
+/**
+ * Unknown fields of an object, per `fieldValidation`: `Strict` refuses them (400, as kube-apiserver's
+ * strict decoding does), `Warn` (the default) drops them with a warning, `Ignore` drops them silently.
+ */
+function validateFields(
+  kind: ResourceKind,
+  object: KubeObject,
+  url: URL,
+): { object: KubeObject; warnings: string[] } {
+  const directive = url.searchParams.get("fieldValidation") ?? "Warn";
+  if (!["Strict", "Warn", "Ignore"].includes(directive)) {
+    throw kubernetesErrors.badRequest(
+      `fieldValidation must be one of "Ignore", "Warn" or "Strict", not "${directive}"`,
+    );
+  }
+  const unknown = [
+    ...Object.keys(object).filter((key) => !kind.fields.includes(key)),
+    ...Object.keys(object.metadata)
+      .filter((key) => !(OBJECT_META_FIELDS as readonly string[]).includes(key))
+      .map((key) => `metadata.${key}`),
+  ];
+  if (unknown.length === 0) return { object, warnings: [] };
+  if (directive === "Strict") {
+    throw kubernetesErrors.badRequest(
+      `${kind.kind} in version "v1" cannot be handled as a ${kind.kind}: strict decoding error: ${unknown.map((f) => `unknown field "${f}"`).join(", ")}`,
+    );
+  }
+  const cleaned: KubeObject = { ...object, metadata: { ...object.metadata } };
+  for (const field of unknown) {
+    if (field.startsWith("metadata.")) delete cleaned.metadata[field.slice("metadata.".length)];
+    else delete cleaned[field];
+  }
+  return {
+    object: cleaned,
+    warnings: directive === "Warn" ? unknown.map((f) => `unknown field "${f}"`) : [],
+  };
+}
+
+/** Checks an object body's kind and namespace against the URL's, as the API server does. */
+function checkIdentity(parsed: Record<string, unknown>, input: VerbInput): KubeObject {
   const metadata = parsed.metadata ?? {};
   if (!isJsonObject(metadata)) throw kubernetesErrors.badRequest("metadata must be an object");
   const { kind, namespace, name } = input.request;
@@ -99,20 +147,31 @@ function parseObjectBody(input: VerbInput): KubeObject {
   return { ...parsed, metadata: { ...metadata } } as KubeObject;
 }
 
-/** The objects a list or deletecollection selects. */
-function selected(input: VerbInput): KubeObject[] {
+/** Reads an object body and checks its identity and fields. */
+function parseObjectBody(input: VerbInput): { object: KubeObject; warnings: string[] } {
+  const parsed = parseJsonBody(input.body, input.contentType);
+  if (!isJsonObject(parsed)) throw kubernetesErrors.badRequest("the request body must be a JSON object");
+  return validateFields(input.request.kind, checkIdentity(parsed, input), input.url);
+}
+
+/** The objects a list or deletecollection selects, and the predicate (for watches). */
+function selectorOf(input: VerbInput): (object: KubeObject) => boolean {
   const { kind } = input.request;
   const labels = parseLabelSelector(input.url.searchParams.get("labelSelector"));
   const fieldNames = ["metadata.name", "metadata.namespace", ...Object.keys(kind.selectableFields)];
   const fields = parseFieldSelector(input.url.searchParams.get("fieldSelector"), fieldNames);
-  return input.store.list(locationOf(input.request)).filter((object) => {
+  return (object) => {
     const values: Record<string, string | undefined> = {
       "metadata.name": object.metadata.name,
       "metadata.namespace": object.metadata.namespace ?? "",
     };
     for (const [field, read] of Object.entries(kind.selectableFields)) values[field] = read(object);
     return labels(object.metadata.labels ?? {}) && fields(values);
-  });
+  };
+}
+
+function selected(input: VerbInput): KubeObject[] {
+  return input.store.list(locationOf(input.request)).filter(selectorOf(input));
 }
 
 /** `limit` and `continue`: an opaque offset token, as opaque as the API server's. */
@@ -148,7 +207,7 @@ function listOf(input: VerbInput, objects: KubeObject[]): Record<string, unknown
 
 function deletedReply(input: VerbInput, deleted: KubeObject): VerbReply {
   const { kind } = input.request;
-  if (kind.deletedView) return { status: 200, body: kind.deletedView(deleted) };
+  if (kind.deleteAnswersObject) return { status: 200, body: deleted };
   return {
     status: 200,
     body: statusObject("Success", 200, undefined, undefined, {
@@ -161,6 +220,64 @@ function deletedReply(input: VerbInput, deleted: KubeObject): VerbReply {
 
 function itemName(input: VerbInput): string {
   return input.request.name ?? "";
+}
+
+const manager = (input: VerbInput): string =>
+  managerOf(input.url.searchParams.get("fieldManager"), input.userAgent);
+
+/**
+ * Server-side apply: the configuration (YAML or JSON) sets what it names, as `fieldManager`; the object
+ * is created when missing (201).
+ */
+function apply(input: VerbInput): VerbReply {
+  const fieldManager = input.url.searchParams.get("fieldManager");
+  if (!fieldManager) {
+    throw kubernetesErrors.invalid(
+      "PatchOptions",
+      "",
+      "fieldManager",
+      "Required value: is required for apply patch",
+    );
+  }
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(input.body.toString("utf8"));
+  } catch {
+    throw kubernetesErrors.badRequest(
+      "error decoding YAML: the apply configuration is not valid YAML or JSON",
+    );
+  }
+  if (!isJsonObject(parsed)) throw kubernetesErrors.badRequest("the apply configuration must be an object");
+  if (parsed.apiVersion !== "v1")
+    throw kubernetesErrors.badRequest(`apiVersion must be "v1" for ${input.request.kind.kind}`);
+  if (parsed.kind === undefined) throw kubernetesErrors.badRequest("kind must be set");
+  const { object: configuration, warnings } = validateFields(
+    input.request.kind,
+    checkIdentity(parsed, input),
+    input.url,
+  );
+  const location = locationOf(input.request);
+  const name = itemName(input);
+  let current: KubeObject | undefined;
+  try {
+    current = input.store.get(location, name);
+  } catch (error) {
+    if (!(isKubernetesStatusError(error) && error.code === 404)) throw error;
+  }
+  const applied = applyConfiguration({
+    current,
+    configuration: (input.request.kind.appliedFields ?? ((c: KubeObject) => c))({
+      ...configuration,
+      metadata: { ...configuration.metadata, name },
+    }),
+    manager: fieldManager,
+    force: input.url.searchParams.get("force") === "true",
+    resource: input.request.kind.plural,
+    nowMs: input.nowMs,
+  });
+  const options = { dryRun: isDryRun(input.url) };
+  if (current) return { status: 200, body: input.store.replace(location, name, applied, options), warnings };
+  return { status: 201, body: input.store.create(location, applied, options), warnings };
 }
 
 /** Every served verb. */
@@ -177,34 +294,54 @@ export const VERBS: Readonly<Record<string, (input: VerbInput) => VerbReply>> = 
   },
   list(input) {
     if (["true", "1"].includes(input.url.searchParams.get("watch") ?? "")) {
-      throw kubernetesErrors.methodNotAllowed("watch");
+      const timeout = input.url.searchParams.get("timeoutSeconds");
+      return {
+        stream: (res) =>
+          serveWatch(res, input.store, {
+            kind: input.request.kind,
+            ...(input.request.namespace !== undefined ? { namespace: input.request.namespace } : {}),
+            matches: selectorOf(input),
+            resourceVersion: input.url.searchParams.get("resourceVersion"),
+            timeoutSeconds: timeout === null ? null : Number(timeout),
+            asTable: wantsTable(input.accept),
+            nowMs: input.clock,
+          }),
+      };
     }
     return { status: 200, body: listOf(input, selected(input)) };
   },
   create(input) {
-    const created = input.store.create(locationOf(input.request), parseObjectBody(input), {
+    const { object, warnings } = parseObjectBody(input);
+    const created = input.store.create(locationOf(input.request), object, {
       dryRun: isDryRun(input.url),
+      manager: manager(input),
     });
-    return { status: 201, body: created };
+    return { status: 201, body: created, warnings };
   },
   update(input) {
-    const replaced = input.store.replace(locationOf(input.request), itemName(input), parseObjectBody(input), {
+    const { object, warnings } = parseObjectBody(input);
+    const replaced = input.store.replace(locationOf(input.request), itemName(input), object, {
       dryRun: isDryRun(input.url),
+      manager: manager(input),
     });
-    return { status: 200, body: replaced };
+    return { status: 200, body: replaced, warnings };
   },
   patch(input) {
-    const apply = patchFunctionFor(input.contentType);
+    const mediaType = (input.contentType ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+    if (mediaType === APPLY_PATCH) return apply(input);
+    const patchWith = patchFunctionFor(input.contentType);
     const location = locationOf(input.request);
     const current = input.store.get(location, itemName(input));
-    const patched = apply(current, parseJsonBody(input.body, input.contentType));
+    const patched = patchWith(current, parseJsonBody(input.body, input.contentType));
     if (!isJsonObject(patched) || !isJsonObject(patched.metadata)) {
       throw kubernetesErrors.badRequest("the patched object must keep its metadata");
     }
-    const replaced = input.store.replace(location, itemName(input), patched as KubeObject, {
+    const { object, warnings } = validateFields(input.request.kind, patched as KubeObject, input.url);
+    const replaced = input.store.replace(location, itemName(input), object, {
       dryRun: isDryRun(input.url),
+      manager: manager(input),
     });
-    return { status: 200, body: replaced };
+    return { status: 200, body: replaced, warnings };
   },
   delete(input) {
     const options = input.body.length > 0 ? parseJsonBody(input.body, input.contentType) : {};
