@@ -21,6 +21,8 @@ export interface CapturedFunction {
   readonly trigger: BindingMetadata;
   /** Called as the worker does: `handler(triggerInput, invocationContext)`. */
   readonly handler: (triggerInput: unknown, context: unknown) => unknown;
+  /** The function's `retry` policy as registered, when it has one (the devhost refuses to start then). */
+  readonly retryOptions?: unknown;
 }
 
 /** Every registration of one loaded app. */
@@ -28,6 +30,8 @@ export interface FunctionRegistry {
   readonly functions: ReadonlyMap<string, CapturedFunction>;
   /** Functions whose trigger binding has this type (case-insensitive). */
   byTriggerType(type: string): CapturedFunction[];
+  /** App hooks registered while the app loaded (`appStart`, `preInvocation`, …), by hook name. */
+  readonly hooks?: readonly string[];
 }
 
 /** Runtime states as the Durable HTTP API spells them. */

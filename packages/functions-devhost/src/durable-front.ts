@@ -11,6 +11,7 @@ import { durableClientBinding, WEBHOOK_BASE_PATH } from "./durable/client-bindin
 import { createManagementHandler, type ManagementHandler } from "./durable/management-api";
 import type { FunctionKeys } from "./function-keys";
 import type { HttpMount } from "./http-host";
+import type { OutputBindingWriter } from "./output-bindings";
 import { listenOnLoopback, type LoopbackListener } from "./loopback-server";
 import type { DevhostLog, ExtraInputsProvider } from "./invoke";
 import type { HostSettings } from "./settings";
@@ -26,6 +27,8 @@ export interface DurableFrontOptions {
   readonly leaseMs?: number;
   /** Where the storage connection setting is read. @default process.env */
   readonly env?: NodeJS.ProcessEnv;
+  /** Writes activities' output bindings. @default - the engine's default */
+  readonly outputs?: OutputBindingWriter;
   readonly log: DevhostLog;
 }
 
@@ -88,6 +91,7 @@ export async function startDurableFront(options: DurableFrontOptions): Promise<R
     maxConcurrentOrchestratorFunctions: durableTask.maxConcurrentOrchestratorFunctions,
     clock: (options.clockFactor ?? 1) === 1 ? realClock : scaledClock(options.clockFactor ?? 1),
     ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
+    ...(options.outputs ? { outputs: options.outputs } : {}),
     log: (level, message) => options.log(engineLevels[level], `[durable] ${message}`),
   });
   await engine.start();

@@ -21,6 +21,8 @@ import {
   type ExtraInputsProvider,
 } from "./invoke";
 import { listenOnLoopback } from "./loopback-server";
+import { bindingDataOf, type BindingData } from "./binding-expressions";
+import type { OutputBindingWriter } from "./output-bindings";
 import { compareRoutePrecedence, parseRouteTemplate, type RouteTemplate } from "./routes";
 
 /** An endpoint family served beside the functions, e.g. the Durable extension's webhooks. */
@@ -46,6 +48,8 @@ export interface HttpHostOptions {
   readonly mounts?: readonly HttpMount[];
   /** @default 100 MiB, the real host's limit */
   readonly maxRequestBodyBytes?: number;
+  /** Writes the functions' output bindings. @default - see {@link invokeFunction} */
+  readonly outputs?: OutputBindingWriter;
   /** @default console */
   readonly log?: DevhostLog;
 }
@@ -82,6 +86,29 @@ function describeHttpFunction(fn: CapturedFunction, routePrefix: string): HttpFu
     throw new Error(`function "${fn.name}": unknown authLevel "${String(trigger.authLevel)}"`);
   }
   return { fn, route: parseRouteTemplate(prefix + routeText.replace(/^\/+/, "")), methods, authLevel };
+}
+
+/**
+ * Binding data of an HTTP invocation, as the host offers it: the JSON body's properties, route
+ * parameters, `query` and `headers`.
+ */
+function httpBindingData(
+  params: Readonly<Record<string, string>>,
+  url: URL,
+  request: IncomingMessage,
+  body: Buffer,
+): BindingData {
+  let payload: unknown;
+  try {
+    payload = body.length > 0 ? (JSON.parse(body.toString("utf8")) as unknown) : undefined;
+  } catch {
+    payload = undefined;
+  }
+  return bindingDataOf(payload, {
+    ...params,
+    query: Object.fromEntries(url.searchParams),
+    headers: { ...request.headers },
+  });
 }
 
 function answer(response: ServerResponse, status: number, headers: Record<string, string> = {}): void {
@@ -138,7 +165,9 @@ export async function startHttpHost(options: HttpHostOptions): Promise<RunningHt
     try {
       result = await invokeFunction(candidate.fn, functionsRequest, {
         log,
+        bindingData: httpBindingData(params ?? {}, url, request, body),
         ...(options.extraInputs ? { extraInputs: options.extraInputs } : {}),
+        ...(options.outputs ? { outputs: options.outputs } : {}),
       });
     } catch {
       // invokeFunction logged the error with its stack; the client learns nothing about it.

@@ -1,10 +1,13 @@
 /**
- * One invocation of a captured function, as the worker performs it: a fresh real `InvocationContext`
- * with the function's binding options, extra inputs and trigger metadata, then `handler(input, context)`.
+ * One invocation of a captured function, as the worker and host perform it: a fresh real
+ * `InvocationContext` with the function's binding options, extra inputs and trigger metadata, then
+ * `handler(input, context)`, then its storage output bindings written.
  */
 import { randomUUID } from "node:crypto";
 import { format } from "node:util";
+import type { BindingData } from "./binding-expressions";
 import type { CapturedFunction } from "./contracts";
+import { StorageOutputBindings, type OutputBindingWriter } from "./output-bindings";
 import { createInvocationContext } from "./registry";
 
 /** Where the devhost's own messages and the functions' `context.log` output go. */
@@ -25,8 +28,14 @@ export interface InvocationOptions {
   readonly extraInputs?: ExtraInputsProvider;
   /** As the host passes it, camel-cased (`dequeueCount`, `insertionTime`, …). @default - none */
   readonly triggerMetadata?: Record<string, unknown>;
+  /** Values for `{name}` in output binding settings. @default - none besides `{rand-guid}` and `{DateTime}` */
+  readonly bindingData?: BindingData;
+  /** Writes the output bindings. @default a {@link StorageOutputBindings} on `process.env`, base64 messages */
+  readonly outputs?: OutputBindingWriter;
   readonly log: DevhostLog;
 }
+
+let defaultOutputs: OutputBindingWriter | undefined;
 
 const LOG_LEVELS: Readonly<Record<string, Parameters<DevhostLog>[0]>> = {
   trace: "information",
@@ -38,9 +47,9 @@ const LOG_LEVELS: Readonly<Record<string, Parameters<DevhostLog>[0]>> = {
 };
 
 /**
- * Invokes `fn` with `triggerInput` and returns what its handler returned (awaited). Logs the start and
- * the outcome as the host does; a handler's error is logged here (message and stack, server side only)
- * and rethrown for the trigger to handle.
+ * Invokes `fn` with `triggerInput`, writes its output bindings, and returns what its handler returned
+ * (awaited). Logs the start and the outcome as the host does; a handler's or an output's error is logged
+ * here (message and stack, server side only) and rethrown for the trigger to handle.
  */
 export async function invokeFunction(
   fn: CapturedFunction,
@@ -59,6 +68,13 @@ export async function invokeFunction(
   options.log("information", `Executing 'Functions.${fn.name}' (Id=${invocationId})`);
   try {
     const result = await fn.handler(triggerInput, context);
+    // The host writes outputs after the handler succeeds; a failed write fails the invocation.
+    await (options.outputs ?? (defaultOutputs ??= new StorageOutputBindings())).write({
+      fn,
+      extraOutput: (name) => context.extraOutputs.get(name),
+      returned: result,
+      bindingData: options.bindingData ?? {},
+    });
     const elapsed = Math.round(performance.now() - started);
     options.log(
       "information",

@@ -11,6 +11,7 @@ import { constants } from "node:os";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { findAppRoot } from "./app-root";
+import { assertRunnable } from "./binding-support";
 import type { FunctionRegistry } from "./contracts";
 import { startDurableFront, type RunningDurableFront } from "./durable-front";
 import { resolveFunctionKeys, type FunctionKeys } from "./function-keys";
@@ -18,6 +19,7 @@ import { startHttpHost, type RunningHttpHost } from "./http-host";
 import { consoleLog, describeError, type DevhostLog } from "./invoke";
 import { isQueueTriggerConfigError, startQueueTriggers, type RunningQueueTriggers } from "./queue-triggers";
 import { isRegistrationError, loadFunctionApp } from "./registry";
+import { StorageOutputBindings } from "./output-bindings";
 import { isRouteTemplateError } from "./routes";
 import {
   applyLocalSettings,
@@ -71,8 +73,8 @@ export interface RunningDevhost {
 /**
  * Starts the devhost for one app: local settings into `process.env` (variables already set win), host.json,
  * the app's registrations, the durable engine, the HTTP host and the queue pollers.
- * @throws SettingsError, RegistrationError, RouteTemplateError or QueueTriggerConfigError before anything
- *   is left running.
+ * @throws SettingsError, RegistrationError (including an app with what the devhost cannot run, see
+ *   `assertRunnable`), RouteTemplateError or QueueTriggerConfigError before anything is left running.
  */
 export async function startDevhost(options: DevhostOptions): Promise<RunningDevhost> {
   const log = options.log ?? consoleLog;
@@ -87,6 +89,9 @@ export async function startDevhost(options: DevhostOptions): Promise<RunningDevh
   if (options.storageConnectionString) process.env.AzureWebJobsStorage ??= options.storageConnectionString;
   const hostSettings = readHostSettings(appRoot);
   const registry = loadFunctionApp(options.app);
+  // Before anything runs: an app with a trigger, binding or hook this host would not honour is refused.
+  assertRunnable(registry);
+  const outputs = new StorageOutputBindings({ messageEncoding: hostSettings.queues.messageEncoding });
   const { keys } = resolveFunctionKeys(options.functionKey ? { function: options.functionKey } : {});
 
   const started: { stop(graceMs: number): Promise<void> }[] = [];
@@ -102,6 +107,7 @@ export async function startDevhost(options: DevhostOptions): Promise<RunningDevh
       keys,
       clockFactor: options.clockFactor ?? 1,
       ...(options.durableLeaseMs === undefined ? {} : { leaseMs: options.durableLeaseMs }),
+      outputs,
       log,
     });
     started.push(durable);
@@ -112,6 +118,7 @@ export async function startDevhost(options: DevhostOptions): Promise<RunningDevh
       routePrefix: hostSettings.routePrefix,
       extraInputs: durable.extraInputs,
       mounts: durable.mounts,
+      outputs,
       log,
     });
     started.push(http);
@@ -122,6 +129,7 @@ export async function startDevhost(options: DevhostOptions): Promise<RunningDevh
       registry,
       settings: hostSettings.queues,
       extraInputs: durable.extraInputs,
+      outputs,
       ...(options.minQueuePollingIntervalMs === undefined
         ? {}
         : { minPollingIntervalMs: options.minQueuePollingIntervalMs }),

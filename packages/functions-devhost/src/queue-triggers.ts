@@ -23,6 +23,9 @@ import {
 import { settleWithin } from "./loopback-server";
 import type { QueueTriggerSettings } from "./settings";
 import { resolveAppSettingReferences } from "./settings";
+import { connectionSettingNames, resolveStorageConnection } from "./storage-connection";
+import { bindingDataOf } from "./binding-expressions";
+import type { OutputBindingWriter } from "./output-bindings";
 
 /** Options for {@link startQueueTriggers}. */
 export interface QueueTriggerOptions {
@@ -38,6 +41,8 @@ export interface QueueTriggerOptions {
    * the handler is still running, as the host does. @default 600000 (the host's 10 minutes)
    */
   readonly messageLeaseMs?: number;
+  /** Writes the functions' output bindings. @default - see {@link invokeFunction} */
+  readonly outputs?: OutputBindingWriter;
   /** Shortest wait between polls of an empty queue, in ms. @default 100 */
   readonly minPollingIntervalMs?: number;
   /** @default console */
@@ -75,13 +80,9 @@ const MAX_MESSAGES_PER_RECEIVE = 32;
 
 /** The connection string a trigger's `connection` names, looked up as the host does. */
 function resolveConnection(fn: CapturedFunction, env: NodeJS.ProcessEnv): string {
-  const name =
-    typeof fn.trigger.connection === "string" && fn.trigger.connection ? fn.trigger.connection : "";
-  const candidates = name ? [name, `AzureWebJobs${name}`] : ["AzureWebJobsStorage"];
-  for (const candidate of candidates) {
-    const value = env[candidate];
-    if (value) return value;
-  }
+  const value = resolveStorageConnection(fn.trigger.connection, env);
+  if (value) return value;
+  const candidates = connectionSettingNames(fn.trigger.connection);
   throw configError(`function "${fn.name}": the connection setting ${candidates.join(" / ")} is not set`);
 }
 
@@ -167,10 +168,14 @@ async function processMessage(listener: ListenerContext, received: DequeuedMessa
   }, listener.leaseMs / 2);
   let succeeded = false;
   try {
-    await invokeFunction(fn, toTriggerInput(text), {
+    const input = toTriggerInput(text);
+    const triggerMetadata = queueTriggerMetadata(received, text, fn.name);
+    await invokeFunction(fn, input, {
       log,
-      triggerMetadata: queueTriggerMetadata(received, text, fn.name),
+      triggerMetadata,
+      bindingData: bindingDataOf(input, triggerMetadata),
       ...(options.extraInputs ? { extraInputs: options.extraInputs } : {}),
+      ...(options.outputs ? { outputs: options.outputs } : {}),
     });
     succeeded = true;
   } catch {

@@ -15,9 +15,13 @@ const CORE_MODULE_ID = "@azure/functions-core";
 interface CoreFunctionMetadata {
   readonly name: string;
   readonly bindings: Record<string, BindingMetadata>;
+  readonly retryOptions?: unknown;
 }
 
-type Sink = (metadata: CoreFunctionMetadata, callback: CapturedFunction["handler"]) => void;
+interface Sink {
+  addFunction(metadata: CoreFunctionMetadata, callback: CapturedFunction["handler"]): void;
+  addHook(hookName: string): void;
+}
 
 /** Registrations go to the capture in progress; `@azure/functions` caches the core module for the process. */
 let currentSink: Sink | undefined;
@@ -66,11 +70,12 @@ const fakeCore = {
     if (!currentSink) {
       throw registrationError(`function "${metadata.name}" registered outside loadFunctionApp`);
     }
-    currentSink(metadata, callback);
+    currentSink.addFunction(metadata, callback);
     return new Disposable(() => undefined);
   },
-  registerHook(): Disposable {
-    // App-level hooks are not run by this host (as the protocol notes say); registering must still work.
+  registerHook(hookName: string): Disposable {
+    // Hooks are not run by this host: recorded so that the start-up check refuses the app (binding-support.ts).
+    currentSink?.addHook(hookName);
     return new Disposable(() => undefined);
   },
   log(level: string, category: string, message: string): void {
@@ -92,6 +97,7 @@ function installRequireHook(): void {
 
 class CapturedRegistry implements FunctionRegistry {
   readonly functions = new Map<string, CapturedFunction>();
+  readonly hooks: string[] = [];
 
   add(metadata: CoreFunctionMetadata, handler: CapturedFunction["handler"]): void {
     if (this.functions.has(metadata.name)) {
@@ -105,6 +111,7 @@ class CapturedRegistry implements FunctionRegistry {
       triggerName: trigger[0],
       trigger: trigger[1],
       handler,
+      ...(metadata.retryOptions === undefined ? {} : { retryOptions: metadata.retryOptions }),
     });
   }
 
@@ -122,7 +129,10 @@ export function captureRegistrations(load: () => void): FunctionRegistry {
   if (currentSink) throw registrationError("captureRegistrations does not nest");
   installRequireHook();
   const registry = new CapturedRegistry();
-  currentSink = (metadata, callback) => registry.add(metadata, callback);
+  currentSink = {
+    addFunction: (metadata, callback) => registry.add(metadata, callback),
+    addHook: (hookName) => registry.hooks.push(hookName),
+  };
   try {
     load();
   } finally {

@@ -159,3 +159,24 @@ describe("client binding payload and clock", () => {
     assert.throws(() => scaledClock(0), RangeError);
   });
 });
+
+describe("wire numbers", () => {
+  /** The library's own enums (not in its public types): the numbers a faithful history carries. */
+  const library = (path: string) =>
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require(`durable-functions/lib/src/${path}`) as Record<string, Record<string, number>>;
+
+  test("history event types are the library's HistoryEventType numbers", () => {
+    const { HistoryEventType } = library("history/HistoryEventType");
+    for (const [name, value] of Object.entries(EventType)) {
+      assert.equal(value, HistoryEventType?.[name], `EventType.${name}`);
+    }
+  });
+
+  test("action types are the library's ActionType numbers", () => {
+    const { ActionType: libraryActionType } = library("actions/ActionType");
+    for (const [name, value] of Object.entries(ActionType)) {
+      assert.equal(value, libraryActionType?.[name], `ActionType.${name}`);
+    }
+  });
+});

@@ -3,9 +3,17 @@
  * for long activities). Its result and the work item's deletion are one transaction, so a completion is
  * recorded once; the activity itself runs at least once (again if this engine dies before that).
  */
+import { bindingDataOf } from "../binding-expressions";
 import { createInvocationContext } from "../registry";
 import { findFunction, type EngineContext } from "./engine-context";
-import { EventType, historyEvent, type HistoryEvent } from "./history";
+import {
+  EventType,
+  historyEvent,
+  HTTP_ACTIVITY_NAME,
+  type HistoryEvent,
+  type WireHttpRequest,
+} from "./history";
+import { callDurableHttp } from "./http-activity";
 import { isStorageStatus, workEntity, type WorkItem } from "./store";
 import { encodeKey } from "./table-values";
 import { completionMessage } from "./work-items";
@@ -24,26 +32,44 @@ function decodeInput(input: unknown): unknown {
 
 async function invoke(ctx: EngineContext, item: ActivityItem, nowMs: () => number): Promise<HistoryEvent> {
   const { name, taskId } = item.activity;
-  const fn = findFunction(ctx.registry, name, "activityTrigger");
   const failure = (message: string, details: string) =>
     historyEvent(EventType.TaskFailed, nowMs(), {
       TaskScheduledId: taskId,
       Reason: `Activity function '${name}' failed: ${message}`,
       Details: details,
     });
+  const completed = (output: unknown) =>
+    historyEvent(EventType.TaskCompleted, nowMs(), {
+      TaskScheduledId: taskId,
+      Result: JSON.stringify(output ?? null),
+    });
+  const failed = (error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    return failure(message, error instanceof Error ? (error.stack ?? message) : message);
+  };
+  if (name === HTTP_ACTIVITY_NAME) {
+    return callDurableHttp(item.activity.input as WireHttpRequest).then(completed, failed);
+  }
+  const fn = findFunction(ctx.registry, name, "activityTrigger");
   if (!fn) {
     const message = `The function '${name}' doesn't exist, is disabled, or is not an activity function.`;
     return failure(message, message);
   }
   try {
-    const output: unknown = await fn.handler(decodeInput(item.activity.input), createInvocationContext(fn));
-    return historyEvent(EventType.TaskCompleted, nowMs(), {
-      TaskScheduledId: taskId,
-      Result: JSON.stringify(output ?? null),
+    const input = decodeInput(item.activity.input);
+    const context = createInvocationContext(fn);
+    const output: unknown = await fn.handler(input, context);
+    // Outputs are written before the result is recorded: a failed write fails the activity.
+    await ctx.outputs.write({
+      fn,
+      extraOutput: (bindingName) => context.extraOutputs.get(bindingName),
+      returned: undefined,
+      // The durable extension's binding data: instanceId, data (the input) and the input's properties.
+      bindingData: bindingDataOf(input, { instanceId: item.instanceId, data: input }),
     });
+    return completed(output);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return failure(message, error instanceof Error ? (error.stack ?? message) : message);
+    return failed(error);
   }
 }
 

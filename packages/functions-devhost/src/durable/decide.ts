@@ -11,10 +11,13 @@ import {
   describeActionType,
   EventType,
   historyEvent,
+  HTTP_ACTIVITY_NAME,
   idConsumingActions,
+  scheduledName,
   type HistoryEvent,
   type RetryState,
   type WireAction,
+  type WireHttpRequest,
 } from "./history";
 import type { HistoryView } from "./history-view";
 import { retryDelayMs } from "./retry";
@@ -131,6 +134,98 @@ export function retryBookkeeping(
   return { events: [scheduled], work: [scheduleWork(subject, original, taskId, nowMs)] };
 }
 
+/** The Durable extension's wait between polls when a 202 has no `Retry-After` (its default, 30 s). */
+export const DEFAULT_HTTP_POLL_INTERVAL_MS = 30_000;
+
+function headerOf(headers: unknown, name: string): string | undefined {
+  if (headers === null || typeof headers !== "object") return undefined;
+  const entry = Object.entries(headers).find(([key]) => key.toLowerCase() === name);
+  const value: unknown = Array.isArray(entry?.[1]) ? (entry[1] as unknown[])[0] : entry?.[1];
+  return typeof value === "string" ? value : undefined;
+}
+
+/**
+ * `callHttp`'s asynchronous pattern on the host side, as the extension runs it: a response of 202 with
+ * `Location` is followed by a durable timer (`Retry-After` seconds, else 30 s) and then a GET of
+ * `Location` with the same headers and token source — until an answer other than 202. The library
+ * replays the same steps (timer and call under the next task ids) without asking for them.
+ */
+export function httpPollBookkeeping(
+  subject: EpisodeSubject,
+  view: HistoryView,
+  delivered: HistoryEvent,
+  nowMs: number,
+): Bookkeeping {
+  const none: Bookkeeping = { events: [], work: [] };
+  if (delivered.EventType === EventType.TaskCompleted) {
+    const call = view.scheduledById.get(delivered.TaskScheduledId ?? -1);
+    if (call?.Name !== HTTP_ACTIVITY_NAME || call.Input === undefined) return none;
+    const request = JSON.parse(call.Input) as WireHttpRequest | null;
+    const response = JSON.parse(delivered.Result ?? "null") as {
+      statusCode?: number;
+      headers?: unknown;
+    } | null;
+    const location = headerOf(response?.headers, "location");
+    if (
+      !request ||
+      request.asynchronousPatternEnabled === false ||
+      response?.statusCode !== 202 ||
+      !location
+    ) {
+      return none;
+    }
+    const retryAfterSeconds = Number(headerOf(response.headers, "retry-after"));
+    const delayMs =
+      Number.isFinite(retryAfterSeconds) && retryAfterSeconds >= 0
+        ? retryAfterSeconds * 1000
+        : DEFAULT_HTTP_POLL_INTERVAL_MS;
+    const timerId = view.nextTaskId;
+    const fireAt = new Date(nowMs + delayMs).toISOString();
+    const poll: WireHttpRequest = {
+      method: "GET",
+      uri: location,
+      ...(request.headers ? { headers: request.headers } : {}),
+      ...(request.tokenSource ? { tokenSource: request.tokenSource } : {}),
+      asynchronousPatternEnabled: true,
+    };
+    const timer = historyEvent(EventType.TimerCreated, nowMs, {
+      EventId: timerId,
+      FireAt: fireAt,
+      HttpPoll: { request: poll },
+    });
+    const fired = historyEvent(EventType.TimerFired, nowMs + delayMs, { TimerId: timerId, FireAt: fireAt });
+    return {
+      events: [timer],
+      work: [completionMessage(subject.instanceId, subject, timerId, fired, nowMs + delayMs)],
+    };
+  }
+  if (delivered.EventType === EventType.TimerFired) {
+    const poll = view.scheduledById.get(delivered.TimerId ?? -1)?.HttpPoll;
+    if (!poll) return none;
+    const taskId = view.nextTaskId;
+    const scheduled = historyEvent(EventType.TaskScheduled, nowMs, {
+      EventId: taskId,
+      Name: HTTP_ACTIVITY_NAME,
+      Input: JSON.stringify(poll.request),
+      ActionType: ActionType.CallHttp,
+    });
+    return { events: [scheduled], work: [scheduleWork(subject, scheduled, taskId, nowMs)] };
+  }
+  return none;
+}
+
+/** Every piece of host bookkeeping after `delivered` is appended: retries and HTTP polling. */
+export function hostBookkeeping(
+  subject: EpisodeSubject,
+  view: HistoryView,
+  delivered: HistoryEvent,
+  nowMs: number,
+): Bookkeeping {
+  const retry = retryBookkeeping(subject, view, delivered, nowMs);
+  if (retry.events.length > 0 || retry.work.length > 0) return retry;
+  return httpPollBookkeeping(subject, view, delivered, nowMs);
+}
+
 function scheduleWork(
   subject: EpisodeSubject,
   scheduled: HistoryEvent,
@@ -165,11 +260,10 @@ export function findNonDeterminism(view: HistoryView, actions: readonly WireActi
     const recorded = view.recordedActions[index];
     if (!recorded) continue;
     const now = replayed[index];
-    if (!now || now.actionType !== recorded.ActionType || (now.functionName ?? undefined) !== recorded.Name) {
+    if (!now || now.actionType !== recorded.ActionType || scheduledName(now) !== recorded.Name) {
       const was = `${describeActionType(recorded.ActionType)}${recorded.Name ? ` '${recorded.Name}'` : ""}`;
-      const is = now
-        ? `${describeActionType(now.actionType)}${now.functionName ? ` '${now.functionName}'` : ""}`
-        : "nothing";
+      const nowName = now && scheduledName(now);
+      const is = now ? `${describeActionType(now.actionType)}${nowName ? ` '${nowName}'` : ""}` : "nothing";
       return (
         `Non-deterministic orchestration detected: a previous execution scheduled ${was} with sequence ID ` +
         `${recorded.EventId}, but the replay scheduled ${is} there. Was the orchestrator code changed after ` +
@@ -248,6 +342,17 @@ function scheduleNewActions(
           Name: action.functionName,
           Input: JSON.stringify(action.input ?? null),
           Retry: retry,
+        });
+        events.push(scheduled);
+        work.push(scheduleWork(subject, scheduled, id, nowMs));
+        break;
+      }
+      case ActionType.CallHttp: {
+        // As the extension runs it: a built-in activity whose input is the request.
+        const scheduled = historyEvent(EventType.TaskScheduled, nowMs, {
+          ...common,
+          Name: HTTP_ACTIVITY_NAME,
+          Input: JSON.stringify(action.httpRequest ?? null),
         });
         events.push(scheduled);
         work.push(scheduleWork(subject, scheduled, id, nowMs));

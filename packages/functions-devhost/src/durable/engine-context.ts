@@ -1,4 +1,5 @@
 import type { FunctionRegistry } from "../contracts";
+import type { OutputBindingWriter } from "../output-bindings";
 import type { Clock } from "./clock";
 import type { HistoryCache } from "./history-cache";
 import type { HubStore } from "./store";
@@ -13,6 +14,8 @@ export interface EngineContext {
   /** Lease length in clock milliseconds. */
   readonly leaseClockMs: number;
   readonly history: HistoryCache;
+  /** Writes activities' output bindings after they succeed. */
+  readonly outputs: OutputBindingWriter;
   /** Counters for benchmarks and diagnostics. */
   readonly stats: EngineStats;
   readonly log: (level: "info" | "warning" | "error", message: string) => void;

@@ -8,6 +8,7 @@ import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
 import { odata } from "@azure/data-tables";
 import type { DurableEngine, FunctionRegistry, InstanceQuery, InstanceStatus } from "../contracts";
+import { StorageOutputBindings, type OutputBindingWriter } from "../output-bindings";
 import { runActivity } from "./activity-worker";
 import { realClock, type Clock } from "./clock";
 import {
@@ -48,6 +49,8 @@ export interface DurableEngineOptions {
   readonly leaseMs?: number;
   /** Identifies this engine in leases. @default - host name, process id and a random suffix */
   readonly workerId?: string;
+  /** Writes activities' output bindings. @default a StorageOutputBindings on process.env, base64 messages */
+  readonly outputs?: OutputBindingWriter;
   /** Where engine diagnostics go. @default - console.error for errors and warnings, nothing else */
   readonly log?: (level: "info" | "warning" | "error", message: string) => void;
 }
@@ -91,6 +94,7 @@ export class AzureStorageDurableEngine implements DurableEngine {
       workerId: options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
       leaseClockMs: (options.leaseMs ?? 30_000) * clock.factor,
       history: new HistoryCache(store),
+      outputs: options.outputs ?? new StorageOutputBindings(),
       stats: { episodes: 0, activities: 0 },
       log: options.log ?? defaultLog,
       wake: (instanceId) => (instanceId ? this.#processSoon(instanceId) : this.#wake()),

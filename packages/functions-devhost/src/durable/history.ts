@@ -4,11 +4,14 @@
  * `FireAt`) are kept; `ActionType` and `Retry` are this host's own bookkeeping on scheduling events.
  */
 
-/** `HistoryEventType` numbers of the library. */
+/**
+ * `HistoryEventType` numbers of the library (durable-functions 3.5.0 `lib/src/history/HistoryEventType`,
+ * the Durable Task Framework's order); a unit test compares them with the library's enum.
+ */
 export const EventType = {
   ExecutionStarted: 0,
   ExecutionCompleted: 1,
-  ExecutionTerminated: 2,
+  ExecutionTerminated: 3,
   TaskScheduled: 4,
   TaskCompleted: 5,
   TaskFailed: 6,
@@ -21,8 +24,8 @@ export const EventType = {
   OrchestratorCompleted: 13,
   EventRaised: 15,
   ContinueAsNew: 16,
-  ExecutionSuspended: 20,
-  ExecutionResumed: 21,
+  ExecutionSuspended: 19,
+  ExecutionResumed: 20,
 } as const;
 export type EventTypeNumber = (typeof EventType)[keyof typeof EventType];
 
@@ -40,6 +43,8 @@ export const ActionType = {
   SignalEntity: 9,
   WhenAny: 11,
   WhenAll: 12,
+  LockEntities: 13,
+  ReleaseEntities: 14,
 } as const;
 
 /** `RetryOptions` as serialized in an action. */
@@ -50,6 +55,23 @@ export interface WireRetryOptions {
   readonly maxRetryIntervalInMilliseconds?: number;
   readonly retryTimeoutInMilliseconds?: number;
 }
+
+/** `DurableHttpRequest` as a `CallHttp` action carries it. */
+export interface WireHttpRequest {
+  readonly method: string;
+  readonly uri: string;
+  readonly content?: string;
+  readonly headers?: Readonly<Record<string, string | readonly string[]>>;
+  /** `ManagedIdentityTokenSource`: a bearer token for `resource` is added. */
+  readonly tokenSource?: { readonly resource: string; readonly kind?: string };
+  readonly asynchronousPatternEnabled?: boolean;
+}
+
+/**
+ * The activity name the Durable extension schedules a `callHttp` under: the HTTP call runs as a built-in
+ * activity, its request the input and its `DurableHttpResponse` the result.
+ */
+export const HTTP_ACTIVITY_NAME = "BuiltIn::HttpActivity";
 
 /** One action of the orchestrator's `actions` list (JSON form: `fireAt` is an ISO string). */
 export interface WireAction {
@@ -62,6 +84,12 @@ export interface WireAction {
   readonly isCanceled?: boolean;
   readonly externalEventName?: string;
   readonly compoundActions?: readonly WireAction[];
+  readonly httpRequest?: WireHttpRequest;
+}
+
+/** The name a scheduling event records for `action` (the built-in HTTP activity for `callHttp`). */
+export function scheduledName(action: WireAction): string | undefined {
+  return action.actionType === ActionType.CallHttp ? HTTP_ACTIVITY_NAME : (action.functionName ?? undefined);
 }
 
 /** Retry bookkeeping on the scheduling events of a task called with `RetryOptions`. */
@@ -101,6 +129,8 @@ export interface HistoryEvent {
   /** This host: index of the action (id-consuming actions, depth-first) behind a scheduling event. */
   readonly ActionIndex?: number;
   readonly Retry?: RetryState;
+  /** This host: on a timer between two polls of a `callHttp` answered 202, the request to send next. */
+  readonly HttpPoll?: { readonly request: WireHttpRequest };
 }
 
 /** Builds an event; `EventId` is -1 unless it schedules a task (the task id). */
@@ -178,6 +208,8 @@ export function describeActionType(actionType: number | undefined): string {
       return "HTTP call";
     case ActionType.CallEntity:
     case ActionType.SignalEntity:
+    case ActionType.LockEntities:
+    case ActionType.ReleaseEntities:
       return "entity operation";
     default:
       return `action ${String(actionType)}`;

@@ -90,7 +90,16 @@ function instanceOperation(
   };
 }
 
+/** Durable entities are not run by this host: their routes say so, rather than answer "no such entity". */
+const entitiesNotRun: Route["handle"] = () =>
+  Promise.resolve({
+    status: 501,
+    body: { error: "durable entities are not run by the devhost (see its README, What runs)" },
+  });
+
 const ROUTES: readonly Route[] = [
+  { method: "GET", pattern: /^entities(?:\/.*)?$/, handle: entitiesNotRun },
+  { method: "POST", pattern: /^entities(?:\/.*)?$/, handle: entitiesNotRun },
   {
     method: "POST",
     pattern: /^orchestrators\/([^/]+)(?:\/([^/]+))?$/,

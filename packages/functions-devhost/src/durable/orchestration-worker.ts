@@ -7,7 +7,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { TransactionAction } from "@azure/data-tables";
-import { decide, retryBookkeeping, type Decision, type EpisodeSubject } from "./decide";
+import { decide, hostBookkeeping, type Decision, type EpisodeSubject } from "./decide";
 import { findFunction, type EngineContext } from "./engine-context";
 import { runEpisode } from "./episode";
 import { completedTaskId, EventType, historyEvent, type HistoryEvent } from "./history";
@@ -141,7 +141,7 @@ async function episodeDecision(
     executionId: record.executionId,
     parent: record.parent,
   };
-  const bookkeeping = retryBookkeeping(subject, view, delivered, nowMs);
+  const bookkeeping = hostBookkeeping(subject, view, delivered, nowMs);
   const inputEvents = [historyEvent(EventType.OrchestratorStarted, nowMs), delivered, ...bookkeeping.events];
   const fullHistory = [...history, ...inputEvents];
   const orchestrator = findFunction(ctx.registry, record.name, "orchestrationTrigger");
