@@ -24,6 +24,7 @@ import {
 } from "./records";
 import type { EnvironmentSpec } from "../lib/spec/types";
 import type { InstanceSnapshot, OrchestrationClient, Planner } from "./ports";
+import { progressView } from "./progress-view";
 
 /**
  * How long a claim whose instance has not appeared yet still holds the environment, in ms. Covers the
@@ -178,7 +179,7 @@ export function createEnvironmentService(deps: EnvironmentServiceDeps): Environm
     return {
       record,
       ...(current
-        ? { runtimeStatus: current.runtimeStatus, progress: current.customStatus ?? undefined }
+        ? { runtimeStatus: current.runtimeStatus, progress: progressView(current, Date.parse(now())) }
         : {}),
     };
   }
