@@ -211,6 +211,8 @@ interface Instance {
   readonly scheduled: Scheduled[];
   /** Tasks below this id had their inputs compared on a replay already (see `#checkDeterminism`). */
   inputsCheckedBelow: number;
+  /** Events below this index belong to earlier episodes (`IsPlayed`). */
+  playedUpTo: number;
   readonly timersById: Map<number, TimerRecord>;
   readonly callCounts: Map<string, number>;
 }
@@ -343,6 +345,7 @@ export class DurableDriver {
       history: [],
       scheduled: [],
       inputsCheckedBelow: 0,
+      playedUpTo: 0,
       timersById: new Map(),
       callCounts: new Map(),
     });
@@ -365,10 +368,14 @@ export class DurableDriver {
     }
     instance.episodes++;
     // Events of earlier episodes are played; the new ones are not.
-    for (const past of instance.history) past.IsPlayed = true;
+    for (let index = instance.playedUpTo; index < instance.history.length; index++) {
+      (instance.history[index] as StoredEvent).IsPlayed = true;
+    }
+    instance.playedUpTo = instance.history.length;
     instance.history.push(this.#event(EVENT.OrchestratorStarted), { ...event, Timestamp: this.#timestamp() });
     const payload = {
-      history: instance.history.slice(),
+      // The library reads the array and never changes it.
+      history: instance.history,
       input: JSON.parse(instance.inputJson) as unknown,
       instanceId: instance.instanceId,
       isReplaying: false,
