@@ -1,7 +1,7 @@
 /**
  * The build scheduler (`orchestrations/build-environment.ts`, `task-pool.ts`, `scheduling.ts`) through the
  * real replay, on a small DAG. Operations take their latency model's medians on virtual time, capped at
- * five minutes so the long ones (the cache, the cluster) still outlast many ticks without costing
+ * two minutes so the long ones (the cache, the cluster) still outlast many ticks without costing
  * hundreds of episodes; `build-example.test.ts` runs the real example with full medians. Each scenario
  * runs once and its specs read the same run: the driver is deterministic.
  */
@@ -37,7 +37,7 @@ const plan = planOf([rg, vnet, nat, redis, subnet, aks, role, pe]);
 
 const pollMs = (kind: Parameters<typeof node>[1]) => latencyOf(ARM_TYPE_BY_KIND[kind]).pollIntervalSec * 1000;
 
-const MAX_DURATION_SEC = 300;
+const MAX_DURATION_SEC = 120;
 const durationSec = (n: { kind: Parameters<typeof node>[1] }) =>
   Math.min(MAX_DURATION_SEC, latencyOf(ARM_TYPE_BY_KIND[n.kind]).createP50Sec);
 

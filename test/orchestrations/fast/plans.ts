@@ -12,7 +12,7 @@ const STAGE_BY_KIND: Partial<Record<NodeKind, Stage>> = {
   kubernetesSecret: "secrets",
 };
 
-/** A plan node of `kind` under key `key` (`module/part`). */
+/** A plan node of `kind` under key `key` (`module/part`), in environment `acme-test` until {@link planOf} moves it. */
 export function node(key: string, kind: NodeKind, dependsOn: readonly string[] = []): PlanNode {
   const [module = key, part = key] = key.split("/");
   return {
@@ -21,7 +21,7 @@ export function node(key: string, kind: NodeKind, dependsOn: readonly string[] =
     module,
     stage: STAGE_BY_KIND[kind] ?? "network",
     name: `${module}-${part}`,
-    id: `/subscriptions/sub/resourceGroups/rg-test/providers/test/${key}`,
+    id: resourceIdOf("acme-test", key),
     dependsOn: [...dependsOn],
     desired: {},
     immutable: [],
@@ -29,7 +29,14 @@ export function node(key: string, kind: NodeKind, dependsOn: readonly string[] =
   };
 }
 
-/** A plan of `nodes` (in topological order) for environment `environmentId`. */
+function resourceIdOf(environmentId: string, key: string): string {
+  return `/subscriptions/sub/resourceGroups/rg-${environmentId}/providers/test/${key}`;
+}
+
+/**
+ * A plan of `nodes` (in topological order) for environment `environmentId`; the nodes' resource ids
+ * are that environment's, so several environments never share a resource.
+ */
 export function planOf(nodes: readonly PlanNode[], environmentId = "acme-test"): Plan {
   return {
     formatVersion: 1,
@@ -38,9 +45,9 @@ export function planOf(nodes: readonly PlanNode[], environmentId = "acme-test"):
     environment: environmentId.replace(/^acme-/, ""),
     subscriptionId: "sub",
     location: "eastus2",
-    resourceGroup: "rg-test",
+    resourceGroup: `rg-${environmentId}`,
     pinnedDefaults: {},
-    nodes: [...nodes],
+    nodes: nodes.map((n) => ({ ...n, id: resourceIdOf(environmentId, n.key) })),
     hash: `hash-${environmentId}`,
   };
 }
