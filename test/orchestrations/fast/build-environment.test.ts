@@ -211,3 +211,59 @@ describe("the build scheduler, when a node fails", () => {
     assert.equal(lastProgress.nodes[redis.key], "succeeded");
   });
 });
+
+/**
+ * What "cancel" means at this layer. The cancel API terminates the environment's instance
+ * (`functions/environment-service.ts`): none of the build's code runs again, so nothing new starts, and
+ * Azure does not propagate termination to the node sub-orchestrations already running, which carry on
+ * to their end. (What the build does itself to stop waiting cleanly, cancelling a tick that lost to a
+ * node's end, is specified above.)
+ *
+ * Covered end to end only (test/functions/http-api.test.ts, environment-service.test.ts): the HTTP
+ * cancel route, terminate through the durable client, the record saying `canceled`, a new apply being
+ * accepted after it. How a parent hears of a terminated sub-orchestration is not modelled here.
+ */
+describe("canceling a build (terminating its instance)", () => {
+  // After the virtual network (10 s) and before the NAT gateway (15 s): the subnet waits on both.
+  const cancelAtMs = 12_000;
+  let run: BuildRun;
+  before(async () => {
+    run = await runBuild(plan, { activities: simulatedAzure({ durationSec }), terminateAfterMs: cancelAtMs });
+  });
+
+  test("ends the build Terminated at the moment it was canceled", () => {
+    assert.equal(run.build.status, "Terminated");
+    assert.equal((run.build.endedAtMs as number) - run.build.createdAtMs, cancelAtMs);
+  });
+
+  test("starts no node after the cancel, though their dependencies finish", () => {
+    assert.deepEqual([...run.spans.keys()].sort(), [nat.key, redis.key, rg.key, vnet.key].sort());
+    for (const start of run.driver.subOrchestrationStarts) {
+      assert.ok(
+        start.atMs - run.build.createdAtMs < cancelAtMs,
+        `${start.instanceId} started after the cancel`,
+      );
+    }
+  });
+
+  test("leaves the node operations already running to finish on their own", () => {
+    for (const key of [nat.key, redis.key]) {
+      const span = run.spans.get(key);
+      assert.ok(span?.endMs !== undefined && span.endMs > cancelAtMs, `${key} ran to its end`);
+    }
+    const children = run.driver
+      .instances()
+      .filter((instance) => instance.parentInstanceId === plan.environmentId);
+    assert.deepEqual(
+      children.map((child) => child.status),
+      children.map(() => "Completed"),
+    );
+  });
+
+  test("its last progress still shows what was running when it was canceled", () => {
+    assert.equal(run.lastProgress.nodes[vnet.key], "succeeded");
+    assert.equal(run.lastProgress.nodes[nat.key], "creating");
+    assert.equal(run.lastProgress.nodes[redis.key], "creating");
+    assert.equal(run.lastProgress.nodes[subnet.key], "pending");
+  });
+});

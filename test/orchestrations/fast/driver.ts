@@ -746,7 +746,8 @@ function describe(task: Scheduled): string {
   return (
     `${kind}${task.functionName ? ` '${task.functionName}'` : ""}` +
     `${task.instanceId ? ` instance ${task.instanceId}` : ""}` +
-    `${task.fireAtMs === undefined ? "" : ` at ${new Date(task.fireAtMs).toISOString()}`} ${task.input}`
+    `${task.fireAtMs === undefined ? "" : ` at ${new Date(task.fireAtMs).toISOString()}`}` +
+    ` ${task.input.length > 120 ? `${task.input.slice(0, 117)}...` : task.input}`
   );
 }
 
