@@ -5,9 +5,10 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import * as df from "durable-functions";
 import type { OrchestrationContext, Task } from "durable-functions";
 import { DriverError, DurableDriver } from "./driver";
-import { registerTestOrchestration } from "./registrations";
+import { APP_ORCHESTRATORS, registerTestOrchestration } from "./registrations";
 
 const MINUTE_MS = 60_000;
 
@@ -84,6 +85,20 @@ registerTestOrchestration("callsAChild", function* (context: OrchestrationContex
 const echo = (call: { input: unknown; attempt: number }) => ({ echoed: call.input, attempt: call.attempt });
 
 describe("the fast durable driver", () => {
+  test("runs each of the app's orchestrators under the name orchestrations/register.ts gives it", () => {
+    const registered: Record<string, unknown> = {};
+    const app = df.app as unknown as { orchestration: (name: string, fn: unknown) => unknown };
+    const original = app.orchestration;
+    app.orchestration = (name, fn) => (registered[name] = fn);
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- registration is the import
+      require("../../../orchestrations/register");
+    } finally {
+      app.orchestration = original;
+    }
+    assert.deepEqual(registered, APP_ORCHESTRATORS);
+  });
+
   test("replays the real library: results arrive in order, and a line logged outside replay is logged once", async () => {
     const driver = new DurableDriver({ activities: echo });
     const run = await driver.run("sleepAndWork", { sleepMs: 20 * MINUTE_MS });
