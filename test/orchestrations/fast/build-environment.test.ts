@@ -150,7 +150,7 @@ describe("the build scheduler, building a small DAG", () => {
 });
 
 describe("the build scheduler, when a node fails", () => {
-  test("fails a top-level build whose node failed: dependents skipped, independent branches done, failures as data in its last custom status", async () => {
+  test("fails a top-level build whose node failed with EnvironmentFailedError: dependents skipped, independent branches done, failures as data in its last custom status", async () => {
     const { build, spans, lastProgress } = await runBuild(plan, { activities: vnetRefused });
     assert.equal(build.status, "Failed");
     assert.equal(
