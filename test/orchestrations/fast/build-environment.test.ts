@@ -15,7 +15,7 @@ import type { Stage } from "../../../lib/plan/types";
 import { MAX_SCHEDULER_TICK_SEC } from "../../../orchestrations/build-environment";
 import type { BuildOutput } from "../../../orchestrations/contracts";
 import { ensureNodeInstanceId } from "../../../orchestrations/ensure-node";
-import { UNCLASSIFIED_CODE } from "../../../orchestrations/errors";
+import { firstLineOf, UNCLASSIFIED_CODE } from "../../../orchestrations/errors";
 import { azureError, failedFor, factsOf, simulatedAzure } from "./azure";
 import { dependentsOf, runBuild, type BuildRun } from "./builds";
 import { node, planOf } from "./plans";
@@ -202,7 +202,10 @@ describe("the build scheduler, when a node fails", () => {
     const [failure] = lastProgress.failures;
     assert.equal(failure?.nodeKey, subnet.key);
     assert.equal(failure?.code, UNCLASSIFIED_CODE);
-    assert.match(failure?.message ?? "", /^Orchestrator function 'ensureNodeOrchestration' failed: .*null/);
+    // The child's own error, after the host's "Orchestrator function '…' failed:".
+    const childError = driver.instance(ensureNodeInstanceId(plan.environmentId, subnet.key)).error ?? "?";
+    assert.ok(failure?.message.endsWith(firstLineOf(childError)), failure?.message);
+    assert.match(failure?.message ?? "", /Cannot read properties of null/);
     assert.doesNotMatch(failure?.message ?? "", /\n/);
     for (const key of [aks.key, role.key, pe.key]) {
       assert.equal(lastProgress.nodes[key], "skipped", key);
