@@ -18,8 +18,9 @@
  * What fails a test with a {@link DriverError} instead of becoming the orchestration's outcome:
  * - an action sent twice for the same task (durable-functions #574: re-yielding a scheduled task inside a
  *   new `Task.any`/`Task.all` makes the library send its action again, and the host launches it twice);
- * - non-determinism: a replay whose actions differ from what earlier episodes scheduled (type, name,
- *   instance id, input, timer instant; Azure checks type and name only, this is stricter);
+ * - non-determinism: a replay whose actions differ from what earlier episodes scheduled (kind, name,
+ *   instance id and timer instant on every replay, the input on the first replay after scheduling;
+ *   Azure checks kind and name only);
  * - a yielded value that is not a durable task (the library's "programming constraint violation").
  */
 import { InvocationContext } from "@azure/functions";
@@ -65,7 +66,8 @@ export interface TimerRecord {
   readonly fireAtMs: number;
   /**
    * `abandoned`: its instance ended (completed, failed, terminated) while it was pending, neither fired
-   * nor cancelled; on Azure it would fire into a finished instance.
+   * nor cancelled. The library's docs warn that such a timer can hold an instance's completion until it
+   * fires; the driver ends the instance anyway and reports the timer, for specs to refuse.
    */
   state: "pending" | "fired" | "cancelled" | "abandoned";
   /** When it fired, was cancelled or abandoned. */
