@@ -14,7 +14,7 @@ import { ARM_TYPE_BY_KIND } from "../../../lib/plan/kinds";
 import type { Stage } from "../../../lib/plan/types";
 import { MAX_SCHEDULER_TICK_SEC } from "../../../orchestrations/build-environment";
 import type { BuildOutput } from "../../../orchestrations/contracts";
-import { ensureNodeInstanceId } from "../../../orchestrations/ensure-node";
+import { ensureNodeInstanceId } from "../../../orchestrations/instance-ids";
 import { firstLineOf, UNCLASSIFIED_CODE } from "../../../orchestrations/errors";
 import { azureError, failedFor, factsOf, simulatedAzure } from "./azure";
 import { dependentsOf, runBuild, type BuildRun } from "./builds";

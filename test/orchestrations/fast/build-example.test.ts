@@ -11,7 +11,7 @@ import { ARM_TYPE_BY_KIND } from "../../../lib/plan/kinds";
 import type { Plan } from "../../../lib/plan/types";
 import { MAX_SCHEDULER_TICK_SEC } from "../../../orchestrations/build-environment";
 import type { BuildOutput } from "../../../orchestrations/contracts";
-import { ensureNodeInstanceId } from "../../../orchestrations/ensure-node";
+import { ensureNodeInstanceId } from "../../../orchestrations/instance-ids";
 import { examplePlan } from "../example-plan";
 import { runBuild, type BuildRun } from "./builds";
 

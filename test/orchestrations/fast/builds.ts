@@ -5,7 +5,7 @@ import {
   type BuildInput,
   type EnvironmentProgress,
 } from "../../../orchestrations/contracts";
-import { ensureNodeInstanceId } from "../../../orchestrations/ensure-node";
+import { ensureNodeInstanceId } from "../../../orchestrations/instance-ids";
 import { simulatedAzure } from "./azure";
 import { DurableDriver, type ActivityScript, type InstanceRecord } from "./driver";
 

@@ -8,6 +8,7 @@ import { ACTIVITY, type EnsureNodeInput } from "../../../activities/contract";
 import type { PlanNode } from "../../../lib/plan/types";
 import { ENSURE_NODE_ORCHESTRATION } from "../../../orchestrations/contracts";
 import { MAX_ENSURE_ROUNDS, type NodeResult } from "../../../orchestrations/ensure-node";
+import { ensureNodeInstanceId } from "../../../orchestrations/instance-ids";
 import {
   azureError,
   failedFor,
@@ -36,7 +37,12 @@ async function ensure(
     activities: (call) => (call.name === ACTIVITY.ensureNode ? ensureAnswer(call) : checkAnswer(call)),
   });
   const input: EnsureNodeInput = { node: target };
-  const run = await driver.run(ENSURE_NODE_ORCHESTRATION, input);
+  // The instance id its environment's build gives it: a node runs nowhere else.
+  const run = await driver.run(
+    ENSURE_NODE_ORCHESTRATION,
+    input,
+    ensureNodeInstanceId("acme-dev", target.key),
+  );
   const calls = (name: string) =>
     driver.activityCalls.filter((call) => call.name === name).map((call) => call.nowMs - run.createdAtMs);
   return {
