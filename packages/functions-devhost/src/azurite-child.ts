@@ -8,6 +8,7 @@
  * Usage: `node azurite-child.js <azurite arguments…>`.
  */
 import { argv, execPath, exit, kill, pid, stdin } from "node:process";
+import { pathToFileURL } from "node:url";
 
 /** How long Azurite gets to close its stores after its parent is gone. */
 const SHUTDOWN_GRACE_MS = 5_000;
@@ -25,4 +26,8 @@ stdin.resume();
 const azuriteMain = require.resolve("azurite/dist/src/azurite.js");
 // Azurite reads its options from the command line.
 argv.splice(0, argv.length, execPath, azuriteMain, ...argv.slice(2));
-require(azuriteMain);
+// Loaded for its effect: Azurite's command-line entry starts the servers.
+import(pathToFileURL(azuriteMain).href).catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : String(error));
+  exit(1);
+});
