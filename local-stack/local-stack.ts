@@ -168,6 +168,7 @@ async function startEmulatorOn(
       throw new Error(
         `the emulator's port ${port} is in use; builds saved in this data folder reach the emulator there. ` +
           "Stop what holds the port (an earlier local stack?), or start on another LOCAL_STACK_DATA_DIR",
+        { cause: error },
       );
     }
     throw error;
