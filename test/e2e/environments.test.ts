@@ -8,11 +8,19 @@ import { after, before, describe, test } from "node:test";
 import { TableClient, TableServiceClient } from "@azure/data-tables";
 import { QueueClient } from "@azure/storage-queue";
 import { BlobServiceClient } from "@azure/storage-blob";
-import { parse as parseYaml } from "yaml";
 import { AKS_AAD_SCOPE } from "../../lib/azure/clients";
 import { parseResourceId } from "../../lib/azure/resource-id";
 import type { RequestLogEntry } from "@azure-env-provisioner/azure-emulator";
 import { example, startE2eStack, TIME_SCALE, type E2eStack } from "./e2e-stack";
+import {
+  BUILD_TIMEOUT_MS,
+  apply as applySpec,
+  minimalSpec,
+  stagingSpec,
+  view as viewOf,
+  type EnvironmentView,
+  waitForEnd as waitForEndOf,
+} from "./environment-api";
 
 interface ArmResource {
   id: string;
@@ -22,21 +30,6 @@ interface ArmResource {
   properties: Record<string, unknown>;
 }
 
-interface EnvironmentView {
-  lastOperation?: { action: string; status: string };
-  resultSummary?: { nodeStates: Record<string, number>; failures: { nodeKey?: string; code: string }[] };
-  outputs?: {
-    keyVaultUri?: string;
-    dataModules?: Record<
-      string,
-      { keyVaultSecretNames: string[]; kubernetesSecret?: { namespace: string; name: string } }
-    >;
-  };
-  progress?: { nodes: Record<string, string>; lastError?: { nodeKey?: string; code: string } };
-}
-
-/** A build of the staging example, a couple of realistic hours' worth of operations, ends in well under this. */
-const BUILD_TIMEOUT_MS = 90_000;
 /**
  * Key Vault's firewall lag, in Azure seconds: some 12 s of real time at the suite's scale, so it still
  * holds when the first secret is written (about 6 s after the vault exists, behind the data services).
@@ -56,43 +49,10 @@ after(async () => {
   await stack?.stop();
 });
 
-/** The staging example under another name (it shares nothing with acme-staging). */
-function stagingSpec(name: string): string {
-  return example("staging.yaml").replace(/^name: staging$/m, `name: ${name}`);
-}
-
-/** The minimal example (network and Key Vault) under another name, as an object. */
-function minimalSpec(name: string): Record<string, unknown> {
-  return { ...(parseYaml(example("minimal.yaml")) as Record<string, unknown>), name };
-}
-
-async function apply(spec: string): Promise<Response> {
-  return stack.api("environments", {
-    method: "POST",
-    headers: { "content-type": "application/yaml" },
-    body: spec,
-  });
-}
-
-async function view(environmentId: string): Promise<EnvironmentView> {
-  return (await (await stack.api(`environments/${environmentId}`)).json()) as EnvironmentView;
-}
-
-/** Polls GET until the environment's last operation is no longer running. */
-async function waitForEnd(environmentId: string, timeoutMs = BUILD_TIMEOUT_MS): Promise<EnvironmentView> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const current = await view(environmentId);
-    if (current.lastOperation && current.lastOperation.status !== "running") return current;
-    if (Date.now() > deadline) {
-      throw new Error(
-        `${environmentId} still running after ${timeoutMs} ms: ${JSON.stringify(current.progress)}\n` +
-          stack.devhostOutput().slice(-3000),
-      );
-    }
-    await delay(250);
-  }
-}
+const apply = (spec: string) => applySpec(stack, spec);
+const view = (environmentId: string) => viewOf(stack, environmentId);
+const waitForEnd = (environmentId: string, timeoutMs = BUILD_TIMEOUT_MS) =>
+  waitForEndOf(stack, environmentId, timeoutMs);
 
 /** Resources of the emulator's state dump whose id lies in `resourceGroup`. */
 function resourcesIn(resourceGroup: string): ArmResource[] {
