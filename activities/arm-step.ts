@@ -210,12 +210,8 @@ export function createArmSteps(
     if (action === "delete") return { ...base, outcome: "succeeded" };
     const state = classifyState(rawState(initial.body));
     if (state === "settled") return { ...base, outcome: "succeeded" };
-    if (state === "failed") {
-      throw classifyFacts(
-        { code: "ProvisioningStateFailed", message: `${node.key} ended ${String(rawState(initial.body))}` },
-        node.id,
-      );
-    }
+    if (state === "failed")
+      throw classifyFacts(failedStateFacts(node.key, adapter, rawState(initial.body)), node.id);
     return pending({});
   }
 
@@ -424,14 +420,8 @@ export function createArmSteps(
       return { outcome: "succeeded", ...(facts ? { facts } : {}) };
     }
     if (state === "failed") {
-      const error = classifyFacts(
-        {
-          code: "ProvisioningStateFailed",
-          message: `${operation.nodeKey} ended ${String(liveState(adapter, live))}`,
-        },
-        operation.resourceId,
-      );
-      return { outcome: "operationFailed", error: error.toSummary() };
+      const facts = failedStateFacts(operation.nodeKey, adapter, liveState(adapter, live));
+      return { outcome: "operationFailed", error: classifyFacts(facts, operation.resourceId).toSummary() };
     }
     return { outcome: "running", nextCheckAfterMs: intervalMsOf(adapter) };
   }
@@ -458,6 +448,24 @@ export function createArmSteps(
   }
 
   return { ensure, check, remove };
+}
+
+/**
+ * What to tell the user of a resource whose own state says it failed: there was no operation-status body
+ * to read Azure's code and message from (the resource's state was all Azure answered), so say that, and
+ * where Azure keeps the reason.
+ */
+function failedStateFacts(
+  nodeKey: string,
+  adapter: ArmAdapter,
+  state: unknown,
+): { code: string; message: string } {
+  return {
+    code: "ProvisioningStateFailed",
+    message:
+      `Azure reports ${adapter.armType} ${nodeKey} ${String(state)} and gives no reason on the resource; ` +
+      "its activity log in the Azure portal has Azure's own message",
+  };
 }
 
 /** The generic ARM steps, as {@link createArmSteps} builds them. */
