@@ -1,3 +1,4 @@
+export { permissionsCommand } from "./permissions";
 export { planCommand } from "./plan";
 export { validateCommand } from "./validate";
 export { UsageError, isUsageError, type CliCommand } from "./command";
