@@ -169,6 +169,20 @@ describe("the declared permissions", () => {
     );
   });
 
+  it("are each listed in docs/deploy.md's tables with the provider page that publishes them", () => {
+    const docs = readRepositoryFile("docs/deploy.md");
+    const rows = [
+      ...docs.matchAll(/^\| `(Microsoft\.[^`]+)` +\|.*\]\((https:\/\/learn\.microsoft\.com\/[^)]+)\)/gm),
+    ];
+    const listed = rows.map((row) => row[1]!);
+    const { actions, dataActions } = permissionsOfAllKinds();
+    assert.deepEqual(
+      [...listed].sort(),
+      [...actions, ...dataActions].sort(),
+      "regenerate the tables in docs/deploy.md",
+    );
+  });
+
   it("name, as the roles the build grants, exactly the roles the planner assigns", () => {
     assert.deepEqual(
       rolesGrantedBy([planOf(fullSpecDocument())]),
