@@ -234,7 +234,8 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
-    virtualNetworkSubnetId: staticEgress ? resourceId('Microsoft.Network/virtualNetworks/subnets', vnet.name, appSubnetName) : null
+    // A reference (not resourceId()) so the site waits for the subnet.
+    virtualNetworkSubnetId: staticEgress ? vnet.properties.subnets[0].id : null
     siteConfig: {
       minTlsVersion: '1.2'
     }

@@ -74,7 +74,7 @@ module app 'app.bicep' = {
     resourceToken: resourceToken
     targetSubscriptionId: buildSubscriptionId
     staticEgress: staticEgress
-    extraAllowedIpRanges: filter(map(split(extraAllowedIpRanges, ','), range => trim(range)), range => !empty(range))
+    extraAllowedIpRanges: filter(map(split(extraAllowedIpRanges, ','), cidr => trim(cidr)), cidr => !empty(cidr))
     durableAlwaysReadyInstances: durableAlwaysReadyInstances
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
