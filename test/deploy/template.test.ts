@@ -5,7 +5,7 @@
  * from the files `envctl permissions` prints.
  */
 import assert from "node:assert/strict";
-import { readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, it } from "node:test";
 import { parse as parseYaml } from "yaml";
@@ -182,7 +182,10 @@ describe("the template's parameters", () => {
 const AGREED_PACKAGE_ZIP = "dist-package/azure-env-provisioner.zip";
 
 interface AzureYaml {
-  services: Record<string, { project: string; language: string; host: string; hooks?: Record<string, Hook> }>;
+  services: Record<
+    string,
+    { project: string; language: string; host: string; remoteBuild?: boolean; hooks?: Record<string, Hook> }
+  >;
   hooks: Record<string, Hook>;
   workflows: { up: { steps: { azd: string | { args: string[] } }[] } };
 }
@@ -196,10 +199,10 @@ describe("azure.yaml", () => {
   const deploy = steps.find((args) => args[0] === "deploy") ?? [];
   const zip = deploy[deploy.indexOf("--from-package") + 1];
 
-  it("declares the Function App service: host function, language ts, from the repository root", () => {
+  it("declares the Function App service: host function, language ts, from the repository root, no remote build", () => {
     assert.deepEqual(
       { ...azure.services.api, hooks: undefined },
-      { project: ".", language: "ts", host: "function", hooks: undefined },
+      { project: ".", language: "ts", host: "function", remoteBuild: false, hooks: undefined },
     );
   });
 
@@ -229,8 +232,21 @@ describe("azure.yaml", () => {
       assert.equal(zip, AGREED_PACKAGE_ZIP);
       return;
     }
+    if (/--out\b/.test(script)) {
+      assert.match(
+        script,
+        new RegExp(`--out\\s+${zip!.replace(/[.]/g, "\\.")}(\\s|$)`),
+        "npm run package --out",
+      );
+      return;
+    }
+    // `node dist/x/y.js` runs the compiled scripts/…/y.ts: read the source, present whether or not built.
     const runs = /\bnode\s+(\S+\.[cm]?js)\b/.exec(script)?.[1];
-    const source = runs ? readRepositoryFile(runs) : script;
+    const sourceOf = (path: string) => {
+      const ts = path.replace(/^dist\//, "").replace(/\.[cm]?js$/, ".ts");
+      return existsSync(join(repositoryRoot(), ts)) ? readRepositoryFile(ts) : readRepositoryFile(path);
+    };
+    const source = runs ? sourceOf(runs) : script;
     const [dir, file] = [zip!.slice(0, zip!.lastIndexOf("/")), zip!.slice(zip!.lastIndexOf("/") + 1)];
     assert.ok(
       source.includes(zip!) || (source.includes(dir) && source.includes(file)),
