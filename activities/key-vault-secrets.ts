@@ -4,11 +4,35 @@
  * from Azure inside the step and go straight to Key Vault; the step returns secret names and versions.
  */
 import type { AzureClients } from "../lib/azure/clients";
+import type { StepPermissions } from "../lib/azure/permissions";
 import { AzureError, classifyAzureError } from "../lib/azure/errors";
 import { parseResourceId } from "../lib/azure/resource-id";
 import type { KeyVaultSecretsDesired, PlanNode } from "../lib/plan/types";
 import type { WriteDone } from "./contract";
 import { ensureSecretValue, readSecret, type SecretReference } from "../lib/secrets/vault-secrets";
+
+/**
+ * What the step's calls need: the vault's URI from ARM, then Key Vault reads and writes of secret values;
+ * the connection facts are read from the module's service — the server and its databases for PostgreSQL,
+ * the cache and its access keys for Redis (docs/deploy.md#least-privilege).
+ */
+export const KEY_VAULT_SECRETS_PERMISSIONS: StepPermissions = {
+  actions: ["Microsoft.KeyVault/vaults/read"],
+  dataActions: [
+    "Microsoft.KeyVault/vaults/secrets/getSecret/action",
+    "Microsoft.KeyVault/vaults/secrets/setSecret/action",
+  ],
+  variants: {
+    postgres: {
+      actions: [
+        "Microsoft.DBforPostgreSQL/flexibleServers/read",
+        "Microsoft.DBforPostgreSQL/flexibleServers/databases/read",
+      ],
+    },
+    redis: { actions: ["Microsoft.Cache/redis/read", "Microsoft.Cache/redis/listKeys/action"] },
+  },
+  variantsOf: (node) => [String((node.desired as unknown as KeyVaultSecretsDesired).source)],
+};
 
 /** PostgreSQL's port; flexible servers always listen there. */
 export const POSTGRES_PORT = 5432;

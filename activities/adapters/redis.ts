@@ -4,6 +4,18 @@ import { asModel, type ArmAdapter } from "./types";
 
 export const redisCacheAdapter: ArmAdapter = {
   armType: "Microsoft.Cache/redis",
+  permissions: {
+    actions: [
+      "Microsoft.Cache/redis/read",
+      "Microsoft.Cache/redis/write",
+      "Microsoft.Cache/redis/delete",
+      // The provider documents three status resources for its long-running operations; which one a
+      // given create, update or delete answers with is not documented per operation, so all three.
+      "Microsoft.Cache/locations/asyncOperations/read",
+      "Microsoft.Cache/locations/operationsStatus/read",
+      "Microsoft.Cache/locations/operationResults/read",
+    ],
+  },
   facts: { host: ["hostName"] },
   get: (c, id) => c.redis.redis.get(id.resourceGroup, id.name),
   write: ({ clients, id, mode }, body, options) =>

@@ -5,6 +5,7 @@
  */
 import type { AzureClients } from "../../lib/azure/clients";
 import type { CompareOptions } from "../../lib/azure/compare";
+import type { StepPermissions } from "../../lib/azure/permissions";
 import type { ResourceIdParts } from "../../lib/azure/resource-id";
 import type { JsonObject, PlanNode } from "../../lib/plan/types";
 import type { SecretReference, SecretLocation } from "../../lib/secrets/vault-secrets";
@@ -56,6 +57,13 @@ export interface PreparedBody {
 export interface ArmAdapter {
   /** ARM resource type, e.g. `Microsoft.Network/virtualNetworks` (for the latency model's poll interval). */
   readonly armType: string;
+  /**
+   * The Azure RBAC actions this adapter's calls need — GET, PUT/PATCH, DELETE of the resource, the status
+   * reads of its provider's operations, and the linked-access actions ARM checks on resources the body
+   * references (a subnet joined, a zone linked). Collected by `activities/permissions.ts` into the
+   * provisioner's custom role (docs/deploy.md#least-privilege).
+   */
+  readonly permissions: StepPermissions;
   /** How `desired` is compared with the live resource. */
   readonly compare?: CompareOptions;
   /**

@@ -214,7 +214,11 @@ export function createAzureClients(
  * MSAL would then fall back to the VM metadata endpoint (169.254.169.254), which is never the emulator.
  */
 function emulatorManagedIdentity(env: NodeJS.ProcessEnv = process.env): TokenCredential {
-  const missing = ["IDENTITY_ENDPOINT", "IDENTITY_HEADER"].filter((name) => !env[name]?.trim());
+  // Named as literals, so the deployment tests see every setting the code reads.
+  const present = { IDENTITY_ENDPOINT: env.IDENTITY_ENDPOINT, IDENTITY_HEADER: env.IDENTITY_HEADER };
+  const missing = Object.entries(present)
+    .filter(([, value]) => !value?.trim())
+    .map(([name]) => name);
   if (missing.length > 0) {
     throw new ConfigError([
       `${missing.join(" and ")} must be set with PROVISIONER_ARM_ENDPOINT: the provisioner gets its tokens from the emulator's managed-identity endpoint (npm start sets them; npm run emulator prints them)`,

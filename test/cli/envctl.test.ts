@@ -4,29 +4,18 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import type { CliIo } from "../../cli/io";
-import { runCli } from "../../cli/run";
 import { isPlanGraphError } from "../../lib/plan/errors";
 import { topologicalOrder } from "../../lib/plan/graph";
 import type { Plan } from "../../lib/plan/types";
 import { fullSpecDocument, specDocument } from "../spec/fixtures";
+import { repositoryRoot } from "../support/repository-root";
+import { runInMemory } from "./in-memory-cli";
 
-/** The repository root, found from this file whether it runs from source or from dist/. */
-function repositoryRoot(): string {
-  let directory = __dirname;
-  while (!existsSync(join(directory, "package.json"))) {
-    const parent = dirname(directory);
-    assert.notEqual(parent, directory, "package.json not found above the test");
-    directory = parent;
-  }
-  return directory;
-}
-
-const ROOT = repositoryRoot();
+const ROOT = repositoryRoot(__dirname);
 
 /** Runs envctl from its TypeScript source in a child process, as `bin/envctl.js` runs the compiled one. */
 function envctl(args: string[], env: Record<string, string> = {}) {
@@ -39,40 +28,7 @@ function envctl(args: string[], env: Record<string, string> = {}) {
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-interface FakeRun {
-  readonly code: number;
-  readonly stdout: string[];
-  readonly stderr: string[];
-}
-
-/** Runs the CLI in-process over in-memory files. */
-async function run(
-  args: string[],
-  files: Record<string, string>,
-  env: Record<string, string> = {},
-): Promise<FakeRun> {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const missing = (path: string) => Object.assign(new Error(`ENOENT: ${path}`), { code: "ENOENT" });
-  const io: CliIo = {
-    out: (line) => stdout.push(line),
-    err: (line) => stderr.push(line),
-    fileSize: async (path) => {
-      if (!(path in files)) throw missing(path);
-      return Buffer.byteLength(files[path]!);
-    },
-    readTextFile: async (path) => {
-      if (!(path in files)) throw missing(path);
-      return files[path]!;
-    },
-    writeTextFile: async (path, text) => {
-      files[path] = text;
-    },
-    env,
-  };
-  const code = await runCli(args, io);
-  return { code, stdout, stderr };
-}
+const run = runInMemory;
 
 const VALID = JSON.stringify(fullSpecDocument());
 const INVALID = JSON.stringify(
