@@ -10,7 +10,7 @@
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
-import { join } from "node:path";
+import { extname, join } from "node:path";
 import { parseArgs } from "node:util";
 import {
   spawnDevhost,
@@ -95,7 +95,8 @@ async function main(): Promise<void> {
     };
     const spawn = () =>
       spawnDevhost({
-        app: join(PROJECT_ROOT, "functions", "index"),
+        // The app's TypeScript entry under tsx (the child then runs it under tsx too), its JS when compiled.
+        app: join(PROJECT_ROOT, "functions", `index${extname(__filename)}`),
         appRoot: dataDir,
         storageConnectionString: azurite!.connectionString,
         env: settings,
