@@ -211,6 +211,17 @@ export async function handleEnvironmentRequest(
       results.push({ ...base, environmentId, outcome: "refused", problems, recordedAt: recordedAt() });
       continue;
     }
+    if (outcome.kind === "refused") {
+      // The spec does not fit the engines the environment's record pins (lib/spec/pinned-engines.ts).
+      results.push({
+        ...base,
+        environmentId,
+        outcome: "refused",
+        problems: outcome.problems,
+        recordedAt: recordedAt(),
+      });
+      continue;
+    }
     if (outcome.kind === "busy") {
       const running = outcome.operation ? `a ${outcome.operation.action}` : "an operation";
       const problems = [
