@@ -22,6 +22,7 @@ import {
   view as viewOf,
   type EnvironmentView,
   waitForEnd as waitForEndOf,
+  buildWithFailingNatGateway,
 } from "./environment-api";
 
 interface ArmResource {
@@ -631,38 +632,21 @@ describe("end to end: the app over HTTP on Azurite and the emulator", () => {
   });
 
   test("fails a node whose operation ends Failed with Azure's code: dependents skipped, the rest done", async () => {
-    stack.emulator.admin.addFaults([
-      {
-        match: { method: "PUT", resourceType: "Microsoft.Network/natGateways", path: "ng-acme-broken" },
-        times: 1,
-        effect: { kind: "operation-failed", code: "NatGatewayAllocationBroken", message: "injected" },
-      },
-    ]);
-    try {
-      const accepted = await stack.api("environments", {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(minimalSpec("broken")),
-      });
-      assert.equal(accepted.status, 202, await accepted.clone().text());
-      const ended = await waitForEnd("acme-broken");
-      assert.equal(ended.lastOperation?.status, "failed");
-      const failures = ended.resultSummary?.failures ?? [];
-      assert.deepEqual(
-        failures.map((f) => [f.nodeKey, f.code]),
-        [["base/nat-gateway", "NatGatewayAllocationBroken"]],
-      );
-      const states = ended.resultSummary?.nodeStates ?? {};
-      assert.equal(states.failed, 1);
-      assert.ok((states.skipped ?? 0) > 0, `dependents skipped: ${JSON.stringify(states)}`);
-      assert.ok((states.succeeded ?? 0) > 0, `independent nodes done: ${JSON.stringify(states)}`);
-      assert.ok(
-        resourcesIn("rg-acme-broken").some((r) => r.type === "Microsoft.KeyVault/vaults"),
-        "the Key Vault, which does not need the NAT gateway, was built",
-      );
-    } finally {
-      stack.emulator.admin.clearFaults();
-    }
+    const ended = await buildWithFailingNatGateway(stack, "broken");
+    assert.equal(ended.lastOperation?.status, "failed");
+    const failures = ended.resultSummary?.failures ?? [];
+    assert.deepEqual(
+      failures.map((f) => [f.nodeKey, f.code]),
+      [["base/nat-gateway", "NatGatewayAllocationBroken"]],
+    );
+    const states = ended.resultSummary?.nodeStates ?? {};
+    assert.equal(states.failed, 1);
+    assert.ok((states.skipped ?? 0) > 0, `dependents skipped: ${JSON.stringify(states)}`);
+    assert.ok((states.succeeded ?? 0) > 0, `independent nodes done: ${JSON.stringify(states)}`);
+    assert.ok(
+      resourcesIn("rg-acme-broken").some((r) => r.type === "Microsoft.KeyVault/vaults"),
+      "the Key Vault, which does not need the NAT gateway, was built",
+    );
   });
 
   test("leaves no secret value in Durable history, Azurite, the devhost's logs or any API answer", async () => {

@@ -44,7 +44,11 @@ before(async () => {
 after(() => stack.stop());
 
 /** Sends `body` as the Functions host expects it (base64) and waits for its `count` results. */
-async function request(body: unknown, count: number): Promise<{ id: string; results: RequestResult[] }> {
+async function request(
+  body: unknown,
+  count: number,
+  timeoutMs = 30_000,
+): Promise<{ id: string; results: RequestResult[] }> {
   const text = typeof body === "string" ? body : JSON.stringify(body);
   const sent = await queue.sendMessage(Buffer.from(text).toString("base64"));
   const recorded = await waitFor(
@@ -53,7 +57,7 @@ async function request(body: unknown, count: number): Promise<{ id: string; resu
       const found = await results.ofRequest(sent.messageId);
       return found.length >= count ? found : undefined;
     },
-    { timeoutMs: 30_000, intervalMs: 100 },
+    { timeoutMs, intervalMs: 100 },
   );
   return { id: sent.messageId, results: recorded };
 }
@@ -114,7 +118,11 @@ describe("queue requests", () => {
     await container.createIfNotExists();
     const text = stringify(environments);
     await container.getBlockBlobClient("big.yaml").upload(text, Buffer.byteLength(text));
-    const batch = await request({ action: "apply", environmentsBlob: "environment-batches/big.yaml" }, 320);
+    const batch = await request(
+      { action: "apply", environmentsBlob: "environment-batches/big.yaml" },
+      320,
+      90_000,
+    );
     assert.deepEqual(
       batch.results.map((result) => result.outcome),
       environments.map(() => "started"),
