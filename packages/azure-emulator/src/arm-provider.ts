@@ -16,7 +16,7 @@ import {
   topLevelMembers,
 } from "./arm-definitions.js";
 import { AZURE_REGIONS, isAzureRegion } from "./azure-facts/regions.js";
-import { isRecord, mergeDeep, valueAt, valuesAt, withoutPath } from "./body-path.js";
+import { isRecord, mergeDeep, objectAt, valueAt, valuesAt, withoutPath } from "./body-path.js";
 import { ArmError, badRequest, conflict, notFound } from "./errors.js";
 import type { FaultInjector } from "./faults.js";
 import type { ArmRequest, ArmResponse } from "./http-types.js";
@@ -288,6 +288,16 @@ export class ArmProvider {
     return body;
   }
 
+  /** A kept request body without the members the type's service owns (`readOnlyPaths`), whatever was sent. */
+  private withoutServiceOwned(
+    body: Record<string, unknown>,
+    spec: ResourceTypeSpec,
+  ): Record<string, unknown> {
+    let kept = body;
+    for (const path of spec.readOnlyPaths ?? []) kept = withoutPath(kept, path);
+    return kept;
+  }
+
   /** Generic validation every type gets from its spec data. */
   private validateGeneric(
     target: ResourceTarget,
@@ -372,8 +382,17 @@ export class ArmProvider {
     const definition = servedDefinition(spec, apiVersion);
     const requestSchema = definition ? requestDefinition(definition, method) : undefined;
     if (requestSchema) refuseUndefinedMembers(raw, requestSchema);
-    const incoming = requestSchema ? keptBody(raw, requestSchema) : this.callerBody(raw, spec);
-    const body = method === "PATCH" && existing ? mergeDeep(existing.body, incoming) : incoming;
+    const incoming = this.withoutServiceOwned(
+      requestSchema ? keptBody(raw, requestSchema) : this.callerBody(raw, spec),
+      spec,
+    );
+    if (!existing) this.refuseNewCustomer(req, spec);
+    const body =
+      method === "PATCH" && existing
+        ? mergeDeep(existing.body, incoming)
+        : existing
+          ? incoming
+          : this.withCreateDefaults(incoming, spec);
     this.validateGeneric(target, spec, body, existing);
     if (requestSchema && method === "PUT") refuseMissingRequired(raw, requestSchema);
     spec.validate?.({
@@ -431,6 +450,25 @@ export class ArmProvider {
   /** The answer to a write: the resource, plus what only such an answer carries. */
   private writeAnswer(resource: StoredResource, spec: ResourceTypeSpec): Record<string, unknown> {
     return mergeDeep(this.render(resource), spec.writeAnswerExtra?.(resource) ?? {});
+  }
+
+  /** The body of a create with the values the service fills where the caller left them out. */
+  private withCreateDefaults(body: Record<string, unknown>, spec: ResourceTypeSpec): Record<string, unknown> {
+    let defaults: Record<string, unknown> = {};
+    for (const [path, value] of Object.entries(spec.createDefaults ?? {})) {
+      defaults = mergeDeep(defaults, objectAt(path, value));
+    }
+    return mergeDeep(defaults, body);
+  }
+
+  /** A create the service refuses because the tenant is a new customer of a retiring service. */
+  private refuseNewCustomer(req: ArmRequest, spec: ResourceTypeSpec): void {
+    const refusal = spec.newCustomerRefusal;
+    if (!refusal) return;
+    const subject = { method: req.method, path: req.path, resourceType: spec.type };
+    if (this.deps.faults.take(subject, ["new-customer-create-refused"])) {
+      throw new ArmError(refusal.status, refusal.code, refusal.message);
+    }
   }
 
   private checkAksBusy(spec: ResourceTypeSpec, existing: StoredResource | undefined): void {

@@ -68,7 +68,7 @@ export function initialAnswer(
     }
     case "location":
       return { status: 202, headers: { Location: location, "Retry-After": retryAfter } };
-    case "accepted":
+    case "accepted-async-operation":
       return {
         status: 202,
         headers: {

@@ -23,7 +23,7 @@ import { propertiesOf } from "./shared.js";
 const POSTGRES_SERVICE = "Microsoft.DBforPostgreSQL/flexibleServers";
 
 /** Writes and deletes answer 202 with `Azure-AsyncOperation` and `Location` (Servers.json 2025-08-01). */
-const postgres = { putStyle: "accepted", deleteStyle: "accepted" } as const;
+const postgres = { putStyle: "accepted-async-operation", deleteStyle: "accepted-async-operation" } as const;
 
 /** A server's `state` for the emulator's provisioning state (the type has no provisioningState). */
 const SERVER_STATE: Readonly<Record<string, string>> = {

@@ -33,8 +33,8 @@ const ZONE_LIMITS = {
 
 /** Writes answer 202 with `Azure-AsyncOperation` and `Location`, as the spec's examples show. */
 const privateDns = {
-  putStyle: "accepted",
-  deleteStyle: "accepted",
+  putStyle: "accepted-async-operation",
+  deleteStyle: "accepted-async-operation",
   tracked: true,
   globalLocation: true,
 } as const;
