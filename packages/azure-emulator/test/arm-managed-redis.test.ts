@@ -274,7 +274,15 @@ describe("Azure Managed Redis databases", () => {
   });
 
   test("fails a change of a create-only property (port) and of the clustering policy", async () => {
-    const port = await send("PATCH", databasePath("amr-db"), { properties: { port: 10001 } });
+    // `port` has Read/Create visibility: the PATCH model (DatabaseUpdate) does not define it at all.
+    const patched = await send("PATCH", databasePath("amr-db"), { properties: { port: 10001 } });
+    assert.equal(patched.status, 400);
+    assert.equal(errorCode(patched), "InvalidRequestContent");
+    assert.match(JSON.stringify(patched.body), /Could not find member 'port'.*Path 'properties\.port'/);
+    // A PUT on the existing database may carry it, but not change it.
+    const port = await send("PUT", databasePath("amr-db"), {
+      properties: { clientProtocol: "Encrypted", port: 10001, clusteringPolicy: "OSSCluster" },
+    });
     assert.equal(port.status, 400);
     assert.match(JSON.stringify(port.body), /properties\.port.*only be set when the database is created/);
     const policy = await send("PATCH", databasePath("amr-db"), {

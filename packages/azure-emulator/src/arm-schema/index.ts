@@ -9,3 +9,4 @@ export { POSTGRES_SCHEMAS } from "./definitions/postgres.js";
 export { PRIVATE_DNS_SCHEMAS } from "./definitions/private-dns.js";
 export { REDIS_SCHEMAS } from "./definitions/redis.js";
 export { RESOURCES_SCHEMAS } from "./definitions/resources.js";
+export { REDIS_ENTERPRISE_SCHEMAS } from "./definitions/redis-enterprise.js";

@@ -16,12 +16,14 @@
  *   is `Disabled` by default; `listKeys` returns the access keys, which no body carries.
  */
 import { randomBytes } from "node:crypto";
+import { REDIS_ENTERPRISE_SCHEMAS } from "../arm-schema/index.js";
 import { isRecord, valueAt } from "../body-path.js";
 import { badRequest, conflict } from "../errors.js";
 import { idKey } from "../resource-path.js";
 import type { ProviderEnv, ResourceTypeSpec, WriteContext } from "../resource-type.js";
 import type { StoredResource } from "../store.js";
-import { locationOf, propertiesOf, referencesTo } from "./shared.js";
+import { privateEndpointConnectionsOf } from "./private-link.js";
+import { locationOf, propertiesOf } from "./shared.js";
 
 export const MANAGED_REDIS_CLUSTER_TYPE = "Microsoft.Cache/redisEnterprise";
 export const MANAGED_REDIS_DATABASE_TYPE = `${MANAGED_REDIS_CLUSTER_TYPE}/databases`;
@@ -118,21 +120,12 @@ function resourceStateOf(resource: StoredResource): string {
 
 function clusterExtra(resource: StoredResource, env: ProviderEnv): Record<string, unknown> {
   const highAvailability = String(propertiesOf(resource.body).highAvailability ?? "Enabled");
-  const endpoints = referencesTo(env.store, resource.id).filter(
-    (r) => r.type.toLowerCase() === "microsoft.network/privateendpoints",
-  );
   return {
     properties: {
       // Every region the emulator serves has zones: a highly available cluster is zone-redundant.
       redundancyMode: highAvailability.toLowerCase() === "enabled" ? "ZR" : "None",
       resourceState: resourceStateOf(resource),
-      privateEndpointConnections: endpoints.map((endpoint) => ({
-        id: `${resource.id}/privateEndpointConnections/${endpoint.name}`,
-        properties: {
-          privateEndpoint: { id: endpoint.id },
-          privateLinkServiceConnectionState: { status: "Approved" },
-        },
-      })),
+      privateEndpointConnections: privateEndpointConnectionsOf(resource, env, false),
     },
   };
 }
@@ -140,8 +133,11 @@ function clusterExtra(resource: StoredResource, env: ProviderEnv): Record<string
 export const managedRedisClusterSpec: ResourceTypeSpec = {
   ...managedRedis,
   type: MANAGED_REDIS_CLUSTER_TYPE,
+  schemas: [REDIS_ENTERPRISE_SCHEMAS.cluster],
   tracked: true,
-  required: ["sku.name", "properties.publicNetworkAccess"],
+  // `sku.name` is required by the definition table; `properties` is optional there, but a create without
+  // `publicNetworkAccess` is refused whether `properties` is sent or not.
+  required: ["properties.publicNetworkAccess"],
   readOnlyPaths: [
     "kind",
     "properties.hostName",
@@ -221,6 +217,7 @@ function checkDatabase({ body, existing, parentId, id, env }: WriteContext): voi
 export const managedRedisDatabaseSpec: ResourceTypeSpec = {
   ...managedRedis,
   type: MANAGED_REDIS_DATABASE_TYPE,
+  schemas: [REDIS_ENTERPRISE_SCHEMAS.database],
   readOnlyPaths: ["properties.resourceState", "properties.redisVersion"],
   createDefaults: {
     "properties.clientProtocol": "Encrypted",
