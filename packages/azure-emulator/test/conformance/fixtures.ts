@@ -8,7 +8,7 @@
  * definition table (`src/arm-schema/definitions/`), which the same reading produced.
  */
 import type { RunningEmulator } from "../../src/index.js";
-import type { WireAnswer } from "./wire.js";
+import { provisioningStateOf, type WireAnswer } from "./wire.js";
 
 /** What one answer status of an operation carries, per the spec. */
 export interface StatusFacts {
@@ -48,6 +48,10 @@ export class Scenario {
   readonly postgresZone = "conformance.private.postgres.database.azure.com";
   readonly postgresServer = "pg-conformance-0001";
   readonly redis = "redis-conformance-0001";
+  readonly managedRedis = "amr-conformance-0001";
+  get managedRedisId(): string {
+    return this.id(`Microsoft.Cache/redisEnterprise/${this.managedRedis}`);
+  }
   readonly cluster = "aks-conformance";
 }
 
@@ -129,6 +133,45 @@ function refused(
       const answer = await send("PUT", path, body);
       const code = (answer.body as { error?: { code?: string } } | undefined)?.error?.code ?? "";
       return answer.status === 400 && codes.includes(code) ? undefined : `answered ${errorOf(answer)}`;
+    },
+  };
+}
+
+/** Azure Managed Redis writes: PUT 200/201 + `Azure-AsyncOperation` (final state from the resource). */
+const MANAGED_REDIS_PUT: OperationFacts = { 200: asyncOp, 201: asyncOp };
+/** Azure Managed Redis DELETE: `ArmDeletedResponse | ArmDeleteAcceptedLroResponse<ArmCombinedLroHeaders> | 204`. */
+const MANAGED_REDIS_DELETE: OperationFacts = {
+  200: done,
+  202: accepted("Azure-AsyncOperation", "Location"),
+  204: done,
+};
+const MANAGED_REDIS = "2026-09-01";
+const managedRedisDatabaseId = (s: Scenario): string => `${s.managedRedisId}/databases/default`;
+const MANAGED_REDIS_SPEC = "redisenterprise/resource-manager/Microsoft.Cache/RedisEnterprise";
+
+/**
+ * A PATCH of a Managed Redis resource answers as `ArmCustomPatchAsync` with `ArmCombinedLroHeaders`: 202,
+ * no body, `Azure-AsyncOperation` and `Location`; the change is visible once the operation ends.
+ */
+function patchAnswersAccepted(
+  path: (s: Scenario) => string,
+  patch: Record<string, unknown>,
+  changed: (body: unknown) => boolean,
+): ExtraCheck {
+  return {
+    name: "PATCH: 202 with Azure-AsyncOperation and Location, no body, the change applied once it ends",
+    async run({ scenario, send, read }) {
+      const answer = await send("PATCH", path(scenario), patch);
+      const headers = ["Azure-AsyncOperation", "Location"].filter((h) => !answer.header(h));
+      if (answer.status !== 202 || headers.length > 0 || answer.body !== undefined)
+        return `${answer.status}, missing ${headers.join(", ") || "nothing"}, body ${JSON.stringify(answer.body ?? null)}`;
+      for (let attempt = 0; attempt < 500; attempt++) {
+        const current = await read();
+        if (provisioningStateOf(current.body) === "Succeeded")
+          return changed(current.body) ? undefined : `after the PATCH: ${JSON.stringify(current.body)}`;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      return "the PATCH never finished";
     },
   };
 }
@@ -734,6 +777,139 @@ export const FIXTURES: readonly TypeFixture[] = [
           return keys === undefined || keys === null ? undefined : "GET answered accessKeys";
         },
       },
+    ],
+  },
+  {
+    type: "Microsoft.Cache/redisEnterprise",
+    apiVersion: MANAGED_REDIS,
+    source: [
+      `${MANAGED_REDIS_SPEC}/Cluster.tsp, models.tsp, main.tsp (2026-09-01)`,
+      `${MANAGED_REDIS_SPEC}/stable/2025-07-01/examples/RedisEnterpriseCreate.json (the 2026-09-01 examples were not in the index; its Enterprise Flash SKU, zones, identity and customer-managed key left out: a new Enterprise cluster is refused since 2026-04-01)`,
+    ],
+    path: (s) => s.managedRedisId,
+    probePath: (s) => s.id("Microsoft.Cache/redisEnterprise/amr-conformance-probe"),
+    body: (s) => ({
+      location: s.location,
+      sku: { name: "Balanced_B5" },
+      tags: TAGS,
+      properties: { minimumTlsVersion: "1.2", publicNetworkAccess: "Disabled", highAvailability: "Enabled" },
+    }),
+    put: MANAGED_REDIS_PUT,
+    delete: MANAGED_REDIS_DELETE,
+    exampleKeys: [
+      "id",
+      "name",
+      "type",
+      "location",
+      "kind",
+      "sku.name",
+      "tags",
+      "properties.provisioningState",
+      "properties.resourceState",
+      "properties.hostName",
+      "properties.redisVersion",
+      "properties.minimumTlsVersion",
+      "properties.publicNetworkAccess",
+    ],
+    extraChecks: [
+      {
+        name: "the host name is <name>.<region>.redis.azure.net (read-only)",
+        async run({ scenario, read }) {
+          const host = propertiesOf(await read()).hostName;
+          return host === `${scenario.managedRedis}.${scenario.location}.redis.azure.net`
+            ? undefined
+            : `hostName ${JSON.stringify(host)}`;
+        },
+      },
+      refused(
+        "a new Enterprise cluster is refused (retired for new clusters since 2026-04-01)",
+        ["BadRequest"],
+        (s) => ({
+          path: s.id("Microsoft.Cache/redisEnterprise/amr-conformance-enterprise"),
+          body: {
+            location: s.location,
+            sku: { name: "Enterprise_E10", capacity: 2 },
+            properties: { publicNetworkAccess: "Disabled" },
+          },
+        }),
+      ),
+      patchAnswersAccepted(
+        (s) => s.managedRedisId,
+        { tags: { ...TAGS, patched: "yes" } },
+        (body) => (body as { tags?: Record<string, string> }).tags?.patched === "yes",
+      ),
+    ],
+  },
+  {
+    type: "Microsoft.Cache/redisEnterprise/databases",
+    apiVersion: MANAGED_REDIS,
+    source: [
+      `${MANAGED_REDIS_SPEC}/Database.tsp, models.tsp (2026-09-01)`,
+      `${MANAGED_REDIS_SPEC}/stable/2025-07-01/examples/RedisEnterpriseDatabasesCreate.json (its modules left out: the emulator does not run modules, and the provisioner asks for none)`,
+    ],
+    path: managedRedisDatabaseId,
+    probePath: (s) => `${s.managedRedisId}/databases/probe`,
+    body: () => ({
+      properties: {
+        clientProtocol: "Encrypted",
+        clusteringPolicy: "EnterpriseCluster",
+        evictionPolicy: "AllKeysLRU",
+        persistence: { aofEnabled: true, aofFrequency: "1s" },
+        port: 10000,
+        deferUpgrade: "NotDeferred",
+        accessKeysAuthentication: "Enabled",
+      },
+    }),
+    put: MANAGED_REDIS_PUT,
+    delete: MANAGED_REDIS_DELETE,
+    exampleKeys: [
+      "id",
+      "name",
+      "type",
+      "properties.provisioningState",
+      "properties.resourceState",
+      "properties.clientProtocol",
+      "properties.clusteringPolicy",
+      "properties.evictionPolicy",
+      "properties.persistence.aofEnabled",
+      "properties.persistence.aofFrequency",
+      "properties.port",
+      "properties.accessKeysAuthentication",
+    ],
+    // The example's answer to a PUT on an existing database (200) carries these too.
+    exampleKeysWhenBuilt: ["properties.deferUpgrade", "properties.redisVersion"],
+    extraChecks: [
+      {
+        name: "listKeys answers both access keys; no answer of the database carries them",
+        async run({ scenario, send, read }) {
+          const keys = (await send("POST", `${managedRedisDatabaseId(scenario)}/listKeys`)).body as
+            Record<string, unknown> | undefined;
+          const body = JSON.stringify((await read()).body);
+          const ok =
+            typeof keys?.primaryKey === "string" &&
+            typeof keys.secondaryKey === "string" &&
+            !body.includes(keys.primaryKey);
+          return ok ? undefined : `listKeys ${JSON.stringify(keys)}`;
+        },
+      },
+      {
+        name: "a PATCH of the create-only port is refused (DatabaseUpdate does not define it)",
+        async run({ scenario, send }) {
+          const answer = await send("PATCH", managedRedisDatabaseId(scenario), {
+            properties: { port: 10001 },
+          });
+          const code = (answer.body as { error?: { code?: string } } | undefined)?.error?.code;
+          return answer.status === 400 && code === "InvalidRequestContent"
+            ? undefined
+            : `answered ${errorOf(answer)}`;
+        },
+      },
+      patchAnswersAccepted(
+        managedRedisDatabaseId,
+        { properties: { evictionPolicy: "VolatileLRU" } },
+        (body) =>
+          (body as { properties?: { evictionPolicy?: string } }).properties?.evictionPolicy === "VolatileLRU",
+      ),
     ],
   },
   {
