@@ -14,6 +14,9 @@ const MODULE_COMPONENTS: Readonly<Record<keyof typeof MODULE_SCHEMAS, string>> =
   "k8s-cluster": "ClusterModule",
   postgres: "PostgresModule",
   redis: "RedisModule",
+  "k8s-base": "IngressModule",
+  "external-ssl-cert": "CertificateModule",
+  dns: "DnsModule",
 };
 
 /** JSON Schema of what a user writes (input side: defaults are optional), without the `$schema` key. */

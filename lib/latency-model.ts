@@ -52,6 +52,9 @@ export const LATENCY_BY_ARM_TYPE: Readonly<Record<string, OperationLatency>> = {
   "microsoft.dbforpostgresql/flexibleservers/configurations": latency(15, 30, 15, 15, 5),
   // "20+ minutes is typical" for Redis; deletes take 10+ minutes.
   "microsoft.cache/redis": latency(1200, 3600, 600, 600, 60),
+  // Public DNS zones and record sets answer their PUT at once (200/201); a zone's DELETE is accepted (202).
+  "microsoft.network/dnszones": latency(5, 15, 5, 30, 5),
+  "microsoft.network/dnszones/a": latency(2, 5, 2, 2, 2),
 };
 
 /** Used for types the model does not list. */

@@ -84,6 +84,7 @@ const batchInputSchema = z.object({
 const ensureNodeInputSchema = z.object({
   node: nodeSchema,
   adminPasswordSecret: z.object({ vaultId: z.string(), secretName: z.string() }).optional(),
+  facts: z.record(z.string(), z.record(z.string(), z.string())).optional(),
 });
 
 /** Thrown when an orchestration is started with an input it cannot run. */

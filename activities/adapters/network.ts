@@ -1,5 +1,6 @@
 /** Adapters for the network: VNet, subnets, NSG, public IP, NAT gateway, private endpoints and their DNS zone groups. */
 import type { JsonObject, JsonValue } from "../../lib/plan/types";
+import { FACT } from "../../lib/plan/facts";
 import { childAdapter, topLevelAdapter } from "./shapes";
 import type { ArmAdapter } from "./types";
 
@@ -35,6 +36,8 @@ export const networkSecurityGroupAdapter: ArmAdapter = topLevelAdapter(
 export const publicIpAddressAdapter: ArmAdapter = topLevelAdapter(
   "Microsoft.Network/publicIPAddresses",
   (c) => c.network.publicIPAddresses,
+  // A static IP's address, assigned at create: what DNS records and NSG rules point at.
+  { facts: { [FACT.ipAddress]: ["ipAddress"] } },
 );
 
 export const natGatewayAdapter: ArmAdapter = topLevelAdapter(

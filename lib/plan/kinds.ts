@@ -29,6 +29,10 @@ export const ARM_TYPE_BY_KIND: Readonly<Record<NodeKind, string>> = {
   redisCache: "Microsoft.Cache/redis",
   keyVaultSecrets: "Microsoft.KeyVault/vaults/secrets",
   kubernetesSecret: "Kubernetes/secrets",
+  dnsZone: "Microsoft.Network/dnsZones",
+  dnsRecordSet: "Microsoft.Network/dnsZones/A",
+  kubernetesObject: "Kubernetes/objects",
+  tlsCertificate: "Microsoft.KeyVault/vaults/certificates",
 };
 
 /** Median create duration of a kind, in seconds, from the one latency model. */
@@ -87,4 +91,8 @@ export const IMMUTABLE_PATHS_BY_KIND: Readonly<Record<NodeKind, readonly string[
   redisCache: ["location"],
   keyVaultSecrets: [],
   kubernetesSecret: [],
+  dnsZone: ["location"],
+  dnsRecordSet: [],
+  kubernetesObject: [],
+  tlsCertificate: [],
 };

@@ -152,3 +152,11 @@ export const REDIS_SKUS: Readonly<
   Standard: { family: "C", capacities: [0, 1, 2, 3, 4, 5, 6] },
   Premium: { family: "P", capacities: [1, 2, 3, 4, 5] },
 };
+
+/**
+ * Revisions of AKS's Istio-based service mesh add-on (`asm-<major>-<minor>`) this service knows, newest
+ * last, checked 2026-11. A revision works only with the Kubernetes minors Azure declares it compatible
+ * with (`az aks mesh get-revisions`); Azure refuses the others, and that refusal fails the cluster node
+ * with Azure's message. Sources and what is Unconfirmed: docs/azure-facts.md#ingress-and-service-mesh.
+ */
+export const KNOWN_ISTIO_REVISIONS: readonly string[] = ["asm-1-26", "asm-1-27", "asm-1-28"];

@@ -9,6 +9,14 @@ import { defaultSecretName, defaultSecretNamespace, defaultSubnetLayout } from "
 import { OPTA_SECRET_FACTS, optaSecretKey } from "./secret-keys";
 import { checkClusterNetwork, checkSubnets, checkSubnetSizes, type NetworkFields } from "./network-checks";
 import type { BaseModuleInput, ClusterModuleInput, PostgresModuleInput, RedisModuleInput } from "./schema";
+import type { CertificateModuleInput, DnsModuleInput, IngressModuleInput } from "./ingress-schema";
+import {
+  certificateZoneWarnings,
+  ingressStructureProblems,
+  resolveCertificate,
+  resolveDns,
+  resolveIngress,
+} from "./resolve-ingress";
 import type { BaseModule, KubernetesSecretPlacement, ModuleSpec, SpecProblem } from "./types";
 
 /** A module that passed its schema, with its position in the spec. */
@@ -17,6 +25,9 @@ export type ParsedModule = { readonly index: number } & (
   | { readonly input: ClusterModuleInput }
   | { readonly input: PostgresModuleInput }
   | { readonly input: RedisModuleInput }
+  | { readonly input: IngressModuleInput }
+  | { readonly input: CertificateModuleInput }
+  | { readonly input: DnsModuleInput }
 );
 
 const SUBNET_KEYS = ["nodes_subnet_cidr", "private_endpoints_subnet_cidr", "postgres_subnet_cidr"] as const;
@@ -83,6 +94,7 @@ export function resolveModules(
     }
   }
   const hasCluster = clusters.length > 0;
+  problems.push(...ingressStructureProblems(declared));
 
   let network: NetworkFields | undefined;
   const placements = new Map<string, number>();
@@ -189,8 +201,25 @@ export function resolveModules(
         modules.push({ ...input, name, kubernetes_secret });
         break;
       }
+      case "k8s-base": {
+        const resolved = resolveIngress(index, name, input);
+        warnings.push(...resolved.warnings);
+        modules.push(resolved.module);
+        break;
+      }
+      case "external-ssl-cert":
+        modules.push(resolveCertificate(name, input));
+        break;
+      case "dns":
+        modules.push(resolveDns(name, input));
+        break;
     }
   }
+  const parsedOf = (type: "external-ssl-cert" | "dns") => {
+    const found = parsed.find((module) => module.input.type === type);
+    return found && "domain" in found.input ? { index: found.index, domain: found.input.domain } : undefined;
+  };
+  warnings.push(...certificateZoneWarnings(parsedOf("external-ssl-cert"), parsedOf("dns")));
 
   const parsedCluster = parsed.find((module) => module.index === clusters[0]?.index);
   const cluster = parsedCluster?.input as ClusterModuleInput | undefined;
