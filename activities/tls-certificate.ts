@@ -65,7 +65,9 @@ export function createTlsCertificateSteps(clients: AzureClients) {
     } catch (error) {
       throw classifyAzureError(error, node.id);
     }
-    if (!certificate?.cer || !certificate.id) {
+    // The SDK keeps the versioned id under `properties` (the top-level `id` stays unset).
+    const id = certificate?.properties.id;
+    if (!certificate?.cer || !id) {
       if (desired.certificateId) {
         throw new AzureError({
           kind: "notFound",
@@ -91,13 +93,13 @@ export function createTlsCertificateSteps(clients: AzureClients) {
     if (Date.parse(summary.notAfter) <= Date.now()) {
       throw refuse(
         "CertificateExpired",
-        `the certificate ${certificate.id} expired on ${summary.notAfter}; upload a renewed one`,
+        `the certificate ${id} expired on ${summary.notAfter}; upload a renewed one`,
       );
     }
     if (!coversDomain(summary.subjectAlternativeNames, desired.domain)) {
       throw refuse(
         "CertificateDomainMismatch",
-        `the certificate ${certificate.id} covers ${summary.subjectAlternativeNames.join(", ")}, not ${desired.domain}`,
+        `the certificate ${id} covers ${summary.subjectAlternativeNames.join(", ")}, not ${desired.domain}`,
       );
     }
     return {
@@ -107,7 +109,7 @@ export function createTlsCertificateSteps(clients: AzureClients) {
       outcome: "unchanged",
       action: "none",
       facts: {
-        [FACT.certificateId]: certificate.id,
+        [FACT.certificateId]: id,
         version: certificate.properties.version ?? "",
         thumbprint: summary.thumbprint,
         subject: summary.subject,

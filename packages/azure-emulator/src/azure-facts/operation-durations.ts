@@ -92,6 +92,12 @@ const BY_TYPE = new Map<string, OperationDurations>([
   // provisioningState. "Quickstart: Create an open-source Redis cache",
   // https://learn.microsoft.com/azure/azure-cache-for-redis/quickstart-create-redis
   ["microsoft.cache/redis", durations(1200, 600, 600, 60)],
+
+  // Public DNS zones: the PUT answers at once (200/201, "Zones - Create Or Update"); a DELETE is accepted
+  // (202) and removes the zone and its record sets within seconds; record sets answer at once.
+  // https://learn.microsoft.com/rest/api/dns/zones/create-or-update
+  ["microsoft.network/dnszones", durations(1, 1, 10, 5)],
+  ["microsoft.network/dnszones/a", durations(1, 1, 1, 1)],
 ]);
 
 /** For a type the table does not list: seconds, like most resources that are not compute or data. */

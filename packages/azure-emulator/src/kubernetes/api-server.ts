@@ -7,7 +7,15 @@ import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ClusterInfo, DataPlaneContext, KubernetesApi } from "../dataplane";
 import { authenticateCaller, authorizeCaller } from "./access";
-import { apiGroupList, coreApiVersions, coreV1ResourceList, versionDocument } from "./discovery";
+import {
+  apiGroupDocument,
+  apiGroupList,
+  coreApiVersions,
+  coreV1ResourceList,
+  resourceList,
+  versionDocument,
+} from "./discovery";
+import { addOnOf, RESOURCE_KINDS, type ResourceKind } from "./resource-kinds";
 import type { ObjectStoreState } from "./object-store";
 import { ClusterObjectStore } from "./object-store";
 import { parseResourceRequest } from "./requests";
@@ -27,6 +35,14 @@ export interface KubernetesApiState {
 interface ClusterEntry {
   info: ClusterInfo;
   readonly store: ClusterObjectStore;
+}
+
+/** The kinds a cluster serves: the core group's, and its enabled add-ons'. */
+function servedKinds(info: ClusterInfo): ResourceKind[] {
+  return RESOURCE_KINDS.filter((kind) => {
+    const addOn = addOnOf(kind);
+    return addOn === undefined || (info.addOns ?? []).includes(addOn);
+  });
 }
 
 /** Health endpoints answer `ok` as plain text to anyone, like kube-apiserver's. */
@@ -63,18 +79,28 @@ export function createKubernetesApi(ctx: DataPlaneContext): KubernetesApi {
     const normalizedPath = path.replace(/\/+$/, "") || "/";
     if (normalizedPath === "/version") return { status: 200, body: versionDocument() };
     const caller = authenticateCaller(ctx, cluster.info, adminToken(clusterId), req.headers.authorization);
+    const served = servedKinds(cluster.info);
     switch (normalizedPath) {
       case "/api":
         return { status: 200, body: coreApiVersions(req.headers.host ?? "") };
       case "/api/v1":
         return { status: 200, body: coreV1ResourceList() };
       case "/apis":
-        return { status: 200, body: apiGroupList() };
+        return { status: 200, body: apiGroupList(served) };
+    }
+    const groupPath = /^\/apis\/([^/]+)(?:\/([^/]+))?$/.exec(normalizedPath);
+    if (groupPath && req.method === "GET") {
+      const [, group = "", version] = groupPath;
+      const document =
+        version === undefined ? apiGroupDocument(served, group) : resourceList(served, group, version);
+      if (!document) throw kubernetesErrors.noSuchPath();
+      return { status: 200, body: document };
     }
     // Everything else, /openapi/v2 and /openapi/v3 included, is a resource URL or a 404 as on a server
-    // that does not serve it; kubectl then skips client-side schema checks.
+    // that does not serve it; kubectl then skips client-side schema checks. An add-on's kind is served
+    // only while the add-on is enabled, as its CRD exists only then.
     const request = parseResourceRequest(req.method ?? "GET", normalizedPath);
-    if (!request) throw kubernetesErrors.noSuchPath();
+    if (!request || !served.includes(request.kind)) throw kubernetesErrors.noSuchPath();
     authorizeCaller(ctx, cluster.info, caller, {
       verb: request.verb,
       resource: request.kind.plural,

@@ -7,7 +7,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import type { KubeObject } from "./kube-object";
 import { kubeTimestamp } from "./kube-object";
 import type { ResourceKind } from "./resource-kinds";
-import { NAMESPACES, RESOURCE_KINDS, validateName } from "./resource-kinds";
+import { apiVersionOf, NAMESPACES, RESOURCE_KINDS, validateName } from "./resource-kinds";
 import { kubernetesErrors } from "./status";
 
 /** Where an object lives: its kind, and its namespace for namespaced kinds. */
@@ -86,7 +86,7 @@ export class ClusterObjectStore {
     const admitted = kind.admit(
       {
         ...input,
-        apiVersion: "v1",
+        apiVersion: apiVersionOf(kind),
         kind: kind.kind,
         metadata: {
           ...input.metadata,
@@ -114,7 +114,7 @@ export class ClusterObjectStore {
     const admitted = location.kind.admit(
       {
         ...input,
-        apiVersion: "v1",
+        apiVersion: apiVersionOf(location.kind),
         kind: location.kind.kind,
         metadata: {
           ...input.metadata,

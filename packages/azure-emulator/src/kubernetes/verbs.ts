@@ -9,7 +9,7 @@ import type { ClusterObjectStore, ObjectLocation } from "./object-store";
 import { patchFunctionFor } from "./patch";
 import type { ProtoMessage } from "./protobuf";
 import { decodeKubernetesProtobuf, KUBERNETES_PROTOBUF } from "./protobuf";
-import { RESOURCE_KINDS } from "./resource-kinds";
+import { apiVersionOf, RESOURCE_KINDS } from "./resource-kinds";
 import type { ResourceRequest } from "./requests";
 import { parseFieldSelector, parseLabelSelector } from "./selectors";
 import { statusObject, kubernetesErrors } from "./status";
@@ -140,7 +140,7 @@ function listOf(input: VerbInput, objects: KubeObject[]): Record<string, unknown
   if (wantsTable(input.accept)) return tableOf(input.request.kind, items, resourceVersion, input.nowMs);
   return {
     kind: `${input.request.kind.kind}List`,
-    apiVersion: "v1",
+    apiVersion: apiVersionOf(input.request.kind),
     metadata: { resourceVersion, ...(continueToken ? { continue: continueToken } : {}) },
     items: items.map(({ apiVersion: _apiVersion, kind: _kind, ...item }) => item),
   };
