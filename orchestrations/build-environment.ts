@@ -62,6 +62,11 @@ export function schedulerTickSec(
   return Math.min(MAX_SCHEDULER_TICK_SEC, ...intervals);
 }
 
+/** `86400000` ⇒ `24 h`; `90000` ⇒ `90 s`. */
+function formatWait(ms: number): string {
+  return ms >= 3_600_000 ? `${Math.round(ms / 3_600_000)} h` : `${Math.round(ms / 1000)} s`;
+}
+
 /** A node waiting for a user's input: what it awaits, since when, until when; its wait once started. */
 interface InputWaitState {
   readonly awaiting: AwaitedInput;
@@ -75,11 +80,11 @@ interface InputWaitState {
 export function* buildEnvironmentOrchestrator(
   context: OrchestrationContext,
 ): Generator<Task, BuildOutput, unknown> {
-  const { plan, parentInstanceId } = buildInputOf(
-    context.df.getInput(),
-    BUILD_ENVIRONMENT,
-    context.df.instanceId,
-  );
+  const {
+    plan,
+    parentInstanceId,
+    inputWaitDeadlineSec = INPUT_WAIT_DEADLINE_SEC,
+  } = buildInputOf(context.df.getInput(), BUILD_ENVIRONMENT, context.df.instanceId);
   const startedAtMs = orchestrationNowMs(context);
   const nodeByKey = new Map(plan.nodes.map((node) => [node.key, node]));
   let states: NodeStates = initialStates(plan);
@@ -174,7 +179,7 @@ export function* buildEnvironmentOrchestrator(
           fail(key, {
             nodeKey: key,
             code: INPUT_NOT_PROVIDED_CODE,
-            message: `${wait.awaiting.reason}; nothing came within ${Math.round((wait.untilMs - wait.sinceMs) / 3_600_000)} h`,
+            message: `${wait.awaiting.reason}; nothing came within ${formatWait(wait.untilMs - wait.sinceMs)}`,
           });
           return;
         }
@@ -195,7 +200,7 @@ export function* buildEnvironmentOrchestrator(
         inputWaits.set(key, {
           awaiting: result.awaiting,
           sinceMs,
-          untilMs: sinceMs + INPUT_WAIT_DEADLINE_SEC * 1000,
+          untilMs: sinceMs + inputWaitDeadlineSec * 1000,
         });
         states = { ...states, [key]: "waiting" };
         return;

@@ -31,6 +31,11 @@ export interface BuildInput {
    * @default - top level
    */
   readonly parentInstanceId?: string;
+  /**
+   * How long a node may wait for a user's input (an uploaded certificate) before it fails, in seconds
+   * of orchestration time. @default INPUT_WAIT_DEADLINE_SEC (24 h)
+   */
+  readonly inputWaitDeadlineSec?: number;
 }
 
 /** Input of {@link DESTROY_ENVIRONMENT}. */

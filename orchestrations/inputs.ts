@@ -64,7 +64,12 @@ const planSchema = z
 const requestedBy = z.string().min(1);
 const parentInstanceId = z.string().min(1).optional();
 
-const buildInputSchema = z.object({ plan: planSchema, requestedBy, parentInstanceId });
+const buildInputSchema = z.object({
+  plan: planSchema,
+  requestedBy,
+  parentInstanceId,
+  inputWaitDeadlineSec: z.number().positive().optional(),
+});
 const destroyInputSchema = z.object({
   plan: planSchema,
   keyVault: z.enum(["keep", "purge"]),

@@ -45,7 +45,7 @@ describe("POST /api/environments/import-opta", () => {
       ],
     );
     assert.deepEqual(parse(body.specYaml), body.spec);
-    assert.equal(body.warnings.length, 10);
+    assert.equal(body.warnings.length, 9);
   });
 
   test("is closed without a function key", async () => {
