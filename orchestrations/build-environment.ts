@@ -64,7 +64,9 @@ export function schedulerTickSec(
 
 /** `86400000` ⇒ `24 h`; `90000` ⇒ `90 s`. */
 function formatWait(ms: number): string {
-  return ms >= 3_600_000 ? `${Math.round(ms / 3_600_000)} h` : `${Math.round(ms / 1000)} s`;
+  if (ms >= 3_600_000 && ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
+  if (ms >= 60_000 && ms % 60_000 === 0) return `${ms / 60_000} min`;
+  return `${Math.round(ms / 1000)} s`;
 }
 
 /** A node waiting for a user's input: what it awaits, since when, until when; its wait once started. */
