@@ -147,7 +147,7 @@ export const INGRESS_DEFAULTS = {
    * The Istio add-on revision: the newest this service knows, compatible with the default Kubernetes
    * minor (docs/azure-facts.md#ingress-and-service-mesh).
    */
-  istio_revision: "asm-1-28",
+  istio_revision: "asm-1-30",
 } as const;
 
 /** Defaults of a `dns` module. */

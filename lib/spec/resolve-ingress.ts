@@ -3,6 +3,7 @@
  * what each needs of the others, how many of each a spec may have, and the warnings for Opta keys that
  * are read differently. Called by `resolve-modules.ts`, which owns the module list.
  */
+import { ISTIO_REVISION_KUBERNETES_MINORS, KNOWN_ISTIO_REVISIONS } from "./azure-catalog";
 import { IGNORED_INGRESS_KEYS } from "./ingress-schema";
 import type { CertificateModuleInput, DnsModuleInput, IngressModuleInput } from "./ingress-schema";
 import type { CertificateModule, DnsModule, IngressModule, SpecProblem } from "./types";
@@ -112,4 +113,43 @@ export function certificateZoneWarnings(
       message: `${certificate.domain} is not in the zone ${dns.domain} (modules[${dns.index}]): the zone's records will not lead to it`,
     },
   ];
+}
+
+/**
+ * The mesh revision against the cluster's Kubernetes version: a problem when the revision is one this
+ * service knows and it is not compatible with the cluster's minor (Azure would refuse the cluster), a
+ * warning when the revision is unknown here (Azure decides).
+ */
+export function meshRevisionFindings(
+  ingress: { readonly index: number; readonly istio_revision: string; readonly linkerd_enabled: boolean },
+  cluster: { readonly index: number; readonly kubernetes_version: string } | undefined,
+): { problems: SpecProblem[]; warnings: SpecProblem[] } {
+  if (!ingress.linkerd_enabled) return { problems: [], warnings: [] };
+  const compatible = ISTIO_REVISION_KUBERNETES_MINORS[ingress.istio_revision];
+  const path = at(ingress.index, "istio_revision");
+  if (!compatible) {
+    return {
+      problems: [],
+      warnings: [
+        {
+          path,
+          message: `${ingress.istio_revision} is not a revision this service knows (${KNOWN_ISTIO_REVISIONS.join(", ")}): Azure checks it against the cluster's Kubernetes version when the cluster is built`,
+        },
+      ],
+    };
+  }
+  const minor = cluster?.kubernetes_version.split(".").slice(0, 2).join(".");
+  if (!cluster || !minor || compatible.includes(minor)) return { problems: [], warnings: [] };
+  const fitting = KNOWN_ISTIO_REVISIONS.filter((revision) =>
+    ISTIO_REVISION_KUBERNETES_MINORS[revision]?.includes(minor),
+  );
+  return {
+    problems: [
+      {
+        path,
+        message: `${ingress.istio_revision} works with Kubernetes ${compatible.join(", ")}, not ${cluster.kubernetes_version} (${at(cluster.index, "kubernetes_version")})${fitting.length > 0 ? `: use ${fitting.join(" or ")}` : ""}`,
+      },
+    ],
+    warnings: [],
+  };
 }

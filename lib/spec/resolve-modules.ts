@@ -15,6 +15,7 @@ import {
   ingressStructureProblems,
   resolveCertificate,
   resolveDns,
+  meshRevisionFindings,
   resolveIngress,
 } from "./resolve-ingress";
 import type { BaseModule, KubernetesSecretPlacement, ModuleSpec, SpecProblem } from "./types";
@@ -223,6 +224,15 @@ export function resolveModules(
 
   const parsedCluster = parsed.find((module) => module.index === clusters[0]?.index);
   const cluster = parsedCluster?.input as ClusterModuleInput | undefined;
+  const parsedIngress = parsed.find((module) => module.input.type === "k8s-base");
+  if (parsedIngress?.input.type === "k8s-base") {
+    const mesh = meshRevisionFindings(
+      { index: parsedIngress.index, ...parsedIngress.input },
+      cluster && { index: clusters[0]!.index, kubernetes_version: cluster.kubernetes_version },
+    );
+    problems.push(...mesh.problems);
+    warnings.push(...mesh.warnings);
+  }
   if (cluster) {
     problems.push(
       ...checkClusterNetwork(

@@ -156,7 +156,7 @@ describe("building k8s-base, external-ssl-cert and dns with the activities", () 
     const id = parseResourceId(nodeOf("k8s-cluster/cluster").id);
     const cluster = await fixture.clients.containerService.managedClusters.get(id.resourceGroup, id.name);
     assert.equal(cluster.ingressProfile?.webAppRouting?.enabled, true);
-    assert.deepEqual(cluster.serviceMeshProfile?.istio?.revisions, ["asm-1-28"]);
+    assert.deepEqual(cluster.serviceMeshProfile?.istio?.revisions, ["asm-1-30"]);
     const roles = await Promise.all(
       ["k8s-base/role-cluster-network-contributor", "external-ssl-cert/role-ingress-vault-secrets-user"].map(
         (key) => {
@@ -195,7 +195,7 @@ describe("building k8s-base, external-ssl-cert and dns with the activities", () 
 
   it("sets STRICT mutual TLS in the environment's namespace, labelled for the mesh revision", async () => {
     assert.deepEqual((await live("k8s-base/mesh-strict-mtls")).spec, { mtls: { mode: "STRICT" } });
-    assert.equal((await live("k8s-base/mesh-namespace")).metadata?.labels?.["istio.io/rev"], "asm-1-28");
+    assert.equal((await live("k8s-base/mesh-namespace")).metadata?.labels?.["istio.io/rev"], "asm-1-30");
   });
 
   it("points the zone's A records at the ingress IP, and reports the zone's name servers", async () => {
@@ -290,14 +290,14 @@ describe("the generic Kubernetes step's ownership of an object", () => {
 
   it("merges only its labels into an object someone else made, keeping theirs, and then writes nothing", async () => {
     await objects.create(namespace({ team: "payments" }) as KubernetesObject);
-    assert.deepEqual(await ensureObject(objects, namespace({ "istio.io/rev": "asm-1-28" }), "labels"), {
+    assert.deepEqual(await ensureObject(objects, namespace({ "istio.io/rev": "asm-1-30" }), "labels"), {
       action: "update",
       changedPaths: ["metadata.labels"],
     });
     const read = await objects.read(namespace({}) as never);
     assert.equal(read.metadata?.labels?.team, "payments");
-    assert.equal(read.metadata?.labels?.["istio.io/rev"], "asm-1-28");
-    assert.deepEqual(await ensureObject(objects, namespace({ "istio.io/rev": "asm-1-28" }), "labels"), {
+    assert.equal(read.metadata?.labels?.["istio.io/rev"], "asm-1-30");
+    assert.deepEqual(await ensureObject(objects, namespace({ "istio.io/rev": "asm-1-30" }), "labels"), {
       action: "none",
     });
   });

@@ -75,7 +75,7 @@ describe("planEnvironment with k8s-base, external-ssl-cert and dns", () => {
     assert.deepEqual(cluster.ingressProfile, {
       webAppRouting: { enabled: true, nginx: { defaultIngressControllerType: "None" } },
     });
-    assert.deepEqual(cluster.serviceMeshProfile, { mode: "Istio", istio: { revisions: ["asm-1-28"] } });
+    assert.deepEqual(cluster.serviceMeshProfile, { mode: "Istio", istio: { revisions: ["asm-1-30"] } });
     assert.deepEqual(cluster.addonProfiles, {
       azureKeyvaultSecretsProvider: {
         enabled: true,
@@ -138,7 +138,7 @@ describe("planEnvironment with k8s-base, external-ssl-cert and dns", () => {
   it("labels the environment's namespace for the revision and sets STRICT mutual TLS there", () => {
     const namespace = objectOf(planned, "k8s-base/mesh-namespace");
     assert.equal(namespace.metadata.name, "staging");
-    assert.equal(namespace.metadata.labels?.["istio.io/rev"], "asm-1-28");
+    assert.equal(namespace.metadata.labels?.["istio.io/rev"], "asm-1-30");
     assert.equal(
       (node(planned, "k8s-base/mesh-namespace").desired as unknown as KubernetesObjectDesired).ownership,
       "labels",

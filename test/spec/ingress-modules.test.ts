@@ -40,12 +40,12 @@ describe("k8s-base", () => {
       name: "k8s-base",
       nginx_high_availability: false,
       linkerd_enabled: true,
-      istio_revision: "asm-1-28",
+      istio_revision: "asm-1-30",
     });
     assert.deepEqual(spec.appliedDefaults["k8s-base"], {
       nginx_high_availability: false,
       linkerd_enabled: true,
-      istio_revision: "asm-1-28",
+      istio_revision: "asm-1-30",
     });
     assert.deepEqual(warnings, []);
   });
@@ -93,6 +93,38 @@ describe("k8s-base", () => {
       refused([...BASE, { type: "k8s-base", istio_revision: "1.28" }]).map((problem) => problem.path),
       ["modules[2].istio_revision"],
     );
+  });
+
+  it("fails a known revision that does not work with the cluster's Kubernetes version, naming those that do", () => {
+    assert.deepEqual(
+      refused([
+        { type: "base" },
+        { type: "k8s-cluster", kubernetes_version: "1.36" },
+        { type: "k8s-base", istio_revision: "asm-1-29" },
+      ]),
+      [
+        {
+          path: "modules[2].istio_revision",
+          message:
+            "asm-1-29 works with Kubernetes 1.31, 1.32, 1.33, 1.34, 1.35, not 1.36 (modules[1].kubernetes_version): use asm-1-30",
+        },
+      ],
+    );
+    // Without the mesh, the revision is not used.
+    accepted([
+      { type: "base" },
+      { type: "k8s-cluster", kubernetes_version: "1.36" },
+      { type: "k8s-base", istio_revision: "asm-1-29", linkerd_enabled: false },
+    ]);
+  });
+
+  it("warns about a revision it does not know, leaving the check to Azure", () => {
+    const { warnings } = accepted([...BASE, { type: "k8s-base", istio_revision: "asm-1-31" }]);
+    assert.deepEqual(
+      warnings.map((warning) => warning.path),
+      ["modules[2].istio_revision"],
+    );
+    assert.match(warnings[0]!.message, /not a revision this service knows \(asm-1-29, asm-1-30\)/);
   });
 });
 
