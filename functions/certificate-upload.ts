@@ -8,7 +8,8 @@
  * a queue or Durable history.
  */
 import type { HttpRequest, HttpResponseInit } from "@azure/functions";
-import { AzureError, classifyAzureError, isNotFoundError } from "../lib/azure/errors";
+import type { AzureError } from "../lib/azure/errors";
+import { classifyAzureError, isNotFoundError } from "../lib/azure/errors";
 import type { AzureClients } from "../lib/azure/clients";
 import { checkCertificateUpload, type CertificateUploadFormat } from "../lib/certificates/bundle";
 import { expiryWarning } from "../lib/certificates/expiry";

@@ -64,9 +64,13 @@ interface Bundle {
   readonly key: KeyObject;
 }
 
-type Read<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly refusal: CertificateRefusal };
+type Read<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly refusal: CertificateRefusal };
 
-const refuse = (code: CertificateRefusalCode, message: string): { ok: false; refusal: CertificateRefusal } => ({
+const refuse = (
+  code: CertificateRefusalCode,
+  message: string,
+): { ok: false; refusal: CertificateRefusal } => ({
   ok: false,
   refusal: { code, message },
 });
@@ -152,7 +156,10 @@ function readPfx(body: Buffer, password: string | undefined): Read<Bundle> {
   if (!pkcs8) return refuse("PrivateKeyMissing", "the PFX's private key cannot be read");
   try {
     const der = Buffer.from(forge.asn1.toDer(pkcs8).getBytes(), "binary");
-    return { ok: true, value: { chain: certificates, key: createPrivateKey({ key: der, format: "der", type: "pkcs8" }) } };
+    return {
+      ok: true,
+      value: { chain: certificates, key: createPrivateKey({ key: der, format: "der", type: "pkcs8" }) },
+    };
   } catch {
     return refuse("PrivateKeyMissing", "the PFX's private key cannot be read");
   }
@@ -210,7 +217,8 @@ function orderedChain(bundle: Bundle, format: CertificateUploadFormat): Read<X50
 export function checkCertificateUpload(
   upload: CertificateUpload,
 ): { ok: true; certificate: CheckedCertificate } | { ok: false; refusal: CertificateRefusal } {
-  const read = upload.format === "pem" ? readPem(upload.body.toString("utf8")) : readPfx(upload.body, upload.password);
+  const read =
+    upload.format === "pem" ? readPem(upload.body.toString("utf8")) : readPfx(upload.body, upload.password);
   if (!read.ok) return read;
   const chain = orderedChain(read.value, upload.format);
   if (!chain.ok) return chain;
@@ -220,7 +228,10 @@ export function checkCertificateUpload(
     return refuse("CertificateNotYetValid", `the certificate is valid only from ${summary.notBefore}`);
   }
   if (Date.parse(summary.notAfter) <= upload.nowMs) {
-    return refuse("CertificateExpired", `the certificate expired on ${summary.notAfter}; upload a renewed one`);
+    return refuse(
+      "CertificateExpired",
+      `the certificate expired on ${summary.notAfter}; upload a renewed one`,
+    );
   }
   if (!coversDomain(summary.subjectAlternativeNames, upload.domain)) {
     return refuse(
@@ -234,7 +245,8 @@ export function checkCertificateUpload(
     certificate: {
       summary,
       chainLength: chain.value.length,
-      importPem: [...chain.value.map((certificate) => certificate.toString().trim()), key.trim()].join("\n") + "\n",
+      importPem:
+        [...chain.value.map((certificate) => certificate.toString().trim()), key.trim()].join("\n") + "\n",
     },
   };
 }

@@ -60,7 +60,10 @@ describe("Key Vault certificates with CertificateClient 4.10", () => {
 
   test("imports a PEM chain and key, and answers the certificate without its key", async () => {
     const imported = await client.importCertificate("site", Buffer.from(leaf.bundlePem), PEM_IMPORT);
-    assert.match(imported.properties.id ?? "", new RegExp(`^${harness.server.origin}/certificates/site/[0-9a-f]{32}$`));
+    assert.match(
+      imported.properties.id ?? "",
+      new RegExp(`^${harness.server.origin}/certificates/site/[0-9a-f]{32}$`),
+    );
     assert.equal(imported.policy?.contentType, "application/x-pem-file");
     const got = await client.getCertificate("site");
     assert.equal(got.properties.version, imported.properties.version);

@@ -3,7 +3,9 @@
  * point real clients (`@kubernetes/client-node`, `kubectl`) at it with a bearer token.
  */
 import { stringify } from "yaml";
-import type { CoreV1Api, KubernetesObjectApi } from "@kubernetes/client-node" with { "resolution-mode": "import" };
+import type { CoreV1Api, KubernetesObjectApi } from "@kubernetes/client-node" with {
+  "resolution-mode": "import",
+};
 import type { ClusterInfo, KubernetesApi } from "../../src/dataplane";
 import { createKubernetesApi } from "../../src/kubernetes";
 import type { FakeDataPlaneContext, TestTlsServer } from "./tls-dataplane-server";
