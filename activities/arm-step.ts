@@ -214,12 +214,8 @@ export function createArmSteps(
     if (action === "delete") return { ...base, outcome: "succeeded" };
     const state = classifyState(rawState(initial.body));
     if (state === "settled") return { ...base, outcome: "succeeded" };
-    if (state === "failed") {
-      throw classifyFacts(
-        { code: "ProvisioningStateFailed", message: `${node.key} ended ${String(rawState(initial.body))}` },
-        node.id,
-      );
-    }
+    if (state === "failed")
+      throw classifyFacts(failedStateFacts(node.key, adapter, rawState(initial.body)), node.id);
     return pending({});
   }
 
@@ -265,7 +261,7 @@ export function createArmSteps(
         };
         return withFactsAfterWrite(adapter, node, adopted);
       }
-      throw redactError(classified, prepared.secretValues);
+      throw redactError(adapter.explainError?.(classified, mode) ?? classified, prepared.secretValues);
     }
     return withFactsAfterWrite(adapter, node, resultOfWrite(node, adapter, mode, capture.initial(), extra));
   }
@@ -342,11 +338,23 @@ export function createArmSteps(
    */
   async function check(operation: ArmOperation): Promise<OperationCheck> {
     const adapter = adapterOf(operation.kind);
-    const result = await checkState(adapter, operation);
+    const result = explainFailure(adapter, operation, await checkState(adapter, operation));
     if (result.outcome !== "succeeded" || result.facts || operation.action === "delete") return result;
     const node = { key: operation.nodeKey, id: operation.resourceId, kind: operation.kind } as PlanNode;
     const facts = await factsAfterWrite(adapter, node);
     return facts ? { ...result, facts } : result;
+  }
+
+  /** An operation that ended Failed, explained by its kind's adapter (what the refusal means, what to do). */
+  function explainFailure(
+    adapter: ArmAdapter,
+    operation: ArmOperation,
+    result: OperationCheck,
+  ): OperationCheck {
+    if (result.outcome !== "operationFailed" || !adapter.explainError) return result;
+    if (operation.action !== "create" && operation.action !== "update") return result;
+    const explained = adapter.explainError(new AzureError(result.error), operation.action);
+    return explained ? { ...result, error: explained.toSummary() } : result;
   }
 
   async function checkState(adapter: ArmAdapter, operation: ArmOperation): Promise<OperationCheck> {
@@ -428,14 +436,8 @@ export function createArmSteps(
       return { outcome: "succeeded", ...(facts ? { facts } : {}) };
     }
     if (state === "failed") {
-      const error = classifyFacts(
-        {
-          code: "ProvisioningStateFailed",
-          message: `${operation.nodeKey} ended ${String(liveState(adapter, live))}`,
-        },
-        operation.resourceId,
-      );
-      return { outcome: "operationFailed", error: error.toSummary() };
+      const facts = failedStateFacts(operation.nodeKey, adapter, liveState(adapter, live));
+      return { outcome: "operationFailed", error: classifyFacts(facts, operation.resourceId).toSummary() };
     }
     return { outcome: "running", nextCheckAfterMs: intervalMsOf(adapter) };
   }
@@ -462,6 +464,24 @@ export function createArmSteps(
   }
 
   return { ensure, check, remove };
+}
+
+/**
+ * What to tell the user of a resource whose own state says it failed: there was no operation-status body
+ * to read Azure's code and message from (the resource's state was all Azure answered), so say that, and
+ * where Azure keeps the reason.
+ */
+function failedStateFacts(
+  nodeKey: string,
+  adapter: ArmAdapter,
+  state: unknown,
+): { code: string; message: string } {
+  return {
+    code: "ProvisioningStateFailed",
+    message:
+      `Azure reports ${adapter.armType} ${nodeKey} ${String(state)} and gives no reason on the resource; ` +
+      "its activity log in the Azure portal has Azure's own message",
+  };
 }
 
 /** The generic ARM steps, as {@link createArmSteps} builds them. */

@@ -11,6 +11,7 @@ import type { KubernetesObject, KubernetesObjectApi } from "@kubernetes/client-n
 };
 import { AKS_AAD_SCOPE, type AzureClients } from "../lib/azure/clients";
 import { AzureError, classifyAzureError, isNotFoundError } from "../lib/azure/errors";
+import type { RbacPermissions, StepPermissions } from "../lib/azure/permissions";
 import { parseResourceId } from "../lib/azure/resource-id";
 import type {
   KubernetesObjectBody,
@@ -36,19 +37,63 @@ export interface KubernetesKind {
    * the add-on is enabled: then a missing kind is worth waiting for rather than a failure.
    */
   readonly fromAddOn?: boolean;
+  /**
+   * The Azure RBAC for Kubernetes data actions reading, writing and deleting objects of the kind
+   * (`get` ⇒ read; `create`, `update`, `patch` ⇒ write). Empty for an add-on's custom resources: no
+   * exact data action names them, so the AKS RBAC Cluster Admin role the build assigns the provisioner on
+   * the cluster is what lets it write them (docs/deploy.md#least-privilege).
+   */
+  readonly permissions: RbacPermissions;
 }
+
+const NAMESPACE_ACCESS: RbacPermissions = {
+  // A namespace is only ever created when absent or labelled: never deleted.
+  dataActions: [
+    "Microsoft.ContainerService/managedClusters/namespaces/read",
+    "Microsoft.ContainerService/managedClusters/namespaces/write",
+  ],
+};
 
 /** Per kind (`<apiVersion>/<kind>`), what the generic step needs to know. Adding a kind is adding a row. */
 export const KUBERNETES_KINDS: Readonly<Record<string, KubernetesKind>> = {
-  "v1/Namespace": { compared: {} },
-  "v1/Secret": { compared: { type: "exact", data: "exact" } },
+  "v1/Namespace": { compared: {}, permissions: NAMESPACE_ACCESS },
+  "v1/Secret": {
+    compared: { type: "exact", data: "exact" },
+    permissions: {
+      dataActions: [
+        "Microsoft.ContainerService/managedClusters/secrets/read",
+        "Microsoft.ContainerService/managedClusters/secrets/write",
+        "Microsoft.ContainerService/managedClusters/secrets/delete",
+      ],
+    },
+  },
   // The application routing add-on's CRD (approuting.kubernetes.azure.com).
   "approuting.kubernetes.azure.com/v1alpha1/NginxIngressController": {
     compared: { spec: "subset" },
     fromAddOn: true,
+    permissions: {},
   },
   // The Istio add-on's CRD (security.istio.io).
-  "security.istio.io/v1/PeerAuthentication": { compared: { spec: "subset" }, fromAddOn: true },
+  "security.istio.io/v1/PeerAuthentication": {
+    compared: { spec: "subset" },
+    fromAddOn: true,
+    permissions: {},
+  },
+};
+
+/**
+ * What a `kubernetesObject` node's calls need: the user kubeconfig (server and CA) from ARM, then on the
+ * cluster what its object's kind needs (one variant per row of {@link KUBERNETES_KINDS}).
+ */
+export const KUBERNETES_OBJECT_PERMISSIONS: StepPermissions = {
+  actions: ["Microsoft.ContainerService/managedClusters/listClusterUserCredential/action"],
+  variants: Object.fromEntries(
+    Object.entries(KUBERNETES_KINDS).map(([kind, row]) => [kind, row.permissions]),
+  ),
+  variantsOf(node) {
+    const { object } = node.desired as unknown as KubernetesObjectDesired;
+    return [`${object.apiVersion}/${object.kind}`];
+  },
 };
 
 /** The per-kind row of an object. @throws AzureError for a kind the table does not know (a planner bug). */

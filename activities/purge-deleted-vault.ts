@@ -5,6 +5,7 @@
  * like every other write, so no activity blocks on it.
  */
 import type { AzureClients } from "../lib/azure/clients";
+import type { StepPermissions } from "../lib/azure/permissions";
 import {
   AzureError,
   classifyAzureError,
@@ -17,6 +18,17 @@ import { keyVaultAdapter } from "./adapters/key-vault";
 import { submitted } from "./adapters/types";
 import { captureInitialResponse } from "./arm-step";
 import type { ArmOperation, PurgeDeletedVaultInput, WriteResult } from "./contract";
+
+/**
+ * What the purge needs: the purge itself and the read of its long-running operation. A destroy that asks
+ * for a purge runs it for the plan's `keyVault` node (docs/deploy.md#least-privilege).
+ */
+export const PURGE_DELETED_VAULT_PERMISSIONS: StepPermissions = {
+  actions: [
+    "Microsoft.KeyVault/locations/deletedVaults/purge/action",
+    "Microsoft.KeyVault/locations/operationResults/read",
+  ],
+};
 
 /**
  * Azure's answers to purging a vault that has purge protection: Azure says `MethodNotAllowed` /

@@ -5,11 +5,32 @@
  * Values never leave the step.
  */
 import type { AzureClients } from "../lib/azure/clients";
+import type { StepPermissions } from "../lib/azure/permissions";
 import { AzureError, classifyAzureError, isNotFoundError } from "../lib/azure/errors";
 import type { KubernetesObjectBody, KubernetesSecretDesired, PlanNode } from "../lib/plan/types";
 import { readSecret } from "../lib/secrets/vault-secrets";
 import type { WriteDone } from "./contract";
 import { ensureObject, objectApiFor, removeObject } from "./kubernetes-objects";
+
+/**
+ * What the step's calls need: the user kubeconfig (server and CA) from ARM, the vault's URI and its secret
+ * values, then on the cluster (Azure RBAC for Kubernetes) the namespace read and created when missing, and
+ * the Secret read, created or replaced, and deleted on destroy (docs/deploy.md#least-privilege).
+ */
+export const KUBERNETES_SECRET_PERMISSIONS: StepPermissions = {
+  actions: [
+    "Microsoft.ContainerService/managedClusters/listClusterUserCredential/action",
+    "Microsoft.KeyVault/vaults/read",
+  ],
+  dataActions: [
+    "Microsoft.KeyVault/vaults/secrets/getSecret/action",
+    "Microsoft.ContainerService/managedClusters/namespaces/read",
+    "Microsoft.ContainerService/managedClusters/namespaces/write",
+    "Microsoft.ContainerService/managedClusters/secrets/read",
+    "Microsoft.ContainerService/managedClusters/secrets/write",
+    "Microsoft.ContainerService/managedClusters/secrets/delete",
+  ],
+};
 
 /** Label every Secret the provisioner writes carries, with this value. */
 export const MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";

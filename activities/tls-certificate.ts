@@ -7,12 +7,26 @@
  */
 import type { KeyVaultCertificateWithPolicy } from "@azure/keyvault-certificates";
 import type { AzureClients } from "../lib/azure/clients";
+import type { StepPermissions } from "../lib/azure/permissions";
 import { AzureError, classifyAzureError, isNotFoundError } from "../lib/azure/errors";
 import { coversDomain, describeCertificate } from "../lib/certificates/x509";
 import { FACT } from "../lib/plan/facts";
 import type { PlanNode, TlsCertificateDesired } from "../lib/plan/types";
 import { withPropagationRetry } from "../lib/secrets/vault-secrets";
 import { CERTIFICATE_UPLOADED_EVENT, type WriteAwaitingInput, type WriteDone } from "./contract";
+
+/**
+ * What a `tlsCertificate` node needs: the vault's URI from ARM, the certificate read (never its secret)
+ * and — for the upload route, which imports it on the node's behalf (`functions/certificate-upload.ts`)
+ * — its import (docs/deploy.md#least-privilege).
+ */
+export const TLS_CERTIFICATE_PERMISSIONS: StepPermissions = {
+  actions: ["Microsoft.KeyVault/vaults/read"],
+  dataActions: [
+    "Microsoft.KeyVault/vaults/certificates/read",
+    "Microsoft.KeyVault/vaults/certificates/import/action",
+  ],
+};
 
 /** The route a certificate is uploaded through, for messages. */
 export function certificateUploadRoute(environmentId: string, certificateName: string): string {

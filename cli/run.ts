@@ -2,12 +2,24 @@
  * envctl's dispatcher: picks the command, turns usage mistakes into help and exit code 2, and
  * unexpected failures into exit code 1 without a stack trace for the user.
  */
-import { importOptaCommand, isUsageError, planCommand, validateCommand, type CliCommand } from "./commands";
+import {
+  importOptaCommand,
+  isUsageError,
+  permissionsCommand,
+  planCommand,
+  validateCommand,
+  type CliCommand,
+} from "./commands";
 import { EXIT } from "./exit-codes";
 import type { CliIo } from "./io";
 
 /** The commands, in the order `envctl --help` lists them. */
-export const COMMANDS: readonly CliCommand[] = [validateCommand, planCommand, importOptaCommand];
+export const COMMANDS: readonly CliCommand[] = [
+  validateCommand,
+  planCommand,
+  importOptaCommand,
+  permissionsCommand,
+];
 
 function printHelp(write: (line: string) => void): void {
   write("usage: envctl <command> [arguments]");

@@ -12,6 +12,7 @@ import {
   createEnvironmentRecords,
   createRequestResults,
   openTable,
+  storageConnectionFrom,
   type EnvironmentRecords,
   type RequestResults,
 } from "./records";
@@ -55,8 +56,12 @@ function maxConcurrentBuilds(env: NodeJS.ProcessEnv): number {
 /** Builds the context from `env`. @throws ConfigError when settings are invalid or storage is not set */
 export async function createAppContext(env: NodeJS.ProcessEnv = process.env): Promise<AppContext> {
   const config = loadConfig(env);
-  const storage = env.AzureWebJobsStorage;
-  if (!storage) throw new Error("AzureWebJobsStorage is not set: the environment records live in its tables");
+  const storage = storageConnectionFrom(env);
+  if (!storage) {
+    throw new Error(
+      "AzureWebJobsStorage is not set (neither a connection string nor AzureWebJobsStorage__tableServiceUri or __accountName): the environment records live in its tables",
+    );
+  }
   const [environments, results] = await Promise.all([
     openTable(storage, RECORD_TABLES.environments),
     openTable(storage, RECORD_TABLES.requestResults),

@@ -104,6 +104,12 @@ const settingsSchema = z.object({
 });
 
 /**
+ * The settings {@link loadConfig} reads, straight from its schema: the deployment template must set each
+ * one or say why not (test/deploy/template.test.ts).
+ */
+export const PROVISIONER_SETTING_NAMES: readonly string[] = Object.keys(settingsSchema.shape);
+
+/**
  * Reads and validates the provisioner settings.
  * @param env - the variables to read @default process.env
  * @throws ConfigError naming every invalid or missing setting

@@ -13,9 +13,11 @@
  *   the app runs as. @default {@link LOCAL_STACK_PRINCIPAL_ID}
  * - `LOCAL_STACK_PORT`: the API's port. @default local settings' `Host.LocalHttpPort`, else 7071
  * - `LOCAL_STACK_DATA_DIR`: where Azurite and the emulator keep their data. @default `<project>/.local`
- * - `EMULATOR_PORT`: the emulator's ARM port. @default - a free port
+ * - `EMULATOR_PORT`: the emulator's ARM port. @default - the port of the previous start on this data
+ *   folder (kept in `<data>/emulator/ports.json`: operation URLs saved in Durable history name it), else
+ *   a free port
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { startEmulator, type RunningEmulator } from "@azure-env-provisioner/azure-emulator";
 import {
@@ -46,7 +48,8 @@ export interface LocalStackOptions {
   readonly port?: number;
   /** `undefined` in real-Azure mode. */
   readonly timeScale?: number;
-  readonly emulatorPort: number;
+  /** The emulator's ARM port, when set (`EMULATOR_PORT`); else the data folder's, else a free one. */
+  readonly emulatorPort?: number;
   /** The principal the app provisions as on the emulator: its managed identity's object id. */
   readonly principalId: string;
   readonly realAzure: boolean;
@@ -111,7 +114,7 @@ export function localStackOptions(
             positiveNumber("EMULATOR_TIME_SCALE", setting("EMULATOR_TIME_SCALE")) ??
             defaultTimeScale(projectRoot),
         }),
-    emulatorPort: Number(env.EMULATOR_PORT ?? 0),
+    ...(env.EMULATOR_PORT?.trim() ? { emulatorPort: Number(env.EMULATOR_PORT) } : {}),
     principalId: setting("PROVISIONER_PRINCIPAL_ID")?.trim() || LOCAL_STACK_PRINCIPAL_ID,
     realAzure,
   };
@@ -134,6 +137,44 @@ export function appSettingsOnEmulator(emulator: RunningEmulator): Record<string,
   };
 }
 
+/** Where the emulator's ports of the last start on a data folder are kept. */
+function portsFileOf(emulatorDir: string): string {
+  return join(emulatorDir, "ports.json");
+}
+
+/** The ARM port the emulator had the last time it ran on `emulatorDir`, if any. */
+export function savedEmulatorPort(emulatorDir: string): number | undefined {
+  try {
+    const saved = JSON.parse(readFileSync(portsFileOf(emulatorDir), "utf8")) as { arm?: unknown };
+    return typeof saved.arm === "number" && Number.isInteger(saved.arm) ? saved.arm : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Starts the emulator on `port` (0: a free one). A port the data folder remembers must be had again:
+ * operation-status URLs in saved Durable history name it, and resumed builds would poll nothing.
+ */
+async function startEmulatorOn(
+  port: number,
+  remembered: boolean,
+  start: (port: number) => Promise<RunningEmulator>,
+): Promise<RunningEmulator> {
+  try {
+    return await start(port);
+  } catch (error) {
+    if (remembered && (error as { code?: string }).code === "EADDRINUSE") {
+      throw new Error(
+        `the emulator's port ${port} is in use; builds saved in this data folder reach the emulator there. ` +
+          "Stop what holds the port (an earlier local stack?), or start on another LOCAL_STACK_DATA_DIR",
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+}
+
 /** Starts Azurite, the emulator (unless real Azure) and the devhost; on failure stops what started. */
 export async function startLocalStack(options: LocalStackOptions): Promise<RunningLocalStack> {
   const stops: (() => Promise<void>)[] = [];
@@ -146,15 +187,27 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     let emulator: RunningEmulator | undefined;
     if (!options.realAzure) {
       const emulatorDir = join(options.dataDir, "emulator");
-      emulator = await startEmulator({
-        port: options.emulatorPort,
-        dataDir: emulatorDir,
-        // Durable state survives restarts in Azurite; the emulated resources must survive with it.
-        stateFile: join(emulatorDir, "state.json"),
-        timeScale: options.timeScale ?? 1,
-        // The app authenticates as this identity (App Service protocol) and grants it its roles.
-        managedIdentity: { principalId: options.principalId },
-      });
+      const rememberedPort = savedEmulatorPort(emulatorDir);
+      const port = options.emulatorPort ?? rememberedPort ?? 0;
+      emulator = await startEmulatorOn(
+        port,
+        options.emulatorPort === undefined && rememberedPort !== undefined,
+        (port) =>
+          startEmulator({
+            port,
+            dataDir: emulatorDir,
+            // Durable state survives restarts in Azurite; the emulated resources must survive with it.
+            stateFile: join(emulatorDir, "state.json"),
+            timeScale: options.timeScale ?? 1,
+            // The app authenticates as this identity (App Service protocol) and grants it its roles.
+            managedIdentity: { principalId: options.principalId },
+          }),
+      );
+      mkdirSync(emulatorDir, { recursive: true });
+      writeFileSync(
+        portsFileOf(emulatorDir),
+        JSON.stringify({ arm: Number(new URL(emulator.armEndpoint).port) }),
+      );
       const running = emulator;
       stops.push(() => running.stop());
       // Variables already set win over local.settings.json, so these reach the app's configuration.

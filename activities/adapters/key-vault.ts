@@ -6,6 +6,17 @@ import { asModel, submitted, type ArmAdapter } from "./types";
 
 export const keyVaultAdapter: ArmAdapter = {
   armType: "Microsoft.KeyVault/vaults",
+  permissions: {
+    actions: [
+      "Microsoft.KeyVault/vaults/read",
+      // Also what recovering a soft-deleted vault (createMode recover) needs.
+      "Microsoft.KeyVault/vaults/write",
+      "Microsoft.KeyVault/vaults/delete",
+      // prepareBody looks for a soft-deleted vault of the same name (vaults.getDeleted).
+      "Microsoft.KeyVault/locations/deletedVaults/read",
+      "Microsoft.KeyVault/locations/operationResults/read",
+    ],
+  },
   // createMode is an instruction for one PUT, never echoed back.
   compare: { ignoredPaths: ["properties.createMode"] },
   facts: { vaultUri: ["properties.vaultUri"] },

@@ -5,6 +5,17 @@ import { asModel, submitted, type ArmAdapter } from "./types";
 
 export const managedClusterAdapter: ArmAdapter = {
   armType: "Microsoft.ContainerService/managedClusters",
+  permissions: {
+    actions: [
+      "Microsoft.ContainerService/managedClusters/read",
+      "Microsoft.ContainerService/managedClusters/write",
+      "Microsoft.ContainerService/managedClusters/delete",
+      "Microsoft.ContainerService/locations/operations/read",
+      "Microsoft.ContainerService/locations/operationresults/read",
+      // Linked access: the node pool's vnetSubnetID joins the nodes subnet.
+      "Microsoft.Network/virtualNetworks/subnets/join/action",
+    ],
+  },
   compare: {
     // The cluster autoscaler owns the node count between minCount and maxCount; a different live count
     // is the autoscaler working, not drift to undo.

@@ -6,8 +6,31 @@ import { readOrCreateSecret } from "../../lib/secrets/vault-secrets";
 import { nameAt } from "./shapes";
 import { asModel, type ArmAdapter } from "./types";
 
+/** Flexible-server operations report under `azureAsyncOperation` and `operationResults`. */
+const POSTGRES_OPERATION_READS = [
+  "Microsoft.DBforPostgreSQL/locations/azureAsyncOperation/read",
+  "Microsoft.DBforPostgreSQL/locations/operationResults/read",
+];
+
 export const postgresFlexibleServerAdapter: ArmAdapter = {
   armType: "Microsoft.DBforPostgreSQL/flexibleServers",
+  permissions: {
+    actions: [
+      "Microsoft.DBforPostgreSQL/flexibleServers/read",
+      "Microsoft.DBforPostgreSQL/flexibleServers/write",
+      "Microsoft.DBforPostgreSQL/flexibleServers/delete",
+      ...POSTGRES_OPERATION_READS,
+      // Linked access: private access joins the delegated subnet and names the private DNS zone.
+      "Microsoft.Network/virtualNetworks/subnets/join/action",
+      "Microsoft.Network/privateDnsZones/join/action",
+      // prepareBody stores the generated admin password in Key Vault first (the vault URI from ARM).
+      "Microsoft.KeyVault/vaults/read",
+    ],
+    dataActions: [
+      "Microsoft.KeyVault/vaults/secrets/getSecret/action",
+      "Microsoft.KeyVault/vaults/secrets/setSecret/action",
+    ],
+  },
   // The password is write-only (never returned); createMode only matters to the create request.
   compare: { ignoredPaths: ["administratorLoginPassword", "createMode"] },
   // Flexible servers report `state` (Ready, Updating, Provisioning …), not provisioningState.
@@ -64,6 +87,14 @@ export const postgresFlexibleServerAdapter: ArmAdapter = {
 
 export const postgresDatabaseAdapter: ArmAdapter = {
   armType: "Microsoft.DBforPostgreSQL/flexibleServers/databases",
+  permissions: {
+    actions: [
+      "Microsoft.DBforPostgreSQL/flexibleServers/databases/read",
+      "Microsoft.DBforPostgreSQL/flexibleServers/databases/write",
+      "Microsoft.DBforPostgreSQL/flexibleServers/databases/delete",
+      ...POSTGRES_OPERATION_READS,
+    ],
+  },
   get: (c, id) => c.postgres.databases.get(id.resourceGroup, nameAt(id.names, 0), nameAt(id.names, 1)),
   write: ({ clients, id }, body, options) =>
     clients.postgres.databases.beginCreate(
@@ -79,6 +110,14 @@ export const postgresDatabaseAdapter: ArmAdapter = {
 
 export const postgresConfigurationAdapter: ArmAdapter = {
   armType: "Microsoft.DBforPostgreSQL/flexibleServers/configurations",
+  // Built in: set, never created or deleted, so no delete action.
+  permissions: {
+    actions: [
+      "Microsoft.DBforPostgreSQL/flexibleServers/configurations/read",
+      "Microsoft.DBforPostgreSQL/flexibleServers/configurations/write",
+      ...POSTGRES_OPERATION_READS,
+    ],
+  },
   // Server parameters exist from the server's creation; they are set, never created or deleted. The
   // server accepts one parameter write at a time ("server is busy", docs/azure-facts.md#field-note-8): the planner chains
   // configuration nodes, and a busy answer is classified retryable.

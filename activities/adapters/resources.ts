@@ -6,6 +6,17 @@ import { asModel, type ArmAdapter } from "./types";
 
 export const resourceGroupAdapter: ArmAdapter = {
   armType: "Microsoft.Resources/resourceGroups",
+  permissions: {
+    actions: [
+      // RBAC names resource groups under the subscription, unlike their ARM type.
+      "Microsoft.Resources/subscriptions/resourceGroups/read",
+      "Microsoft.Resources/subscriptions/resourceGroups/write",
+      // Deleting a group also needs delete on every resource in it: the other kinds declare theirs.
+      "Microsoft.Resources/subscriptions/resourceGroups/delete",
+      // The delete is long-running; its Location is `/subscriptions/{s}/operationresults/{id}`.
+      "Microsoft.Resources/subscriptions/operationresults/read",
+    ],
+  },
   get: (c, id) => c.resources.resourceGroups.get(id.resourceGroup),
   write: ({ clients, id }, body, options) =>
     clients.resources.resourceGroups.createOrUpdate(id.resourceGroup, asModel<ResourceGroup>(body), options),
@@ -16,6 +27,15 @@ const roleScope = (id: string) => scopeOfExtensionResource(id, "Microsoft.Author
 
 export const roleAssignmentAdapter: ArmAdapter = {
   armType: "Microsoft.Authorization/roleAssignments",
+  // Writes and deletes are further limited by the ABAC condition on the provisioner's own role
+  // assignment: only the roles the planner grants, only to the provisioner (docs/deploy.md#abac-condition).
+  permissions: {
+    actions: [
+      "Microsoft.Authorization/roleAssignments/read",
+      "Microsoft.Authorization/roleAssignments/write",
+      "Microsoft.Authorization/roleAssignments/delete",
+    ],
+  },
   // The same principal+role+scope under another assignment name answers 409 RoleAssignmentExists:
   // the access we want is there, so adopt it rather than fail the build.
   adoptOnConflictCodes: ["RoleAssignmentExists"],

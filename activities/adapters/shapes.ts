@@ -30,7 +30,9 @@ export interface ChildOperations {
   beginDelete(resourceGroup: string, parent: string, name: string, options: SdkCallOptions): Promise<unknown>;
 }
 
-type Extra = Partial<Omit<ArmAdapter, "get" | "write" | "remove" | "armType">>;
+/** What a shape adds to its adapter: the declared permissions (required), and optional per-type facts. */
+type Extra = Pick<ArmAdapter, "permissions"> &
+  Partial<Omit<ArmAdapter, "get" | "write" | "remove" | "armType" | "permissions">>;
 
 const nameAt = (names: readonly string[], index: number): string => {
   const name = names[index];
@@ -42,7 +44,7 @@ const nameAt = (names: readonly string[], index: number): string => {
 export function topLevelAdapter(
   armType: string,
   operations: (clients: AzureClients) => TopLevelOperations,
-  extra: Extra = {},
+  extra: Extra,
 ): ArmAdapter {
   return {
     armType,
@@ -59,7 +61,7 @@ export function topLevelAdapter(
 export function childAdapter(
   armType: string,
   operations: (clients: AzureClients) => ChildOperations,
-  extra: Extra = {},
+  extra: Extra,
 ): ArmAdapter {
   return {
     armType,

@@ -18,6 +18,7 @@ import {
   postgresFlexibleServerAdapter,
 } from "./postgres";
 import { privateDnsZoneAdapter, privateDnsZoneVnetLinkAdapter } from "./private-dns";
+import { managedRedisClusterAdapter, managedRedisDatabaseAdapter } from "./managed-redis";
 import { redisCacheAdapter } from "./redis";
 import { resourceGroupAdapter, roleAssignmentAdapter } from "./resources";
 import type { ArmAdapter } from "./types";
@@ -48,6 +49,8 @@ export const ARM_ADAPTERS: Readonly<Record<ArmNodeKind, ArmAdapter>> = {
   postgresDatabase: postgresDatabaseAdapter,
   postgresConfiguration: postgresConfigurationAdapter,
   redisCache: redisCacheAdapter,
+  managedRedisCluster: managedRedisClusterAdapter,
+  managedRedisDatabase: managedRedisDatabaseAdapter,
   dnsZone: dnsZoneAdapter,
   dnsRecordSet: dnsRecordSetAdapter,
 };

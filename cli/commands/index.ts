@@ -1,4 +1,5 @@
 export { importOptaCommand } from "./import-opta";
+export { permissionsCommand } from "./permissions";
 export { planCommand } from "./plan";
 export { validateCommand } from "./validate";
 export { UsageError, isUsageError, type CliCommand } from "./command";

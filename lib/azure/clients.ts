@@ -16,6 +16,7 @@ import { AuthorizationManagementClient } from "@azure/arm-authorization";
 import { ContainerServiceClient } from "@azure/arm-containerservice";
 import { PostgreSQLManagementFlexibleServerClient } from "@azure/arm-postgresql-flexible";
 import { RedisManagementClient } from "@azure/arm-rediscache";
+import { RedisEnterpriseManagementClient } from "@azure/arm-redisenterprisecache";
 import { SecretClient } from "@azure/keyvault-secrets";
 import { CertificateClient } from "@azure/keyvault-certificates";
 import { DnsManagementClient } from "@azure/arm-dns";
@@ -28,6 +29,13 @@ import { parseResourceId } from "./resource-id";
 
 /** ARM's token scope; also what emulator-bound clients must ask for (else they ask for `<endpoint>/.default`). */
 export const ARM_SCOPE = "https://management.azure.com/.default";
+/**
+ * The Azure Managed Redis (`Microsoft.Cache/redisEnterprise`) api-version: the newest stable one. The
+ * only published `@azure/arm-redisenterprisecache` (2.2.0) targets 2022-01-01, which knows neither the
+ * Managed Redis SKUs nor `publicNetworkAccess`, `highAvailability` or `accessKeysAuthentication`; its
+ * client is run at this version instead (see `activities/adapters/managed-redis.ts`).
+ */
+export const MANAGED_REDIS_API_VERSION = "2026-09-01";
 /** The AKS AAD server application: the audience of bearer tokens for AAD-enabled clusters' API servers. */
 export const AKS_AAD_SCOPE = "6dae42f8-4368-4678-94ff-3960e28e3630/.default";
 
@@ -83,6 +91,8 @@ export interface AzureClients {
   readonly containerService: ContainerServiceClient;
   readonly postgres: PostgreSQLManagementFlexibleServerClient;
   readonly redis: RedisManagementClient;
+  /** Azure Managed Redis, at {@link MANAGED_REDIS_API_VERSION}. */
+  readonly managedRedis: RedisEnterpriseManagementClient;
   /** Public DNS zones and their record sets. */
   readonly dns: DnsManagementClient;
   /** Poll interval given to SDK pollers, in milliseconds, when one runs to completion. */
@@ -195,6 +205,10 @@ export function createAzureClients(
     containerService: new ContainerServiceClient(credential, sub, modular),
     postgres: new PostgreSQLManagementFlexibleServerClient(credential, sub, hlc),
     redis: new RedisManagementClient(credential, sub, hlc),
+    managedRedis: new RedisEnterpriseManagementClient(credential, sub, {
+      ...hlc,
+      apiVersion: MANAGED_REDIS_API_VERSION,
+    }),
     dns: new DnsManagementClient(credential, sub, hlc),
     lroPollIntervalMs: options.lroPollIntervalMs ?? config.pollIntervalMs,
     keyVaultPropagationBudgetMs: options.keyVaultPropagationBudgetMs ?? 60_000,
@@ -253,7 +267,11 @@ export function createAzureClients(
  * MSAL would then fall back to the VM metadata endpoint (169.254.169.254), which is never the emulator.
  */
 function emulatorManagedIdentity(env: NodeJS.ProcessEnv = process.env): TokenCredential {
-  const missing = ["IDENTITY_ENDPOINT", "IDENTITY_HEADER"].filter((name) => !env[name]?.trim());
+  // Named as literals, so the deployment tests see every setting the code reads.
+  const present = { IDENTITY_ENDPOINT: env.IDENTITY_ENDPOINT, IDENTITY_HEADER: env.IDENTITY_HEADER };
+  const missing = Object.entries(present)
+    .filter(([, value]) => !value?.trim())
+    .map(([name]) => name);
   if (missing.length > 0) {
     throw new ConfigError([
       `${missing.join(" and ")} must be set with PROVISIONER_ARM_ENDPOINT: the provisioner gets its tokens from the emulator's managed-identity endpoint (npm start sets them; npm run emulator prints them)`,

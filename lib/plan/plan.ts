@@ -68,7 +68,8 @@ export function planEnvironment(spec: EnvironmentSpec, context: PlanContext): Pl
   const certificateSpec = ingress ? only(spec, "external-ssl-cert")[0] : undefined;
   const dns = ingress ? only(spec, "dns")[0] : undefined;
   const network = planNetwork(scope, base, {
-    redis: redis.length > 0,
+    redis: redis.some((module) => module.engine === "azure-cache-for-redis"),
+    managedRedis: redis.some((module) => module.engine !== "azure-cache-for-redis"),
     postgres: postgres.length > 0,
     ...(ingress ? { ingress: { ipNodeKey: ingressIpKey(ingress.name) } } : {}),
   });

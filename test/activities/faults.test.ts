@@ -254,6 +254,10 @@ describe("injected faults, handled as classified", () => {
     assert.equal(operationOf(started).statusUrl, undefined);
     const end = await waitForOperation(steps, started);
     assert.equal(end?.outcome, "operationFailed");
+    // The resource's state is all Azure says here: the user is told so, and where the reason is.
+    assert.ok(end && "error" in end);
+    assert.equal(end.error.code, "ProvisioningStateFailed");
+    assert.match(end.error.message, /Microsoft\.Cache\/redis cache\/redis Failed .*activity log/);
     const again = await steps.ensure(byKey("cache/redis"));
     assert.equal(again.action, "update");
     assert.equal((await waitForOperation(steps, again))?.outcome, "succeeded");

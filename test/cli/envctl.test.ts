@@ -4,29 +4,18 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import type { CliIo } from "../../cli/io";
-import { runCli } from "../../cli/run";
 import { isPlanGraphError } from "../../lib/plan/errors";
 import { topologicalOrder } from "../../lib/plan/graph";
 import type { Plan } from "../../lib/plan/types";
 import { fullSpecDocument, specDocument } from "../spec/fixtures";
+import { repositoryRoot } from "../support/repository-root";
+import { runInMemory } from "./in-memory-cli";
 
-/** The repository root, found from this file whether it runs from source or from dist/. */
-function repositoryRoot(): string {
-  let directory = __dirname;
-  while (!existsSync(join(directory, "package.json"))) {
-    const parent = dirname(directory);
-    assert.notEqual(parent, directory, "package.json not found above the test");
-    directory = parent;
-  }
-  return directory;
-}
-
-const ROOT = repositoryRoot();
+const ROOT = repositoryRoot(__dirname);
 
 /** Runs envctl from its TypeScript source in a child process, as `bin/envctl.js` runs the compiled one. */
 function envctl(args: string[], env: Record<string, string> = {}) {
@@ -39,40 +28,7 @@ function envctl(args: string[], env: Record<string, string> = {}) {
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-interface FakeRun {
-  readonly code: number;
-  readonly stdout: string[];
-  readonly stderr: string[];
-}
-
-/** Runs the CLI in-process over in-memory files. */
-async function run(
-  args: string[],
-  files: Record<string, string>,
-  env: Record<string, string> = {},
-): Promise<FakeRun> {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const missing = (path: string) => Object.assign(new Error(`ENOENT: ${path}`), { code: "ENOENT" });
-  const io: CliIo = {
-    out: (line) => stdout.push(line),
-    err: (line) => stderr.push(line),
-    fileSize: async (path) => {
-      if (!(path in files)) throw missing(path);
-      return Buffer.byteLength(files[path]!);
-    },
-    readTextFile: async (path) => {
-      if (!(path in files)) throw missing(path);
-      return files[path]!;
-    },
-    writeTextFile: async (path, text) => {
-      files[path] = text;
-    },
-    env,
-  };
-  const code = await runCli(args, io);
-  return { code, stdout, stderr };
-}
+const run = runInMemory;
 
 const VALID = JSON.stringify(fullSpecDocument());
 const INVALID = JSON.stringify(
@@ -216,20 +172,22 @@ describe("envctl (in-process)", () => {
     const result = await run(["plan", "staging.json"], { "staging.json": VALID });
     assert.equal(result.code, 0, result.stderr.join("\n"));
     const text = result.stdout.join("\n");
-    assert.match(result.stdout[0]!, /^Plan for acme-staging: 33 resources in rg-acme-staging \(eastus2\)$/);
-    assert.equal(result.stdout[1], "Estimated build time: 21m 21s (critical path, steps in parallel)");
+    assert.match(result.stdout[0]!, /^Plan for acme-staging: 34 resources in rg-acme-staging \(eastus2\)$/);
+    assert.equal(result.stdout[1], "Estimated build time: 11m 31s (critical path, steps in parallel)");
     const stageHeadings = result.stdout.filter((line) => /^(network|cluster|data|secrets) — /.test(line));
     assert.deepEqual(
       stageHeadings.map((line) => line.split(" ")[0]),
       ["network", "cluster", "data", "secrets"],
     );
+    // The cache is Azure Managed Redis: a cluster and its database, about 11 minutes rather than 21.
     assert.match(
       text,
-      /\n {2}cache\/cache +redisCache +redis-acme-staging-cache-[0-9a-f]{8} +~20m +after base\/resource-group\n/,
+      /\n {2}cache\/cluster +managedRedisCluster +amr-acme-staging-cache-[0-9a-f]{8} +~10m +after base\/resource-group\n/,
     );
+    assert.match(text, /\n {2}cache\/database +managedRedisDatabase +default +~1m +after cache\/cluster\n/);
     assert.match(
       text,
-      /\nCritical path \(21m 21s\):\n {2}base\/resource-group \(1s\) → cache\/cache \(20m\) → cache\/private-endpoint \(1m\) → cache\/dns-zone-group \(20s\)\n/,
+      /\nCritical path \(11m 31s\):\n {2}base\/resource-group \(1s\) → cache\/cluster \(10m\) → cache\/database \(1m\) → cache\/key-vault-secrets \(15s\) → cache\/kubernetes-secret \(15s\)\n/,
     );
     assert.match(result.stdout.at(-1)!, /^Plan hash: [0-9a-f]{64}$/);
   });

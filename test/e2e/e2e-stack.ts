@@ -57,6 +57,8 @@ export interface E2eStack {
   readonly responseBodies: string[];
   /** The Durable status of an instance (with history), through the extension's webhook. */
   durableStatus(instanceId: string): Promise<unknown>;
+  /** `fetch` to `<devhost>/runtime/webhooks/durabletask/<path>` with the system key, as an operator could. */
+  webhook(path: string, init?: RequestInit): Promise<Response>;
   /** Ids of every Durable instance the task hub knows. */
   instanceIds(): Promise<string[]>;
   /** SIGKILLs the devhost child, then starts another one on the same Azurite. */
@@ -139,6 +141,13 @@ export async function startE2eStack(): Promise<E2eStack> {
       );
       return response.status === 404 ? undefined : ((await response.json()) as unknown);
     },
+    webhook: async (path, init = {}) =>
+      keep(
+        await fetch(`${current.url}/runtime/webhooks/durabletask/${path}`, {
+          ...init,
+          headers: { "x-functions-key": SYSTEM_KEY, ...(init.headers as Record<string, string>) },
+        }),
+      ),
     async instanceIds() {
       const response = await keep(
         await fetch(`${current.url}/runtime/webhooks/durabletask/instances?top=1000`, {

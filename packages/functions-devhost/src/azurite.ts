@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { connect } from "node:net";
+import { extname, join } from "node:path";
 import { findFreePort } from "./free-port";
 
 /** Options for {@link startAzurite}. */
@@ -52,7 +53,6 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
   const queuePort = options.queuePort ?? (await findFreePort());
   const tablePort = options.tablePort ?? (await findFreePort());
   const args = [
-    require.resolve("azurite/dist/src/azurite.js"),
     "--silent",
     "--disableTelemetry",
     "--skipApiVersionCheck",
@@ -76,7 +76,11 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
   } else {
     args.push("--inMemoryPersistence");
   }
-  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
+  // Azurite runs under a launcher that exits when this process is gone (its stdin pipe closes), so a
+  // hard kill of whatever started it never leaves Azurite running against the data folder.
+  const launcher = join(__dirname, `azurite-child${extname(__filename)}`);
+  const loader = extname(__filename) === ".ts" ? ["--import", "tsx"] : [];
+  const child = spawn(process.execPath, [...loader, launcher, ...args], { stdio: ["pipe", "pipe", "pipe"] });
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);

@@ -6,8 +6,9 @@
  */
 import { createServer } from "node:http";
 import type { BindingMetadata, CapturedFunction, FunctionRegistry } from "./contracts";
-import { AzureStorageDurableEngine, realClock, scaledClock } from "./durable";
+import { AzureStorageDurableEngine } from "./durable";
 import { durableClientBinding, WEBHOOK_BASE_PATH } from "./durable/client-binding";
+import { hubClock } from "./durable/hub-clock";
 import { createManagementHandler, type ManagementHandler } from "./durable/management-api";
 import type { FunctionKeys } from "./function-keys";
 import type { HttpMount } from "./http-host";
@@ -86,7 +87,8 @@ export async function startDurableFront(options: DurableFrontOptions): Promise<R
     registry: options.registry,
     maxConcurrentActivityFunctions: durableTask.maxConcurrentActivityFunctions,
     maxConcurrentOrchestratorFunctions: durableTask.maxConcurrentOrchestratorFunctions,
-    clock: (options.clockFactor ?? 1) === 1 ? realClock : scaledClock(options.clockFactor ?? 1),
+    // Continued from what the hub stored, so a restart never puts saved timers and leases in the future.
+    clock: await hubClock(connectionString, durableTask.hubName, options.clockFactor ?? 1),
     ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
     log: (level, message) => options.log(engineLevels[level], `[durable] ${message}`),
   });

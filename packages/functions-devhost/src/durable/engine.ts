@@ -160,16 +160,21 @@ export class AzureStorageDurableEngine implements DurableEngine {
     const stored = await this.#ctx.store.getInstance(instanceId);
     if (!stored) return undefined;
     const history = options.showHistory ? await this.#ctx.history.get(stored.record) : undefined;
-    return toInstanceStatus(stored.record, options, history);
+    return toInstanceStatus(stored.record, options, history, this.#ctx.clock.toWallMs);
   }
 
   async listInstances(
     query: InstanceQuery,
   ): Promise<{ instances: InstanceStatus[]; continuationToken?: string }> {
     const clauses = [odata`RowKey eq ${"i"}`];
+    // Callers name wall-clock times; rows hold clock times.
+    const { fromWallMs, toWallMs } = this.#ctx.clock;
     if (query.createdTimeFrom)
-      clauses.push(odata`createdAt ge ${sortableTime(query.createdTimeFrom.getTime())}`);
-    if (query.createdTimeTo) clauses.push(odata`createdAt le ${sortableTime(query.createdTimeTo.getTime())}`);
+      clauses.push(
+        odata`createdAt ge ${sortableTime(Math.floor(fromWallMs(query.createdTimeFrom.getTime())))}`,
+      );
+    if (query.createdTimeTo)
+      clauses.push(odata`createdAt le ${sortableTime(Math.ceil(fromWallMs(query.createdTimeTo.getTime())))}`);
     if (query.runtimeStatus && query.runtimeStatus.length > 0) {
       clauses.push(
         `(${query.runtimeStatus.map((status) => odata`runtimeStatus eq ${status}`).join(" or ")})`,
@@ -183,7 +188,7 @@ export class AzureStorageDurableEngine implements DurableEngine {
     if (query.top !== undefined) {
       const page = await this.#ctx.store.pageInstances(filter, query.top, query.continuationToken);
       return {
-        instances: page.records.map((r) => toInstanceStatus(r)),
+        instances: page.records.map((r) => toInstanceStatus(r, {}, undefined, toWallMs)),
         continuationToken: page.continuationToken,
       };
     }
@@ -191,7 +196,7 @@ export class AzureStorageDurableEngine implements DurableEngine {
     let token = query.continuationToken;
     for (let page = 0; page < 10_000; page++) {
       const next = await this.#ctx.store.pageInstances(filter, 1000, token);
-      instances.push(...next.records.map((r) => toInstanceStatus(r)));
+      instances.push(...next.records.map((r) => toInstanceStatus(r, {}, undefined, toWallMs)));
       token = next.continuationToken;
       if (!token) break;
     }

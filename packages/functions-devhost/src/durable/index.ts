@@ -1,5 +1,6 @@
 export { AzureStorageDurableEngine, type DurableEngineOptions } from "./engine";
-export { realClock, scaledClock, type Clock } from "./clock";
+export { continuedAnchor, realClock, scaledClock, type Clock, type ClockAnchor } from "./clock";
+export { hubClock } from "./hub-clock";
 export { retryDelayMs } from "./retry";
 export { isDurableEngineError, type DurableEngineError, type DurableErrorKind } from "./errors";
 export { createManagementHandler, type ManagementApiOptions, type ManagementHandler } from "./management-api";

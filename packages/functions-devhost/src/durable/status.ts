@@ -15,17 +15,21 @@ export interface StatusOptions {
   readonly showInput?: boolean;
 }
 
-/** The status body of an instance. */
+/**
+ * The status body of an instance. Its times are wall-clock times (`toWallMs` converts the clock's), as
+ * the people and programs reading them expect, whatever rate durable time runs at.
+ */
 export function toInstanceStatus(
   record: InstanceRecord,
   options: StatusOptions = {},
   history?: readonly HistoryEvent[],
+  toWallMs: (clockMs: number) => number = (ms) => ms,
 ): InstanceStatus {
   return {
     name: record.name,
     instanceId: record.instanceId,
-    createdTime: new Date(record.createdAtMs).toISOString(),
-    lastUpdatedTime: new Date(record.updatedAtMs).toISOString(),
+    createdTime: new Date(Math.round(toWallMs(record.createdAtMs))).toISOString(),
+    lastUpdatedTime: new Date(Math.round(toWallMs(record.updatedAtMs))).toISOString(),
     runtimeStatus: record.runtimeStatus,
     input: options.showInput === false ? null : (record.input ?? null),
     output: record.output ?? null,

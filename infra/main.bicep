@@ -1,0 +1,105 @@
+// azure-env-provisioner on Azure: one resource group with the Function App (Flex Consumption, Node 20)
+// and what it runs on, and, in the subscription it builds environments in, the custom role with exactly
+// the actions it performs (infra/provisioner-role.json, printed by `envctl permissions`), assigned to its
+// managed identity with an ABAC condition on the role assignments it may make. docs/deploy.md explains
+// every choice and its source.
+targetScope = 'subscription'
+
+@minLength(1)
+@maxLength(64)
+@description('Name of the azd environment; names the resource group and seeds every resource name.')
+param environmentName string
+
+@minLength(1)
+@description('Azure region of the provisioner (one where Flex Consumption is offered).')
+@metadata({
+  azd: {
+    type: 'location'
+  }
+})
+param location string
+
+@description('Subscription the provisioner builds environments in (PROVISIONER_SUBSCRIPTION_ID); gets the custom role. Empty: the deployment\'s own subscription.')
+param targetSubscriptionId string = ''
+
+@description('Give the app a static egress address (VNet integration + NAT gateway + public IP); it is added to PROVISIONER_ALLOWED_IP_RANGES, the Key Vault firewall and AKS API allow-list of every environment.')
+param staticEgress bool = true
+
+@description('Comma-separated CIDRs added to PROVISIONER_ALLOWED_IP_RANGES besides the static egress address (e.g. an operator\'s network).')
+param extraAllowedIpRanges string = ''
+
+@minValue(0)
+@maxValue(2)
+@description('Always-ready instances for the Durable Functions group; Microsoft recommends 1 on Flex Consumption. 0 scales to zero at rest (no baseline charge).')
+param durableAlwaysReadyInstances int = 0
+
+@minValue(40)
+@maxValue(1000)
+@description('Upper bound of Flex Consumption instances.')
+param maximumInstanceCount int = 40
+
+@allowed([
+  512
+  2048
+  4096
+])
+@description('Memory of each Flex Consumption instance, in MB.')
+param instanceMemoryMB int = 2048
+
+@minValue(1)
+@description('Environments of one queue batch built at once (PROVISIONER_MAX_CONCURRENT_BUILDS).')
+param maxConcurrentBuilds int = 10
+
+@minValue(30)
+@maxValue(730)
+@description('Days Log Analytics keeps the app\'s logs.')
+param logRetentionDays int = 30
+
+var tags = { 'azd-env-name': environmentName }
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var buildSubscriptionId = empty(targetSubscriptionId) ? subscription().subscriptionId : targetSubscriptionId
+
+resource resourceGroup 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: 'rg-${environmentName}'
+  location: location
+  tags: tags
+}
+
+module app 'app.bicep' = {
+  name: 'provisioner-app'
+  scope: resourceGroup
+  params: {
+    location: location
+    tags: tags
+    resourceToken: resourceToken
+    targetSubscriptionId: buildSubscriptionId
+    staticEgress: staticEgress
+    extraAllowedIpRanges: filter(map(split(extraAllowedIpRanges, ','), cidr => trim(cidr)), cidr => !empty(cidr))
+    durableAlwaysReadyInstances: durableAlwaysReadyInstances
+    maximumInstanceCount: maximumInstanceCount
+    instanceMemoryMB: instanceMemoryMB
+    maxConcurrentBuilds: maxConcurrentBuilds
+    logRetentionDays: logRetentionDays
+  }
+}
+
+// The role is created and assigned where environments are built, not where the app runs.
+module access 'provisioner-access.bicep' = {
+  name: 'provisioner-access-${resourceToken}'
+  scope: subscription(buildSubscriptionId)
+  params: {
+    principalId: app.outputs.principalId
+    environmentName: environmentName
+  }
+}
+
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenant().tenantId
+output AZURE_RESOURCE_GROUP string = resourceGroup.name
+output AZURE_FUNCTION_NAME string = app.outputs.functionAppName
+output SERVICE_API_NAME string = app.outputs.functionAppName
+output SERVICE_API_URI string = app.outputs.functionAppUri
+output PROVISIONER_PRINCIPAL_ID string = app.outputs.principalId
+output PROVISIONER_SUBSCRIPTION_ID string = buildSubscriptionId
+output PROVISIONER_ALLOWED_IP_RANGES string = app.outputs.allowedIpRanges
+output PROVISIONER_ROLE_DEFINITION_ID string = access.outputs.roleDefinitionId

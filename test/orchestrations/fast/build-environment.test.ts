@@ -1,0 +1,272 @@
+/**
+ * The build scheduler (`orchestrations/build-environment.ts`, `task-pool.ts`, `scheduling.ts`) through the
+ * real replay, on a small DAG. Operations take their latency model's medians on virtual time, capped at
+ * two minutes so the long ones (the cache, the cluster) still outlast many ticks without costing
+ * hundreds of episodes; `build-example.test.ts` runs the real example with full medians. Each scenario
+ * runs once and its specs read the same run: the driver is deterministic.
+ */
+import assert from "node:assert/strict";
+import { before, describe, test } from "node:test";
+import { ACTIVITY, type CheckOperationInput } from "../../../activities/contract";
+import { latencyOf } from "../../../lib/latency-model";
+import { criticalPath } from "../../../lib/plan/graph";
+import { ARM_TYPE_BY_KIND } from "../../../lib/plan/kinds";
+import type { Stage } from "../../../lib/plan/types";
+import { MAX_SCHEDULER_TICK_SEC } from "../../../orchestrations/build-environment";
+import type { BuildOutput } from "../../../orchestrations/contracts";
+import { ensureNodeInstanceId } from "../../../orchestrations/instance-ids";
+import { firstLineOf, UNCLASSIFIED_CODE } from "../../../orchestrations/errors";
+import { azureError, failedFor, factsOf, simulatedAzure } from "./azure";
+import { dependentsOf, runBuild, type BuildRun } from "./builds";
+import { node, planOf } from "./plans";
+
+const TICK_MS = MAX_SCHEDULER_TICK_SEC * 1000;
+
+// rg ─┬─ vnet ─┬─ subnet ─ aks ─ role
+//     ├─ nat ──┘     └──────┐
+//     └─ redis ─────────── pe
+const rg = node("base/rg", "resourceGroup");
+const vnet = node("base/vnet", "virtualNetwork", [rg.key]);
+const nat = node("base/nat", "natGateway", [rg.key]);
+const redis = node("cache/redis", "redisCache", [rg.key]);
+const subnet = node("base/subnet", "subnet", [vnet.key, nat.key]);
+const aks = node("k8s/aks", "managedCluster", [subnet.key]);
+const role = node("k8s/role", "roleAssignment", [aks.key]);
+const pe = node("cache/pe", "privateEndpoint", [redis.key, subnet.key]);
+const plan = planOf([rg, vnet, nat, redis, subnet, aks, role, pe]);
+
+const pollMs = (kind: Parameters<typeof node>[1]) => latencyOf(ARM_TYPE_BY_KIND[kind]).pollIntervalSec * 1000;
+
+const MAX_DURATION_SEC = 120;
+const durationSec = (n: { kind: Parameters<typeof node>[1] }) =>
+  Math.min(MAX_DURATION_SEC, latencyOf(ARM_TYPE_BY_KIND[n.kind]).createP50Sec);
+
+/** A simulated Azure in which Azure refuses to create the virtual network (a quota). */
+const vnetRefused = simulatedAzure({
+  durationSec,
+  override: (call) =>
+    call.name === ACTIVITY.ensureNode && (call.input as { node: { key: string } }).node.key === vnet.key
+      ? failedFor(azureError("quota", "QuotaExceeded", { message: "no more virtual networks" }))
+      : undefined,
+});
+
+describe("the build scheduler, building a small DAG", () => {
+  let run: BuildRun;
+  before(async () => {
+    run = await runBuild(plan, { activities: simulatedAzure({ durationSec }) });
+  });
+
+  test("starts a node as soon as its dependencies are done: at once when it was waiting on them, else at the next tick", () => {
+    const { build, spans } = run;
+    assert.equal(build.status, "Completed", build.error);
+    assert.deepEqual(spans.get(rg.key)?.startMs, 0);
+    for (const planNode of plan.nodes.filter((n) => n.dependsOn.length > 0)) {
+      const span = spans.get(planNode.key);
+      assert.ok(span, `${planNode.key} started`);
+      const depsDoneMs = Math.max(...planNode.dependsOn.map((dep) => spans.get(dep)?.endMs ?? Infinity));
+      assert.ok(
+        depsDoneMs <= span.startMs && span.startMs <= depsDoneMs + TICK_MS,
+        `${planNode.key} started at ${span.startMs} ms, its dependencies were done at ${depsDoneMs} ms`,
+      );
+    }
+    // The roots' dependents were started in the round that was waiting on the resource group itself.
+    for (const key of [vnet.key, nat.key, redis.key])
+      assert.equal(spans.get(key)?.startMs, spans.get(rg.key)?.endMs);
+    // Stages are views, not barriers: the cache (data) starts long before the network stage ends.
+    assert.ok((spans.get(redis.key)?.startMs as number) < (spans.get(subnet.key)?.endMs as number));
+  });
+
+  test("starts each node's sub-orchestration exactly once, under the node's own instance id (#574)", () => {
+    const { driver } = run;
+    const started = driver.subOrchestrationStarts.map((start) => start.instanceId);
+    assert.deepEqual(
+      [...started].sort(),
+      plan.nodes.map((n) => ensureNodeInstanceId(plan.environmentId, n.key)).sort(),
+    );
+  });
+
+  test("waits on earlier nodes no longer than MAX_SCHEDULER_TICK_SEC, nor than the shortest poll interval among them", () => {
+    const { driver, spans } = run;
+    const ticks = driver.timers.filter((timer) => timer.instanceId === plan.environmentId);
+    assert.ok(ticks.length > 0, "the build ticked while long operations ran");
+    const startedAtMs = driver.instance(plan.environmentId).createdAtMs;
+    for (const tick of ticks) {
+      const tickMs = tick.fireAtMs - tick.createdAtMs;
+      const atMs = tick.createdAtMs - startedAtMs;
+      assert.ok(tickMs <= TICK_MS, `a ${tickMs} ms tick`);
+      // Every node started in an earlier round and still running bounds the tick by its poll interval.
+      for (const planNode of plan.nodes) {
+        const span = spans.get(planNode.key);
+        if (span && span.startMs < atMs && atMs < (span.endMs ?? Infinity))
+          assert.ok(tickMs <= pollMs(planNode.kind), `${tickMs} ms tick while ${planNode.key} ran`);
+      }
+    }
+    // The NAT gateway, polled every 5 s, was waited on from an earlier round: the tick came down to it.
+    assert.ok(pollMs("natGateway") < TICK_MS);
+    assert.ok(ticks.some((tick) => tick.fireAtMs - tick.createdAtMs === pollMs("natGateway")));
+  });
+
+  test("cancels its tick when a node ends first, and leaves no timer behind", () => {
+    const { driver } = run;
+    const states = driver.timers.map((timer) => timer.state);
+    assert.ok(states.includes("cancelled"), "some tick lost to a node's end and was cancelled");
+    assert.deepEqual(
+      states.filter((state) => state !== "fired" && state !== "cancelled"),
+      [],
+    );
+  });
+
+  test("reports progress: stages in order, an ETA from the critical path down to 0, elapsed time", () => {
+    const { progress, lastProgress, build } = run;
+    const first = progress[0]?.value;
+    assert.equal(first?.stage, "network");
+    assert.equal(first?.etaSec, criticalPath(plan.nodes).lengthSec);
+    assert.equal(first?.nodes[rg.key], "creating");
+    const stageOrder: Stage[] = ["network", "cluster", "data", "secrets"];
+    for (let index = 1; index < progress.length; index++) {
+      const [before, after] = [progress[index - 1], progress[index]];
+      assert.ok(before && after);
+      assert.ok(after.value.etaSec <= before.value.etaSec, `ETA rose at ${after.atMs} ms`);
+      assert.ok(
+        stageOrder.indexOf(after.value.stage as Stage) >= stageOrder.indexOf(before.value.stage as Stage),
+        "the stage went back",
+      );
+      assert.equal(after.value.elapsedSec, Math.round(after.atMs / 1000));
+    }
+    assert.equal(lastProgress.etaSec, 0);
+    assert.deepEqual(lastProgress.nodes, (build.output as BuildOutput).nodes);
+    assert.deepEqual(lastProgress.failures, []);
+  });
+
+  test("returns every node succeeded, with the outputs the nodes' facts give", () => {
+    const { build } = run;
+    const output = build.output as BuildOutput;
+    assert.equal(output.result, "succeeded");
+    assert.equal(output.planHash, plan.hash);
+    for (const planNode of plan.nodes) assert.equal(output.nodes[planNode.key], "succeeded", planNode.key);
+    assert.equal(output.outputs.resourceGroupId, rg.id);
+    assert.equal(output.outputs.clusterFqdn, factsOf(aks)?.fqdn);
+  });
+});
+
+describe("the build scheduler, when a node fails", () => {
+  test("fails a top-level build whose node failed with EnvironmentFailedError: dependents skipped, independent branches done, failures as data in its last custom status", async () => {
+    const { build, spans, lastProgress } = await runBuild(plan, { activities: vnetRefused });
+    assert.equal(build.status, "Failed");
+    assert.equal(
+      build.error,
+      `apply of ${plan.environmentId} failed: ${vnet.key} (QuotaExceeded): no more virtual networks`,
+    );
+    const failure = { nodeKey: vnet.key, code: "QuotaExceeded", message: "no more virtual networks" };
+    assert.deepEqual(lastProgress.failures, [failure]);
+    assert.deepEqual(lastProgress.lastError, failure);
+    const skipped = dependentsOf(plan, vnet.key);
+    assert.deepEqual([...skipped].sort(), [aks.key, pe.key, role.key, subnet.key].sort());
+    for (const planNode of plan.nodes) {
+      const expected =
+        planNode.key === vnet.key ? "failed" : skipped.has(planNode.key) ? "skipped" : "succeeded";
+      assert.equal(lastProgress.nodes[planNode.key], expected, planNode.key);
+      assert.equal(spans.has(planNode.key), !skipped.has(planNode.key), `${planNode.key} started?`);
+    }
+    assert.ok(
+      (build.endedAtMs as number) - build.createdAtMs >= (spans.get(redis.key)?.endMs as number),
+      "it waited for the cache",
+    );
+  });
+
+  test("a build run for a batch (parentInstanceId) returns { result: failed, failures } and completes", async () => {
+    const { build } = await runBuild(plan, { activities: vnetRefused, parentInstanceId: "batch-1" });
+    assert.equal(build.status, "Completed");
+    const output = build.output as BuildOutput;
+    assert.equal(output.result, "failed");
+    assert.deepEqual(output.failures, [
+      { nodeKey: vnet.key, code: "QuotaExceeded", message: "no more virtual networks" },
+    ]);
+    assert.equal(output.nodes[subnet.key], "skipped");
+    assert.equal(output.nodes[redis.key], "succeeded");
+  });
+
+  test("fails a node whose sub-orchestration crashed, as UnclassifiedError with one line, and skips its dependents", async () => {
+    // The status check of the subnet answers garbage: the node's orchestrator throws, its instance fails.
+    const activities = simulatedAzure({
+      durationSec,
+      override: (call) =>
+        call.name === ACTIVITY.checkOperation &&
+        (call.input as CheckOperationInput).operation.nodeKey === subnet.key
+          ? null
+          : undefined,
+    });
+    const { driver, build, lastProgress, spans } = await runBuild(plan, { activities });
+    assert.equal(driver.instance(ensureNodeInstanceId(plan.environmentId, subnet.key)).status, "Failed");
+    assert.equal(build.status, "Failed");
+    const [failure] = lastProgress.failures;
+    assert.equal(failure?.nodeKey, subnet.key);
+    assert.equal(failure?.code, UNCLASSIFIED_CODE);
+    // The child's own error, after the host's "Orchestrator function '…' failed:".
+    const childError = driver.instance(ensureNodeInstanceId(plan.environmentId, subnet.key)).error ?? "?";
+    assert.ok(failure?.message.endsWith(firstLineOf(childError)), failure?.message);
+    assert.match(failure?.message ?? "", /Cannot read properties of null/);
+    assert.doesNotMatch(failure?.message ?? "", /\n/);
+    for (const key of [aks.key, role.key, pe.key]) {
+      assert.equal(lastProgress.nodes[key], "skipped", key);
+      assert.equal(spans.has(key), false, `${key} never started`);
+    }
+    assert.equal(lastProgress.nodes[redis.key], "succeeded");
+  });
+});
+
+/**
+ * What "cancel" means at this layer. The cancel API terminates the environment's instance
+ * (`functions/environment-service.ts`): none of the build's code runs again, so nothing new starts, and
+ * Azure does not propagate termination to the node sub-orchestrations already running, which carry on
+ * to their end. (What the build does itself to stop waiting cleanly, cancelling a tick that lost to a
+ * node's end, is specified above.)
+ *
+ * Covered end to end only (test/functions/http-api.test.ts, environment-service.test.ts): the HTTP
+ * cancel route, terminate through the durable client, the record saying `canceled`, a new apply being
+ * accepted after it. How a parent hears of a terminated sub-orchestration is not modelled here.
+ */
+describe("canceling a build (terminating its instance)", () => {
+  // After the virtual network (10 s) and before the NAT gateway (15 s): the subnet waits on both.
+  const cancelAtMs = 12_000;
+  let run: BuildRun;
+  before(async () => {
+    run = await runBuild(plan, { activities: simulatedAzure({ durationSec }), terminateAfterMs: cancelAtMs });
+  });
+
+  test("ends the build Terminated at the moment it was canceled", () => {
+    assert.equal(run.build.status, "Terminated");
+    assert.equal((run.build.endedAtMs as number) - run.build.createdAtMs, cancelAtMs);
+  });
+
+  test("starts no node after the cancel, though their dependencies finish", () => {
+    assert.deepEqual([...run.spans.keys()].sort(), [nat.key, redis.key, rg.key, vnet.key].sort());
+    for (const start of run.driver.subOrchestrationStarts) {
+      assert.ok(
+        start.atMs - run.build.createdAtMs < cancelAtMs,
+        `${start.instanceId} started after the cancel`,
+      );
+    }
+  });
+
+  test("leaves the node operations already running to finish on their own", () => {
+    for (const key of [nat.key, redis.key]) {
+      const span = run.spans.get(key);
+      assert.ok(span?.endMs !== undefined && span.endMs > cancelAtMs, `${key} ran to its end`);
+    }
+    const children = run.driver
+      .instances()
+      .filter((instance) => instance.parentInstanceId === plan.environmentId);
+    assert.deepEqual(
+      children.map((child) => child.status),
+      children.map(() => "Completed"),
+    );
+  });
+
+  test("its last progress still shows what was running when it was canceled", () => {
+    assert.equal(run.lastProgress.nodes[vnet.key], "succeeded");
+    assert.equal(run.lastProgress.nodes[nat.key], "creating");
+    assert.equal(run.lastProgress.nodes[redis.key], "creating");
+    assert.equal(run.lastProgress.nodes[subnet.key], "pending");
+  });
+});

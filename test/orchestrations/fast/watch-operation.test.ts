@@ -1,0 +1,137 @@
+/**
+ * Watching an operation (`orchestrations/watch-operation.ts`, `deadlines.ts`) through the real replay:
+ * when checks happen on orchestration time, and when the watch gives up.
+ */
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { ACTIVITY, type ArmOperation } from "../../../activities/contract";
+import { latencyOf } from "../../../lib/latency-model";
+import { ARM_TYPE_BY_KIND } from "../../../lib/plan/kinds";
+import type { PlanNode } from "../../../lib/plan/types";
+import { DEADLINE_FACTOR, MIN_DEADLINE_SEC } from "../../../orchestrations/deadlines";
+import { DEADLINE_EXCEEDED_CODE } from "../../../orchestrations/errors";
+import { MIN_CHECK_INTERVAL_MS } from "../../../orchestrations/watch-operation";
+import {
+  azureError,
+  failedFor,
+  operationFailed,
+  operationOf,
+  operationSucceeded,
+  retryLater,
+  stillRunning,
+} from "./azure";
+import { DurableDriver, type ActivityCall } from "./driver";
+import { WATCH_OPERATION, type WatchOperationInput } from "./helper-orchestrations";
+import { node } from "./plans";
+
+const MINUTE_MS = 60_000;
+const redis = node("cache/redis", "redisCache");
+const vnet = node("base/vnet", "virtualNetwork");
+
+/** Watches `target`'s operation; `checks` answers each status check. */
+async function watch(
+  checks: (call: ActivityCall) => unknown,
+  target: PlanNode = redis,
+  options: { action?: ArmOperation["action"]; firstCheckAfterMs?: number } = {},
+) {
+  const driver = new DurableDriver({
+    activities: (call) => {
+      assert.equal(call.name, ACTIVITY.checkOperation, "only status checks while watching");
+      return checks(call);
+    },
+  });
+  const input: WatchOperationInput = {
+    node: target,
+    operation: operationOf(target, options.action ?? "create"),
+    ...(options.firstCheckAfterMs === undefined ? {} : { firstCheckAfterMs: options.firstCheckAfterMs }),
+  };
+  const run = await driver.run(WATCH_OPERATION, input);
+  assert.equal(run.status, "Completed", run.error);
+  return {
+    run,
+    checksAtMs: driver.activityCalls.map((call) => call.nowMs - run.createdAtMs),
+    elapsedMs: (run.endedAtMs as number) - run.createdAtMs,
+  };
+}
+
+/** The deadline the latency model implies for a create of `target`, in milliseconds. */
+function createDeadlineMs(target: PlanNode): number {
+  const p95Sec = latencyOf(ARM_TYPE_BY_KIND[target.kind]).createP95Sec;
+  return Math.max(MIN_DEADLINE_SEC, Math.ceil(p95Sec * DEADLINE_FACTOR)) * 1000;
+}
+
+describe("watching an operation", () => {
+  test("checks when Azure says to look again, but never sooner than the minimum interval", async () => {
+    const answers = [
+      stillRunning(30_000),
+      stillRunning(200),
+      stillRunning(5_000),
+      operationSucceeded({ host: "h" }),
+    ];
+    const { run, checksAtMs } = await watch((call) => answers[call.attempt - 1], redis, {
+      firstCheckAfterMs: 45_000,
+    });
+    assert.deepEqual(checksAtMs, [45_000, 75_000, 75_000 + MIN_CHECK_INTERVAL_MS, 81_000]);
+    assert.deepEqual(run.output, { outcome: "succeeded", facts: { host: "h" } });
+  });
+
+  test("looks first after the kind's poll interval when the write named no time", async () => {
+    const { checksAtMs } = await watch(() => operationSucceeded());
+    assert.deepEqual(checksAtMs, [latencyOf(ARM_TYPE_BY_KIND.redisCache).pollIntervalSec * 1000]);
+  });
+
+  test("fails with OperationDeadlineExceeded at the latency model's p95 × DEADLINE_FACTOR, naming the node", async () => {
+    const deadlineMs = createDeadlineMs(redis);
+    assert.ok(deadlineMs > MIN_DEADLINE_SEC * 1000, "Redis's own p95 sets its deadline");
+    const { run, checksAtMs, elapsedMs } = await watch(() => stillRunning(10 * MINUTE_MS));
+    assert.equal(elapsedMs, deadlineMs);
+    assert.ok(checksAtMs.every((atMs) => atMs <= deadlineMs));
+    assert.deepEqual(run.output, {
+      outcome: "failed",
+      error: {
+        kind: "operationFailed",
+        code: DEADLINE_EXCEEDED_CODE,
+        message: `the create of ${redis.name} did not end within ${deadlineMs / 1000} s`,
+        retryable: false,
+        target: redis.key,
+      },
+    });
+  });
+
+  test("gives a quick resource at least MIN_DEADLINE_SEC before failing it", async () => {
+    assert.equal(createDeadlineMs(vnet), MIN_DEADLINE_SEC * 1000, "a virtual network's p95 is far shorter");
+    const { elapsedMs } = await watch(() => stillRunning(MINUTE_MS), vnet);
+    assert.equal(elapsedMs, MIN_DEADLINE_SEC * 1000);
+  });
+
+  test("scales a delete's deadline by the kind's delete and create medians", async () => {
+    const latency = latencyOf(ARM_TYPE_BY_KIND.redisCache);
+    const expectedSec = Math.ceil(
+      latency.createP95Sec * (latency.deleteP50Sec / latency.createP50Sec) * DEADLINE_FACTOR,
+    );
+    const { elapsedMs } = await watch(() => stillRunning(15 * MINUTE_MS), redis, { action: "delete" });
+    assert.equal(elapsedMs, expectedSec * 1000);
+  });
+
+  test("returns an operation that ended Failed as is, with Azure's error", async () => {
+    const error = azureError("operationFailed", "InternalServerError", { retryable: true });
+    const { run } = await watch(() => operationFailed(error));
+    assert.deepEqual(run.output, operationFailed(error));
+  });
+
+  test("fails the watch when a status check fails for good", async () => {
+    const refused = azureError("invalidRequest", "InvalidOperationStatusUrl");
+    const { run, checksAtMs } = await watch(() => failedFor(refused));
+    assert.equal(checksAtMs.length, 1);
+    assert.deepEqual(run.output, failedFor(refused));
+  });
+
+  test("retries a throttled status check on the poll profile and carries on watching", async () => {
+    const throttled = azureError("throttled", "TooManyRequests", { retryAfterMs: 20_000 });
+    const { run, checksAtMs } = await watch((call) =>
+      call.attempt === 1 ? retryLater(throttled) : operationSucceeded(),
+    );
+    assert.deepEqual(checksAtMs, [MINUTE_MS, MINUTE_MS + 20_000]);
+    assert.deepEqual(run.output, operationSucceeded());
+  });
+});
