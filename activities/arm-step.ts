@@ -82,7 +82,11 @@ function factsOfLive(adapter: ArmAdapter, live: Record<string, unknown>): Resour
   if (!adapter.facts) return undefined;
   const facts: Record<string, string> = {};
   for (const [name, paths] of Object.entries(adapter.facts)) {
-    const value = paths.map((path) => readPath(live, path)).find((v) => typeof v === "string" && v !== "");
+    // A list of strings (a zone's name servers) is one fact, comma-separated.
+    const value = paths
+      .map((path) => readPath(live, path))
+      .map((v) => (Array.isArray(v) && v.every((item) => typeof item === "string") ? v.join(",") : v))
+      .find((v) => typeof v === "string" && v !== "");
     if (typeof value === "string") facts[name] = value;
   }
   return Object.keys(facts).length > 0 ? facts : undefined;

@@ -10,12 +10,13 @@
  * taken). A thrown activity is a bug in this code, reported as such.
  */
 import type { AzureErrorSummary } from "../lib/azure/errors";
+import type { FactsByNode } from "../lib/plan/facts";
 import type { NodeKind, PlanNode } from "../lib/plan/types";
 import type { SecretLocation, SecretReference } from "../lib/secrets/vault-secrets";
 
 /** Activity names: orchestrations call activities by these constants only. */
 export const ACTIVITY = {
-  /** Makes one plan node exist as planned: {@link EnsureNodeInput} → {@link WriteResult}. */
+  /** Makes one plan node exist as planned: {@link EnsureNodeInput} → {@link EnsureResult}. */
   ensureNode: "ensureNode",
   /** One status check of an operation a write started: {@link CheckOperationInput} → {@link OperationCheck}. */
   checkOperation: "checkOperation",
@@ -31,9 +32,20 @@ export type ActivityName = (typeof ACTIVITY)[keyof typeof ACTIVITY];
 /** Every activity name, for registration checks. */
 export const ACTIVITY_NAMES: readonly ActivityName[] = Object.values(ACTIVITY);
 
+/**
+ * The external event a build waits for while a node awaits a user's input: raised by the certificate
+ * upload (`PUT /api/environments/{id}/certificates/{name}`) to the environment's build instance.
+ */
+export const CERTIFICATE_UPLOADED_EVENT = "certificateUploaded";
+
 /** Input of {@link ACTIVITY.ensureNode}. */
 export interface EnsureNodeInput {
   readonly node: PlanNode;
+  /**
+   * Facts of the nodes `node.desired` refers to (`lib/plan/facts.ts`), by node key, as their ensures
+   * reported them in this build. @default - none (a node without references)
+   */
+  readonly facts?: FactsByNode;
   /**
    * Where the PostgreSQL admin password lives (`postgresFlexibleServer` nodes only): read there, or
    * generated and stored there before the server is created. See `adminPasswordSecretFor` (lib/plan).
@@ -77,8 +89,9 @@ export interface ArmOperation {
 }
 
 /**
- * Read-only facts of a live resource users need to reach it, by name (`fqdn`, `vaultUri`, `host`,
- * `namespace`, `secretName`). Never secrets.
+ * Read-only facts of a live resource users need to reach it or other nodes need to refer to it, by name
+ * (`fqdn`, `vaultUri`, `host`, `namespace`, `secretName`, `ipAddress`, `principalId`, `certificateId`…).
+ * Never secrets.
  */
 export type ResourceFacts = Readonly<Record<string, string>>;
 
@@ -110,6 +123,28 @@ export interface WritePending extends WriteCommon {
 
 /** What {@link ACTIVITY.ensureNode}, {@link ACTIVITY.deleteNode} and {@link ACTIVITY.purgeDeletedVault} return on success. */
 export type WriteResult = WriteDone | WritePending;
+
+/** What a node waits for from a user, and how the build learns it came. */
+export interface AwaitedInput {
+  /** The external event that says it came ({@link CERTIFICATE_UPLOADED_EVENT}). */
+  readonly event: string;
+  /** What the user must do, for progress reports (names and routes, never values). */
+  readonly reason: string;
+}
+
+/**
+ * A step that cannot go on until a user provides something (a certificate to upload): nothing was
+ * written; ensure again once {@link AwaitedInput.event} is raised.
+ */
+export interface WriteAwaitingInput {
+  readonly nodeKey: string;
+  readonly resourceId: string;
+  readonly outcome: "awaitingInput";
+  readonly awaiting: AwaitedInput;
+}
+
+/** What {@link ACTIVITY.ensureNode} returns on success. */
+export type EnsureResult = WriteResult | WriteAwaitingInput;
 
 /** What one status check of an operation says. */
 export type OperationCheck =

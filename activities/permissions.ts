@@ -1,7 +1,7 @@
 /**
  * The provisioner's Azure permissions, collected from the declarations beside each step's calls: the ARM
  * adapters' `permissions`, the data-plane steps' (`KEY_VAULT_SECRETS_PERMISSIONS`,
- * `KUBERNETES_SECRET_PERMISSIONS`) and the purge a destroy may run (`PURGE_DELETED_VAULT_PERMISSIONS`).
+ * `KUBERNETES_SECRET_PERMISSIONS`, `KUBERNETES_OBJECT_PERMISSIONS`, `TLS_CERTIFICATE_PERMISSIONS`) and the purge a destroy may run (`PURGE_DELETED_VAULT_PERMISSIONS`).
  * `envctl permissions` prints them as the custom role the template creates (docs/deploy.md#least-privilege).
  */
 import {
@@ -16,12 +16,21 @@ import {
   type RoleAssignmentCondition,
   type StepPermissions,
 } from "../lib/azure/permissions";
-import { AKS_RBAC_CLUSTER_ADMIN_ROLE_ID, KEY_VAULT_SECRETS_OFFICER_ROLE_ID } from "../lib/plan";
+import {
+  AKS_RBAC_CLUSTER_ADMIN_ROLE_ID,
+  KEY_VAULT_CERTIFICATES_OFFICER_ROLE_ID,
+  KEY_VAULT_SECRETS_OFFICER_ROLE_ID,
+  KEY_VAULT_SECRETS_USER_ROLE_ID,
+  NETWORK_CONTRIBUTOR_ROLE_ID,
+} from "../lib/plan";
+import { isFactReference } from "../lib/plan/facts";
 import type { NodeKind, Plan, PlanNode } from "../lib/plan/types";
 import { ARM_ADAPTERS, type ArmNodeKind } from "./adapters/table";
 import { KEY_VAULT_SECRETS_PERMISSIONS } from "./key-vault-secrets";
+import { KUBERNETES_OBJECT_PERMISSIONS } from "./kubernetes-objects";
 import { PURGE_DELETED_VAULT_PERMISSIONS } from "./purge-deleted-vault";
 import { KUBERNETES_SECRET_PERMISSIONS } from "./secret-propagation";
+import { TLS_CERTIFICATE_PERMISSIONS } from "./tls-certificate";
 
 /** The plan's node kinds that are data-plane steps, not ARM resources. */
 export type DataPlaneNodeKind = Exclude<NodeKind, ArmNodeKind>;
@@ -30,6 +39,8 @@ export type DataPlaneNodeKind = Exclude<NodeKind, ArmNodeKind>;
 export const DATA_PLANE_PERMISSIONS: Readonly<Record<DataPlaneNodeKind, StepPermissions>> = {
   keyVaultSecrets: KEY_VAULT_SECRETS_PERMISSIONS,
   kubernetesSecret: KUBERNETES_SECRET_PERMISSIONS,
+  kubernetesObject: KUBERNETES_OBJECT_PERMISSIONS,
+  tlsCertificate: TLS_CERTIFICATE_PERMISSIONS,
 };
 
 /**
@@ -65,21 +76,47 @@ export function permissionsOfAllKinds(): PermissionSet {
 
 /**
  * The built-in roles the planner grants the provisioner (on the vault, on the cluster), so that it can
- * write Key Vault secrets and Kubernetes Secrets; the only roles its role assignments may carry.
+ * write Key Vault secrets, import certificates and write Kubernetes objects; the only roles its role
+ * assignments to itself may carry.
  */
 export const ROLES_THE_BUILD_GRANTS: Readonly<Record<string, string>> = {
   "Key Vault Secrets Officer": KEY_VAULT_SECRETS_OFFICER_ROLE_ID,
+  "Key Vault Certificates Officer": KEY_VAULT_CERTIFICATES_OFFICER_ROLE_ID,
   "Azure Kubernetes Service RBAC Cluster Admin": AKS_RBAC_CLUSTER_ADMIN_ROLE_ID,
 };
 
+/**
+ * The built-in roles the planner grants an environment's own managed identities, known only once their
+ * resource exists (a fact reference in the plan): the cluster's Network Contributor on the resource
+ * group (the ingress's IP), the application routing add-on's Key Vault Secrets User on the vault (the
+ * certificate). The only roles the provisioner may assign to service principals other than itself.
+ */
+export const ROLES_THE_BUILD_GRANTS_ITS_IDENTITIES: Readonly<Record<string, string>> = {
+  "Network Contributor": NETWORK_CONTRIBUTOR_ROLE_ID,
+  "Key Vault Secrets User": KEY_VAULT_SECRETS_USER_ROLE_ID,
+};
+
+const roleGuidOf = (node: PlanNode) => String(node.desired.roleDefinitionId).split("/").pop()!.toLowerCase();
+const sortedGuids = (ids: readonly string[]) => [...new Set(ids)].sort();
+
 /** The role definition GUIDs the role assignments of `plans` carry (the last segment of each id). */
 export function rolesGrantedBy(plans: readonly Plan[]): string[] {
-  const ids = plans.flatMap((plan) =>
-    plan.nodes
-      .filter((node) => node.kind === "roleAssignment")
-      .map((node) => String(node.desired.roleDefinitionId).split("/").pop()!.toLowerCase()),
+  return sortedGuids(
+    plans.flatMap((plan) => plan.nodes.filter((node) => node.kind === "roleAssignment").map(roleGuidOf)),
   );
-  return [...new Set(ids)].sort();
+}
+
+/**
+ * {@link rolesGrantedBy}, split by whom: principals the plan names (the provisioner) and the
+ * environment's own identities (a principal that is a fact reference, read from a created resource).
+ */
+export function roleGrantsOf(plans: readonly Plan[]): { toNamed: string[]; toIdentities: string[] } {
+  const assignments = plans.flatMap((plan) => plan.nodes.filter((node) => node.kind === "roleAssignment"));
+  const toIdentity = (node: PlanNode) => isFactReference(node.desired.principalId);
+  return {
+    toNamed: sortedGuids(assignments.filter((node) => !toIdentity(node)).map(roleGuidOf)),
+    toIdentities: sortedGuids(assignments.filter(toIdentity).map(roleGuidOf)),
+  };
 }
 
 /** The name of the role for all kinds; `envctl permissions FILE…` appends the environments. */
@@ -106,10 +143,16 @@ export function provisionerRole(plans?: readonly Plan[]): CustomRoleDefinition {
 
 /**
  * The ABAC condition for the provisioner's role assignment: role assignments only of the roles `plans`
- * grant (every role the planner can grant when `plans` is undefined), only to the provisioner itself.
+ * grant (every role the planner can grant when `plans` is undefined) — to the provisioner itself, or,
+ * for the roles the build grants an environment's identities, to service principals.
  */
 export function provisionerRoleCondition(plans?: readonly Plan[]): RoleAssignmentCondition {
-  return roleAssignmentCondition(
-    plans === undefined ? Object.values(ROLES_THE_BUILD_GRANTS) : rolesGrantedBy(plans),
-  );
+  if (plans === undefined) {
+    return roleAssignmentCondition(
+      Object.values(ROLES_THE_BUILD_GRANTS),
+      Object.values(ROLES_THE_BUILD_GRANTS_ITS_IDENTITIES),
+    );
+  }
+  const grants = roleGrantsOf(plans);
+  return roleAssignmentCondition(grants.toNamed, grants.toIdentities);
 }

@@ -14,13 +14,19 @@ import type {
   CheckOperationInput,
   DeleteNodeInput,
   EnsureNodeInput,
+  EnsureResult,
   OperationCheck,
   PurgeDeletedVaultInput,
   WriteResult,
 } from "./contract";
+import { AzureError } from "../lib/azure/errors";
+import { resolveFacts } from "../lib/plan/facts";
+import type { PlanNode } from "../lib/plan/types";
 import { createKeyVaultSecretsSteps } from "./key-vault-secrets";
+import { createKubernetesObjectSteps } from "./kubernetes-objects";
 import { createPurgeDeletedVaultStep } from "./purge-deleted-vault";
 import { createSecretPropagationSteps } from "./secret-propagation";
+import { createTlsCertificateSteps } from "./tls-certificate";
 
 /** The failure value of anything a step threw, classified once, here, at the client boundary. */
 export function failureOf(error: unknown, target: string): ActivityFailure {
@@ -37,22 +43,52 @@ async function settle<T>(target: string, step: () => Promise<T>): Promise<Activi
   }
 }
 
+/**
+ * `node` with its fact references replaced by the facts its dependencies reported (`input.facts`).
+ * @throws AzureError `invalidRequest` naming the facts no dependency reported
+ */
+function withFacts(input: EnsureNodeInput): PlanNode {
+  const resolved = resolveFacts(input.node.desired, input.facts ?? {});
+  if (resolved.ok) return { ...input.node, desired: resolved.desired };
+  const missing = resolved.missing.map((reference) => `${reference.fact} of ${reference.node}`).join(", ");
+  throw new AzureError({
+    kind: "invalidRequest",
+    code: "DependencyFactMissing",
+    message: `${input.node.key} needs ${missing}, which Azure did not report`,
+    retryable: false,
+    target: input.node.id,
+  });
+}
+
 /** The provisioning activities over `clients` (tests pass emulator-backed clients). */
 export function createProvisioningActivities(clients: AzureClients) {
   const arm = createArmSteps(clients);
   const vaultSecrets = createKeyVaultSecretsSteps(clients);
   const propagation = createSecretPropagationSteps(clients);
   const deletedVaults = createPurgeDeletedVaultStep(clients);
+  const kubernetesObjects = createKubernetesObjectSteps(clients);
+  const certificates = createTlsCertificateSteps(clients);
 
   return {
-    /** Makes one node exist as planned; returns at once with an operation to check when Azure is still working. */
-    ensureNode(input: EnsureNodeInput): Promise<ActivityResult<WriteResult>> {
-      const { node } = input;
-      return settle(node.id, async () => {
+    /**
+     * Makes one node exist as planned; returns at once with an operation to check when Azure is still
+     * working, or `awaitingInput` when a user must provide something first (an uploaded certificate).
+     */
+    ensureNode(input: EnsureNodeInput): Promise<ActivityResult<EnsureResult>> {
+      return settle(input.node.id, async (): Promise<EnsureResult> => {
+        const node = withFacts(input);
         if (isArmNodeKind(node.kind))
           return arm.ensure(node, { adminPasswordSecret: input.adminPasswordSecret });
-        if (node.kind === "keyVaultSecrets") return vaultSecrets.ensure(node);
-        return propagation.ensure(node);
+        switch (node.kind) {
+          case "keyVaultSecrets":
+            return vaultSecrets.ensure(node);
+          case "kubernetesSecret":
+            return propagation.ensure(node);
+          case "kubernetesObject":
+            return kubernetesObjects.ensure(node);
+          case "tlsCertificate":
+            return certificates.ensure(node);
+        }
       });
     },
     /**
@@ -68,6 +104,8 @@ export function createProvisioningActivities(clients: AzureClients) {
       return settle(node.id, async (): Promise<WriteResult> => {
         if (isArmNodeKind(node.kind)) return arm.remove(node);
         if (node.kind === "kubernetesSecret") return propagation.remove(node);
+        if (node.kind === "kubernetesObject") return kubernetesObjects.remove(node);
+        // Key Vault secrets and certificates go with their vault.
         return { nodeKey: node.key, resourceId: node.id, outcome: "succeeded", action: "none" };
       });
     },

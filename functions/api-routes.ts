@@ -17,7 +17,7 @@ export interface ApiResponse {
 
 /** One operation of the API. */
 export interface ApiRoute {
-  readonly method: "GET" | "POST" | "DELETE";
+  readonly method: "GET" | "POST" | "PUT" | "DELETE";
   /** Route template below the `api/` prefix, in Functions syntax (`environments/{name}`). */
   readonly route: string;
   readonly summary: string;
@@ -25,6 +25,12 @@ export interface ApiRoute {
   readonly specBody?: "required" | "optional";
   /** Whether the body is Opta's files (multipart parts or JSON), for the import. */
   readonly optaFilesBody?: true;
+  /** Whether the body is a TLS certificate with its key (PEM or PFX), for the certificate upload. */
+  readonly certificateBody?: true;
+  /** Descriptions of path parameters other than `name` (the environment id). */
+  readonly pathParameters?: Readonly<Record<string, string>>;
+  /** Request headers: name ⇒ description. */
+  readonly headers?: Readonly<Record<string, string>>;
   /** Query parameters: name ⇒ allowed values and description. */
   readonly query?: Readonly<
     Record<string, { readonly values: readonly string[]; readonly description: string }>
@@ -122,6 +128,40 @@ export const API_ROUTES = {
       "400": badId,
       "404": unknown,
       "409": problem("Nothing is running for this environment."),
+    },
+  },
+  putEnvironmentCertificate: {
+    method: "PUT",
+    route: "environments/{name}/certificates/{certificate}",
+    summary:
+      "Upload the TLS certificate of an external-ssl-cert module: checked, then imported into the environment's Key Vault",
+    certificateBody: true,
+    pathParameters: {
+      certificate: "The external-ssl-cert module's name (its `name`, else `external-ssl-cert`).",
+    },
+    headers: { "x-pfx-password": "The PFX's password, when it has one (never logged, never kept)." },
+    responses: {
+      "201": {
+        description:
+          "Imported as a new version of the Key Vault certificate; the answer never holds the key. A build waiting for it goes on.",
+        schema: "CertificateUpload",
+      },
+      "200": {
+        description: "Key Vault already holds this certificate as its current version: nothing imported.",
+        schema: "CertificateUpload",
+      },
+      "400": problem(
+        "The upload is refused: `code` says why (NotACertificate, PrivateKeyMissing, EncryptedPrivateKey, PfxUnreadable, KeyMismatch, CertificateNotYetValid, CertificateExpired, DomainNotCovered, WrongChainOrder).",
+      ),
+      "404": problem("No such environment, or its spec has no external-ssl-cert module of that name."),
+      "409": problem(
+        "The module names a certificate kept elsewhere (key_vault_certificate_id), or the environment's Key Vault does not exist yet.",
+      ),
+      "413": problem("The body is larger than 256 KiB."),
+      "415": problem("The body is neither application/x-pem-file nor application/x-pkcs12."),
+      "503": problem(
+        "Key Vault does not take the certificate yet (access still propagating); retry after Retry-After.",
+      ),
     },
   },
   importOptaEnvironment: {

@@ -30,7 +30,9 @@ import {
 } from "./plan-preview";
 import { pinRecordedEngines } from "../lib/spec/pinned-engines";
 import { problemResponse, unknownEnvironment } from "./problem";
-import { isRecordConflictError } from "./records";
+import { isActiveRuntimeStatus, isRecordConflictError } from "./records";
+import { answerCertificateUpload } from "./certificate-upload";
+import { CERTIFICATE_UPLOADED_EVENT } from "../activities/contract";
 import {
   SPEC_CONTENT_TYPES,
   declaredSpecFormat,
@@ -240,6 +242,32 @@ const handlers: Record<EnvironmentOperation, (call: ApiCall) => Promise<HttpResp
         nodes,
       },
     };
+  },
+
+  async putEnvironmentCertificate(call) {
+    const target = environmentIdOf(call);
+    if ("refused" in target) return target.refused;
+    const { id } = target;
+    const certificate = call.request.params.certificate ?? "";
+    return answerCertificateUpload(call.request, id, certificate, {
+      environment: async () => {
+        const stored = await call.app.records.get(id);
+        return stored ? { spec: stored.record.spec, plan: call.service.planOf(stored.record) } : undefined;
+      },
+      clients: () => call.app.azureClients(),
+      notifyBuild: async (data) => {
+        const status = await orchestrationClientOf(call.client).getStatus(id);
+        if (!status || !isActiveRuntimeStatus(status.runtimeStatus)) return false;
+        try {
+          // Only names and the version: the build looks the certificate up in Key Vault itself.
+          await call.client.raiseEvent(id, CERTIFICATE_UPLOADED_EVENT, data);
+          return true;
+        } catch {
+          // The build ended in between: the next apply finds the certificate.
+          return false;
+        }
+      },
+    });
   },
 
   async cancelEnvironment(call) {

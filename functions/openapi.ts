@@ -14,6 +14,9 @@ const MODULE_COMPONENTS: Readonly<Record<keyof typeof MODULE_SCHEMAS, string>> =
   "k8s-cluster": "ClusterModule",
   postgres: "PostgresModule",
   redis: "RedisModule",
+  "k8s-base": "IngressModule",
+  "external-ssl-cert": "CertificateModule",
+  dns: "DnsModule",
 };
 
 /** JSON Schema of what a user writes (input side: defaults are optional), without the `$schema` key. */
@@ -156,6 +159,28 @@ const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
     },
     ["environment"],
   ),
+  CertificateUpload: object(
+    {
+      environmentId: string,
+      name: { ...string, description: "The certificate's name: its module's." },
+      domain: string,
+      imported: {
+        type: "boolean",
+        description: "False when Key Vault already held it as the current version.",
+      },
+      keyVaultId: { ...string, description: "Its Key Vault id, with the version." },
+      version: string,
+      thumbprint: { ...string, description: "SHA-1 of the certificate, hex." },
+      subject: string,
+      subjectAlternativeNames: { type: "array", items: string },
+      notBefore: { ...string, format: "date-time" },
+      expiresOn: { ...string, format: "date-time" },
+      chainLength: { type: "integer" },
+      warnings: { type: "array", items: string, description: "An expiry within 30 days." },
+      buildNotified: { type: "boolean", description: "Whether a running build was told it came." },
+    },
+    ["environmentId", "name", "imported", "keyVaultId", "version", "thumbprint", "expiresOn"],
+  ),
   PlanPreview: object(
     {
       environmentId: string,
@@ -210,8 +235,11 @@ function operationOf(operationId: string, route: ApiRoute): JsonSchema {
       in: "path",
       required: true,
       schema: string,
-      description: "The environment id, `<org_name>-<name>`.",
+      description: route.pathParameters?.[name ?? ""] ?? "The environment id, `<org_name>-<name>`.",
     });
+  }
+  for (const [name, description] of Object.entries(route.headers ?? {})) {
+    parameters.push({ name, in: "header", required: false, schema: string, description });
   }
   for (const [name, query] of Object.entries(route.query ?? {})) {
     parameters.push({
@@ -233,6 +261,19 @@ function operationOf(operationId: string, route: ApiRoute): JsonSchema {
             required: route.specBody === "required",
             description: "An environment spec as JSON or YAML.",
             content: { "application/json": spec, "application/yaml": spec },
+          },
+        }
+      : {}),
+    ...(route.certificateBody
+      ? {
+          requestBody: {
+            required: true,
+            description:
+              "The certificate and its private key: PEM (the chain, leaf first, then the unencrypted key) or PFX. At most 256 KiB. The key goes to Key Vault only.",
+            content: {
+              "application/x-pem-file": { schema: { ...string } },
+              "application/x-pkcs12": { schema: { ...string, format: "binary" } },
+            },
           },
         }
       : {}),

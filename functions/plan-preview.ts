@@ -9,6 +9,7 @@ import type { AzureClients } from "../lib/azure/clients";
 import { diffDesired, immutableDifferences } from "../lib/azure/compare";
 import { classifyAzureError, isAzureError, isNotFoundError } from "../lib/azure/errors";
 import { parseResourceId } from "../lib/azure/resource-id";
+import { withoutFactReferences } from "../lib/plan/facts";
 import type { Plan, PlanNode } from "../lib/plan/types";
 import type { EngineSwitch } from "../lib/spec/pinned-engines";
 
@@ -150,7 +151,8 @@ async function previewNode(node: PlanNode, read: LiveReader): Promise<NodePrevie
     return { ...base, change: "unknown", reason };
   }
   if (live === undefined) return { ...base, change: "create" };
-  const differences = diffDesired(node.desired, live, ARM_ADAPTERS[node.kind].compare);
+  // Values only known during a build (fact references: an identity, an address) are not compared here.
+  const differences = diffDesired(withoutFactReferences(node.desired), live, ARM_ADAPTERS[node.kind].compare);
   if (differences.length === 0) return { ...base, change: "unchanged" };
   const changedPaths = differences.map((difference) => difference.path);
   const immutable = immutableDifferences(differences, node.immutable).map((difference) => difference.path);

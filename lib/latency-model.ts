@@ -56,6 +56,9 @@ export const LATENCY_BY_ARM_TYPE: Readonly<Record<string, OperationLatency>> = {
   // for create, check and delete) and a client timeout raised past 30 minutes.
   "microsoft.cache/redisenterprise": latency(600, 1800, 300, 300, 30),
   "microsoft.cache/redisenterprise/databases": latency(60, 180, 60, 60, 10),
+  // Public DNS zones and record sets answer their PUT at once (200/201); a zone's DELETE is accepted (202).
+  "microsoft.network/dnszones": latency(5, 15, 5, 30, 5),
+  "microsoft.network/dnszones/a": latency(2, 5, 2, 2, 2),
 };
 
 /** Used for types the model does not list. */

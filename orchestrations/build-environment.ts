@@ -8,8 +8,9 @@
  *
  * Waiting is `task-pool.ts`'s.
  */
-import type { OrchestrationContext, Task } from "durable-functions";
-import type { ResourceFacts } from "../activities/contract";
+import type { OrchestrationContext, Task, TimerTask } from "durable-functions";
+import type { AwaitedInput, ResourceFacts } from "../activities/contract";
+import { factsFor } from "../lib/plan/facts";
 import { latencyOf } from "../lib/latency-model";
 import { ARM_TYPE_BY_KIND } from "../lib/plan/kinds";
 import { adminPasswordSecretFor } from "../lib/plan/secrets";
@@ -24,7 +25,8 @@ import {
 import type { EnsureNodeOrchestrationInput, NodeResult } from "./ensure-node";
 import { buildInputOf } from "./inputs";
 import { ensureNodeInstanceId } from "./instance-ids";
-import { EnvironmentFailedError, unexpectedFailure } from "./errors";
+import { EnvironmentFailedError, INPUT_NOT_PROVIDED_CODE, unexpectedFailure } from "./errors";
+import { outputWarnings } from "./ingress-outputs";
 import { buildOutputs } from "./outputs";
 import { progressOf } from "./progress";
 import { initialStates, readyNodes, skipDependents, type NodeStates } from "./scheduling";
@@ -34,29 +36,70 @@ import { runTaskPool, type PoolEntry } from "./task-pool";
 export const MAX_SCHEDULER_TICK_SEC = 10;
 
 /**
+ * How long a build waits for a user's input (an uploaded certificate) before the node fails, in seconds
+ * of orchestration time. The environment stays busy (409) meanwhile; cancel ends the wait sooner.
+ */
+export const INPUT_WAIT_DEADLINE_SEC = 24 * 3600;
+
+/**
+ * The tick while the build waits only for users' input, in seconds: how late an upload can be noticed.
+ * Longer than {@link MAX_SCHEDULER_TICK_SEC}, since a day of waiting at 10 s would fill Durable history
+ * with 8,640 timers; at 60 s it is 1,440.
+ */
+export const INPUT_WAIT_TICK_SEC = 60;
+
+/**
  * How long a round waits for nodes of earlier rounds before looking at them again: the shortest poll
  * interval among them (none of them can end sooner than its own next check), at most
- * {@link MAX_SCHEDULER_TICK_SEC}.
+ * {@link MAX_SCHEDULER_TICK_SEC}; {@link INPUT_WAIT_TICK_SEC} when all of them wait for users' input.
  */
-export function schedulerTickSec(waitingOn: readonly PlanNode[]): number {
+export function schedulerTickSec(
+  waitingOn: readonly PlanNode[],
+  awaitingInput: readonly PlanNode[] = [],
+): number {
+  if (waitingOn.length === 0 && awaitingInput.length > 0) return INPUT_WAIT_TICK_SEC;
   const intervals = waitingOn.map((node) => latencyOf(ARM_TYPE_BY_KIND[node.kind]).pollIntervalSec);
   return Math.min(MAX_SCHEDULER_TICK_SEC, ...intervals);
+}
+
+/** `86400000` ⇒ `24 h`; `90000` ⇒ `90 s`. */
+function formatWait(ms: number): string {
+  if (ms >= 3_600_000 && ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
+  if (ms >= 60_000 && ms % 60_000 === 0) return `${ms / 60_000} min`;
+  return `${Math.round(ms / 1000)} s`;
+}
+
+/** A node waiting for a user's input: what it awaits, since when, until when; its wait once started. */
+interface InputWaitState {
+  readonly awaiting: AwaitedInput;
+  readonly sinceMs: number;
+  readonly untilMs: number;
+  /** The deadline's timer, once the wait is running (cancelled when the input comes first). */
+  deadline?: TimerTask;
 }
 
 /** The BUILD_ENVIRONMENT orchestrator. */
 export function* buildEnvironmentOrchestrator(
   context: OrchestrationContext,
 ): Generator<Task, BuildOutput, unknown> {
-  const { plan, parentInstanceId } = buildInputOf(
-    context.df.getInput(),
-    BUILD_ENVIRONMENT,
-    context.df.instanceId,
-  );
+  const {
+    plan,
+    parentInstanceId,
+    inputWaitDeadlineSec = INPUT_WAIT_DEADLINE_SEC,
+  } = buildInputOf(context.df.getInput(), BUILD_ENVIRONMENT, context.df.instanceId);
   const startedAtMs = orchestrationNowMs(context);
   const nodeByKey = new Map(plan.nodes.map((node) => [node.key, node]));
   let states: NodeStates = initialStates(plan);
-  const facts: Record<string, ResourceFacts | undefined> = {};
+  const facts: Record<string, ResourceFacts> = {};
   const failures: ReportedError[] = [];
+  /** Nodes waiting for users' input, by node key, in the order they began to wait. */
+  const inputWaits = new Map<string, InputWaitState>();
+  let warnings: string[] = [];
+
+  const fail = (key: string, error: ReportedError) => {
+    failures.push(error);
+    states = skipDependents(plan, { ...states, [key]: "failed" }, key);
+  };
 
   const report = (running: ReadonlyMap<string, PoolEntry>) =>
     context.df.setCustomStatus(
@@ -66,46 +109,110 @@ export function* buildEnvironmentOrchestrator(
         states,
         startedAtMs,
         nowMs: orchestrationNowMs(context),
-        runningSinceMs: Object.fromEntries([...running].map(([key, entry]) => [key, entry.startedAtMs])),
+        runningSinceMs: Object.fromEntries(
+          [...running]
+            .filter(([key]) => !inputWaits.has(key))
+            .map(([key, entry]) => [key, entry.startedAtMs]),
+        ),
         failures,
+        waitingFor: [...inputWaits].map(([nodeKey, wait]) => ({
+          nodeKey,
+          reason: wait.awaiting.reason,
+          since: new Date(wait.sinceMs).toISOString(),
+          until: new Date(wait.untilMs).toISOString(),
+        })),
+        warnings,
       }),
     );
 
+  /** Starts a node's sub-orchestration, with the facts its `desired` refers to. */
+  const startNode = (node: PlanNode) => {
+    states = { ...states, [node.key]: "creating" };
+    const adminPasswordSecret =
+      node.kind === "postgresFlexibleServer" ? adminPasswordSecretFor(plan.nodes, node) : undefined;
+    const needed = factsFor(node, facts);
+    const input: EnsureNodeOrchestrationInput = {
+      node,
+      ...(adminPasswordSecret ? { adminPasswordSecret } : {}),
+      ...(Object.keys(needed).length > 0 ? { facts: needed } : {}),
+    };
+    // Ensuring a node again after a wait reuses its instance id: Durable replaces a finished instance.
+    const instanceId = ensureNodeInstanceId(plan.environmentId, node.key);
+    return {
+      key: node.key,
+      task: context.df.callSubOrchestrator(ENSURE_NODE_ORCHESTRATION, input, instanceId),
+    };
+  };
+
+  /** Starts waiting for a node's input: the event, or the deadline, whichever comes first. */
+  const startWait = (key: string, wait: InputWaitState) => {
+    const deadline = context.df.createTimer(new Date(wait.untilMs));
+    wait.deadline = deadline;
+    return {
+      key,
+      task: context.df.Task.any([context.df.waitForExternalEvent(wait.awaiting.event), deadline]),
+    };
+  };
+
   yield* runTaskPool(context, {
     keyOrder: plan.nodes.map((node) => node.key),
-    // Each node starts once and ends once; ticks add rounds while long operations run.
-    maxRounds: plan.nodes.length * 2 + 100_000,
-    startReady: () =>
-      readyNodes(plan, states).map((node) => {
-        states = { ...states, [node.key]: "creating" };
-        const adminPasswordSecret =
-          node.kind === "postgresFlexibleServer" ? adminPasswordSecretFor(plan.nodes, node) : undefined;
-        const input: EnsureNodeOrchestrationInput = {
-          node,
-          ...(adminPasswordSecret ? { adminPasswordSecret } : {}),
-        };
-        const instanceId = ensureNodeInstanceId(plan.environmentId, node.key);
-        return {
-          key: node.key,
-          task: context.df.callSubOrchestrator(ENSURE_NODE_ORCHESTRATION, input, instanceId),
-        };
-      }),
+    // Each node starts once and ends once, more with input waits; ticks add rounds while operations run.
+    maxRounds: plan.nodes.length * 4 + 100_000,
+    startReady: () => [
+      ...[...inputWaits].filter(([, wait]) => !wait.deadline).map(([key, wait]) => startWait(key, wait)),
+      ...readyNodes(plan, states).map(startNode),
+    ],
     onRound: report,
-    tickSec: (waitingOn) => schedulerTickSec(waitingOn.map((entry) => nodeByKey.get(entry.key) as PlanNode)),
+    tickSec: (waitingOn) =>
+      schedulerTickSec(
+        waitingOn
+          .filter((entry) => !inputWaits.has(entry.key))
+          .map((entry) => nodeByKey.get(entry.key) as PlanNode),
+        waitingOn
+          .filter((entry) => inputWaits.has(entry.key))
+          .map((entry) => nodeByKey.get(entry.key) as PlanNode),
+      ),
     onEnded: ({ key, task }) => {
+      const wait = inputWaits.get(key);
+      if (wait) {
+        // A wait ended: the input came (ensure the node again) or the deadline passed (the node fails).
+        inputWaits.delete(key);
+        if (wait.deadline?.isCompleted) {
+          fail(key, {
+            nodeKey: key,
+            code: INPUT_NOT_PROVIDED_CODE,
+            message: `${wait.awaiting.reason}; nothing came within ${formatWait(wait.untilMs - wait.sinceMs)}`,
+          });
+          return;
+        }
+        wait.deadline?.cancel();
+        states = { ...states, [key]: "pending" };
+        return;
+      }
       // A faulted child is a bug or a host failure: its node fails like any other.
       const result: NodeResult = task.isFaulted
         ? { state: "failed", error: unexpectedFailure(task.result, key) }
         : (task.result as NodeResult);
       if (result.state === "failed") {
-        failures.push(result.error);
-        states = skipDependents(plan, { ...states, [key]: "failed" }, key);
+        fail(key, result.error);
         return;
       }
-      facts[key] = result.facts;
+      if (result.state === "awaitingInput") {
+        const sinceMs = orchestrationNowMs(context);
+        inputWaits.set(key, {
+          awaiting: result.awaiting,
+          sinceMs,
+          untilMs: sinceMs + inputWaitDeadlineSec * 1000,
+        });
+        states = { ...states, [key]: "waiting" };
+        return;
+      }
+      if (result.facts) facts[key] = result.facts;
       states = { ...states, [key]: result.state };
     },
   });
+  const outputs = buildOutputs(plan, facts, orchestrationNowMs(context));
+  warnings = outputWarnings(outputs);
   report(new Map());
   if (failures.length > 0 && parentInstanceId === undefined)
     throw new EnvironmentFailedError(plan.environmentId, "apply", failures);
@@ -115,6 +222,6 @@ export function* buildEnvironmentOrchestrator(
     result: failures.length > 0 ? "failed" : "succeeded",
     nodes: states,
     failures,
-    outputs: buildOutputs(plan, facts),
+    outputs,
   };
 }

@@ -31,6 +31,11 @@ export interface BuildInput {
    * @default - top level
    */
   readonly parentInstanceId?: string;
+  /**
+   * How long a node may wait for a user's input (an uploaded certificate) before it fails, in seconds
+   * of orchestration time. @default INPUT_WAIT_DEADLINE_SEC (24 h)
+   */
+  readonly inputWaitDeadlineSec?: number;
 }
 
 /** Input of {@link DESTROY_ENVIRONMENT}. */
@@ -120,6 +125,20 @@ export interface EnvironmentProgress {
    * its instance Failed; this list in its last custom status is where readers find why, as data.
    */
   readonly failures: readonly ReportedError[];
+  /** Nodes waiting for a user's input (an uploaded certificate), and what to do. Absent: none. */
+  readonly waitingFor?: readonly InputWait[];
+  /** Things a user should act on that fail nothing (a certificate about to expire). Absent: none. */
+  readonly warnings?: readonly string[];
+}
+
+/** A node a build waits on for a user's input. */
+export interface InputWait {
+  readonly nodeKey: string;
+  /** What the user must do. */
+  readonly reason: string;
+  /** When the wait began and when the node fails unless the input came, ISO-8601 (orchestration time). */
+  readonly since: string;
+  readonly until: string;
 }
 
 /** What a finished build returns: endpoints and secret NAMES, never values. */
@@ -138,6 +157,8 @@ export interface EnvironmentOutputs {
   readonly resourceGroupId?: string;
   readonly clusterFqdn?: string;
   readonly keyVaultUri?: string;
+  /** The environment's public entry, when it has a `k8s-base` module. */
+  readonly ingress?: IngressOutputs;
   /** Per data module: its host and the Key Vault secret names and Kubernetes Secret holding its credentials. */
   readonly dataModules: Readonly<
     Record<
@@ -149,4 +170,38 @@ export interface EnvironmentOutputs {
       }
     >
   >;
+}
+
+/** The public entry of an environment: where it answers, with which certificate, and what DNS says. */
+export interface IngressOutputs {
+  /** The load balancer's static public address: the only address the internet reaches. */
+  readonly ipAddress?: string;
+  /** The IngressClass applications name in their Ingresses. */
+  readonly ingressClassName: string;
+  /** The service mesh, when on: its revision and the namespace under strict mutual TLS. */
+  readonly serviceMesh?: { readonly revision: string; readonly namespace: string; readonly mtls: "STRICT" };
+  /** The ingress's default certificate (never its key). */
+  readonly certificate?: {
+    readonly name: string;
+    readonly domain: string;
+    /** Its Key Vault id, with the version the ingress serves. */
+    readonly keyVaultId?: string;
+    readonly thumbprint?: string;
+    readonly subject?: string;
+    readonly subjectAlternativeNames?: readonly string[];
+    readonly expiresOn?: string;
+    /** Set when it expires within 30 days, or has expired. */
+    readonly warning?: string;
+  };
+  /** What DNS must say for the environment to be live, and what the build made of it. */
+  readonly dns: {
+    /** The Azure DNS zone the build keeps, with its name servers (a `dns` module). */
+    readonly zone?: string;
+    readonly nameServers?: readonly string[];
+    readonly delegated?: boolean;
+    /** The A records pointing at the ingress: the zone's, or the ones to create at the user's DNS host. */
+    readonly records: readonly { readonly name: string; readonly type: "A"; readonly value?: string }[];
+    /** What the user has to do, in words. */
+    readonly instructions: string;
+  };
 }

@@ -6,7 +6,7 @@
  * (`{ state: "failed", error }`): the build decides what a failed node means for the others.
  */
 import type { OrchestrationContext, Task } from "durable-functions";
-import type { EnsureNodeInput, ResourceFacts } from "../activities/contract";
+import type { AwaitedInput, EnsureNodeInput, ResourceFacts } from "../activities/contract";
 import type { AzureErrorSummary } from "../lib/azure/errors";
 import { ENSURE_NODE_ORCHESTRATION, type ReportedError } from "./contracts";
 import { ensureNodeInputOf } from "./inputs";
@@ -16,9 +16,13 @@ import { watchOperation } from "./watch-operation";
 /** Input of ENSURE_NODE_ORCHESTRATION: the ensure activity's input, which it passes on unchanged. */
 export type EnsureNodeOrchestrationInput = EnsureNodeInput;
 
-/** Output of ENSURE_NODE_ORCHESTRATION: how the node ended. */
+/**
+ * Output of ENSURE_NODE_ORCHESTRATION: how the node ended. `awaitingInput`: nothing was written; the
+ * build waits for `awaiting.event` and ensures the node again.
+ */
 export type NodeResult =
   | { readonly state: "succeeded" | "unchanged"; readonly facts?: ResourceFacts }
+  | { readonly state: "awaitingInput"; readonly awaiting: AwaitedInput }
   | { readonly state: "failed"; readonly error: ReportedError };
 
 /**
@@ -43,6 +47,7 @@ export function* ensureNodeOrchestrator(context: OrchestrationContext): Generato
   for (let round = 1; ; round++) {
     const write = yield* ensureStep(context, input);
     if (write.outcome === "failed") return failed(write.error);
+    if (write.outcome === "awaitingInput") return { state: "awaitingInput", awaiting: write.awaiting };
     if (write.outcome !== "pending") return withFacts(write.outcome, write.facts);
     const ended = yield* watchOperation(context, node, write.operation, write.nextCheckAfterMs);
     if (ended.outcome === "succeeded") return withFacts("succeeded", ended.facts);

@@ -12,6 +12,9 @@ export const UNCLASSIFIED_CODE = "UnclassifiedError";
 /** Code reported when an operation outlived its deadline (see `deadlines.ts`). */
 export const DEADLINE_EXCEEDED_CODE = "OperationDeadlineExceeded";
 
+/** Code reported when a user's input a node waited for (an uploaded certificate) did not come in time. */
+export const INPUT_NOT_PROVIDED_CODE = "InputNotProvided";
+
 /** Thrown by a top-level build or destroy when one or more nodes failed. */
 export class EnvironmentFailedError extends Error {
   readonly isEnvironmentFailedError = true as const;

@@ -64,7 +64,12 @@ const planSchema = z
 const requestedBy = z.string().min(1);
 const parentInstanceId = z.string().min(1).optional();
 
-const buildInputSchema = z.object({ plan: planSchema, requestedBy, parentInstanceId });
+const buildInputSchema = z.object({
+  plan: planSchema,
+  requestedBy,
+  parentInstanceId,
+  inputWaitDeadlineSec: z.number().positive().optional(),
+});
 const destroyInputSchema = z.object({
   plan: planSchema,
   keyVault: z.enum(["keep", "purge"]),
@@ -84,6 +89,7 @@ const batchInputSchema = z.object({
 const ensureNodeInputSchema = z.object({
   node: nodeSchema,
   adminPasswordSecret: z.object({ vaultId: z.string(), secretName: z.string() }).optional(),
+  facts: z.record(z.string(), z.record(z.string(), z.string())).optional(),
 });
 
 /** Thrown when an orchestration is started with an input it cannot run. */

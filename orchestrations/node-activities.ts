@@ -11,6 +11,7 @@ import {
   type CheckOperationInput,
   type DeleteNodeInput,
   type EnsureNodeInput,
+  type EnsureResult,
   type OperationCheck,
   type PurgeDeletedVaultInput,
   type WriteResult,
@@ -21,19 +22,24 @@ import type { OperationKind } from "./deadlines";
 import { retry, type RetryProfile } from "./retry-profiles";
 
 /** Data-plane steps: no ARM operation to watch, and Key Vault access may still be propagating. */
-const DATA_PLANE_KINDS: ReadonlySet<PlanNode["kind"]> = new Set(["keyVaultSecrets", "kubernetesSecret"]);
+const DATA_PLANE_KINDS: ReadonlySet<PlanNode["kind"]> = new Set([
+  "keyVaultSecrets",
+  "kubernetesSecret",
+  "kubernetesObject",
+  "tlsCertificate",
+]);
 
 /** The retry profile of a node's writes. */
 export function writeProfileOf(node: PlanNode): RetryProfile {
   return DATA_PLANE_KINDS.has(node.kind) ? retry.dataPlane : retry.armWrite;
 }
 
-/** Ensures `node` once (one GET, a write only when needed). */
+/** Ensures `node` once (one GET, a write only when needed; or what it awaits from a user). */
 export function* ensureStep(
   context: OrchestrationContext,
   input: EnsureNodeInput,
-): Generator<Task, WriteResult | CallFailed, unknown> {
-  return yield* callActivityClassified<WriteResult>(
+): Generator<Task, EnsureResult | CallFailed, unknown> {
+  return yield* callActivityClassified<EnsureResult>(
     context,
     ACTIVITY.ensureNode,
     input,

@@ -6,6 +6,7 @@
 import type { KeyVaultSecretsDesired, KubernetesSecretDesired, Plan, PlanNode } from "../lib/plan/types";
 import type { EnvironmentOutputs } from "./contracts";
 import type { ResourceFacts } from "../activities/contract";
+import { ingressOutputs } from "./ingress-outputs";
 
 /** The fact each kind contributes to the outputs, by the name its ensure report gives it. */
 export const OUTPUT_FACT = {
@@ -56,11 +57,13 @@ function dataModule(plan: Plan, facts: FactsByKey, secretsNode: PlanNode) {
 /**
  * The outputs of a build of `plan`, given the facts each node's ensure reported (by node key). Facts of
  * nodes that did not succeed are simply absent.
+ * @param nowMs - orchestration time, for the certificate's expiry warning @default - no warning
  */
-export function buildOutputs(plan: Plan, facts: FactsByKey): EnvironmentOutputs {
+export function buildOutputs(plan: Plan, facts: FactsByKey, nowMs?: number): EnvironmentOutputs {
   const resourceGroup = plan.nodes.find((node) => node.kind === "resourceGroup");
   const clusterFqdn = factOf(plan, facts, "managedCluster");
   const keyVaultUri = factOf(plan, facts, "keyVault");
+  const ingress = ingressOutputs(plan, facts, nowMs ?? Number.NEGATIVE_INFINITY);
   const dataModules = Object.fromEntries(
     plan.nodes
       .filter((node) => node.kind === "keyVaultSecrets")
@@ -70,6 +73,7 @@ export function buildOutputs(plan: Plan, facts: FactsByKey): EnvironmentOutputs 
     ...(resourceGroup === undefined ? {} : { resourceGroupId: resourceGroup.id }),
     ...(clusterFqdn === undefined ? {} : { clusterFqdn }),
     ...(keyVaultUri === undefined ? {} : { keyVaultUri }),
+    ...(ingress === undefined ? {} : { ingress }),
     dataModules,
   };
 }

@@ -3,7 +3,7 @@
  * orchestration knows: the plan, each node's state, and orchestration time.
  */
 import type { Plan } from "../lib/plan/types";
-import type { EnvironmentProgress, ReportedError } from "./contracts";
+import type { EnvironmentProgress, InputWait, ReportedError } from "./contracts";
 import { currentStage, remainingEstimateSec, type NodeStates } from "./scheduling";
 
 /** What {@link progressOf} reads. Times are orchestration time in epoch milliseconds. */
@@ -22,6 +22,10 @@ export interface ProgressFacts {
   readonly etaSec?: number;
   /** Every failure so far, in the order they happened. @default - none */
   readonly failures?: readonly ReportedError[];
+  /** Nodes waiting for users' input. @default - none */
+  readonly waitingFor?: readonly InputWait[];
+  /** Warnings to show (a certificate about to expire). @default - none */
+  readonly warnings?: readonly string[];
 }
 
 const seconds = (ms: number): number => Math.max(0, Math.round(ms / 1000));
@@ -43,5 +47,7 @@ export function progressOf(facts: ProgressFacts): EnvironmentProgress {
     etaSec: Math.round(facts.etaSec ?? remainingEstimateSec(facts.plan, facts.states, runningForSec)),
     ...(lastError === undefined ? {} : { lastError }),
     failures,
+    ...(facts.waitingFor && facts.waitingFor.length > 0 ? { waitingFor: facts.waitingFor } : {}),
+    ...(facts.warnings && facts.warnings.length > 0 ? { warnings: facts.warnings } : {}),
   };
 }

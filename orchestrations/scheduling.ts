@@ -4,8 +4,11 @@
  */
 import type { Plan, PlanNode, Stage } from "../lib/plan/types";
 
-/** A node's state during a build, as reported in custom status. */
-export type NodeState = "pending" | "creating" | "succeeded" | "unchanged" | "failed" | "skipped";
+/**
+ * A node's state during a build, as reported in custom status. `waiting`: the node awaits a user's
+ * input (an uploaded certificate); the build carries on with everything else meanwhile.
+ */
+export type NodeState = "pending" | "creating" | "waiting" | "succeeded" | "unchanged" | "failed" | "skipped";
 
 /** States by node key. */
 export type NodeStates = Readonly<Record<string, NodeState>>;
@@ -70,6 +73,7 @@ function countStates(nodes: readonly PlanNode[], states: NodeStates): StateCount
   const counts: Record<NodeState, number> = {
     pending: 0,
     creating: 0,
+    waiting: 0,
     succeeded: 0,
     unchanged: 0,
     failed: 0,
@@ -79,7 +83,7 @@ function countStates(nodes: readonly PlanNode[], states: NodeStates): StateCount
   return counts;
 }
 
-const STAGE_ORDER: readonly Stage[] = ["network", "cluster", "data", "secrets"];
+const STAGE_ORDER: readonly Stage[] = ["network", "cluster", "data", "secrets", "ingress"];
 
 /** Progress per stage, in the stages' natural order; stages without nodes are left out. */
 export function stageProgress(plan: Plan, states: NodeStates): StageProgress[] {
@@ -95,7 +99,7 @@ export function stageProgress(plan: Plan, states: NodeStates): StageProgress[] {
  */
 export function currentStage(plan: Plan, states: NodeStates): Stage | undefined {
   const progress = stageProgress(plan, states);
-  const open = progress.find((p) => p.counts.pending + p.counts.creating > 0);
+  const open = progress.find((p) => p.counts.pending + p.counts.creating + p.counts.waiting > 0);
   return (open ?? progress[progress.length - 1])?.stage;
 }
 

@@ -1,5 +1,6 @@
 /** Adapter for AKS managed clusters (a modular client, `properties` flattened). */
 import type { ManagedCluster } from "@azure/arm-containerservice";
+import { FACT } from "../../lib/plan/facts";
 import { asModel, submitted, type ArmAdapter } from "./types";
 
 export const managedClusterAdapter: ArmAdapter = {
@@ -20,8 +21,14 @@ export const managedClusterAdapter: ArmAdapter = {
     // is the autoscaler working, not drift to undo.
     ignoredPaths: ["agentPoolProfiles.*.count"],
   },
-  // A private cluster without a public FQDN has only its private one.
-  facts: { fqdn: ["fqdn", "privateFqdn"] },
+  facts: {
+    // A private cluster without a public FQDN has only its private one.
+    fqdn: ["fqdn", "privateFqdn"],
+    // Principals other nodes grant roles to (docs/azure-facts.md#ingress-and-service-mesh).
+    [FACT.clusterPrincipalId]: ["identity.principalId"],
+    [FACT.webAppRoutingObjectId]: ["ingressProfile.webAppRouting.identity.objectId"],
+    [FACT.meshRevision]: ["serviceMeshProfile.istio.revisions"],
+  },
   get: (c, id) => c.containerService.managedClusters.get(id.resourceGroup, id.name),
   // Right after create, and during background add-on work, AKS answers 409 OperationNotAllowed
   // ("Another operation is in progress", docs/azure-facts.md#field-note-3): classified busy, retried by the orchestration.

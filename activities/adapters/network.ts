@@ -1,5 +1,6 @@
 /** Adapters for the network: VNet, subnets, NSG, public IP, NAT gateway, private endpoints and their DNS zone groups. */
 import type { JsonObject, JsonValue } from "../../lib/plan/types";
+import { FACT } from "../../lib/plan/facts";
 import { childAdapter, topLevelAdapter } from "./shapes";
 import type { ArmAdapter } from "./types";
 
@@ -91,6 +92,8 @@ export const publicIpAddressAdapter: ArmAdapter = topLevelAdapter(
         ...NETWORK_OPERATION_READS,
       ],
     },
+    // A static IP's address, assigned at create: what DNS records and NSG rules point at.
+    facts: { [FACT.ipAddress]: ["ipAddress"] },
   },
 );
 

@@ -1,5 +1,6 @@
 /** Which adapter serves each ARM node kind of the plan. */
 import type { NodeKind } from "../../lib/plan/types";
+import { dnsRecordSetAdapter, dnsZoneAdapter } from "./dns";
 import { keyVaultAdapter } from "./key-vault";
 import { managedClusterAdapter } from "./managed-cluster";
 import {
@@ -22,8 +23,12 @@ import { redisCacheAdapter } from "./redis";
 import { resourceGroupAdapter, roleAssignmentAdapter } from "./resources";
 import type { ArmAdapter } from "./types";
 
+/** The plan's node kinds that are data-plane steps (Key Vault, Kubernetes), not ARM resources. */
+export type DataPlaneNodeKind =
+  "keyVaultSecrets" | "kubernetesSecret" | "kubernetesObject" | "tlsCertificate";
+
 /** The plan's node kinds that are ARM resources (the others are data-plane steps). */
-export type ArmNodeKind = Exclude<NodeKind, "keyVaultSecrets" | "kubernetesSecret">;
+export type ArmNodeKind = Exclude<NodeKind, DataPlaneNodeKind>;
 
 /** One adapter per ARM node kind. */
 export const ARM_ADAPTERS: Readonly<Record<ArmNodeKind, ArmAdapter>> = {
@@ -46,6 +51,8 @@ export const ARM_ADAPTERS: Readonly<Record<ArmNodeKind, ArmAdapter>> = {
   redisCache: redisCacheAdapter,
   managedRedisCluster: managedRedisClusterAdapter,
   managedRedisDatabase: managedRedisDatabaseAdapter,
+  dnsZone: dnsZoneAdapter,
+  dnsRecordSet: dnsRecordSetAdapter,
 };
 
 /** True for node kinds the generic ARM step handles. */

@@ -18,8 +18,12 @@ import { PostgreSQLManagementFlexibleServerClient } from "@azure/arm-postgresql-
 import { RedisManagementClient } from "@azure/arm-rediscache";
 import { RedisEnterpriseManagementClient } from "@azure/arm-redisenterprisecache";
 import { SecretClient } from "@azure/keyvault-secrets";
+import { CertificateClient } from "@azure/keyvault-certificates";
+import { DnsManagementClient } from "@azure/arm-dns";
 import { createPipelineRequest } from "@azure/core-rest-pipeline";
-import type { CoreV1Api } from "@kubernetes/client-node" with { "resolution-mode": "import" };
+import type { CoreV1Api, KubernetesObjectApi } from "@kubernetes/client-node" with {
+  "resolution-mode": "import",
+};
 import { ConfigError, type ProvisionerConfig } from "../config";
 import { parseResourceId } from "./resource-id";
 
@@ -89,6 +93,8 @@ export interface AzureClients {
   readonly redis: RedisManagementClient;
   /** Azure Managed Redis, at {@link MANAGED_REDIS_API_VERSION}. */
   readonly managedRedis: RedisEnterpriseManagementClient;
+  /** Public DNS zones and their record sets. */
+  readonly dns: DnsManagementClient;
   /** Poll interval given to SDK pollers, in milliseconds, when one runs to completion. */
   readonly lroPollIntervalMs?: number;
   /** See {@link AzureClientsOptions.keyVaultPropagationBudgetMs}. */
@@ -100,11 +106,20 @@ export interface AzureClients {
    * (real vaults answer at `https://<name>.vault.azure.net/`, the emulator's on ports of their own).
    */
   secretClientForVault(vaultId: string): Promise<SecretClient>;
+  /** A Key Vault certificates client for the vault at `vaultUri` (one per vault, reused). */
+  certificateClient(vaultUri: string): CertificateClient;
+  /** The certificates client of the vault with ARM id `vaultId`, as {@link secretClientForVault}. */
+  certificateClientForVault(vaultId: string): Promise<CertificateClient>;
   /**
    * A Kubernetes core API client for the cluster described by `kubeconfigYaml`, authenticating with
    * `bearerToken` instead of the kubeconfig's user (AAD clusters hand out `exec: kubelogin` users).
    */
   kubernetes(kubeconfigYaml: string, bearerToken: string): Promise<CoreV1Api>;
+  /**
+   * A generic Kubernetes object client (any apiVersion and kind, resolved through the API server's
+   * discovery) for the same cluster and token as {@link kubernetes}.
+   */
+  kubernetesObjects(kubeconfigYaml: string, bearerToken: string): Promise<KubernetesObjectApi>;
   /**
    * GET of an absolute ARM URL (operation status, Location) through the ARM pipeline: auth, TLS, retries.
    * @throws when the URL is not on the ARM endpoint's origin
@@ -144,8 +159,40 @@ export function createAzureClients(
   const sub = config.subscriptionId;
   const resources = new ResourceManagementClient(credential, sub, hlc);
   const secretClients = new Map<string, SecretClient>();
+  const certificateClients = new Map<string, CertificateClient>();
   const vaultUris = new Map<string, string>();
   const keyVault = new KeyVaultManagementClient(credential, sub, modular);
+  // The emulator's vaults live on 127.0.0.1 ports, not on *.vault.azure.net hosts.
+  const dataPlane = { ...common, disableChallengeResourceVerification: config.emulatorMode };
+  /** The URI of the vault with ARM id `vaultId`, read from ARM once. */
+  const vaultUriOf = async (vaultId: string): Promise<string> => {
+    let uri = vaultUris.get(vaultId.toLowerCase());
+    if (!uri) {
+      const { resourceGroup, name } = parseResourceId(vaultId);
+      const vault = await keyVault.vaults.get(resourceGroup, name);
+      uri = vault.properties?.vaultUri;
+      if (!uri) throw new Error(`vault ${vaultId} reports no vaultUri`);
+      vaultUris.set(vaultId.toLowerCase(), uri);
+    }
+    return uri;
+  };
+  /** A kubeconfig for the cluster `kubeconfigYaml` describes, with `bearerToken` as its user. */
+  const kubeConfigFor = async (kubeconfigYaml: string, bearerToken: string) => {
+    // @kubernetes/client-node 1.x ships only as an ES module; a CommonJS build must import it dynamically.
+    const { KubeConfig } = await import("@kubernetes/client-node");
+    const source = new KubeConfig();
+    source.loadFromString(kubeconfigYaml);
+    const cluster = source.getCurrentCluster();
+    if (!cluster) throw new Error("the cluster's kubeconfig names no current cluster");
+    const kubeConfig = new KubeConfig();
+    kubeConfig.loadFromOptions({
+      clusters: [cluster],
+      users: [{ name: "provisioner", token: bearerToken }],
+      contexts: [{ name: "provisioner", cluster: cluster.name, user: "provisioner" }],
+      currentContext: "provisioner",
+    });
+    return kubeConfig;
+  };
 
   return {
     config,
@@ -162,46 +209,38 @@ export function createAzureClients(
       ...hlc,
       apiVersion: MANAGED_REDIS_API_VERSION,
     }),
+    dns: new DnsManagementClient(credential, sub, hlc),
     lroPollIntervalMs: options.lroPollIntervalMs ?? config.pollIntervalMs,
     keyVaultPropagationBudgetMs: options.keyVaultPropagationBudgetMs ?? 60_000,
     secretClient(vaultUri) {
       let client = secretClients.get(vaultUri);
       if (!client) {
-        client = new SecretClient(vaultUri, credential, {
-          ...common,
-          // The emulator's vaults live on 127.0.0.1 ports, not on *.vault.azure.net hosts.
-          disableChallengeResourceVerification: config.emulatorMode,
-        });
+        client = new SecretClient(vaultUri, credential, dataPlane);
         secretClients.set(vaultUri, client);
       }
       return client;
     },
     async secretClientForVault(vaultId) {
-      let uri = vaultUris.get(vaultId.toLowerCase());
-      if (!uri) {
-        const { resourceGroup, name } = parseResourceId(vaultId);
-        const vault = await keyVault.vaults.get(resourceGroup, name);
-        uri = vault.properties?.vaultUri;
-        if (!uri) throw new Error(`vault ${vaultId} reports no vaultUri`);
-        vaultUris.set(vaultId.toLowerCase(), uri);
+      return this.secretClient(await vaultUriOf(vaultId));
+    },
+    certificateClient(vaultUri) {
+      let client = certificateClients.get(vaultUri);
+      if (!client) {
+        client = new CertificateClient(vaultUri, credential, dataPlane);
+        certificateClients.set(vaultUri, client);
       }
-      return this.secretClient(uri);
+      return client;
+    },
+    async certificateClientForVault(vaultId) {
+      return this.certificateClient(await vaultUriOf(vaultId));
     },
     async kubernetes(kubeconfigYaml, bearerToken) {
-      // @kubernetes/client-node 1.x ships only as an ES module; a CommonJS build must import it dynamically.
-      const { CoreV1Api, KubeConfig } = await import("@kubernetes/client-node");
-      const source = new KubeConfig();
-      source.loadFromString(kubeconfigYaml);
-      const cluster = source.getCurrentCluster();
-      if (!cluster) throw new Error("the cluster's kubeconfig names no current cluster");
-      const kubeConfig = new KubeConfig();
-      kubeConfig.loadFromOptions({
-        clusters: [cluster],
-        users: [{ name: "provisioner", token: bearerToken }],
-        contexts: [{ name: "provisioner", cluster: cluster.name, user: "provisioner" }],
-        currentContext: "provisioner",
-      });
-      return kubeConfig.makeApiClient(CoreV1Api);
+      const { CoreV1Api } = await import("@kubernetes/client-node");
+      return (await kubeConfigFor(kubeconfigYaml, bearerToken)).makeApiClient(CoreV1Api);
+    },
+    async kubernetesObjects(kubeconfigYaml, bearerToken) {
+      const { KubernetesObjectApi } = await import("@kubernetes/client-node");
+      return KubernetesObjectApi.makeApiClient(await kubeConfigFor(kubeconfigYaml, bearerToken));
     },
     async getArm(url) {
       // Operation URLs come back through orchestration history; never send an ARM token anywhere else.

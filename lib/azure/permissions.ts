@@ -122,8 +122,14 @@ export const PRINCIPAL_ID_PLACEHOLDER = "PROVISIONER_PRINCIPAL_ID";
 
 /** The ABAC condition on the provisioner's role assignment, and what it was made from. */
 export interface RoleAssignmentCondition {
-  /** Bare GUIDs of the only roles the provisioner may assign or remove. */
+  /** Bare GUIDs of the roles the provisioner may assign to itself, or remove from itself. */
   readonly roleDefinitionIds: readonly string[];
+  /**
+   * Bare GUIDs of the roles the provisioner may assign to (or remove from) service principals: the
+   * managed identities an environment's resources get when created (a cluster's, an add-on's), whose ids
+   * no condition can list in advance. Empty when the environments grant none.
+   */
+  readonly identityRoleDefinitionIds: readonly string[];
   /** The text in {@link condition} the template replaces with the provisioner's principal id. */
   readonly principalIdPlaceholder: string;
   readonly condition: string;
@@ -136,22 +142,39 @@ export function conditionForPrincipal(condition: RoleAssignmentCondition, princi
 }
 
 /**
- * The condition Microsoft documents for constrained delegation ("Constrain roles and specific
- * principals"): `roleAssignments/write` only for `roleIds` granted to the provisioner itself (the
- * planner grants roles only to `PROVISIONER_PRINCIPAL_ID`), and `roleAssignments/delete` only of such
- * assignments; every other action of the assignment is unaffected. The principal is a placeholder
+ * The conditions Microsoft documents for constrained delegation: "Constrain roles and specific
+ * principals" — `roleAssignments/write` only for `roleIds` granted to the provisioner itself, and
+ * `roleAssignments/delete` only of such assignments — and, for `identityRoleIds`, "Constrain roles and
+ * principal types": those roles only to service principals (the environment's own managed identities).
+ * Every other action of the assignment is unaffected. The provisioner's principal is a placeholder
  * ({@link PRINCIPAL_ID_PLACEHOLDER}) the template replaces with the app's managed identity.
  * Source: https://learn.microsoft.com/azure/role-based-access-control/delegate-role-assignments-examples
  */
-export function roleAssignmentCondition(roleIds: readonly string[]): RoleAssignmentCondition {
-  const roles = sortedUnique(roleIds.map((id) => id.toLowerCase())).join(", ");
-  const principals = PRINCIPAL_ID_PLACEHOLDER;
-  const clause = (verb: "write" | "delete", source: "Request" | "Resource") =>
-    `((!(ActionMatches{'Microsoft.Authorization/roleAssignments/${verb}'})) OR ` +
-    `(@${source}[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {${roles}} AND ` +
-    `@${source}[Microsoft.Authorization/roleAssignments:PrincipalId] ForAnyOfAnyValues:GuidEquals {${principals}}))`;
+export function roleAssignmentCondition(
+  roleIds: readonly string[],
+  identityRoleIds: readonly string[] = [],
+): RoleAssignmentCondition {
+  const bare = (ids: readonly string[]) => sortedUnique(ids.map((id) => id.toLowerCase()));
+  const roles = bare(roleIds);
+  const identityRoles = bare(identityRoleIds);
+  const attribute = (source: "Request" | "Resource", name: string) =>
+    `@${source}[Microsoft.Authorization/roleAssignments:${name}]`;
+  const clause = (verb: "write" | "delete", source: "Request" | "Resource") => {
+    const allowed = [
+      `(${attribute(source, "RoleDefinitionId")} ForAnyOfAnyValues:GuidEquals {${roles.join(", ")}} AND ` +
+        `${attribute(source, "PrincipalId")} ForAnyOfAnyValues:GuidEquals {${PRINCIPAL_ID_PLACEHOLDER}})`,
+      ...(identityRoles.length > 0
+        ? [
+            `(${attribute(source, "RoleDefinitionId")} ForAnyOfAnyValues:GuidEquals {${identityRoles.join(", ")}} AND ` +
+              `${attribute(source, "PrincipalType")} ForAnyOfAnyValues:StringEqualsIgnoreCase {'ServicePrincipal'})`,
+          ]
+        : []),
+    ];
+    return `((!(ActionMatches{'Microsoft.Authorization/roleAssignments/${verb}'})) OR ${allowed.join(" OR ")})`;
+  };
   return {
-    roleDefinitionIds: sortedUnique(roleIds.map((id) => id.toLowerCase())),
+    roleDefinitionIds: roles,
+    identityRoleDefinitionIds: identityRoles,
     principalIdPlaceholder: PRINCIPAL_ID_PLACEHOLDER,
     condition: `${clause("write", "Request")} AND ${clause("delete", "Resource")}`,
     conditionVersion: "2.0",

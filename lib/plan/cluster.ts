@@ -9,7 +9,7 @@ import type { NetworkRefs, NodeRef } from "./network";
 import { roleDefinitionId } from "./network";
 import { armId, environmentResourceName, makeNode, tagsOf, type PlanningScope } from "./node";
 import { deterministicGuid } from "./naming";
-import type { PlanNode } from "./types";
+import type { JsonObject, PlanNode } from "./types";
 
 /** Built-in role: Azure Kubernetes Service RBAC Cluster Admin (every Kubernetes API action). */
 export const AKS_RBAC_CLUSTER_ADMIN_ROLE_ID = "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b";
@@ -20,11 +20,60 @@ export interface ClusterRefs {
   readonly adminRole: NodeRef;
 }
 
+/**
+ * What other modules ask of the cluster (the `k8s-base` and `external-ssl-cert` modules). Each is
+ * planned only when asked, so a cluster without them keeps the body (and plan hash) it always had.
+ */
+export interface ClusterAddOns {
+  /** The application routing add-on (managed NGINX); its default controller is not created (`None`). */
+  readonly webAppRouting?: boolean;
+  /** The Istio-based service mesh add-on at a revision, or turned off. */
+  readonly serviceMesh?: { readonly revision: string } | "disabled";
+  /** The Key Vault secrets provider (CSI driver), through which the add-on reads its certificates. */
+  readonly keyVaultSecretsProvider?: boolean;
+}
+
+/** The cluster's `desired` properties for `addOns` (docs/azure-facts.md#ingress-and-service-mesh). */
+function addOnProperties(addOns: ClusterAddOns): JsonObject {
+  const mesh = addOns.serviceMesh;
+  return {
+    ...(addOns.webAppRouting
+      ? {
+          ingressProfile: {
+            // The ingress module writes its own controller on the static IP; the add-on's default one
+            // would take a second, ephemeral public address.
+            webAppRouting: { enabled: true, nginx: { defaultIngressControllerType: "None" } },
+          },
+        }
+      : {}),
+    ...(mesh === undefined
+      ? {}
+      : {
+          serviceMeshProfile:
+            mesh === "disabled"
+              ? { mode: "Disabled" }
+              : { mode: "Istio", istio: { revisions: [mesh.revision] } },
+        }),
+    ...(addOns.keyVaultSecretsProvider
+      ? {
+          addonProfiles: {
+            // Rotation on, so the ingress follows a certificate version the next apply points it at.
+            azureKeyvaultSecretsProvider: {
+              enabled: true,
+              config: { enableSecretRotation: "true", rotationPollInterval: "2m" },
+            },
+          },
+        }
+      : {}),
+  };
+}
+
 /** Plans the cluster. */
 export function planCluster(
   scope: PlanningScope,
   spec: ClusterModule,
   network: NetworkRefs,
+  addOns: ClusterAddOns = {},
 ): { nodes: PlanNode[]; refs: ClusterRefs } {
   const module = spec.name;
   const name = environmentResourceName(scope, "managedCluster", "aks", module);
@@ -89,6 +138,7 @@ export function planCluster(
         outboundType: "userAssignedNATGateway",
         loadBalancerSku: "standard",
       },
+      ...addOnProperties(addOns),
     },
   });
   const adminRole = clusterAdminAssignment(scope, cluster, {

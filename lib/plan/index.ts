@@ -16,4 +16,9 @@ export { OPTA_SECRET_FACTS, optaSecretKey, keyVaultSecretName, adminPasswordSecr
 export { postgresAdminLogin, POSTGRES_TLS_CONFIGURATIONS } from "./data";
 export { KEY_VAULT_SECRETS_OFFICER_ROLE_ID } from "./network";
 export { AKS_RBAC_CLUSTER_ADMIN_ROLE_ID } from "./cluster";
+export {
+  KEY_VAULT_CERTIFICATES_OFFICER_ROLE_ID,
+  KEY_VAULT_SECRETS_USER_ROLE_ID,
+  NETWORK_CONTRIBUTOR_ROLE_ID,
+} from "./ingress";
 export type * from "./types";

@@ -31,6 +31,10 @@ export const ARM_TYPE_BY_KIND: Readonly<Record<NodeKind, string>> = {
   managedRedisDatabase: "Microsoft.Cache/redisEnterprise/databases",
   keyVaultSecrets: "Microsoft.KeyVault/vaults/secrets",
   kubernetesSecret: "Kubernetes/secrets",
+  dnsZone: "Microsoft.Network/dnsZones",
+  dnsRecordSet: "Microsoft.Network/dnsZones/A",
+  kubernetesObject: "Kubernetes/objects",
+  tlsCertificate: "Microsoft.KeyVault/vaults/certificates",
 };
 
 /** Median create duration of a kind, in seconds, from the one latency model. */
@@ -93,4 +97,8 @@ export const IMMUTABLE_PATHS_BY_KIND: Readonly<Record<NodeKind, readonly string[
   managedRedisDatabase: ["properties.port", "properties.clusteringPolicy"],
   keyVaultSecrets: [],
   kubernetesSecret: [],
+  dnsZone: ["location"],
+  dnsRecordSet: [],
+  kubernetesObject: [],
+  tlsCertificate: [],
 };

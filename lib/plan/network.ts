@@ -6,7 +6,8 @@
 import type { BaseModule } from "../spec/types";
 import { armId, environmentResourceName, makeNode, ownerOf, tagsOf, type PlanningScope } from "./node";
 import { deterministicGuid, environmentDnsLabel } from "./naming";
-import type { JsonObject, PlanNode } from "./types";
+import { factOf } from "./facts";
+import type { JsonObject, JsonValue, PlanNode } from "./types";
 
 /** Built-in role: Key Vault Secrets Officer (read and write secrets under Azure RBAC). */
 export const KEY_VAULT_SECRETS_OFFICER_ROLE_ID = "b86a8fe4-44ce-4948-aee5-eccb2c155cd7";
@@ -101,6 +102,28 @@ export function privateEndpointNodes(
   return [endpoint, zoneGroup];
 }
 
+/** The ports the ingress serves the internet on: HTTP (redirected) and HTTPS. */
+export const INGRESS_PORTS: readonly string[] = ["80", "443"];
+
+/**
+ * The nodes NSG's rule admitting the internet to the ingress's address (`address`, a fact reference to
+ * the ingress IP) on {@link INGRESS_PORTS}: AKS opens its own NSG for a load balancer, never one the
+ * user put on the subnet (docs/azure-facts.md#ingress-and-service-mesh).
+ */
+function ingressRule(address: JsonValue): JsonObject {
+  return {
+    name: "allow-internet-to-ingress",
+    protocol: "Tcp",
+    sourceAddressPrefix: "Internet",
+    sourcePortRange: "*",
+    destinationAddressPrefix: address,
+    destinationPortRanges: [...INGRESS_PORTS],
+    access: "Allow",
+    priority: 200,
+    direction: "Inbound",
+  };
+}
+
 /** The private DNS zones other modules need: Azure Cache for Redis, Azure Managed Redis, PostgreSQL. */
 export interface ZoneNeeds {
   readonly redis: boolean;
@@ -108,11 +131,14 @@ export interface ZoneNeeds {
   readonly postgres: boolean;
 }
 
-/** Plans the base module. `services` lists the private DNS zones other modules need. */
+/**
+ * Plans the base module. `services` lists the private DNS zones other modules need and, with an
+ * ingress, the node of its public IP (the nodes NSG admits the internet to that address).
+ */
 export function planNetwork(
   scope: PlanningScope,
   base: BaseModule,
-  services: ZoneNeeds,
+  services: ZoneNeeds & { readonly ingress?: { readonly ipNodeKey: string } },
 ): { nodes: PlanNode[]; refs: NetworkRefs } {
   const module = base.name;
   const tags = tagsOf(scope, module);
@@ -199,6 +225,10 @@ export function planNetwork(
     cidr: string,
     extra: JsonObject,
     extraDependencies: readonly string[],
+    inbound: { readonly rules: readonly JsonObject[]; readonly dependsOn: readonly string[] } = {
+      rules: [],
+      dependsOn: [],
+    },
   ): NodeRef => {
     const nsgName = environmentResourceName(scope, "networkSecurityGroup", "nsg", "", [subnetName]);
     const nsg = add(
@@ -209,9 +239,9 @@ export function planNetwork(
         stage: "network",
         name: nsgName,
         id: network(["networkSecurityGroups", nsgName]),
-        dependsOn: [resourceGroup.key],
+        dependsOn: [resourceGroup.key, ...inbound.dependsOn],
         // Azure's default rules admit traffic from inside the VNet and deny the internet inbound.
-        desired: { location, tags, securityRules: [] },
+        desired: { location, tags, securityRules: [...inbound.rules] },
       }),
     );
     return add(
@@ -242,6 +272,12 @@ export function planNetwork(
     base.nodes_subnet_cidr,
     { natGateway: { id: natGateway.id } },
     [natGateway.key],
+    services.ingress
+      ? {
+          rules: [ingressRule(factOf(services.ingress.ipNodeKey, "ipAddress"))],
+          dependsOn: [services.ingress.ipNodeKey],
+        }
+      : undefined,
   );
   const privateEndpointsSubnet = subnet(
     "private-endpoints",

@@ -3,9 +3,10 @@
  * out. Pure and deterministic: the same inputs give a byte-identical plan (and so the same hash).
  */
 import { SpecValidationError } from "../spec/errors";
-import type { EnvironmentSpec, ModuleSpec } from "../spec/types";
+import type { CertificateModule, EnvironmentSpec, IngressModule, ModuleSpec } from "../spec/types";
 import { canonicalHash } from "./canonical-json";
-import { planCluster, type ClusterRefs } from "./cluster";
+import { planCluster, type ClusterAddOns, type ClusterRefs } from "./cluster";
+import { ingressIpKey, planCertificate, planDns, planIngress } from "./ingress";
 import { normalizePlanContext, type PlanContext } from "./context";
 import { planPostgres, planRedis } from "./data";
 import { topologicalOrder } from "./graph";
@@ -20,6 +21,19 @@ function only<T extends ModuleSpec["type"]>(
   type: T,
 ): Extract<ModuleSpec, { type: T }>[] {
   return spec.modules.filter((module): module is Extract<ModuleSpec, { type: T }> => module.type === type);
+}
+
+/** The cluster add-ons the ingress and certificate modules need (none without them). */
+function clusterAddOns(
+  ingress: IngressModule | undefined,
+  certificate: CertificateModule | undefined,
+): ClusterAddOns {
+  if (!ingress) return {};
+  return {
+    webAppRouting: true,
+    serviceMesh: ingress.linkerd_enabled ? { revision: ingress.istio_revision } : "disabled",
+    keyVaultSecretsProvider: certificate !== undefined,
+  };
 }
 
 /**
@@ -49,18 +63,31 @@ export function planEnvironment(spec: EnvironmentSpec, context: PlanContext): Pl
     throw new SpecValidationError([{ path: "modules", message: "must list at least a base module" }]);
   const postgres = only(spec, "postgres");
   const redis = only(spec, "redis");
+  // validateSpec guarantees the ingress has a cluster, and the certificate and the zone an ingress.
+  const ingress = only(spec, "k8s-base")[0];
+  const certificateSpec = ingress ? only(spec, "external-ssl-cert")[0] : undefined;
+  const dns = ingress ? only(spec, "dns")[0] : undefined;
   const network = planNetwork(scope, base, {
     redis: redis.some((module) => module.engine === "azure-cache-for-redis"),
     managedRedis: redis.some((module) => module.engine !== "azure-cache-for-redis"),
     postgres: postgres.length > 0,
+    ...(ingress ? { ingress: { ipNodeKey: ingressIpKey(ingress.name) } } : {}),
   });
   const nodes: PlanNode[] = [...network.nodes];
 
   let cluster: ClusterRefs | undefined;
   for (const clusterSpec of only(spec, "k8s-cluster")) {
-    const planned = planCluster(scope, clusterSpec, network.refs);
+    const planned = planCluster(scope, clusterSpec, network.refs, clusterAddOns(ingress, certificateSpec));
     nodes.push(...planned.nodes);
     cluster = planned.refs;
+  }
+  if (ingress && cluster) {
+    const certificate = certificateSpec
+      ? planCertificate(scope, certificateSpec, network.refs, cluster)
+      : undefined;
+    nodes.push(...(certificate?.nodes ?? []));
+    nodes.push(...planIngress(scope, ingress, network.refs, cluster, certificate?.refs));
+    if (dns) nodes.push(...planDns(scope, dns, network.refs, ingressIpKey(ingress.name)));
   }
   for (const module of spec.modules) {
     if (module.type !== "postgres" && module.type !== "redis") continue;

@@ -6,7 +6,7 @@ import { criticalPath, earliestSchedule, type CriticalPath, type ScheduledNode }
 import type { Plan, Stage } from "./types";
 
 /** Stages in the order they are reported. */
-export const STAGES: readonly Stage[] = ["network", "cluster", "data", "secrets"];
+export const STAGES: readonly Stage[] = ["network", "cluster", "data", "secrets", "ingress"];
 
 /** One stage of a plan, in seconds from the start of a build with unlimited parallelism. */
 export interface StageSummary {

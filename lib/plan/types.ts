@@ -6,7 +6,7 @@
  */
 
 /** Progress views of the DAG. Stages are not barriers: a node starts as soon as its dependencies end. */
-export type Stage = "network" | "cluster" | "data" | "secrets";
+export type Stage = "network" | "cluster" | "data" | "secrets" | "ingress";
 
 /**
  * Every kind of node the planner emits. ARM kinds map to one Azure resource type each; the last two are
@@ -39,6 +39,14 @@ export type Stage = "network" | "cluster" | "data" | "secrets";
  * | managedRedisDatabase | REST body of `PUT …/redisEnterprise/{name}/databases/default`, likewise |
  * | keyVaultSecrets | see {@link KeyVaultSecretsDesired} |
  * | kubernetesSecret | see {@link KubernetesSecretDesired} |
+ * | dnsZone | arm-dns `zones.createOrUpdate(rg, zone, desired)` |
+ * | dnsRecordSet | arm-dns `recordSets.createOrUpdate(rg, zone, name, "A", desired)` |
+ * | kubernetesObject | see {@link KubernetesObjectDesired} |
+ * | tlsCertificate | see {@link TlsCertificateDesired} |
+ *
+ * A value of `desired` that only Azure knows once another node exists (a cluster identity's principal, a
+ * public IP's address) is a {@link FactReference} to that node's reported facts, resolved just before
+ * the write (`lib/plan/facts.ts`).
  */
 export type NodeKind =
   | "resourceGroup"
@@ -61,7 +69,11 @@ export type NodeKind =
   | "managedRedisCluster"
   | "managedRedisDatabase"
   | "keyVaultSecrets"
-  | "kubernetesSecret";
+  | "kubernetesSecret"
+  | "dnsZone"
+  | "dnsRecordSet"
+  | "kubernetesObject"
+  | "tlsCertificate";
 
 /** JSON values, the only things a plan may hold. */
 export type JsonValue =
@@ -125,6 +137,60 @@ export interface KubernetesSecretDesired {
   /** Kubernetes Secret key ⇒ Key Vault secret name, e.g. `{ "db_db_password": "db-db-password" }`. */
   readonly keys: { readonly [secretKey: string]: string };
   readonly labels: { readonly [label: string]: string };
+}
+
+/**
+ * A value of `desired` known only once another node has been ensured: fact `fact` of node `node` (a
+ * dependency), as its ensure reported it (`ResourceFacts`). Plain JSON, so plans stay JSON.
+ */
+export type FactReference = {
+  readonly $fact: { readonly node: string; readonly fact: string };
+};
+
+/** A Kubernetes object as the plan writes it: apiVersion, kind, metadata and the rest of its body. */
+export interface KubernetesObjectBody {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: {
+    readonly name: string;
+    readonly namespace?: string;
+    readonly labels?: { readonly [label: string]: string };
+    readonly annotations?: { readonly [annotation: string]: string };
+  };
+  readonly [field: string]: JsonValue;
+}
+
+/**
+ * What part of a Kubernetes object a node owns:
+ * - `object`: all of it; created, and replaced whenever a field it sets differs;
+ * - `labels`: only the labels it sets; created when absent, else the labels are merged in (an object
+ *   others write too, such as a namespace);
+ * - `ifAbsent`: created when absent, never changed.
+ */
+export type KubernetesOwnership = "object" | "labels" | "ifAbsent";
+
+/** `desired` of a `kubernetesObject` node: one object on the cluster's API server. */
+export interface KubernetesObjectDesired {
+  readonly clusterId: string;
+  readonly ownership: KubernetesOwnership;
+  readonly object: KubernetesObjectBody;
+}
+
+/**
+ * `desired` of a `tlsCertificate` node: the certificate the ingress serves, read from Key Vault (never
+ * its key). Uploaded to the environment's vault under `certificateName`, or kept elsewhere by the user
+ * (`certificateId`); a build whose uploaded certificate is missing waits for the upload.
+ */
+export interface TlsCertificateDesired {
+  /** The environment's id, for the upload route users are pointed at. */
+  readonly environmentId: string;
+  readonly vaultId: string;
+  readonly vaultName: string;
+  readonly certificateName: string;
+  /** The domain the certificate must cover. */
+  readonly domain: string;
+  /** The user's own certificate, by its Key Vault id (a version may follow the name). */
+  readonly certificateId?: string;
 }
 
 /** The whole plan for one environment. Byte-identical for the same spec and pinned defaults. */

@@ -232,3 +232,19 @@ export function managedRedisSkuFor(
     (row) => row.tier === tier && row.family === family && row.capacity === capacity,
   );
 }
+
+/**
+ * Revisions of AKS's Istio-based service mesh add-on (`asm-<major>-<minor>`) this service knows, with the
+ * Kubernetes minors each is compatible with, checked 2026-11. AKS follows upstream Istio's support
+ * calendar for a revision's compatible minors, supports at least two revisions at a time and stops new
+ * installs of the oldest six weeks after a newer one rolls out (`asm-1-27` and older are deprecated).
+ * `az aks mesh get-revisions` lists a region's. Sources and what is Unconfirmed:
+ * docs/azure-facts.md#ingress-and-service-mesh.
+ */
+export const ISTIO_REVISION_KUBERNETES_MINORS: Readonly<Record<string, readonly string[]>> = {
+  "asm-1-29": ["1.31", "1.32", "1.33", "1.34", "1.35"],
+  "asm-1-30": ["1.32", "1.33", "1.34", "1.35", "1.36"],
+};
+
+/** The known revisions, oldest first. */
+export const KNOWN_ISTIO_REVISIONS: readonly string[] = Object.keys(ISTIO_REVISION_KUBERNETES_MINORS);

@@ -145,3 +145,35 @@ export function defaultSecretNamespace(environmentName: string): string {
 export function defaultSecretName(moduleName: string): string {
   return `${moduleName}-connection`;
 }
+
+/** Defaults of the `k8s-base` module (the environment's public entry and its service mesh). */
+export const INGRESS_DEFAULTS = {
+  /** One ingress controller replica set sized for a small environment (see `NGINX_SCALING`). */
+  nginx_high_availability: false,
+  /** Opta's name for "run the service mesh": on, as in Opta. */
+  linkerd_enabled: true,
+  /**
+   * The Istio add-on revision: the newest this service knows, compatible with the default Kubernetes
+   * minor (docs/azure-facts.md#ingress-and-service-mesh).
+   */
+  istio_revision: "asm-1-30",
+} as const;
+
+/** Defaults of a `dns` module. */
+export const DNS_DEFAULTS = {
+  /** The user has not yet pointed the registrar at the zone's name servers. */
+  delegated: false,
+  /** A records at the zone's apex and for every name under it, both to the ingress address. */
+  a_records: ["@", "*"],
+} as const;
+
+/**
+ * The ingress controller's replicas (the add-on's `NginxIngressController` `scaling`), by
+ * `nginx_high_availability`. Opta ran one replica, or three and more when highly available; the add-on's
+ * own default is two to a hundred. Here: two (the add-on's floor, so one zone may fail) up to ten, or
+ * three (one per zone) up to thirty.
+ */
+export const NGINX_SCALING = {
+  standard: { minReplicas: 2, maxReplicas: 10 },
+  highAvailability: { minReplicas: 3, maxReplicas: 30 },
+} as const;

@@ -1,7 +1,7 @@
 /**
  * How each `type` a spec may carry is treated. Opta specs often list modules this service does not build;
  * the decision (documented in docs/spec.md):
- * - Opta's Azure/Kubernetes add-ons (`k8s-base`, `k8s-service`, `external-ssl-cert`, `dns`, …) are
+ * - Opta's Azure/Kubernetes add-ons this service does not build (`k8s-service`, `helm-chart`, …) are
  *   **ignored with a warning**: the environment is still useful without them, and refusing would make
  *   every existing Opta environment file fail.
  * - Modules for another cloud (`aws-*`, `gcp-*`, `local-*`) are **errors**: the file was written for
@@ -13,11 +13,8 @@ import { MODULE_TYPES, type ModuleType } from "./schema";
 
 /** Opta module types that are skipped with a warning. */
 export const IGNORED_OPTA_MODULE_TYPES: readonly string[] = [
-  "k8s-base",
   "k8s-service",
   "helm-chart",
-  "external-ssl-cert",
-  "dns",
   "datadog",
   "custom-terraform",
   "mongodb-atlas",

@@ -23,6 +23,7 @@ import { stringify } from "yaml";
 import { overlaps, parseCidr } from "./cidr";
 import { BASE_DEFAULTS, CLUSTER_DEFAULTS } from "./defaults";
 import { classifyModuleType, OPTA_AZURE_TYPE_NAMES } from "./module-types";
+import { notCarriedOnImport } from "./ingress-schema";
 import { OPTA_KEY_ALIASES } from "./opta-keys";
 import { parseSpecText } from "./parse";
 import { quote } from "./quote";
@@ -390,6 +391,11 @@ function carriedValues(
   for (const [key, written] of Object.entries(raw)) {
     if (key === "type") continue;
     const at = `${path}.${key}`;
+    const dropped = notCarriedOnImport(type, key);
+    if (dropped) {
+      warnings.push(notCarried(label, at, dropped));
+      continue;
+    }
     if (!known.has(key)) {
       warnings.push(notCarried(label, at, `${type} has no such setting here`));
       continue;

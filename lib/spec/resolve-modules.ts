@@ -10,6 +10,15 @@ import { resolveRedisModule } from "./redis-module";
 import { ACCESS_KEY_FACT, OPTA_SECRET_FACTS, optaSecretKey, secretFactsOf } from "./secret-keys";
 import { checkClusterNetwork, checkSubnets, checkSubnetSizes, type NetworkFields } from "./network-checks";
 import type { BaseModuleInput, ClusterModuleInput, PostgresModuleInput, RedisModuleInput } from "./schema";
+import type { CertificateModuleInput, DnsModuleInput, IngressModuleInput } from "./ingress-schema";
+import {
+  certificateZoneWarnings,
+  ingressStructureProblems,
+  resolveCertificate,
+  resolveDns,
+  meshRevisionFindings,
+  resolveIngress,
+} from "./resolve-ingress";
 import type { BaseModule, KubernetesSecretPlacement, ModuleSpec, SpecProblem } from "./types";
 
 /** A module that passed its schema, with its position in the spec and the keys it wrote. */
@@ -18,6 +27,9 @@ export type ParsedModule = { readonly index: number; readonly given: ReadonlySet
   | { readonly input: ClusterModuleInput }
   | { readonly input: PostgresModuleInput }
   | { readonly input: RedisModuleInput }
+  | { readonly input: IngressModuleInput }
+  | { readonly input: CertificateModuleInput }
+  | { readonly input: DnsModuleInput }
 );
 
 const SUBNET_KEYS = ["nodes_subnet_cidr", "private_endpoints_subnet_cidr", "postgres_subnet_cidr"] as const;
@@ -84,6 +96,7 @@ export function resolveModules(
     }
   }
   const hasCluster = clusters.length > 0;
+  problems.push(...ingressStructureProblems(declared));
 
   let network: NetworkFields | undefined;
   const placements = new Map<string, number>();
@@ -187,11 +200,37 @@ export function resolveModules(
         modules.push({ type: "redis", name, ...redis.fields, kubernetes_secret });
         break;
       }
+      case "k8s-base": {
+        const resolved = resolveIngress(index, name, input);
+        warnings.push(...resolved.warnings);
+        modules.push(resolved.module);
+        break;
+      }
+      case "external-ssl-cert":
+        modules.push(resolveCertificate(name, input));
+        break;
+      case "dns":
+        modules.push(resolveDns(name, input));
+        break;
     }
   }
+  const parsedOf = (type: "external-ssl-cert" | "dns") => {
+    const found = parsed.find((module) => module.input.type === type);
+    return found && "domain" in found.input ? { index: found.index, domain: found.input.domain } : undefined;
+  };
+  warnings.push(...certificateZoneWarnings(parsedOf("external-ssl-cert"), parsedOf("dns")));
 
   const parsedCluster = parsed.find((module) => module.index === clusters[0]?.index);
   const cluster = parsedCluster?.input as ClusterModuleInput | undefined;
+  const parsedIngress = parsed.find((module) => module.input.type === "k8s-base");
+  if (parsedIngress?.input.type === "k8s-base") {
+    const mesh = meshRevisionFindings(
+      { index: parsedIngress.index, ...parsedIngress.input },
+      cluster && { index: clusters[0]!.index, kubernetes_version: cluster.kubernetes_version },
+    );
+    problems.push(...mesh.problems);
+    warnings.push(...mesh.warnings);
+  }
   if (cluster) {
     problems.push(
       ...checkClusterNetwork(

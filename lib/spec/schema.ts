@@ -24,12 +24,22 @@ import {
   singleServerSkuMessage,
   singleServerSkuReplacement,
 } from "./replacements";
+import { moduleName } from "./module-name";
 import { quote, shortText } from "./quote";
 import { KUBERNETES_SECRET_KEY, KUBERNETES_SECRET_KEY_MAX_LENGTH, OPTA_SECRET_FACTS } from "./secret-keys";
 import { BASE_DEFAULTS, CLUSTER_DEFAULTS, POSTGRES_DEFAULTS, REDIS_DEFAULTS } from "./defaults";
+import { certificateModuleSchema, dnsModuleSchema, ingressModuleSchema } from "./ingress-schema";
 
 /** The module types this service builds. */
-export const MODULE_TYPES = ["base", "k8s-cluster", "postgres", "redis"] as const;
+export const MODULE_TYPES = [
+  "base",
+  "k8s-cluster",
+  "postgres",
+  "redis",
+  "k8s-base",
+  "external-ssl-cert",
+  "dns",
+] as const;
 export type ModuleType = (typeof MODULE_TYPES)[number];
 
 /** An environment's `name`: 1–20 of a-z, 0-9 and `-`, starting with a letter, not ending with `-`. */
@@ -78,11 +88,6 @@ const cidrOrAddress = z
 /** Numbers written without quotes in YAML become strings, since Azure takes these as strings. */
 const numberAsString = (schema: z.ZodType<string>) =>
   z.preprocess((value) => (typeof value === "number" ? String(value) : value), schema);
-
-const moduleName = z.string().regex(/^[a-z]([-a-z0-9]{0,18}[a-z0-9])?$/, {
-  error:
-    "must be 1–20 characters of lower-case letters, digits and hyphens, start with a letter and not end with a hyphen",
-});
 
 /** A Kubernetes Secret data key a fact is renamed to. */
 const secretKey = z
@@ -346,6 +351,9 @@ export const MODULE_SCHEMAS = {
   "k8s-cluster": clusterModuleSchema,
   postgres: postgresModuleSchema,
   redis: redisModuleSchema,
+  "k8s-base": ingressModuleSchema,
+  "external-ssl-cert": certificateModuleSchema,
+  dns: dnsModuleSchema,
 } as const;
 
 /** The document around the modules; modules are checked one by one against {@link MODULE_SCHEMAS}. */

@@ -103,7 +103,45 @@ export interface RedisModule extends ModuleCommon {
   readonly kubernetes_secret: KubernetesSecretPlacement | false;
 }
 
-export type ModuleSpec = BaseModule | ClusterModule | PostgresModule | RedisModule;
+/**
+ * `k8s-base`: the environment's public entry (the application routing add-on's NGINX on a static IP) and
+ * its service mesh (the Istio add-on, strict mutual TLS in the environment's namespace).
+ */
+export interface IngressModule extends ModuleCommon {
+  readonly type: "k8s-base";
+  /** Maps to the ingress controller's replica bounds (`NGINX_SCALING` in defaults.ts). */
+  readonly nginx_high_availability: boolean;
+  /** Opta's name, kept: whether the service mesh runs. */
+  readonly linkerd_enabled: boolean;
+  /** The Istio add-on revision (`asm-1-28`), also the namespace's `istio.io/rev` label. */
+  readonly istio_revision: string;
+}
+
+/** `external-ssl-cert`: the ingress's default TLS certificate, kept in Key Vault. */
+export interface CertificateModule extends ModuleCommon {
+  readonly type: "external-ssl-cert";
+  /** The domain the certificate must cover (`example.com`, `*.example.com`). */
+  readonly domain: string;
+  /**
+   * A certificate already kept in Key Vault, by its id (`https://<vault>.vault.azure.net/certificates/<name>`);
+   * absent: the certificate is uploaded to the environment's vault under the module's name.
+   */
+  readonly key_vault_certificate_id?: string;
+}
+
+/** `dns`: an Azure DNS public zone pointing at the ingress. */
+export interface DnsModule extends ModuleCommon {
+  readonly type: "dns";
+  /** The zone's name, e.g. `example.com`. */
+  readonly domain: string;
+  /** Whether the registrar already delegates the domain to the zone's name servers. */
+  readonly delegated: boolean;
+  /** Names of the A records to the ingress address, relative to the zone (`@`, `*`, `www`). */
+  readonly a_records: readonly string[];
+}
+
+export type ModuleSpec =
+  BaseModule | ClusterModule | PostgresModule | RedisModule | IngressModule | CertificateModule | DnsModule;
 export type DataModule = PostgresModule | RedisModule;
 
 /** A validated, fully defaulted environment spec. */

@@ -9,7 +9,7 @@ import { aliasConflicts, givesKey } from "./opta-keys";
 import { casingWarnings } from "./replacements";
 import { parseSpecText } from "./parse";
 import { resolveModules, type DeclaredModule, type ParsedModule } from "./resolve-modules";
-import { MODULE_SCHEMAS, specEnvelopeSchema } from "./schema";
+import { MODULE_SCHEMAS, MODULE_TYPES, specEnvelopeSchema } from "./schema";
 import type { EnvironmentSpec, ModuleSpec, SpecProblem, SpecValidation } from "./types";
 
 /**
@@ -68,9 +68,7 @@ export function validateSpec(input: string | unknown): SpecValidation {
       problems.push({
         path: `${path}.type`,
         message:
-          raw.type === undefined
-            ? "is required; use one of base, k8s-cluster, postgres, redis"
-            : "must be a string",
+          raw.type === undefined ? `is required; use one of ${MODULE_TYPES.join(", ")}` : "must be a string",
       });
       return;
     }

@@ -16,6 +16,7 @@ import {
   isActivityFailure,
   type ActivityResult,
   type ArmOperation,
+  type EnsureResult,
   type OperationCheck,
   type WriteResult,
 } from "../../activities/contract";
@@ -49,14 +50,18 @@ export async function startFixture(
   return { emulator, clients, stop: () => emulator.stop() };
 }
 
-/** The write an activity returned, asserting it did not fail (the failure is shown when it did). */
-export function expectWrite(result: ActivityResult<WriteResult>, what = "write"): WriteResult {
+/**
+ * The write an activity returned, asserting it did not fail and awaits no input (what it returned is
+ * shown when it did).
+ */
+export function expectWrite(result: ActivityResult<EnsureResult>, what = "write"): WriteResult {
   assert.ok(!isActivityFailure(result), `${what}: ${JSON.stringify(result)}`);
+  assert.ok(result.outcome !== "awaitingInput", `${what}: ${JSON.stringify(result)}`);
   return result;
 }
 
 /** The operation a write started, asserting it is still running. */
-export function operationOf(result: ActivityResult<WriteResult>): ArmOperation {
+export function operationOf(result: ActivityResult<EnsureResult>): ArmOperation {
   assert.equal(result.outcome, "pending", JSON.stringify(result));
   return (result as Extract<WriteResult, { outcome: "pending" }>).operation;
 }

@@ -5,7 +5,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createArmSteps } from "../../activities/arm-step";
-import type { ActivityResult, WriteResult } from "../../activities/contract";
+import type { ActivityResult, EnsureResult } from "../../activities/contract";
 import { createProvisioningActivities } from "../../activities/provisioning";
 import { isNotFoundError, classifyAzureError } from "../../lib/azure/errors";
 import { parseResourceId } from "../../lib/azure/resource-id";
@@ -33,7 +33,7 @@ describe("purging a soft-deleted Key Vault", () => {
   let activities: ReturnType<typeof createProvisioningActivities>;
 
   /** Runs a step's result to its end the way an orchestration would; the final state. */
-  async function finish(result: ActivityResult<WriteResult>): Promise<string> {
+  async function finish(result: ActivityResult<EnsureResult>): Promise<string> {
     const write = expectWrite(result);
     if (write.outcome !== "pending") return write.outcome;
     const end = await waitForOperation(createArmSteps(fixture.clients), write);

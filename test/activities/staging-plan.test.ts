@@ -91,9 +91,12 @@ describe("building the planner's plan of examples/staging.yaml with the activiti
     const server = idOf("postgresFlexibleServer");
     const cache = idOf("managedRedisCluster");
     const c = fixture.clients;
+    const liveCluster = await c.containerService.managedClusters.get(cluster.resourceGroup, cluster.name);
     return {
+      // The cluster's identity too: role assignments of the ingress refer to it.
       [keyOf("managedCluster")]: {
-        fqdn: (await c.containerService.managedClusters.get(cluster.resourceGroup, cluster.name)).fqdn ?? "",
+        fqdn: liveCluster.fqdn ?? "",
+        principalId: liveCluster.identity?.principalId ?? "",
       },
       [keyOf("keyVault")]: {
         vaultUri: (await c.keyVault.vaults.get(vault.resourceGroup, vault.name)).properties.vaultUri ?? "",
@@ -109,7 +112,7 @@ describe("building the planner's plan of examples/staging.yaml with the activiti
     };
   }
 
-  it("reports the cluster FQDN, the vault URI and each data service's host as facts when built", async () => {
+  it("reports the cluster FQDN and identity, the vault URI and each data service's host as facts when built", async () => {
     const expected = await liveFactsOfKinds();
     for (const [key, facts] of Object.entries(expected)) {
       for (const value of Object.values(facts)) assert.ok(value.length > 0, `${key} has its fact live`);

@@ -158,11 +158,14 @@ describe("envctl (in-process)", () => {
   });
 
   it("prints warnings for skipped Opta modules on stderr and still succeeds", async () => {
-    const spec = JSON.stringify(specDocument([{ type: "base" }, { type: "k8s-base" }]));
+    const spec = JSON.stringify(specDocument([{ type: "base" }, { type: "k8s-service" }]));
     const result = await run(["validate", "opta.json"], { "opta.json": spec });
     assert.equal(result.code, 0);
     assert.equal(result.stderr.length, 1);
-    assert.match(result.stderr[0]!, /^warning: modules\[1\]\.type: Opta module type "k8s-base" is not built/);
+    assert.match(
+      result.stderr[0]!,
+      /^warning: modules\[1\]\.type: Opta module type "k8s-service" is not built/,
+    );
   });
 
   it("prints the plan by stage with names, dependencies, the critical path and the build time", async () => {

@@ -39,9 +39,9 @@ describe("envctl import-opta", () => {
     assert.equal(spec.name, "opta-ci");
     assert.deepEqual(
       spec.modules.map((module) => module.name ?? module.type),
-      ["base", "k8s-cluster", "api-db", "cache", "worker-db"],
+      ["base", "k8s-cluster", "k8s-base", "api-db", "cache", "worker-db"],
     );
-    assert.equal(run.stderr.length, 11);
+    assert.equal(run.stderr.length, 10);
     assert.ok(
       run.stderr.every((line) => line.startsWith("warning: ")),
       run.stderr.join("\n"),
@@ -77,7 +77,7 @@ describe("envctl import-opta", () => {
     assert.deepEqual(validate.stderr, []);
     assert.match(
       validate.stdout,
-      /valid \(environment acme-opta-ci; modules base, k8s-cluster, api-db, cache, worker-db\)/,
+      /valid \(environment acme-opta-ci; modules base, k8s-cluster, k8s-base, api-db, cache, worker-db\)/,
     );
     const plan = envctl(["plan", output, "--json"]);
     assert.equal(plan.code, 0, plan.stderr.join("\n"));
@@ -96,7 +96,7 @@ describe("envctl import-opta", () => {
     };
     assert.equal(printed.ok, true);
     assert.deepEqual(parse(printed.specYaml), printed.spec);
-    assert.equal(printed.warnings.length, 11);
+    assert.equal(printed.warnings.length, 10);
   });
 
   it("refuses with exit 2, listing every problem at its file and path, and writes nothing", () => {
@@ -137,14 +137,13 @@ describe("envctl import-opta", () => {
 });
 
 describe("envctl validate and plan on Opta's own environment file", () => {
-  it("accept the CI-shaped environment, warning about the add-on they skip, and plan the admin group's role", () => {
+  it("accept the CI-shaped environment and plan the admin group's role and the ingress", () => {
     const validate = envctl(["validate", "environment.yaml"]);
     assert.equal(validate.code, 0);
-    assert.deepEqual(validate.stderr, [
-      'warning: modules[2].type: Opta module type "k8s-base" is not built by this service and is skipped; it builds base, k8s-cluster, postgres, redis',
-    ]);
+    assert.deepEqual(validate.stderr, []);
     const plan = envctl(["plan", "environment.yaml"]);
     assert.equal(plan.code, 0);
     assert.match(plan.stdout, /k8s-cluster\/role-admin-group-5d6e7f80\s+roleAssignment/);
+    assert.match(plan.stdout, /k8s-base\/ingress-controller\s+kubernetesObject/);
   });
 });

@@ -76,27 +76,47 @@ describe("envctl permissions", () => {
     const document = fullSpecDocument() as { modules: unknown[] };
     const everything = JSON.stringify({
       ...document,
-      modules: [...document.modules, { type: "redis", name: "legacy", engine: "azure-cache-for-redis" }],
+      modules: [
+        ...document.modules,
+        { type: "redis", name: "legacy", engine: "azure-cache-for-redis" },
+        { type: "k8s-base" },
+        { type: "external-ssl-cert", domain: "*.staging.example.com" },
+        { type: "dns", domain: "staging.example.com" },
+      ],
     });
     const full = role(await run(["permissions", "full.json"], { "full.json": everything }));
     assert.deepEqual(full.Actions, all.Actions);
     assert.deepEqual(full.DataActions, all.DataActions);
   });
 
-  it("prints with --condition the ABAC condition for the roles the specs grant, for the provisioner only", async () => {
+  it("prints with --condition the ABAC condition for the roles the specs grant: to the provisioner, or to the environment's own identities", async () => {
     const all = await run(["permissions", "--condition"]);
     assert.equal(all.code, 0);
     const condition = JSON.parse(all.stdout.join("\n")) as RoleAssignmentCondition;
+    // Key Vault Certificates Officer, AKS RBAC Cluster Admin, Key Vault Secrets Officer: to itself.
     assert.deepEqual(condition.roleDefinitionIds, [
+      "a4417e6f-fecd-4de8-b567-7b0420556985",
       "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b",
       "b86a8fe4-44ce-4948-aee5-eccb2c155cd7",
     ]);
+    // Key Vault Secrets User (the ingress add-on's), Network Contributor (the cluster's): service principals.
+    assert.deepEqual(condition.identityRoleDefinitionIds, [
+      "4633458b-17de-408a-b874-0445c86b69e6",
+      "4d97b98b-1d4f-4787-a291-c67834d212e7",
+    ]);
     assert.equal(condition.conditionVersion, "2.0");
     assert.match(condition.condition, /@Request\[Microsoft\.Authorization\/roleAssignments:PrincipalId\]/);
+    assert.match(
+      condition.condition,
+      /\{4633458b-17de-408a-b874-0445c86b69e6, 4d97b98b-1d4f-4787-a291-c67834d212e7\} AND @Request\[Microsoft\.Authorization\/roleAssignments:PrincipalType\] ForAnyOfAnyValues:StringEqualsIgnoreCase \{'ServicePrincipal'\}/,
+    );
 
     const noCluster = await run(["permissions", "--condition", "dev.json"], { "dev.json": BASE_ONLY });
     const vaultOnly = JSON.parse(noCluster.stdout.join("\n")) as RoleAssignmentCondition;
     assert.deepEqual(vaultOnly.roleDefinitionIds, ["b86a8fe4-44ce-4948-aee5-eccb2c155cd7"]);
+    // No identity of its own gets a role: no clause lets any service principal receive one.
+    assert.deepEqual(vaultOnly.identityRoleDefinitionIds, []);
+    assert.doesNotMatch(vaultOnly.condition, /PrincipalType/);
   });
 
   it("refuses with exit 2 an unreadable or invalid spec, printing nothing on stdout", async () => {

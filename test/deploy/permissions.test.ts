@@ -11,9 +11,11 @@ import {
   ALL_NODE_KINDS,
   DATA_PLANE_PERMISSIONS,
   ROLES_THE_BUILD_GRANTS,
+  ROLES_THE_BUILD_GRANTS_ITS_IDENTITIES,
   permissionsOfAllKinds,
   permissionsOfNode,
   permissionsOfPlans,
+  roleGrantsOf,
   rolesGrantedBy,
   stepPermissionsOfKind,
 } from "../../activities/permissions";
@@ -37,6 +39,8 @@ function planOf(spec: unknown): Plan {
 }
 
 const stagingPlan = () => planOf(readRepositoryFile("examples/staging.yaml"));
+/** The environment reachable from the internet: ingress, certificate and DNS. */
+const publicPlan = () => planOf(readRepositoryFile("examples/public.yaml"));
 
 /** RBAC names resource groups under the subscription; every other kind's actions use its ARM type. */
 const rbacTypeOf = (kind: ArmNodeKind): string =>
@@ -109,7 +113,7 @@ describe("the declared permissions", () => {
     };
     // A role assignment names its role definition; ARM checks nothing on it beyond the assignment itself.
     const unchecked = new Set(["Microsoft.Authorization/roleDefinitions"]);
-    for (const node of planOf(fullSpecDocument()).nodes) {
+    for (const node of [...planOf(fullSpecDocument()).nodes, ...publicPlan().nodes]) {
       if (!(node.kind in ARM_ADAPTERS)) continue;
       const needs = unionOfPermissions(permissionsOfNode(node)).actions;
       for (const reference of referencedIds(node)) {
@@ -125,17 +129,18 @@ describe("the declared permissions", () => {
     }
   });
 
-  it("are exactly what the staging example and a cache on the older engine need: every kind and variant, nothing declared unused", () => {
+  it("are exactly what the staging and public examples and a cache on the older engine need: every kind and variant, nothing declared unused", () => {
     // The staging example builds Azure Managed Redis; an environment pinned to Azure Cache for Redis
-    // builds the older kind, which the role must still cover.
+    // builds the older kind, which the role must still cover; the public example builds the ingress,
+    // its certificate and DNS.
     const older = planOf(
       specDocument([{ type: "base" }, { type: "redis", name: "cache", engine: "azure-cache-for-redis" }]),
     );
-    const plans = [stagingPlan(), older];
+    const plans = [stagingPlan(), publicPlan(), older];
     assert.deepEqual(
       [...new Set(plans.flatMap((plan) => plan.nodes.map((node) => node.kind)))].sort(),
       [...ALL_NODE_KINDS].sort(),
-      "the two build every kind",
+      "the three build every kind",
     );
     assert.deepEqual(permissionsOfPlans(plans), permissionsOfAllKinds());
   });
@@ -191,12 +196,23 @@ describe("the declared permissions", () => {
   });
 
   it("name, as the roles the build grants, exactly the roles the planner assigns", () => {
-    assert.deepEqual(
-      rolesGrantedBy([planOf(fullSpecDocument())]),
-      Object.values(ROLES_THE_BUILD_GRANTS)
+    const plans = [planOf(fullSpecDocument()), publicPlan()];
+    const guids = (roles: Readonly<Record<string, string>>) =>
+      Object.values(roles)
         .map((id) => id.toLowerCase())
-        .sort(),
+        .sort();
+    assert.deepEqual(
+      rolesGrantedBy(plans),
+      [...guids(ROLES_THE_BUILD_GRANTS), ...guids(ROLES_THE_BUILD_GRANTS_ITS_IDENTITIES)].sort(),
     );
+    // To the provisioner (a principal the plan names) or to the environment's own identities (read from
+    // the created cluster), each set exactly as declared: the condition constrains them differently.
+    assert.deepEqual(roleGrantsOf(plans), {
+      toNamed: guids(ROLES_THE_BUILD_GRANTS),
+      toIdentities: guids(ROLES_THE_BUILD_GRANTS_ITS_IDENTITIES),
+    });
+    for (const node of publicPlan().nodes.filter((node) => node.kind === "roleAssignment"))
+      assert.equal(node.desired.principalType, "ServicePrincipal", node.key);
   });
 });
 

@@ -11,7 +11,13 @@ import { describe, it } from "node:test";
 import { parse as parseYaml } from "yaml";
 import { runInMemory } from "../cli/in-memory-cli";
 import { PROVISIONER_SETTING_NAMES } from "../../lib/config";
-import { AKS_RBAC_CLUSTER_ADMIN_ROLE_ID, KEY_VAULT_SECRETS_OFFICER_ROLE_ID } from "../../lib/plan";
+import {
+  AKS_RBAC_CLUSTER_ADMIN_ROLE_ID,
+  KEY_VAULT_CERTIFICATES_OFFICER_ROLE_ID,
+  KEY_VAULT_SECRETS_OFFICER_ROLE_ID,
+  KEY_VAULT_SECRETS_USER_ROLE_ID,
+  NETWORK_CONTRIBUTOR_ROLE_ID,
+} from "../../lib/plan";
 import { bicepParams, bicepResources, objectKeys, propertyOf } from "./bicep-text";
 import { readRepositoryFile, repositoryRoot } from "./repository";
 
@@ -283,6 +289,9 @@ describe("the roles", () => {
       ...filesUnder("infra").flatMap((file) => guidsIn(readRepositoryFile(file))),
       KEY_VAULT_SECRETS_OFFICER_ROLE_ID,
       AKS_RBAC_CLUSTER_ADMIN_ROLE_ID,
+      KEY_VAULT_CERTIFICATES_OFFICER_ROLE_ID,
+      KEY_VAULT_SECRETS_USER_ROLE_ID,
+      NETWORK_CONTRIBUTOR_ROLE_ID,
     ]);
     for (const guid of used)
       assert.ok(documented.has(guid), `role ${guid} is not in docs/deploy.md's role table`);

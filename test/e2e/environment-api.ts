@@ -1,6 +1,7 @@
 /** The environment API as the end-to-end suites drive it: apply a spec, read a view, wait for the end. */
 import { setTimeout as delay } from "node:timers/promises";
 import { parse as parseYaml } from "yaml";
+import type { IngressOutputs } from "../../orchestrations/contracts";
 import { example, type E2eStack } from "./e2e-stack";
 
 /** What the suites read of `GET /api/environments/{id}`. */
@@ -13,13 +14,18 @@ export interface EnvironmentView {
   };
   outputs?: {
     keyVaultUri?: string;
+    ingress?: IngressOutputs;
     dataModules?: Record<
       string,
       { keyVaultSecretNames: string[]; kubernetesSecret?: { namespace: string; name: string } }
     >;
   };
   runtimeStatus?: string;
-  progress?: { nodes: Record<string, string>; lastError?: { nodeKey?: string; code: string } };
+  progress?: {
+    nodes: Record<string, string>;
+    lastError?: { nodeKey?: string; code: string };
+    waitingFor?: { nodeKey: string; reason: string }[];
+  };
 }
 
 /** A build of the staging example, a couple of realistic hours' worth of operations, ends in well under this. */

@@ -10,7 +10,8 @@ import { QueueClient } from "@azure/storage-queue";
 import { BlobServiceClient } from "@azure/storage-blob";
 import { AKS_AAD_SCOPE } from "../../lib/azure/clients";
 import { parseResourceId } from "../../lib/azure/resource-id";
-import type { RequestLogEntry } from "@azure-env-provisioner/azure-emulator";
+import type { KubernetesObjectApi } from "@kubernetes/client-node" with { "resolution-mode": "import" };
+import { createTestCertificate, type RequestLogEntry } from "@azure-env-provisioner/azure-emulator";
 import { createEnvironmentRecords, openTable, RECORD_TABLES } from "../../functions/records";
 import type { ModuleSpec } from "../../lib/spec/types";
 import { example, startE2eStack, TIME_SCALE, type E2eStack } from "./e2e-stack";
@@ -44,6 +45,28 @@ const STORM_SIZE = 15;
 let stack: E2eStack;
 /** Every PostgreSQL password and Redis key the builds made, for the final scan. */
 const secretValues = new Set<string>();
+/** Every base64 line of every private key uploaded with a certificate, for the final scan. */
+const privateKeyLines = new Set<string>();
+const DAY_MS = 24 * 3600 * 1000;
+
+function rememberKey(privateKeyPem: string): void {
+  for (const line of privateKeyPem.split("\n"))
+    if (line && !line.startsWith("-----")) privateKeyLines.add(line);
+}
+
+/** A generic Kubernetes client on the cluster `clusterId`, as the provisioner's identity. */
+async function clusterObjects(clusterId: string): Promise<KubernetesObjectApi> {
+  const cluster = parseResourceId(clusterId);
+  const credentials = await stack.clients.containerService.managedClusters.listClusterUserCredentials(
+    cluster.resourceGroup,
+    cluster.name,
+  );
+  const token = await stack.clients.credential.getToken(AKS_AAD_SCOPE);
+  return stack.clients.kubernetesObjects(
+    Buffer.from(credentials.kubeconfigs?.[0]?.value ?? []).toString("utf8"),
+    token?.token ?? "",
+  );
+}
 
 before(async () => {
   stack = await startE2eStack();
@@ -649,14 +672,132 @@ describe("end to end: the app over HTTP on Azurite and the emulator", () => {
     );
   });
 
+  test("builds examples/public.yaml: waits for the certificate, refuses an expired one, then serves the uploaded one on the static IP under STRICT mTLS, with DNS pointing at it", async () => {
+    const accepted = await apply(example("public.yaml"));
+    assert.equal(accepted.status, 202, await accepted.clone().text());
+    // The build says what it waits for, and how to provide it.
+    const deadline = Date.now() + BUILD_TIMEOUT_MS;
+    let waiting: EnvironmentView["progress"];
+    for (;;) {
+      waiting = (await view("acme-shop")).progress;
+      if (waiting?.waitingFor?.length) break;
+      assert.ok(Date.now() < deadline, `the build never waited: ${JSON.stringify(waiting)}`);
+      await delay(100);
+    }
+    assert.equal(waiting.nodes["external-ssl-cert/certificate"], "waiting");
+    assert.match(
+      waiting.waitingFor?.[0]?.reason ?? "",
+      /PUT \/api\/environments\/acme-shop\/certificates\/external-ssl-cert/,
+    );
+
+    const upload = (bundlePem: string) =>
+      stack.api("environments/acme-shop/certificates/external-ssl-cert", {
+        method: "PUT",
+        headers: { "content-type": "application/x-pem-file" },
+        body: bundlePem,
+      });
+    const expired = createTestCertificate({
+      dnsNames: ["*.shop.example.com"],
+      notBefore: new Date(Date.now() - 90 * DAY_MS),
+      notAfter: new Date(Date.now() - DAY_MS),
+    });
+    rememberKey(expired.privateKeyPem);
+    const refused = await upload(expired.bundlePem);
+    assert.equal(refused.status, 400);
+    assert.equal(((await refused.json()) as { code?: string }).code, "CertificateExpired");
+
+    const certificate = createTestCertificate({ dnsNames: ["shop.example.com", "*.shop.example.com"] });
+    rememberKey(certificate.privateKeyPem);
+    const uploaded = await upload(certificate.bundlePem);
+    assert.equal(uploaded.status, 201, await uploaded.clone().text());
+    const answer = (await uploaded.json()) as {
+      keyVaultId: string;
+      subjectAlternativeNames: string[];
+      expiresOn: string;
+      buildNotified: boolean;
+    };
+    assert.deepEqual(answer.subjectAlternativeNames, ["shop.example.com", "*.shop.example.com"]);
+    assert.equal(answer.buildNotified, true);
+
+    const ended = await waitForEnd("acme-shop");
+    assert.equal(ended.lastOperation?.status, "succeeded", JSON.stringify(ended.resultSummary));
+    const ingress = ended.outputs?.ingress;
+    assert.ok(ingress?.ipAddress, "the outputs give the ingress's address");
+    assert.equal(ingress.certificate?.keyVaultId, answer.keyVaultId);
+    assert.equal(ingress.certificate?.expiresOn, answer.expiresOn);
+
+    const resources = resourcesIn("rg-acme-shop");
+    const cluster = only(resources, "Microsoft.ContainerService/managedClusters");
+    const aks = cluster.properties as {
+      ingressProfile: { webAppRouting: { enabled: boolean; identity?: { objectId?: string } } };
+      serviceMeshProfile: { mode: string; istio: { revisions: string[] } };
+    };
+    assert.equal(aks.ingressProfile.webAppRouting.enabled, true);
+    assert.ok(aks.ingressProfile.webAppRouting.identity?.objectId, "the add-on's identity is reported");
+    assert.equal(aks.serviceMeshProfile.mode, "Istio");
+    assert.equal(aks.serviceMeshProfile.istio.revisions.length, 1);
+
+    const ip = ofType(resources, "Microsoft.Network/publicIPAddresses").find((r) =>
+      r.name.endsWith("-ingress"),
+    );
+    assert.ok(ip, "the ingress has its own public IP");
+    assert.equal(ip.properties.publicIPAllocationMethod, "Static");
+    assert.deepEqual(ip.zones, ["1", "2", "3"]);
+    assert.equal(ip.properties.ipAddress, ingress.ipAddress);
+
+    const objects = await clusterObjects(cluster.id);
+    const controller = (await objects.read({
+      apiVersion: "approuting.kubernetes.azure.com/v1alpha1",
+      kind: "NginxIngressController",
+      metadata: { name: "nginx-public" },
+    } as never)) as unknown as {
+      spec: {
+        loadBalancerAnnotations: Record<string, string>;
+        defaultSSLCertificate: { keyVaultURI: string };
+        scaling: { minReplicas: number };
+      };
+    };
+    assert.equal(
+      controller.spec.loadBalancerAnnotations["service.beta.kubernetes.io/azure-pip-name"],
+      ip.name,
+    );
+    assert.equal(controller.spec.defaultSSLCertificate.keyVaultURI, answer.keyVaultId);
+    assert.equal(controller.spec.scaling.minReplicas, 3, "nginx_high_availability");
+    const mtls = (await objects.read({
+      apiVersion: "security.istio.io/v1",
+      kind: "PeerAuthentication",
+      metadata: { name: "default", namespace: "shop" },
+    } as never)) as unknown as { spec: unknown };
+    assert.deepEqual(mtls.spec, { mtls: { mode: "STRICT" } });
+    const namespace = await objects.read({
+      apiVersion: "v1",
+      kind: "Namespace",
+      metadata: { name: "shop" },
+    } as never);
+    assert.equal(namespace.metadata?.labels?.["istio.io/rev"], aks.serviceMeshProfile.istio.revisions[0]);
+
+    const zone = only(resources, "Microsoft.Network/dnsZones");
+    assert.equal(zone.name, "shop.example.com");
+    // Azure answers them with a final dot; the outputs give them as registrars take them.
+    assert.deepEqual(
+      ingress.dns.nameServers,
+      (zone.properties.nameServers as string[]).map((server) => server.replace(/\.$/, "")),
+    );
+    const records = ofType(resources, "Microsoft.Network/dnsZones/A");
+    assert.deepEqual(records.map((record) => record.name).sort(), ["*", "@"]);
+    for (const record of records)
+      assert.deepEqual(record.properties.ARecords, [{ ipv4Address: ingress.ipAddress }], record.name);
+  });
+
   test("leaves no secret value in Durable history, Azurite, the devhost's logs or any API answer", async () => {
     assert.ok(secretValues.size >= 6, "passwords and keys of several builds were collected");
+    assert.ok(privateKeyLines.size >= 20, "the uploaded certificates' keys were collected");
     const places: [string, string][] = [
       ["devhost output", stack.devhostOutput()],
       ["API responses", stack.responseBodies.join("\n")],
     ];
     const instanceIds = await stack.instanceIds();
-    for (const id of ["acme-staging", "acme-crash", "acme-stormy", "acme-q-one"]) {
+    for (const id of ["acme-staging", "acme-crash", "acme-stormy", "acme-q-one", "acme-shop"]) {
       assert.ok(instanceIds.includes(id), `${id}'s history is scanned`);
     }
     assert.ok(
@@ -677,6 +818,9 @@ describe("end to end: the app over HTTP on Azurite and the emulator", () => {
       assert.ok(text.length > 0, `${where} was read`);
       for (const value of secretValues)
         assert.equal(text.includes(value), false, `a secret value is in ${where}`);
+      // No line of an uploaded private key: Key Vault holds it, nothing else.
+      for (const line of privateKeyLines)
+        assert.equal(text.includes(line), false, `a line of an uploaded private key is in ${where}`);
     }
   });
 });

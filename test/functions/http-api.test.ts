@@ -296,6 +296,7 @@ describe("HTTP API", () => {
       "POST /environments/import-opta",
       "POST /environments/{name}/cancel",
       "POST /environments/{name}/plan",
+      "PUT /environments/{name}/certificates/{certificate}",
     ]);
     const spec = document.components.schemas.EnvironmentSpec;
     assert.ok(spec?.properties && "org_name" in spec.properties && "modules" in spec.properties);

@@ -45,7 +45,8 @@ describe("POST /api/environments/import-opta (handler)", () => {
   it("converts multipart parts, naming files environment and services[i] in warnings", async () => {
     const answer = await answerOptaImport(
       await multipart([
-        ["environment", fixture("environment.yaml"), "environment.yaml"],
+        // An add-on this service skips, so the environment file has a warning of its own.
+        ["environment", `${fixture("environment.yaml")}  - type: datadog\n`, "environment.yaml"],
         ["service", fixture("api.yaml"), "opta.yaml"],
         ["service", fixture("worker.yaml")],
       ]),
@@ -58,7 +59,7 @@ describe("POST /api/environments/import-opta (handler)", () => {
     };
     assert.deepEqual(
       body.spec.modules.map((module) => module.name),
-      [undefined, undefined, "api-db", "cache", "worker-db"],
+      [undefined, undefined, undefined, "api-db", "cache", "worker-db"],
     );
     assert.deepEqual(parse(body.specYaml), body.spec);
     assert.deepEqual(
@@ -82,7 +83,7 @@ describe("POST /api/environments/import-opta (handler)", () => {
     );
     assert.deepEqual(
       (parse(String(answer.body)) as { modules: { name?: string }[] }).modules.map((module) => module.name),
-      [undefined, undefined, "db", "cache"],
+      [undefined, undefined, undefined, "db", "cache"],
     );
   });
 

@@ -76,6 +76,7 @@ describe("importOpta on Opta-shaped files", () => {
           admin_group_object_ids: ["5d6e7f80-1a2b-4c3d-9e4f-a0b1c2d3e4f5"],
           max_nodes: 6,
         },
+        { type: "k8s-base" },
         {
           type: "postgres",
           name: "api-db",
@@ -123,7 +124,6 @@ describe("importOpta on Opta-shaped files", () => {
     assert.deepEqual(
       result.warnings.map((warning) => warning.path),
       [
-        "environment.yaml:modules[2].type",
         "api.yaml:modules[0].engine_version",
         "api.yaml:modules[0].sku_name",
         "api.yaml:modules[0].name",
@@ -185,7 +185,7 @@ describe("importOpta on Opta-shaped files", () => {
     const written = converted(
       importOpta({ environment: file("environment-written-out.yaml"), services: [] }),
     );
-    assert.deepEqual((written.spec.modules as unknown[]).slice(0, 2), [
+    assert.deepEqual((written.spec.modules as unknown[]).slice(0, 5), [
       {
         type: "base",
         vnet_cidr: "10.0.0.0/16",
@@ -193,6 +193,7 @@ describe("importOpta on Opta-shaped files", () => {
         private_endpoints_subnet_cidr: "10.0.128.0/24",
         postgres_subnet_cidr: "10.0.129.0/24",
       },
+      { type: "dns", domain: "staging.example.com", delegated: false },
       {
         type: "k8s-cluster",
         kubernetes_version: "1.35",
@@ -201,18 +202,24 @@ describe("importOpta on Opta-shaped files", () => {
         node_disk_size: 30,
         node_instance_type: "Standard_D2_v2",
       },
+      // The key files are left out: a certificate is uploaded once the environment exists.
+      { type: "external-ssl-cert", domain: "staging.example.com" },
+      { type: "k8s-base" },
     ]);
     assert.deepEqual(
       written.warnings.map((warning) => warning.path),
       [
         "environment-written-out.yaml:modules[0].private_ipv4_cidr_block",
         "environment-written-out.yaml:modules[0].subnet_ipv4_cidr_block",
-        "environment-written-out.yaml:modules[1].type",
         "environment-written-out.yaml:modules[2].kubernetes_version",
         "environment-written-out.yaml:modules[2].admin_group_object_ids",
-        "environment-written-out.yaml:modules[3].type",
-        "environment-written-out.yaml:modules[4].type",
+        "environment-written-out.yaml:modules[3].private_key_file",
+        "environment-written-out.yaml:modules[3].certificate_body_file",
       ],
+    );
+    assert.match(
+      written.warnings.find((warning) => warning.path.endsWith("private_key_file"))!.message,
+      /^not carried over: a certificate and its key are uploaded, never written in a spec: PUT \/api\/environments\/\{id\}\/certificates\/\{module name\}/,
     );
   });
 });
@@ -406,7 +413,7 @@ describe("importOpta refuses, at the file and path of each problem", () => {
       {
         path: "aws.yaml:modules[0].type",
         message:
-          '"aws-base" is an Opta module for another cloud; this service builds Azure modules: base, k8s-cluster, postgres, redis',
+          '"aws-base" is an Opta module for another cloud; this service builds Azure modules: base, k8s-cluster, postgres, redis, k8s-base, external-ssl-cert, dns',
       },
     ]);
     assert.deepEqual(

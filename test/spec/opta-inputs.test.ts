@@ -38,55 +38,55 @@ function clusterOf(spec: EnvironmentSpec): ClusterModule {
 }
 
 describe("Opta's environment files", () => {
-  it("accepts an environment shaped like Opta's Azure CI environment, warning only about the add-on it skips", () => {
+  it("accepts an environment shaped like Opta's Azure CI environment, building its ingress (k8s-base)", () => {
     const { spec, warnings } = accepted(fixture("environment.yaml"));
     assert.deepEqual(
       spec.modules.map((module) => module.type),
-      ["base", "k8s-cluster"],
+      ["base", "k8s-cluster", "k8s-base"],
     );
     assert.deepEqual(clusterOf(spec).admin_group_object_ids, [GROUP_A]);
-    assert.deepEqual(warnings, [
-      {
-        path: "modules[2].type",
-        message:
-          'Opta module type "k8s-base" is not built by this service and is skipped; it builds base, k8s-cluster, postgres, redis',
-      },
-    ]);
+    assert.deepEqual(warnings, []);
   });
 
-  it("refuses Opta's retired Kubernetes default when written out, naming the current minor it would use", () => {
-    assert.deepEqual(refused(fixture("environment-written-out.yaml")), [
-      {
-        path: "modules[2].kubernetes_version",
-        message:
-          "Kubernetes 1.21 is outside AKS's support window; this service would use 1.35, a current minor (supported: 1.34, 1.35, 1.36)",
-      },
-    ]);
-  });
-
-  it("accepts the written-out environment once its version is current, with a warning for each Opta-ism", () => {
-    const text = fixture("environment-written-out.yaml").replace(
-      "kubernetes_version: 1.21.9",
-      'kubernetes_version: "1.35"',
+  it("refuses Opta's retired Kubernetes default and its certificate key files, naming what to do instead", () => {
+    const problems = refused(fixture("environment-written-out.yaml"));
+    assert.deepEqual(
+      problems.map((problem) => problem.path),
+      ["modules[2].kubernetes_version", "modules[3].certificate_body_file", "modules[3].private_key_file"],
     );
+    assert.equal(
+      problems[0]!.message,
+      "Kubernetes 1.21 is outside AKS's support window; this service would use 1.35, a current minor (supported: 1.34, 1.35, 1.36)",
+    );
+    for (const problem of problems.slice(1)) {
+      assert.match(problem.message, /never goes into a spec/);
+      assert.match(problem.message, /PUT \/api\/environments\/\{id\}\/certificates\/\{module name\}/);
+    }
+  });
+
+  it("accepts the written-out environment once its version is current and its key files are gone, with a warning for each Opta-ism", () => {
+    const text = fixture("environment-written-out.yaml")
+      .replace("kubernetes_version: 1.21.9", 'kubernetes_version: "1.35"')
+      .replace(/^ +(private_key_file|certificate_body_file):.*\n/gm, "");
     const { spec, warnings } = accepted(text);
     assert.deepEqual(
       warnings.map((warning) => warning.path),
       [
         "modules[0].private_ipv4_cidr_block",
         "modules[0].subnet_ipv4_cidr_block",
-        "modules[1].type",
         "modules[2].admin_group_object_ids",
-        "modules[3].type",
-        "modules[4].type",
       ],
+    );
+    assert.deepEqual(
+      spec.modules.map((module) => module.type),
+      ["base", "dns", "k8s-cluster", "external-ssl-cert", "k8s-base"],
     );
     assert.deepEqual(clusterOf(spec).admin_group_object_ids, []);
   });
 });
 
 describe("Opta's full module type names", () => {
-  it("reads azure-base, azure-aks, azure-postgres and azure-redis as the modules they are, with a warning", () => {
+  it("reads azure-base, azure-aks, azure-postgres and azure-k8s-base as the modules they are, with a warning", () => {
     const { spec, warnings } = accepted(
       specDocument([
         { type: "azure-base" },
@@ -101,17 +101,14 @@ describe("Opta's full module type names", () => {
         ["base", "base"],
         ["k8s-cluster", "k8s-cluster"],
         ["postgres", "postgres"],
+        ["k8s-base", "k8s-base"],
       ],
     );
     assert.deepEqual(warnings, [
       { path: "modules[0].type", message: "Opta's full name for base: read as base" },
       { path: "modules[1].type", message: "Opta's full name for k8s-cluster: read as k8s-cluster" },
       { path: "modules[2].type", message: "Opta's full name for postgres: read as postgres" },
-      {
-        path: "modules[3].type",
-        message:
-          'Opta module type "azure-k8s-base" is not built by this service and is skipped; it builds base, k8s-cluster, postgres, redis',
-      },
+      { path: "modules[3].type", message: "Opta's full name for k8s-base: read as k8s-base" },
     ]);
   });
 });

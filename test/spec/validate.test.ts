@@ -152,15 +152,20 @@ const INVALID: readonly InvalidCase[] = [
     problems: [
       {
         path: "modules[1].type",
-        message: 'unknown module type "postgress"; use one of base, k8s-cluster, postgres, redis',
+        message:
+          'unknown module type "postgress"; use one of base, k8s-cluster, postgres, redis, k8s-base, external-ssl-cert, dns',
       },
       {
         path: "modules[2].type",
         message:
-          '"aws-eks" is an Opta module for another cloud; this service builds Azure modules: base, k8s-cluster, postgres, redis',
+          '"aws-eks" is an Opta module for another cloud; this service builds Azure modules: base, k8s-cluster, postgres, redis, k8s-base, external-ssl-cert, dns',
       },
       { path: "modules[3]", message: "must be a mapping with a type, e.g. { type: base }" },
-      { path: "modules[4].type", message: "is required; use one of base, k8s-cluster, postgres, redis" },
+      {
+        path: "modules[4].type",
+        message:
+          "is required; use one of base, k8s-cluster, postgres, redis, k8s-base, external-ssl-cert, dns",
+      },
     ],
   },
   {
@@ -582,7 +587,7 @@ describe("validateSpec", () => {
 
   it("skips Opta modules it does not build, with a warning, and still accepts the spec", () => {
     const result = validateSpec(
-      specDocument([{ type: "base" }, { type: "k8s-base" }, { type: "external-ssl-cert" }]),
+      specDocument([{ type: "base" }, { type: "k8s-service" }, { type: "helm-chart" }]),
     );
     assert.equal(result.ok, true);
     assert.deepEqual(result.ok ? result.spec.modules.map((module) => module.type) : [], ["base"]);
@@ -590,18 +595,18 @@ describe("validateSpec", () => {
       {
         path: "modules[1].type",
         message:
-          'Opta module type "k8s-base" is not built by this service and is skipped; it builds base, k8s-cluster, postgres, redis',
+          'Opta module type "k8s-service" is not built by this service and is skipped; it builds base, k8s-cluster, postgres, redis, k8s-base, external-ssl-cert, dns',
       },
       {
         path: "modules[2].type",
         message:
-          'Opta module type "external-ssl-cert" is not built by this service and is skipped; it builds base, k8s-cluster, postgres, redis',
+          'Opta module type "helm-chart" is not built by this service and is skipped; it builds base, k8s-cluster, postgres, redis, k8s-base, external-ssl-cert, dns',
       },
     ]);
   });
 
   it("fails when every listed module is skipped", () => {
-    const result = validateSpec(specDocument([{ type: "k8s-base" }]));
+    const result = validateSpec(specDocument([{ type: "k8s-service" }]));
     assert.equal(result.ok, false);
     assert.deepEqual(result.ok ? [] : result.problems, [
       { path: "modules", message: "must list at least a base module (every listed module is skipped)" },

@@ -82,6 +82,11 @@ export interface ClusterInfo {
   /** Whether AAD + Azure RBAC is on (tokens for the AKS AAD server app are then required). */
   readonly aadEnabled: boolean;
   readonly localAccountsDisabled: boolean;
+  /**
+   * Add-ons enabled on the cluster whose CRDs its API server serves: `webAppRouting` (application
+   * routing, `approuting.kubernetes.azure.com`) and `istio` (`security.istio.io`). @default none
+   */
+  readonly addOns?: readonly ("webAppRouting" | "istio")[];
 }
 
 /** The Kubernetes API: served per cluster, under a path prefix or an origin of its own (core's choice). */

@@ -22,3 +22,9 @@ export {
 export { IDENTITY_API_VERSION, type ManagedIdentityOptions } from "./managed-identity.js";
 /** ARM's request limits as the emulator enforces them (per subscription and principal). */
 export { ARM_LIMITS, type BucketLimit } from "./throttle.js";
+/** Throwaway TLS certificates (self-signed, CA-signed, expired; PEM or PFX) for tests of certificate uploads. */
+export {
+  createTestCertificate,
+  type TestCertificate,
+  type TestCertificateOptions,
+} from "./test-certificates.js";

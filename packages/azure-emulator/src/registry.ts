@@ -2,6 +2,7 @@
 import type { ResourceTypeSpec } from "./resource-type.js";
 import { managedClusterSpec } from "./types/aks.js";
 import { roleAssignmentSpec } from "./types/authorization.js";
+import { aRecordSetSpec, dnsZoneSpec } from "./types/dns.js";
 import { vaultSpec } from "./types/keyvault.js";
 import {
   natGatewaySpec,
@@ -43,6 +44,8 @@ export const RESOURCE_TYPE_SPECS: readonly ResourceTypeSpec[] = [
   managedRedisDatabaseSpec,
   vaultSpec,
   roleAssignmentSpec,
+  dnsZoneSpec,
+  aRecordSetSpec,
 ];
 
 /** Specs by lower-case ARM type. */

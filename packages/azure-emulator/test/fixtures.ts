@@ -10,6 +10,7 @@ import { PostgreSQLManagementFlexibleServerClient } from "@azure/arm-postgresql-
 import { RedisManagementClient } from "@azure/arm-rediscache";
 import { KeyVaultManagementClient } from "@azure/arm-keyvault";
 import { AuthorizationManagementClient } from "@azure/arm-authorization";
+import { DnsManagementClient } from "@azure/arm-dns";
 import type { RunningEmulator } from "../src/index.js";
 import { clientOptions, credential, SUBSCRIPTION_ID, TENANT_ID } from "./harness.js";
 
@@ -25,6 +26,7 @@ export function armClients(emulator: RunningEmulator) {
     redis: new RedisManagementClient(credential, SUBSCRIPTION_ID, options),
     keyVault: new KeyVaultManagementClient(credential, SUBSCRIPTION_ID, options),
     authorization: new AuthorizationManagementClient(credential, SUBSCRIPTION_ID, options),
+    dns: new DnsManagementClient(credential, SUBSCRIPTION_ID, options),
   };
 }
 

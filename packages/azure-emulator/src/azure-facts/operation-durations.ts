@@ -103,6 +103,12 @@ const BY_TYPE = new Map<string, OperationDurations>([
   // estimates. The database comes with the cluster's nodes: a minute, an estimate.
   ["microsoft.cache/redisenterprise", durations(600, 300, 300, 30)],
   ["microsoft.cache/redisenterprise/databases", durations(60, 60, 60, 10)],
+
+  // Public DNS zones: the PUT answers at once (200/201, "Zones - Create Or Update"); a DELETE is accepted
+  // (202) and removes the zone and its record sets within seconds; record sets answer at once.
+  // https://learn.microsoft.com/rest/api/dns/zones/create-or-update
+  ["microsoft.network/dnszones", durations(1, 1, 10, 5)],
+  ["microsoft.network/dnszones/a", durations(1, 1, 1, 1)],
 ]);
 
 /** For a type the table does not list: seconds, like most resources that are not compute or data. */

@@ -7,19 +7,39 @@ import type { DataPlaneContext, Principal, VaultInfo } from "../dataplane";
 import { KEY_VAULT_AUDIENCE } from "../dataplane";
 import { keyVaultErrors } from "./errors";
 
-/** Built-in role definition ids that grant Key Vault secret data actions. */
+/**
+ * Built-in role definition ids that grant Key Vault secret and certificate data actions ("Azure built-in
+ * roles for Key Vault data plane operations", the Key Vault RBAC guide).
+ */
 export const KEY_VAULT_ROLES = {
   administrator: "00482a5a-887f-4fb3-b363-3b7fe8e74483",
   secretsOfficer: "b86a8fe4-44ce-4948-aee5-eccb2c155cd7",
   secretsUser: "4633458b-17de-408a-b874-0445c86b69e6",
+  certificatesOfficer: "a4417e6f-fecd-4de8-b567-7b0420556985",
+  certificateUser: "db79e9a7-68ee-4b58-9aeb-b90e7c24fcba",
 } as const;
 
-/** What an operation needs: reading secret contents and metadata, or managing secrets. */
-export type SecretAccess = "read" | "manage";
+/**
+ * What an operation needs: reading secret contents and metadata (`read`), managing secrets (`manage`),
+ * reading certificates (`certificateRead`), importing and managing them (`certificateManage`).
+ */
+export type SecretAccess = "read" | "manage" | "certificateRead" | "certificateManage";
 
 const ROLES_BY_ACCESS: Readonly<Record<SecretAccess, readonly string[]>> = {
-  read: [KEY_VAULT_ROLES.administrator, KEY_VAULT_ROLES.secretsOfficer, KEY_VAULT_ROLES.secretsUser],
+  // Certificate User reads "entire certificate contents including secret and key portion".
+  read: [
+    KEY_VAULT_ROLES.administrator,
+    KEY_VAULT_ROLES.secretsOfficer,
+    KEY_VAULT_ROLES.secretsUser,
+    KEY_VAULT_ROLES.certificateUser,
+  ],
   manage: [KEY_VAULT_ROLES.administrator, KEY_VAULT_ROLES.secretsOfficer],
+  certificateRead: [
+    KEY_VAULT_ROLES.administrator,
+    KEY_VAULT_ROLES.certificatesOfficer,
+    KEY_VAULT_ROLES.certificateUser,
+  ],
+  certificateManage: [KEY_VAULT_ROLES.administrator, KEY_VAULT_ROLES.certificatesOfficer],
 };
 
 /**

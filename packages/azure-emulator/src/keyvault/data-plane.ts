@@ -1,5 +1,5 @@
 /**
- * The Key Vault data plane: one secret store per vault, reached through the origin the ARM core gives
+ * The Key Vault data plane: one secret store and one certificate store per vault, reached through the origin the ARM core gives
  * each vault. Each request goes through the same gates as on Azure, in Azure's order: token (401
  * challenge), firewall, route, RBAC, and only then the body.
  */
@@ -9,6 +9,8 @@ import { authenticateCaller, checkFirewall, checkRbac } from "./access";
 import { isKeyVaultError, keyVaultErrors } from "./errors";
 import type { OperationReply } from "./operations";
 import { findOperation } from "./operations";
+import type { CertificateStoreState } from "./certificate-store";
+import { VaultCertificateStore } from "./certificate-store";
 import type { SecretStoreState } from "./secret-store";
 import { VaultSecretStore } from "./secret-store";
 
@@ -18,6 +20,8 @@ export interface KeyVaultDataPlaneState {
     readonly info: VaultInfo;
     readonly isOpen: boolean;
     readonly secrets: SecretStoreState;
+    /** Absent in state files saved before certificates were served. */
+    readonly certificates?: CertificateStoreState;
   }[];
 }
 
@@ -25,6 +29,7 @@ interface VaultEntry {
   info: VaultInfo;
   isOpen: boolean;
   readonly store: VaultSecretStore;
+  readonly certificates: VaultCertificateStore;
 }
 
 /** The Key Vault service version this data plane speaks, reported in `x-ms-keyvault-service-version`. */
@@ -48,6 +53,7 @@ export function createKeyVaultDataPlane(ctx: DataPlaneContext): KeyVaultDataPlan
         softDeleteRetentionInDays: () => entry.info.softDeleteRetentionInDays,
         purgeProtection: () => entry.info.purgeProtection,
       }),
+      certificates: new VaultCertificateStore(() => ctx.now()),
     };
     return entry;
   };
@@ -65,6 +71,7 @@ export function createKeyVaultDataPlane(ctx: DataPlaneContext): KeyVaultDataPlan
     }
     return operation.run({
       store: entry.store,
+      certificates: entry.certificates,
       settings: vault,
       origin: originOf(req),
       url,
@@ -107,6 +114,7 @@ export function createKeyVaultDataPlane(ctx: DataPlaneContext): KeyVaultDataPlan
           info: entry.info,
           isOpen: entry.isOpen,
           secrets: entry.store.toState(),
+          certificates: entry.certificates.toState(),
         })),
       };
     },
@@ -115,6 +123,7 @@ export function createKeyVaultDataPlane(ctx: DataPlaneContext): KeyVaultDataPlan
       for (const saved of readState(state).vaults) {
         const entry = newEntry(saved.info, saved.isOpen);
         entry.store.loadState(saved.secrets);
+        entry.certificates.loadState(saved.certificates);
         vaults.set(saved.info.id.toLowerCase(), entry);
       }
     },

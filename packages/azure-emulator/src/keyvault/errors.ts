@@ -98,6 +98,12 @@ export const keyVaultErrors = {
       "SecretNotFound",
       `A secret with (name/id) ${name}/${version} was not found in this key vault.`,
     ),
+  certificateNotFound: (nameOrId: string) =>
+    new KeyVaultError(
+      404,
+      "CertificateNotFound",
+      `A certificate with (name/id) ${nameOrId} was not found in this key vault.`,
+    ),
   deletedSecretNotFound: (name: string) =>
     new KeyVaultError(404, "SecretNotFound", `Deleted Secret not found: ${name}`),
   routeNotFound: (path: string) => new KeyVaultError(404, "NotFound", `No operation is served at ${path}.`),

@@ -4,6 +4,8 @@
  */
 import type { SecretAccess } from "./access";
 import { keyVaultErrors } from "./errors";
+import { CERTIFICATE_OPERATIONS } from "./certificate-operations";
+import type { VaultCertificateStore } from "./certificate-store";
 import type { VaultSecretStore } from "./secret-store";
 import { latestOf } from "./secret-store";
 import type { RecoverySettings } from "./wire";
@@ -20,6 +22,8 @@ import {
 /** What an operation works on. */
 export interface OperationInput {
   readonly store: VaultSecretStore;
+  /** The vault's certificates (their keys are in `store`, as their backing secrets). */
+  readonly certificates: VaultCertificateStore;
   readonly settings: RecoverySettings;
   /** `https://<host>`: ids and links are built on the origin the client called. */
   readonly origin: string;
@@ -201,7 +205,7 @@ export function findOperation(
   path: string,
 ): { operation: SecretOperation; params: string[] } {
   let pathMatched = false;
-  for (const operation of SECRET_OPERATIONS) {
+  for (const operation of [...SECRET_OPERATIONS, ...CERTIFICATE_OPERATIONS]) {
     const match = operation.pattern.exec(path);
     if (!match) continue;
     pathMatched = true;

@@ -17,6 +17,9 @@ export interface SecretVersion {
   expiresSec?: number;
   readonly createdSec: number;
   updatedSec: number;
+  /** The backing secret of a certificate (Key Vault answers `managed: true` and the key's `kid`). */
+  readonly managed?: boolean;
+  readonly kid?: string;
 }
 
 /**
@@ -51,10 +54,14 @@ export interface SecretInput {
   readonly enabled?: boolean;
   readonly notBeforeSec?: number;
   readonly expiresSec?: number;
+  /** A certificate import names the version (its certificate's) and marks the secret managed. */
+  readonly version?: string;
+  readonly managed?: boolean;
+  readonly kid?: string;
 }
 
 /** What a caller may change on an existing version. */
-export type SecretPropertiesUpdate = Omit<SecretInput, "value">;
+export type SecretPropertiesUpdate = Omit<SecretInput, "value" | "version" | "managed" | "kid">;
 
 /** Clock and vault settings the store reads on every operation (the vault may change while open). */
 export interface SecretStoreEnvironment {
@@ -100,7 +107,8 @@ export class VaultSecretStore {
     }
     const nowSec = this.nowSec();
     const version: SecretVersion = {
-      version: randomUUID().replace(/-/g, ""),
+      version: input.version ?? randomUUID().replace(/-/g, ""),
+      ...(input.managed ? { managed: true, ...(input.kid ? { kid: input.kid } : {}) } : {}),
       value: input.value,
       contentType: input.contentType,
       tags: input.tags,

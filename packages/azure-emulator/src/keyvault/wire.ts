@@ -43,6 +43,7 @@ function describe(version: SecretVersion): Record<string, unknown> {
   return {
     ...(version.contentType === undefined ? {} : { contentType: version.contentType }),
     ...(version.tags === undefined ? {} : { tags: version.tags }),
+    ...(version.managed ? { managed: true, ...(version.kid ? { kid: version.kid } : {}) } : {}),
   };
 }
 

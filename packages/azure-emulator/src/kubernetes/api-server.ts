@@ -8,12 +8,15 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ClusterInfo, DataPlaneContext, KubernetesApi } from "../dataplane";
 import { authenticateCaller, authorizeCaller } from "./access";
 import {
+  apiGroupDocument,
   apiGroupList,
   coreApiVersions,
   coreV1ResourceList,
   namedGroupDocument,
+  resourceList,
   versionDocument,
 } from "./discovery";
+import { addOnOf, RESOURCE_KINDS, type ResourceKind } from "./resource-kinds";
 import type { ObjectStoreState } from "./object-store";
 import { ClusterObjectStore, NAMESPACE_FINALIZE_SEC } from "./object-store";
 import { openApiV2, openApiV3CoreV1, openApiV3Root } from "./openapi";
@@ -44,6 +47,14 @@ export interface KubernetesApiState {
 interface ClusterEntry {
   info: ClusterInfo;
   readonly store: ClusterObjectStore;
+}
+
+/** The kinds a cluster serves: the core group's, and its enabled add-ons'. */
+function servedKinds(info: ClusterInfo): ResourceKind[] {
+  return RESOURCE_KINDS.filter((kind) => {
+    const addOn = addOnOf(kind);
+    return addOn === undefined || (info.addOns ?? []).includes(addOn);
+  });
 }
 
 /** Health endpoints answer `ok` as plain text to anyone, like kube-apiserver's. */
@@ -80,13 +91,14 @@ export function createKubernetesApi(ctx: DataPlaneContext): KubernetesApi {
     const normalizedPath = path.replace(/\/+$/, "") || "/";
     if (normalizedPath === "/version") return { status: 200, body: versionDocument() };
     const caller = authenticateCaller(ctx, cluster.info, adminToken(clusterId), req.headers.authorization);
+    const served = servedKinds(cluster.info);
     switch (normalizedPath) {
       case "/api":
         return { status: 200, body: coreApiVersions(req.headers.host ?? "") };
       case "/api/v1":
         return { status: 200, body: coreV1ResourceList() };
       case "/apis":
-        return { status: 200, body: apiGroupList() };
+        return { status: 200, body: apiGroupList(served) };
       case "/openapi/v2":
         return (req.headers.accept ?? "").includes(OPENAPI_V2_PROTOBUF)
           ? { status: 200, raw: encodeOpenApiV2(openApiV2()), contentType: OPENAPI_V2_PROTOBUF_REPLY }
@@ -121,10 +133,19 @@ export function createKubernetesApi(ctx: DataPlaneContext): KubernetesApi {
         cluster.store.currentResourceVersion(),
       );
     }
+    const addOnGroup = /^\/apis\/([^/]+)(?:\/([^/]+))?$/.exec(normalizedPath);
+    if (addOnGroup && req.method === "GET") {
+      const [, group = "", version] = addOnGroup;
+      const document =
+        version === undefined ? apiGroupDocument(served, group) : resourceList(served, group, version);
+      if (!document) throw kubernetesErrors.noSuchPath();
+      return { status: 200, body: document };
+    }
     // Everything else is a resource URL, or a 404 as a real server answers for a group or kind it
-    // does not have (kubectl then says `the server doesn't have a resource type`).
+    // does not have (kubectl then says `the server doesn't have a resource type`). An add-on's kind is
+    // served only while the add-on is enabled, as its CRD exists only then.
     const request = parseResourceRequest(req.method ?? "GET", normalizedPath, url);
-    if (!request) throw kubernetesErrors.noSuchPath();
+    if (!request || !served.includes(request.kind)) throw kubernetesErrors.noSuchPath();
     authorizeCaller(ctx, cluster.info, caller, {
       verb: request.verb,
       resource: request.kind.plural,

@@ -10,7 +10,7 @@ import type { KubeObject } from "./kube-object";
 import { kubeTimestamp } from "./kube-object";
 import { managedFieldsAfterUpdate } from "./managed-fields";
 import type { ResourceKind } from "./resource-kinds";
-import { NAMESPACES, RESOURCE_KINDS, validateName } from "./resource-kinds";
+import { apiVersionOf, NAMESPACES, RESOURCE_KINDS, validateName } from "./resource-kinds";
 import { kubernetesErrors } from "./status";
 
 /** Where an object lives: its kind, and its namespace for namespaced kinds. */
@@ -164,7 +164,7 @@ export class ClusterObjectStore {
     const admitted = kind.admit(
       {
         ...input,
-        apiVersion: "v1",
+        apiVersion: apiVersionOf(kind),
         kind: kind.kind,
         metadata: {
           ...input.metadata,
@@ -193,7 +193,7 @@ export class ClusterObjectStore {
     const admitted = location.kind.admit(
       {
         ...input,
-        apiVersion: "v1",
+        apiVersion: apiVersionOf(location.kind),
         kind: location.kind.kind,
         metadata: {
           ...input.metadata,

@@ -1,13 +1,14 @@
 /**
  * The resource types the emulated API server serves, as data: names for discovery and URLs, the naming
  * rule, and the defaulting and validation the real server applies on every write. Adding a type means
- * adding a row here, not a code path.
+ * adding a row here (or, for an add-on's CRD, in `addon-kinds.ts`), not a code path.
  */
 import type { KubeObject } from "./kube-object";
 import { isJsonObject } from "./kube-object";
 import type { ProtoMessage } from "./protobuf";
 import { OBJECT_META } from "./protobuf";
 import { kubernetesErrors } from "./status";
+import { ADDON_KINDS, type AddOnName } from "./addon-kinds";
 
 /** One column of `kubectl get`'s table for a kind. */
 export interface TableColumn {
@@ -18,8 +19,11 @@ export interface TableColumn {
   cell(object: KubeObject): string | number;
 }
 
-/** A resource type of the core (`v1`) API group. */
+/** A resource type the API server serves: of the core group (`v1`) or an add-on's CRD group. */
 export interface ResourceKind {
+  /** API group; empty for the core group (`/api/v1`), else `/apis/<group>/<version>`. */
+  readonly group: string;
+  readonly version: string;
   /** URL segment and RBAC resource, e.g. `secrets`. */
   readonly plural: string;
   readonly singular: string;
@@ -49,8 +53,16 @@ export interface ResourceKind {
    * what they stand for (a Secret's `stringData` into base64 `data`). @default as sent
    */
   readonly appliedFields?: (configuration: KubeObject) => KubeObject;
-  /** The kind's protobuf layout (`k8s.io.api.core.v1`), for bodies kubectl sends as protobuf. */
-  readonly protobuf: ProtoMessage;
+  /**
+   * The kind's protobuf layout (`k8s.io.api.core.v1`), for bodies kubectl sends as protobuf. Absent for
+   * CRDs, which the API server serves as JSON only.
+   */
+  readonly protobuf?: ProtoMessage;
+}
+
+/** A kind's `apiVersion`: `v1` for the core group, else `<group>/<version>`. */
+export function apiVersionOf(kind: Pick<ResourceKind, "group" | "version">): string {
+  return kind.group === "" ? kind.version : `${kind.group}/${kind.version}`;
 }
 
 /** The verbs the emulator serves for every kind. */
@@ -152,6 +164,8 @@ function admitNamespace(object: KubeObject, previous: KubeObject | undefined): K
 
 /** `v1` Namespace: cluster-scoped, short name `ns`. */
 export const NAMESPACES: ResourceKind = {
+  group: "",
+  version: "v1",
   plural: "namespaces",
   singular: "namespace",
   kind: "Namespace",
@@ -182,6 +196,8 @@ export const NAMESPACES: ResourceKind = {
 
 /** `v1` Secret: namespaced; `data` is base64, `stringData` write-only. */
 export const SECRETS: ResourceKind = {
+  group: "",
+  version: "v1",
   plural: "secrets",
   singular: "secret",
   kind: "Secret",
@@ -224,12 +240,19 @@ export const SECRETS: ResourceKind = {
   },
 };
 
-/** Every kind served, in discovery order. */
-export const RESOURCE_KINDS: readonly ResourceKind[] = [NAMESPACES, SECRETS];
+/** Every kind, in discovery order: the core group's, then the add-ons' (served only with the add-on). */
+export const RESOURCE_KINDS: readonly ResourceKind[] = [NAMESPACES, SECRETS, ...ADDON_KINDS];
 
-/** The kind served under a URL segment, if any. */
-export function kindOfPlural(plural: string): ResourceKind | undefined {
-  return RESOURCE_KINDS.find((kind) => kind.plural === plural);
+/** The kind served under a group, version and URL segment, if any (`group` empty for the core group). */
+export function kindAt(group: string, version: string, plural: string): ResourceKind | undefined {
+  return RESOURCE_KINDS.find(
+    (kind) => kind.group === group && kind.version === version && kind.plural === plural,
+  );
+}
+
+/** The add-on a kind comes with, if it is an add-on's CRD. */
+export function addOnOf(kind: ResourceKind): AddOnName | undefined {
+  return ADDON_KINDS.find((candidate) => candidate === kind)?.addOn;
 }
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;

@@ -14,7 +14,7 @@ import type { ClusterObjectStore, ObjectLocation } from "./object-store";
 import { patchFunctionFor, APPLY_PATCH } from "./patch";
 import type { ProtoMessage } from "./protobuf";
 import { decodeKubernetesProtobuf, KUBERNETES_PROTOBUF } from "./protobuf";
-import { OBJECT_META_FIELDS, RESOURCE_KINDS, type ResourceKind } from "./resource-kinds";
+import { apiVersionOf, OBJECT_META_FIELDS, RESOURCE_KINDS, type ResourceKind } from "./resource-kinds";
 import type { ResourceRequest } from "./requests";
 import { parseFieldSelector, parseLabelSelector } from "./selectors";
 import { statusObject, kubernetesErrors, isKubernetesStatusError } from "./status";
@@ -199,7 +199,7 @@ function listOf(input: VerbInput, objects: KubeObject[]): Record<string, unknown
   if (wantsTable(input.accept)) return tableOf(input.request.kind, items, resourceVersion, input.nowMs);
   return {
     kind: `${input.request.kind.kind}List`,
-    apiVersion: "v1",
+    apiVersion: apiVersionOf(input.request.kind),
     metadata: { resourceVersion, ...(continueToken ? { continue: continueToken } : {}) },
     items: items.map(({ apiVersion: _apiVersion, kind: _kind, ...item }) => item),
   };

@@ -11,6 +11,7 @@ import { ArmError, badRequest } from "../errors.js";
 import type { ProviderEnv, ResourceTypeSpec } from "../resource-type.js";
 import type { StoredResource } from "../store.js";
 import { SUBNET_TYPE } from "./network.js";
+import { kubernetesMinorOf, MESH_REVISIONS } from "../azure-facts/mesh-revisions.js";
 import { locationOf, propertiesOf, stableGuid, stableHash } from "./shared.js";
 import { defaultMaxPods, runningAksVersion } from "../azure-facts/aks-versions.js";
 
@@ -27,12 +28,79 @@ const AZURE_CLI_CLIENT_ID = "04b07795-8ddb-461a-bbee-02f9e1bf7b46";
 /** How the ARM core describes a cluster to the Kubernetes API. */
 export function clusterInfoOf(resource: StoredResource): ClusterInfo {
   const props = propertiesOf(resource.body);
+  const addOns: ("webAppRouting" | "istio")[] = [];
+  if (valueAt(resource.body, "properties.ingressProfile.webAppRouting.enabled") === true)
+    addOns.push("webAppRouting");
+  if (valueAt(resource.body, "properties.serviceMeshProfile.mode") === "Istio") addOns.push("istio");
   return {
     id: resource.id,
     name: resource.name,
     aadEnabled: valueAt(resource.body, "properties.aadProfile") !== undefined,
     localAccountsDisabled: props.disableLocalAccounts === true,
+    addOns,
   };
+}
+
+/**
+ * The add-ons' own checks: application routing needs a managed identity and a known default controller
+ * type; the Istio mesh a mode, and in Istio mode one revision (two during a canary upgrade) compatible
+ * with the cluster's Kubernetes minor; the Key Vault secrets provider's settings are strings.
+ * Sources: the ManagedCluster API (`ingressProfile`, `serviceMeshProfile`, `addonProfiles`), "Managed
+ * NGINX ingress with the application routing add-on" (managed identity only), the Istio support policy.
+ */
+function validateAddOns(body: Record<string, unknown>): void {
+  const invalid = (message: string) => badRequest("InvalidParameter", message);
+  if (valueAt(body, "properties.ingressProfile.webAppRouting.enabled") === true) {
+    const identity = String(valueAt(body, "identity.type") ?? "").toLowerCase();
+    if (identity !== "systemassigned" && identity !== "userassigned") {
+      throw invalid(
+        "The application routing add-on can only be enabled on clusters with a managed identity.",
+      );
+    }
+    const type = valueAt(body, "properties.ingressProfile.webAppRouting.nginx.defaultIngressControllerType");
+    if (
+      type !== undefined &&
+      !["AnnotationControlled", "External", "Internal", "None"].includes(String(type))
+    ) {
+      throw invalid(
+        `defaultIngressControllerType '${String(type)}' is not AnnotationControlled, External, Internal or None.`,
+      );
+    }
+  }
+  const mesh = valueAt(body, "properties.serviceMeshProfile");
+  if (mesh !== undefined) {
+    const mode = valueAt(body, "properties.serviceMeshProfile.mode");
+    if (mode !== "Istio" && mode !== "Disabled") {
+      throw invalid(`serviceMeshProfile.mode '${String(mode)}' is not Istio or Disabled.`);
+    }
+    if (mode === "Istio") {
+      const revisions = valuesAt(body, "properties.serviceMeshProfile.istio.revisions[]").map(String);
+      if (revisions.length < 1 || revisions.length > 2) {
+        throw invalid(
+          "serviceMeshProfile.istio.revisions must list one revision (two during a canary upgrade).",
+        );
+      }
+      const minor = kubernetesMinorOf(runningAksVersion(valueAt(body, "properties.kubernetesVersion")));
+      for (const revision of revisions) {
+        const compatible = MESH_REVISIONS.get(revision);
+        if (!compatible) throw invalid(`Istio revision '${revision}' is not supported.`);
+        if (!compatible.includes(minor)) {
+          throw invalid(
+            `Istio revision '${revision}' is not compatible with Kubernetes ${minor}; it supports ${compatible.join(", ")}.`,
+          );
+        }
+      }
+    }
+  }
+  const config = valueAt(body, "properties.addonProfiles.azureKeyvaultSecretsProvider.config");
+  if (
+    config !== undefined &&
+    (typeof config !== "object" ||
+      config === null ||
+      Object.values(config).some((value) => typeof value !== "string"))
+  ) {
+    throw invalid("addonProfiles.azureKeyvaultSecretsProvider.config values must be strings.");
+  }
 }
 
 type KubeUser = Record<string, unknown>;
@@ -145,6 +213,7 @@ export const managedClusterSpec: ResourceTypeSpec = {
     ) {
       throw badRequest("InvalidParameter", "Required parameter 'properties.dnsPrefix' is missing (null).");
     }
+    validateAddOns(body);
     if (valueAt(body, "properties.networkProfile.outboundType") !== "userAssignedNATGateway") return;
     const subnetIds = valuesAt(body, "properties.agentPoolProfiles[].vnetSubnetID").map(String);
     if (subnetIds.length === 0) {
@@ -197,6 +266,7 @@ export const managedClusterSpec: ResourceTypeSpec = {
     const nodeResourceGroup = String(props.nodeResourceGroup ?? `MC_${rg}_${resource.name}_${location}`);
     const outboundType = valueAt(resource.body, "properties.networkProfile.outboundType") ?? "loadBalancer";
     const hash = stableHash(resource.id);
+    const webAppRouting = valueAt(resource.body, "properties.ingressProfile.webAppRouting.enabled") === true;
     return {
       ...(identityType.toLowerCase() === "systemassigned"
         ? { identity: { principalId: stableGuid(`${resource.id}/identity`), tenantId: stableGuid("tenant") } }
@@ -227,6 +297,20 @@ export const managedClusterSpec: ResourceTypeSpec = {
                       id: `/subscriptions/${resource.id.split("/")[2] ?? ""}/resourceGroups/${nodeResourceGroup}/providers/${PUBLIC_IP_TYPE}/${stableGuid(`${resource.id}/outbound`)}`,
                     },
                   ],
+                },
+              },
+            }
+          : {}),
+        // The add-on's own user-assigned identity, in the node resource group (read-only).
+        ...(webAppRouting
+          ? {
+              ingressProfile: {
+                webAppRouting: {
+                  identity: {
+                    resourceId: `/subscriptions/${resource.id.split("/")[2] ?? ""}/resourceGroups/${nodeResourceGroup}/providers/${USER_ASSIGNED_IDENTITY_TYPE}/webapprouting-${resource.name}`,
+                    clientId: stableGuid(`${resource.id}/webapprouting/client`),
+                    objectId: stableGuid(`${resource.id}/webapprouting`),
+                  },
                 },
               },
             }

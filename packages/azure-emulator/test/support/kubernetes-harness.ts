@@ -3,7 +3,9 @@
  * point real clients (`@kubernetes/client-node`, `kubectl`) at it with a bearer token.
  */
 import { stringify } from "yaml";
-import type { CoreV1Api } from "@kubernetes/client-node" with { "resolution-mode": "import" };
+import type { CoreV1Api, KubernetesObjectApi } from "@kubernetes/client-node" with {
+  "resolution-mode": "import",
+};
 import type { ClusterInfo, KubernetesApi } from "../../src/dataplane";
 import { createKubernetesApi } from "../../src/kubernetes";
 import type { FakeDataPlaneContext, TestTlsServer } from "./tls-dataplane-server";
@@ -23,6 +25,8 @@ export interface KubernetesHarness {
   kubeconfig(token: string): string;
   /** A CoreV1Api client using {@link kubeconfig}. */
   core(token: string): Promise<CoreV1Api>;
+  /** A generic object client (any kind, through discovery) using {@link kubeconfig}. */
+  objects(token: string): Promise<KubernetesObjectApi>;
   close(): Promise<void>;
 }
 
@@ -70,6 +74,12 @@ export async function startKubernetesHarness(cluster: Partial<ClusterInfo> = {})
       const config = new KubeConfig();
       config.loadFromString(kubeconfig(token));
       return config.makeApiClient(CoreV1Api);
+    },
+    async objects(token) {
+      const { KubeConfig, KubernetesObjectApi } = await import("@kubernetes/client-node");
+      const config = new KubeConfig();
+      config.loadFromString(kubeconfig(token));
+      return KubernetesObjectApi.makeApiClient(config);
     },
     close: () => server.close(),
   };
