@@ -27,7 +27,7 @@ import {
   SPEC_CONTENT_TYPES,
   declaredSpecFormat,
   validateSpecText,
-  withinProvisionerSubscription,
+  withinProvisionerSubscriptions,
 } from "./spec-body";
 
 /** Who started an operation through the API, for the record. */
@@ -86,7 +86,7 @@ function specOf(call: ApiCall, text: string): SpecValidation | { refused: HttpRe
       }),
     };
   }
-  return withinProvisionerSubscription(validateSpecText(text, contentType), call.app.config.subscriptionId);
+  return withinProvisionerSubscriptions(validateSpecText(text, contentType), call.app.config.subscriptionIds);
 }
 
 function invalidSpec(problems: readonly SpecProblem[], warnings: readonly SpecProblem[]): HttpResponseInit {
@@ -209,7 +209,10 @@ const handlers: Record<EnvironmentOperation, (call: ApiCall) => Promise<HttpResp
     } else {
       return unknownEnvironment(id);
     }
-    const nodes = await previewPlan(plan, armLiveReader(call.app.azureClients()));
+    const nodes = await previewPlan(
+      plan,
+      armLiveReader(call.app.azureClients().forSubscription(plan.subscriptionId)),
+    );
     return {
       jsonBody: {
         environmentId: plan.environmentId,

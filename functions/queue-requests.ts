@@ -15,7 +15,7 @@ import type { SpecProblem } from "../lib/spec/types";
 import { validateSpec } from "../lib/spec/validate";
 import type { EnvironmentService } from "./environment-service";
 import type { OrchestrationClient } from "./ports";
-import { withinProvisionerSubscription } from "./spec-body";
+import { withinProvisionerSubscriptions } from "./spec-body";
 
 /** The queue the trigger listens on. */
 export const ENVIRONMENT_REQUESTS_QUEUE = "environment-requests";
@@ -83,8 +83,8 @@ export interface RequestHandlerDeps {
   readonly service: EnvironmentService;
   readonly orchestrations: OrchestrationClient;
   readonly results: RequestResults;
-  /** The subscription this provisioner builds in; specs naming another are refused. */
-  readonly subscriptionId: string;
+  /** The subscriptions this provisioner builds in (empty: any); specs naming another are refused. */
+  readonly subscriptionIds: readonly string[];
   /** Environments of one batch building at once. */
   readonly maxConcurrentBuilds: number;
   /** @default - the system clock */
@@ -127,7 +127,7 @@ export async function handleEnvironmentRequest(
   const seen = new Set<string>();
   for (const [index, item] of request.items.entries()) {
     const base = { requestId, index, action: request.action };
-    const validation = withinProvisionerSubscription(validateSpec(item), deps.subscriptionId);
+    const validation = withinProvisionerSubscriptions(validateSpec(item), deps.subscriptionIds);
     if (!validation.ok) {
       results.push({ ...base, outcome: "refused", problems: validation.problems, recordedAt: recordedAt() });
       continue;

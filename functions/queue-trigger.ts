@@ -24,7 +24,7 @@ app.storageQueue(ENVIRONMENT_REQUESTS_FUNCTION, {
       service: createEnvironmentService({ records: shared.records, orchestrations, plan: shared.plan }),
       orchestrations,
       results: shared.requestResults,
-      subscriptionId: shared.config.subscriptionId,
+      subscriptionIds: shared.config.subscriptionIds,
       maxConcurrentBuilds: shared.maxConcurrentBuilds,
     });
     const counts = results.map(
