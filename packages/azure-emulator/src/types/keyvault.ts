@@ -6,6 +6,7 @@
 import { valueAt } from "../body-path.js";
 import type { VaultInfo } from "../dataplane.js";
 import { conflict, notFound } from "../errors.js";
+import { subscriptionOf } from "../resource-path.js";
 import type { ResourceTypeSpec } from "../resource-type.js";
 import type { StoredResource } from "../store.js";
 import { locationOf, propertiesOf } from "./shared.js";
@@ -40,10 +41,18 @@ export const vaultSpec: ResourceTypeSpec = {
   namePattern: /^(?!.*--)[A-Za-z][-A-Za-z0-9]{1,22}[A-Za-z0-9]$/,
   globalNameTakenCode: "VaultAlreadyExists",
   required: ["properties.tenantId", "properties.sku"],
-  validate({ name, body, existing, env }) {
+  validate({ id, name, body, existing, env }) {
     const recover = String(valueAt(body, "properties.createMode") ?? "").toLowerCase() === "recover";
-    const deleted = env.store.deletedVault(name);
+    const held = env.store.deletedVault(name);
     if (existing) return;
+    // A deleted vault's name stays reserved everywhere, but only its own subscription may recover it.
+    if (held && subscriptionOf(held.vaultId)?.toLowerCase() !== subscriptionOf(id)?.toLowerCase()) {
+      throw conflict(
+        "VaultAlreadyExists",
+        `The vault name '${name}' is already in use (in soft-delete mode or in another subscription).`,
+      );
+    }
+    const deleted = held;
     if (deleted && !recover) {
       throw conflict(
         "ConflictError",
