@@ -20,7 +20,9 @@ import {
 } from "./environment-service";
 import { buildOpenApiDocument } from "./openapi";
 import { answerOptaImport } from "./opta-import-api";
-import { armLiveReader, countChanges, previewPlan } from "./plan-preview";
+import { countChanges } from "./plan-preview";
+import type { PreflightReport } from "../lib/preflight/types";
+import type { PreflightTarget } from "./preflight";
 import { problemResponse, unknownEnvironment } from "./problem";
 import { isRecordConflictError } from "./records";
 import {
@@ -99,6 +101,41 @@ function invalidSpec(problems: readonly SpecProblem[], warnings: readonly SpecPr
   });
 }
 
+/**
+ * 400 for a valid spec preflight refuses: every problem Azure would have answered mid-build, found before
+ * any write; nothing was written or started.
+ */
+function refusedByPreflight(report: PreflightReport, warnings: readonly SpecProblem[]): HttpResponseInit {
+  const count = report.problems.length;
+  return problemResponse({
+    title: "Refused before the first write",
+    status: 400,
+    detail: `preflight found ${count} problem${count === 1 ? "" : "s"} Azure would refuse; nothing was written or started`,
+    problems: report.problems,
+    warnings: [...warnings, ...report.warnings],
+    ...(report.deferred.length > 0 ? { deferred: report.deferred } : {}),
+  });
+}
+
+/**
+ * 503 with `Retry-After` when preflight could not finish (Azure throttled or failed a read, a provider is
+ * registering): the spec is not refused, nothing was written or started, and the same request may be sent
+ * again after the wait.
+ */
+function preflightDeferred(report: PreflightReport, warnings: readonly SpecProblem[]): HttpResponseInit {
+  const retryAfterSec = report.retryAfterSec ?? 30;
+  return problemResponse(
+    {
+      title: "Preflight could not finish",
+      status: 503,
+      detail: `${report.deferred.length} check${report.deferred.length === 1 ? "" : "s"} could not finish now; nothing was written or started: send the same request again in ${retryAfterSec} s`,
+      deferred: report.deferred,
+      warnings: [...warnings, ...report.warnings],
+    },
+    { "retry-after": String(retryAfterSec) },
+  );
+}
+
 function busy(request: HttpRequest, outcome: BusyOutcome): HttpResponseInit {
   const operation = outcome.operation;
   return problemResponse(
@@ -145,12 +182,19 @@ const handlers: Record<EnvironmentOperation, (call: ApiCall) => Promise<HttpResp
     const validation = specOf(call, await call.request.text());
     if ("refused" in validation) return validation.refused;
     if (!validation.ok) return invalidSpec(validation.problems, validation.warnings);
+    const { report } = await call.app.preflight({
+      spec: validation.spec,
+      plan: call.app.plan(validation.spec),
+      ...(validation.modulePaths ? { modulePaths: validation.modulePaths } : {}),
+    });
+    if (report.outcome === "refused") return refusedByPreflight(report, validation.warnings);
+    if (report.outcome === "deferred") return preflightDeferred(report, validation.warnings);
     const outcome = await call.service.apply(validation.spec, REQUESTED_BY_HTTP);
     if (outcome.kind === "busy") return busy(call.request, outcome);
     return accepted(call, outcome.environmentId, {
       action: "apply",
       planHash: outcome.plan.hash,
-      warnings: validation.warnings,
+      warnings: [...validation.warnings, ...report.warnings],
     });
   },
 
@@ -191,12 +235,12 @@ const handlers: Record<EnvironmentOperation, (call: ApiCall) => Promise<HttpResp
     const { id } = target;
     const text = await call.request.text();
     const stored = await call.app.records.get(id);
-    let plan;
+    let preflightTarget: PreflightTarget;
     if (text.trim() !== "") {
       const validation = specOf(call, text);
       if ("refused" in validation) return validation.refused;
       if (!validation.ok) return invalidSpec(validation.problems, validation.warnings);
-      plan = call.app.plan(validation.spec);
+      const plan = call.app.plan(validation.spec);
       if (plan.environmentId !== id) {
         return problemResponse({
           title: "Spec names another environment",
@@ -204,22 +248,26 @@ const handlers: Record<EnvironmentOperation, (call: ApiCall) => Promise<HttpResp
           detail: `the spec is for "${plan.environmentId}", the URL names "${id}"`,
         });
       }
+      preflightTarget = {
+        spec: validation.spec,
+        plan,
+        ...(validation.modulePaths ? { modulePaths: validation.modulePaths } : {}),
+      };
     } else if (stored) {
-      plan = call.service.planOf(stored.record);
+      preflightTarget = { spec: stored.record.spec, plan: call.service.planOf(stored.record) };
     } else {
       return unknownEnvironment(id);
     }
-    const nodes = await previewPlan(
-      plan,
-      armLiveReader(call.app.azureClients().forSubscription(plan.subscriptionId)),
-    );
+    // The preview is preflight's: the same live reads, and what applying would be refused for.
+    const { report, nodes } = await call.app.preflight(preflightTarget);
     return {
       jsonBody: {
-        environmentId: plan.environmentId,
-        planHash: plan.hash,
+        environmentId: preflightTarget.plan.environmentId,
+        planHash: preflightTarget.plan.hash,
         ...(stored ? { lastAppliedPlanHash: stored.record.planHash } : {}),
         changes: countChanges(nodes),
         nodes,
+        preflight: report,
       },
     };
   },

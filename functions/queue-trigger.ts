@@ -7,7 +7,11 @@ import * as df from "durable-functions";
 import { appContext } from "./app-context";
 import { orchestrationClientOf } from "./durable-port";
 import { createEnvironmentService } from "./environment-service";
-import { ENVIRONMENT_REQUESTS_QUEUE, handleEnvironmentRequest } from "./queue-requests";
+import {
+  ENVIRONMENT_REQUESTS_QUEUE,
+  handleEnvironmentRequest,
+  isPreflightDeferredError,
+} from "./queue-requests";
 
 /** Function name of the queue trigger. */
 export const ENVIRONMENT_REQUESTS_FUNCTION = "environmentRequests";
@@ -20,13 +24,28 @@ app.storageQueue(ENVIRONMENT_REQUESTS_FUNCTION, {
     const shared = await appContext();
     const orchestrations = orchestrationClientOf(df.getClient(context));
     const requestId = String(context.triggerMetadata?.id ?? context.invocationId);
-    const results = await handleEnvironmentRequest(message, requestId, {
-      service: createEnvironmentService({ records: shared.records, orchestrations, plan: shared.plan }),
-      orchestrations,
-      results: shared.requestResults,
-      subscriptionIds: shared.config.subscriptionIds,
-      maxConcurrentBuilds: shared.maxConcurrentBuilds,
-    });
+    let results;
+    try {
+      results = await handleEnvironmentRequest(message, requestId, {
+        service: createEnvironmentService({ records: shared.records, orchestrations, plan: shared.plan }),
+        orchestrations,
+        results: shared.requestResults,
+        subscriptionIds: shared.config.subscriptionIds,
+        maxConcurrentBuilds: shared.maxConcurrentBuilds,
+        preflight: async (spec, modulePaths) =>
+          (
+            await shared.preflight({
+              spec,
+              plan: shared.plan(spec),
+              ...(modulePaths ? { modulePaths } : {}),
+            })
+          ).report,
+      });
+    } catch (error) {
+      // Thrown on purpose: the host redelivers the message after its visibility timeout (host.json).
+      if (isPreflightDeferredError(error)) context.warn(error.message);
+      throw error;
+    }
     const counts = results.map(
       (result) => `${result.environmentId ?? `#${result.index}`}: ${result.outcome}`,
     );

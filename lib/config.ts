@@ -38,6 +38,12 @@ export interface ProvisionerConfig {
    */
   readonly pollIntervalMs?: number;
   /**
+   * How long preflight keeps what does not change per subscription and region (subscription state,
+   * providers, permissions, versions, SKUs, capabilities), in seconds (`PROVISIONER_PREFLIGHT_CACHE_SEC`);
+   * 0 reads them for every spec. @default 300
+   */
+  readonly preflightCacheSec: number;
+  /**
    * True when {@link armEndpoint} is set: tokens come from the managed identity at `IDENTITY_ENDPOINT`
    * (the emulator's), TLS trusts {@link caCertPath}.
    */
@@ -113,6 +119,7 @@ const settingsSchema = z.object({
       ),
   ),
   PROVISIONER_POLL_INTERVAL_MS: optional(z.coerce.number().int().min(1).max(600_000)),
+  PROVISIONER_PREFLIGHT_CACHE_SEC: optional(z.coerce.number().int().min(0).max(3600)),
 });
 
 /**
@@ -163,6 +170,7 @@ export function loadConfig(
     caCertPath: s.PROVISIONER_CA_CERT_PATH,
     allowedIpRanges: s.PROVISIONER_ALLOWED_IP_RANGES ?? [],
     pollIntervalMs: s.PROVISIONER_POLL_INTERVAL_MS,
+    preflightCacheSec: s.PROVISIONER_PREFLIGHT_CACHE_SEC ?? 300,
     emulatorMode,
   };
 }

@@ -60,6 +60,8 @@ const LEFT_OUT: Readonly<Record<string, string>> = {
     "set by the App Service platform for a managed identity; the product reads it only in emulator mode",
   PROVISIONER_POLL_INTERVAL_MS:
     "an override for tests; on Azure each resource type's own interval (lib/latency-model.ts) applies",
+  PROVISIONER_PREFLIGHT_CACHE_SEC:
+    "preflight's cache window; its default (5 minutes) suits Azure, and tests set 0",
   PROVISIONER_SUBSCRIPTION_ID:
     "the older single-subscription setting, kept for existing deployments; the template sets the allow-list PROVISIONER_SUBSCRIPTION_IDS",
 };
