@@ -20,9 +20,10 @@ import {
 } from "./environment-service";
 import { buildOpenApiDocument } from "./openapi";
 import { answerOptaImport } from "./opta-import-api";
-import { countChanges } from "./plan-preview";
+import { countChanges, engineReplacements, withReplacements, type EngineReplacement } from "./plan-preview";
+import { normalizeRecordedSpec, pinRecordedEngines } from "../lib/spec/pinned-engines";
 import type { PreflightReport } from "../lib/preflight/types";
-import type { PreflightTarget } from "./preflight";
+import { applyTargetOf, type PreflightTarget } from "./preflight";
 import { problemResponse, unknownEnvironment } from "./problem";
 import { isRecordConflictError } from "./records";
 import {
@@ -182,19 +183,20 @@ const handlers: Record<EnvironmentOperation, (call: ApiCall) => Promise<HttpResp
     const validation = specOf(call, await call.request.text());
     if ("refused" in validation) return validation.refused;
     if (!validation.ok) return invalidSpec(validation.problems, validation.warnings);
-    const { report } = await call.app.preflight({
-      spec: validation.spec,
-      plan: call.app.plan(validation.spec),
-      ...(validation.modulePaths ? { modulePaths: validation.modulePaths } : {}),
-    });
-    if (report.outcome === "refused") return refusedByPreflight(report, validation.warnings);
-    if (report.outcome === "deferred") return preflightDeferred(report, validation.warnings);
+    // Preflight what the claim will build: the engines the environment's record pins (when the spec
+    // cannot keep them, the claim below refuses it with why).
+    const stored = await call.app.records.get(`${validation.spec.org_name}-${validation.spec.name}`);
+    const target = applyTargetOf(validation.spec, stored?.record.spec, call.app.plan, validation.modulePaths);
+    const report = target ? (await call.app.preflight(target)).report : undefined;
+    if (report?.outcome === "refused") return refusedByPreflight(report, validation.warnings);
+    if (report?.outcome === "deferred") return preflightDeferred(report, validation.warnings);
     const outcome = await call.service.apply(validation.spec, REQUESTED_BY_HTTP);
     if (outcome.kind === "busy") return busy(call.request, outcome);
+    if (outcome.kind === "refused") return invalidSpec(outcome.problems, validation.warnings);
     return accepted(call, outcome.environmentId, {
       action: "apply",
       planHash: outcome.plan.hash,
-      warnings: [...validation.warnings, ...report.warnings],
+      warnings: [...validation.warnings, ...(report?.warnings ?? [])],
     });
   },
 
@@ -236,11 +238,15 @@ const handlers: Record<EnvironmentOperation, (call: ApiCall) => Promise<HttpResp
     const text = await call.request.text();
     const stored = await call.app.records.get(id);
     let preflightTarget: PreflightTarget;
+    let replacements: EngineReplacement[] = [];
     if (text.trim() !== "") {
       const validation = specOf(call, text);
       if ("refused" in validation) return validation.refused;
       if (!validation.ok) return invalidSpec(validation.problems, validation.warnings);
-      const plan = call.app.plan(validation.spec);
+      // Planned as an apply would plan it: with the engines the environment's record pins.
+      const pinned = pinRecordedEngines(validation.spec, stored?.record.spec);
+      if (!pinned.ok) return invalidSpec(pinned.problems, validation.warnings);
+      const plan = call.app.plan(pinned.spec);
       if (plan.environmentId !== id) {
         return problemResponse({
           title: "Spec names another environment",
@@ -249,23 +255,32 @@ const handlers: Record<EnvironmentOperation, (call: ApiCall) => Promise<HttpResp
         });
       }
       preflightTarget = {
-        spec: validation.spec,
+        spec: pinned.spec,
         plan,
         ...(validation.modulePaths ? { modulePaths: validation.modulePaths } : {}),
       };
+      if (stored && pinned.switches.length > 0) {
+        replacements = engineReplacements(plan, call.service.planOf(stored.record), pinned.switches);
+      }
     } else if (stored) {
-      preflightTarget = { spec: stored.record.spec, plan: call.service.planOf(stored.record) };
+      preflightTarget = {
+        spec: normalizeRecordedSpec(stored.record.spec),
+        plan: call.service.planOf(stored.record),
+      };
     } else {
       return unknownEnvironment(id);
     }
     // The preview is preflight's: the same live reads, and what applying would be refused for.
-    const { report, nodes } = await call.app.preflight(preflightTarget);
+    const preflighted = await call.app.preflight(preflightTarget);
+    const { report } = preflighted;
+    const nodes = withReplacements(preflighted.nodes, preflightTarget.plan, replacements);
     return {
       jsonBody: {
         environmentId: preflightTarget.plan.environmentId,
         planHash: preflightTarget.plan.hash,
         ...(stored ? { lastAppliedPlanHash: stored.record.planHash } : {}),
         changes: countChanges(nodes),
+        ...(replacements.length > 0 ? { replacements } : {}),
         nodes,
         preflight: report,
       },

@@ -30,6 +30,7 @@ import {
   checkPublicIpQuota,
 } from "../lib/preflight/offer-checks";
 import type { PreflightReport } from "../lib/preflight/types";
+import { pinRecordedEngines } from "../lib/spec/pinned-engines";
 import type { EnvironmentSpec } from "../lib/spec/types";
 import { armLiveReader, previewPlan, type LiveReader, type NodePreview } from "./plan-preview";
 
@@ -39,6 +40,24 @@ export interface PreflightTarget {
   readonly plan: Plan;
   /** Each module's document path (`validateSpec`'s `modulePaths`). @default - positions in `spec.modules` */
   readonly modulePaths?: Readonly<Record<string, string>>;
+}
+
+/**
+ * What an apply of `spec` would build, for preflight: the spec with the engines the environment's record
+ * pins (`recorded`, its last applied spec), planned as the claim plans it, so preflight checks the cache
+ * the build would create (an Azure Cache for Redis kept, not the default Azure Managed Redis).
+ * @returns `undefined` when the spec cannot keep its recorded engines: the claim refuses it with the
+ *   problems, and there is nothing to preflight
+ */
+export function applyTargetOf(
+  spec: EnvironmentSpec,
+  recorded: EnvironmentSpec | undefined,
+  plan: (spec: EnvironmentSpec) => Plan,
+  modulePaths?: Readonly<Record<string, string>>,
+): PreflightTarget | undefined {
+  const pinned = pinRecordedEngines(spec, recorded);
+  if (!pinned.ok) return undefined;
+  return { spec: pinned.spec, plan: plan(pinned.spec), ...(modulePaths ? { modulePaths } : {}) };
 }
 
 /** What preflight needs: the clients (any subscription's: it uses the plan's) and the shared cache. */

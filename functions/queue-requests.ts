@@ -1,6 +1,8 @@
 /**
  * Queue requests (`environment-requests`): one spec, or `{ environments: [...] }`, with an `action`
  * (`apply`, the default, or `destroy`) and, for destroys, `keyVault` (`keep`, the default, or `purge`).
+ * A batch too large for one message (64 KiB) names a blob of the app's storage holding the list instead:
+ * `{ environmentsBlob: "<container>/<blob>" }`.
  *
  * Every environment of a message gets one row in the request results table (`environmentRequestResults`,
  * partition = message id): `started`, `duplicate` (already building, or listed twice; nothing new is
@@ -12,7 +14,8 @@
  */
 import { PROVISION_BATCH, type BatchInput, type BatchItem } from "../orchestrations/contracts";
 import type { OperationAction, RequestResult, RequestResults } from "./records";
-import { parseSpecText } from "../lib/spec/parse";
+import { parseBatchText, parseSpecText } from "../lib/spec/parse";
+import { isBatchBlobError, type BatchBlobReader } from "./batch-blob";
 import type { PreflightReport } from "../lib/preflight/types";
 import type { EnvironmentSpec, SpecProblem } from "../lib/spec/types";
 import { validateSpec } from "../lib/spec/validate";
@@ -24,7 +27,7 @@ import { withinProvisionerSubscriptions } from "./spec-body";
 export const ENVIRONMENT_REQUESTS_QUEUE = "environment-requests";
 
 /** Keys of a message that belong to the request, not to the spec. */
-const REQUEST_KEYS = ["action", "keyVault", "environments"] as const;
+const REQUEST_KEYS = ["action", "keyVault", "environments", "environmentsBlob"] as const;
 
 /** A message, read. */
 export type ParsedRequest =
@@ -32,8 +35,10 @@ export type ParsedRequest =
       readonly ok: true;
       readonly action: OperationAction;
       readonly keyVault: "keep" | "purge";
-      /** The specs as given (objects or text), not yet validated. */
+      /** The specs as given (objects or text), not yet validated; empty when they are in a blob. */
       readonly items: readonly unknown[];
+      /** `<container>/<blob>` of the app's storage holding the list of specs, when the message names one. */
+      readonly environmentsBlob?: string;
     }
   | { readonly ok: false; readonly problems: readonly SpecProblem[] };
 
@@ -63,7 +68,16 @@ export function parseRequest(message: unknown): ParsedRequest {
   if (keyVault !== "keep" && keyVault !== "purge")
     problems.push({ path: "keyVault", message: "must be keep or purge" });
   let items: unknown[];
-  if ("environments" in body) {
+  const blob = body.environmentsBlob;
+  if (blob !== undefined && (typeof blob !== "string" || "environments" in body)) {
+    problems.push({
+      path: "environmentsBlob",
+      message: "must be <container>/<blob> naming the list of specs, instead of environments",
+    });
+  }
+  if (typeof blob === "string") {
+    items = [];
+  } else if ("environments" in body) {
     if (!Array.isArray(body.environments) || body.environments.length === 0) {
       problems.push({ path: "environments", message: "must be a non-empty list of specs" });
       items = [];
@@ -78,7 +92,13 @@ export function parseRequest(message: unknown): ParsedRequest {
     ];
   }
   if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, action: action as OperationAction, keyVault: keyVault as "keep" | "purge", items };
+  return {
+    ok: true,
+    action: action as OperationAction,
+    keyVault: keyVault as "keep" | "purge",
+    items,
+    ...(typeof blob === "string" ? { environmentsBlob: blob } : {}),
+  };
 }
 
 /** Dependencies of {@link handleEnvironmentRequest}. */
@@ -91,13 +111,16 @@ export interface RequestHandlerDeps {
   /** Environments of one batch building at once. */
   readonly maxConcurrentBuilds: number;
   /**
-   * Preflight of a valid spec to apply (`preflight.ts`), before anything is claimed.
+   * Preflight of a valid spec to apply (`preflight.ts`), before anything is claimed; `undefined` when
+   * there is nothing to preflight (the claim refuses the spec: it does not fit its recorded engines).
    * @default - none: specs go straight to their claim
    */
   readonly preflight?: (
     spec: EnvironmentSpec,
     modulePaths: Readonly<Record<string, string>> | undefined,
-  ) => Promise<PreflightReport>;
+  ) => Promise<PreflightReport | undefined>;
+  /** Reads a batch blob a message names (`environmentsBlob`). @default - such messages are refused */
+  readonly readBatchBlob?: BatchBlobReader;
   /** @default - the system clock */
   readonly now?: () => Date;
 }
@@ -149,6 +172,38 @@ async function eachLimited<T, R>(
   return results;
 }
 
+/**
+ * The request with the specs of the blob it names, read and parsed; a blob that cannot be read is a
+ * refusal naming it (a storage outage throws, so the message is retried).
+ */
+async function withBlobItems(
+  request: ParsedRequest,
+  read: BatchBlobReader | undefined,
+): Promise<ParsedRequest> {
+  if (!request.ok || request.environmentsBlob === undefined) return request;
+  const refused = (message: string): ParsedRequest => ({
+    ok: false,
+    problems: [{ path: "environmentsBlob", message }],
+  });
+  if (!read) return refused("this host reads no batch blobs");
+  let text: string;
+  try {
+    text = await read(request.environmentsBlob);
+  } catch (error) {
+    if (isBatchBlobError(error)) return refused(error.message);
+    throw error;
+  }
+  const parsed = parseBatchText(text);
+  if (!parsed.ok)
+    return {
+      ok: false,
+      problems: parsed.problems.map((p) => ({ ...p, path: `environmentsBlob${p.path ? `.${p.path}` : ""}` })),
+    };
+  const items = parsed.value as unknown[];
+  if (items.length === 0) return refused("the blob's list of specs is empty");
+  return { ...request, items };
+}
+
 /** The batch orchestration's instance id for a message: redelivery cannot start a second batch. */
 export function batchInstanceIdOf(requestId: string): string {
   return `batch-${requestId}`;
@@ -165,7 +220,7 @@ export async function handleEnvironmentRequest(
   deps: RequestHandlerDeps,
 ): Promise<RequestResult[]> {
   const recordedAt = () => (deps.now ?? (() => new Date()))().toISOString();
-  const request = parseRequest(message);
+  const request = await withBlobItems(parseRequest(message), deps.readBatchBlob);
   if (!request.ok) {
     const refused: RequestResult = {
       requestId,
@@ -218,7 +273,7 @@ export async function handleEnvironmentRequest(
   if (deferred.length > 0) {
     const waitingFor = deferred.map((c) => c.environmentId).join(", ");
     for (const [at, candidate] of candidates.entries()) {
-      const report = reports[at]!;
+      const report = reports[at];
       const base = {
         requestId,
         index: candidate.index,
@@ -226,19 +281,19 @@ export async function handleEnvironmentRequest(
         environmentId: candidate.environmentId,
       };
       const problems: SpecProblem[] =
-        report.outcome === "refused"
+        report?.outcome === "refused"
           ? [...report.problems]
-          : report.outcome === "deferred"
+          : report?.outcome === "deferred"
             ? [...report.deferred]
             : [
                 {
                   path: "",
-                  message: `preflight passed; waiting for ${waitingFor} of the same request, whose preflight could not finish (the message is retried)`,
+                  message: `${report ? "preflight passed; " : ""}waiting for ${waitingFor} of the same request, whose preflight could not finish (the message is retried)`,
                 },
               ];
       results.push({
         ...base,
-        outcome: report.outcome === "refused" ? "refused" : "deferred",
+        outcome: report?.outcome === "refused" ? "refused" : "deferred",
         problems,
         recordedAt: recordedAt(),
       });
@@ -279,6 +334,17 @@ export async function handleEnvironmentRequest(
         },
       ];
       results.push({ ...base, environmentId, outcome: "refused", problems, recordedAt: recordedAt() });
+      continue;
+    }
+    if (outcome.kind === "refused") {
+      // The spec does not fit the engines the environment's record pins (lib/spec/pinned-engines.ts).
+      results.push({
+        ...base,
+        environmentId,
+        outcome: "refused",
+        problems: outcome.problems,
+        recordedAt: recordedAt(),
+      });
       continue;
     }
     if (outcome.kind === "busy") {

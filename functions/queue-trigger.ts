@@ -5,8 +5,10 @@
 import { app, type InvocationContext } from "@azure/functions";
 import * as df from "durable-functions";
 import { appContext } from "./app-context";
+import { batchBlobReader } from "./batch-blob";
 import { orchestrationClientOf } from "./durable-port";
 import { createEnvironmentService } from "./environment-service";
+import { applyTargetOf } from "./preflight";
 import {
   ENVIRONMENT_REQUESTS_QUEUE,
   handleEnvironmentRequest,
@@ -32,14 +34,13 @@ app.storageQueue(ENVIRONMENT_REQUESTS_FUNCTION, {
         results: shared.requestResults,
         subscriptionIds: shared.config.subscriptionIds,
         maxConcurrentBuilds: shared.maxConcurrentBuilds,
-        preflight: async (spec, modulePaths) =>
-          (
-            await shared.preflight({
-              spec,
-              plan: shared.plan(spec),
-              ...(modulePaths ? { modulePaths } : {}),
-            })
-          ).report,
+        readBatchBlob: batchBlobReader(),
+        preflight: async (spec, modulePaths) => {
+          // Preflight what the claim will build: the engines the environment's record pins.
+          const stored = await shared.records.get(`${spec.org_name}-${spec.name}`);
+          const target = applyTargetOf(spec, stored?.record.spec, shared.plan, modulePaths);
+          return target ? (await shared.preflight(target)).report : undefined;
+        },
       });
     } catch (error) {
       // Thrown on purpose: the host redelivers the message after its visibility timeout (host.json).

@@ -8,9 +8,12 @@ import type { EnvironmentSpec } from "../spec/types";
 import type { PreflightReads } from "./azure-reads";
 import type { PreflightFindings } from "./findings";
 
-/** What applying would do to a node (the plan preview's answer, `functions/plan-preview.ts`). */
+/**
+ * What applying would do to a node (the plan preview's answer, `functions/plan-preview.ts`). Preflight
+ * reads the preview before engine replacements are marked, so a replacing cache is still `create` here.
+ */
 export interface NodeChangeView {
-  readonly change: "create" | "update" | "unchanged" | "blocked" | "unknown";
+  readonly change: "create" | "update" | "unchanged" | "blocked" | "replace" | "unknown";
   readonly changedPaths?: readonly string[];
   readonly immutablePaths?: readonly string[];
   readonly blockedReasons?: readonly string[];

@@ -118,11 +118,11 @@ describe("preflight at the HTTP API", () => {
     assert.match(refusal.problems[0]!.message, /AKV10032/);
   });
 
-  test("fails a spec whose Key Vault, PostgreSQL or Redis name is taken elsewhere, before any write", async () => {
+  test("fails a spec whose Key Vault, PostgreSQL or Azure Cache for Redis name is taken elsewhere, before any write", async () => {
     const document = specDocument("taken", [
       { type: "base" },
       { type: "postgres", name: "db" },
-      { type: "redis", name: "cache" },
+      { type: "redis", name: "cache", engine: "azure-cache-for-redis" },
     ]);
     const plan = planOf(document);
     stack.emulator.admin.configureSubscriptions({
@@ -216,19 +216,24 @@ describe("preflight at the HTTP API", () => {
     assert.deepEqual(found, ["InvalidAuthenticationTokenTenant providers.azurerm.subscription_id"]);
   });
 
-  test("reports every problem at once: a foreign tenant, a taken name, a missing quota and an unoffered version", async () => {
+  test("reports every problem at once: a foreign tenant, a taken name, a missing quota, an unoffered version", async () => {
     const document = specDocument("everything", ALL_MODULES, {
       tenantId: "abcdabcd-0000-4000-8000-000000000009",
     });
     stack.emulator.admin.configureSubscriptions({
-      takenNames: [{ type: "Microsoft.Cache/redis", name: nameOf(planOf(document), "redisCache") }],
+      takenNames: [
+        {
+          type: "Microsoft.DBforPostgreSQL/flexibleServers",
+          name: nameOf(planOf(document), "postgresFlexibleServer"),
+        },
+      ],
       quotas: { [EXAMPLE_SUBSCRIPTION_ID]: { eastus2: { cores: { limit: 10 } } } },
       withdrawn: { kubernetesVersions: [{ location: "eastus2", version: "1.35" }] },
     });
     const { found } = await refused(document);
     assert.deepEqual(found.sort(), [
       "KubernetesVersionNotOffered modules[1].kubernetes_version",
-      "NameUnavailable modules[3]",
+      "NameUnavailable modules[2]",
       "QuotaExceeded modules[1].max_nodes",
       "TenantMismatch providers.azurerm.tenant_id",
     ]);

@@ -48,8 +48,9 @@ function target(edit: (text: string) => string = (text) => text) {
  * The reads of a first preflight of a new environment, by what they are for: the subscription, its
  * resource group (absent: no resource of the plan can exist, so no other live read), the caller's
  * permissions, each provider namespace, each global name (a Key Vault also looks for a soft-deleted vault
- * of its own), and per region the Kubernetes versions, VM SKUs and compute usages (with a cluster), the
- * PostgreSQL capabilities (with a server) and the network usages (with a public IP to create).
+ * of its own; Azure Managed Redis has no name check), and per region the Kubernetes versions, VM SKUs and
+ * compute usages (with a cluster), the PostgreSQL capabilities (with a server) and the network usages (with
+ * a public IP to create).
  */
 function firstPreflightReads(plan: Plan): number {
   const count = (kind: string) => plan.nodes.filter((node) => node.kind === kind).length;
@@ -77,27 +78,28 @@ describe("preflight against the emulator", () => {
   });
   after(async () => fixture?.stop());
 
-  it("passes the staging example in 18 reads (the emulator saw exactly those), writing nothing", async () => {
+  it("passes the staging example in 17 reads (the emulator saw exactly those), writing nothing", async () => {
     const before = fixture.emulator.admin.requestLog().length;
     const { report, nodes } = await preflight(staging);
     assert.deepEqual([report.outcome, report.problems, report.deferred], ["passed", [], []]);
     assert.equal(report.requests.reads, firstPreflightReads(staging.plan));
-    assert.equal(report.requests.reads, 18);
+    assert.equal(report.requests.reads, 17);
     const seen = fixture.emulator.admin.requestLog().slice(before);
     assert.equal(seen.length, report.requests.reads, seen.map((e) => `${e.method} ${e.path}`).join("\n"));
     assert.deepEqual(writesAmong(seen), []);
     assert.ok(nodes.filter((n) => isArmNodeKind(n.kind)).every((n) => n.change === "create"));
   });
 
-  it("reads 7 for another environment in the same subscription and region: what does not change is cached", async () => {
+  it("reads 6 for another environment in the same subscription and region: what does not change is cached", async () => {
     const other = target((text) => text.replace(/^name: staging$/m, "name: qa"));
     const before = fixture.emulator.admin.requestLog().length;
     const { report } = await preflight(other);
     assert.equal(report.outcome, "passed", JSON.stringify(report.problems));
-    // Still read: the resource group, the names (two for the vault) and both usages; from the cache: the
-    // subscription, permissions, providers, Kubernetes versions, VM SKUs, PostgreSQL capabilities.
-    assert.equal(report.requests.reads, 7);
-    assert.equal(fixture.emulator.admin.requestLog().length - before, 7);
+    // Still read: the resource group, the names (two for the vault, one for the server) and both usages;
+    // from the cache: the subscription, permissions, providers, Kubernetes
+    // versions, VM SKUs, PostgreSQL capabilities.
+    assert.equal(report.requests.reads, 6);
+    assert.equal(fixture.emulator.admin.requestLog().length - before, 6);
   });
 
   describe("on a re-apply of the built environment", () => {
