@@ -55,7 +55,7 @@ const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
       check: {
         ...string,
         description:
-          "Preflight's findings only: the check (tenant, subscription, permissions, providers, names, kubernetesVersion, vmSize, quota, postgres, changes).",
+          "Preflight's findings only: the check (tenant, subscription, permissions, providers, names, kubernetesVersion, vmSize, quota, postgres, managedRedis, changes).",
       },
       code: { ...string, description: "Preflight's findings only: e.g. NameUnavailable, QuotaExceeded." },
     },

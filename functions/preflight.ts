@@ -25,6 +25,7 @@ import { PreflightFindings } from "../lib/preflight/findings";
 import {
   checkClusterCapacity,
   checkKubernetesVersion,
+  checkManagedRedis,
   checkNames,
   checkPostgres,
   checkPublicIpQuota,
@@ -135,6 +136,7 @@ export async function runPreflight(target: PreflightTarget, deps: PreflightDeps)
     checkClusterCapacity(context),
     checkPublicIpQuota(context),
     checkPostgres(context),
+    checkManagedRedis(context),
   ]);
   checkChanges(context);
   return done(nodes);

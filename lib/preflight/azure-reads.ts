@@ -44,6 +44,12 @@ export interface Usage {
   readonly limit: number;
 }
 
+/** A provider's registration and where each of its resource types is offered. */
+interface ProviderOffer {
+  readonly registrationState: string;
+  readonly resourceTypes: readonly { readonly resourceType: string; readonly locations: readonly string[] }[];
+}
+
 /** A name-availability answer, the three services' shapes made one. */
 export interface NameAvailability {
   readonly available: boolean;
@@ -61,6 +67,12 @@ export interface PreflightReads {
   /** True when the resource group exists. */
   resourceGroupExists(name: string): Promise<boolean>;
   providerState(namespace: string): Promise<string>;
+  /**
+   * The regions (lower-case, no spaces: `eastus2`) where the subscription may create `resourceType` of
+   * `namespace` (`Providers_Get`'s `resourceTypes[].locations`; the same read as {@link providerState});
+   * `undefined` when the provider does not list the type.
+   */
+  resourceTypeLocations(namespace: string, resourceType: string): Promise<readonly string[] | undefined>;
   registerProvider(namespace: string): Promise<string>;
   /** The caller's permissions at the resource group (when it exists) or the subscription; `undefined` when the scope cannot be listed. */
   permissions(resourceGroup: string | undefined): Promise<PermissionEntry[] | undefined>;
@@ -113,6 +125,22 @@ export function createPreflightReads(clients: AzureClients, cache: PreflightCach
     return items;
   };
   const location = (value: string) => value.replace(/\s+/g, "").toLowerCase();
+  /** A provider's registration and the regions of its resource types: one read, kept once registered. */
+  const provider = (namespace: string) =>
+    cached(
+      `provider|${namespace.toLowerCase()}`,
+      async (): Promise<ProviderOffer> => {
+        const answer = await clients.resources.providers.get(namespace);
+        return {
+          registrationState: answer.registrationState ?? "NotRegistered",
+          resourceTypes: (answer.resourceTypes ?? []).map((t) => ({
+            resourceType: t.resourceType ?? "",
+            locations: (t.locations ?? []).map(location),
+          })),
+        };
+      },
+      (offer) => offer.registrationState === "Registered",
+    );
 
   return {
     requests,
@@ -136,12 +164,13 @@ export function createPreflightReads(clients: AzureClients, cache: PreflightCach
         throw error;
       }
     },
-    providerState: (namespace) =>
-      cached(
-        `provider|${namespace.toLowerCase()}`,
-        async () => (await clients.resources.providers.get(namespace)).registrationState ?? "NotRegistered",
-        (state) => state === "Registered",
-      ),
+    providerState: async (namespace) => (await provider(namespace)).registrationState,
+    async resourceTypeLocations(namespace, resourceType) {
+      const entry = (await provider(namespace)).resourceTypes.find(
+        (t) => t.resourceType.toLowerCase() === resourceType.toLowerCase(),
+      );
+      return entry?.locations;
+    },
     async registerProvider(namespace) {
       requests.writes += 1;
       cache.forget(`${sub}|provider|${namespace.toLowerCase()}`);

@@ -339,3 +339,31 @@ export async function checkPostgres(context: PreflightContext): Promise<void> {
     );
   }
 }
+
+/**
+ * Each Azure Managed Redis cluster to create is offered in its region: the region is among the locations
+ * `Microsoft.Cache` lists for `redisEnterprise` to this subscription (the provider read preflight makes
+ * anyway). Azure publishes no name-availability check for Managed Redis and no list of the SKUs a region
+ * offers before a cluster exists (`listSkusForScaling` needs one): those stay the create's to refuse
+ * (docs/azure-facts.md#preflight).
+ */
+export async function checkManagedRedis(context: PreflightContext): Promise<void> {
+  const { findings, reads } = context;
+  const created = nodesOf(context.plan, "managedRedisCluster").filter(
+    (node) => context.changeOf(node.key).change === "create",
+  );
+  for (const node of created) {
+    const location = (desiredString(node, "location") ?? context.plan.location).toLowerCase();
+    const path = pathOf(context, node);
+    await findings.guard("managedRedis", path, "the regions of Azure Managed Redis", async () => {
+      const offered = await reads.resourceTypeLocations("Microsoft.Cache", "redisEnterprise");
+      if (offered === undefined || offered.includes(location)) return;
+      findings.refuse(
+        "managedRedis",
+        "ManagedRedisNotOffered",
+        path,
+        `Azure Managed Redis (Microsoft.Cache/redisEnterprise) is not offered to this subscription in ${location}${offered.length > 0 ? ` (offered in ${offered.slice(0, 12).join(", ")}${offered.length > 12 ? ", …" : ""})` : ""}: choose another region, or engine: azure-cache-for-redis`,
+      );
+    });
+  }
+}

@@ -15,6 +15,7 @@ export type PreflightCheck =
   | "vmSize"
   | "quota"
   | "postgres"
+  | "managedRedis"
   | "changes";
 
 /** One finding: a problem, a warning or a reason to try again later. */

@@ -200,6 +200,37 @@ describe("preflight at the HTTP API", () => {
     ]);
   });
 
+  test("fails an Azure Managed Redis cache (the default engine) in a region that does not offer it, before any write", async () => {
+    stack.emulator.admin.configureSubscriptions({
+      withdrawn: { resourceTypes: [{ location: "eastus2", type: "Microsoft.Cache/redisEnterprise" }] },
+    });
+    const document = specDocument("amr", [{ type: "base" }, { type: "redis", name: "cache" }]);
+    assert.ok(planOf(document).nodes.some((node) => node.kind === "managedRedisCluster"));
+    const { found, refusal } = await refused(document);
+    assert.deepEqual(found, ["ManagedRedisNotOffered modules[1]"]);
+    assert.match(refusal.problems[0]!.message, /not offered to this subscription in eastus2/);
+    assert.match(refusal.problems[0]!.message, /engine: azure-cache-for-redis/);
+  });
+
+  test("passes Azure Cache for Redis in a region where only Azure Managed Redis is withdrawn", async () => {
+    stack.emulator.admin.configureSubscriptions({
+      withdrawn: { resourceTypes: [{ location: "eastus2", type: "Microsoft.Cache/redisEnterprise" }] },
+    });
+    const document = specDocument("acr", [
+      { type: "base" },
+      { type: "redis", name: "cache", engine: "azure-cache-for-redis" },
+    ]);
+    // The plan preview runs the same preflight and starts nothing.
+    const response = await stack.api(`environments/${planOf(document).environmentId}/plan`, {
+      method: "POST",
+      headers: JSON_TYPE,
+      body: JSON.stringify(document),
+    });
+    const body = (await response.json()) as { preflight: PreflightReport };
+    assert.equal(response.status, 200, JSON.stringify(body));
+    assert.deepEqual([body.preflight.outcome, body.preflight.problems], ["passed", []]);
+  });
+
   test("fails a spec for a disabled subscription, before any write", async () => {
     stack.emulator.admin.configureSubscriptions({
       subscriptions: { [EXAMPLE_SUBSCRIPTION_ID]: { state: "Disabled" } },
@@ -216,7 +247,7 @@ describe("preflight at the HTTP API", () => {
     assert.deepEqual(found, ["InvalidAuthenticationTokenTenant providers.azurerm.subscription_id"]);
   });
 
-  test("reports every problem at once: a foreign tenant, a taken name, a missing quota, an unoffered version", async () => {
+  test("reports every problem at once: a foreign tenant, a taken name, a missing quota, an unoffered version and cache", async () => {
     const document = specDocument("everything", ALL_MODULES, {
       tenantId: "abcdabcd-0000-4000-8000-000000000009",
     });
@@ -228,11 +259,15 @@ describe("preflight at the HTTP API", () => {
         },
       ],
       quotas: { [EXAMPLE_SUBSCRIPTION_ID]: { eastus2: { cores: { limit: 10 } } } },
-      withdrawn: { kubernetesVersions: [{ location: "eastus2", version: "1.35" }] },
+      withdrawn: {
+        kubernetesVersions: [{ location: "eastus2", version: "1.35" }],
+        resourceTypes: [{ location: "eastus2", type: "Microsoft.Cache/redisEnterprise" }],
+      },
     });
     const { found } = await refused(document);
     assert.deepEqual(found.sort(), [
       "KubernetesVersionNotOffered modules[1].kubernetes_version",
+      "ManagedRedisNotOffered modules[3]",
       "NameUnavailable modules[2]",
       "QuotaExceeded modules[1].max_nodes",
       "TenantMismatch providers.azurerm.tenant_id",

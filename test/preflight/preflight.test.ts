@@ -50,7 +50,7 @@ function target(edit: (text: string) => string = (text) => text) {
  * permissions, each provider namespace, each global name (a Key Vault also looks for a soft-deleted vault
  * of its own; Azure Managed Redis has no name check), and per region the Kubernetes versions, VM SKUs and
  * compute usages (with a cluster), the PostgreSQL capabilities (with a server) and the network usages (with
- * a public IP to create).
+ * a public IP to create). Where Azure Managed Redis is offered comes with the `Microsoft.Cache` provider read.
  */
 function firstPreflightReads(plan: Plan): number {
   const count = (kind: string) => plan.nodes.filter((node) => node.kind === kind).length;
@@ -96,8 +96,8 @@ describe("preflight against the emulator", () => {
     const { report } = await preflight(other);
     assert.equal(report.outcome, "passed", JSON.stringify(report.problems));
     // Still read: the resource group, the names (two for the vault, one for the server) and both usages;
-    // from the cache: the subscription, permissions, providers, Kubernetes
-    // versions, VM SKUs, PostgreSQL capabilities.
+    // from the cache: the subscription, permissions, providers (with where Managed Redis is offered),
+    // Kubernetes versions, VM SKUs, PostgreSQL capabilities.
     assert.equal(report.requests.reads, 6);
     assert.equal(fixture.emulator.admin.requestLog().length - before, 6);
   });

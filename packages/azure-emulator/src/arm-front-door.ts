@@ -34,7 +34,7 @@ export function createArmFrontDoor(deps: ArmFrontDoorDeps) {
   return async (req: IncomingMessage, res: ServerResponse, facts: RequestFacts): Promise<void> => {
     const principal = authenticateBearer(req.headers.authorization, ARM_AUDIENCE, deps.now());
     if (!principal) throw authenticationError(req.headers.authorization, deps.now());
-    deps.subscriptions?.refuse({ method: facts.method, path: facts.path, principal });
+    deps.subscriptions?.refuse({ method: facts.method, path: facts.path, principal, body: facts.body });
     const kind = facts.method === "GET" ? "reads" : "writes";
     const subscriptionId = subscriptionOf(facts.path) ?? "tenant";
     const decision = deps.throttle?.take(subscriptionId, principal.objectId, kind);

@@ -311,6 +311,45 @@ describe("what is offered in a region", () => {
     }
   });
 
+  test("Microsoft.Cache lists the regions of Azure Managed Redis; a withdrawn region is left out and a create there refused", async () => {
+    const locations = async () => {
+      const answer = await rawRequest(
+        emulator,
+        "GET",
+        `/subscriptions/${SUB}/providers/Microsoft.Cache?api-version=2025-04-01`,
+      );
+      const types = (answer.body as { resourceTypes: { resourceType: string; locations: string[] }[] })
+        .resourceTypes;
+      return types.find((t) => t.resourceType === "redisEnterprise")!.locations;
+    };
+    assert.ok((await locations()).includes(LOCATION));
+    emulator.admin.configureSubscriptions({
+      withdrawn: { resourceTypes: [{ location: LOCATION, type: "Microsoft.Cache/redisEnterprise" }] },
+    });
+    try {
+      assert.ok(!(await locations()).includes(LOCATION));
+      const create = await rawRequest(
+        emulator,
+        "PUT",
+        `/subscriptions/${SUB}/resourceGroups/rg-amr/providers/Microsoft.Cache/redisEnterprise/amr-1?api-version=2026-09-01`,
+        {
+          body: JSON.stringify({
+            location: LOCATION,
+            sku: { name: "Balanced_B1" },
+            properties: { publicNetworkAccess: "Disabled" },
+          }),
+        },
+      );
+      assert.equal(create.status, 400);
+      assert.equal(
+        (create.body as { error: { code: string } }).error.code,
+        "LocationNotAvailableForResourceType",
+      );
+    } finally {
+      emulator.admin.clearSubscriptionSettings();
+    }
+  });
+
   test("resource SKUs carry vCPUs, family and zones, and a withdrawn size its Location or Zone restriction", async () => {
     const skus = async () => {
       const answer = await rawRequest(

@@ -3,7 +3,8 @@
  * it: a token of another tenant than the subscription's (401 `InvalidAuthenticationTokenTenant`), writes to
  * a disabled or deleted subscription (409 `ReadOnlyDisabledSubscription`), writes the identity's
  * permissions do not allow (403 `AuthorizationFailed`), writes to a provider namespace the subscription has
- * not registered (409 `MissingSubscriptionRegistration`), and creating a resource whose global name is
+ * not registered (409 `MissingSubscriptionRegistration`), creating a resource in a region its type is
+ * withdrawn from (400 `LocationNotAvailableForResourceType`), and creating a resource whose global name is
  * held outside the emulator (the type's own name-taken code). The settings behind them are
  * `settings.ts`'s; by default nothing is refused.
  */
@@ -28,6 +29,8 @@ export interface GuardedRequest {
   readonly method: string;
   readonly path: string;
   readonly principal: Principal;
+  /** The request body (a PUT's resource, whose `location` a withdrawn resource type refuses). */
+  readonly body?: Buffer;
 }
 
 /** Throws the {@link ArmError} Azure answers when the request's subscription refuses it. */
@@ -82,6 +85,21 @@ export function refuseForSubscription(req: GuardedRequest, deps: SubscriptionGua
   const target = parseArmPath(req.path, deps.registry);
   if (target?.kind !== "resource") return;
   const spec = deps.registry.get(target.type.toLowerCase());
+  const location = locationOf(req.body);
+  if (
+    location !== undefined &&
+    !deps.store.get(target.id) &&
+    deps.settings
+      .withdrawn("resourceTypes", location, subscriptionId)
+      .some((entry) => entry.type.toLowerCase() === target.type.toLowerCase())
+  ) {
+    // ARM's answer for a region the resource type is not offered in (the provider's locations leave it out).
+    throw new ArmError(
+      400,
+      "LocationNotAvailableForResourceType",
+      `The provided location '${location}' is not available for resource type '${target.type}'.`,
+    );
+  }
   if (
     spec?.globalNameTakenCode &&
     !deps.store.get(target.id) &&
@@ -99,4 +117,15 @@ function namespaceOf(path: string): string | undefined {
   const segments = path.split("/").filter((segment) => segment !== "");
   const providers = segments.map((segment) => segment.toLowerCase()).lastIndexOf("providers");
   return providers < 0 ? undefined : segments[providers + 1];
+}
+
+/** The `location` of a JSON body, if it names one. */
+function locationOf(body: Buffer | undefined): string | undefined {
+  if (!body || body.length === 0) return undefined;
+  try {
+    const parsed = JSON.parse(body.toString("utf8")) as { location?: unknown };
+    return typeof parsed.location === "string" ? parsed.location : undefined;
+  } catch {
+    return undefined;
+  }
 }

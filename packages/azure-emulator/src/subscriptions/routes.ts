@@ -292,7 +292,15 @@ function providerDocument(subscriptionId: string, namespace: string, deps: Subsc
     namespace,
     registrationState: deps.settings.registrationOf(subscriptionId, namespace),
     registrationPolicy: "RegistrationRequired",
-    resourceTypes: types.map((resourceType) => ({ resourceType, locations })),
+    resourceTypes: types.map((resourceType) => ({
+      resourceType,
+      locations: locations.filter(
+        (location) =>
+          !deps.settings
+            .withdrawn("resourceTypes", location, subscriptionId)
+            .some((entry) => entry.type.toLowerCase() === `${namespace}/${resourceType}`.toLowerCase()),
+      ),
+    })),
   };
 }
 

@@ -4,7 +4,8 @@
  * tenant, has every provider registered and the identity may do anything in it — until a setting says
  * otherwise, to make Azure refuse: a disabled subscription, one of another tenant, an unregistered
  * provider, restricted permissions, a lowered quota, a name taken outside the emulator, a Kubernetes
- * version, VM size (in a region or zone), PostgreSQL SKU or version withdrawn from a region.
+ * version, VM size (in a region or zone), PostgreSQL SKU or version, or a resource type (Azure Managed
+ * Redis) withdrawn from a region.
  *
  * Set with `POST /__emulator/subscriptions` (merged into what is set) or `admin.configureSubscriptions`;
  * `DELETE` (or `POST /__emulator/reset`) forgets them.
@@ -88,6 +89,8 @@ export const subscriptionSettingsSchema = z
         postgresVersions: z
           .array(z.object({ location: z.string(), version: z.string() }).strict())
           .optional(),
+        /** A resource type (`Microsoft.Cache/redisEnterprise`) no longer offered in a region: its provider leaves the region out. */
+        resourceTypes: z.array(z.object({ location: z.string(), type: z.string() }).strict()).optional(),
       })
       .strict()
       .optional(),
