@@ -5,7 +5,7 @@
  * blocks for the minutes Azure takes.
  */
 import type { AzureClients } from "../lib/azure/clients";
-import { diffDesired, immutableDifferences, readPath, type PropertyDifference } from "../lib/azure/compare";
+import { blockedDifferences, diffDesired, readPath, type BlockedDifference } from "../lib/azure/compare";
 import {
   AzureError,
   azureErrorBody,
@@ -17,6 +17,7 @@ import {
 } from "../lib/azure/errors";
 import { parseResourceId } from "../lib/azure/resource-id";
 import { latencyOf } from "../lib/latency-model";
+import { CHANGE_RULES_BY_KIND } from "../lib/plan/kinds";
 import type { PlanNode } from "../lib/plan/types";
 import { redactValues } from "../lib/secrets/redact";
 import { ARM_ADAPTERS, isArmNodeKind, type ArmNodeKind } from "./adapters/table";
@@ -308,8 +309,12 @@ export function createArmSteps(
       });
     }
     const differences = diffDesired(node.desired, live, adapter.compare);
-    const immutable = immutableDifferences(differences, node.immutable);
-    if (immutable.length > 0) throw immutableChangeError(node, immutable);
+    const blocked = blockedDifferences(
+      differences,
+      { immutable: node.immutable, rules: CHANGE_RULES_BY_KIND[node.kind] },
+      live,
+    );
+    if (blocked.length > 0) throw immutableChangeError(node, blocked);
     // A resource whose last operation failed is written again even when it looks right: a PUT is how
     // ARM retries a failed provisioning.
     if (differences.length === 0 && state !== "failed") {
@@ -492,13 +497,13 @@ function writeWasAccepted(initial: { status: number } | undefined): boolean {
   return initial !== undefined && initial.status >= 200 && initial.status < 300;
 }
 
-function immutableChangeError(node: PlanNode, differences: readonly PropertyDifference[]): AzureError {
+function immutableChangeError(node: PlanNode, differences: readonly BlockedDifference[]): AzureError {
   // Values are left out: they may be sensitive, and the paths are what the user must act on.
-  const paths = differences.map((d) => d.path).join(", ");
+  const paths = differences.map((d) => `${d.path} (${d.reason})`).join(", ");
   return new AzureError({
     kind: "invalidRequest",
     code: IMMUTABLE_PROPERTY_CODE,
-    message: `${node.key} (${node.id}) cannot change ${paths} after creation; Azure would need the resource re-created, which the provisioner never does silently`,
+    message: `${node.key} (${node.id}) cannot change ${paths}; Azure would need the resource re-created, which the provisioner never does silently`,
     retryable: false,
     target: node.id,
   });

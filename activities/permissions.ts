@@ -1,7 +1,9 @@
 /**
  * The provisioner's Azure permissions, collected from the declarations beside each step's calls: the ARM
  * adapters' `permissions`, the data-plane steps' (`KEY_VAULT_SECRETS_PERMISSIONS`,
- * `KUBERNETES_SECRET_PERMISSIONS`, `KUBERNETES_OBJECT_PERMISSIONS`, `TLS_CERTIFICATE_PERMISSIONS`) and the purge a destroy may run (`PURGE_DELETED_VAULT_PERMISSIONS`).
+ * `KUBERNETES_SECRET_PERMISSIONS`, `KUBERNETES_OBJECT_PERMISSIONS`, `TLS_CERTIFICATE_PERMISSIONS`), the
+ * purge a destroy may run (`PURGE_DELETED_VAULT_PERMISSIONS`) and what preflight reads before the first
+ * write (`PREFLIGHT_PERMISSIONS`, lib/preflight/permissions.ts).
  * `envctl permissions` prints them as the custom role the template creates (docs/deploy.md#least-privilege).
  */
 import {
@@ -24,6 +26,7 @@ import {
   NETWORK_CONTRIBUTOR_ROLE_ID,
 } from "../lib/plan";
 import { isFactReference } from "../lib/plan/facts";
+import { PREFLIGHT_PERMISSIONS } from "../lib/preflight/permissions";
 import type { NodeKind, Plan, PlanNode } from "../lib/plan/types";
 import { ARM_ADAPTERS, type ArmNodeKind } from "./adapters/table";
 import { KEY_VAULT_SECRETS_PERMISSIONS } from "./key-vault-secrets";
@@ -45,12 +48,17 @@ export const DATA_PLANE_PERMISSIONS: Readonly<Record<DataPlaneNodeKind, StepPerm
 
 /**
  * What the steps of one node kind may need: ensure, check and delete through its adapter or data-plane
- * step, and for `keyVault` the purge a destroy may ask for.
+ * step, for `keyVault` the purge a destroy may ask for, and what preflight reads because of the kind.
  */
 export function stepPermissionsOfKind(kind: NodeKind): readonly StepPermissions[] {
   const own = kind in ARM_ADAPTERS ? ARM_ADAPTERS[kind as ArmNodeKind].permissions : undefined;
   const step = own ?? DATA_PLANE_PERMISSIONS[kind as DataPlaneNodeKind];
-  return kind === "keyVault" ? [step, PURGE_DELETED_VAULT_PERMISSIONS] : [step];
+  const preflight = PREFLIGHT_PERMISSIONS[kind];
+  return [
+    step,
+    ...(kind === "keyVault" ? [PURGE_DELETED_VAULT_PERMISSIONS] : []),
+    ...(preflight ? [preflight] : []),
+  ];
 }
 
 /** What building, checking and destroying `node` needs. @throws when `node` needs an undeclared variant */

@@ -4,7 +4,7 @@
  * turns every Azure failure into a value: `retry` when Azure said the same call may succeed later,
  * `failed` when it never will. Nothing Azure answers is thrown across the Durable boundary.
  */
-import type { AzureClients } from "../lib/azure/clients";
+import { subscriptionOfId, type AzureClients } from "../lib/azure/clients";
 import { classifyAzureError } from "../lib/azure/errors";
 import { createArmSteps } from "./arm-step";
 import { isArmNodeKind } from "./adapters/table";
@@ -60,14 +60,32 @@ function withFacts(input: EnsureNodeInput): PlanNode {
   });
 }
 
-/** The provisioning activities over `clients` (tests pass emulator-backed clients). */
+/**
+ * The provisioning activities over `clients` (tests pass emulator-backed clients). Each call works in the
+ * subscription its node's (or operation's) ARM id names — the plan's — with that subscription's clients
+ * (`clients.forSubscription`, built once and kept); a subscription off the allow-list fails the call with
+ * `SubscriptionNotAllowed` before any request.
+ */
 export function createProvisioningActivities(clients: AzureClients) {
-  const arm = createArmSteps(clients);
-  const vaultSecrets = createKeyVaultSecretsSteps(clients);
-  const propagation = createSecretPropagationSteps(clients);
-  const deletedVaults = createPurgeDeletedVaultStep(clients);
-  const kubernetesObjects = createKubernetesObjectSteps(clients);
-  const certificates = createTlsCertificateSteps(clients);
+  const stepsBySubscription = new Map<string, ReturnType<typeof stepsOf>>();
+  const stepsOf = (subscriptionClients: AzureClients) => ({
+    arm: createArmSteps(subscriptionClients),
+    vaultSecrets: createKeyVaultSecretsSteps(subscriptionClients),
+    propagation: createSecretPropagationSteps(subscriptionClients),
+    deletedVaults: createPurgeDeletedVaultStep(subscriptionClients),
+    kubernetesObjects: createKubernetesObjectSteps(subscriptionClients),
+    certificates: createTlsCertificateSteps(subscriptionClients),
+  });
+  /** The steps for the subscription of `id` (ids without one are the default subscription's). */
+  const stepsFor = (id: string) => {
+    const subscription = subscriptionOfId(id) ?? clients.subscriptionId;
+    let steps = stepsBySubscription.get(subscription);
+    if (!steps) {
+      steps = stepsOf(clients.forSubscription(subscription));
+      stepsBySubscription.set(subscription, steps);
+    }
+    return steps;
+  };
 
   return {
     /**
@@ -77,6 +95,7 @@ export function createProvisioningActivities(clients: AzureClients) {
     ensureNode(input: EnsureNodeInput): Promise<ActivityResult<EnsureResult>> {
       return settle(input.node.id, async (): Promise<EnsureResult> => {
         const node = withFacts(input);
+        const { arm, vaultSecrets, propagation, kubernetesObjects, certificates } = stepsFor(node.id);
         if (isArmNodeKind(node.kind))
           return arm.ensure(node, { adminPasswordSecret: input.adminPasswordSecret });
         switch (node.kind) {
@@ -96,12 +115,15 @@ export function createProvisioningActivities(clients: AzureClients) {
      * operation ending Failed is a check result (`operationFailed`), not a failure of the check.
      */
     checkOperation(input: CheckOperationInput): Promise<ActivityResult<OperationCheck>> {
-      return settle(input.operation.resourceId, () => arm.check(input.operation));
+      return settle(input.operation.resourceId, () =>
+        stepsFor(input.operation.resourceId).arm.check(input.operation),
+      );
     },
     /** Removes one node; absent is success. Key Vault secrets go with their vault. */
     deleteNode(input: DeleteNodeInput): Promise<ActivityResult<WriteResult>> {
       const { node } = input;
       return settle(node.id, async (): Promise<WriteResult> => {
+        const { arm, propagation, kubernetesObjects } = stepsFor(node.id);
         if (isArmNodeKind(node.kind)) return arm.remove(node);
         if (node.kind === "kubernetesSecret") return propagation.remove(node);
         if (node.kind === "kubernetesObject") return kubernetesObjects.remove(node);
@@ -114,7 +136,7 @@ export function createProvisioningActivities(clients: AzureClients) {
      * to `checkOperation`. Purge protection forbidding it is a `failed` of kind `invalidRequest`.
      */
     purgeDeletedVault(input: PurgeDeletedVaultInput): Promise<ActivityResult<WriteResult>> {
-      return settle(input.node.id, () => deletedVaults.purge(input));
+      return settle(input.node.id, () => stepsFor(input.node.id).deletedVaults.purge(input));
     },
   };
 }

@@ -6,4 +6,9 @@ export const EXIT = {
   internalError: 1,
   /** The input was refused: bad usage, an unreadable file, or an invalid spec. Nothing was started. */
   refused: 2,
+  /**
+   * The service could not answer now (`plan --preflight`: unreachable, or Azure throttled or failed a
+   * read); nothing is wrong with the spec: run it again later (sysexits' EX_TEMPFAIL).
+   */
+  tryAgainLater: 75,
 } as const;

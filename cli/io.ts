@@ -18,6 +18,8 @@ export interface CliIo {
   writeTextFile(path: string, text: string): Promise<void>;
   /** Environment variables. */
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** An HTTP request (`envctl plan --preflight` asks the service). @default the global fetch */
+  fetch(url: string, init: RequestInit): Promise<Response>;
 }
 
 /** The real process: stdout, stderr, the file system and `process.env`. */
@@ -29,5 +31,6 @@ export function processIo(): CliIo {
     readTextFile: (path) => readFile(path, "utf8"),
     writeTextFile: (path, text) => writeFile(path, text, "utf8"),
     env: process.env,
+    fetch: (url, init) => fetch(url, init),
   };
 }

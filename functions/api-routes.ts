@@ -60,10 +60,13 @@ export const API_ROUTES = {
     responses: {
       "202": { description: "The build started; poll the Location.", schema: "AcceptedOperation" },
       "400": problem(
-        "The spec is invalid; `problems` lists every problem with its path. Nothing was started.",
+        "The spec is invalid, or preflight found what Azure would refuse (title `Refused before the first write`); `problems` lists every problem with its path. Nothing was written or started.",
       ),
       "409": busy,
       "415": unsupportedMedia,
+      "503": problem(
+        "Preflight could not finish (Azure throttled or failed a read, a provider is registering); `deferred` says why. Nothing was written or started: send the same request again after `Retry-After` seconds.",
+      ),
     },
   },
   listEnvironments: {
@@ -103,11 +106,12 @@ export const API_ROUTES = {
   previewEnvironmentPlan: {
     method: "POST",
     route: "environments/{name}/plan",
-    summary: "What applying would change against the live state, per resource",
+    summary: "What applying would change against the live state, per resource, and what preflight finds",
     specBody: "optional",
     responses: {
       "200": {
-        description: "Per-resource changes: create, update, unchanged, blocked or unknown.",
+        description:
+          "Per-resource changes (create, update, unchanged, blocked or unknown) and `preflight`: what Azure would refuse of the spec, found before any write.",
         schema: "PlanPreview",
       },
       "400": problem("The id or the spec is invalid, or the spec names another environment."),

@@ -2,11 +2,12 @@
  * The app's dependencies, built once per process from its settings (Functions app settings, or
  * `local.settings.json` through Core Tools or the devhost): the record tables on `AzureWebJobsStorage`,
  * the provisioner configuration, the planner with the provisioner's identity and addresses, and (only
- * when a plan preview asks) the Azure clients.
+ * when preflight or a plan preview asks) the Azure clients, with preflight's cache.
  */
 import { createAzureClients, type AzureClients } from "../lib/azure/clients";
 import { loadConfig, type ProvisionerConfig } from "../lib/config";
 import { planEnvironment } from "../lib/plan";
+import { PreflightCache } from "../lib/preflight/cache";
 import {
   RECORD_TABLES,
   createEnvironmentRecords,
@@ -17,6 +18,7 @@ import {
   type RequestResults,
 } from "./records";
 import type { Planner } from "./ports";
+import { runPreflight, type PreflightResult, type PreflightTarget } from "./preflight";
 
 /** Batch builds running at once when `PROVISIONER_MAX_CONCURRENT_BUILDS` is unset. */
 export const DEFAULT_MAX_CONCURRENT_BUILDS = 10;
@@ -31,6 +33,8 @@ export interface AppContext {
   readonly maxConcurrentBuilds: number;
   /** Azure (or emulator) clients, created on first use. */
   azureClients(): AzureClients;
+  /** Preflight of a validated spec (`preflight.ts`), over the shared clients and cache. */
+  preflight(target: PreflightTarget): Promise<PreflightResult>;
 }
 
 /** The emulator answers from loopback; any address works there, and the planner needs at least one. */
@@ -67,13 +71,17 @@ export async function createAppContext(env: NodeJS.ProcessEnv = process.env): Pr
     openTable(storage, RECORD_TABLES.requestResults),
   ]);
   let clients: AzureClients | undefined;
+  const azureClients = () => (clients ??= createAzureClients(config));
+  // One cache per process: what a subscription and a region offer is read once per window.
+  const preflightCache = new PreflightCache(config.preflightCacheSec * 1000);
   return {
     config,
     records: createEnvironmentRecords(environments),
     requestResults: createRequestResults(results),
     plan: plannerOf(config),
     maxConcurrentBuilds: maxConcurrentBuilds(env),
-    azureClients: () => (clients ??= createAzureClients(config)),
+    azureClients,
+    preflight: (target) => runPreflight(target, { clients: azureClients(), cache: preflightCache }),
   };
 }
 

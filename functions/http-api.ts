@@ -20,15 +20,10 @@ import {
 } from "./environment-service";
 import { buildOpenApiDocument } from "./openapi";
 import { answerOptaImport } from "./opta-import-api";
-import {
-  armLiveReader,
-  countChanges,
-  engineReplacements,
-  previewPlan,
-  withReplacements,
-  type EngineReplacement,
-} from "./plan-preview";
-import { pinRecordedEngines } from "../lib/spec/pinned-engines";
+import { countChanges, engineReplacements, withReplacements, type EngineReplacement } from "./plan-preview";
+import { normalizeRecordedSpec, pinRecordedEngines } from "../lib/spec/pinned-engines";
+import type { PreflightReport } from "../lib/preflight/types";
+import { applyTargetOf, type PreflightTarget } from "./preflight";
 import { problemResponse, unknownEnvironment } from "./problem";
 import { isActiveRuntimeStatus, isRecordConflictError } from "./records";
 import { answerCertificateUpload } from "./certificate-upload";
@@ -37,7 +32,7 @@ import {
   SPEC_CONTENT_TYPES,
   declaredSpecFormat,
   validateSpecText,
-  withinProvisionerSubscription,
+  withinProvisionerSubscriptions,
 } from "./spec-body";
 
 /** Who started an operation through the API, for the record. */
@@ -96,7 +91,7 @@ function specOf(call: ApiCall, text: string): SpecValidation | { refused: HttpRe
       }),
     };
   }
-  return withinProvisionerSubscription(validateSpecText(text, contentType), call.app.config.subscriptionId);
+  return withinProvisionerSubscriptions(validateSpecText(text, contentType), call.app.config.subscriptionIds);
 }
 
 function invalidSpec(problems: readonly SpecProblem[], warnings: readonly SpecProblem[]): HttpResponseInit {
@@ -107,6 +102,41 @@ function invalidSpec(problems: readonly SpecProblem[], warnings: readonly SpecPr
     problems,
     warnings,
   });
+}
+
+/**
+ * 400 for a valid spec preflight refuses: every problem Azure would have answered mid-build, found before
+ * any write; nothing was written or started.
+ */
+function refusedByPreflight(report: PreflightReport, warnings: readonly SpecProblem[]): HttpResponseInit {
+  const count = report.problems.length;
+  return problemResponse({
+    title: "Refused before the first write",
+    status: 400,
+    detail: `preflight found ${count} problem${count === 1 ? "" : "s"} Azure would refuse; nothing was written or started`,
+    problems: report.problems,
+    warnings: [...warnings, ...report.warnings],
+    ...(report.deferred.length > 0 ? { deferred: report.deferred } : {}),
+  });
+}
+
+/**
+ * 503 with `Retry-After` when preflight could not finish (Azure throttled or failed a read, a provider is
+ * registering): the spec is not refused, nothing was written or started, and the same request may be sent
+ * again after the wait.
+ */
+function preflightDeferred(report: PreflightReport, warnings: readonly SpecProblem[]): HttpResponseInit {
+  const retryAfterSec = report.retryAfterSec ?? 30;
+  return problemResponse(
+    {
+      title: "Preflight could not finish",
+      status: 503,
+      detail: `${report.deferred.length} check${report.deferred.length === 1 ? "" : "s"} could not finish now; nothing was written or started: send the same request again in ${retryAfterSec} s`,
+      deferred: report.deferred,
+      warnings: [...warnings, ...report.warnings],
+    },
+    { "retry-after": String(retryAfterSec) },
+  );
 }
 
 function busy(request: HttpRequest, outcome: BusyOutcome): HttpResponseInit {
@@ -155,13 +185,20 @@ const handlers: Record<EnvironmentOperation, (call: ApiCall) => Promise<HttpResp
     const validation = specOf(call, await call.request.text());
     if ("refused" in validation) return validation.refused;
     if (!validation.ok) return invalidSpec(validation.problems, validation.warnings);
+    // Preflight what the claim will build: the engines the environment's record pins (when the spec
+    // cannot keep them, the claim below refuses it with why).
+    const stored = await call.app.records.get(`${validation.spec.org_name}-${validation.spec.name}`);
+    const target = applyTargetOf(validation.spec, stored?.record.spec, call.app.plan, validation.modulePaths);
+    const report = target ? (await call.app.preflight(target)).report : undefined;
+    if (report?.outcome === "refused") return refusedByPreflight(report, validation.warnings);
+    if (report?.outcome === "deferred") return preflightDeferred(report, validation.warnings);
     const outcome = await call.service.apply(validation.spec, REQUESTED_BY_HTTP);
     if (outcome.kind === "busy") return busy(call.request, outcome);
     if (outcome.kind === "refused") return invalidSpec(outcome.problems, validation.warnings);
     return accepted(call, outcome.environmentId, {
       action: "apply",
       planHash: outcome.plan.hash,
-      warnings: validation.warnings,
+      warnings: [...validation.warnings, ...(report?.warnings ?? [])],
     });
   },
 
@@ -202,7 +239,7 @@ const handlers: Record<EnvironmentOperation, (call: ApiCall) => Promise<HttpResp
     const { id } = target;
     const text = await call.request.text();
     const stored = await call.app.records.get(id);
-    let plan;
+    let preflightTarget: PreflightTarget;
     let replacements: EngineReplacement[] = [];
     if (text.trim() !== "") {
       const validation = specOf(call, text);
@@ -211,7 +248,7 @@ const handlers: Record<EnvironmentOperation, (call: ApiCall) => Promise<HttpResp
       // Planned as an apply would plan it: with the engines the environment's record pins.
       const pinned = pinRecordedEngines(validation.spec, stored?.record.spec);
       if (!pinned.ok) return invalidSpec(pinned.problems, validation.warnings);
-      plan = call.app.plan(pinned.spec);
+      const plan = call.app.plan(pinned.spec);
       if (plan.environmentId !== id) {
         return problemResponse({
           title: "Spec names another environment",
@@ -219,27 +256,35 @@ const handlers: Record<EnvironmentOperation, (call: ApiCall) => Promise<HttpResp
           detail: `the spec is for "${plan.environmentId}", the URL names "${id}"`,
         });
       }
+      preflightTarget = {
+        spec: pinned.spec,
+        plan,
+        ...(validation.modulePaths ? { modulePaths: validation.modulePaths } : {}),
+      };
       if (stored && pinned.switches.length > 0) {
         replacements = engineReplacements(plan, call.service.planOf(stored.record), pinned.switches);
       }
     } else if (stored) {
-      plan = call.service.planOf(stored.record);
+      preflightTarget = {
+        spec: normalizeRecordedSpec(stored.record.spec),
+        plan: call.service.planOf(stored.record),
+      };
     } else {
       return unknownEnvironment(id);
     }
-    const nodes = withReplacements(
-      await previewPlan(plan, armLiveReader(call.app.azureClients())),
-      plan,
-      replacements,
-    );
+    // The preview is preflight's: the same live reads, and what applying would be refused for.
+    const preflighted = await call.app.preflight(preflightTarget);
+    const { report } = preflighted;
+    const nodes = withReplacements(preflighted.nodes, preflightTarget.plan, replacements);
     return {
       jsonBody: {
-        environmentId: plan.environmentId,
-        planHash: plan.hash,
+        environmentId: preflightTarget.plan.environmentId,
+        planHash: preflightTarget.plan.hash,
         ...(stored ? { lastAppliedPlanHash: stored.record.planHash } : {}),
         changes: countChanges(nodes),
         ...(replacements.length > 0 ? { replacements } : {}),
         nodes,
+        preflight: report,
       },
     };
   },

@@ -55,8 +55,25 @@ const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
     {
       path: { ...string, description: "e.g. modules[1].max_nodes; empty for the whole document" },
       message: string,
+      check: {
+        ...string,
+        description:
+          "Preflight's findings only: the check (tenant, subscription, permissions, providers, names, kubernetesVersion, vmSize, quota, postgres, managedRedis, changes).",
+      },
+      code: { ...string, description: "Preflight's findings only: e.g. NameUnavailable, QuotaExceeded." },
     },
     ["path", "message"],
+  ),
+  PreflightReport: object(
+    {
+      outcome: { enum: ["passed", "refused", "deferred"] },
+      problems: { type: "array", items: ref("SpecProblem") },
+      warnings: { type: "array", items: ref("SpecProblem") },
+      deferred: { type: "array", items: ref("SpecProblem") },
+      retryAfterSec: { type: "integer" },
+      requests: object({ reads: { type: "integer" }, writes: { type: "integer" } }, ["reads", "writes"]),
+    },
+    ["outcome", "problems", "warnings", "deferred", "requests"],
   ),
   Problem: object(
     {
@@ -64,8 +81,17 @@ const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
       title: string,
       status: { type: "integer" },
       detail: string,
-      problems: { type: "array", items: ref("SpecProblem"), description: "Every validation problem (400)." },
+      problems: {
+        type: "array",
+        items: ref("SpecProblem"),
+        description: "Every validation or preflight problem (400).",
+      },
       warnings: { type: "array", items: ref("SpecProblem") },
+      deferred: {
+        type: "array",
+        items: ref("SpecProblem"),
+        description: "The preflight checks that could not finish (503).",
+      },
       environmentId: string,
     },
     ["title", "status"],
@@ -215,6 +241,7 @@ const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
             change: { enum: ["create", "update", "unchanged", "blocked", "replace", "unknown"] },
             changedPaths: { type: "array", items: string },
             immutablePaths: { type: "array", items: string },
+            blockedReasons: { type: "array", items: string },
             reason: string,
             replaces: { type: "array", items: string },
             risk: { enum: ["high"] },
@@ -222,8 +249,12 @@ const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
           ["key", "kind", "name", "change"],
         ),
       },
+      preflight: {
+        ...ref("PreflightReport"),
+        description: "What preflight found: what applying this spec would be refused for, before any write.",
+      },
     },
-    ["environmentId", "planHash", "changes", "nodes"],
+    ["environmentId", "planHash", "changes", "nodes", "preflight"],
   ),
 };
 

@@ -6,10 +6,11 @@
  */
 import { ARM_ADAPTERS, isArmNodeKind } from "../activities/adapters/table";
 import type { AzureClients } from "../lib/azure/clients";
-import { diffDesired, immutableDifferences } from "../lib/azure/compare";
+import { blockedDifferences, diffDesired } from "../lib/azure/compare";
 import { classifyAzureError, isAzureError, isNotFoundError } from "../lib/azure/errors";
 import { parseResourceId } from "../lib/azure/resource-id";
 import { withoutFactReferences } from "../lib/plan/facts";
+import { CHANGE_RULES_BY_KIND } from "../lib/plan/kinds";
 import type { Plan, PlanNode } from "../lib/plan/types";
 import type { EngineSwitch } from "../lib/spec/pinned-engines";
 
@@ -19,6 +20,8 @@ import type { EngineSwitch } from "../lib/spec/pinned-engines";
  * `replace` (a new resource that takes the place of one the environment has, e.g. Azure Managed Redis
  * for an Azure Cache for Redis: HIGH risk, the data is not migrated), or `unknown` (a data-plane step,
  * re-checked on every apply; or the live state could not be read).
+ * `blocked` also covers changes Azure refuses only in some circumstances (`CHANGE_RULES_BY_KIND`: storage
+ * that would shrink, a subnet range changed while in use).
  */
 export type NodeChange = "create" | "update" | "unchanged" | "blocked" | "replace" | "unknown";
 
@@ -30,8 +33,10 @@ export interface NodePreview {
   readonly change: NodeChange;
   /** Paths (into the plan's `desired`) that differ, for `update` and `blocked`. */
   readonly changedPaths?: readonly string[];
-  /** The immutable paths among them, for `blocked`. */
+  /** The paths among them Azure would refuse to change in place, for `blocked`. */
   readonly immutablePaths?: readonly string[];
+  /** Why each of `immutablePaths` is refused, in the same order, for `blocked`. */
+  readonly blockedReasons?: readonly string[];
   /** Why the change is `unknown` or `replace`. */
   readonly reason?: string;
   /** For `replace`: the ARM ids of the resources it takes the place of (left in Azure, not deleted). */
@@ -155,9 +160,19 @@ async function previewNode(node: PlanNode, read: LiveReader): Promise<NodePrevie
   const differences = diffDesired(withoutFactReferences(node.desired), live, ARM_ADAPTERS[node.kind].compare);
   if (differences.length === 0) return { ...base, change: "unchanged" };
   const changedPaths = differences.map((difference) => difference.path);
-  const immutable = immutableDifferences(differences, node.immutable).map((difference) => difference.path);
-  return immutable.length > 0
-    ? { ...base, change: "blocked", changedPaths, immutablePaths: immutable }
+  const blocked = blockedDifferences(
+    differences,
+    { immutable: node.immutable, rules: CHANGE_RULES_BY_KIND[node.kind] },
+    live,
+  );
+  return blocked.length > 0
+    ? {
+        ...base,
+        change: "blocked",
+        changedPaths,
+        immutablePaths: blocked.map((difference) => difference.path),
+        blockedReasons: blocked.map((difference) => difference.reason),
+      }
     : { ...base, change: "update", changedPaths };
 }
 

@@ -6,19 +6,22 @@
  *
  * Every environment of a message gets one row in the request results table (`environmentRequestResults`,
  * partition = message id): `started`, `duplicate` (already building, or listed twice; nothing new is
- * started) or `refused` with every validation problem. Refused specs are recorded, never thrown: a throw
- * would only retry the same bad spec until it landed in the poison queue without its reasons. Only
- * infrastructure failures (storage, Durable) throw, so the message is retried.
+ * started), `refused` with every validation or preflight problem, or `deferred`. Refused specs are
+ * recorded, never thrown: a throw would only retry the same bad spec until it landed in the poison queue
+ * without its reasons. Only infrastructure failures throw, so the message is retried: storage, Durable,
+ * and a preflight that could not finish (Azure throttled or failed, a provider registering) — then the
+ * message starts nothing, its rows say `deferred` and why, and the redelivery runs preflight again.
  */
 import { PROVISION_BATCH, type BatchInput, type BatchItem } from "../orchestrations/contracts";
 import type { OperationAction, RequestResult, RequestResults } from "./records";
 import { parseBatchText, parseSpecText } from "../lib/spec/parse";
 import { isBatchBlobError, type BatchBlobReader } from "./batch-blob";
-import type { SpecProblem } from "../lib/spec/types";
+import type { PreflightReport } from "../lib/preflight/types";
+import type { EnvironmentSpec, SpecProblem } from "../lib/spec/types";
 import { validateSpec } from "../lib/spec/validate";
 import type { EnvironmentService } from "./environment-service";
 import type { OrchestrationClient } from "./ports";
-import { withinProvisionerSubscription } from "./spec-body";
+import { withinProvisionerSubscriptions } from "./spec-body";
 
 /** The queue the trigger listens on. */
 export const ENVIRONMENT_REQUESTS_QUEUE = "environment-requests";
@@ -103,14 +106,70 @@ export interface RequestHandlerDeps {
   readonly service: EnvironmentService;
   readonly orchestrations: OrchestrationClient;
   readonly results: RequestResults;
-  /** The subscription this provisioner builds in; specs naming another are refused. */
-  readonly subscriptionId: string;
+  /** The subscriptions this provisioner builds in (empty: any); specs naming another are refused. */
+  readonly subscriptionIds: readonly string[];
   /** Environments of one batch building at once. */
   readonly maxConcurrentBuilds: number;
+  /**
+   * Preflight of a valid spec to apply (`preflight.ts`), before anything is claimed; `undefined` when
+   * there is nothing to preflight (the claim refuses the spec: it does not fit its recorded engines).
+   * @default - none: specs go straight to their claim
+   */
+  readonly preflight?: (
+    spec: EnvironmentSpec,
+    modulePaths: Readonly<Record<string, string>> | undefined,
+  ) => Promise<PreflightReport | undefined>;
   /** Reads a batch blob a message names (`environmentsBlob`). @default - such messages are refused */
   readonly readBatchBlob?: BatchBlobReader;
   /** @default - the system clock */
   readonly now?: () => Date;
+}
+
+/** Specs of one message preflighted at once: enough to be quick, few enough not to trip ARM's read throttling. */
+const PREFLIGHT_CONCURRENCY = 4;
+
+/**
+ * Thrown when preflight could not finish for a spec of the message: nothing was started, every row is
+ * recorded (`deferred` with why), and the host redelivers the message after its visibility timeout.
+ */
+export class PreflightDeferredError extends Error {
+  readonly isPreflightDeferredError = true as const;
+  constructor(
+    readonly requestId: string,
+    readonly retryAfterSec: number,
+  ) {
+    super(
+      `request ${requestId}: preflight could not finish; the message is retried (Azure asked for ${retryAfterSec} s)`,
+    );
+    this.name = "PreflightDeferredError";
+  }
+}
+
+/** True for a {@link PreflightDeferredError}, also across duplicate copies of this module. */
+export function isPreflightDeferredError(error: unknown): error is PreflightDeferredError {
+  return (
+    typeof error === "object" &&
+    error !== null &&
+    (error as { isPreflightDeferredError?: unknown }).isPreflightDeferredError === true
+  );
+}
+
+/** Runs `work` on every item, at most `limit` at once, results in item order. */
+async function eachLimited<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
 
 /**
@@ -179,9 +238,15 @@ export async function handleEnvironmentRequest(
   const results: RequestResult[] = [];
   const claimed: { index: number; environmentId: string; item: BatchItem }[] = [];
   const seen = new Set<string>();
+  const candidates: {
+    index: number;
+    environmentId: string;
+    spec: EnvironmentSpec;
+    modulePaths: Readonly<Record<string, string>> | undefined;
+  }[] = [];
   for (const [index, item] of request.items.entries()) {
     const base = { requestId, index, action: request.action };
-    const validation = withinProvisionerSubscription(validateSpec(item), deps.subscriptionId);
+    const validation = withinProvisionerSubscriptions(validateSpec(item), deps.subscriptionIds);
     if (!validation.ok) {
       results.push({ ...base, outcome: "refused", problems: validation.problems, recordedAt: recordedAt() });
       continue;
@@ -195,7 +260,67 @@ export async function handleEnvironmentRequest(
       continue;
     }
     seen.add(environmentId);
-    const outcome = await deps.service.claim(validation.spec, {
+    candidates.push({ index, environmentId, spec: validation.spec, modulePaths: validation.modulePaths });
+  }
+
+  // Preflight of every valid spec to apply, before anything is claimed (a destroy has nothing to check).
+  const preflight = deps.preflight;
+  const reports =
+    request.action === "apply" && preflight
+      ? await eachLimited(candidates, PREFLIGHT_CONCURRENCY, (c) => preflight(c.spec, c.modulePaths))
+      : candidates.map(() => undefined);
+  const deferred = candidates.filter((_, at) => reports[at]?.outcome === "deferred");
+  if (deferred.length > 0) {
+    const waitingFor = deferred.map((c) => c.environmentId).join(", ");
+    for (const [at, candidate] of candidates.entries()) {
+      const report = reports[at];
+      const base = {
+        requestId,
+        index: candidate.index,
+        action: request.action,
+        environmentId: candidate.environmentId,
+      };
+      const problems: SpecProblem[] =
+        report?.outcome === "refused"
+          ? [...report.problems]
+          : report?.outcome === "deferred"
+            ? [...report.deferred]
+            : [
+                {
+                  path: "",
+                  message: `${report ? "preflight passed; " : ""}waiting for ${waitingFor} of the same request, whose preflight could not finish (the message is retried)`,
+                },
+              ];
+      results.push({
+        ...base,
+        outcome: report?.outcome === "refused" ? "refused" : "deferred",
+        problems,
+        recordedAt: recordedAt(),
+      });
+    }
+    results.sort((a, b) => a.index - b.index);
+    for (const result of results) await deps.results.record(result);
+    throw new PreflightDeferredError(
+      requestId,
+      Math.max(...deferred.map((c) => reports[candidates.indexOf(c)]!.retryAfterSec ?? 30)),
+    );
+  }
+
+  for (const [at, candidate] of candidates.entries()) {
+    const { index, environmentId } = candidate;
+    const base = { requestId, index, action: request.action };
+    const report = reports[at];
+    if (report?.outcome === "refused") {
+      results.push({
+        ...base,
+        environmentId,
+        outcome: "refused",
+        problems: [...report.problems],
+        recordedAt: recordedAt(),
+      });
+      continue;
+    }
+    const outcome = await deps.service.claim(candidate.spec, {
       action: request.action,
       requestedBy,
       batchInstanceId,

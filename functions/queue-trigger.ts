@@ -8,7 +8,12 @@ import { appContext } from "./app-context";
 import { batchBlobReader } from "./batch-blob";
 import { orchestrationClientOf } from "./durable-port";
 import { createEnvironmentService } from "./environment-service";
-import { ENVIRONMENT_REQUESTS_QUEUE, handleEnvironmentRequest } from "./queue-requests";
+import { applyTargetOf } from "./preflight";
+import {
+  ENVIRONMENT_REQUESTS_QUEUE,
+  handleEnvironmentRequest,
+  isPreflightDeferredError,
+} from "./queue-requests";
 
 /** Function name of the queue trigger. */
 export const ENVIRONMENT_REQUESTS_FUNCTION = "environmentRequests";
@@ -21,14 +26,27 @@ app.storageQueue(ENVIRONMENT_REQUESTS_FUNCTION, {
     const shared = await appContext();
     const orchestrations = orchestrationClientOf(df.getClient(context));
     const requestId = String(context.triggerMetadata?.id ?? context.invocationId);
-    const results = await handleEnvironmentRequest(message, requestId, {
-      service: createEnvironmentService({ records: shared.records, orchestrations, plan: shared.plan }),
-      orchestrations,
-      results: shared.requestResults,
-      subscriptionId: shared.config.subscriptionId,
-      maxConcurrentBuilds: shared.maxConcurrentBuilds,
-      readBatchBlob: batchBlobReader(),
-    });
+    let results;
+    try {
+      results = await handleEnvironmentRequest(message, requestId, {
+        service: createEnvironmentService({ records: shared.records, orchestrations, plan: shared.plan }),
+        orchestrations,
+        results: shared.requestResults,
+        subscriptionIds: shared.config.subscriptionIds,
+        maxConcurrentBuilds: shared.maxConcurrentBuilds,
+        readBatchBlob: batchBlobReader(),
+        preflight: async (spec, modulePaths) => {
+          // Preflight what the claim will build: the engines the environment's record pins.
+          const stored = await shared.records.get(`${spec.org_name}-${spec.name}`);
+          const target = applyTargetOf(spec, stored?.record.spec, shared.plan, modulePaths);
+          return target ? (await shared.preflight(target)).report : undefined;
+        },
+      });
+    } catch (error) {
+      // Thrown on purpose: the host redelivers the message after its visibility timeout (host.json).
+      if (isPreflightDeferredError(error)) context.warn(error.message);
+      throw error;
+    }
     const counts = results.map(
       (result) => `${result.environmentId ?? `#${result.index}`}: ${result.outcome}`,
     );

@@ -54,22 +54,29 @@ export function validateSpecText(text: string, contentType: string | null | unde
 }
 
 /**
- * Refuses a valid spec whose subscription is not the one this provisioner builds in: its clients are
- * bound to `PROVISIONER_SUBSCRIPTION_ID`, so such a build could only fail later, less clearly.
+ * Refuses a valid spec whose subscription is not on this provisioner's allow-list
+ * (`PROVISIONER_SUBSCRIPTION_IDS`, or the older single `PROVISIONER_SUBSCRIPTION_ID`): it gets clients
+ * for no other subscription, so such a build could only fail later, less clearly. An empty list (emulator
+ * mode) allows every subscription.
+ * @param subscriptionIds - the allow-list, lower-case (`ProvisionerConfig.subscriptionIds`)
  */
-export function withinProvisionerSubscription(
+export function withinProvisionerSubscriptions(
   validation: SpecValidation,
-  subscriptionId: string,
+  subscriptionIds: readonly string[],
 ): SpecValidation {
-  if (!validation.ok) return validation;
+  if (!validation.ok || subscriptionIds.length === 0) return validation;
   const requested = validation.spec.providers.azurerm.subscription_id;
-  if (requested.toLowerCase() === subscriptionId.toLowerCase()) return validation;
+  if (subscriptionIds.includes(requested.toLowerCase())) return validation;
+  const allowed =
+    subscriptionIds.length === 1
+      ? `subscription ${subscriptionIds[0]}`
+      : `subscriptions ${subscriptionIds.join(", ")}`;
   return {
     ok: false,
     problems: [
       {
         path: "providers.azurerm.subscription_id",
-        message: `this provisioner builds in subscription ${subscriptionId} (PROVISIONER_SUBSCRIPTION_ID), not ${requested}`,
+        message: `this provisioner builds in ${allowed} (PROVISIONER_SUBSCRIPTION_IDS), not ${requested}`,
       },
     ],
     warnings: validation.warnings,

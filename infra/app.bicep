@@ -13,8 +13,8 @@ param tags object
 @description('Suffix that makes names unique (uniqueString of subscription, environment and region).')
 param resourceToken string
 
-@description('Subscription the provisioner builds environments in.')
-param targetSubscriptionId string
+@description('Subscriptions the provisioner builds environments in (its allow-list).')
+param targetSubscriptionIds array
 
 @description('Route the app\'s outbound traffic through a NAT gateway with a static public IP.')
 param staticEgress bool
@@ -291,7 +291,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identity.properties.clientId};Authorization=AAD'
     // DefaultAzureCredential picks the user-assigned identity by this client id.
     AZURE_CLIENT_ID: identity.properties.clientId
-    PROVISIONER_SUBSCRIPTION_ID: targetSubscriptionId
+    PROVISIONER_SUBSCRIPTION_IDS: join(targetSubscriptionIds, ',')
     PROVISIONER_TENANT_ID: tenant().tenantId
     PROVISIONER_PRINCIPAL_ID: identity.properties.principalId
     PROVISIONER_ALLOWED_IP_RANGES: join(allowedIpRanges, ',')

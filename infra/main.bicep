@@ -1,5 +1,5 @@
 // azure-env-provisioner on Azure: one resource group with the Function App (Flex Consumption, Node 20)
-// and what it runs on, and, in the subscription it builds environments in, the custom role with exactly
+// and what it runs on, and, in each subscription it builds environments in, the custom role with exactly
 // the actions it performs (infra/provisioner-role.json, printed by `envctl permissions`), assigned to its
 // managed identity with an ABAC condition on the role assignments it may make. docs/deploy.md explains
 // every choice and its source.
@@ -19,7 +19,10 @@ param environmentName string
 })
 param location string
 
-@description('Subscription the provisioner builds environments in (PROVISIONER_SUBSCRIPTION_ID); gets the custom role. Empty: the deployment\'s own subscription.')
+@description('Comma-separated subscriptions the provisioner builds environments in (PROVISIONER_SUBSCRIPTION_IDS, its allow-list); each gets the custom role and its assignment. Empty (and targetSubscriptionId empty): the deployment\'s own subscription.')
+param targetSubscriptionIds string = ''
+
+@description('One more subscription to build in, the older single-subscription parameter (PROVISIONER_TARGET_SUBSCRIPTION_ID); added to targetSubscriptionIds.')
 param targetSubscriptionId string = ''
 
 @description('Give the app a static egress address (VNet integration + NAT gateway + public IP); it is added to PROVISIONER_ALLOWED_IP_RANGES, the Key Vault firewall and AKS API allow-list of every environment.')
@@ -57,7 +60,11 @@ param logRetentionDays int = 30
 
 var tags = { 'azd-env-name': environmentName }
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
-var buildSubscriptionId = empty(targetSubscriptionId) ? subscription().subscriptionId : targetSubscriptionId
+var requestedSubscriptionIds = union(
+  filter(map(split(toLower(targetSubscriptionIds), ','), id => trim(id)), id => !empty(id)),
+  empty(targetSubscriptionId) ? [] : [toLower(trim(targetSubscriptionId))]
+)
+var buildSubscriptionIds = empty(requestedSubscriptionIds) ? [subscription().subscriptionId] : requestedSubscriptionIds
 
 resource resourceGroup 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: 'rg-${environmentName}'
@@ -72,7 +79,7 @@ module app 'app.bicep' = {
     location: location
     tags: tags
     resourceToken: resourceToken
-    targetSubscriptionId: buildSubscriptionId
+    targetSubscriptionIds: buildSubscriptionIds
     staticEgress: staticEgress
     extraAllowedIpRanges: filter(map(split(extraAllowedIpRanges, ','), cidr => trim(cidr)), cidr => !empty(cidr))
     durableAlwaysReadyInstances: durableAlwaysReadyInstances
@@ -83,15 +90,18 @@ module app 'app.bicep' = {
   }
 }
 
-// The role is created and assigned where environments are built, not where the app runs.
-module access 'provisioner-access.bicep' = {
-  name: 'provisioner-access-${resourceToken}'
-  scope: subscription(buildSubscriptionId)
-  params: {
-    principalId: app.outputs.principalId
-    environmentName: environmentName
+// The role is created and assigned where environments are built, not where the app runs: once in each
+// allowed subscription (a custom role's assignable scope is the subscription it is created in).
+module access 'provisioner-access.bicep' = [
+  for (buildSubscriptionId, index) in buildSubscriptionIds: {
+    name: 'provisioner-access-${resourceToken}-${index}'
+    scope: subscription(buildSubscriptionId)
+    params: {
+      principalId: app.outputs.principalId
+      environmentName: environmentName
+    }
   }
-}
+]
 
 output AZURE_LOCATION string = location
 output AZURE_TENANT_ID string = tenant().tenantId
@@ -100,6 +110,6 @@ output AZURE_FUNCTION_NAME string = app.outputs.functionAppName
 output SERVICE_API_NAME string = app.outputs.functionAppName
 output SERVICE_API_URI string = app.outputs.functionAppUri
 output PROVISIONER_PRINCIPAL_ID string = app.outputs.principalId
-output PROVISIONER_SUBSCRIPTION_ID string = buildSubscriptionId
+output PROVISIONER_SUBSCRIPTION_IDS string = join(buildSubscriptionIds, ',')
 output PROVISIONER_ALLOWED_IP_RANGES string = app.outputs.allowedIpRanges
-output PROVISIONER_ROLE_DEFINITION_ID string = access.outputs.roleDefinitionId
+output PROVISIONER_ROLE_DEFINITION_IDS array = [for (buildSubscriptionId, index) in buildSubscriptionIds: access[index].outputs.roleDefinitionId]

@@ -6,8 +6,13 @@ import { z } from "zod";
 
 /** Validated provisioner settings. */
 export interface ProvisionerConfig {
-  /** Subscription the environments are built in (`PROVISIONER_SUBSCRIPTION_ID`). */
-  readonly subscriptionId: string;
+  /**
+   * The subscriptions environments may be built in, lower-case (`PROVISIONER_SUBSCRIPTION_IDS`, plus
+   * `PROVISIONER_SUBSCRIPTION_ID`, the older single-subscription setting). A spec naming any other is
+   * refused at the edge, and no client is ever built for one. Empty only in emulator mode, where it means
+   * every subscription (the emulator serves any). At least one is required against Azure.
+   */
+  readonly subscriptionIds: readonly string[];
   /** AAD tenant (`PROVISIONER_TENANT_ID`). @default - the credential's own tenant */
   readonly tenantId?: string;
   /**
@@ -32,6 +37,12 @@ export interface ProvisionerConfig {
    * @default - the resource type's `pollIntervalSec` from the latency model (Retry-After always wins)
    */
   readonly pollIntervalMs?: number;
+  /**
+   * How long preflight keeps what does not change per subscription and region (subscription state,
+   * providers, permissions, versions, SKUs, capabilities), in seconds (`PROVISIONER_PREFLIGHT_CACHE_SEC`);
+   * 0 reads them for every spec. @default 300
+   */
+  readonly preflightCacheSec: number;
   /**
    * True when {@link armEndpoint} is set: tokens come from the managed identity at `IDENTITY_ENDPOINT`
    * (the emulator's), TLS trusts {@link caCertPath}.
@@ -75,9 +86,16 @@ const guid = z
   .string()
   .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "must be a GUID");
 const cidr = /^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/;
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const settingsSchema = z.object({
   PROVISIONER_SUBSCRIPTION_ID: optional(guid),
+  PROVISIONER_SUBSCRIPTION_IDS: optional(
+    z
+      .string()
+      .transform((value) => value.split(/[\s,]+/).filter((id) => id !== ""))
+      .refine((ids) => ids.every((id) => GUID.test(id)), "must be subscription GUIDs separated by commas"),
+  ),
   PROVISIONER_TENANT_ID: optional(guid),
   PROVISIONER_PRINCIPAL_ID: optional(guid),
   PROVISIONER_ARM_ENDPOINT: optional(
@@ -101,6 +119,7 @@ const settingsSchema = z.object({
       ),
   ),
   PROVISIONER_POLL_INTERVAL_MS: optional(z.coerce.number().int().min(1).max(600_000)),
+  PROVISIONER_PREFLIGHT_CACHE_SEC: optional(z.coerce.number().int().min(0).max(3600)),
 });
 
 /**
@@ -124,9 +143,17 @@ export function loadConfig(
   const s = parsed.data;
   const emulatorMode = s.PROVISIONER_ARM_ENDPOINT !== undefined;
   const problems: string[] = [];
-  if (!emulatorMode && s.PROVISIONER_SUBSCRIPTION_ID === undefined) {
+  const subscriptionIds = [
+    ...new Set(
+      [
+        ...(s.PROVISIONER_SUBSCRIPTION_IDS ?? []),
+        ...(s.PROVISIONER_SUBSCRIPTION_ID ? [s.PROVISIONER_SUBSCRIPTION_ID] : []),
+      ].map((id) => id.toLowerCase()),
+    ),
+  ];
+  if (!emulatorMode && subscriptionIds.length === 0) {
     problems.push(
-      "PROVISIONER_SUBSCRIPTION_ID is required unless PROVISIONER_ARM_ENDPOINT selects the emulator",
+      "PROVISIONER_SUBSCRIPTION_IDS (or PROVISIONER_SUBSCRIPTION_ID) is required unless PROVISIONER_ARM_ENDPOINT selects the emulator: name the subscriptions environments may be built in",
     );
   }
   if (!emulatorMode && s.PROVISIONER_CA_CERT_PATH !== undefined) {
@@ -136,14 +163,22 @@ export function loadConfig(
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return {
-    // The emulator accepts any subscription; a fixed one keeps local ids stable.
-    subscriptionId: s.PROVISIONER_SUBSCRIPTION_ID ?? "00000000-0000-0000-0000-000000000000",
+    subscriptionIds,
     tenantId: s.PROVISIONER_TENANT_ID,
     principalId: s.PROVISIONER_PRINCIPAL_ID,
     armEndpoint: s.PROVISIONER_ARM_ENDPOINT?.replace(/\/+$/, ""),
     caCertPath: s.PROVISIONER_CA_CERT_PATH,
     allowedIpRanges: s.PROVISIONER_ALLOWED_IP_RANGES ?? [],
     pollIntervalMs: s.PROVISIONER_POLL_INTERVAL_MS,
+    preflightCacheSec: s.PROVISIONER_PREFLIGHT_CACHE_SEC ?? 300,
     emulatorMode,
   };
+}
+
+/**
+ * True when `config` lets environments be built in `subscriptionId`: it is on the allow-list, or the
+ * list is empty (emulator mode only: every subscription).
+ */
+export function isSubscriptionAllowed(config: ProvisionerConfig, subscriptionId: string): boolean {
+  return config.subscriptionIds.length === 0 || config.subscriptionIds.includes(subscriptionId.toLowerCase());
 }

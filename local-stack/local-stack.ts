@@ -8,7 +8,9 @@
  * Settings (environment, or `local.settings.json` Values):
  * - `EMULATOR_TIME_SCALE`: multiplier of real Azure durations in the emulator (1 = realistic).
  *   @default - so that `examples/staging.yaml` builds in about {@link TARGET_EXAMPLE_BUILD_SEC} seconds
- * - `PROVISIONER_SUBSCRIPTION_ID`: when set, builds go to real Azure and no emulator starts.
+ * - `PROVISIONER_SUBSCRIPTION_IDS` (or the older `PROVISIONER_SUBSCRIPTION_ID`): when set, builds go to
+ *   real Azure, in those subscriptions only, and no emulator starts. Unset, the emulator serves every
+ *   subscription and the app builds in whichever one a spec names.
  * - `PROVISIONER_PRINCIPAL_ID`: on the emulator, the object id of the emulator's managed identity, which
  *   the app runs as. @default {@link LOCAL_STACK_PRINCIPAL_ID}
  * - `LOCAL_STACK_PORT`: the API's port. @default local settings' `Host.LocalHttpPort`, else 7071
@@ -36,8 +38,6 @@ import { LOCAL_STACK_PRINCIPAL_ID } from "../lib/config";
 export const TARGET_EXAMPLE_BUILD_SEC = 60;
 /** Used when the example cannot be planned (e.g. it was removed): about 30× faster than Azure. */
 const FALLBACK_TIME_SCALE = 1 / 30;
-/** The subscription the emulated provisioner builds in: the one the specs in `examples/` name. */
-export const EMULATED_SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000002";
 /** The example `npm start` suggests submitting. */
 const EXAMPLE_SPEC = join("examples", "staging.yaml");
 
@@ -98,7 +98,9 @@ export function localStackOptions(
 ): LocalStackOptions {
   const values = readLocalSettings(projectRoot).values;
   const setting = (name: string) => (env[name]?.trim() ? env[name] : values[name]);
-  const realAzure = Boolean(setting("PROVISIONER_SUBSCRIPTION_ID")?.trim());
+  const realAzure = ["PROVISIONER_SUBSCRIPTION_IDS", "PROVISIONER_SUBSCRIPTION_ID"].some((name) =>
+    Boolean(setting(name)?.trim()),
+  );
   const port = env.LOCAL_STACK_PORT === undefined ? undefined : Number(env.LOCAL_STACK_PORT);
   if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) {
     throw new Error(`LOCAL_STACK_PORT must be a port number, got "${env.LOCAL_STACK_PORT}"`);
@@ -122,15 +124,14 @@ export function localStackOptions(
 
 /**
  * The app settings that point the provisioner at a running emulator: its ARM endpoint and CA, its
- * managed-identity endpoint (what App Service gives an app with a managed identity), the identity's
- * principal, and the examples' subscription (the emulator accepts any; this one lets them build
- * unchanged).
+ * managed-identity endpoint (what App Service gives an app with a managed identity) and the identity's
+ * principal. No subscription allow-list: the emulator serves every subscription, so a newcomer's own spec
+ * (naming their own subscription) builds as it is.
  */
 export function appSettingsOnEmulator(emulator: RunningEmulator): Record<string, string> {
   return {
     PROVISIONER_ARM_ENDPOINT: emulator.armEndpoint,
     PROVISIONER_CA_CERT_PATH: emulator.caCertPath,
-    PROVISIONER_SUBSCRIPTION_ID: EMULATED_SUBSCRIPTION_ID,
     PROVISIONER_PRINCIPAL_ID: emulator.identityPrincipalId,
     IDENTITY_ENDPOINT: emulator.identityEndpoint,
     IDENTITY_HEADER: emulator.identityHeader,
@@ -242,8 +243,8 @@ export function describeLocalStack(stack: RunningLocalStack, options: LocalStack
   const api = `${stack.devhost.url}/api`;
   const key = stack.devhost.key;
   const backend = stack.emulator
-    ? `Azure emulator ${stack.emulator.armEndpoint} (time scale ${options.timeScale?.toPrecision(3)}; EMULATOR_TIME_SCALE=1 for realistic timings), subscription ${EMULATED_SUBSCRIPTION_ID}, as managed identity ${stack.emulator.identityPrincipalId}`
-    : "real Azure (PROVISIONER_SUBSCRIPTION_ID is set; no emulator)";
+    ? `Azure emulator ${stack.emulator.armEndpoint} (time scale ${options.timeScale?.toPrecision(3)}; EMULATOR_TIME_SCALE=1 for realistic timings), any subscription, as managed identity ${stack.emulator.identityPrincipalId}`
+    : "real Azure (PROVISIONER_SUBSCRIPTION_IDS is set; no emulator)";
   return [
     "",
     "Local stack ready",

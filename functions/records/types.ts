@@ -87,8 +87,11 @@ export interface StoredRecord {
   readonly etag: string;
 }
 
-/** What became of one environment of a queue request. */
-export type RequestOutcome = "started" | "duplicate" | "refused";
+/**
+ * What became of one environment of a queue request. `deferred`: preflight could not finish for it (or for
+ * another environment of the same message), nothing was started, and the message is retried.
+ */
+export type RequestOutcome = "started" | "duplicate" | "refused" | "deferred";
 
 /**
  * One line of the request results table: every environment of every queue message ends up here, so an
@@ -103,7 +106,10 @@ export interface RequestResult {
   readonly outcome: RequestOutcome;
   /** Absent when the spec was too broken to name its environment. */
   readonly environmentId?: string;
-  /** Every validation problem of a refused spec, or the reason for a duplicate. */
+  /**
+   * Every validation or preflight problem of a refused spec (preflight's carry `check` and `code`), the
+   * reason for a duplicate, or why it was deferred.
+   */
   readonly problems: readonly SpecProblem[];
   /** Durable instance started for it, if any. */
   readonly instanceId?: string;

@@ -4,6 +4,11 @@
  * the emulator, trusts its CA and gets its tokens from a managed identity over the App Service protocol
  * (`IDENTITY_ENDPOINT` / `IDENTITY_HEADER`), which the emulator serves: the same credential code as on
  * Azure, and no emulator code in the product.
+ *
+ * One credential serves every subscription; the SDK clients of a subscription (each with its pipeline)
+ * are built the first time that subscription is asked for and kept for the process
+ * ({@link AzureClients.forSubscription}). Only subscriptions on the allow-list
+ * (`PROVISIONER_SUBSCRIPTION_IDS`) ever get clients.
  */
 import { readFileSync } from "node:fs";
 import type { TokenCredential } from "@azure/core-auth";
@@ -16,6 +21,7 @@ import { AuthorizationManagementClient } from "@azure/arm-authorization";
 import { ContainerServiceClient } from "@azure/arm-containerservice";
 import { PostgreSQLManagementFlexibleServerClient } from "@azure/arm-postgresql-flexible";
 import { RedisManagementClient } from "@azure/arm-rediscache";
+import { SubscriptionClient } from "@azure/arm-resources-subscriptions";
 import { RedisEnterpriseManagementClient } from "@azure/arm-redisenterprisecache";
 import { SecretClient } from "@azure/keyvault-secrets";
 import { CertificateClient } from "@azure/keyvault-certificates";
@@ -24,7 +30,8 @@ import { createPipelineRequest } from "@azure/core-rest-pipeline";
 import type { CoreV1Api, KubernetesObjectApi } from "@kubernetes/client-node" with {
   "resolution-mode": "import",
 };
-import { ConfigError, type ProvisionerConfig } from "../config";
+import { ConfigError, isSubscriptionAllowed, type ProvisionerConfig } from "../config";
+import { AzureError } from "./errors";
 import { parseResourceId } from "./resource-id";
 
 /** ARM's token scope; also what emulator-bound clients must ask for (else they ask for `<endpoint>/.default`). */
@@ -52,8 +59,22 @@ export interface SdkRetryOptions {
   readonly maxRetryDelayInMs?: number;
 }
 
+/**
+ * The subscription {@link createAzureClients} returns clients for when none is named and the allow-list
+ * is empty (emulator mode, where every subscription is served); a fixed one keeps local ids stable.
+ */
+export const EMULATOR_DEFAULT_SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000";
+
+/** The code of the error {@link AzureClients.forSubscription} raises for a subscription off the allow-list. */
+export const SUBSCRIPTION_NOT_ALLOWED_CODE = "SubscriptionNotAllowed";
+
 /** Options of {@link createAzureClients} beyond the configuration. */
 export interface AzureClientsOptions {
+  /**
+   * The subscription of the returned clients (others through {@link AzureClients.forSubscription}).
+   * @default - the first subscription of the allow-list, else {@link EMULATOR_DEFAULT_SUBSCRIPTION_ID}
+   */
+  readonly subscriptionId?: string;
   readonly retry?: SdkRetryOptions;
   /**
    * Interval between polls when an SDK poller runs to completion, in milliseconds.
@@ -79,10 +100,26 @@ export interface RawArmResponse {
   readonly body: unknown;
 }
 
-/** Every client the activities use, built once per host from configuration. */
+/** One ARM request through the ARM pipeline (auth, TLS, retries), for calls no SDK method covers. */
+export interface ArmRequest {
+  readonly method: "GET" | "POST";
+  /** Path and query on the ARM endpoint, api-version included: `/subscriptions/{id}/providers/…?api-version=…`. */
+  readonly path: string;
+  /** JSON body of a POST. */
+  readonly body?: unknown;
+}
+
+/**
+ * Every client the activities use, for one subscription: built on first use of that subscription and
+ * kept, sharing the one credential with every other subscription's clients.
+ */
 export interface AzureClients {
   readonly config: ProvisionerConfig;
+  /** The subscription these clients address (lower-case). */
+  readonly subscriptionId: string;
   readonly credential: TokenCredential;
+  /** Subscriptions at tenant scope (`GET /subscriptions/{id}`), shared by every subscription's clients. */
+  readonly subscriptions: SubscriptionClient;
   readonly resources: ResourceManagementClient;
   readonly network: NetworkManagementClient;
   readonly privateDns: PrivateDnsManagementClient;
@@ -125,6 +162,15 @@ export interface AzureClients {
    * @throws when the URL is not on the ARM endpoint's origin
    */
   getArm(url: string): Promise<RawArmResponse>;
+  /** A request to a path on the ARM endpoint (resource SKUs, usages: reads no SDK here covers). */
+  armRequest(request: ArmRequest): Promise<RawArmResponse>;
+  /**
+   * The clients of `subscriptionId`, built on first use and kept (this bundle's own when it is the
+   * same subscription).
+   * @throws AzureError of kind `invalidRequest`, code {@link SUBSCRIPTION_NOT_ALLOWED_CODE}, for a
+   *   subscription off the allow-list: no token is ever sent to it
+   */
+  forSubscription(subscriptionId: string): AzureClients;
 }
 
 /**
@@ -156,25 +202,31 @@ export function createAzureClients(
   const modular = config.armEndpoint
     ? { ...common, endpoint: config.armEndpoint, credentials: { scopes: [ARM_SCOPE] } }
     : common;
-  const sub = config.subscriptionId;
-  const resources = new ResourceManagementClient(credential, sub, hlc);
+  const armOrigin = new URL(config.armEndpoint ?? "https://management.azure.com").origin;
+  // Shared by every subscription: one credential, one tenant-scope client, one data-plane client per vault.
+  const subscriptions = new SubscriptionClient(credential, hlc);
   const secretClients = new Map<string, SecretClient>();
   const certificateClients = new Map<string, CertificateClient>();
   const vaultUris = new Map<string, string>();
-  const keyVault = new KeyVaultManagementClient(credential, sub, modular);
+  const bySubscription = new Map<string, AzureClients>();
+
   // The emulator's vaults live on 127.0.0.1 ports, not on *.vault.azure.net hosts.
   const dataPlane = { ...common, disableChallengeResourceVerification: config.emulatorMode };
-  /** The URI of the vault with ARM id `vaultId`, read from ARM once. */
-  const vaultUriOf = async (vaultId: string): Promise<string> => {
-    let uri = vaultUris.get(vaultId.toLowerCase());
-    if (!uri) {
-      const { resourceGroup, name } = parseResourceId(vaultId);
-      const vault = await keyVault.vaults.get(resourceGroup, name);
-      uri = vault.properties?.vaultUri;
-      if (!uri) throw new Error(`vault ${vaultId} reports no vaultUri`);
-      vaultUris.set(vaultId.toLowerCase(), uri);
+  const secretClient = (vaultUri: string): SecretClient => {
+    let client = secretClients.get(vaultUri);
+    if (!client) {
+      client = new SecretClient(vaultUri, credential, dataPlane);
+      secretClients.set(vaultUri, client);
     }
-    return uri;
+    return client;
+  };
+  const certificateClient = (vaultUri: string): CertificateClient => {
+    let client = certificateClients.get(vaultUri);
+    if (!client) {
+      client = new CertificateClient(vaultUri, credential, dataPlane);
+      certificateClients.set(vaultUri, client);
+    }
+    return client;
   };
   /** A kubeconfig for the cluster `kubeconfigYaml` describes, with `bearerToken` as its user. */
   const kubeConfigFor = async (kubeconfigYaml: string, bearerToken: string) => {
@@ -194,71 +246,113 @@ export function createAzureClients(
     return kubeConfig;
   };
 
-  return {
-    config,
-    credential,
-    resources,
-    network: new NetworkManagementClient(credential, sub, hlc),
-    privateDns: new PrivateDnsManagementClient(credential, sub, hlc),
-    keyVault,
-    authorization: new AuthorizationManagementClient(credential, sub, hlc),
-    containerService: new ContainerServiceClient(credential, sub, modular),
-    postgres: new PostgreSQLManagementFlexibleServerClient(credential, sub, hlc),
-    redis: new RedisManagementClient(credential, sub, hlc),
-    managedRedis: new RedisEnterpriseManagementClient(credential, sub, {
-      ...hlc,
-      apiVersion: MANAGED_REDIS_API_VERSION,
-    }),
-    dns: new DnsManagementClient(credential, sub, hlc),
-    lroPollIntervalMs: options.lroPollIntervalMs ?? config.pollIntervalMs,
-    keyVaultPropagationBudgetMs: options.keyVaultPropagationBudgetMs ?? 60_000,
-    secretClient(vaultUri) {
-      let client = secretClients.get(vaultUri);
-      if (!client) {
-        client = new SecretClient(vaultUri, credential, dataPlane);
-        secretClients.set(vaultUri, client);
+  const forSubscription = (subscriptionId: string): AzureClients => {
+    const sub = subscriptionId.toLowerCase();
+    const known = bySubscription.get(sub);
+    if (known) return known;
+    if (!isSubscriptionAllowed(config, sub)) {
+      throw new AzureError({
+        kind: "invalidRequest",
+        code: SUBSCRIPTION_NOT_ALLOWED_CODE,
+        message: `this provisioner builds only in ${config.subscriptionIds.join(", ")} (PROVISIONER_SUBSCRIPTION_IDS), not in ${subscriptionId}`,
+        retryable: false,
+        target: `/subscriptions/${subscriptionId}`,
+      });
+    }
+    const clients = subscriptionClients(sub);
+    bySubscription.set(sub, clients);
+    return clients;
+  };
+
+  function subscriptionClients(sub: string): AzureClients {
+    const resources = new ResourceManagementClient(credential, sub, hlc);
+    const keyVault = new KeyVaultManagementClient(credential, sub, modular);
+    /** The URI of the vault with ARM id `vaultId`, read from ARM once. */
+    const vaultUriOf = async (vaultId: string): Promise<string> => {
+      let uri = vaultUris.get(vaultId.toLowerCase());
+      if (!uri) {
+        const { resourceGroup, name } = parseResourceId(vaultId);
+        const vault = await keyVault.vaults.get(resourceGroup, name);
+        uri = vault.properties?.vaultUri;
+        if (!uri) throw new Error(`vault ${vaultId} reports no vaultUri`);
+        vaultUris.set(vaultId.toLowerCase(), uri);
       }
-      return client;
-    },
-    async secretClientForVault(vaultId) {
-      return this.secretClient(await vaultUriOf(vaultId));
-    },
-    certificateClient(vaultUri) {
-      let client = certificateClients.get(vaultUri);
-      if (!client) {
-        client = new CertificateClient(vaultUri, credential, dataPlane);
-        certificateClients.set(vaultUri, client);
-      }
-      return client;
-    },
-    async certificateClientForVault(vaultId) {
-      return this.certificateClient(await vaultUriOf(vaultId));
-    },
-    async kubernetes(kubeconfigYaml, bearerToken) {
-      const { CoreV1Api } = await import("@kubernetes/client-node");
-      return (await kubeConfigFor(kubeconfigYaml, bearerToken)).makeApiClient(CoreV1Api);
-    },
-    async kubernetesObjects(kubeconfigYaml, bearerToken) {
-      const { KubernetesObjectApi } = await import("@kubernetes/client-node");
-      return KubernetesObjectApi.makeApiClient(await kubeConfigFor(kubeconfigYaml, bearerToken));
-    },
-    async getArm(url) {
-      // Operation URLs come back through orchestration history; never send an ARM token anywhere else.
-      const armOrigin = new URL(config.armEndpoint ?? "https://management.azure.com").origin;
+      return uri;
+    };
+    /** Sends `url` through the ARM pipeline, refusing any other origin (URLs come back through history). */
+    const sendArm = async (method: ArmRequest["method"], url: string, body?: unknown) => {
       if (new URL(url).origin !== armOrigin)
         throw new Error(`refusing to send an ARM token to ${new URL(url).origin}`);
-      const response = await resources.sendRequest(createPipelineRequest({ url, method: "GET" }));
-      let body: unknown = undefined;
+      const request = createPipelineRequest({ url, method });
+      if (body !== undefined) {
+        request.body = JSON.stringify(body);
+        request.headers.set("content-type", "application/json");
+      }
+      const response = await resources.sendRequest(request);
+      let parsed: unknown = undefined;
       if (response.bodyAsText) {
         try {
-          body = JSON.parse(response.bodyAsText);
+          parsed = JSON.parse(response.bodyAsText);
         } catch {
-          body = response.bodyAsText;
+          parsed = response.bodyAsText;
         }
       }
-      return { status: response.status, headers: (name) => response.headers.get(name), body };
-    },
-  };
+      return {
+        status: response.status,
+        headers: (name: string) => response.headers.get(name),
+        body: parsed,
+      } satisfies RawArmResponse;
+    };
+    return {
+      config,
+      subscriptionId: sub,
+      credential,
+      subscriptions,
+      resources,
+      network: new NetworkManagementClient(credential, sub, hlc),
+      privateDns: new PrivateDnsManagementClient(credential, sub, hlc),
+      keyVault,
+      authorization: new AuthorizationManagementClient(credential, sub, hlc),
+      containerService: new ContainerServiceClient(credential, sub, modular),
+      postgres: new PostgreSQLManagementFlexibleServerClient(credential, sub, hlc),
+      redis: new RedisManagementClient(credential, sub, hlc),
+      managedRedis: new RedisEnterpriseManagementClient(credential, sub, {
+        ...hlc,
+        apiVersion: MANAGED_REDIS_API_VERSION,
+      }),
+      dns: new DnsManagementClient(credential, sub, hlc),
+      lroPollIntervalMs: options.lroPollIntervalMs ?? config.pollIntervalMs,
+      keyVaultPropagationBudgetMs: options.keyVaultPropagationBudgetMs ?? 60_000,
+      secretClient,
+      async secretClientForVault(vaultId) {
+        return secretClient(await vaultUriOf(vaultId));
+      },
+      certificateClient,
+      async certificateClientForVault(vaultId) {
+        return certificateClient(await vaultUriOf(vaultId));
+      },
+      async kubernetes(kubeconfigYaml, bearerToken) {
+        const { CoreV1Api } = await import("@kubernetes/client-node");
+        return (await kubeConfigFor(kubeconfigYaml, bearerToken)).makeApiClient(CoreV1Api);
+      },
+      async kubernetesObjects(kubeconfigYaml, bearerToken) {
+        const { KubernetesObjectApi } = await import("@kubernetes/client-node");
+        return KubernetesObjectApi.makeApiClient(await kubeConfigFor(kubeconfigYaml, bearerToken));
+      },
+      getArm: (url) => sendArm("GET", url),
+      armRequest: ({ method, path, body }) => sendArm(method, `${armOrigin}${path}`, body),
+      forSubscription,
+    };
+  }
+
+  return forSubscription(
+    options.subscriptionId ?? config.subscriptionIds[0] ?? EMULATOR_DEFAULT_SUBSCRIPTION_ID,
+  );
+}
+
+/** The subscription segment of an ARM id (`/subscriptions/{id}/…`), lower-case; `undefined` when it has none. */
+export function subscriptionOfId(id: string): string | undefined {
+  return /^\/subscriptions\/([^/]+)/i.exec(id)?.[1]?.toLowerCase();
 }
 
 /**

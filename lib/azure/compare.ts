@@ -175,3 +175,54 @@ export function readPath(value: unknown, path: string): unknown {
   }
   return current;
 }
+
+/** A difference Azure would refuse, with why. */
+export interface BlockedDifference extends PropertyDifference {
+  /** Why Azure refuses it: immutable after creation, or the conditional rule's reason. */
+  readonly reason: string;
+}
+
+/** What {@link blockedDifferences} needs of a node kind. */
+export interface ChangeConstraints {
+  /** Paths Azure never changes after creation. */
+  readonly immutable: readonly string[];
+  /** Changes refused only in some circumstances (`CHANGE_RULES_BY_KIND`). */
+  readonly rules?: readonly {
+    readonly path: string;
+    readonly rule: "growOnly" | "fixedWhileInUse";
+    readonly inUseWhen?: readonly string[];
+    readonly reason: string;
+  }[];
+}
+
+/**
+ * The differences Azure would refuse to make in place: immutable properties, a grow-only number that
+ * shrinks, a property fixed while the live resource is in use. The build fails such a node rather than
+ * re-create it, and the plan preview reports it `blocked`; both call this, so they cannot disagree.
+ */
+export function blockedDifferences(
+  differences: readonly PropertyDifference[],
+  constraints: ChangeConstraints,
+  live: unknown,
+): BlockedDifference[] {
+  const blocked: BlockedDifference[] = immutableDifferences(differences, constraints.immutable).map((d) => ({
+    ...d,
+    reason: "cannot change after creation",
+  }));
+  for (const rule of constraints.rules ?? []) {
+    for (const difference of differences) {
+      if (difference.path !== rule.path || blocked.some((b) => b.path === difference.path)) continue;
+      const refused =
+        rule.rule === "growOnly"
+          ? typeof difference.desired === "number" &&
+            typeof difference.live === "number" &&
+            difference.desired < difference.live
+          : (rule.inUseWhen ?? []).some((path) => {
+              const value = readPath(live, path);
+              return Array.isArray(value) && value.length > 0;
+            });
+      if (refused) blocked.push({ ...difference, reason: rule.reason });
+    }
+  }
+  return blocked;
+}

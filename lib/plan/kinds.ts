@@ -102,3 +102,42 @@ export const IMMUTABLE_PATHS_BY_KIND: Readonly<Record<NodeKind, readonly string[
   kubernetesObject: [],
   tlsCertificate: [],
 };
+
+/**
+ * A change Azure refuses only in some circumstances, beyond {@link IMMUTABLE_PATHS_BY_KIND}:
+ * - `growOnly`: the value may grow but never shrink (a number);
+ * - `fixedWhileInUse`: the value cannot change while the live resource is in use, which it is when any of
+ *   `inUseWhen` (paths into the live, SDK-shaped resource) holds a non-empty list.
+ */
+export interface ChangeRule {
+  /** Dot path into `desired`. */
+  readonly path: string;
+  readonly rule: "growOnly" | "fixedWhileInUse";
+  readonly inUseWhen?: readonly string[];
+  /** Why Azure refuses, for the user. */
+  readonly reason: string;
+}
+
+/**
+ * Conditional change rules per kind. PostgreSQL flexible server storage "can only be scaled up"
+ * (https://learn.microsoft.com/azure/postgresql/flexible-server/concepts-storage); a subnet's address range
+ * cannot change while NICs, private endpoints or delegated services use it (`InUseSubnetCannotBeUpdated`,
+ * https://learn.microsoft.com/azure/virtual-network/virtual-network-manage-subnet#change-subnet-settings).
+ */
+export const CHANGE_RULES_BY_KIND: Readonly<Partial<Record<NodeKind, readonly ChangeRule[]>>> = {
+  postgresFlexibleServer: [
+    {
+      path: "storage.storageSizeGB",
+      rule: "growOnly",
+      reason: "flexible server storage can grow but never shrink",
+    },
+  ],
+  subnet: [
+    {
+      path: "addressPrefix",
+      rule: "fixedWhileInUse",
+      inUseWhen: ["ipConfigurations", "privateEndpoints", "serviceAssociationLinks"],
+      reason: "a subnet's address range cannot change while anything uses it",
+    },
+  ],
+};

@@ -172,7 +172,17 @@ export interface SpecProblem {
 
 /** The outcome of validating a spec. Warnings never stop a build. */
 export type SpecValidation =
-  | { readonly ok: true; readonly spec: EnvironmentSpec; readonly warnings: readonly SpecProblem[] }
+  | {
+      readonly ok: true;
+      readonly spec: EnvironmentSpec;
+      readonly warnings: readonly SpecProblem[];
+      /**
+       * Where each module of `spec.modules` sits in the document, by module name (`{ db: "modules[2]" }`):
+       * skipped Opta modules are left out of the spec, so positions may differ. Checks after validation
+       * (preflight) report their problems at these paths.
+       */
+      readonly modulePaths?: Readonly<Record<string, string>>;
+    }
   | {
       readonly ok: false;
       readonly problems: readonly SpecProblem[];

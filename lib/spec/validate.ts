@@ -129,7 +129,10 @@ export function validateSpec(input: string | unknown): SpecValidation {
       parsedModules.map((module) => rawByIndex.get(module.index)!),
     ),
   };
-  return { ok: true, spec, warnings: inSpecOrder(warnings) };
+  const modulePaths = Object.fromEntries(
+    resolved.modules.map((module, position) => [module.name, `modules[${parsedModules[position]!.index}]`]),
+  );
+  return { ok: true, spec, warnings: inSpecOrder(warnings), modulePaths };
 }
 
 /** For each module, the keys its spec left out and the defaults that filled them. */

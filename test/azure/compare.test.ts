@@ -1,6 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { diffDesired, immutableDifferences } from "../../lib/azure/compare";
+import { blockedDifferences, diffDesired, immutableDifferences } from "../../lib/azure/compare";
+import { CHANGE_RULES_BY_KIND } from "../../lib/plan/kinds";
 
 const id = "/subscriptions/S/resourceGroups/RG/providers/Microsoft.Network/virtualNetworks/vnet";
 
@@ -94,6 +95,31 @@ describe("comparing desired with live resources", () => {
     assert.deepEqual(
       immutableDifferences(differences, ["location", "network"]).map((d) => d.path),
       ["location", "network.delegatedSubnetResourceId"],
+    );
+  });
+
+  it("blocks a grow-only value that would shrink, but lets it grow", () => {
+    const rules = CHANGE_RULES_BY_KIND.postgresFlexibleServer;
+    const shrink = { storage: { storageSizeGB: 32 } };
+    const live = { storage: { storageSizeGB: 64 } };
+    const blocked = blockedDifferences(diffDesired(shrink, live), { immutable: [], rules }, live);
+    assert.deepEqual(
+      blocked.map((d) => [d.path, d.reason]),
+      [["storage.storageSizeGB", "flexible server storage can grow but never shrink"]],
+    );
+    const grow = { storage: { storageSizeGB: 128 } };
+    assert.deepEqual(blockedDifferences(diffDesired(grow, live), { immutable: [], rules }, live), []);
+  });
+
+  it("blocks a subnet's range changed while something uses the subnet, not while it is unused", () => {
+    const rules = CHANGE_RULES_BY_KIND.subnet;
+    const desired = { addressPrefix: "10.0.1.0/24" };
+    const unused = { addressPrefix: "10.0.0.0/24" };
+    const used = { ...unused, privateEndpoints: [{ id: "/pe" }] };
+    assert.deepEqual(blockedDifferences(diffDesired(desired, unused), { immutable: [], rules }, unused), []);
+    assert.deepEqual(
+      blockedDifferences(diffDesired(desired, used), { immutable: [], rules }, used).map((d) => d.path),
+      ["addressPrefix"],
     );
   });
 });

@@ -35,6 +35,7 @@ export async function runInMemory(
       files[path] = text;
     },
     env,
+    fetch: (url, init) => fetch(url, init),
   };
   return { code: await runCli(args, io), stdout, stderr };
 }

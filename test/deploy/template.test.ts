@@ -66,6 +66,10 @@ const LEFT_OUT: Readonly<Record<string, string>> = {
     "set by the App Service platform for a managed identity; the product reads it only in emulator mode",
   PROVISIONER_POLL_INTERVAL_MS:
     "an override for tests; on Azure each resource type's own interval (lib/latency-model.ts) applies",
+  PROVISIONER_PREFLIGHT_CACHE_SEC:
+    "preflight's cache window; its default (5 minutes) suits Azure, and tests set 0",
+  PROVISIONER_SUBSCRIPTION_ID:
+    "the older single-subscription setting, kept for existing deployments; the template sets the allow-list PROVISIONER_SUBSCRIPTION_IDS",
 };
 
 /** Settings the template sets that the product code does not read itself, and who does. */
@@ -337,7 +341,7 @@ describe("the custom role", () => {
     );
   });
 
-  it("is created from those files and assigned with the condition, in the subscription environments are built in", () => {
+  it("is created from those files and assigned with the condition, in each subscription environments are built in", () => {
     const access = readRepositoryFile("infra/provisioner-access.bicep");
     assert.match(access, /loadJsonContent\('provisioner-role\.json'\)/);
     assert.match(access, /loadJsonContent\('provisioner-role-condition\.json'\)/);
@@ -349,9 +353,15 @@ describe("the custom role", () => {
     const main = readRepositoryFile("infra/main.bicep");
     assert.match(
       main,
-      /module access 'provisioner-access\.bicep'[^]*?scope: subscription\(buildSubscriptionId\)/,
+      /module access 'provisioner-access\.bicep' = \[\s*for \(buildSubscriptionId, index\) in buildSubscriptionIds:[^]*?scope: subscription\(buildSubscriptionId\)/,
     );
     assert.match(main, /principalId: app\.outputs\.principalId/);
+    // The app's allow-list is exactly the subscriptions the role is created in.
+    assert.match(main, /targetSubscriptionIds: buildSubscriptionIds/);
+    assert.match(
+      readRepositoryFile("infra/app.bicep"),
+      /PROVISIONER_SUBSCRIPTION_IDS: join\(targetSubscriptionIds, ','\)/,
+    );
   });
 });
 

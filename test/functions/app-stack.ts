@@ -3,10 +3,11 @@
  * a started build stays running for the whole test), and the devhost serving `functions/index` over
  * real HTTP with a known function key.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
+  findAppRoot,
   startDevhost,
   type RunningDevhost,
   startAzurite,
@@ -34,9 +35,28 @@ export const EXAMPLE_SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000002";
 /** The app's entry, from the test's folder (TS under tsx, JS under dist). */
 export const APP_ENTRY = join(__dirname, "..", "..", "functions", "index");
 
+/** Options of {@link startAppStack}. */
+export interface AppStackOptions {
+  /**
+   * How long a failed queue message stays hidden before it is delivered again (host.json
+   * `extensions.queues.visibilityTimeout`, e.g. `00:00:02`). @default - the app's host.json
+   */
+  readonly queueVisibilityTimeout?: string;
+}
+
 /** Starts the stack; the process environment gets the emulator and storage settings. */
-export async function startAppStack(): Promise<AppStack> {
+export async function startAppStack(options: AppStackOptions = {}): Promise<AppStack> {
   const dataDir = mkdtempSync(join(tmpdir(), "provisioner-api-test-"));
+  // The app's own host.json, with what the test changes, in a folder of its own.
+  let appRoot: string | undefined;
+  if (options.queueVisibilityTimeout !== undefined) {
+    appRoot = mkdtempSync(join(tmpdir(), "provisioner-api-root-"));
+    const host = JSON.parse(readFileSync(join(findAppRoot(__filename), "host.json"), "utf8")) as {
+      extensions: { queues: Record<string, unknown> };
+    };
+    host.extensions.queues.visibilityTimeout = options.queueVisibilityTimeout;
+    writeFileSync(join(appRoot, "host.json"), JSON.stringify(host));
+  }
   const azurite = await startAzurite();
   const emulator = await startEmulator({ dataDir, timeScale: 1, throttling: false });
   process.env.PROVISIONER_ARM_ENDPOINT = emulator.armEndpoint;
@@ -48,9 +68,12 @@ export async function startAppStack(): Promise<AppStack> {
   // The examples' subscription; the API refuses specs for any other.
   process.env.PROVISIONER_SUBSCRIPTION_ID = EXAMPLE_SUBSCRIPTION_ID;
   process.env.AzureWebJobsStorage = azurite.connectionString;
+  // Tests change what Azure offers between requests: preflight must read it every time.
+  process.env.PROVISIONER_PREFLIGHT_CACHE_SEC = "0";
   const log: string[] = [];
   const devhost = await startDevhost({
     app: APP_ENTRY,
+    ...(appRoot ? { appRoot } : {}),
     port: 0,
     storageConnectionString: azurite.connectionString,
     functionKey: "test-function-key",
@@ -79,6 +102,7 @@ export async function startAppStack(): Promise<AppStack> {
       await emulator.stop();
       await azurite.stop();
       rmSync(dataDir, { recursive: true, force: true });
+      if (appRoot) rmSync(appRoot, { recursive: true, force: true });
     },
   };
 }

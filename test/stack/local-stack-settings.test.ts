@@ -18,6 +18,20 @@ const dataDir = mkdtempSync(join(tmpdir(), "provisioner-stack-settings-"));
 after(() => rmSync(dataDir, { recursive: true, force: true }));
 
 describe("the local stack's settings", () => {
+  test("build on real Azure, starting no emulator, once either subscription setting names subscriptions", () => {
+    const base = { EMULATOR_TIME_SCALE: "0.5", LOCAL_STACK_DATA_DIR: dataDir };
+    const sub = "5a7d1e3c-2b4f-4a6e-8c9d-0e1f2a3b4c5d";
+    assert.equal(localStackOptions(projectRoot, base).realAzure, false);
+    assert.equal(
+      localStackOptions(projectRoot, { ...base, PROVISIONER_SUBSCRIPTION_IDS: sub }).realAzure,
+      true,
+    );
+    assert.equal(
+      localStackOptions(projectRoot, { ...base, PROVISIONER_SUBSCRIPTION_ID: sub }).realAzure,
+      true,
+    );
+  });
+
   test("run the app as the local stack's principal unless PROVISIONER_PRINCIPAL_ID is set", () => {
     const base = { EMULATOR_TIME_SCALE: "0.5", LOCAL_STACK_DATA_DIR: dataDir };
     assert.equal(localStackOptions(projectRoot, base).principalId, LOCAL_STACK_PRINCIPAL_ID);
@@ -25,14 +39,13 @@ describe("the local stack's settings", () => {
     assert.equal(localStackOptions(projectRoot, { ...base, PROVISIONER_PRINCIPAL_ID: own }).principalId, own);
   });
 
-  test("point the app at the emulator's ARM endpoint, CA and managed identity", async () => {
+  test("point the app at the emulator's ARM endpoint, CA and managed identity, with no subscription allow-list", async () => {
     const principalId = "5a7d1e3c-2b4f-4a6e-8c9d-0e1f2a3b4c5d";
     const emulator = await startEmulator({ dataDir, timeScale: 0.01, managedIdentity: { principalId } });
     try {
       assert.deepEqual(appSettingsOnEmulator(emulator), {
         PROVISIONER_ARM_ENDPOINT: emulator.armEndpoint,
         PROVISIONER_CA_CERT_PATH: emulator.caCertPath,
-        PROVISIONER_SUBSCRIPTION_ID: "00000000-0000-0000-0000-000000000002",
         PROVISIONER_PRINCIPAL_ID: principalId,
         IDENTITY_ENDPOINT: emulator.identityEndpoint,
         IDENTITY_HEADER: emulator.identityHeader,

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -65,6 +66,7 @@ describe("npm start (the local stack)", () => {
     };
     for (const name of [
       "PROVISIONER_SUBSCRIPTION_ID",
+      "PROVISIONER_SUBSCRIPTION_IDS",
       "PROVISIONER_ARM_ENDPOINT",
       "PROVISIONER_PRINCIPAL_ID",
       "IDENTITY_ENDPOINT",
@@ -89,25 +91,38 @@ describe("npm start (the local stack)", () => {
     assert.match(curl, /--data-binary @examples\/staging\.yaml/);
   });
 
-  test("accepts the minimal example and builds it against the emulator", async () => {
+  test("builds the minimal example, and a newcomer's spec naming any subscription, against the emulator", async () => {
     const headers = { "x-functions-key": key, "content-type": "application/yaml" };
     const body = readFileSync(join(projectRoot, "examples", "minimal.yaml"), "utf8");
-    const response = await fetch(`${api}/environments`, { method: "POST", headers, body });
-    assert.equal(response.status, 202, await response.clone().text());
-    const ended = await waitFor(
-      "the build to end",
-      async () => {
-        const view = (await (await fetch(`${api}/environments/acme-dev`, { headers })).json()) as {
-          lastOperation: { status: string };
-          resultSummary?: { failures: unknown[] };
-          outputs?: { resourceGroupId?: string };
-        };
-        return view.lastOperation.status === "running" ? undefined : view;
-      },
-      { timeoutMs: 120_000, intervalMs: 1000 },
-    );
-    assert.equal(ended.lastOperation.status, "succeeded", JSON.stringify(ended.resultSummary));
-    assert.match(ended.outputs?.resourceGroupId ?? "", /\/resourceGroups\/rg-acme-dev$/);
+    // A newcomer's own file names their own subscription: the local stack has no allow-list.
+    const ownSubscription = randomUUID();
+    const own = body
+      .replace(/^name: dev$/m, "name: own")
+      .replace(/subscription_id: \S+/, `subscription_id: ${ownSubscription}`);
+    assert.ok(own.includes(ownSubscription));
+    for (const spec of [body, own]) {
+      const response = await fetch(`${api}/environments`, { method: "POST", headers, body: spec });
+      assert.equal(response.status, 202, await response.clone().text());
+    }
+    for (const [id, subscription] of [
+      ["acme-dev", "00000000-0000-0000-0000-000000000002"],
+      ["acme-own", ownSubscription],
+    ] as const) {
+      const ended = await waitFor(
+        `the build of ${id} to end`,
+        async () => {
+          const view = (await (await fetch(`${api}/environments/${id}`, { headers })).json()) as {
+            lastOperation: { status: string };
+            resultSummary?: { failures: unknown[] };
+            outputs?: { resourceGroupId?: string };
+          };
+          return view.lastOperation.status === "running" ? undefined : view;
+        },
+        { timeoutMs: 120_000, intervalMs: 1000 },
+      );
+      assert.equal(ended.lastOperation.status, "succeeded", JSON.stringify(ended.resultSummary));
+      assert.equal(ended.outputs?.resourceGroupId, `/subscriptions/${subscription}/resourceGroups/rg-${id}`);
+    }
   });
 
   test("destroys the environment: 202, then the record says the destroy succeeded", async () => {

@@ -10,6 +10,7 @@
  * | POST `reset` | forgets resources, operations, counters, faults, throttling and data-plane state |
  * | GET / POST / DELETE `faults` | lists / adds (a rule or an array) / clears fault rules |
  * | GET / PUT `time-scale` | reads / sets `{ timeScale }` |
+ * | GET / POST / DELETE `subscriptions` | reads / merges / forgets the subscription settings (`subscriptions/settings.ts`) |
  */
 import { ZodError } from "zod";
 import { badRequest, notFound } from "./errors.js";
@@ -29,6 +30,15 @@ export interface EmulatorAdmin {
   addFaults(rules: readonly unknown[]): void;
   listFaults(): { rule: FaultRule; remaining: number | null }[];
   clearFaults(): void;
+  /**
+   * Merges subscription settings (validated; throws on a bad document): states, tenants, unregistered
+   * providers, permissions, quotas, names taken elsewhere, offers withdrawn (`subscriptions/settings.ts`).
+   */
+  configureSubscriptions(settings: unknown): void;
+  /** The subscription settings as set. */
+  subscriptionSettings(): unknown;
+  /** Forgets the subscription settings: every subscription as by default. */
+  clearSubscriptionSettings(): void;
   /** Forgets every resource, operation, counter, fault and data-plane state. */
   reset(): Promise<void>;
   timeScale(): number;
@@ -82,6 +92,14 @@ export async function handleAdmin(
       case "DELETE /faults":
         admin.clearFaults();
         return { status: 200, body: { value: [] } };
+      case "GET /subscriptions":
+        return { status: 200, body: admin.subscriptionSettings() };
+      case "POST /subscriptions":
+        admin.configureSubscriptions(parseJson(body) ?? {});
+        return { status: 200, body: admin.subscriptionSettings() };
+      case "DELETE /subscriptions":
+        admin.clearSubscriptionSettings();
+        return { status: 200, body: admin.subscriptionSettings() };
       case "GET /time-scale":
         return { status: 200, body: { timeScale: admin.timeScale() } };
       case "PUT /time-scale": {
@@ -95,7 +113,7 @@ export async function handleAdmin(
   } catch (error) {
     if (error instanceof ZodError)
       throw badRequest(
-        "InvalidFaultRule",
+        route.includes("/subscriptions") ? "InvalidSubscriptionSettings" : "InvalidFaultRule",
         error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "),
       );
     if (error instanceof RangeError) throw badRequest("InvalidTimeScale", error.message);

@@ -13,6 +13,7 @@ import { ArmError } from "./errors.js";
 import { sendJson } from "./http-util.js";
 import type { RequestFacts } from "./pipeline.js";
 import { subscriptionOf } from "./resource-path.js";
+import type { SubscriptionApi } from "./subscriptions/index.js";
 import type { Throttle } from "./throttle.js";
 
 /** What the front door needs. */
@@ -21,6 +22,11 @@ export interface ArmFrontDoorDeps {
   readonly throttle: Throttle | undefined;
   provider(): ArmProvider;
   now(): number;
+  /**
+   * Subscriptions: refusals for a subscription's sake (tenant, state, permissions, registration) and the
+   * subscription-level read APIs. @default none
+   */
+  readonly subscriptions?: SubscriptionApi;
 }
 
 /** Builds the handler of ARM requests (after the generic middleware). */
@@ -28,6 +34,7 @@ export function createArmFrontDoor(deps: ArmFrontDoorDeps) {
   return async (req: IncomingMessage, res: ServerResponse, facts: RequestFacts): Promise<void> => {
     const principal = authenticateBearer(req.headers.authorization, ARM_AUDIENCE, deps.now());
     if (!principal) throw authenticationError(req.headers.authorization, deps.now());
+    deps.subscriptions?.refuse({ method: facts.method, path: facts.path, principal, body: facts.body });
     const kind = facts.method === "GET" ? "reads" : "writes";
     const subscriptionId = subscriptionOf(facts.path) ?? "tenant";
     const decision = deps.throttle?.take(subscriptionId, principal.objectId, kind);
@@ -49,13 +56,14 @@ export function createArmFrontDoor(deps: ArmFrontDoorDeps) {
     }
     // Like ARM, every answer carries a request id to quote in bug reports.
     armHeaders["x-ms-request-id"] = randomUUID();
-    const answer = await deps.provider().handle({
+    const armRequest = {
       method: facts.method,
       url: facts.url,
       path: facts.path,
       body: facts.body,
       principal,
-    });
+    };
+    const answer = deps.subscriptions?.answer(armRequest) ?? (await deps.provider().handle(armRequest));
     sendJson(res, answer.status, answer.body, { ...armHeaders, ...answer.headers });
   };
 }

@@ -27,6 +27,7 @@ import type { TypeRegistry } from "./registry.js";
 import { idKey, parseArmPath, resourceGroupIdOf, type ArmTarget } from "./resource-path.js";
 import type { ProviderEnv, ResourceTypeSpec } from "./resource-type.js";
 import type { StoredResource } from "./store.js";
+import { subscriptionRouteType } from "./subscriptions/index.js";
 import { locationOf, referencesTo } from "./types/shared.js";
 
 /** Caller-owned top-level fields ARM keeps from a request body; the rest (id, etag, …) is the service's. */
@@ -56,8 +57,10 @@ export interface ArmProviderDeps {
 }
 
 /** What a request addresses, for logs and fault matching. */
-export function resourceTypeOfPath(path: string, registry: TypeRegistry): string | undefined {
+export function resourceTypeOfPath(path: string, registry: TypeRegistry, method = "GET"): string | undefined {
   if (DELETED_VAULT_PATH.test(path)) return "Microsoft.KeyVault/deletedVaults";
+  const subscriptionRoute = subscriptionRouteType(method, path);
+  if (subscriptionRoute) return subscriptionRoute;
   if (OPERATION_PATH.test(path)) return "operations";
   return parseArmPath(path, registry)?.type;
 }

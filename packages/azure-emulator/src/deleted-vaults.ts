@@ -2,12 +2,14 @@
  * Soft-deleted Key Vaults at subscription scope: `GET …/deletedVaults` (list),
  * `GET …/locations/{l}/deletedVaults/{n}` and `POST …/deletedVaults/{n}/purge` (a Location-polled
  * operation). A purge-protected vault cannot be purged: it must be recovered (`createMode: recover`).
+ * A subscription sees only its own deleted vaults, though their names stay reserved in every subscription.
  */
 import { ArmError, conflict, notFound } from "./errors.js";
 import type { ArmRequest, ArmResponse } from "./http-types.js";
 import { initialAnswer, type OperationUrls } from "./lro-answers.js";
 import type { OperationTracker } from "./operations.js";
 import type { ProviderEnv } from "./resource-type.js";
+import { subscriptionOf } from "./resource-path.js";
 import type { DeletedVault } from "./store.js";
 
 /** Deleted-vault paths; groups: subscription, location, name, `/purge`. */
@@ -43,13 +45,19 @@ export async function deletedVaultRequest(
       purgeProtectionEnabled: v.purgeProtection,
     },
   });
+  const ours = (vault: DeletedVault) =>
+    subscriptionOf(vault.vaultId)?.toLowerCase() === (subscriptionId ?? "").toLowerCase();
   if (name === undefined) {
     if (req.method !== "GET")
       throw new ArmError(405, "MethodNotAllowed", `${req.method} is not supported here.`);
-    return { status: 200, body: { value: store.deletedVaults().map(render) } };
+    return { status: 200, body: { value: store.deletedVaults().filter(ours).map(render) } };
   }
   const vault = store.deletedVault(name);
-  if (!vault || (location !== undefined && vault.location !== location.toLowerCase().replace(/\s+/g, ""))) {
+  if (
+    !vault ||
+    !ours(vault) ||
+    (location !== undefined && vault.location !== location.toLowerCase().replace(/\s+/g, ""))
+  ) {
     throw notFound("ResourceNotFound", `The deleted vault '${name}' was not found.`);
   }
   if (!purge && req.method === "GET") return { status: 200, body: render(vault) };

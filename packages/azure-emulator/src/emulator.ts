@@ -32,10 +32,12 @@ import type { ProviderEnv } from "./resource-type.js";
 import { readStateFile, writeStateFile, type EmulatorState } from "./state-file.js";
 import { ResourceStore } from "./store.js";
 import { Throttle } from "./throttle.js";
+import { createSubscriptionApi } from "./subscriptions/index.js";
 import { ensureTlsMaterial } from "./tls.js";
 import { clusterInfoOf, MANAGED_CLUSTER_TYPE } from "./types/aks.js";
 import { VAULT_TYPE } from "./types/keyvault.js";
 import { stableHash } from "./types/shared.js";
+import { DEFAULT_EMULATOR_TENANT_ID } from "./credential.js";
 import { VaultOrigins } from "./vault-origins.js";
 
 /** Options of {@link startEmulator}. */
@@ -149,7 +151,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
       return { category: "admin", resourceType: "admin", exempt: true };
     if (facts.path.startsWith(KUBERNETES_PREFIX))
       return { category: "kubernetes", resourceType: "kubernetes" };
-    const resourceType = resourceTypeOfPath(facts.path, registry) ?? "unknown";
+    const resourceType = resourceTypeOfPath(facts.path, registry, facts.method) ?? "unknown";
     if (facts.method !== "GET") return { category: "writes", resourceType };
     const target = parseArmPath(facts.path, registry);
     const polling =
@@ -181,10 +183,19 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     await kubernetes.handle(clusterId)(req, res, slash < 0 ? "/" : rest.slice(slash), facts.url, facts.body);
   };
 
+  // Every subscription belongs to the identity's tenant until a setting moves it.
+  const subscriptions = createSubscriptionApi({
+    store,
+    registry,
+    defaultTenantId: options.managedIdentity?.tenantId ?? DEFAULT_EMULATOR_TENANT_ID,
+    now,
+    timeScale: () => timeScale,
+  });
   const serveArm = createArmFrontDoor({
     throttle: throttling ? throttle : undefined,
     provider: armProvider,
     now,
+    subscriptions,
   });
 
   // A replacement Kubernetes API (options.kubernetesApi) has its own snapshot shape: dump only ours.
@@ -199,6 +210,9 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     addFaults: (rules) => faults.add(rules),
     listFaults: () => faults.list(),
     clearFaults: () => faults.clear(),
+    configureSubscriptions: (settings) => subscriptions.settings.configure(settings),
+    subscriptionSettings: () => subscriptions.settings.snapshot(),
+    clearSubscriptionSettings: () => subscriptions.settings.reset(),
     async reset() {
       await vaults.closeAll();
       store.clear();
@@ -206,6 +220,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
       metrics.reset();
       throttle.reset();
       faults.clear();
+      subscriptions.settings.reset();
       keyVault.reset();
       kubernetes.reset();
     },

@@ -7,6 +7,7 @@ import { KEY_VAULT_SCHEMAS } from "../arm-schema/index.js";
 import { valueAt } from "../body-path.js";
 import type { VaultInfo } from "../dataplane.js";
 import { conflict, notFound } from "../errors.js";
+import { subscriptionOf } from "../resource-path.js";
 import type { ResourceTypeSpec } from "../resource-type.js";
 import type { StoredResource } from "../store.js";
 import { privateEndpointConnectionsOf } from "./private-link.js";
@@ -46,10 +47,18 @@ export const vaultSpec: ResourceTypeSpec = {
   // 3-24 letters, digits and single hyphens; starts with a letter, ends with a letter or digit.
   namePattern: /^(?!.*--)[A-Za-z][-A-Za-z0-9]{1,22}[A-Za-z0-9]$/,
   globalNameTakenCode: "VaultAlreadyExists",
-  validate({ name, request, existing, env }) {
+  validate({ id, name, request, existing, env }) {
     const recover = String(valueAt(request, "properties.createMode") ?? "").toLowerCase() === "recover";
-    const deleted = env.store.deletedVault(name);
+    const held = env.store.deletedVault(name);
     if (existing) return;
+    // A deleted vault's name stays reserved everywhere, but only its own subscription may recover it.
+    if (held && subscriptionOf(held.vaultId)?.toLowerCase() !== subscriptionOf(id)?.toLowerCase()) {
+      throw conflict(
+        "VaultAlreadyExists",
+        `The vault name '${name}' is already in use (in soft-delete mode or in another subscription).`,
+      );
+    }
+    const deleted = held;
     if (deleted && !recover) {
       throw conflict(
         "ConflictError",
