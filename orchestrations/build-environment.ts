@@ -57,6 +57,7 @@ export function* buildEnvironmentOrchestrator(
   let states: NodeStates = initialStates(plan);
   const facts: Record<string, ResourceFacts | undefined> = {};
   const failures: ReportedError[] = [];
+  const spansMs: Record<string, { startMs: number; endMs?: number }> = {};
 
   const report = (running: ReadonlyMap<string, PoolEntry>) =>
     context.df.setCustomStatus(
@@ -68,6 +69,7 @@ export function* buildEnvironmentOrchestrator(
         nowMs: orchestrationNowMs(context),
         runningSinceMs: Object.fromEntries([...running].map(([key, entry]) => [key, entry.startedAtMs])),
         failures,
+        spansMs,
       }),
     );
 
@@ -78,6 +80,7 @@ export function* buildEnvironmentOrchestrator(
     startReady: () =>
       readyNodes(plan, states).map((node) => {
         states = { ...states, [node.key]: "creating" };
+        spansMs[node.key] = { startMs: orchestrationNowMs(context) };
         const adminPasswordSecret =
           node.kind === "postgresFlexibleServer" ? adminPasswordSecretFor(plan.nodes, node) : undefined;
         const input: EnsureNodeOrchestrationInput = {
@@ -92,7 +95,8 @@ export function* buildEnvironmentOrchestrator(
       }),
     onRound: report,
     tickSec: (waitingOn) => schedulerTickSec(waitingOn.map((entry) => nodeByKey.get(entry.key) as PlanNode)),
-    onEnded: ({ key, task }) => {
+    onEnded: ({ key, task, startedAtMs: startMs }) => {
+      spansMs[key] = { startMs, endMs: orchestrationNowMs(context) };
       // A faulted child is a bug or a host failure: its node fails like any other.
       const result: NodeResult = task.isFaulted
         ? { state: "failed", error: unexpectedFailure(task.result, key) }

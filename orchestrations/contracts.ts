@@ -120,6 +120,20 @@ export interface EnvironmentProgress {
    * its instance Failed; this list in its last custom status is where readers find why, as data.
    */
   readonly failures: readonly ReportedError[];
+  /**
+   * When each started node started and ended, in seconds since the operation started (orchestration
+   * time, rounded): what a timeline of the build draws. A node's end is when the build saw it end (at
+   * most one scheduler tick late). Nodes not started yet (and skipped ones) are absent; so is the whole
+   * field for a destroy, which removes the environment in one step.
+   */
+  readonly timeline?: Readonly<Record<string, NodeSpan>>;
+}
+
+/** When one node ran, in seconds since its operation started. */
+export interface NodeSpan {
+  readonly startSec: number;
+  /** Absent while it runs. */
+  readonly endSec?: number;
 }
 
 /** What a finished build returns: endpoints and secret NAMES, never values. */

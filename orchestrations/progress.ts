@@ -3,7 +3,7 @@
  * orchestration knows: the plan, each node's state, and orchestration time.
  */
 import type { Plan } from "../lib/plan/types";
-import type { EnvironmentProgress, ReportedError } from "./contracts";
+import type { EnvironmentProgress, NodeSpan, ReportedError } from "./contracts";
 import { currentStage, remainingEstimateSec, type NodeStates } from "./scheduling";
 
 /** What {@link progressOf} reads. Times are orchestration time in epoch milliseconds. */
@@ -22,6 +22,11 @@ export interface ProgressFacts {
   readonly etaSec?: number;
   /** Every failure so far, in the order they happened. @default - none */
   readonly failures?: readonly ReportedError[];
+  /**
+   * When each started node started and ended (orchestration time, epoch ms), by node key.
+   * @default - no timeline is reported
+   */
+  readonly spansMs?: Readonly<Record<string, { readonly startMs: number; readonly endMs?: number }>>;
 }
 
 const seconds = (ms: number): number => Math.max(0, Math.round(ms / 1000));
@@ -43,5 +48,18 @@ export function progressOf(facts: ProgressFacts): EnvironmentProgress {
     etaSec: Math.round(facts.etaSec ?? remainingEstimateSec(facts.plan, facts.states, runningForSec)),
     ...(lastError === undefined ? {} : { lastError }),
     failures,
+    ...(facts.spansMs === undefined ? {} : { timeline: timelineOf(facts.spansMs, facts.startedAtMs) }),
   };
+}
+
+function timelineOf(spansMs: NonNullable<ProgressFacts["spansMs"]>, startedAtMs: number) {
+  return Object.fromEntries(
+    Object.entries(spansMs).map(([key, span]): [string, NodeSpan] => [
+      key,
+      {
+        startSec: seconds(span.startMs - startedAtMs),
+        ...(span.endMs === undefined ? {} : { endSec: seconds(span.endMs - startedAtMs) }),
+      },
+    ]),
+  );
 }
