@@ -73,7 +73,11 @@ export const applyCommand: CliCommand = {
     if (!started.ok) return refused(io, started.problem);
     if (values["no-wait"] && !values.wait) {
       if (mode !== "json") {
-        io.out(`Apply of ${spec.environmentId} started (${diffTotals(preview.body).replace(/^Plan: /, "")})`);
+        io.out(
+          `Apply of ${spec.environmentId} started (${diffTotals(preview.body)
+            .replace(/^Plan: /, "")
+            .replace(/\.$/, "")})`,
+        );
         io.out(`Follow it: envctl watch ${spec.environmentId}`);
       }
       return EXIT.ok;

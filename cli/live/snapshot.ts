@@ -66,13 +66,16 @@ export function snapshotOf(
   const extra = Object.keys(states)
     .filter((key) => !known.has(key))
     .map((key) => ({ key, stage: key.split("/")[0] ?? "" }));
+  // Between the claim and the orchestration's first report, a running operation has no progress yet:
+  // everything waits.
+  const before = progress === undefined && view.lastOperation?.status === "running" ? "pending" : undefined;
   const nodes = [...planned, ...extra].map(({ key, stage }): LiveNode => {
     const span = progress?.timeline?.[key];
     const elapsedSec = span ? Math.max(0, (span.endSec ?? progress!.elapsedSec) - span.startSec) : undefined;
     return {
       key,
       stage,
-      word: nodeWord(states[key], key, context),
+      word: nodeWord(states[key] ?? before, key, context),
       ...(elapsedSec === undefined ? {} : { elapsedSec }),
     };
   });
