@@ -485,6 +485,15 @@ async function act(what: string, request: Promise<Response>): Promise<void> {
   await refresh();
 }
 
+/**
+ * The recorded spec, as a user would send it again: with every default written out (so the plan is the
+ * same), without `appliedDefaults`, the record's note of which they were (not part of a spec).
+ */
+function specToReapply(spec: unknown): unknown {
+  const { appliedDefaults: _noted, ...rest } = spec as Record<string, unknown>;
+  return rest;
+}
+
 function wireActions(): void {
   byId("apply").addEventListener("click", () => {
     if (!selected) return;
@@ -495,7 +504,7 @@ function wireActions(): void {
       api("environments", {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify(selected.spec),
+        body: JSON.stringify(specToReapply(selected.spec)),
       }),
     );
   });
