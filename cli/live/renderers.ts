@@ -262,7 +262,7 @@ export function frameLines(snapshot: Snapshot, options: FrameOptions): string[] 
   const foot: Line[] = [[[options.footer, "dim"]]];
 
   // Compaction levels: 0 everything, 1 finished stages folded, 2 waiting counted, 3 finished counted.
-  const finishedWell = (entry: LiveNode) => FINISHED_WORDS.has(entry.word) && entry.word !== "failed";
+  const finishedWell = (entry: LiveNode) => ["done", "deleted", "unchanged"].includes(entry.word);
   const body = (level: number): Line[] =>
     snapshot.stages.flatMap((stage) => {
       const members = snapshot.nodes.filter((entry) => entry.stage === stage);

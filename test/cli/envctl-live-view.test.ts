@@ -75,9 +75,7 @@ describe("envctl's live view on a terminal", { skip }, () => {
       "the live view with the cache creating",
       () => {
         const text = screen("apply");
-        return /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] cache\/cache +creating +\d/.test(text) && text.includes("✓")
-          ? text
-          : undefined;
+        return /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] cache\/cache +creating +\d/.test(text) && text.includes("✓") ? text : undefined;
       },
       { timeoutMs: 60_000, intervalMs: 200 },
     );
