@@ -257,7 +257,7 @@ export function createArmSteps(
         };
         return withFactsAfterWrite(adapter, node, adopted);
       }
-      throw redactError(classified, prepared.secretValues);
+      throw redactError(adapter.explainError?.(classified, mode) ?? classified, prepared.secretValues);
     }
     return withFactsAfterWrite(adapter, node, resultOfWrite(node, adapter, mode, capture.initial(), extra));
   }
@@ -334,11 +334,23 @@ export function createArmSteps(
    */
   async function check(operation: ArmOperation): Promise<OperationCheck> {
     const adapter = adapterOf(operation.kind);
-    const result = await checkState(adapter, operation);
+    const result = explainFailure(adapter, operation, await checkState(adapter, operation));
     if (result.outcome !== "succeeded" || result.facts || operation.action === "delete") return result;
     const node = { key: operation.nodeKey, id: operation.resourceId, kind: operation.kind } as PlanNode;
     const facts = await factsAfterWrite(adapter, node);
     return facts ? { ...result, facts } : result;
+  }
+
+  /** An operation that ended Failed, explained by its kind's adapter (what the refusal means, what to do). */
+  function explainFailure(
+    adapter: ArmAdapter,
+    operation: ArmOperation,
+    result: OperationCheck,
+  ): OperationCheck {
+    if (result.outcome !== "operationFailed" || !adapter.explainError) return result;
+    if (operation.action !== "create" && operation.action !== "update") return result;
+    const explained = adapter.explainError(new AzureError(result.error), operation.action);
+    return explained ? { ...result, error: explained.toSummary() } : result;
   }
 
   async function checkState(adapter: ArmAdapter, operation: ArmOperation): Promise<OperationCheck> {

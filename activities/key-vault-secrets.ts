@@ -1,11 +1,13 @@
 /**
  * The `keyVaultSecrets` step: writes one data module's connection facts (host, port, user, database;
- * for Redis host, TLS port and access key) from Azure into the environment's Key Vault. Values are read
- * from Azure inside the step and go straight to Key Vault; the step returns secret names and versions.
+ * for a cache host, TLS port and access key) from Azure into the environment's Key Vault. Values are
+ * read from Azure inside the step and go straight to Key Vault; the step returns secret names and
+ * versions.
  */
 import type { AzureClients } from "../lib/azure/clients";
 import type { StepPermissions } from "../lib/azure/permissions";
 import { AzureError, classifyAzureError } from "../lib/azure/errors";
+import { managedRedisRequest } from "./adapters/managed-redis";
 import { parseResourceId } from "../lib/azure/resource-id";
 import type { KeyVaultSecretsDesired, PlanNode } from "../lib/plan/types";
 import type { WriteDone } from "./contract";
@@ -30,6 +32,13 @@ export const KEY_VAULT_SECRETS_PERMISSIONS: StepPermissions = {
       ],
     },
     redis: { actions: ["Microsoft.Cache/redis/read", "Microsoft.Cache/redis/listKeys/action"] },
+    managedRedis: {
+      actions: [
+        "Microsoft.Cache/redisEnterprise/read",
+        "Microsoft.Cache/redisEnterprise/databases/read",
+        "Microsoft.Cache/redisEnterprise/databases/listKeys/action",
+      ],
+    },
   },
   variantsOf: (node) => [String((node.desired as unknown as KeyVaultSecretsDesired).source)],
 };
@@ -97,20 +106,63 @@ async function postgresFacts(
   };
 }
 
-/** Reads the facts of a Redis cache from ARM, its access key with `listKeys`. */
-async function redisFacts(
-  clients: AzureClients,
-  sourceId: string,
-): Promise<Partial<Record<ConnectionFact, string>>> {
+type Facts = Partial<Record<ConnectionFact, string>>;
+
+/** Reads the facts of an Azure Cache for Redis from ARM, its access key with `listKeys`. */
+async function redisFacts(clients: AzureClients, sourceId: string, needsKey: boolean): Promise<Facts> {
   const id = parseResourceId(sourceId);
   const cache = await clients.redis.redis.get(id.resourceGroup, id.name);
-  const keys = await clients.redis.redis.listKeys(id.resourceGroup, id.name);
+  const keys = needsKey ? await clients.redis.redis.listKeys(id.resourceGroup, id.name) : undefined;
   return {
     host: cache.hostName,
-    // Only the TLS port: the non-TLS port is disabled by default.
+    // Only the TLS port (6380): the non-TLS port is disabled.
     port: cache.sslPort !== undefined ? String(cache.sslPort) : undefined,
-    accessKey: keys.primaryKey,
+    accessKey: keys?.primaryKey,
   };
+}
+
+/** The one database of an Azure Managed Redis cluster. */
+const MANAGED_REDIS_DATABASE = "default";
+
+/**
+ * Reads the facts of an Azure Managed Redis cluster from ARM: the host from the cluster, the port
+ * (10000) from its database, the access key with `databases.listKeys` — asked only when a secret needs
+ * it (a cache with Entra authentication has none to write). The cluster and the database are read as
+ * the adapters read them, as REST bodies (`activities/adapters/managed-redis.ts`).
+ */
+async function managedRedisFacts(
+  clients: AzureClients,
+  clusterId: string,
+  needsKey: boolean,
+): Promise<Facts> {
+  const id = parseResourceId(clusterId);
+  const read = async (resourceId: string) =>
+    (await managedRedisRequest(clients, "GET", resourceId)).body as
+      { properties?: { hostName?: string; port?: number } } | undefined;
+  const cluster = await read(clusterId);
+  const database = await read(`${clusterId}/databases/${MANAGED_REDIS_DATABASE}`);
+  const keys = needsKey
+    ? await clients.managedRedis.databases.listKeys(id.resourceGroup, id.name, MANAGED_REDIS_DATABASE)
+    : undefined;
+  const port = database?.properties?.port;
+  return {
+    host: cluster?.properties?.hostName,
+    port: port !== undefined ? String(port) : undefined,
+    accessKey: keys?.primaryKey,
+  };
+}
+
+/** The facts of the module's data resource, by where they come from. */
+function factsOf(clients: AzureClients, desired: KeyVaultSecretsDesired): Promise<Facts> {
+  const needsKey = Object.keys(desired.secretNames).some((key) => factOf(key) === "accessKey");
+  switch (desired.source) {
+    case "postgres":
+      return postgresFacts(clients, desired.sourceId);
+    case "redis":
+      return redisFacts(clients, desired.sourceId, needsKey);
+    case "managedRedis":
+      return managedRedisFacts(clients, desired.sourceId, needsKey);
+  }
 }
 
 /** The Key Vault secrets steps over `clients`. */
@@ -124,12 +176,9 @@ export function createKeyVaultSecretsSteps(clients: AzureClients) {
    */
   async function ensure(node: PlanNode): Promise<WriteDone> {
     const desired = node.desired as unknown as KeyVaultSecretsDesired;
-    let facts: Partial<Record<ConnectionFact, string>>;
+    let facts: Facts;
     try {
-      facts =
-        desired.source === "postgres"
-          ? await postgresFacts(clients, desired.sourceId)
-          : await redisFacts(clients, desired.sourceId);
+      facts = await factsOf(clients, desired);
     } catch (error) {
       throw classifyAzureError(error, desired.sourceId);
     }

@@ -36,7 +36,8 @@ const ENVIRONMENT: Readonly<Record<string, number>> = {
   "Microsoft.DBforPostgreSQL/flexibleServers": 1,
   "Microsoft.DBforPostgreSQL/flexibleServers/databases": 1,
   "Microsoft.DBforPostgreSQL/flexibleServers/configurations": 2,
-  "Microsoft.Cache/redis": 1,
+  "Microsoft.Cache/redisEnterprise": 1,
+  "Microsoft.Cache/redisEnterprise/databases": 1,
 };
 
 interface Load {

@@ -22,7 +22,8 @@ import {
   type OperationAction,
   type StoredRecord,
 } from "./records";
-import type { EnvironmentSpec } from "../lib/spec/types";
+import type { EnvironmentSpec, SpecProblem } from "../lib/spec/types";
+import { normalizeRecordedSpec, pinRecordedEngines } from "../lib/spec/pinned-engines";
 import type { InstanceSnapshot, OrchestrationClient, Planner } from "./ports";
 import { progressView } from "./progress-view";
 
@@ -76,6 +77,16 @@ export interface ClaimedOutcome {
   readonly plan: Plan;
 }
 
+/**
+ * The spec cannot be applied to the environment as recorded: a redis module leaves its engine to the
+ * default while its other keys do not fit the engine its record pins (see `lib/spec/pinned-engines.ts`).
+ */
+export interface RefusedOutcome {
+  readonly kind: "refused";
+  readonly environmentId: string;
+  readonly problems: readonly SpecProblem[];
+}
+
 /** A destroy of an environment that was never applied: there is nothing to destroy. */
 export interface UnknownOutcome {
   readonly kind: "unknown";
@@ -104,11 +115,16 @@ export interface ClaimOptions {
 export interface EnvironmentService {
   /**
    * Takes the environment for `options.action`: refuses when its instance (or its batch) is active, or
-   * when another request wrote the record first; otherwise records the operation as running.
+   * when another request wrote the record first; otherwise records the operation as running. The spec is
+   * planned with the engines its record pins (a cache keeps its engine unless the spec names another);
+   * `refused` when it cannot be.
    */
-  claim(spec: EnvironmentSpec, options: ClaimOptions): Promise<ClaimedOutcome | BusyOutcome | UnknownOutcome>;
+  claim(
+    spec: EnvironmentSpec,
+    options: ClaimOptions,
+  ): Promise<ClaimedOutcome | BusyOutcome | UnknownOutcome | RefusedOutcome>;
   /** Claims and starts a build. */
-  apply(spec: EnvironmentSpec, requestedBy: string): Promise<ClaimedOutcome | BusyOutcome>;
+  apply(spec: EnvironmentSpec, requestedBy: string): Promise<ClaimedOutcome | BusyOutcome | RefusedOutcome>;
   /** Claims and starts a destroy of a recorded environment; `undefined` when there is no record. */
   destroy(
     environmentId: string,
@@ -127,7 +143,7 @@ export interface EnvironmentService {
   get(environmentId: string): Promise<EnvironmentView | undefined>;
   /** Every record, those still marked running refreshed from their instances. */
   list(): Promise<EnvironmentView[]>;
-  /** The plan of a recorded environment's spec (for destroy and plan previews). */
+  /** The plan of a recorded environment's spec (for destroy and plan previews), as it was built. */
   planOf(record: EnvironmentRecord): Plan;
 }
 
@@ -185,17 +201,20 @@ export function createEnvironmentService(deps: EnvironmentServiceDeps): Environm
   }
 
   async function claim(
-    spec: EnvironmentSpec,
+    given: EnvironmentSpec,
     options: ClaimOptions,
-  ): Promise<ClaimedOutcome | BusyOutcome | UnknownOutcome> {
-    const plan = deps.plan(spec);
-    const environmentId = plan.environmentId;
+  ): Promise<ClaimedOutcome | BusyOutcome | UnknownOutcome | RefusedOutcome> {
+    const environmentId = `${given.org_name}-${given.name}`;
     const [stored, instance] = await Promise.all([
       deps.records.get(environmentId),
       deps.orchestrations.getStatus(environmentId),
     ]);
     // Whoever asks (API or queue), nothing was ever built under this id: nothing to destroy.
     if (options.action === "destroy" && !stored) return { kind: "unknown", environmentId };
+    const pinned = pinRecordedEngines(given, stored?.record.spec);
+    if (!pinned.ok) return { kind: "refused", environmentId, problems: pinned.problems };
+    const spec = pinned.spec;
+    const plan = deps.plan(spec);
     if (await isTaken(stored, instance)) {
       return {
         kind: "busy",
@@ -209,7 +228,7 @@ export function createEnvironmentService(deps: EnvironmentServiceDeps): Environm
       environmentId,
       org: spec.org_name,
       name: spec.name,
-      // A destroy keeps the spec that was built; an apply records the one it builds.
+      // A destroy keeps the spec that was built; an apply records the one it builds (engines pinned).
       spec: options.action === "apply" || !stored ? spec : stored.record.spec,
       pinnedDefaults: plan.pinnedDefaults,
       planHash: plan.hash,
@@ -324,20 +343,21 @@ export function createEnvironmentService(deps: EnvironmentServiceDeps): Environm
 
   const service: EnvironmentService = {
     claim,
-    planOf: (record) => deps.plan(record.spec),
+    planOf: (record) => deps.plan(normalizeRecordedSpec(record.spec)),
     async apply(spec, requestedBy) {
       const outcome = await claim(spec, { action: "apply", requestedBy });
       if (outcome.kind === "claimed") {
         await start(outcome, BUILD_ENVIRONMENT, { plan: outcome.plan, requestedBy } satisfies BuildInput);
       }
       // An apply is never "unknown": only destroys need an existing environment.
-      return outcome as ClaimedOutcome | BusyOutcome;
+      return outcome as ClaimedOutcome | BusyOutcome | RefusedOutcome;
     },
     async destroy(environmentId, keyVault, requestedBy) {
       const stored = await deps.records.get(environmentId);
       if (!stored) return undefined;
       const outcome = await claim(stored.record.spec, { action: "destroy", requestedBy });
-      if (outcome.kind === "unknown") return undefined;
+      // A recorded spec always fits the engines it recorded: a destroy is never refused.
+      if (outcome.kind === "unknown" || outcome.kind === "refused") return undefined;
       if (outcome.kind === "claimed") {
         const input: DestroyInput = { plan: outcome.plan, keyVault, requestedBy };
         await start(outcome, DESTROY_ENVIRONMENT, input);
@@ -353,8 +373,8 @@ export function createEnvironmentService(deps: EnvironmentServiceDeps): Environm
       const leftInAzure = Object.entries(progress?.nodes ?? {})
         .filter(([, state]) => state === "creating")
         .map(([key]) => key);
-      const children = deps
-        .plan(stored.record.spec)
+      const children = service
+        .planOf(stored.record)
         .nodes.map((node) => ensureNodeInstanceId(environmentId, node.key));
       await deps.orchestrations.terminate(environmentId, reason);
       const stillStopping = await terminateAndWait(children, reason);

@@ -22,7 +22,15 @@ import { dashboardDocument } from "./dashboard-page";
 import { buildOpenApiDocument } from "./openapi";
 import { answerOptaImport } from "./opta-import-api";
 import { planGraph } from "./plan-graph";
-import { armLiveReader, countChanges, previewPlan } from "./plan-preview";
+import {
+  armLiveReader,
+  countChanges,
+  engineReplacements,
+  previewPlan,
+  withReplacements,
+  type EngineReplacement,
+} from "./plan-preview";
+import { pinRecordedEngines } from "../lib/spec/pinned-engines";
 import { problemResponse, unknownEnvironment } from "./problem";
 import { isRecordConflictError } from "./records";
 import {
@@ -152,6 +160,7 @@ const handlers: Record<EnvironmentOperation, (call: ApiCall) => Promise<HttpResp
     if (!validation.ok) return invalidSpec(validation.problems, validation.warnings);
     const outcome = await call.service.apply(validation.spec, REQUESTED_BY_HTTP);
     if (outcome.kind === "busy") return busy(call.request, outcome);
+    if (outcome.kind === "refused") return invalidSpec(outcome.problems, validation.warnings);
     return accepted(call, outcome.environmentId, {
       action: "apply",
       planHash: outcome.plan.hash,
@@ -197,11 +206,15 @@ const handlers: Record<EnvironmentOperation, (call: ApiCall) => Promise<HttpResp
     const text = await call.request.text();
     const stored = await call.app.records.get(id);
     let plan;
+    let replacements: EngineReplacement[] = [];
     if (text.trim() !== "") {
       const validation = specOf(call, text);
       if ("refused" in validation) return validation.refused;
       if (!validation.ok) return invalidSpec(validation.problems, validation.warnings);
-      plan = call.app.plan(validation.spec);
+      // Planned as an apply would plan it: with the engines the environment's record pins.
+      const pinned = pinRecordedEngines(validation.spec, stored?.record.spec);
+      if (!pinned.ok) return invalidSpec(pinned.problems, validation.warnings);
+      plan = call.app.plan(pinned.spec);
       if (plan.environmentId !== id) {
         return problemResponse({
           title: "Spec names another environment",
@@ -209,18 +222,26 @@ const handlers: Record<EnvironmentOperation, (call: ApiCall) => Promise<HttpResp
           detail: `the spec is for "${plan.environmentId}", the URL names "${id}"`,
         });
       }
+      if (stored && pinned.switches.length > 0) {
+        replacements = engineReplacements(plan, call.service.planOf(stored.record), pinned.switches);
+      }
     } else if (stored) {
       plan = call.service.planOf(stored.record);
     } else {
       return unknownEnvironment(id);
     }
-    const nodes = await previewPlan(plan, armLiveReader(call.app.azureClients()));
+    const nodes = withReplacements(
+      await previewPlan(plan, armLiveReader(call.app.azureClients())),
+      plan,
+      replacements,
+    );
     return {
       jsonBody: {
         environmentId: plan.environmentId,
         planHash: plan.hash,
         ...(stored ? { lastAppliedPlanHash: stored.record.planHash } : {}),
         changes: countChanges(nodes),
+        ...(replacements.length > 0 ? { replacements } : {}),
         nodes,
       },
     };

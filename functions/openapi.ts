@@ -204,6 +204,24 @@ const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
       planHash: string,
       lastAppliedPlanHash: string,
       changes: { type: "object", additionalProperties: { type: "integer" } },
+      replacements: {
+        type: "array",
+        description:
+          "Redis modules the spec moves to another engine (explicitly): a new, empty cache takes the old one's place; HIGH risk, data not migrated, the old resources left in place.",
+        items: object(
+          {
+            module: string,
+            from: { enum: ["azure-cache-for-redis", "azure-managed-redis"] },
+            to: { enum: ["azure-cache-for-redis", "azure-managed-redis"] },
+            risk: { enum: ["high"] },
+            dataMigrated: { type: "boolean" },
+            creates: { type: "array", items: string },
+            leavesInPlace: { type: "array", items: string },
+            message: string,
+          },
+          ["module", "from", "to", "risk", "dataMigrated", "creates", "leavesInPlace", "message"],
+        ),
+      },
       nodes: {
         type: "array",
         items: object(
@@ -211,10 +229,12 @@ const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
             key: string,
             kind: string,
             name: string,
-            change: { enum: ["create", "update", "unchanged", "blocked", "unknown"] },
+            change: { enum: ["create", "update", "unchanged", "blocked", "replace", "unknown"] },
             changedPaths: { type: "array", items: string },
             immutablePaths: { type: "array", items: string },
             reason: string,
+            replaces: { type: "array", items: string },
+            risk: { enum: ["high"] },
           },
           ["key", "kind", "name", "change"],
         ),

@@ -1,6 +1,8 @@
 /**
  * Queue requests (`environment-requests`): one spec, or `{ environments: [...] }`, with an `action`
  * (`apply`, the default, or `destroy`) and, for destroys, `keyVault` (`keep`, the default, or `purge`).
+ * A batch too large for one message (64 KiB) names a blob of the app's storage holding the list instead:
+ * `{ environmentsBlob: "<container>/<blob>" }`.
  *
  * Every environment of a message gets one row in the request results table (`environmentRequestResults`,
  * partition = message id): `started`, `duplicate` (already building, or listed twice; nothing new is
@@ -10,7 +12,8 @@
  */
 import { PROVISION_BATCH, type BatchInput, type BatchItem } from "../orchestrations/contracts";
 import type { OperationAction, RequestResult, RequestResults } from "./records";
-import { parseSpecText } from "../lib/spec/parse";
+import { parseBatchText, parseSpecText } from "../lib/spec/parse";
+import { isBatchBlobError, type BatchBlobReader } from "./batch-blob";
 import type { SpecProblem } from "../lib/spec/types";
 import { validateSpec } from "../lib/spec/validate";
 import type { EnvironmentService } from "./environment-service";
@@ -21,7 +24,7 @@ import { withinProvisionerSubscription } from "./spec-body";
 export const ENVIRONMENT_REQUESTS_QUEUE = "environment-requests";
 
 /** Keys of a message that belong to the request, not to the spec. */
-const REQUEST_KEYS = ["action", "keyVault", "environments"] as const;
+const REQUEST_KEYS = ["action", "keyVault", "environments", "environmentsBlob"] as const;
 
 /** A message, read. */
 export type ParsedRequest =
@@ -29,8 +32,10 @@ export type ParsedRequest =
       readonly ok: true;
       readonly action: OperationAction;
       readonly keyVault: "keep" | "purge";
-      /** The specs as given (objects or text), not yet validated. */
+      /** The specs as given (objects or text), not yet validated; empty when they are in a blob. */
       readonly items: readonly unknown[];
+      /** `<container>/<blob>` of the app's storage holding the list of specs, when the message names one. */
+      readonly environmentsBlob?: string;
     }
   | { readonly ok: false; readonly problems: readonly SpecProblem[] };
 
@@ -60,7 +65,16 @@ export function parseRequest(message: unknown): ParsedRequest {
   if (keyVault !== "keep" && keyVault !== "purge")
     problems.push({ path: "keyVault", message: "must be keep or purge" });
   let items: unknown[];
-  if ("environments" in body) {
+  const blob = body.environmentsBlob;
+  if (blob !== undefined && (typeof blob !== "string" || "environments" in body)) {
+    problems.push({
+      path: "environmentsBlob",
+      message: "must be <container>/<blob> naming the list of specs, instead of environments",
+    });
+  }
+  if (typeof blob === "string") {
+    items = [];
+  } else if ("environments" in body) {
     if (!Array.isArray(body.environments) || body.environments.length === 0) {
       problems.push({ path: "environments", message: "must be a non-empty list of specs" });
       items = [];
@@ -75,7 +89,13 @@ export function parseRequest(message: unknown): ParsedRequest {
     ];
   }
   if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, action: action as OperationAction, keyVault: keyVault as "keep" | "purge", items };
+  return {
+    ok: true,
+    action: action as OperationAction,
+    keyVault: keyVault as "keep" | "purge",
+    items,
+    ...(typeof blob === "string" ? { environmentsBlob: blob } : {}),
+  };
 }
 
 /** Dependencies of {@link handleEnvironmentRequest}. */
@@ -87,8 +107,42 @@ export interface RequestHandlerDeps {
   readonly subscriptionId: string;
   /** Environments of one batch building at once. */
   readonly maxConcurrentBuilds: number;
+  /** Reads a batch blob a message names (`environmentsBlob`). @default - such messages are refused */
+  readonly readBatchBlob?: BatchBlobReader;
   /** @default - the system clock */
   readonly now?: () => Date;
+}
+
+/**
+ * The request with the specs of the blob it names, read and parsed; a blob that cannot be read is a
+ * refusal naming it (a storage outage throws, so the message is retried).
+ */
+async function withBlobItems(
+  request: ParsedRequest,
+  read: BatchBlobReader | undefined,
+): Promise<ParsedRequest> {
+  if (!request.ok || request.environmentsBlob === undefined) return request;
+  const refused = (message: string): ParsedRequest => ({
+    ok: false,
+    problems: [{ path: "environmentsBlob", message }],
+  });
+  if (!read) return refused("this host reads no batch blobs");
+  let text: string;
+  try {
+    text = await read(request.environmentsBlob);
+  } catch (error) {
+    if (isBatchBlobError(error)) return refused(error.message);
+    throw error;
+  }
+  const parsed = parseBatchText(text);
+  if (!parsed.ok)
+    return {
+      ok: false,
+      problems: parsed.problems.map((p) => ({ ...p, path: `environmentsBlob${p.path ? `.${p.path}` : ""}` })),
+    };
+  const items = parsed.value as unknown[];
+  if (items.length === 0) return refused("the blob's list of specs is empty");
+  return { ...request, items };
 }
 
 /** The batch orchestration's instance id for a message: redelivery cannot start a second batch. */
@@ -107,7 +161,7 @@ export async function handleEnvironmentRequest(
   deps: RequestHandlerDeps,
 ): Promise<RequestResult[]> {
   const recordedAt = () => (deps.now ?? (() => new Date()))().toISOString();
-  const request = parseRequest(message);
+  const request = await withBlobItems(parseRequest(message), deps.readBatchBlob);
   if (!request.ok) {
     const refused: RequestResult = {
       requestId,
@@ -155,6 +209,17 @@ export async function handleEnvironmentRequest(
         },
       ];
       results.push({ ...base, environmentId, outcome: "refused", problems, recordedAt: recordedAt() });
+      continue;
+    }
+    if (outcome.kind === "refused") {
+      // The spec does not fit the engines the environment's record pins (lib/spec/pinned-engines.ts).
+      results.push({
+        ...base,
+        environmentId,
+        outcome: "refused",
+        problems: outcome.problems,
+        recordedAt: recordedAt(),
+      });
       continue;
     }
     if (outcome.kind === "busy") {

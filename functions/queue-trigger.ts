@@ -5,6 +5,7 @@
 import { app, type InvocationContext } from "@azure/functions";
 import * as df from "durable-functions";
 import { appContext } from "./app-context";
+import { batchBlobReader } from "./batch-blob";
 import { orchestrationClientOf } from "./durable-port";
 import { createEnvironmentService } from "./environment-service";
 import { ENVIRONMENT_REQUESTS_QUEUE, handleEnvironmentRequest } from "./queue-requests";
@@ -26,6 +27,7 @@ app.storageQueue(ENVIRONMENT_REQUESTS_FUNCTION, {
       results: shared.requestResults,
       subscriptionId: shared.config.subscriptionId,
       maxConcurrentBuilds: shared.maxConcurrentBuilds,
+      readBatchBlob: batchBlobReader(),
     });
     const counts = results.map(
       (result) => `${result.environmentId ?? `#${result.index}`}: ${result.outcome}`,

@@ -50,8 +50,12 @@ export const LATENCY_BY_ARM_TYPE: Readonly<Record<string, OperationLatency>> = {
   "microsoft.dbforpostgresql/flexibleservers": latency(420, 720, 240, 300, 30),
   "microsoft.dbforpostgresql/flexibleservers/databases": latency(20, 40, 20, 20, 5),
   "microsoft.dbforpostgresql/flexibleservers/configurations": latency(15, 30, 15, 15, 5),
-  // "20+ minutes is typical" for Redis; deletes take 10+ minutes.
+  // "20+ minutes is typical" for Azure Cache for Redis; deletes take 10+ minutes.
   "microsoft.cache/redis": latency(1200, 3600, 600, 600, 60),
+  // Azure Managed Redis: "several minutes" is all Azure says; an estimate from acceptance tests (870 s
+  // for create, check and delete) and a client timeout raised past 30 minutes.
+  "microsoft.cache/redisenterprise": latency(600, 1800, 300, 300, 30),
+  "microsoft.cache/redisenterprise/databases": latency(60, 180, 60, 60, 10),
 };
 
 /** Used for types the model does not list. */

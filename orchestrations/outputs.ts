@@ -13,6 +13,7 @@ export const OUTPUT_FACT = {
   keyVault: "vaultUri",
   postgresFlexibleServer: "host",
   redisCache: "host",
+  managedRedisCluster: "host",
 } as const;
 
 type FactsByKey = Readonly<Record<string, ResourceFacts | undefined>>;
@@ -24,7 +25,14 @@ function factOf(plan: Plan, facts: FactsByKey, kind: keyof typeof OUTPUT_FACT): 
 
 function hostOfSource(plan: Plan, facts: FactsByKey, sourceId: string): string | undefined {
   const source = plan.nodes.find((node) => node.id.toLowerCase() === sourceId.toLowerCase());
-  if (!source || !(source.kind === "postgresFlexibleServer" || source.kind === "redisCache"))
+  if (
+    !source ||
+    !(
+      source.kind === "postgresFlexibleServer" ||
+      source.kind === "redisCache" ||
+      source.kind === "managedRedisCluster"
+    )
+  )
     return undefined;
   return facts[source.key]?.[OUTPUT_FACT[source.kind]];
 }

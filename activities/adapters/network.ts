@@ -140,6 +140,9 @@ export const privateEndpointAdapter: ArmAdapter = topLevelAdapter(
         "Microsoft.Cache/redis": {
           actions: ["Microsoft.Cache/redis/PrivateEndpointConnectionsApproval/action"],
         },
+        "Microsoft.Cache/redisEnterprise": {
+          actions: ["Microsoft.Cache/redisEnterprise/PrivateEndpointConnectionsApproval/action"],
+        },
       },
       variantsOf: (node) => {
         const connections = node.desired.privateLinkServiceConnections;

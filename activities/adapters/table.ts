@@ -17,6 +17,7 @@ import {
   postgresFlexibleServerAdapter,
 } from "./postgres";
 import { privateDnsZoneAdapter, privateDnsZoneVnetLinkAdapter } from "./private-dns";
+import { managedRedisClusterAdapter, managedRedisDatabaseAdapter } from "./managed-redis";
 import { redisCacheAdapter } from "./redis";
 import { resourceGroupAdapter, roleAssignmentAdapter } from "./resources";
 import type { ArmAdapter } from "./types";
@@ -43,6 +44,8 @@ export const ARM_ADAPTERS: Readonly<Record<ArmNodeKind, ArmAdapter>> = {
   postgresDatabase: postgresDatabaseAdapter,
   postgresConfiguration: postgresConfigurationAdapter,
   redisCache: redisCacheAdapter,
+  managedRedisCluster: managedRedisClusterAdapter,
+  managedRedisDatabase: managedRedisDatabaseAdapter,
 };
 
 /** True for node kinds the generic ARM step handles. */

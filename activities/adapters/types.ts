@@ -6,6 +6,7 @@
 import type { AzureClients } from "../../lib/azure/clients";
 import type { CompareOptions } from "../../lib/azure/compare";
 import type { StepPermissions } from "../../lib/azure/permissions";
+import type { AzureError } from "../../lib/azure/errors";
 import type { ResourceIdParts } from "../../lib/azure/resource-id";
 import type { JsonObject, PlanNode } from "../../lib/plan/types";
 import type { SecretReference, SecretLocation } from "../../lib/secrets/vault-secrets";
@@ -83,6 +84,13 @@ export interface ArmAdapter {
   readonly facts?: Readonly<Record<string, readonly string[]>>;
   /** Azure codes of a create conflict that means "it already exists as desired": adopt it. */
   readonly adoptOnConflictCodes?: readonly string[];
+  /**
+   * Says what a classified refusal of a write means for this kind and what to do about it (Azure
+   * Cache for Redis refusing a tenant that may no longer create it: switch engines). Returns the error
+   * to report, or `undefined` to report it as Azure gave it. Applied to a refused write and to an
+   * operation that ended Failed.
+   */
+  explainError?(error: AzureError, action: "create" | "update"): AzureError | undefined;
   /** GET the live resource (404 surfaces as the SDK's error; the step classifies it). */
   get(clients: AzureClients, id: ResourceIdParts, node: PlanNode): Promise<unknown>;
   /** Builds the write body. @default - `desired` unchanged */

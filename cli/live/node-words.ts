@@ -54,6 +54,7 @@ export function nodeWord(state: string | undefined, key: string, context: WordCo
       if (context.operation === "destroy") return "deleting";
       switch (context.changes?.get(key)) {
         case "create":
+        case "replace":
           return "creating";
         case "update":
         case "blocked":

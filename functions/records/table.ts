@@ -24,6 +24,8 @@ export type StorageConnection =
   | {
       readonly kind: "identity";
       readonly tableServiceUri: string;
+      /** The Blob service of the same account (`__blobServiceUri`, or from `__accountName`). */
+      readonly blobServiceUri?: string;
       /** True when `__credential` is `managedidentity`: use the managed identity, never a developer login. */
       readonly managedIdentity: boolean;
       /** Client id of the user-assigned managed identity (`__clientId`); absent means system-assigned. */
@@ -52,9 +54,13 @@ export function storageConnectionFrom(
     (accountName ? `https://${accountName}.table.core.windows.net` : undefined);
   if (!tableServiceUri) return undefined;
   const clientId = present(env.AzureWebJobsStorage__clientId);
+  const blobServiceUri =
+    present(env.AzureWebJobsStorage__blobServiceUri) ??
+    (accountName ? `https://${accountName}.blob.core.windows.net` : undefined);
   return {
     kind: "identity",
     tableServiceUri: tableServiceUri.replace(/\/+$/, ""),
+    ...(blobServiceUri ? { blobServiceUri: blobServiceUri.replace(/\/+$/, "") } : {}),
     managedIdentity: present(env.AzureWebJobsStorage__credential)?.toLowerCase() === "managedidentity",
     ...(clientId ? { clientId } : {}),
   };

@@ -16,6 +16,7 @@ import { AuthorizationManagementClient } from "@azure/arm-authorization";
 import { ContainerServiceClient } from "@azure/arm-containerservice";
 import { PostgreSQLManagementFlexibleServerClient } from "@azure/arm-postgresql-flexible";
 import { RedisManagementClient } from "@azure/arm-rediscache";
+import { RedisEnterpriseManagementClient } from "@azure/arm-redisenterprisecache";
 import { SecretClient } from "@azure/keyvault-secrets";
 import { createPipelineRequest } from "@azure/core-rest-pipeline";
 import type { CoreV1Api } from "@kubernetes/client-node" with { "resolution-mode": "import" };
@@ -24,6 +25,13 @@ import { parseResourceId } from "./resource-id";
 
 /** ARM's token scope; also what emulator-bound clients must ask for (else they ask for `<endpoint>/.default`). */
 export const ARM_SCOPE = "https://management.azure.com/.default";
+/**
+ * The Azure Managed Redis (`Microsoft.Cache/redisEnterprise`) api-version: the newest stable one. The
+ * only published `@azure/arm-redisenterprisecache` (2.2.0) targets 2022-01-01, which knows neither the
+ * Managed Redis SKUs nor `publicNetworkAccess`, `highAvailability` or `accessKeysAuthentication`; its
+ * client is run at this version instead (see `activities/adapters/managed-redis.ts`).
+ */
+export const MANAGED_REDIS_API_VERSION = "2026-09-01";
 /** The AKS AAD server application: the audience of bearer tokens for AAD-enabled clusters' API servers. */
 export const AKS_AAD_SCOPE = "6dae42f8-4368-4678-94ff-3960e28e3630/.default";
 
@@ -79,6 +87,8 @@ export interface AzureClients {
   readonly containerService: ContainerServiceClient;
   readonly postgres: PostgreSQLManagementFlexibleServerClient;
   readonly redis: RedisManagementClient;
+  /** Azure Managed Redis, at {@link MANAGED_REDIS_API_VERSION}. */
+  readonly managedRedis: RedisEnterpriseManagementClient;
   /** Poll interval given to SDK pollers, in milliseconds, when one runs to completion. */
   readonly lroPollIntervalMs?: number;
   /** See {@link AzureClientsOptions.keyVaultPropagationBudgetMs}. */
@@ -148,6 +158,10 @@ export function createAzureClients(
     containerService: new ContainerServiceClient(credential, sub, modular),
     postgres: new PostgreSQLManagementFlexibleServerClient(credential, sub, hlc),
     redis: new RedisManagementClient(credential, sub, hlc),
+    managedRedis: new RedisEnterpriseManagementClient(credential, sub, {
+      ...hlc,
+      apiVersion: MANAGED_REDIS_API_VERSION,
+    }),
     lroPollIntervalMs: options.lroPollIntervalMs ?? config.pollIntervalMs,
     keyVaultPropagationBudgetMs: options.keyVaultPropagationBudgetMs ?? 60_000,
     secretClient(vaultUri) {

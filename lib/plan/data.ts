@@ -1,8 +1,9 @@
 /**
  * The data modules' nodes. PostgreSQL: a flexible server with private access (delegated subnet +
  * private DNS zone, public access off), its database and the TLS settings, written one after another
- * because the server refuses parallel configuration writes. Redis: a cache with the non-TLS port off,
- * TLS 1.2 and public access off, reached through a private endpoint with a DNS zone group.
+ * because the server refuses parallel configuration writes. Redis: Azure Managed Redis (a cluster and
+ * its database) or Azure Cache for Redis, private (public access off, TLS 1.2), reached through a
+ * private endpoint with a DNS zone group.
  */
 import type { PostgresModule, RedisModule } from "../spec/types";
 import { privateEndpointNodes, type NetworkRefs, type NodeRef } from "./network";
@@ -107,8 +108,35 @@ export function planPostgres(
   };
 }
 
-/** Plans a Redis module. */
+/** TLS port of an Azure Managed Redis database (the port Microsoft's documentation and examples use). */
+export const MANAGED_REDIS_PORT = 10000;
+
+/** The one database an Azure Managed Redis cluster holds. */
+export const MANAGED_REDIS_DATABASE = "default";
+
+/** The private endpoint group (sub-resource) of each Redis engine's resource. */
+export const REDIS_PRIVATE_LINK_GROUP = {
+  redisCache: "redisCache",
+  managedRedis: "redisEnterprise",
+} as const;
+
+/** Plans a Redis module with its engine: Azure Managed Redis, or Azure Cache for Redis. */
 export function planRedis(
+  scope: PlanningScope,
+  spec: RedisModule,
+  network: NetworkRefs,
+): { nodes: PlanNode[]; refs: DataRefs } {
+  return spec.engine === "azure-cache-for-redis"
+    ? planRedisCache(scope, spec, network)
+    : planManagedRedis(scope, spec, network);
+}
+
+/**
+ * Azure Cache for Redis (`engine: azure-cache-for-redis`): the cache with the non-TLS port off, TLS 1.2
+ * and public access off, reached through a private endpoint. Kept unchanged for environments built with
+ * it, so re-applying them writes nothing.
+ */
+function planRedisCache(
   scope: PlanningScope,
   spec: RedisModule,
   network: NetworkRefs,
@@ -127,7 +155,8 @@ export function planRedis(
     desired: {
       location: scope.location,
       tags: tagsOf(scope, module),
-      sku: { name: spec.sku_name, family: spec.family, capacity: spec.capacity },
+      // A tier always has its family and capacity (redis-module.ts resolves them).
+      sku: { name: spec.sku_name, family: spec.family!, capacity: spec.capacity! },
       enableNonSslPort: false,
       minimumTlsVersion: "1.2",
       publicNetworkAccess: "Disabled",
@@ -140,9 +169,81 @@ export function planRedis(
     module,
     { name: module, partPrefix: "" },
     source,
-    "redisCache",
+    REDIS_PRIVATE_LINK_GROUP.redisCache,
     network.zones.redis!.zone,
     "data",
   );
   return { nodes: [cache, ...endpoint], refs: { source, readyKeys: [cache.key] } };
+}
+
+/**
+ * Azure Managed Redis (the default): a cluster (its SKU mapped from the spec, high availability, which
+ * makes it zone-redundant in a region with zones, TLS 1.2, public network access off) with its one
+ * database (TLS-encrypted client protocol on port 10000, access keys on unless clients use Entra ID),
+ * reached through a private endpoint (group `redisEnterprise`) resolved by `privatelink.redis.azure.net`.
+ */
+function planManagedRedis(
+  scope: PlanningScope,
+  spec: RedisModule,
+  network: NetworkRefs,
+): { nodes: PlanNode[]; refs: DataRefs } {
+  const module = spec.name;
+  const name = environmentResourceName(scope, "managedRedisCluster", "amr", module, [module]);
+  const id = armId(scope, "Microsoft.Cache", ["redisEnterprise", name]);
+  const cluster = makeNode({
+    kind: "managedRedisCluster",
+    module,
+    part: "cluster",
+    stage: "data",
+    name,
+    id,
+    // Only the resource group: the create starts at once; networking attaches afterwards.
+    dependsOn: [network.resourceGroup.key],
+    desired: {
+      location: scope.location,
+      tags: tagsOf(scope, module),
+      sku: { name: spec.managed_redis_sku ?? spec.sku_name },
+      properties: {
+        highAvailability: spec.high_availability === false ? "Disabled" : "Enabled",
+        minimumTlsVersion: "1.2",
+        publicNetworkAccess: "Disabled",
+      },
+    },
+  });
+  const database = makeNode({
+    kind: "managedRedisDatabase",
+    module,
+    part: "database",
+    stage: "data",
+    name: MANAGED_REDIS_DATABASE,
+    id: `${id}/databases/${MANAGED_REDIS_DATABASE}`,
+    dependsOn: [cluster.key],
+    desired: {
+      properties: {
+        clientProtocol: "Encrypted",
+        port: MANAGED_REDIS_PORT,
+        clusteringPolicy: "OSSCluster",
+        evictionPolicy: "VolatileLRU",
+        // Off with Entra ID: nothing may then connect with a key. The Entra access-policy assignments
+        // come with workload identities (docs/spec.md#redis-a-cache).
+        accessKeysAuthentication: spec.auth === "entra" ? "Disabled" : "Enabled",
+      },
+    },
+  });
+  const source = { key: cluster.key, id, name };
+  // Its own endpoint name: an environment switching engines keeps its old endpoint to the old cache.
+  const endpoint = privateEndpointNodes(
+    scope,
+    network.privateEndpointsSubnet,
+    module,
+    { name: `${module}-amr`, partPrefix: "" },
+    source,
+    REDIS_PRIVATE_LINK_GROUP.managedRedis,
+    network.zones.managedRedis!.zone,
+    "data",
+  );
+  return {
+    nodes: [cluster, database, ...endpoint],
+    refs: { source, readyKeys: [cluster.key, database.key] },
+  };
 }

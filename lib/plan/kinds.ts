@@ -27,6 +27,8 @@ export const ARM_TYPE_BY_KIND: Readonly<Record<NodeKind, string>> = {
   postgresDatabase: "Microsoft.DBforPostgreSQL/flexibleServers/databases",
   postgresConfiguration: "Microsoft.DBforPostgreSQL/flexibleServers/configurations",
   redisCache: "Microsoft.Cache/redis",
+  managedRedisCluster: "Microsoft.Cache/redisEnterprise",
+  managedRedisDatabase: "Microsoft.Cache/redisEnterprise/databases",
   keyVaultSecrets: "Microsoft.KeyVault/vaults/secrets",
   kubernetesSecret: "Kubernetes/secrets",
 };
@@ -85,6 +87,10 @@ export const IMMUTABLE_PATHS_BY_KIND: Readonly<Record<NodeKind, readonly string[
   postgresDatabase: ["charset", "collation"],
   postgresConfiguration: [],
   redisCache: ["location"],
+  managedRedisCluster: ["location"],
+  // The port is set at create only; the clustering policy changes only away from NoCluster, which the
+  // plan never uses (docs/azure-facts.md#azure-managed-redis).
+  managedRedisDatabase: ["properties.port", "properties.clusteringPolicy"],
   keyVaultSecrets: [],
   kubernetesSecret: [],
 };

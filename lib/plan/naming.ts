@@ -33,6 +33,11 @@ export const NAME_LIMITS = {
   keyVault: { minLength: 3, maxLength: 24, globallyUnique: true },
   postgresFlexibleServer: { minLength: 3, maxLength: 63, globallyUnique: true },
   redisCache: { minLength: 1, maxLength: 63, globallyUnique: true },
+  /**
+   * An Azure Managed Redis cluster: 1–60 characters, but the host `<name>.<region>.redis.azure.net` must
+   * fit, and names under 45 characters work in every region; unique in its region.
+   */
+  managedRedisCluster: { minLength: 1, maxLength: 44, globallyUnique: true },
   /** A DNS label (the environment's label in the PostgreSQL private DNS zone name). */
   dnsLabel: { minLength: 1, maxLength: 63, globallyUnique: false },
 } as const satisfies Record<string, NameLimits>;

@@ -21,7 +21,10 @@ export const SUBNET_NAMES = {
 /** Private DNS zones of Azure Private Link for the services this plan reaches privately. */
 export const PRIVATE_LINK_ZONES = {
   vault: "privatelink.vaultcore.azure.net",
+  /** Azure Cache for Redis (`redisCache` endpoints). */
   redis: "privatelink.redis.cache.windows.net",
+  /** Azure Managed Redis (`redisEnterprise` endpoints); clients keep using `<name>.<region>.redis.azure.net`. */
+  managedRedis: "privatelink.redis.azure.net",
 } as const;
 
 /** A node another module depends on or refers to. */
@@ -41,7 +44,7 @@ export interface NetworkRefs {
   readonly vault: NodeRef;
   /** The provisioner's Key Vault Secrets Officer assignment: secret writes wait for it. */
   readonly vaultWriterRole: NodeRef;
-  /** Zone and its VNet link, for zones the plan needs (`redis`, `postgres`). */
+  /** Zone and its VNet link, for zones the plan needs (`vault`, `redis`, `managedRedis`, `postgres`). */
   readonly zones: { readonly [service: string]: { readonly zone: NodeRef; readonly link: NodeRef } };
 }
 
@@ -98,11 +101,18 @@ export function privateEndpointNodes(
   return [endpoint, zoneGroup];
 }
 
+/** The private DNS zones other modules need: Azure Cache for Redis, Azure Managed Redis, PostgreSQL. */
+export interface ZoneNeeds {
+  readonly redis: boolean;
+  readonly managedRedis: boolean;
+  readonly postgres: boolean;
+}
+
 /** Plans the base module. `services` lists the private DNS zones other modules need. */
 export function planNetwork(
   scope: PlanningScope,
   base: BaseModule,
-  services: { readonly redis: boolean; readonly postgres: boolean },
+  services: ZoneNeeds,
 ): { nodes: PlanNode[]; refs: NetworkRefs } {
   const module = base.name;
   const tags = tagsOf(scope, module);
@@ -249,12 +259,13 @@ export function planNetwork(
     [],
   );
 
-  const zone = (service: string, zoneName: string) => {
+  /** A zone and its VNet link; `part` names their nodes (`dns-zone-<part>`, `dns-link-<part>`). */
+  const zone = (part: string, zoneName: string) => {
     const zoneNode = add(
       makeNode({
         kind: "privateDnsZone",
         module,
-        part: `dns-zone-${service}`,
+        part: `dns-zone-${part}`,
         stage: "network",
         name: zoneName,
         id: network(["privateDnsZones", zoneName]),
@@ -267,7 +278,7 @@ export function planNetwork(
       makeNode({
         kind: "privateDnsZoneVnetLink",
         module,
-        part: `dns-link-${service}`,
+        part: `dns-link-${part}`,
         stage: "network",
         name: linkName,
         id: `${zoneNode.id}/virtualNetworkLinks/${linkName}`,
@@ -281,6 +292,7 @@ export function planNetwork(
     vault: zone("vault", PRIVATE_LINK_ZONES.vault),
   };
   if (services.redis) zones.redis = zone("redis", PRIVATE_LINK_ZONES.redis);
+  if (services.managedRedis) zones.managedRedis = zone("managed-redis", PRIVATE_LINK_ZONES.managedRedis);
   if (services.postgres) {
     // Flexible server private access requires a zone ending in .postgres.database.azure.com.
     const label = environmentDnsLabel(ownerOf(scope, ""));

@@ -49,7 +49,11 @@ export function planEnvironment(spec: EnvironmentSpec, context: PlanContext): Pl
     throw new SpecValidationError([{ path: "modules", message: "must list at least a base module" }]);
   const postgres = only(spec, "postgres");
   const redis = only(spec, "redis");
-  const network = planNetwork(scope, base, { redis: redis.length > 0, postgres: postgres.length > 0 });
+  const network = planNetwork(scope, base, {
+    redis: redis.some((module) => module.engine === "azure-cache-for-redis"),
+    managedRedis: redis.some((module) => module.engine !== "azure-cache-for-redis"),
+    postgres: postgres.length > 0,
+  });
   const nodes: PlanNode[] = [...network.nodes];
 
   let cluster: ClusterRefs | undefined;

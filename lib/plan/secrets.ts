@@ -3,7 +3,7 @@
  * names, then (when the environment has a cluster) copied into one Kubernetes Secret. Only names are
  * planned; values are read and written inside the activities.
  */
-import { OPTA_SECRET_FACTS, optaSecretKey } from "../spec/secret-keys";
+import { OPTA_SECRET_FACTS, optaSecretKey, secretFactsOf } from "../spec/secret-keys";
 import type { DataModule } from "../spec/types";
 import type { ClusterRefs } from "./cluster";
 import type { DataRefs } from "./data";
@@ -27,7 +27,7 @@ export function planSecrets(
   cluster: ClusterRefs | undefined,
 ): PlanNode[] {
   const module = spec.name;
-  const facts = OPTA_SECRET_FACTS[spec.type];
+  const facts = secretFactsOf(spec);
   const secretNames = Object.fromEntries(
     facts.map((fact) => {
       const key = optaSecretKey(module, fact);
@@ -37,7 +37,7 @@ export function planSecrets(
   const vaultSecrets: KeyVaultSecretsDesired = {
     vaultName: network.vault.name,
     vaultId: network.vault.id,
-    source: spec.type,
+    source: spec.type === "redis" && spec.engine !== "azure-cache-for-redis" ? "managedRedis" : spec.type,
     sourceId: data.source.id,
     secretNames,
   };

@@ -34,7 +34,9 @@ export type Stage = "network" | "cluster" | "data" | "secrets";
  * | postgresFlexibleServer | arm-postgresql-flexible `servers.beginCreateOrUpdate(rg, name, desired)`; the admin password is added by the activity, never planned |
  * | postgresDatabase | arm-postgresql-flexible `databases.beginCreate(rg, server, db, desired)` |
  * | postgresConfiguration | arm-postgresql-flexible `configurations.beginPut(rg, server, name, desired)` |
- * | redisCache | arm-rediscache `redis.beginCreate(rg, name, desired)` |
+ * | redisCache | arm-rediscache `redis.beginCreate(rg, name, desired)` (Azure Cache for Redis) |
+ * | managedRedisCluster | REST body of `PUT …/Microsoft.Cache/redisEnterprise/{name}` (properties nested), sent through the arm-redisenterprisecache client's pipeline: its models cannot express it (`activities/adapters/managed-redis.ts`) |
+ * | managedRedisDatabase | REST body of `PUT …/redisEnterprise/{name}/databases/default`, likewise |
  * | keyVaultSecrets | see {@link KeyVaultSecretsDesired} |
  * | kubernetesSecret | see {@link KubernetesSecretDesired} |
  */
@@ -56,6 +58,8 @@ export type NodeKind =
   | "postgresDatabase"
   | "postgresConfiguration"
   | "redisCache"
+  | "managedRedisCluster"
+  | "managedRedisDatabase"
   | "keyVaultSecrets"
   | "kubernetesSecret";
 
@@ -100,9 +104,12 @@ export interface PlanNode {
 export interface KeyVaultSecretsDesired {
   readonly vaultName: string;
   readonly vaultId: string;
-  /** `postgres` or `redis`. */
-  readonly source: "postgres" | "redis";
-  /** ARM id of the data resource whose facts are written. */
+  /**
+   * Where the facts come from: `postgres` (a flexible server), `redis` (an Azure Cache for Redis) or
+   * `managedRedis` (an Azure Managed Redis cluster and its `default` database).
+   */
+  readonly source: "postgres" | "redis" | "managedRedis";
+  /** ARM id of the data resource whose facts are written (for `managedRedis`, the cluster). */
   readonly sourceId: string;
   /** Key Vault secret name for each Opta-compatible key, e.g. `{ "db_db_host": "db-db-host" }`. */
   readonly secretNames: { readonly [optaKey: string]: string };

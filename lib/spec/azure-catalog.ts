@@ -152,3 +152,83 @@ export const REDIS_SKUS: Readonly<
   Standard: { family: "C", capacities: [0, 1, 2, 3, 4, 5, 6] },
   Premium: { family: "P", capacities: [1, 2, 3, 4, 5] },
 };
+
+/**
+ * Azure Managed Redis SKUs (`Microsoft.Cache/redisEnterprise` `sku.name`, `<tier>_<size>`): the
+ * Balanced, Memory Optimized, Compute Optimized and Flash Optimized values of the REST API's `SkuName`
+ * (api-version 2026-09-01), checked 2026-11. The retired Enterprise and Enterprise Flash SKUs are left
+ * out: Azure no longer creates them.
+ */
+export const MANAGED_REDIS_SKUS: readonly string[] = [
+  ...[0, 1, 3, 5, 10, 20, 50, 100, 150, 250, 350, 500, 700, 1000].map((size) => `Balanced_B${size}`),
+  ...[10, 20, 50, 100, 150, 250, 350, 500, 700, 1000, 1500, 2000].map((size) => `MemoryOptimized_M${size}`),
+  ...[3, 5, 10, 20, 50, 100, 150, 250, 350, 500, 700].map((size) => `ComputeOptimized_X${size}`),
+  ...[250, 500, 700, 1000, 1500, 2000, 4500].map((size) => `FlashOptimized_A${size}`),
+];
+
+/** One row of Microsoft's mapping from an Azure Cache for Redis size to an Azure Managed Redis SKU. */
+export interface ManagedRedisSkuMapping {
+  readonly tier: keyof typeof REDIS_SKUS;
+  readonly family: "C" | "P";
+  readonly capacity: number;
+  /** The Azure Managed Redis SKU Microsoft names for it. */
+  readonly sku: string;
+  /** How much more memory the Managed Redis SKU has, in percent of the cache's, as Microsoft's table says. */
+  readonly additionalMemoryPercent: number;
+  /** Off only for a former Basic cache, which had no replica ("use non High Availability option"). */
+  readonly highAvailability: boolean;
+}
+
+/**
+ * Microsoft's published mapping ("Migrate your Basic, Standard, or Premium cache to Azure Managed
+ * Redis", docs/azure-facts.md#azure-managed-redis), checked 2026-11. Where Microsoft lists two SKUs
+ * (C4, C5, P2, P3) this service takes the one with more memory than the cache had: the other has 8 %
+ * less and fits only a cache that never filled up, which a planner cannot know.
+ */
+const CACHE_TO_MANAGED: readonly (readonly [
+  family: "C" | "P",
+  capacity: number,
+  sku: string,
+  extra: number,
+])[] = [
+  ["C", 0, "Balanced_B0", 50],
+  ["C", 1, "Balanced_B1", 0],
+  ["C", 2, "Balanced_B3", 17],
+  ["C", 3, "Balanced_B5", 0],
+  ["C", 4, "MemoryOptimized_M20", 46],
+  ["C", 5, "MemoryOptimized_M50", 57],
+  ["C", 6, "MemoryOptimized_M50", 12],
+  ["P", 1, "Balanced_B5", 0],
+  ["P", 2, "Balanced_B20", 46],
+  ["P", 3, "Balanced_B50", 57],
+  ["P", 4, "Balanced_B50", 12],
+  ["P", 5, "Balanced_B100", 0],
+];
+
+/** Every Azure Cache for Redis size with the Azure Managed Redis SKU that replaces it. */
+export const MANAGED_REDIS_SKU_MAPPING: readonly ManagedRedisSkuMapping[] = (
+  Object.keys(REDIS_SKUS) as (keyof typeof REDIS_SKUS)[]
+).flatMap((tier) =>
+  CACHE_TO_MANAGED.filter(
+    ([family, capacity]) =>
+      family === REDIS_SKUS[tier].family && REDIS_SKUS[tier].capacities.includes(capacity),
+  ).map(([family, capacity, sku, additionalMemoryPercent]) => ({
+    tier,
+    family,
+    capacity,
+    sku,
+    additionalMemoryPercent,
+    highAvailability: tier !== "Basic",
+  })),
+);
+
+/** The mapping row of an Azure Cache for Redis size; undefined for sizes Azure does not offer. */
+export function managedRedisSkuFor(
+  tier: string,
+  family: string,
+  capacity: number,
+): ManagedRedisSkuMapping | undefined {
+  return MANAGED_REDIS_SKU_MAPPING.find(
+    (row) => row.tier === tier && row.family === family && row.capacity === capacity,
+  );
+}

@@ -58,11 +58,20 @@ export const POSTGRES_DEFAULTS = {
   database: "main",
 } as const;
 
-/** Defaults of a `redis` module: Standard C2, as in Opta. */
+/**
+ * Defaults of a `redis` module: Azure Managed Redis, sized as Opta's Standard C2 (built as Balanced_B3,
+ * Microsoft's equivalent), with access keys. Azure Cache for Redis is retiring, and tenants that had
+ * none before 2026-04-01 can no longer create one (docs/azure-facts.md#azure-managed-redis).
+ */
 export const REDIS_DEFAULTS = {
+  /** The service that builds the cache. */
+  engine: "azure-managed-redis",
+  /** An Azure Cache for Redis tier (Opta's sizing), mapped to a Managed Redis SKU by Microsoft's table. */
   sku_name: "Standard",
   family: "C",
   capacity: 2,
+  /** Clients authenticate with the database's access key, kept in Key Vault and the Kubernetes Secret. */
+  auth: "access-key",
 } as const;
 
 /** Default CIDRs of the three subnets inside a VNet. */

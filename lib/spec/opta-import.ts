@@ -807,7 +807,8 @@ function originPath(path: string, environmentLabel: string, origins: readonly Or
 /**
  * The spec as written out: the assembled document with Opta's ways of saying things put in this spec's
  * words, from what validation resolved: the network under its own keys (with the subnets Opta did not
- * have written out), the admin groups without Opta's `""`, Azure's spelling of case-insensitive values.
+ * have written out), the admin groups without Opta's `""`, Azure's spelling of case-insensitive values,
+ * and a Redis size as the Azure Managed Redis SKU it is built as.
  */
 function writtenOut(document: Mapping, resolved: EnvironmentSpec): Mapping {
   const modules = (document.modules as Mapping[]).map((values, index) => {
@@ -830,8 +831,17 @@ function writtenOut(document: Mapping, resolved: EnvironmentSpec): Mapping {
       else delete out.admin_group_object_ids;
     }
     if (module.type === "redis") {
-      if ("sku_name" in out) out.sku_name = module.sku_name;
-      if ("family" in out) out.family = module.family;
+      const sized = "sku_name" in out || "family" in out || "capacity" in out;
+      if (sized && module.managed_redis_sku !== undefined && module.managed_redis_sku !== module.sku_name) {
+        // Opta's Azure Cache for Redis size, as the Azure Managed Redis SKU it is built as (warned).
+        delete out.family;
+        delete out.capacity;
+        out.sku_name = module.managed_redis_sku;
+        if (module.high_availability === false) out.high_availability = false;
+      } else {
+        if ("sku_name" in out) out.sku_name = module.sku_name;
+        if ("family" in out) out.family = module.family;
+      }
     }
     return out;
   });

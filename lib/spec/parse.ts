@@ -51,12 +51,34 @@ const unreadable = (message: string): ParsedSpecText => ({ ok: false, problems: 
 
 const deeperThanAllowed = unreadable(`the spec nests deeper than ${MAX_NESTING_DEPTH} levels`);
 
+/** Largest list of specs read at once (a queue batch held in a blob), in UTF-8 bytes: 8 MiB. */
+export const MAX_BATCH_BYTES = 8 * 1024 * 1024;
+
 /** Parses YAML or JSON spec text. */
 export function parseSpecText(text: string): ParsedSpecText {
   const bytes = Buffer.byteLength(text, "utf8");
   if (bytes > MAX_SPEC_BYTES) {
     return unreadable(`the spec is ${bytes} bytes; the limit is ${MAX_SPEC_BYTES} bytes (256 KiB)`);
   }
+  return parseBoundedText(text);
+}
+
+/**
+ * Parses a YAML or JSON list of specs (a queue batch too large for one message), with the same guards as
+ * one spec and a larger size limit; each spec is validated on its own afterwards.
+ */
+export function parseBatchText(text: string): ParsedSpecText {
+  const bytes = Buffer.byteLength(text, "utf8");
+  if (bytes > MAX_BATCH_BYTES) {
+    return unreadable(`the batch is ${bytes} bytes; the limit is ${MAX_BATCH_BYTES} bytes (8 MiB)`);
+  }
+  const parsed = parseBoundedText(text);
+  if (parsed.ok && !Array.isArray(parsed.value)) return unreadable("a batch is a list of specs");
+  return parsed;
+}
+
+/** The parse itself, after the size check. */
+function parseBoundedText(text: string): ParsedSpecText {
   if (text.trim() === "") return unreadable("the spec is empty");
   // Before any parser runs: parsers recurse over nesting, and a deep enough body exhausts the stack or
   // the heap of the whole host, not just this request.

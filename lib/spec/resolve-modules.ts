@@ -4,15 +4,16 @@
  * placement (default namespace = the environment's name, only when a cluster exists); default subnet
  * layout inside the VNet. Produces the resolved modules the plan is built from.
  */
-import { KNOWN_POSTGRES_SKUS, REDIS_SKUS } from "./azure-catalog";
+import { KNOWN_POSTGRES_SKUS } from "./azure-catalog";
 import { defaultSecretName, defaultSecretNamespace, defaultSubnetLayout } from "./defaults";
-import { OPTA_SECRET_FACTS, optaSecretKey } from "./secret-keys";
+import { resolveRedisModule } from "./redis-module";
+import { ACCESS_KEY_FACT, OPTA_SECRET_FACTS, optaSecretKey, secretFactsOf } from "./secret-keys";
 import { checkClusterNetwork, checkSubnets, checkSubnetSizes, type NetworkFields } from "./network-checks";
 import type { BaseModuleInput, ClusterModuleInput, PostgresModuleInput, RedisModuleInput } from "./schema";
 import type { BaseModule, KubernetesSecretPlacement, ModuleSpec, SpecProblem } from "./types";
 
-/** A module that passed its schema, with its position in the spec. */
-export type ParsedModule = { readonly index: number } & (
+/** A module that passed its schema, with its position in the spec and the keys it wrote. */
+export type ParsedModule = { readonly index: number; readonly given: ReadonlySet<string> } & (
   | { readonly input: BaseModuleInput }
   | { readonly input: ClusterModuleInput }
   | { readonly input: PostgresModuleInput }
@@ -167,26 +168,23 @@ export function resolveModules(
             message: `zone-redundant high availability needs a GeneralPurpose or MemoryOptimized sku_name; ${input.sku_name} is Burstable`,
           });
         }
-        const kubernetes_secret = placeSecret(index, name, "postgres", input.kubernetes_secret);
+        const kubernetes_secret = placeSecret(
+          index,
+          name,
+          "postgres",
+          input.kubernetes_secret,
+          OPTA_SECRET_FACTS.postgres,
+        );
         modules.push({ ...input, name, sku_tier: tier, kubernetes_secret });
         break;
       }
       case "redis": {
-        const sku = REDIS_SKUS[input.sku_name];
-        if (input.family !== sku.family) {
-          problems.push({
-            path: at(index, "family"),
-            message: `the ${input.sku_name} tier uses family ${sku.family}`,
-          });
-        }
-        if (!sku.capacities.includes(input.capacity)) {
-          problems.push({
-            path: at(index, "capacity"),
-            message: `${input.sku_name} offers capacities ${sku.capacities.join(", ")}`,
-          });
-        }
-        const kubernetes_secret = placeSecret(index, name, "redis", input.kubernetes_secret);
-        modules.push({ ...input, name, kubernetes_secret });
+        const redis = resolveRedisModule(at(index), input, module.given);
+        problems.push(...redis.problems);
+        warnings.push(...redis.warnings);
+        const facts = secretFactsOf({ type: "redis", auth: input.auth });
+        const kubernetes_secret = placeSecret(index, name, "redis", input.kubernetes_secret, facts);
+        modules.push({ type: "redis", name, ...redis.fields, kubernetes_secret });
         break;
       }
     }
@@ -225,6 +223,7 @@ export function resolveModules(
           keys?: Record<string, string | undefined> | undefined;
         }
       | undefined,
+    facts: readonly string[],
   ): KubernetesSecretPlacement | false {
     if (asked === false) return false;
     if (!hasCluster) {
@@ -241,7 +240,7 @@ export function resolveModules(
     const renamed = Object.fromEntries(
       Object.entries(options.keys ?? {}).filter((entry): entry is [string, string] => entry[1] !== undefined),
     );
-    checkSecretKeys(index, moduleName, type, renamed);
+    checkSecretKeys(index, moduleName, type, renamed, facts);
     const placement = {
       namespace: options.namespace ?? defaultSecretNamespace(environmentName),
       name: options.name ?? defaultSecretName(moduleName),
@@ -259,15 +258,29 @@ export function resolveModules(
     return placement;
   }
 
-  /** Every fact of the Secret needs its own key, renamed or not (two facts under one key would hide one). */
+  /**
+   * Every fact of the Secret needs its own key, renamed or not (two facts under one key would hide one),
+   * and only facts the module writes can be renamed (`facts`: a cache with Entra authentication has no
+   * access key).
+   */
   function checkSecretKeys(
     index: number,
     moduleName: string,
     type: keyof typeof OPTA_SECRET_FACTS,
     renamed: Readonly<Record<string, string>>,
+    facts: readonly string[],
   ): void {
+    for (const fact of Object.keys(renamed)) {
+      // The schema admits only the type's facts; the one a module may lack is the access key.
+      if (!facts.includes(fact)) {
+        problems.push({
+          path: at(index, `kubernetes_secret.keys.${fact}`),
+          message: `a ${type} module with auth: entra has no ${ACCESS_KEY_FACT} (access keys are off); remove this rename`,
+        });
+      }
+    }
     const factOfKey = new Map<string, string>();
-    for (const fact of OPTA_SECRET_FACTS[type]) {
+    for (const fact of facts) {
       const key = renamed[fact] ?? optaSecretKey(moduleName, fact);
       const other = factOfKey.get(key);
       if (other === undefined) factOfKey.set(key, fact);

@@ -9,6 +9,7 @@ import {
   KNOWN_LOCATIONS,
   KNOWN_NODE_VM_SIZES,
   KNOWN_POSTGRES_SKUS,
+  MANAGED_REDIS_SKUS,
   POSTGRES_STORAGE_SIZES_GIB,
   REDIS_SKUS,
   SUPPORTED_KUBERNETES_MINORS,
@@ -281,7 +282,13 @@ export const postgresModuleSchema = z.strictObject({
   kubernetes_secret: kubernetesSecret(OPTA_SECRET_FACTS.postgres).optional(),
 });
 
-const redisSkuNames = Object.keys(REDIS_SKUS) as (keyof typeof REDIS_SKUS)[];
+const redisTiers = Object.keys(REDIS_SKUS) as (keyof typeof REDIS_SKUS)[];
+
+/** The engines a `redis` module can be built with; the first is the default. */
+export const REDIS_ENGINES = ["azure-managed-redis", "azure-cache-for-redis"] as const;
+
+/** How clients of a cache authenticate. */
+export const REDIS_AUTH_MODES = ["access-key", "entra"] as const;
 
 /**
  * A value Azure reads in any case (CASE_INSENSITIVE_VALUES), rewritten into Azure's spelling so the plan
@@ -290,18 +297,46 @@ const redisSkuNames = Object.keys(REDIS_SKUS) as (keyof typeof REDIS_SKUS)[];
 const azureSpelling = (known: readonly string[]) =>
   z.string().transform((value) => sameIgnoringCase(value, known) ?? value);
 
-/** `redis`: an Azure Cache for Redis with a private endpoint. */
+/**
+ * A Redis size: an Azure Cache for Redis tier (Opta's `standard`, in any case) sized by `family` and
+ * `capacity`, or an Azure Managed Redis SKU in Azure's spelling (`Balanced_B3`), which names its size.
+ */
+const redisSkuName = azureSpelling(CASE_INSENSITIVE_VALUES.redis!.sku_name!).pipe(
+  z.string().refine((sku) => (redisTiers as string[]).includes(sku) || MANAGED_REDIS_SKUS.includes(sku), {
+    error: (issue) => {
+      const spelled = sameIgnoringCase(String(issue.input), MANAGED_REDIS_SKUS);
+      return spelled
+        ? `${quote(issue.input)} must be written ${spelled}`
+        : `must be an Azure Cache for Redis tier (${redisTiers.join(", ")}) or an Azure Managed Redis SKU such as Balanced_B3, MemoryOptimized_M20 or ComputeOptimized_X5`;
+    },
+  }),
+);
+
+/**
+ * `redis`: a cache with a private endpoint — Azure Managed Redis by default, or Azure Cache for Redis
+ * (`engine: azure-cache-for-redis`) for tenants that may still create it. Rules between the keys (a tier
+ * with its family and capacity, what each engine accepts) are in `redis-module.ts`.
+ */
 export const redisModuleSchema = z.strictObject({
   type: z.literal("redis"),
   name: moduleName.optional(),
+  engine: z
+    .enum(REDIS_ENGINES, {
+      error: `must be ${REDIS_ENGINES[0]} (Azure Managed Redis, the default) or ${REDIS_ENGINES[1]} (Azure Cache for Redis, retiring)`,
+    })
+    .default(REDIS_DEFAULTS.engine),
   // Opta wrote the tier in lower case (`standard`); Azure's spelling is capitalised.
-  sku_name: azureSpelling(CASE_INSENSITIVE_VALUES.redis!.sku_name!)
-    .pipe(z.enum(redisSkuNames, { error: `must be one of ${redisSkuNames.join(", ")}` }))
-    .default(REDIS_DEFAULTS.sku_name),
+  sku_name: redisSkuName.default(REDIS_DEFAULTS.sku_name),
   family: azureSpelling(CASE_INSENSITIVE_VALUES.redis!.family!)
     .pipe(z.enum(["C", "P"], { error: "must be C (Basic, Standard) or P (Premium)" }))
-    .default(REDIS_DEFAULTS.family),
-  capacity: z.number().int({ error: "must be a whole number" }).default(REDIS_DEFAULTS.capacity),
+    .optional(),
+  capacity: z.number().int({ error: "must be a whole number" }).optional(),
+  high_availability: z.boolean().optional(),
+  auth: z
+    .enum(REDIS_AUTH_MODES, {
+      error: "must be access-key (the cache's access key) or entra (Microsoft Entra ID, access keys off)",
+    })
+    .default(REDIS_DEFAULTS.auth),
   kubernetes_secret: kubernetesSecret(OPTA_SECRET_FACTS.redis).optional(),
 });
 

@@ -4,11 +4,32 @@
  * too, and a spec may rename each (`kubernetes_secret.keys`), as Opta's `links` could.
  */
 
-/** Opta's output names per data module type; each becomes the key `<module>_<fact>`. */
+/**
+ * Opta's output names per data module type; each becomes the key `<module>_<fact>`. `cache_port` is
+ * this service's addition: Azure Managed Redis listens on 10000, Azure Cache for Redis on 6380, so a
+ * client can no longer assume the port.
+ */
 export const OPTA_SECRET_FACTS = {
   postgres: ["db_host", "db_user", "db_password", "db_name"],
-  redis: ["cache_host", "cache_auth_token"],
+  redis: ["cache_host", "cache_port", "cache_auth_token"],
 } as const;
+
+/** The fact of an access key, which a cache with Entra authentication (access keys off) does not have. */
+export const ACCESS_KEY_FACT = "cache_auth_token";
+
+/**
+ * The facts a data module writes: its type's, less the access key of a cache whose clients use
+ * Microsoft Entra ID (`auth: entra`, access keys off). `auth` is absent on records older than it.
+ */
+export function secretFactsOf(module: {
+  readonly type: keyof typeof OPTA_SECRET_FACTS;
+  readonly auth?: string;
+}): readonly string[] {
+  const facts: readonly string[] = OPTA_SECRET_FACTS[module.type];
+  return module.type === "redis" && module.auth === "entra"
+    ? facts.filter((fact) => fact !== ACCESS_KEY_FACT)
+    : facts;
+}
 
 /** `<module>_<fact>`: the Kubernetes Secret key Opta's services read. */
 export function optaSecretKey(module: string, fact: string): string {

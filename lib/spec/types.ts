@@ -66,11 +66,40 @@ export interface PostgresModule extends ModuleCommon {
   readonly kubernetes_secret: KubernetesSecretPlacement | false;
 }
 
+/**
+ * The Azure service that builds a `redis` module: Azure Managed Redis (`Microsoft.Cache/redisEnterprise`)
+ * or the retiring Azure Cache for Redis (`Microsoft.Cache/redis`).
+ */
+export type RedisEngine = "azure-managed-redis" | "azure-cache-for-redis";
+
+/**
+ * How clients authenticate to a cache: with its access key (`access-key`), or with Microsoft Entra ID
+ * tokens, access keys off (`entra`; Azure Managed Redis only).
+ */
+export type RedisAuth = "access-key" | "entra";
+
 export interface RedisModule extends ModuleCommon {
   readonly type: "redis";
-  readonly sku_name: "Basic" | "Standard" | "Premium";
-  readonly family: "C" | "P";
-  readonly capacity: number;
+  /**
+   * Records written before engines existed lack it: their caches were built with
+   * `azure-cache-for-redis` (see `pinned-engines.ts`).
+   */
+  readonly engine: RedisEngine;
+  /** An Azure Cache for Redis tier (`Basic`, `Standard`, `Premium`) or an Azure Managed Redis SKU (`Balanced_B3`). */
+  readonly sku_name: string;
+  /** With a tier only: its family (`C`, `P`). */
+  readonly family?: "C" | "P";
+  /** With a tier only: its size (C0–C6, P1–P5). */
+  readonly capacity?: number;
+  /** Azure Managed Redis only: replicas across the region's zones. */
+  readonly high_availability?: boolean;
+  /** Records written before the key existed lack it: `access-key`. */
+  readonly auth: RedisAuth;
+  /**
+   * Azure Managed Redis only, derived (never pinned): the SKU built — `sku_name` itself, or Microsoft's
+   * equivalent of the tier, family and capacity.
+   */
+  readonly managed_redis_sku?: string;
   readonly kubernetes_secret: KubernetesSecretPlacement | false;
 }
 

@@ -16,7 +16,13 @@ import type { EnvironmentSpec, ModuleSpec, SpecProblem, SpecValidation } from ".
  * Keys a default never fills in the sense of pinning: identity, values derived from other keys, and
  * grants whose absence is not a default a release could change (no admin groups means none).
  */
-const NOT_PINNED = new Set(["type", "name", "sku_tier", "admin_group_object_ids"]);
+export const NOT_PINNED = new Set([
+  "type",
+  "name",
+  "sku_tier",
+  "managed_redis_sku",
+  "admin_group_object_ids",
+]);
 
 function isMapping(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -99,7 +105,7 @@ export function validateSpec(input: string | unknown): SpecValidation {
     }
     warnings.push(...casingWarnings(verdict.type, raw, result.data, path));
     rawByIndex.set(index, raw);
-    parsedModules.push({ index, input: result.data } as ParsedModule);
+    parsedModules.push({ index, given: new Set(Object.keys(raw)), input: result.data } as ParsedModule);
   });
   if (rawModules.length > 0 && parsedModules.length === 0 && problems.length === 0) {
     problems.push({

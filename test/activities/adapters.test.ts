@@ -34,6 +34,8 @@ const UPDATES: Readonly<Record<string, readonly [path: string, value: JsonValue]
   postgresDatabase: ["collation", "C"],
   postgresConfiguration: ["value", "off"],
   redisCache: ["tags.cost-center", "42"],
+  managedRedisCluster: ["tags.cost-center", "42"],
+  managedRedisDatabase: ["properties.accessKeysAuthentication", "Disabled"],
 };
 
 function withChange(node: PlanNode, path: string, value: JsonValue, immutable = node.immutable): PlanNode {

@@ -38,6 +38,8 @@ export function sampleIds(rg: string) {
     cluster: `${rgId}/providers/Microsoft.ContainerService/managedClusters/staging-aks`,
     server: `${rgId}/providers/Microsoft.DBforPostgreSQL/flexibleServers/pg-staging-${suffix}`,
     redis: `${rgId}/providers/Microsoft.Cache/redis/redis-staging-${suffix}`,
+    dnsManagedRedis: `${net}/privateDnsZones/privatelink.redis.azure.net`,
+    managedRedis: `${rgId}/providers/Microsoft.Cache/redisEnterprise/amr-staging-${suffix}`,
   };
 }
 
@@ -320,6 +322,72 @@ export function samplePlanNodes(rg: string): PlanNode[] {
       ["location"],
     ),
     node(
+      "base/dns-managed-redis",
+      "privateDnsZone",
+      "network",
+      ids.dnsManagedRedis,
+      { location: "global", tags },
+      ["base/rg"],
+    ),
+    node(
+      "amr/cluster",
+      "managedRedisCluster",
+      "data",
+      ids.managedRedis,
+      {
+        location: LOCATION,
+        tags,
+        sku: { name: "Balanced_B3" },
+        properties: {
+          highAvailability: "Enabled",
+          minimumTlsVersion: "1.2",
+          publicNetworkAccess: "Disabled",
+        },
+      },
+      ["base/rg"],
+      ["location"],
+    ),
+    node(
+      "amr/database",
+      "managedRedisDatabase",
+      "data",
+      `${ids.managedRedis}/databases/default`,
+      {
+        properties: {
+          clientProtocol: "Encrypted",
+          port: 10000,
+          clusteringPolicy: "OSSCluster",
+          evictionPolicy: "VolatileLRU",
+          accessKeysAuthentication: "Enabled",
+        },
+      },
+      ["amr/cluster"],
+      ["properties.port", "properties.clusteringPolicy"],
+    ),
+    node(
+      "amr/pe",
+      "privateEndpoint",
+      "data",
+      `${ids.rg}/providers/Microsoft.Network/privateEndpoints/staging-amr-pe`,
+      {
+        location: LOCATION,
+        tags,
+        subnet: { id: ids.subnetEndpoints },
+        privateLinkServiceConnections: [
+          { name: "amr", privateLinkServiceId: ids.managedRedis, groupIds: ["redisEnterprise"] },
+        ],
+      },
+      ["amr/cluster", "base/subnet-endpoints"],
+    ),
+    node(
+      "amr/pe-dns",
+      "privateDnsZoneGroup",
+      "data",
+      `${ids.rg}/providers/Microsoft.Network/privateEndpoints/staging-amr-pe/privateDnsZoneGroups/default`,
+      { privateDnsZoneConfigs: [{ name: "managed-redis", privateDnsZoneId: ids.dnsManagedRedis }] },
+      ["amr/pe", "base/dns-managed-redis"],
+    ),
+    node(
       "db/secrets",
       "keyVaultSecrets",
       "secrets",
@@ -350,10 +418,29 @@ export function samplePlanNodes(rg: string): PlanNode[] {
         sourceId: ids.redis,
         secretNames: {
           cache_cache_host: "cache-cache-host",
+          cache_cache_port: "cache-cache-port",
           cache_cache_auth_token: "cache-cache-auth-token",
         },
       },
       ["cache/redis", "base/vault-role"],
+    ),
+    node(
+      "amr/secrets",
+      "keyVaultSecrets",
+      "secrets",
+      `${ids.vault}/secretSets/amr`,
+      {
+        vaultName: ids.vaultName,
+        vaultId: ids.vault,
+        source: "managedRedis",
+        sourceId: ids.managedRedis,
+        secretNames: {
+          amr_cache_host: "amr-cache-host",
+          amr_cache_port: "amr-cache-port",
+          amr_cache_auth_token: "amr-cache-auth-token",
+        },
+      },
+      ["amr/database", "base/vault-role"],
     ),
     ...(["db", "cache"] as const).map((module) =>
       node(
@@ -375,7 +462,11 @@ export function samplePlanNodes(rg: string): PlanNode[] {
                   db_db_password: "db-db-password",
                   db_db_name: "db-db-name",
                 }
-              : { cache_cache_host: "cache-cache-host", cache_cache_auth_token: "cache-cache-auth-token" },
+              : {
+                  cache_cache_host: "cache-cache-host",
+                  cache_cache_port: "cache-cache-port",
+                  cache_cache_auth_token: "cache-cache-auth-token",
+                },
           labels: { "app.kubernetes.io/managed-by": "azure-env-provisioner", "acme.io/module": module },
         },
         [`${module}/secrets`, "k8s/cluster-role"],

@@ -77,6 +77,11 @@ describe("building the planner's plan of examples/staging.yaml with the activiti
     );
   });
 
+  /** An Azure Managed Redis cluster's host name, read with the SDK client's GET. */
+  async function clusterHost(resourceGroup: string, name: string): Promise<string> {
+    return (await fixture.clients.managedRedis.redisEnterprise.get(resourceGroup, name)).hostName ?? "";
+  }
+
   /** The facts the live resources hold, read with the SDK, by node key. */
   async function liveFactsOfKinds(): Promise<Record<string, Record<string, string>>> {
     const keyOf = (kind: string) => plan.nodes.find((n) => n.kind === kind)?.key ?? kind;
@@ -84,7 +89,7 @@ describe("building the planner's plan of examples/staging.yaml with the activiti
     const cluster = idOf("managedCluster");
     const vault = idOf("keyVault");
     const server = idOf("postgresFlexibleServer");
-    const cache = idOf("redisCache");
+    const cache = idOf("managedRedisCluster");
     const c = fixture.clients;
     return {
       [keyOf("managedCluster")]: {
@@ -97,8 +102,9 @@ describe("building the planner's plan of examples/staging.yaml with the activiti
         host:
           (await c.postgres.servers.get(server.resourceGroup, server.name)).fullyQualifiedDomainName ?? "",
       },
-      [keyOf("redisCache")]: {
-        host: (await c.redis.redis.get(cache.resourceGroup, cache.name)).hostName ?? "",
+      [keyOf("managedRedisCluster")]: {
+        // Its SDK model (2022-01-01) does have hostName; the adapter reads the REST body instead.
+        host: await clusterHost(cache.resourceGroup, cache.name),
       },
     };
   }
@@ -164,6 +170,41 @@ describe("building the planner's plan of examples/staging.yaml with the activiti
         assert.equal(Buffer.from(secret.data?.[key] ?? "", "base64").toString("utf8"), value, key);
       }
     }
+  });
+
+  it("gives the cache's clients its Azure Managed Redis host, port 10000 and the database's key (databases.listKeys)", async () => {
+    const node = plan.nodes.find((n) => n.kind === "kubernetesSecret" && n.module === "cache");
+    assert.ok(node);
+    const desired = node.desired as unknown as KubernetesSecretDesired;
+    const cluster = parseResourceId(plan.nodes.find((n) => n.kind === "managedRedisCluster")!.id);
+    const keys = await fixture.clients.managedRedis.databases.listKeys(
+      cluster.resourceGroup,
+      cluster.name,
+      "default",
+    );
+    const aks = parseResourceId(desired.clusterId);
+    const credentials = await fixture.clients.containerService.managedClusters.listClusterUserCredentials(
+      aks.resourceGroup,
+      aks.name,
+    );
+    const token = await fixture.clients.credential.getToken(AKS_AAD_SCOPE);
+    const core = await fixture.clients.kubernetes(
+      Buffer.from(credentials.kubeconfigs?.[0]?.value ?? []).toString("utf8"),
+      token?.token ?? "",
+    );
+    const secret = await core.readNamespacedSecret({
+      name: desired.secretName,
+      namespace: desired.namespace,
+    });
+    const value = (key: string) => Buffer.from(secret.data?.[key] ?? "", "base64").toString("utf8");
+    assert.deepEqual(Object.keys(secret.data ?? {}).sort(), [
+      "cache_cache_auth_token",
+      "cache_cache_host",
+      "cache_cache_port",
+    ]);
+    assert.equal(value("cache_cache_host"), `${cluster.name}.eastus2.redis.azure.net`);
+    assert.equal(value("cache_cache_port"), "10000");
+    assert.equal(value("cache_cache_auth_token"), keys.primaryKey);
   });
 
   it("returns no secret value from any activity", async () => {

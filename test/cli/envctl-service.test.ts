@@ -207,7 +207,7 @@ describe("envctl on a running build: busy, watch, list, cancel", () => {
     assert.equal(run.code, 0, run.stderr);
     assert.match(
       run.stdout,
-      /\nApply of acme-busy started \(29 to create, 0 to update, 0 unchanged, 4 re-checked on apply\)\nFollow it: envctl watch acme-busy\n$/,
+      /\nApply of acme-busy started \(30 to create, 0 to update, 0 unchanged, 4 re-checked on apply\)\nFollow it: envctl watch acme-busy\n$/,
     );
     assert.equal(await operationStatus(world, id), "running");
   });
@@ -233,7 +233,7 @@ describe("envctl on a running build: busy, watch, list, cancel", () => {
         const view = (await (await world.api(`environments/${id}`)).json()) as {
           progress?: { nodes: Record<string, string> };
         };
-        return view.progress?.nodes["cache/cache"] === "creating";
+        return view.progress?.nodes["cache/cluster"] === "creating";
       },
       { timeoutMs: 30_000, intervalMs: 200 },
     );
@@ -241,7 +241,7 @@ describe("envctl on a running build: busy, watch, list, cancel", () => {
     assert.equal(run.code, 0, run.stderr);
     assert.match(
       run.stdout,
-      /^Canceled the apply of acme-busy\.\nAzure was still writing \(it finishes them on its own\): .*cache\/cache/,
+      /^Canceled the apply of acme-busy\.\nAzure was still writing \(it finishes them on its own\): .*cache\/cluster/,
     );
     assert.equal(await operationStatus(world, id), "canceled");
     const again = await world.envctl(["cancel", id]);

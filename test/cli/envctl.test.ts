@@ -173,20 +173,22 @@ describe("envctl (in-process)", () => {
     const result = await run(["plan", "staging.json"], { "staging.json": VALID });
     assert.equal(result.code, 0, result.stderr.join("\n"));
     const text = result.stdout.join("\n");
-    assert.match(result.stdout[0]!, /^Plan for acme-staging: 33 resources in rg-acme-staging \(eastus2\)$/);
-    assert.equal(result.stdout[1], "Estimated build time: 21m 21s (critical path, steps in parallel)");
+    assert.match(result.stdout[0]!, /^Plan for acme-staging: 34 resources in rg-acme-staging \(eastus2\)$/);
+    assert.equal(result.stdout[1], "Estimated build time: 11m 31s (critical path, steps in parallel)");
     const stageHeadings = result.stdout.filter((line) => /^(network|cluster|data|secrets) — /.test(line));
     assert.deepEqual(
       stageHeadings.map((line) => line.split(" ")[0]),
       ["network", "cluster", "data", "secrets"],
     );
+    // The cache is Azure Managed Redis: a cluster and its database, about 11 minutes rather than 21.
     assert.match(
       text,
-      /\n {2}cache\/cache +redisCache +redis-acme-staging-cache-[0-9a-f]{8} +~20m +after base\/resource-group\n/,
+      /\n {2}cache\/cluster +managedRedisCluster +amr-acme-staging-cache-[0-9a-f]{8} +~10m +after base\/resource-group\n/,
     );
+    assert.match(text, /\n {2}cache\/database +managedRedisDatabase +default +~1m +after cache\/cluster\n/);
     assert.match(
       text,
-      /\nCritical path \(21m 21s\):\n {2}base\/resource-group \(1s\) → cache\/cache \(20m\) → cache\/private-endpoint \(1m\) → cache\/dns-zone-group \(20s\)\n/,
+      /\nCritical path \(11m 31s\):\n {2}base\/resource-group \(1s\) → cache\/cluster \(10m\) → cache\/database \(1m\) → cache\/key-vault-secrets \(15s\) → cache\/kubernetes-secret \(15s\)\n/,
     );
     assert.match(result.stdout.at(-1)!, /^Plan hash: [0-9a-f]{64}$/);
   });

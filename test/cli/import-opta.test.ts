@@ -41,10 +41,18 @@ describe("envctl import-opta", () => {
       spec.modules.map((module) => module.name ?? module.type),
       ["base", "k8s-cluster", "api-db", "cache", "worker-db"],
     );
-    assert.equal(run.stderr.length, 10);
+    assert.equal(run.stderr.length, 11);
     assert.ok(
       run.stderr.every((line) => line.startsWith("warning: ")),
       run.stderr.join("\n"),
+    );
+    assert.ok(
+      run.stderr.some((line) =>
+        /^warning: api\.yaml:modules\[1\]\.sku_name: Standard C2 is an Azure Cache for Redis size; Azure Managed Redis builds it as Balanced_B3/.test(
+          line,
+        ),
+      ),
+      "names the Azure Managed Redis SKU Opta's cache is built as",
     );
     assert.ok(
       run.stderr.includes(
@@ -88,7 +96,7 @@ describe("envctl import-opta", () => {
     };
     assert.equal(printed.ok, true);
     assert.deepEqual(parse(printed.specYaml), printed.spec);
-    assert.equal(printed.warnings.length, 10);
+    assert.equal(printed.warnings.length, 11);
   });
 
   it("refuses with exit 2, listing every problem at its file and path, and writes nothing", () => {

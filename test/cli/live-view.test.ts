@@ -27,11 +27,12 @@ describe("the words for a resource's state", () => {
       ["changed", "update"],
       ["same", "unchanged"],
       ["secrets", "unknown"],
+      ["new-engine", "replace"],
     ] as const);
     const context: WordContext = { operation: "apply", firstBuild: false, changes };
     assert.deepEqual(
-      ["new", "changed", "same", "secrets"].map((key) => nodeWord("creating", key, context)),
-      ["creating", "updating", "checking", "checking"],
+      ["new", "changed", "same", "secrets", "new-engine"].map((key) => nodeWord("creating", key, context)),
+      ["creating", "updating", "checking", "checking", "creating"],
     );
     // Without a diff: a first build creates, a re-apply updates.
     assert.equal(nodeWord("creating", "x", { operation: "apply", firstBuild: false }), "updating");

@@ -17,7 +17,6 @@ const run = (args: string[], files: Record<string, string> = {}) => runInMemory(
 
 const role = (result: InMemoryRun) => JSON.parse(result.stdout.join("\n")) as CustomRoleDefinition;
 
-const FULL = JSON.stringify(fullSpecDocument());
 const BASE_ONLY = JSON.stringify(specDocument([{ type: "base" }], { name: "dev" }));
 const BASE_AND_DB = JSON.stringify(specDocument([{ type: "base" }, { type: "postgres", name: "db" }]));
 
@@ -72,9 +71,14 @@ describe("envctl permissions", () => {
     assert.deepEqual([...printed.Actions].sort(), [...new Set(printed.Actions)].sort(), "no duplicates");
   });
 
-  it("needs, for a spec with every module, every action of every kind", async () => {
+  it("needs, for a spec with every module and a cache on each engine, every action of every kind", async () => {
     const all = role(await run(["permissions"]));
-    const full = role(await run(["permissions", "full.json"], { "full.json": FULL }));
+    const document = fullSpecDocument() as { modules: unknown[] };
+    const everything = JSON.stringify({
+      ...document,
+      modules: [...document.modules, { type: "redis", name: "legacy", engine: "azure-cache-for-redis" }],
+    });
+    const full = role(await run(["permissions", "full.json"], { "full.json": everything }));
     assert.deepEqual(full.Actions, all.Actions);
     assert.deepEqual(full.DataActions, all.DataActions);
   });
@@ -137,6 +141,6 @@ describe("envctl permissions", () => {
     assert.equal(result.status, 0, result.stderr);
     const printed = JSON.parse(result.stdout) as CustomRoleDefinition;
     assert.equal(printed.Name, "Environment Provisioner (acme-staging)");
-    assert.ok(printed.Actions.includes("Microsoft.Cache/redis/listKeys/action"));
+    assert.ok(printed.Actions.includes("Microsoft.Cache/redisEnterprise/databases/listKeys/action"));
   });
 });

@@ -85,3 +85,29 @@ export function waitForEnd(
     timeoutMs,
   );
 }
+
+/**
+ * Builds the minimal example as `acme-<name>` with its NAT gateway's create ending Failed
+ * (`NatGatewayAllocationBroken`), and waits for the build to end; the fault is cleared afterwards.
+ */
+export async function buildWithFailingNatGateway(stack: E2eStack, name: string): Promise<EnvironmentView> {
+  stack.emulator.admin.addFaults([
+    {
+      match: { method: "PUT", resourceType: "Microsoft.Network/natGateways", path: `ng-acme-${name}` },
+      times: 1,
+      effect: { kind: "operation-failed", code: "NatGatewayAllocationBroken", message: "injected" },
+    },
+  ]);
+  try {
+    const accepted = await stack.api("environments", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(minimalSpec(name)),
+    });
+    if (accepted.status !== 202)
+      throw new Error(`POST answered ${accepted.status}: ${await accepted.text()}`);
+    return await waitForEnd(stack, `acme-${name}`);
+  } finally {
+    stack.emulator.admin.clearFaults();
+  }
+}

@@ -11,6 +11,8 @@ import { BlobServiceClient } from "@azure/storage-blob";
 import { AKS_AAD_SCOPE } from "../../lib/azure/clients";
 import { parseResourceId } from "../../lib/azure/resource-id";
 import type { RequestLogEntry } from "@azure-env-provisioner/azure-emulator";
+import { createEnvironmentRecords, openTable, RECORD_TABLES } from "../../functions/records";
+import type { ModuleSpec } from "../../lib/spec/types";
 import { example, startE2eStack, TIME_SCALE, type E2eStack } from "./e2e-stack";
 import {
   BUILD_TIMEOUT_MS,
@@ -20,6 +22,7 @@ import {
   view as viewOf,
   type EnvironmentView,
   waitForEnd as waitForEndOf,
+  buildWithFailingNatGateway,
 } from "./environment-api";
 
 interface ArmResource {
@@ -97,13 +100,56 @@ async function keyVaultSecrets(
   return values;
 }
 
-/** Remembers the PostgreSQL passwords (Key Vault) and Redis keys (listKeys) of what is in `resourceGroup`. */
+/** Remembers the PostgreSQL passwords (Key Vault) and cache keys (listKeys) of what is in `resourceGroup`. */
 async function collectSecrets(resourceGroup: string, kv: Map<string, string>): Promise<void> {
   for (const [name, value] of kv) if (/password|auth-token/.test(name) && value) secretValues.add(value);
   for (const cache of ofType(resourcesIn(resourceGroup), "Microsoft.Cache/redis")) {
     const keys = await stack.clients.redis.redis.listKeys(resourceGroup, cache.name);
     for (const key of [keys.primaryKey, keys.secondaryKey]) if (key) secretValues.add(key);
   }
+  for (const cluster of ofType(resourcesIn(resourceGroup), "Microsoft.Cache/redisEnterprise")) {
+    const keys = await stack.clients.managedRedis.databases.listKeys(resourceGroup, cluster.name, "default");
+    for (const key of [keys.primaryKey, keys.secondaryKey]) if (key) secretValues.add(key);
+  }
+}
+
+/**
+ * Asserts the Azure Managed Redis posture of the one cache in `resources`, as the emulator stores it:
+ * high availability (zone-redundant), TLS 1.2, public access off, a private endpoint (group
+ * `redisEnterprise`) with its zone `privatelink.redis.azure.net`, the encrypted client protocol on port
+ * 10000. @returns the cluster
+ */
+function assertManagedRedisPosture(resources: ArmResource[]): ArmResource {
+  const cluster = only(resources, "Microsoft.Cache/redisEnterprise");
+  assert.deepEqual((cluster as unknown as { sku: { name: string } }).sku.name, "Balanced_B3");
+  assert.equal(cluster.properties.highAvailability, "Enabled");
+  assert.equal(cluster.properties.redundancyMode, "ZR");
+  assert.equal(cluster.properties.minimumTlsVersion, "1.2");
+  assert.equal(cluster.properties.publicNetworkAccess, "Disabled");
+  const database = only(resources, "Microsoft.Cache/redisEnterprise/databases").properties;
+  assert.equal(database.clientProtocol, "Encrypted");
+  assert.equal(database.port, 10000);
+  assert.equal(database.accessKeysAuthentication, "Enabled");
+  const endpoint = ofType(resources, "Microsoft.Network/privateEndpoints").find((pe) =>
+    (pe.properties.privateLinkServiceConnections as { properties: { privateLinkServiceId: string } }[]).some(
+      (c) => c.properties.privateLinkServiceId.toLowerCase() === cluster.id.toLowerCase(),
+    ),
+  );
+  assert.ok(endpoint, "the cluster has a private endpoint");
+  assert.deepEqual(
+    (endpoint.properties.privateLinkServiceConnections as { properties: { groupIds: string[] } }[])[0]!
+      .properties.groupIds,
+    ["redisEnterprise"],
+  );
+  const group = ofType(resources, "Microsoft.Network/privateEndpoints/privateDnsZoneGroups").find((g) =>
+    g.id.toLowerCase().startsWith(`${endpoint.id.toLowerCase()}/`),
+  );
+  const zoneId = (
+    group?.properties.privateDnsZoneConfigs as { properties: { privateDnsZoneId: string } }[]
+  )[0]!.properties.privateDnsZoneId;
+  assert.match(zoneId, /\/privateDnsZones\/privatelink\.redis\.azure\.net$/);
+  assert.equal(ofType(resources, "Microsoft.Cache/redis").length, 0, "no Azure Cache for Redis");
+  return cluster;
 }
 
 describe("end to end: the app over HTTP on Azurite and the emulator", () => {
@@ -145,10 +191,7 @@ describe("end to end: the app over HTTP on Azurite and the emulator", () => {
     assert.equal(configurations.ssl_min_protocol_version, "TLSv1.2");
     assert.equal(ofType(resources, "Microsoft.DBforPostgreSQL/flexibleServers/databases").length, 1);
 
-    const redis = only(resources, "Microsoft.Cache/redis").properties;
-    assert.equal(redis.enableNonSslPort, false);
-    assert.equal(redis.minimumTlsVersion, "1.2");
-    assert.equal(redis.publicNetworkAccess, "Disabled");
+    assertManagedRedisPosture(resources);
 
     const aks = only(resources, "Microsoft.ContainerService/managedClusters").properties as {
       disableLocalAccounts: boolean;
@@ -190,7 +233,7 @@ describe("end to end: the app over HTTP on Azurite and the emulator", () => {
         vnet.id.toLowerCase(),
       );
     }
-    assert.equal(zones.length, 3, "PostgreSQL, Redis and Key Vault zones");
+    assert.equal(zones.length, 3, "PostgreSQL, Azure Managed Redis and Key Vault zones");
     for (const ip of ofType(resources, "Microsoft.Network/publicIPAddresses")) {
       assert.deepEqual(ip.zones, ["1", "2", "3"], ip.name);
     }
@@ -212,7 +255,7 @@ describe("end to end: the app over HTTP on Azurite and the emulator", () => {
     );
     const expectedKeys: Record<string, string[]> = {
       db: ["db_db_host", "db_db_name", "db_db_password", "db_db_user"],
-      cache: ["cache_cache_auth_token", "cache_cache_host"],
+      cache: ["cache_cache_auth_token", "cache_cache_host", "cache_cache_port"],
     };
     for (const [module, keys] of Object.entries(expectedKeys)) {
       const where = outputs.dataModules?.[module]?.kubernetesSecret;
@@ -225,6 +268,7 @@ describe("end to end: the app over HTTP on Azurite and the emulator", () => {
         assert.equal(Buffer.from(secret.data?.[key] ?? "", "base64").toString("utf8"), expected, key);
       }
     }
+    assert.equal(kv.get("cache-cache-port"), "10000", "Azure Managed Redis listens on 10000");
     await collectSecrets("rg-acme-staging", kv);
     assert.ok(secretValues.size >= 3, "the password and both Redis keys were read");
   });
@@ -241,6 +285,141 @@ describe("end to end: the app over HTTP on Azurite and the emulator", () => {
       [],
       "a re-apply only reads",
     );
+  });
+
+  test("builds a minimal redis spec as Azure Managed Redis: highly available, TLS 1.2, private, encrypted on 10000", async () => {
+    const spec = { ...minimalSpec("amr"), modules: [{ type: "base" }, { type: "redis" }] };
+    const accepted = await apply(JSON.stringify(spec));
+    assert.equal(accepted.status, 202, await accepted.clone().text());
+    const ended = await waitForEnd("acme-amr");
+    assert.equal(ended.lastOperation?.status, "succeeded", JSON.stringify(ended.resultSummary));
+    const cluster = assertManagedRedisPosture(resourcesIn("rg-acme-amr"));
+    const kv = await keyVaultSecrets(ended.outputs!);
+    assert.equal(kv.get("redis-cache-host"), `${cluster.name}.westeurope.redis.azure.net`);
+    assert.equal(kv.get("redis-cache-port"), "10000");
+    await collectSecrets("rg-acme-amr", kv);
+  });
+
+  test("keeps Azure Cache for Redis for an environment built with it before engines existed: re-applied without engine it writes nothing; a switch previews as a HIGH-risk replacement and applies only when the spec asks", async () => {
+    const specWith = (engine?: string) =>
+      JSON.stringify({
+        ...minimalSpec("legacy"),
+        modules: [{ type: "base" }, { type: "redis", name: "cache", ...(engine ? { engine } : {}) }],
+      });
+    const built = await apply(specWith("azure-cache-for-redis"));
+    assert.equal(built.status, 202, await built.clone().text());
+    assert.equal((await waitForEnd("acme-legacy")).lastOperation?.status, "succeeded");
+    const cache = only(resourcesIn("rg-acme-legacy"), "Microsoft.Cache/redis");
+
+    // The record as a release before engines wrote it: no engine, no auth, anywhere.
+    const records = createEnvironmentRecords(
+      await openTable(stack.azurite.connectionString, RECORD_TABLES.environments),
+    );
+    const stored = (await records.get("acme-legacy"))!;
+    const withoutEngine = <T extends object>(value: T): T =>
+      Object.fromEntries(Object.entries(value).filter(([key]) => key !== "engine" && key !== "auth")) as T;
+    const legacySpec = {
+      ...stored.record.spec,
+      modules: stored.record.spec.modules.map((module) =>
+        module.type === "redis" ? (withoutEngine(module) as unknown as ModuleSpec) : module,
+      ),
+      appliedDefaults: Object.fromEntries(
+        Object.entries(stored.record.spec.appliedDefaults).map(([name, keys]) => [name, withoutEngine(keys)]),
+      ),
+    };
+    await records.save({ ...stored.record, spec: legacySpec }, stored.etag);
+
+    // Re-applied with the engine left out: the cache is kept, and ARM gets no write at all.
+    const since = Date.now();
+    const again = await apply(specWith());
+    assert.equal(again.status, 202, await again.clone().text());
+    assert.equal((await waitForEnd("acme-legacy")).lastOperation?.status, "succeeded");
+    assert.deepEqual(
+      armWrites(logSince(since)).map((w) => `${w.method} ${w.path} ${w.status}`),
+      [],
+      "the pinned engine re-applies unchanged",
+    );
+    assert.equal(ofType(resourcesIn("rg-acme-legacy"), "Microsoft.Cache/redisEnterprise").length, 0);
+    const repinned = (await records.get("acme-legacy"))!.record;
+    assert.equal((repinned.pinnedDefaults.cache as { engine?: string }).engine, "azure-cache-for-redis");
+
+    // The preview of an explicit switch: a replacement, HIGH risk, the data not migrated.
+    const preview = async (spec: string) => {
+      const response = await stack.api("environments/acme-legacy/plan", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: spec,
+      });
+      assert.equal(response.status, 200, await response.clone().text());
+      return (await response.json()) as {
+        changes: Record<string, number>;
+        replacements?: { module: string; from: string; to: string; risk: string; dataMigrated: boolean }[];
+        nodes: { key: string; change: string; risk?: string; replaces?: string[] }[];
+      };
+    };
+    const switching = await preview(specWith("azure-managed-redis"));
+    assert.deepEqual(
+      switching.replacements?.map(({ module, from, to, risk, dataMigrated }) => ({
+        module,
+        from,
+        to,
+        risk,
+        dataMigrated,
+      })),
+      [
+        {
+          module: "cache",
+          from: "azure-cache-for-redis",
+          to: "azure-managed-redis",
+          risk: "high",
+          dataMigrated: false,
+        },
+      ],
+    );
+    const replacing = switching.nodes.find((node) => node.key === "cache/cluster");
+    assert.equal(replacing?.change, "replace");
+    assert.equal(replacing?.risk, "high");
+    assert.deepEqual(
+      replacing?.replaces?.map((id) => id.toLowerCase()),
+      [cache.id.toLowerCase()],
+    );
+    assert.equal(switching.changes.replace, 1);
+    const keeping = await preview(specWith());
+    assert.equal(keeping.replacements, undefined);
+    assert.equal(keeping.nodes.find((node) => node.key === "cache/cache")?.change, "unchanged");
+
+    // Applied when the spec asks: Azure Managed Redis is built; the old cache is left for its owner.
+    const switched = await apply(specWith("azure-managed-redis"));
+    assert.equal(switched.status, 202, await switched.clone().text());
+    const ended = await waitForEnd("acme-legacy");
+    assert.equal(ended.lastOperation?.status, "succeeded", JSON.stringify(ended.resultSummary));
+    const resources = resourcesIn("rg-acme-legacy");
+    assert.equal(ofType(resources, "Microsoft.Cache/redisEnterprise").length, 1);
+    assert.equal(only(resources, "Microsoft.Cache/redis").id, cache.id, "the old cache is not deleted");
+    await collectSecrets("rg-acme-legacy", await keyVaultSecrets(ended.outputs!));
+  });
+
+  test("fails an Azure Cache for Redis build Azure refuses to a new customer, saying to switch to engine: azure-managed-redis", async () => {
+    stack.emulator.admin.addFaults([
+      { match: { resourceType: "Microsoft.Cache/redis" }, effect: { kind: "new-customer-create-refused" } },
+    ]);
+    try {
+      const spec = {
+        ...minimalSpec("newcomer"),
+        modules: [{ type: "base" }, { type: "redis", name: "cache", engine: "azure-cache-for-redis" }],
+      };
+      const accepted = await apply(JSON.stringify(spec));
+      assert.equal(accepted.status, 202, await accepted.clone().text());
+      const ended = await waitForEnd("acme-newcomer");
+      assert.equal(ended.lastOperation?.status, "failed");
+      const failure = ended.resultSummary?.failures.find((f) => f.nodeKey === "cache/cache") as
+        { code: string; message?: string } | undefined;
+      assert.equal(failure?.code, "BadRequest");
+      assert.match(failure?.message ?? "", /no longer supported/);
+      assert.match(failure?.message ?? "", /switch to engine: azure-managed-redis/);
+    } finally {
+      stack.emulator.admin.clearFaults();
+    }
   });
 
   test("fails a bad spec with 400 problem+json listing every problem, starting nothing", async () => {
@@ -453,38 +632,21 @@ describe("end to end: the app over HTTP on Azurite and the emulator", () => {
   });
 
   test("fails a node whose operation ends Failed with Azure's code: dependents skipped, the rest done", async () => {
-    stack.emulator.admin.addFaults([
-      {
-        match: { method: "PUT", resourceType: "Microsoft.Network/natGateways", path: "ng-acme-broken" },
-        times: 1,
-        effect: { kind: "operation-failed", code: "NatGatewayAllocationBroken", message: "injected" },
-      },
-    ]);
-    try {
-      const accepted = await stack.api("environments", {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(minimalSpec("broken")),
-      });
-      assert.equal(accepted.status, 202, await accepted.clone().text());
-      const ended = await waitForEnd("acme-broken");
-      assert.equal(ended.lastOperation?.status, "failed");
-      const failures = ended.resultSummary?.failures ?? [];
-      assert.deepEqual(
-        failures.map((f) => [f.nodeKey, f.code]),
-        [["base/nat-gateway", "NatGatewayAllocationBroken"]],
-      );
-      const states = ended.resultSummary?.nodeStates ?? {};
-      assert.equal(states.failed, 1);
-      assert.ok((states.skipped ?? 0) > 0, `dependents skipped: ${JSON.stringify(states)}`);
-      assert.ok((states.succeeded ?? 0) > 0, `independent nodes done: ${JSON.stringify(states)}`);
-      assert.ok(
-        resourcesIn("rg-acme-broken").some((r) => r.type === "Microsoft.KeyVault/vaults"),
-        "the Key Vault, which does not need the NAT gateway, was built",
-      );
-    } finally {
-      stack.emulator.admin.clearFaults();
-    }
+    const ended = await buildWithFailingNatGateway(stack, "broken");
+    assert.equal(ended.lastOperation?.status, "failed");
+    const failures = ended.resultSummary?.failures ?? [];
+    assert.deepEqual(
+      failures.map((f) => [f.nodeKey, f.code]),
+      [["base/nat-gateway", "NatGatewayAllocationBroken"]],
+    );
+    const states = ended.resultSummary?.nodeStates ?? {};
+    assert.equal(states.failed, 1);
+    assert.ok((states.skipped ?? 0) > 0, `dependents skipped: ${JSON.stringify(states)}`);
+    assert.ok((states.succeeded ?? 0) > 0, `independent nodes done: ${JSON.stringify(states)}`);
+    assert.ok(
+      resourcesIn("rg-acme-broken").some((r) => r.type === "Microsoft.KeyVault/vaults"),
+      "the Key Vault, which does not need the NAT gateway, was built",
+    );
   });
 
   test("leaves no secret value in Durable history, Azurite, the devhost's logs or any API answer", async () => {

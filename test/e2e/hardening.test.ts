@@ -9,7 +9,15 @@ import { after, before, describe, test } from "node:test";
 import { ensureNodeInstanceId } from "../../orchestrations/instance-ids";
 import { examplePlan } from "../orchestrations/example-plan";
 import { startE2eStack, type E2eStack } from "./e2e-stack";
-import { apply, minimalSpec, stagingSpec, view, waitForEnd, waitForView } from "./environment-api";
+import {
+  apply,
+  buildWithFailingNatGateway,
+  minimalSpec,
+  stagingSpec,
+  view,
+  waitForEnd,
+  waitForView,
+} from "./environment-api";
 
 let stack: E2eStack;
 before(async () => {
@@ -53,13 +61,13 @@ describe("cancel", () => {
       stack,
       "acme-cxl",
       "cache being created",
-      (v) => v.progress?.nodes["cache/cache"] === "creating",
+      (v) => v.progress?.nodes["cache/cluster"] === "creating",
     );
 
     const canceled = await stack.api("environments/acme-cxl/cancel", { method: "POST" });
     assert.equal(canceled.status, 202, await canceled.clone().text());
     const body = (await canceled.json()) as { leftInAzure: string[]; lastOperation: { status: string } };
-    assert.ok(body.leftInAzure.includes("cache/cache"), JSON.stringify(body.leftInAzure));
+    assert.ok(body.leftInAzure.includes("cache/cluster"), JSON.stringify(body.leftInAzure));
     assert.equal(body.lastOperation.status, "canceled");
     // Nothing of the build runs any more: not the parent, not one node.
     const plan = examplePlan("staging.yaml", "cxl");
@@ -70,14 +78,17 @@ describe("cancel", () => {
         `${node.key}: ${status?.runtimeStatus}`,
       );
     }
-    assert.equal((await view(stack, "acme-cxl")).resultSummary?.leftInAzure?.includes("cache/cache"), true);
+    assert.equal((await view(stack, "acme-cxl")).resultSummary?.leftInAzure?.includes("cache/cluster"), true);
 
     // A re-apply right away is accepted and completes; what Azure was creating is adopted, not created twice.
     const again = await apply(stack, spec);
     assert.equal(again.status, 202, await again.clone().text());
     const ended = await waitForEnd(stack, "acme-cxl");
     assert.equal(ended.lastOperation?.status, "succeeded", JSON.stringify(ended.resultSummary));
-    assert.equal(creates(/\/resourcegroups\/rg-acme-cxl\/providers\/microsoft\.cache\/redis\/[^/]+$/i), 1);
+    assert.equal(
+      creates(/\/resourcegroups\/rg-acme-cxl\/providers\/microsoft\.cache\/redisenterprise\/[^/]+$/i),
+      1,
+    );
   });
 });
 
@@ -123,24 +134,7 @@ describe("Durable's management webhooks (system key)", () => {
   });
 
   test("a rewind of a failed build is refused clearly, and the record keeps saying failed", async () => {
-    stack.emulator.admin.addFaults([
-      {
-        match: { method: "PUT", resourceType: "Microsoft.Network/natGateways", path: "ng-acme-rwd" },
-        times: 1,
-        effect: { kind: "operation-failed", code: "NatGatewayAllocationBroken", message: "injected" },
-      },
-    ]);
-    try {
-      const accepted = await stack.api("environments", {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(minimalSpec("rwd")),
-      });
-      assert.equal(accepted.status, 202);
-      assert.equal((await waitForEnd(stack, "acme-rwd")).lastOperation?.status, "failed");
-    } finally {
-      stack.emulator.admin.clearFaults();
-    }
+    assert.equal((await buildWithFailingNatGateway(stack, "rwd")).lastOperation?.status, "failed");
     const rewind = await stack.webhook("instances/acme-rwd/rewind?reason=operator", { method: "POST" });
     assert.ok(rewind.status >= 400 && rewind.status < 500, `${rewind.status}`);
     assert.match(await rewind.text(), /nothing to rewind/);

@@ -14,7 +14,7 @@ import {
   openTable,
   type EnvironmentRecords,
 } from "../../functions/records";
-import type { EnvironmentSpec } from "../../lib/spec/types";
+import type { EnvironmentSpec, RedisModule } from "../../lib/spec/types";
 import { validateSpec } from "../../lib/spec/validate";
 
 /** Durable instances in memory: what the service sees of the engine. */
@@ -119,6 +119,52 @@ describe("environment service", () => {
     const view = await service.get("acme-again");
     assert.equal(view?.record.lastOperation?.status, "running");
     assert.equal(view?.runtimeStatus, undefined, "the old instance is not shown as this operation's");
+  });
+
+  test("an environment recorded before engines existed keeps Azure Cache for Redis; a spec that does not fit it is refused, starting nothing", async () => {
+    const orchestrations = new FakeOrchestrations();
+    const service = serviceWith(orchestrations);
+    const withCache = (name: string, redis: Record<string, unknown>) => {
+      const base = spec(name);
+      const validation = validateSpec({
+        name: base.name,
+        org_name: base.org_name,
+        providers: base.providers,
+        modules: [{ type: "base" }, { type: "redis", name: "cache", ...redis }],
+      });
+      assert.ok(validation.ok);
+      return validation.spec;
+    };
+    const built = withCache("legacy", { engine: "azure-cache-for-redis" });
+    await service.apply(built, "http");
+    orchestrations.finish("acme-legacy", "Completed", null);
+    // As a release before engines recorded it: no engine, no auth.
+    const stored = (await records.get("acme-legacy"))!;
+    const { engine: _engine, auth: _auth, ...legacyCache } = built.modules[1] as RedisModule;
+    await records.save(
+      {
+        ...stored.record,
+        spec: { ...stored.record.spec, modules: [built.modules[0]!, legacyCache as RedisModule] },
+      },
+      stored.etag,
+    );
+
+    const kept = await service.claim(withCache("legacy", {}), { action: "apply", requestedBy: "http" });
+    assert.equal(kept.kind, "claimed");
+    const kinds = kept.kind === "claimed" ? kept.plan.nodes.map((node) => node.kind) : [];
+    assert.ok(kinds.includes("redisCache"));
+    assert.equal(kinds.includes("managedRedisCluster"), false);
+    orchestrations.finish("acme-legacy", "Completed", null);
+    await service.get("acme-legacy");
+
+    const started = orchestrations.started.length;
+    const refused = await service.apply(withCache("legacy", { sku_name: "Balanced_B5" }), "http");
+    assert.equal(refused.kind, "refused");
+    assert.match(
+      refused.kind === "refused" ? refused.problems[0]!.message : "",
+      /write engine: azure-managed-redis to replace it/,
+    );
+    assert.equal(orchestrations.started.length, started, "nothing started");
   });
 
   test("a destroy of an unknown environment starts nothing", async () => {

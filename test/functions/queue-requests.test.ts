@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { BlobServiceClient } from "@azure/storage-blob";
 import { QueueClient } from "@azure/storage-queue";
 import { stringify } from "yaml";
 import {
@@ -43,7 +44,11 @@ before(async () => {
 after(() => stack.stop());
 
 /** Sends `body` as the Functions host expects it (base64) and waits for its `count` results. */
-async function request(body: unknown, count: number): Promise<{ id: string; results: RequestResult[] }> {
+async function request(
+  body: unknown,
+  count: number,
+  timeoutMs = 30_000,
+): Promise<{ id: string; results: RequestResult[] }> {
   const text = typeof body === "string" ? body : JSON.stringify(body);
   const sent = await queue.sendMessage(Buffer.from(text).toString("base64"));
   const recorded = await waitFor(
@@ -52,7 +57,7 @@ async function request(body: unknown, count: number): Promise<{ id: string; resu
       const found = await results.ofRequest(sent.messageId);
       return found.length >= count ? found : undefined;
     },
-    { timeoutMs: 30_000, intervalMs: 100 },
+    { timeoutMs, intervalMs: 100 },
   );
   return { id: sent.messageId, results: recorded };
 }
@@ -101,6 +106,36 @@ describe("queue requests", () => {
     assert.match(again.results[0]?.problems[0]?.message ?? "", /already running/);
     assert.equal(await stack.instanceStatus(`batch-${again.id}`), undefined);
     assert.equal((await records.get("acme-qa"))?.record.lastOperation?.requestedBy, `queue:${firstId}`);
+  });
+
+  test("a batch too large for one queue message is read from the blob the message names, and started", async () => {
+    const environments = Array.from({ length: 320 }, (_, i) => spec(`big-${i}`));
+    // What the same batch would weigh inline: more than a queue message holds (64 KiB).
+    assert.ok(Buffer.byteLength(JSON.stringify({ environments })) > 64 * 1024);
+    const container = BlobServiceClient.fromConnectionString(
+      stack.azurite.connectionString,
+    ).getContainerClient("environment-batches");
+    await container.createIfNotExists();
+    const text = stringify(environments);
+    await container.getBlockBlobClient("big.yaml").upload(text, Buffer.byteLength(text));
+    const batch = await request(
+      { action: "apply", environmentsBlob: "environment-batches/big.yaml" },
+      320,
+      90_000,
+    );
+    assert.deepEqual(
+      batch.results.map((result) => result.outcome),
+      environments.map(() => "started"),
+    );
+    const status = await waitFor("the batch instance", () => stack.instanceStatus(`batch-${batch.id}`));
+    assert.ok(["Pending", "Running"].includes(status.runtimeStatus), status.runtimeStatus);
+  });
+
+  test("a message naming a blob that does not exist is refused with the blob's name", async () => {
+    const sent = await request({ action: "apply", environmentsBlob: "environment-batches/missing.yaml" }, 1);
+    assert.equal(sent.results[0]?.outcome, "refused");
+    assert.equal(sent.results[0]?.problems[0]?.path, "environmentsBlob");
+    assert.match(sent.results[0]?.problems[0]?.message ?? "", /missing\.yaml does not exist/);
   });
 
   test("a YAML message with an action is read like JSON", async () => {

@@ -23,7 +23,7 @@ describe("the records' storage connection", () => {
     assert.equal(connection?.kind, "connectionString");
   });
 
-  test("is the Table service URI with the user-assigned identity the template sets", () => {
+  test("is the Table and Blob service URIs with the user-assigned identity the template sets", () => {
     assert.deepEqual(
       storageConnectionFrom({
         AzureWebJobsStorage__blobServiceUri: "https://acct.blob.core.windows.net",
@@ -35,16 +35,18 @@ describe("the records' storage connection", () => {
       {
         kind: "identity",
         tableServiceUri: "https://acct.table.core.windows.net",
+        blobServiceUri: "https://acct.blob.core.windows.net",
         managedIdentity: true,
         clientId: "11111111-2222-3333-4444-555555555555",
       },
     );
   });
 
-  test("derives the public-cloud Table endpoint from __accountName", () => {
+  test("derives the public-cloud Table and Blob endpoints from __accountName", () => {
     assert.deepEqual(storageConnectionFrom({ AzureWebJobsStorage__accountName: "acct" }), {
       kind: "identity",
       tableServiceUri: "https://acct.table.core.windows.net",
+      blobServiceUri: "https://acct.blob.core.windows.net",
       managedIdentity: false,
     });
   });

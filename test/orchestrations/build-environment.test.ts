@@ -46,7 +46,7 @@ async function liveEndpoints(world: OrchestrationWorld, plan: Plan) {
   const cluster = nodeOf("managedCluster");
   const vault = nodeOf("keyVault");
   const server = nodeOf("postgresFlexibleServer");
-  const cache = nodeOf("redisCache");
+  const cache = nodeOf("managedRedisCluster");
   const c = world.clients;
   const endpoints = {
     clusterFqdn: (await c.containerService.managedClusters.get(cluster.resourceGroup, cluster.name)).fqdn,
@@ -54,7 +54,7 @@ async function liveEndpoints(world: OrchestrationWorld, plan: Plan) {
     hosts: {
       [server.module]: (await c.postgres.servers.get(server.resourceGroup, server.name))
         .fullyQualifiedDomainName,
-      [cache.module]: (await c.redis.redis.get(cache.resourceGroup, cache.name)).hostName,
+      [cache.module]: (await c.managedRedis.redisEnterprise.get(cache.resourceGroup, cache.name)).hostName,
     },
   };
   for (const value of [endpoints.clusterFqdn, endpoints.keyVaultUri, ...Object.values(endpoints.hosts)])
@@ -136,7 +136,7 @@ describe("building examples/staging.yaml on the devhost against the emulator", (
       assert.ok(child, `child instance of ${key}`);
       return child;
     };
-    const cache = plan.nodes.find((node) => node.kind === "redisCache");
+    const cache = plan.nodes.find((node) => node.kind === "managedRedisCluster");
     assert.ok(cache);
     const cacheStartedMs = Date.parse((await childStatus(cache.key)).createdTime);
     const networkEndsMs = await Promise.all(

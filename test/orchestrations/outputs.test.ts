@@ -18,12 +18,12 @@ describe("build outputs", () => {
       [keyOf(plan, "managedCluster")]: { fqdn: "staging-abc.hcp.eastus2.azmk8s.io" },
       [keyOf(plan, "keyVault")]: { vaultUri: "https://kv-acme-staging.vault.azure.net/" },
       [keyOf(plan, "postgresFlexibleServer")]: { host: "db.postgres.database.azure.com" },
-      [keyOf(plan, "redisCache")]: { host: "cache.redis.cache.windows.net" },
+      [keyOf(plan, "managedRedisCluster")]: { host: "amr-cache.eastus2.redis.azure.net" },
     });
     assert.equal(outputs.clusterFqdn, "staging-abc.hcp.eastus2.azmk8s.io");
     assert.equal(outputs.keyVaultUri, "https://kv-acme-staging.vault.azure.net/");
     assert.equal(outputs.dataModules.db?.host, "db.postgres.database.azure.com");
-    assert.equal(outputs.dataModules.cache?.host, "cache.redis.cache.windows.net");
+    assert.equal(outputs.dataModules.cache?.host, "amr-cache.eastus2.redis.azure.net");
   });
 
   test("name every Key Vault secret and Kubernetes Secret of each data module from the plan", () => {

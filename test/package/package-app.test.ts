@@ -148,7 +148,7 @@ describe("npm run package: the deployable zip", () => {
       "prettier",
       "yazl",
       "yauzl",
-      "@azure/storage-blob",
+      "@azure/storage-queue",
     ]) {
       assert.ok(!installed.has(`node_modules/${devOnly}`), `${devOnly} is not deployed`);
       assert.ok(

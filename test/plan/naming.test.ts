@@ -29,6 +29,9 @@ const AZURE_RULES: Record<NamedType, { min: number; max: number; pattern: RegExp
   postgresFlexibleServer: { min: 3, max: 63, pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/ },
   // Redis: letters, digits, hyphens; starts and ends with a letter or digit; no "--".
   redisCache: { min: 1, max: 63, pattern: /^[A-Za-z0-9]((?!.*--)[-A-Za-z0-9]*[A-Za-z0-9])?$/ },
+  // Azure Managed Redis: letters and digits in groups joined by single hyphens (the REST spec's pattern),
+  // under 45 characters so the name works in every region.
+  managedRedisCluster: { min: 1, max: 44, pattern: /^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$/ },
   dnsLabel: { min: 1, max: 63, pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/ },
 };
 
@@ -155,6 +158,7 @@ describe("names in a whole plan", () => {
     keyVault: "keyVault",
     postgresFlexibleServer: "postgresFlexibleServer",
     redisCache: "redisCache",
+    managedRedisCluster: "managedRedisCluster",
   };
   const validSpec = (): EnvironmentSpec => {
     const result = validateSpec(fullSpecDocument());

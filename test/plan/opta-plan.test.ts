@@ -123,9 +123,18 @@ describe("planEnvironment from Opta's spellings", () => {
     const canonical = plan(
       specDocument([{ type: "base" }, { type: "redis", sku_name: "Standard", family: "C" }]),
     );
-    const cache = (planned: Plan) => planned.nodes.find((node) => node.kind === "redisCache")!.desired;
-    assert.deepEqual(cache(lower).sku, { name: "Standard", family: "C", capacity: 2 });
+    const cache = (planned: Plan) =>
+      planned.nodes.find((node) => node.kind === "managedRedisCluster")!.desired;
+    assert.deepEqual(cache(lower).sku, { name: "Balanced_B3" });
     assert.deepEqual(cache(lower), cache(canonical));
+    // And with engine azure-cache-for-redis, in Azure's spelling in the cache's own body.
+    const engine = { engine: "azure-cache-for-redis" };
+    const classic = (sku_name: string, family: string) =>
+      plan(specDocument([{ type: "base" }, { type: "redis", sku_name, family, ...engine }])).nodes.find(
+        (node) => node.kind === "redisCache",
+      )!.desired;
+    assert.deepEqual(classic("standard", "c").sku, { name: "Standard", family: "C", capacity: 2 });
+    assert.deepEqual(classic("standard", "c"), classic("Standard", "C"));
   });
 
   it("builds Opta's one subnet as the node subnet and the other subnets beside it", () => {

@@ -87,13 +87,23 @@ describe("planEnvironment DAG", () => {
 
   it("depends only on what each resource really needs", () => {
     const dependencies = (key: string) => nodeOf(FULL, key).dependsOn;
-    assert.deepEqual(dependencies("cache/cache"), ["base/resource-group"]);
+    assert.deepEqual(dependencies("cache/cluster"), ["base/resource-group"]);
+    assert.deepEqual(dependencies("cache/database"), ["cache/cluster"]);
     assert.deepEqual(dependencies("cache/private-endpoint"), [
-      "base/dns-zone-redis",
+      "base/dns-zone-managed-redis",
       "base/subnet-private-endpoints",
-      "cache/cache",
+      "cache/cluster",
     ]);
-    assert.deepEqual(dependencies("cache/dns-zone-group"), ["base/dns-zone-redis", "cache/private-endpoint"]);
+    assert.deepEqual(dependencies("cache/dns-zone-group"), [
+      "base/dns-zone-managed-redis",
+      "cache/private-endpoint",
+    ]);
+    assert.deepEqual(dependencies("cache/key-vault-secrets"), [
+      "base/key-vault",
+      "base/role-vault-secrets-officer",
+      "cache/cluster",
+      "cache/database",
+    ]);
     assert.deepEqual(dependencies("db/server"), [
       "base/dns-link-postgres",
       "base/key-vault",
@@ -116,29 +126,30 @@ describe("planEnvironment DAG", () => {
     ]);
   });
 
-  it("puts Redis on the critical path of the full environment", () => {
+  it("puts Azure Managed Redis and its connection secrets on the critical path of the full environment", () => {
     const summary = summarizePlan(FULL);
     assert.deepEqual(summary.criticalPath.keys, [
       "base/resource-group",
-      "cache/cache",
-      "cache/private-endpoint",
-      "cache/dns-zone-group",
+      "cache/cluster",
+      "cache/database",
+      "cache/key-vault-secrets",
+      "cache/kubernetes-secret",
     ]);
-    assert.equal(summary.estimatedBuildSec, 1 + 1200 + 60 + 20);
+    assert.equal(summary.estimatedBuildSec, 1 + 600 + 60 + 15 + 15);
     assert.deepEqual(
       summary.stages.map((stage) => [stage.stage, stage.nodeCount]),
       [
         ["network", 20],
         ["cluster", 2],
-        ["data", 7],
+        ["data", 8],
         ["secrets", 4],
       ],
     );
   });
 
-  it("starts Redis right after the resource group, long before the network is done", () => {
+  it("starts the cache right after the resource group, long before the network is done", () => {
     const schedule = new Map(summarizePlan(FULL).schedule.map((entry) => [entry.key, entry]));
-    assert.equal(schedule.get("cache/cache")!.startSec, schedule.get("base/resource-group")!.finishSec);
+    assert.equal(schedule.get("cache/cluster")!.startSec, schedule.get("base/resource-group")!.finishSec);
   });
 });
 
@@ -160,7 +171,7 @@ describe("planEnvironment resources", () => {
       "keyVault",
       "managedCluster",
       "postgresFlexibleServer",
-      "redisCache",
+      "managedRedisCluster",
     ]) {
       assert.ok(tagged.includes(kind as PlanNode["kind"]), `${kind} carries tags`);
     }
@@ -270,17 +281,36 @@ describe("planEnvironment resources", () => {
     });
   });
 
-  it("builds Redis Standard C2 with TLS 1.2 only and no public access", () => {
-    const cache = nodeOf(FULL, "cache/cache").desired;
-    assert.deepEqual(cache.sku, { name: "Standard", family: "C", capacity: 2 });
-    assert.equal(cache.enableNonSslPort, false);
-    assert.equal(cache.minimumTlsVersion, "1.2");
-    assert.equal(cache.publicNetworkAccess, "Disabled");
+  it("builds Azure Managed Redis Balanced_B3 (Opta's Standard C2) highly available, TLS 1.2 only, no public access", () => {
+    const cluster = nodeOf(FULL, "cache/cluster");
+    assert.match(
+      cluster.id,
+      /\/providers\/Microsoft\.Cache\/redisEnterprise\/amr-acme-staging-cache-[0-9a-f]{8}$/,
+    );
+    assert.deepEqual(cluster.desired.sku, { name: "Balanced_B3" });
+    assert.deepEqual(cluster.desired.properties, {
+      highAvailability: "Enabled",
+      minimumTlsVersion: "1.2",
+      publicNetworkAccess: "Disabled",
+    });
+    assert.deepEqual(nodeOf(FULL, "cache/database").desired.properties, {
+      clientProtocol: "Encrypted",
+      port: 10000,
+      clusteringPolicy: "OSSCluster",
+      evictionPolicy: "VolatileLRU",
+      accessKeysAuthentication: "Enabled",
+    });
     assert.deepEqual(nodeOf(FULL, "cache/private-endpoint").desired.privateLinkServiceConnections, [
       {
         name: nodeOf(FULL, "cache/private-endpoint").name,
-        privateLinkServiceId: nodeOf(FULL, "cache/cache").id,
-        groupIds: ["redisCache"],
+        privateLinkServiceId: cluster.id,
+        groupIds: ["redisEnterprise"],
+      },
+    ]);
+    assert.deepEqual(nodeOf(FULL, "cache/dns-zone-group").desired.privateDnsZoneConfigs, [
+      {
+        name: "privatelink-redis-azure-net",
+        privateDnsZoneId: nodeOf(FULL, "base/dns-zone-managed-redis").id,
       },
     ]);
   });
@@ -323,8 +353,11 @@ describe("planEnvironment secrets", () => {
     );
     assert.deepEqual(secret.desired.keys, {
       cache_cache_host: "cache-cache-host",
+      cache_cache_port: "cache-cache-port",
       cache_cache_auth_token: "cache-cache-auth-token",
     });
+    assert.deepEqual(nodeOf(FULL, "cache/key-vault-secrets").desired.source, "managedRedis");
+    assert.equal(nodeOf(FULL, "cache/key-vault-secrets").desired.sourceId, nodeOf(FULL, "cache/cluster").id);
     assert.equal(secret.desired.namespace, "staging");
   });
 
@@ -379,7 +412,7 @@ describe("planEnvironment against the field failure cases of docs/azure-facts.md
   it("(9) links each private DNS zone to the VNet under its exact Private Link name", () => {
     const zones = FULL.nodes.filter((node) => node.kind === "privateDnsZone").map((node) => node.name);
     assert.deepEqual(zones.sort(), [
-      "privatelink.redis.cache.windows.net",
+      "privatelink.redis.azure.net",
       "privatelink.vaultcore.azure.net",
       "staging.private.postgres.database.azure.com",
     ]);

@@ -43,6 +43,8 @@ function specOf(name: string, extraModules = 0): EnvironmentSpec {
       ...Array.from({ length: extraModules }, (_, index) => ({
         type: "redis" as const,
         name: `cache-${index}-${"x".repeat(100)}`,
+        engine: "azure-managed-redis" as const,
+        auth: "access-key" as const,
         sku_name: "Standard" as const,
         family: "C" as const,
         capacity: 2,

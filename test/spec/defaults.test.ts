@@ -86,9 +86,12 @@ describe("applied defaults", () => {
         {
           type: "redis",
           name: "cache",
+          engine: "azure-managed-redis",
           sku_name: "Basic",
           family: "C",
           capacity: 0,
+          high_availability: false,
+          auth: "access-key",
           kubernetes_secret: false,
         },
       ]),

@@ -94,7 +94,8 @@ describe("importOpta on Opta-shaped files", () => {
         {
           type: "redis",
           name: "cache",
-          sku_name: "Standard",
+          // Opta's `standard` (C2), as the Azure Managed Redis SKU Microsoft maps it to.
+          sku_name: "Balanced_B3",
           kubernetes_secret: {
             namespace: "api",
             keys: { cache_host: "REDIS_HOST", cache_auth_token: "REDIS_PASSWORD" },
@@ -126,6 +127,7 @@ describe("importOpta on Opta-shaped files", () => {
         "api.yaml:modules[0].engine_version",
         "api.yaml:modules[0].sku_name",
         "api.yaml:modules[0].name",
+        "api.yaml:modules[1].sku_name",
         "api.yaml:modules[1].sku_name",
         "api.yaml:modules[2].type",
         "worker.yaml:modules[0].sku_name",
@@ -163,7 +165,8 @@ describe("importOpta on Opta-shaped files", () => {
       .map((secret) => [secret.namespace, Object.keys(secret.keys)]);
     assert.deepEqual(secrets, [
       ["api", ["db_db_host", "db_db_user", "db_db_password", "db_db_name"]],
-      ["api", ["REDIS_HOST", "REDIS_PASSWORD"]],
+      // Opta had no port output: this service's cache_port keeps its default key.
+      ["api", ["REDIS_HOST", "cache_cache_port", "REDIS_PASSWORD"]],
       ["worker", ["DATABASE_HOST", "DATABASE_USER", "DATABASE_PASSWORD", "DATABASE_NAME"]],
     ]);
   });
@@ -229,7 +232,8 @@ describe("importOpta: what it carries and how", () => {
     );
     assert.deepEqual((result.spec.modules as unknown[]).slice(1), [
       { type: "k8s-cluster", max_nodes: 6 },
-      { type: "redis", name: "azureredis", capacity: 1, kubernetes_secret: false },
+      // Standard C1, as the Azure Managed Redis SKU it is built as.
+      { type: "redis", name: "azureredis", sku_name: "Balanced_B1", kubernetes_secret: false },
     ]);
   });
 

@@ -488,7 +488,11 @@ const INVALID: readonly InvalidCase[] = [
     problems: [
       { path: "modules[1].family", message: "the Premium tier uses family P" },
       { path: "modules[1].capacity", message: "Premium offers capacities 1, 2, 3, 4, 5" },
-      { path: "modules[2].sku_name", message: "must be one of Basic, Standard, Premium" },
+      {
+        path: "modules[2].sku_name",
+        message:
+          "must be an Azure Cache for Redis tier (Basic, Standard, Premium) or an Azure Managed Redis SKU such as Balanced_B3, MemoryOptimized_M20 or ComputeOptimized_X5",
+      },
     ],
   },
   {

@@ -99,7 +99,7 @@ describe("npm start run again while a build runs", () => {
       "the cache to be creating",
       async () => {
         const current = await view(first, "acme-staging");
-        return current.progress?.nodes["cache/cache"] === "creating" ? current : undefined;
+        return current.progress?.nodes["cache/cluster"] === "creating" ? current : undefined;
       },
       { timeoutMs: 60_000, intervalMs: 250 },
     );

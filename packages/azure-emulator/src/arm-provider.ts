@@ -5,7 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { operationDurationsOf } from "./azure-facts/operation-durations.js";
-import { isRecord, mergeDeep, valueAt, valuesAt, withoutPath } from "./body-path.js";
+import { isRecord, mergeDeep, objectAt, valueAt, valuesAt, withoutPath } from "./body-path.js";
 import { ArmError, badRequest, conflict, notFound } from "./errors.js";
 import type { FaultInjector } from "./faults.js";
 import type { ArmRequest, ArmResponse } from "./http-types.js";
@@ -252,7 +252,8 @@ export class ArmProvider {
       Object.entries(raw).filter(([key]) => CALLER_FIELDS.includes(key)),
     );
     body = withoutPath(body, "properties.provisioningState");
-    for (const path of spec.writeOnly ?? []) body = withoutPath(body, path);
+    for (const path of [...(spec.writeOnly ?? []), ...(spec.readOnlyPaths ?? [])])
+      body = withoutPath(body, path);
     return body;
   }
 
@@ -320,7 +321,13 @@ export class ArmProvider {
     this.checkNotBusy(target, spec);
     this.checkAksBusy(spec, existing);
     const incoming = this.callerBody(raw, spec);
-    const body = method === "PATCH" && existing ? mergeDeep(existing.body, incoming) : incoming;
+    if (!existing) this.refuseNewCustomer(req, spec);
+    const body =
+      method === "PATCH" && existing
+        ? mergeDeep(existing.body, incoming)
+        : existing
+          ? incoming
+          : this.withCreateDefaults(incoming, spec);
     this.validateGeneric(target, spec, body, existing);
     spec.validate?.({
       id: target.id,
@@ -360,6 +367,25 @@ export class ArmProvider {
     resource.provisioningState = existing ? "Updating" : "Creating";
     const op = this.startOperation(req, resource, kind);
     return initialAnswer(style, op, status, this.render(resource), this.lroContext(resource, apiVersion));
+  }
+
+  /** The body of a create with the values the service fills where the caller left them out. */
+  private withCreateDefaults(body: Record<string, unknown>, spec: ResourceTypeSpec): Record<string, unknown> {
+    let defaults: Record<string, unknown> = {};
+    for (const [path, value] of Object.entries(spec.createDefaults ?? {})) {
+      defaults = mergeDeep(defaults, objectAt(path, value));
+    }
+    return mergeDeep(defaults, body);
+  }
+
+  /** A create the service refuses because the tenant is a new customer of a retiring service. */
+  private refuseNewCustomer(req: ArmRequest, spec: ResourceTypeSpec): void {
+    const refusal = spec.newCustomerRefusal;
+    if (!refusal) return;
+    const subject = { method: req.method, path: req.path, resourceType: spec.type };
+    if (this.deps.faults.take(subject, ["new-customer-create-refused"])) {
+      throw new ArmError(refusal.status, refusal.code, refusal.message);
+    }
   }
 
   private checkAksBusy(spec: ResourceTypeSpec, existing: StoredResource | undefined): void {

@@ -55,3 +55,11 @@ export function withoutPath(body: Record<string, unknown>, path: string): Record
   else if (isRecord(out[head])) out[head] = withoutPath(out[head], rest.join("."));
   return out;
 }
+
+/** `{ a: { b: value } }` for the dotted path `a.b` (no `[]`). */
+export function objectAt(path: string, value: unknown): Record<string, unknown> {
+  return path
+    .split(".")
+    .reverse()
+    .reduce<unknown>((inner, segment) => ({ [segment]: inner }), value) as Record<string, unknown>;
+}

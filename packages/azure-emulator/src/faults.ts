@@ -35,6 +35,12 @@ export const faultEffectSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("keyvault-firewall-lag"), durationSec: z.number().min(0) }),
   /** An AKS cluster answers writes with 409 OperationNotAllowed for this long after it was created. */
   z.object({ kind: z.literal("aks-busy-after-create"), durationSec: z.number().min(0) }),
+  /**
+   * The tenant is a new customer of a retiring service: creating a resource of a type that knows how
+   * its service refuses them (`newCustomerRefusal`, Azure Cache for Redis) is answered with that refusal.
+   * Updates of existing resources go on. Standing (no `times`): the tenant stays a new customer.
+   */
+  z.object({ kind: z.literal("new-customer-create-refused") }),
 ]);
 
 export const faultRuleSchema = z

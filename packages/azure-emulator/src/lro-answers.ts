@@ -68,6 +68,15 @@ export function initialAnswer(
     }
     case "location":
       return { status: 202, headers: { Location: location, "Retry-After": retryAfter } };
+    case "accepted-async-operation":
+      return {
+        status: 202,
+        headers: {
+          "Azure-AsyncOperation": ctx.urls.status(op, ctx.location, ctx.apiVersion),
+          Location: location,
+          "Retry-After": retryAfter,
+        },
+      };
     case "provisioning-state":
     case "sync":
       return { status, body };

@@ -12,6 +12,8 @@ export interface RequestLogEntry {
   readonly atMs: number;
   readonly method: string;
   readonly path: string;
+  /** The request's `api-version` query parameter, when it had one. */
+  readonly apiVersion?: string;
   readonly resourceType: string;
   readonly category: RequestCategory;
   readonly status: number;

@@ -88,11 +88,13 @@ export function instrument(
           body,
         };
         cls = classify(facts);
+        const apiVersion = url.searchParams.get("api-version");
         res.on("finish", () =>
           deps.metrics.record({
             atMs: startedAtMs,
             method: facts?.method ?? "?",
             path: facts?.path ?? "?",
+            ...(apiVersion === null ? {} : { apiVersion }),
             resourceType: cls.resourceType,
             category: cls.category,
             status: res.statusCode,

@@ -18,6 +18,7 @@ import {
   flexibleServerSpec,
 } from "./types/postgres.js";
 import { privateDnsZoneSpec, virtualNetworkLinkSpec } from "./types/private-dns.js";
+import { managedRedisClusterSpec, managedRedisDatabaseSpec } from "./types/managed-redis.js";
 import { redisSpec } from "./types/redis.js";
 import { resourceGroupSpec } from "./types/resources.js";
 
@@ -38,6 +39,8 @@ export const RESOURCE_TYPE_SPECS: readonly ResourceTypeSpec[] = [
   flexibleServerDatabaseSpec,
   flexibleServerConfigurationSpec,
   redisSpec,
+  managedRedisClusterSpec,
+  managedRedisDatabaseSpec,
   vaultSpec,
   roleAssignmentSpec,
 ];

@@ -13,8 +13,11 @@ import type { ResourceStore, StoredResource } from "./store.js";
  * - `azure-async-operation`: 201/200 + `Azure-AsyncOperation` status URL (body.status).
  * - `location`: 202 + `Location` result URL (202 while running, then the final answer).
  * - `provisioning-state`: 201/200 with the body; the client polls the resource's provisioningState.
+ * - `accepted-async-operation`: 202 + `Azure-AsyncOperation` + `Location` + `Retry-After`, no body (a
+ *   PATCH or DELETE whose final state comes from the operation, as Azure Managed Redis answers).
  */
-export type LroStyle = "sync" | "azure-async-operation" | "location" | "provisioning-state";
+export type LroStyle =
+  "sync" | "azure-async-operation" | "location" | "provisioning-state" | "accepted-async-operation";
 
 /** A property holding the id of another resource that must exist. */
 export interface ReferenceRule {
@@ -98,6 +101,15 @@ export interface ResourceTypeSpec {
   readonly parentBusy?: { readonly status: number; readonly code: string };
   /** Body paths never stored nor answered (passwords). */
   readonly writeOnly?: readonly string[];
+  /** Body paths the service owns: a value a caller sends there is dropped, the service's answered. */
+  readonly readOnlyPaths?: readonly string[];
+  /** Values the service fills in on create where the body leaves them out, by dotted body path. */
+  readonly createDefaults?: Readonly<Record<string, unknown>>;
+  /**
+   * How the service refuses a tenant that may no longer create this type (new customers of a retiring
+   * service). Answered on create only while a `new-customer-create-refused` fault matches the request.
+   */
+  readonly newCustomerRefusal?: { readonly status: number; readonly code: string; readonly message: string };
   /** Type-specific validation; throws an ArmError. */
   validate?(write: WriteContext): void;
   /** Read-only fields fixed at create (merged over the body in answers). */

@@ -105,17 +105,13 @@ describe("task numbering and determinism", () => {
 
 describe("table encoding", () => {
   test("round-trips values larger than one string property", () => {
-    const value = { text: "x".repeat(100_000), list: [1, 2, 3] };
+    const value = { text: "x".repeat(50_000), list: [1, 2, 3] };
     const entity: Record<string, unknown> = {};
     packJson(entity, "payload", value);
     assert.ok(Number(entity.payloadParts) > 1);
     assert.deepEqual(unpackJson(entity, "payload"), value);
     packJson(entity, "nothing", undefined);
     assert.equal(unpackJson(entity, "nothing"), undefined);
-  });
-
-  test("fails to pack a value beyond what one entity holds", () => {
-    assert.throws(() => packJson({}, "huge", "y".repeat(2_000_000)), RangeError);
   });
 
   test("escapes key characters the Table service rejects and keeps prefixes", () => {

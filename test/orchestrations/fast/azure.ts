@@ -128,7 +128,7 @@ export function nodeOfCall(call: ActivityCall): { key: string; id: string } {
 }
 
 /** Kinds whose write completes within the call: no operation to watch. */
-const SYNCHRONOUS_KINDS: ReadonlySet<PlanNode["kind"]> = new Set([
+export const SYNCHRONOUS_KINDS: ReadonlySet<PlanNode["kind"]> = new Set([
   "resourceGroup",
   "keyVaultSecrets",
   "kubernetesSecret",

@@ -92,6 +92,17 @@ const BY_TYPE = new Map<string, OperationDurations>([
   // provisioningState. "Quickstart: Create an open-source Redis cache",
   // https://learn.microsoft.com/azure/azure-cache-for-redis/quickstart-create-redis
   ["microsoft.cache/redis", durations(1200, 600, 600, 60)],
+
+  // Azure Managed Redis: "it takes several minutes for the Redis instance to create" — no figure is
+  // documented ("Quickstart: Create an Azure Managed Redis instance",
+  // https://learn.microsoft.com/azure/redis/quickstart-create-managed-redis). Acceptance tests that
+  // create, check and delete a cluster with its database took 870 s in 2026
+  // (hashicorp/terraform-provider-azurerm#32722), and the provider's create timeout was raised from 30
+  // to 45 minutes after one ran out (#30932). The emulator takes 10 minutes, an estimate: about two
+  // thirds of that whole test, the delete being the rest. Updates and deletes: 5 minutes, also
+  // estimates. The database comes with the cluster's nodes: a minute, an estimate.
+  ["microsoft.cache/redisenterprise", durations(600, 300, 300, 30)],
+  ["microsoft.cache/redisenterprise/databases", durations(60, 60, 60, 10)],
 ]);
 
 /** For a type the table does not list: seconds, like most resources that are not compute or data. */

@@ -212,10 +212,60 @@ export const natGatewaySpec: ResourceTypeSpec = {
   },
 };
 
+/**
+ * The private link sub-resources (group ids) a first-party target offers, by its lower-case type: Key
+ * Vault `vault`, Azure Cache for Redis `redisCache`, Azure Managed Redis `redisEnterprise` ("Private
+ * Link resource" table of Azure's private endpoint overview; the Azure Managed Redis private link page).
+ */
+const PRIVATE_LINK_GROUPS: Readonly<Record<string, string>> = {
+  "microsoft.keyvault/vaults": "vault",
+  "microsoft.cache/redis": "redisCache",
+  "microsoft.cache/redisenterprise": "redisEnterprise",
+};
+
+interface LinkConnection {
+  readonly name?: string;
+  readonly properties?: { readonly privateLinkServiceId?: string; readonly groupIds?: readonly string[] };
+}
+
+/**
+ * Each connection names exactly one group id its target offers. Codes: `MissingParameterOnPrivateLinkServiceConnection`
+ * and `OnlyOneGroupIdPermitted` are Azure's; for a group id the target does not offer the emulator
+ * answers `InvalidPrivateLinkGroupId` (Azure's code is not published; its message says "Invalid groupId").
+ */
+function checkGroupIds({ body, env }: WriteContext): void {
+  for (const connection of valuesAt(body, "properties.privateLinkServiceConnections[]") as LinkConnection[]) {
+    const targetId = connection.properties?.privateLinkServiceId;
+    const target = typeof targetId === "string" ? env.store.get(targetId) : undefined;
+    const offered = target ? PRIVATE_LINK_GROUPS[target.type.toLowerCase()] : undefined;
+    if (!target || !offered) continue;
+    const groupIds = connection.properties?.groupIds ?? [];
+    if (groupIds.length === 0) {
+      throw badRequest(
+        "MissingParameterOnPrivateLinkServiceConnection",
+        `Private link service connection ${connection.name ?? ""} is missing required parameter 'group Id'.`,
+      );
+    }
+    if (groupIds.length > 1) {
+      throw badRequest(
+        "OnlyOneGroupIdPermitted",
+        `Private link service connection ${connection.name ?? ""} has the following group Ids: ${groupIds.join(", ")}. Only one group Id is permitted when connecting to a first-party resource (${target.id}).`,
+      );
+    }
+    if (groupIds[0]!.toLowerCase() !== offered.toLowerCase()) {
+      throw badRequest(
+        "InvalidPrivateLinkGroupId",
+        `Call to ${target.type} failed. Error message: Invalid groupId '${groupIds[0]!}'; the resource offers '${offered}'.`,
+      );
+    }
+  }
+}
+
 export const privateEndpointSpec: ResourceTypeSpec = {
   ...network,
   type: "Microsoft.Network/privateEndpoints",
   tracked: true,
+  validate: checkGroupIds,
   required: ["properties.subnet.id"],
   references: [
     { path: "properties.subnet.id", type: SUBNET_TYPE },

@@ -1,6 +1,12 @@
 /**
- * Microsoft.Cache Redis. Its SDK polls the resource's provisioningState (no LRO header); `listKeys`
- * returns the access keys, which no resource body ever carries.
+ * Microsoft.Cache Redis (Azure Cache for Redis). Its SDK polls the resource's provisioningState (no LRO
+ * header); `listKeys` returns the access keys, which no resource body ever carries.
+ *
+ * Retiring: since 2026-04-01 a tenant that had no Azure Cache for Redis may not create one. Azure's
+ * refusal of the Enterprise tiers is documented (400 `BadRequest`, "Creation of new Azure Cache for
+ * Redis Enterprise resources is no longer supported. … please create Azure Managed Redis instead.",
+ * Azure/azure-sdk-for-java#50073); the one for Basic, Standard and Premium is not published, and is
+ * modelled on it. It is answered while a `new-customer-create-refused` fault matches (off by default).
  */
 import { randomBytes } from "node:crypto";
 import type { ResourceTypeSpec } from "../resource-type.js";
@@ -14,6 +20,12 @@ export const redisSpec: ResourceTypeSpec = {
   namePattern: /^(?!.*--)[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?$/,
   globalNameTakenCode: "NameNotAvailable",
   required: ["properties.sku.name", "properties.sku.family", "properties.sku.capacity"],
+  newCustomerRefusal: {
+    status: 400,
+    code: "BadRequest",
+    message:
+      "Creation of new Azure Cache for Redis resources is no longer supported for new customers. Azure Cache for Redis is retiring, please create Azure Managed Redis instead.",
+  },
   synthesize: (resource) => ({
     properties: {
       hostName: `${resource.name.toLowerCase()}.redis.cache.windows.net`,

@@ -8,6 +8,7 @@
 import { TableClient, odata, type TableEntity, type TransactionAction } from "@azure/data-tables";
 import type { RuntimeStatus } from "../contracts";
 import type { HistoryEvent } from "./history";
+import { LargePayloads } from "./large-payloads";
 import { encodeKey, packJson, pad, sortableTime, unpackJson } from "./table-values";
 
 /**
@@ -229,6 +230,8 @@ export function isStorageStatus(error: unknown, ...statuses: number[]): boolean 
 /** Reads and writes one task hub's table. */
 export class HubStore {
   readonly table: TableClient;
+  /** Values too large for a row, in blobs (see `large-payloads.ts`). */
+  readonly #payloads: LargePayloads;
 
   constructor(connectionString: string, hubName: string) {
     if (!/^[A-Za-z][A-Za-z0-9]{2,44}$/.test(hubName)) {
@@ -240,15 +243,27 @@ export class HubStore {
       allowInsecureConnection:
         connectionString.includes("http://") || connectionString.includes("UseDevelopmentStorage"),
     });
+    this.#payloads = new LargePayloads(connectionString, hubName);
   }
 
   async createIfMissing(): Promise<void> {
-    await this.table.createTable();
+    await Promise.all([this.table.createTable(), this.#payloads.createIfMissing()]);
+  }
+
+  /** The entity, its large values read back from their blobs. */
+  async #hydrated<T extends Record<string, unknown>>(entity: T): Promise<T> {
+    await this.#payloads.hydrate(entity);
+    return entity;
+  }
+
+  /** Uploads the large values of every entity an action writes; deletes carry none. */
+  async #flush(actions: readonly TransactionAction[]): Promise<void> {
+    for (const action of actions) if (action[0] !== "delete") await this.#payloads.flush(action[1]);
   }
 
   async getInstance(instanceId: string): Promise<StoredInstance | undefined> {
     try {
-      const entity = await this.table.getEntity(encodeKey(instanceId), INSTANCE_ROW);
+      const entity = await this.#hydrated(await this.table.getEntity(encodeKey(instanceId), INSTANCE_ROW));
       return { record: instanceFromEntity(entity), etag: entity.etag };
     } catch (error) {
       if (isStorageStatus(error, 404)) return undefined;
@@ -258,7 +273,9 @@ export class HubStore {
 
   /** Replaces the instance row if it still has `etag`; returns the new ETag (throws 412 otherwise). */
   async replaceInstance(record: InstanceRecord, etag: string): Promise<string> {
-    const result = await this.table.updateEntity(instanceEntity(record), "Replace", { etag });
+    const entity = instanceEntity(record);
+    await this.#payloads.flush(entity);
+    const result = await this.table.updateEntity(entity, "Replace", { etag });
     return result.etag ?? "";
   }
 
@@ -267,7 +284,7 @@ export class HubStore {
     const filter = odata`RowKey ge 'w' and RowKey lt 'x' and visibleAt le ${sortableTime(nowMs)}`;
     const items: WorkItem[] = [];
     for await (const entity of this.table.listEntities({ queryOptions: { filter } })) {
-      items.push(workFromEntity(entity, entity.etag));
+      items.push(workFromEntity(await this.#hydrated(entity), entity.etag));
     }
     return items;
   }
@@ -277,7 +294,7 @@ export class HubStore {
     const filter = odata`PartitionKey eq ${encodeKey(instanceId)} and RowKey ge ${prefix} and RowKey lt ${prefixEnd(prefix)}`;
     const items: WorkItem[] = [];
     for await (const entity of this.table.listEntities({ queryOptions: { filter } })) {
-      items.push(workFromEntity(entity, entity.etag));
+      items.push(workFromEntity(await this.#hydrated(entity), entity.etag));
     }
     return items.sort((a, b) => (a.rowKey < b.rowKey ? -1 : 1));
   }
@@ -287,7 +304,8 @@ export class HubStore {
     const filter = odata`PartitionKey eq ${encodeKey(instanceId)} and RowKey ge ${historyRowKey(generation, fromSeq)} and RowKey lt ${historyRowKey(generation + 1, 0)}`;
     const chunks: { rowKey: string; events: HistoryEvent[] }[] = [];
     for await (const entity of this.table.listEntities({ queryOptions: { filter } })) {
-      chunks.push({ rowKey: entity.rowKey ?? "", events: unpackJson(entity, "events") as HistoryEvent[] });
+      const hydrated = await this.#hydrated(entity);
+      chunks.push({ rowKey: entity.rowKey ?? "", events: unpackJson(hydrated, "events") as HistoryEvent[] });
     }
     chunks.sort((a, b) => (a.rowKey < b.rowKey ? -1 : 1));
     return chunks.flatMap((chunk) => chunk.events);
@@ -321,6 +339,8 @@ export class HubStore {
       throw new RangeError(`a checkpoint holds at most ${MAX_TRANSACTION_OPS} operations`);
     const etags = new Map<string, string>();
     const all = [...preparatory, ...final];
+    // Blobs first: a row is never written naming a blob that is not there yet.
+    await this.#flush(all);
     if (all.length <= MAX_TRANSACTION_OPS) {
       await this.submit(all, etags);
       return etags;
@@ -360,12 +380,16 @@ export class HubStore {
 
   /** Puts a work row (insert or replace). */
   async putWork(item: NewWorkItem): Promise<void> {
-    await this.table.upsertEntity(workEntity(item), "Replace");
+    const entity = workEntity(item);
+    await this.#payloads.flush(entity);
+    await this.table.upsertEntity(entity, "Replace");
   }
 
   /** Replaces a work row if unchanged since `etag`; returns the new ETag. */
   async replaceWork(item: NewWorkItem, etag: string): Promise<string> {
-    const result = await this.table.updateEntity(workEntity(item), "Replace", { etag });
+    const entity = workEntity(item);
+    await this.#payloads.flush(entity);
+    const result = await this.table.updateEntity(entity, "Replace", { etag });
     return result.etag ?? "";
   }
 
@@ -388,14 +412,18 @@ export class HubStore {
   ): Promise<number> {
     const partition = encodeKey(instanceId);
     const doomed: TransactionAction[] = [];
+    let kept = 0;
     const filter = odata`PartitionKey eq ${partition}`;
     for await (const entity of this.table.listEntities({ queryOptions: { filter, select: ["RowKey"] } })) {
       const rowKey = entity.rowKey ?? "";
       if (!keep(rowKey)) doomed.push(["delete", { partitionKey: partition, rowKey }]);
+      else kept += 1;
     }
     for (let i = 0; i < doomed.length; i += MAX_TRANSACTION_OPS) {
       await this.submit(doomed.slice(i, i + MAX_TRANSACTION_OPS), new Map());
     }
+    // When the whole instance goes, its large values go too; a kept row may still name a blob.
+    if (kept === 0) await this.#payloads.deleteInstance(partition);
     return doomed.length;
   }
 
@@ -411,7 +439,9 @@ export class HubStore {
     const next = await pages.next();
     if (next.done) return { records: [] };
     return {
-      records: next.value.map((entity) => instanceFromEntity(entity)),
+      records: await Promise.all(
+        next.value.map(async (entity) => instanceFromEntity(await this.#hydrated(entity))),
+      ),
       continuationToken: next.value.continuationToken,
     };
   }
