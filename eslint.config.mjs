@@ -118,6 +118,14 @@ export default tseslint.config(
                 "Orchestrations load only activities/contract at run time (names, no SDK); other activity modules type-only.",
             },
             {
+              // lib/azure/ wraps the SDK clients: loading it would bring the SDK into the orchestrator's
+              // process path even if nothing called it.
+              regex: "^(\\.\\./)+lib/azure/",
+              allowTypeImports: true,
+              message:
+                "Orchestrations are deterministic: no SDK, no I/O; lib/azure/ is loaded by activities only (types are fine).",
+            },
+            {
               regex: "^(@azure/(?!functions$)|@kubernetes/|node:)",
               allowTypeImports: true,
               message:

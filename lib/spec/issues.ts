@@ -39,8 +39,11 @@ const TYPE_NAMES: Record<string, string> = {
   boolean: "true or false",
 };
 
-/** How the error map lists the keys allowed where an unknown one was found (read back per key below). */
-const ALLOWED_KEYS_PREFIX = "allowed keys here: ";
+/**
+ * The keys allowed where unknown ones were found, kept by the error map against the issue's own `keys`
+ * array (zod hands the same array on in the final issue), so suggestions never read a message back.
+ */
+const allowedKeysByIssue = new WeakMap<readonly string[], readonly string[]>();
 
 /** Edit distance between two short strings (keys), bounded work: keys are at most a few dozen characters. */
 function editDistance(a: string, b: string): number {
@@ -80,8 +83,9 @@ export const specErrorMap: z.core.$ZodErrorMap = (issue) => {
       const def = (issue.inst as { _zod?: { def?: { shape?: Record<string, unknown> } } } | undefined)?._zod
         ?.def;
       const allowed = Object.keys(def?.shape ?? {});
+      allowedKeysByIssue.set(issue.keys, allowed);
       return allowed.length > 0
-        ? `${ALLOWED_KEYS_PREFIX}${allowed.join(", ")}`
+        ? `allowed keys here: ${allowed.join(", ")}`
         : "no other keys are allowed here";
     }
     case "invalid_value":
@@ -106,9 +110,7 @@ export function issuesToProblems(issues: readonly z.core.$ZodIssue[], basePath: 
   return issues.flatMap((issue): SpecProblem[] => {
     const path = joinPath(basePath, formatPath(issue.path));
     if (issue.code === "unrecognized_keys") {
-      const allowed = issue.message.startsWith(ALLOWED_KEYS_PREFIX)
-        ? issue.message.slice(ALLOWED_KEYS_PREFIX.length).split(", ")
-        : [];
+      const allowed = allowedKeysByIssue.get(issue.keys) ?? [];
       return issue.keys.map((key) => {
         const likely = closestKey(key, allowed);
         return {

@@ -42,6 +42,7 @@ describe("the layering lint", () => {
     ],
     ["orchestrations/x.ts", 'import { readFileSync } from "node:fs";\n', /deterministic/],
     ["orchestrations/x.ts", 'import { DefaultAzureCredential } from "@azure/identity";\n', /deterministic/],
+    ["orchestrations/x.ts", 'import { createArmClients } from "../lib/azure/clients";\n', /deterministic/],
     // The local tools are packages the product never imports.
     ["lib/azure/x.ts", 'import { EmulatorCredential } from "@azure-env-provisioner/azure-emulator";\n', /./],
     ["functions/x.ts", 'import { startDevhost } from "@azure-env-provisioner/functions-devhost";\n', /./],
@@ -61,6 +62,7 @@ describe("the layering lint", () => {
     ["orchestrations/x.ts", 'import { ACTIVITY } from "../activities/contract";\n'],
     ["orchestrations/x.ts", 'import type { ArmSteps } from "../activities/arm-step";\n'],
     ["orchestrations/x.ts", 'import type { OrchestrationContext } from "durable-functions";\n'],
+    ["orchestrations/x.ts", 'import type { AzureErrorSummary } from "../lib/azure/errors";\n'],
     ["activities/x.ts", 'import { classifyAzureError } from "../lib/azure/errors";\n'],
     ["functions/x.ts", 'import { BUILD_ENVIRONMENT } from "../orchestrations/contracts";\n'],
   ];

@@ -109,7 +109,16 @@ describe("queue requests", () => {
   });
 
   test("a batch too large for one queue message is read from the blob the message names, and started", async () => {
-    const environments = Array.from({ length: 320 }, (_, i) => spec(`big-${i}`));
+    // Forty environments, each with a cluster whose admins are forty groups (about 1.7 KB a spec): enough
+    // to outgrow a message without starting hundreds of builds on a shared machine.
+    const adminGroups = Array.from(
+      { length: 40 },
+      (_, i) => `00000000-0000-0000-0000-${String(i + 1).padStart(12, "0")}`,
+    );
+    const environments = Array.from({ length: 40 }, (_, i) => ({
+      ...spec(`big-${i}`),
+      modules: [{ type: "base" }, { type: "k8s-cluster", admin_group_object_ids: adminGroups }],
+    }));
     // What the same batch would weigh inline: more than a queue message holds (64 KiB).
     assert.ok(Buffer.byteLength(JSON.stringify({ environments })) > 64 * 1024);
     const container = BlobServiceClient.fromConnectionString(
@@ -120,8 +129,8 @@ describe("queue requests", () => {
     await container.getBlockBlobClient("big.yaml").upload(text, Buffer.byteLength(text));
     const batch = await request(
       { action: "apply", environmentsBlob: "environment-batches/big.yaml" },
-      320,
-      90_000,
+      environments.length,
+      60_000,
     );
     assert.deepEqual(
       batch.results.map((result) => result.outcome),
