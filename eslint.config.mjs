@@ -136,6 +136,23 @@ export default tseslint.config(
       ],
     },
   },
+  // The dashboard's script is inlined into one page (functions/dashboard-page.ts): it can import nothing.
+  {
+    files: ["dashboard/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex: ".",
+              message: "The dashboard's script is inlined into its page: it imports nothing, not even types.",
+            },
+          ],
+        },
+      ],
+    },
+  },
   {
     files: ["**/*.js", "**/*.mjs", "**/*.cjs"],
     languageOptions: {

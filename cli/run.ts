@@ -3,13 +3,22 @@
  * unexpected failures into exit code 1 without a stack trace for the user.
  */
 import {
+  applyCommand,
+  cancelCommand,
+  certificateCommand,
+  destroyCommand,
   importOptaCommand,
   isUsageError,
+  listCommand,
+  loginCommand,
   permissionsCommand,
   planCommand,
+  statusCommand,
   validateCommand,
+  watchCommand,
   type CliCommand,
 } from "./commands";
+import { isServiceUnreachable } from "./service/client";
 import { EXIT } from "./exit-codes";
 import type { CliIo } from "./io";
 
@@ -17,6 +26,14 @@ import type { CliIo } from "./io";
 export const COMMANDS: readonly CliCommand[] = [
   validateCommand,
   planCommand,
+  applyCommand,
+  statusCommand,
+  watchCommand,
+  listCommand,
+  destroyCommand,
+  cancelCommand,
+  certificateCommand,
+  loginCommand,
   importOptaCommand,
   permissionsCommand,
 ];
@@ -28,8 +45,12 @@ function printHelp(write: (line: string) => void): void {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));
   COMMANDS.forEach((command) => write(`  ${command.name.padEnd(width)}  ${command.summary}`));
   write("");
+  write("service: envctl login URL (saved in ~/.config/envctl/profile.json), or ENVCTL_URL and ENVCTL_KEY");
   write(
-    "exit codes: 0 done, 2 refused input (usage, unreadable file, invalid spec or Opta file), 1 internal error",
+    "exit codes: 0 done, 1 internal error, 2 refused input (usage, file, invalid spec, the API's 400/401/404/415),",
+  );
+  write(
+    "            3 the operation failed in Azure (or was canceled), 4 busy (409), 130 stopped watching (Ctrl-C)",
   );
 }
 
@@ -54,6 +75,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.err(`envctl ${command.name}: ${error.message}`);
       io.err(`usage: ${command.usage}`);
       return EXIT.refused;
+    }
+    if (isServiceUnreachable(error)) {
+      io.err(`envctl ${command.name}: ${error.message}`);
+      return EXIT.internalError;
     }
     io.err(
       `envctl ${command.name}: internal error: ${error instanceof Error ? error.message : String(error)}`,

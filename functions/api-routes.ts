@@ -168,6 +168,20 @@ export const API_ROUTES = {
       ),
     },
   },
+  getEnvironmentGraph: {
+    method: "GET",
+    route: "environments/{name}/graph",
+    summary: "The recorded spec's plan as a graph: nodes, stages, dependencies, estimates, critical path",
+    responses: {
+      "200": {
+        description:
+          "Every resource with its kind, stage, dependencies, estimated duration and schedule, the critical path, and a layered drawing's positions (`layer`, `order`). No desired state.",
+        schema: "PlanGraph",
+      },
+      "400": badId,
+      "404": unknown,
+    },
+  },
   importOptaEnvironment: {
     method: "POST",
     route: "environments/import-opta",
@@ -185,6 +199,19 @@ export const API_ROUTES = {
       ),
       "413": problem("The body is larger than 1 MiB."),
       "415": problem("The body is neither multipart/form-data nor JSON."),
+    },
+  },
+  getDashboard: {
+    method: "GET",
+    route: "dashboard",
+    summary: "The dashboard: a web page listing the environments and following each build live",
+    responses: {
+      "200": {
+        description:
+          "An HTML page (open it with the key as `?code=…`: its script calls this API with the same key).",
+        schema: "HtmlPage",
+        mediaType: "text/html",
+      },
     },
   },
   getOpenApiDocument: {

@@ -10,7 +10,7 @@
 import type { HttpRequest, HttpResponseInit } from "@azure/functions";
 import type { AzureError } from "../lib/azure/errors";
 import { classifyAzureError, isNotFoundError } from "../lib/azure/errors";
-import type { AzureClients } from "../lib/azure/clients";
+import { subscriptionOfId, type AzureClients } from "../lib/azure/clients";
 import { checkCertificateUpload, type CertificateUploadFormat } from "../lib/certificates/bundle";
 import { expiryWarning } from "../lib/certificates/expiry";
 import { importCertificate } from "../lib/certificates/key-vault";
@@ -136,9 +136,12 @@ export async function answerCertificateUpload(
 
   const vault = environment.plan.nodes.find((node) => node.kind === "keyVault");
   if (!vault) return refused(409, "No Key Vault", `the plan of "${environmentId}" has no Key Vault`);
-  const clients = deps.clients();
   let result;
   try {
+    // The vault lives in the environment's subscription, whose clients may not be the app's default ones.
+    const clients = deps
+      .clients()
+      .forSubscription(subscriptionOfId(vault.id) ?? deps.clients().subscriptionId);
     const client = await clients.certificateClientForVault(vault.id);
     result = await importCertificate(client, certificateName, checked.certificate, {
       budgetMs: clients.keyVaultPropagationBudgetMs,

@@ -18,8 +18,10 @@ import {
   type EnvironmentService,
   type EnvironmentView,
 } from "./environment-service";
+import { dashboardDocument } from "./dashboard-page";
 import { buildOpenApiDocument } from "./openapi";
 import { answerOptaImport } from "./opta-import-api";
+import { planGraph } from "./plan-graph";
 import { countChanges, engineReplacements, withReplacements, type EngineReplacement } from "./plan-preview";
 import { normalizeRecordedSpec, pinRecordedEngines } from "../lib/spec/pinned-engines";
 import type { PreflightReport } from "../lib/preflight/types";
@@ -178,7 +180,10 @@ async function accepted(
  * Operations on environments; the OpenAPI document and the Opta import are served apart, needing
  * neither storage nor Durable.
  */
-type EnvironmentOperation = Exclude<ApiFunctionName, "getOpenApiDocument" | "importOptaEnvironment">;
+type EnvironmentOperation = Exclude<
+  ApiFunctionName,
+  "getOpenApiDocument" | "importOptaEnvironment" | "getDashboard"
+>;
 
 const handlers: Record<EnvironmentOperation, (call: ApiCall) => Promise<HttpResponseInit>> = {
   async postEnvironment(call) {
@@ -315,6 +320,14 @@ const handlers: Record<EnvironmentOperation, (call: ApiCall) => Promise<HttpResp
     });
   },
 
+  async getEnvironmentGraph(call) {
+    const target = environmentIdOf(call);
+    if ("refused" in target) return target.refused;
+    const stored = await call.app.records.get(target.id);
+    if (!stored) return unknownEnvironment(target.id);
+    return { jsonBody: planGraph(call.service.planOf(stored.record)) };
+  },
+
   async cancelEnvironment(call) {
     const target = environmentIdOf(call);
     if ("refused" in target) return target.refused;
@@ -428,4 +441,18 @@ app.http("getOpenApiDocument", {
   handler: (request: HttpRequest): HttpResponseInit => ({
     jsonBody: buildOpenApiDocument(new URL(request.url).origin),
   }),
+});
+
+app.http("getDashboard", {
+  route: API_ROUTES.getDashboard.route,
+  methods: [API_ROUTES.getDashboard.method],
+  authLevel: "function",
+  handler: (_request: HttpRequest, context: InvocationContext): HttpResponseInit => {
+    try {
+      const page = dashboardDocument();
+      return { status: 200, headers: page.headers, body: page.html };
+    } catch (error) {
+      return answerTo(error, context);
+    }
+  },
 });

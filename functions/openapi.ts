@@ -128,7 +128,8 @@ const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
       },
       progress: {
         type: "object",
-        description: "Live progress: stage, per-resource state, elapsed time, ETA, last error.",
+        description:
+          "Live progress: stage, per-resource state, elapsed time, ETA, last error, failures, and `timeline` (each started resource's startSec and endSec since the operation began, wall-clock).",
       },
       createdAt: { ...string, format: "date-time" },
       updatedAt: { ...string, format: "date-time" },
@@ -207,6 +208,47 @@ const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
     },
     ["environmentId", "name", "imported", "keyVaultId", "version", "thumbprint", "expiresOn"],
   ),
+  PlanGraph: object(
+    {
+      environmentId: string,
+      planHash: string,
+      resourceGroup: string,
+      location: string,
+      estimatedBuildSec: { type: "number" },
+      criticalPath: object({ keys: { type: "array", items: string }, lengthSec: { type: "number" } }),
+      stages: {
+        type: "array",
+        items: object({
+          stage: string,
+          nodeCount: { type: "integer" },
+          startSec: { type: "number" },
+          finishSec: { type: "number" },
+        }),
+      },
+      nodes: {
+        type: "array",
+        items: object(
+          {
+            key: string,
+            kind: string,
+            name: string,
+            module: string,
+            stage: string,
+            dependsOn: { type: "array", items: string },
+            estimatedDurationSec: { type: "number" },
+            estimatedStartSec: { type: "number" },
+            estimatedFinishSec: { type: "number" },
+            critical: { type: "boolean" },
+            layer: { type: "integer", description: "Column of a left-to-right layered drawing." },
+            order: { type: "integer", description: "Row within its column." },
+          },
+          ["key", "kind", "name", "stage", "dependsOn", "estimatedDurationSec", "layer", "order"],
+        ),
+      },
+    },
+    ["environmentId", "planHash", "criticalPath", "nodes"],
+  ),
+  HtmlPage: { ...string, description: "An HTML document." },
   PlanPreview: object(
     {
       environmentId: string,

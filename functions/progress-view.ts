@@ -5,10 +5,13 @@
  * from the instance itself — how much wall time passed while the orchestration counted its seconds —
  * so the same code is right on both, with no knowledge of any host.
  */
-import type { EnvironmentProgress } from "../orchestrations/contracts";
+import type { EnvironmentProgress, NodeSpan } from "../orchestrations/contracts";
 import type { InstanceSnapshot } from "./ports";
 
-/** {@link EnvironmentProgress} with its times in wall-clock seconds, and the orchestration's own beside them. */
+/**
+ * {@link EnvironmentProgress} with its times in wall-clock seconds, and the orchestration's own beside them.
+ * `timeline` is wall-clock too (tenths of a second: on a compressing host a whole build may last a minute).
+ */
 export type ProgressView = EnvironmentProgress & {
   /** Seconds of orchestration time the build has run (Azure's seconds); `elapsedSec` is wall-clock. */
   readonly orchestrationElapsedSec: number;
@@ -42,6 +45,20 @@ export function progressView(instance: InstanceSnapshot, nowMs: number): unknown
     etaSec: Math.round(Math.max(0, progress.etaSec * rate - sinceUpdateSec)),
     orchestrationElapsedSec: progress.elapsedSec,
     orchestrationEtaSec: progress.etaSec,
+    ...(progress.timeline ? { timeline: scaledTimeline(progress.timeline, rate) } : {}),
   };
   return view;
+}
+
+function scaledTimeline(
+  timeline: Readonly<Record<string, NodeSpan>>,
+  rate: number,
+): Readonly<Record<string, NodeSpan>> {
+  const wall = (sec: number) => Math.round(sec * rate * 10) / 10;
+  return Object.fromEntries(
+    Object.entries(timeline).map(([key, span]) => [
+      key,
+      { startSec: wall(span.startSec), ...(span.endSec === undefined ? {} : { endSec: wall(span.endSec) }) },
+    ]),
+  );
 }

@@ -2,8 +2,8 @@
  * `npm start`: the whole product on one machine. Starts Azurite (data kept in `.local/azurite`), the
  * Azure emulator (certificates and state in `.local/emulator`) unless a real subscription is
  * configured, and the devhost serving this app (`dist/functions/index.js`) with the provisioner
- * settings pointed at the emulator; prints the API URL, the function key and a curl that submits the
- * example; stops everything on Ctrl-C (SIGINT) or SIGTERM.
+ * settings pointed at the emulator; prints the API URL, the function key, the dashboard's URL, the
+ * envctl login that sets up the CLI and curl lines that submit the example; stops everything on Ctrl-C (SIGINT) or SIGTERM.
  *
  * Settings (environment, or `local.settings.json` Values):
  * - `EMULATOR_TIME_SCALE`: multiplier of real Azure durations in the emulator (1 = realistic).
@@ -15,10 +15,13 @@
  *   the app runs as. @default {@link LOCAL_STACK_PRINCIPAL_ID}
  * - `LOCAL_STACK_PORT`: the API's port. @default local settings' `Host.LocalHttpPort`, else 7071
  * - `LOCAL_STACK_DATA_DIR`: where Azurite and the emulator keep their data. @default `<project>/.local`
+ * - `DEVHOST_FUNCTION_KEY`: the function key. @default - generated once per data folder and kept in
+ *   `<data>/function-key` (mode 0600), so `envctl login` and dashboard bookmarks survive restarts
  * - `EMULATOR_PORT`: the emulator's ARM port. @default - the port of the previous start on this data
  *   folder (kept in `<data>/emulator/ports.json`: operation URLs saved in Durable history name it), else
  *   a free port
  */
+import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { startEmulator, type RunningEmulator } from "@azure-env-provisioner/azure-emulator";
@@ -53,6 +56,8 @@ export interface LocalStackOptions {
   /** The principal the app provisions as on the emulator: its managed identity's object id. */
   readonly principalId: string;
   readonly realAzure: boolean;
+  /** Where the devhost's log lines go. @default - standard output, as `npm start` shows them */
+  readonly devhostLog?: (level: string, message: string) => void;
 }
 
 /** A running local stack. */
@@ -176,6 +181,29 @@ async function startEmulatorOn(
   }
 }
 
+/** Where the data folder keeps its function key: `envctl login … --key-stdin < <this file>` reads it. */
+export function functionKeyFileOf(dataDir: string): string {
+  return join(dataDir, "function-key");
+}
+
+/**
+ * The function key of this data folder: the saved one, else a new one saved (owner-only), so it stays
+ * the same across restarts and can be handed to envctl by file instead of on a command line.
+ */
+export function dataFolderFunctionKey(dataDir: string): string {
+  const file = functionKeyFileOf(dataDir);
+  try {
+    const saved = readFileSync(file, "utf8").trim();
+    if (saved !== "") return saved;
+  } catch {
+    // None yet.
+  }
+  const key = randomBytes(32).toString("base64url");
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(file, `${key}\n`, { mode: 0o600 });
+  return key;
+}
+
 /** Starts Azurite, the emulator (unless real Azure) and the devhost; on failure stops what started. */
 export async function startLocalStack(options: LocalStackOptions): Promise<RunningLocalStack> {
   const stops: (() => Promise<void>)[] = [];
@@ -221,6 +249,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       appRoot: options.projectRoot,
       storageConnectionString: azurite.connectionString,
       ...(options.port === undefined ? {} : { port: options.port }),
+      ...(options.devhostLog ? { log: options.devhostLog } : {}),
+      // A key set in the environment wins (the devhost reads it); else this data folder's own.
+      ...(process.env.DEVHOST_FUNCTION_KEY?.trim()
+        ? {}
+        : { functionKey: dataFolderFunctionKey(options.dataDir) }),
       // Durable timers (poll intervals, back-off) run as much faster as the emulated operations.
       clockFactor: 1 / (options.timeScale ?? 1),
     });
@@ -242,6 +275,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
 export function describeLocalStack(stack: RunningLocalStack, options: LocalStackOptions): string {
   const api = `${stack.devhost.url}/api`;
   const key = stack.devhost.key;
+  // The saved key is handed over by file (out of shell history); a key from the environment, by stdin.
+  const keyFile = process.env.DEVHOST_FUNCTION_KEY?.trim()
+    ? "<(printenv DEVHOST_FUNCTION_KEY)"
+    : relative(process.cwd(), functionKeyFileOf(options.dataDir)) || functionKeyFileOf(options.dataDir);
   const backend = stack.emulator
     ? `Azure emulator ${stack.emulator.armEndpoint} (time scale ${options.timeScale?.toPrecision(3)}; EMULATOR_TIME_SCALE=1 for realistic timings), any subscription, as managed identity ${stack.emulator.identityPrincipalId}`
     : "real Azure (PROVISIONER_SUBSCRIPTION_IDS is set; no emulator)";
@@ -252,10 +289,14 @@ export function describeLocalStack(stack: RunningLocalStack, options: LocalStack
     `  Function key:  ${key}`,
     `  Provisioning:  ${backend}`,
     `  Storage:       Azurite, data in ${relative(process.cwd(), join(options.dataDir, "azurite")) || "."}`,
+    `  Dashboard:     ${api}/dashboard?code=${key}`,
     "",
-    "Submit the example environment:",
+    "Use it with envctl (the key goes from its file into your profile, ~/.config/envctl/profile.json, mode 0600):",
+    `  node bin/envctl.js login ${stack.devhost.url} --key-stdin < ${keyFile}`,
+    `  node bin/envctl.js apply ${EXAMPLE_SPEC}        # the diff, then the build, live`,
+    "",
+    "Or with curl:",
     `  curl -sS -X POST "${api}/environments" -H "x-functions-key: ${key}" -H "content-type: application/yaml" --data-binary @${EXAMPLE_SPEC}`,
-    "Follow its progress:",
     `  curl -sS "${api}/environments/acme-staging" -H "x-functions-key: ${key}"`,
     "",
     "Press Ctrl-C to stop.",

@@ -100,6 +100,7 @@ export function* buildEnvironmentOrchestrator(
     failures.push(error);
     states = skipDependents(plan, { ...states, [key]: "failed" }, key);
   };
+  const spansMs: Record<string, { startMs: number; endMs?: number }> = {};
 
   const report = (running: ReadonlyMap<string, PoolEntry>) =>
     context.df.setCustomStatus(
@@ -122,12 +123,20 @@ export function* buildEnvironmentOrchestrator(
           until: new Date(wait.untilMs).toISOString(),
         })),
         warnings,
+        spansMs,
       }),
     );
+
+  /** A node's span runs from its first start to its end, input waits included. */
+  const endSpan = (key: string) => {
+    const span = spansMs[key];
+    if (span) span.endMs = orchestrationNowMs(context);
+  };
 
   /** Starts a node's sub-orchestration, with the facts its `desired` refers to. */
   const startNode = (node: PlanNode) => {
     states = { ...states, [node.key]: "creating" };
+    spansMs[node.key] ??= { startMs: orchestrationNowMs(context) };
     const adminPasswordSecret =
       node.kind === "postgresFlexibleServer" ? adminPasswordSecretFor(plan.nodes, node) : undefined;
     const needed = factsFor(node, facts);
@@ -178,6 +187,7 @@ export function* buildEnvironmentOrchestrator(
         // A wait ended: the input came (ensure the node again) or the deadline passed (the node fails).
         inputWaits.delete(key);
         if (wait.deadline?.isCompleted) {
+          endSpan(key);
           fail(key, {
             nodeKey: key,
             code: INPUT_NOT_PROVIDED_CODE,
@@ -193,6 +203,7 @@ export function* buildEnvironmentOrchestrator(
       const result: NodeResult = task.isFaulted
         ? { state: "failed", error: unexpectedFailure(task.result, key) }
         : (task.result as NodeResult);
+      if (result.state !== "awaitingInput") endSpan(key);
       if (result.state === "failed") {
         fail(key, result.error);
         return;

@@ -129,6 +129,13 @@ export interface EnvironmentProgress {
   readonly waitingFor?: readonly InputWait[];
   /** Things a user should act on that fail nothing (a certificate about to expire). Absent: none. */
   readonly warnings?: readonly string[];
+  /**
+   * When each started node started and ended, in seconds since the operation started (orchestration
+   * time, rounded): what a timeline of the build draws. A node's end is when the build saw it end (at
+   * most one scheduler tick late). Nodes not started yet (and skipped ones) are absent; so is the whole
+   * field for a destroy, which removes the environment in one step.
+   */
+  readonly timeline?: Readonly<Record<string, NodeSpan>>;
 }
 
 /** A node a build waits on for a user's input. */
@@ -139,6 +146,13 @@ export interface InputWait {
   /** When the wait began and when the node fails unless the input came, ISO-8601 (orchestration time). */
   readonly since: string;
   readonly until: string;
+}
+
+/** When one node ran, in seconds since its operation started. */
+export interface NodeSpan {
+  readonly startSec: number;
+  /** Absent while it runs. */
+  readonly endSec?: number;
 }
 
 /** What a finished build returns: endpoints and secret NAMES, never values. */

@@ -3,7 +3,7 @@
  * orchestration knows: the plan, each node's state, and orchestration time.
  */
 import type { Plan } from "../lib/plan/types";
-import type { EnvironmentProgress, InputWait, ReportedError } from "./contracts";
+import type { EnvironmentProgress, InputWait, NodeSpan, ReportedError } from "./contracts";
 import { currentStage, remainingEstimateSec, type NodeStates } from "./scheduling";
 
 /** What {@link progressOf} reads. Times are orchestration time in epoch milliseconds. */
@@ -26,6 +26,11 @@ export interface ProgressFacts {
   readonly waitingFor?: readonly InputWait[];
   /** Warnings to show (a certificate about to expire). @default - none */
   readonly warnings?: readonly string[];
+  /**
+   * When each started node started and ended (orchestration time, epoch ms), by node key.
+   * @default - no timeline is reported
+   */
+  readonly spansMs?: Readonly<Record<string, { readonly startMs: number; readonly endMs?: number }>>;
 }
 
 const seconds = (ms: number): number => Math.max(0, Math.round(ms / 1000));
@@ -49,5 +54,18 @@ export function progressOf(facts: ProgressFacts): EnvironmentProgress {
     failures,
     ...(facts.waitingFor && facts.waitingFor.length > 0 ? { waitingFor: facts.waitingFor } : {}),
     ...(facts.warnings && facts.warnings.length > 0 ? { warnings: facts.warnings } : {}),
+    ...(facts.spansMs === undefined ? {} : { timeline: timelineOf(facts.spansMs, facts.startedAtMs) }),
   };
+}
+
+function timelineOf(spansMs: NonNullable<ProgressFacts["spansMs"]>, startedAtMs: number) {
+  return Object.fromEntries(
+    Object.entries(spansMs).map(([key, span]): [string, NodeSpan] => [
+      key,
+      {
+        startSec: seconds(span.startMs - startedAtMs),
+        ...(span.endMs === undefined ? {} : { endSec: seconds(span.endMs - startedAtMs) }),
+      },
+    ]),
+  );
 }

@@ -1,7 +1,8 @@
 /**
  * `npm run package`: the deployable Functions app as one zip, holding exactly what Azure runs —
  * `host.json`, a `package.json` with the production dependencies only, the compiled product
- * (`dist/functions`, `dist/orchestrations`, `dist/activities`, `dist/lib`) and the production closure of
+ * (`dist/functions`, `dist/orchestrations`, `dist/activities`, `dist/lib`, `dist/dashboard`), the
+ * dashboard's page and style (`dashboard/index.html`, `dashboard/dashboard.css`) and the production closure of
  * `node_modules` — and nothing of the local tooling (the emulator and devhost packages, local-stack/,
  * the CLI, tests, benchmarks, sources). Deploy it with zip deploy / run-from-package.
  *
@@ -27,9 +28,23 @@ import {
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { parseArgs } from "node:util";
 import { ZipFile } from "yazl";
+import { DASHBOARD_FILES } from "../functions/dashboard-page";
 
-/** The compiled product folders under `dist/`: everything Azure runs of this repository's code. */
-export const PRODUCT_OUTPUT_FOLDERS = ["functions", "orchestrations", "activities", "lib"] as const;
+/**
+ * The compiled product folders under `dist/`: everything Azure runs of this repository's code (the
+ * dashboard's being the script the dashboard page inlines).
+ */
+export const PRODUCT_OUTPUT_FOLDERS = [
+  "functions",
+  "orchestrations",
+  "activities",
+  "lib",
+  "dashboard",
+] as const;
+/** Files the product reads as they are, at their place in the repository: the dashboard's page and style. */
+export const PRODUCT_STATIC_FILES = [DASHBOARD_FILES.page, DASHBOARD_FILES.style].map((file) =>
+  file.split(sep).join("/"),
+);
 /** Where `npm run package` writes the zip, relative to the project root (git-ignored). */
 export const DEFAULT_ZIP_PATH = join("dist-package", "azure-env-provisioner.zip");
 /**
@@ -192,6 +207,11 @@ export async function packageApp(options: PackageAppOptions): Promise<PackagedAp
     const dir = join(root, "dist", folder);
     if (!existsSync(dir)) throw new Error(`dist/${folder} is missing: run npm run build first`);
     for (const file of filesUnder(dir)) files.set(`dist/${folder}/${file}`, join(dir, file));
+  }
+  for (const file of PRODUCT_STATIC_FILES) {
+    const path = join(root, ...file.split("/"));
+    if (!existsSync(path)) throw new Error(`${file} is missing`);
+    files.set(file, path);
   }
   if (!files.has(manifest.main.replace(/^\.\//, ""))) {
     throw new Error(`package.json main (${manifest.main}) is not in the compiled product`);

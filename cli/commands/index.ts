@@ -1,5 +1,13 @@
+export { applyCommand } from "./apply";
+export { cancelCommand } from "./cancel";
+export { certificateCommand } from "./certificate";
+export { destroyCommand } from "./destroy";
 export { importOptaCommand } from "./import-opta";
+export { listCommand } from "./list";
+export { loginCommand } from "./login";
 export { permissionsCommand } from "./permissions";
 export { planCommand } from "./plan";
+export { statusCommand } from "./status";
 export { validateCommand } from "./validate";
+export { watchCommand } from "./watch";
 export { UsageError, isUsageError, type CliCommand } from "./command";

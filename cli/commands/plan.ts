@@ -1,161 +1,126 @@
 /**
- * `envctl plan FILE`: the resources by stage, their dependencies, the critical path and the build time,
- * offline. With `--preflight`, also what the running service's preflight says Azure would refuse before
- * the first write (`cli/preflight-client.ts`).
+ * `envctl plan FILE`: with a service, the live diff against Azure (Terraform's `plan`, with its
+ * `-detailed-exitcode`) and what the service's preflight says Azure would refuse before the first write;
+ * without one, or `--offline`, the resources by stage, their dependencies, the critical path and the
+ * build time, computed here.
+ *
+ * Preflight is asked of the service rather than of Azure on purpose: what it checks — the tenant of the
+ * credential, its permissions, the subscriptions it may build in — belongs to the identity that will
+ * build, not to whoever runs envctl, and envctl keeps needing no Azure credential.
  */
-import { parseArgs } from "node:util";
 import { planEnvironment } from "../../lib/plan/plan";
 import { summarizePlan, type PlanSummary } from "../../lib/plan/summary";
 import type { Plan } from "../../lib/plan/types";
 import { isPlanContextError } from "../../lib/plan/errors";
-import { EXIT } from "../exit-codes";
+import { DETAILED_PLAN_EXIT, EXIT } from "../exit-codes";
 import { formatDuration, formatProblem, formatTable } from "../format";
 import type { CliIo } from "../io";
 import { planContextFromEnv } from "../provisioner-context";
-import { askPreflight, serviceAddress, type PreflightAnswer } from "../preflight-client";
-import { readSpecSizedFile } from "../spec-file";
-import { validateSpec } from "../../lib/spec/validate";
+import { validateSpecFile } from "../spec-file";
+import { serviceClient, type ServiceClient } from "../service/client";
+import { CONNECTION_HELP, CONNECTION_OPTIONS, resolveConnection } from "../service/connection";
 import { UsageError, type CliCommand } from "./command";
-
-/** `FILE [--json] [--preflight [--api URL]] [--help]`. @throws UsageError */
-function parsePlanArguments(args: readonly string[]) {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        json: { type: "boolean" },
-        preflight: { type: "boolean" },
-        api: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-  const { values, positionals } = parsed;
-  if (values.help === true) return { help: true as const };
-  if (positionals.length !== 1) {
-    throw new UsageError(
-      positionals.length === 0
-        ? "missing the spec FILE"
-        : `expected one spec FILE, got ${positionals.length}`,
-    );
-  }
-  if (values.api !== undefined && values.preflight !== true)
-    throw new UsageError("--api goes with --preflight");
-  return {
-    help: false as const,
-    file: positionals[0]!,
-    json: values.json === true,
-    preflight: values.preflight === true,
-    api: values.api,
-  };
-}
+import { hasChanges, printDiff, reportPreflight } from "./plan-diff";
+import {
+  onePositional,
+  parseCommand,
+  printCommandHelp,
+  readSpecForApi,
+  refused,
+  specBody,
+} from "./service-command";
 
 export const planCommand: CliCommand = {
   name: "plan",
-  summary: "print the resources a spec builds, by stage, with the critical path and estimated build time",
-  usage: "envctl plan FILE [--json] [--preflight [--api URL]]",
+  summary:
+    "show what applying would change in Azure (create, update, unchanged, blocked); offline: the resources, critical path and build time",
+  usage: "envctl plan FILE [--offline | --preflight] [--detailed-exitcode] [--json]",
   details: [
-    "  --json                         print { plan, summary } (with --preflight: and preflight, changes) on standard output",
-    "  --preflight                    also ask the running service what Azure would refuse before the first write",
-    "                                 (its plan preview, with its own identity and settings); exit 2 when refused,",
-    "                                 75 when it could not answer now",
-    "  --api URL, ENVCTL_API_URL      the service's API, e.g. http://127.0.0.1:7071/api; ENVCTL_FUNCTION_KEY its key",
-    "  PROVISIONER_PRINCIPAL_ID       object id the roles are granted to (default: the local stack's principal)",
-    "  PROVISIONER_ALLOWED_IP_RANGES  comma-separated CIDRs for the Key Vault firewall and AKS API (default: 127.0.0.1/32)",
+    "  With a service configured (envctl login, ENVCTL_URL/ENVCTL_KEY, --url/--key): the live diff against Azure,",
+    "  one line per resource that would change. Without one, or with --offline: the plan computed here.",
+    "  The live diff ends with preflight's verdict: exit 2 with every problem when Azure would refuse the spec,",
+    "  75 when preflight could not finish now (Azure throttled or failed a read): run it again later.",
+    "  --offline                      plan here, without the service: resources by stage, critical path, build time",
+    "  --preflight                    insist on the service's diff and preflight: a usage error when no service is configured",
+    "  --detailed-exitcode            (live diff) Terraform's codes: 0 nothing would change, 2 something would, 1 any error",
+    "  --json                         print the service's diff, or { plan, summary } offline, on standard output",
+    ...CONNECTION_HELP,
+    "  PROVISIONER_PRINCIPAL_ID       (offline) object id the roles are granted to (default: the local stack's principal)",
+    "  PROVISIONER_ALLOWED_IP_RANGES  (offline) comma-separated CIDRs for the Key Vault firewall and AKS API (default: 127.0.0.1/32)",
   ],
   async run(args, io) {
-    const options = parsePlanArguments(args);
-    if (options.help) {
-      [`usage: ${this.usage}`, ...this.details].forEach((line) => io.out(line));
-      return EXIT.ok;
+    const { values, positionals } = parseCommand(args, {
+      ...CONNECTION_OPTIONS,
+      json: { type: "boolean" },
+      offline: { type: "boolean" },
+      preflight: { type: "boolean" },
+      "detailed-exitcode": { type: "boolean" },
+    });
+    if (values.help) return printCommandHelp(io, this);
+    const file = onePositional(positionals, "spec FILE");
+    if (values.offline && values.preflight)
+      throw new UsageError("--preflight asks the service; --offline does not: choose one");
+    const connection = values.offline ? undefined : await resolveConnection(io, values);
+    if (!connection) {
+      if (values.preflight)
+        throw new UsageError(
+          "--preflight asks the service: run envctl login URL, or set ENVCTL_URL and ENVCTL_KEY",
+        );
+      if (values["detailed-exitcode"])
+        throw new UsageError(
+          "--detailed-exitcode compares with Azure: it needs the service (envctl login URL)",
+        );
+      const code = await offlinePlan(io, file, values.json === true);
+      if (code === EXIT.ok && !values.offline)
+        io.err("(offline plan: no service configured; envctl login URL shows the diff against Azure)");
+      return code;
     }
-    const { file, json } = options;
-    const service = options.preflight ? serviceAddress(io.env, options.api) : undefined;
-    if (service && "missing" in service)
-      throw new UsageError(`--preflight needs ${service.missing.join(" and ")}`);
-    const text = await readSpecSizedFile(io, file);
-    const result = text.ok
-      ? validateSpec(text.text)
-      : { ok: false as const, problems: [text.problem], warnings: [] };
-    result.warnings.forEach((warning) => io.err(`warning: ${formatProblem(warning)}`));
-    if (!result.ok) {
-      io.err(
-        `${file}: ${result.problems.length} problem${result.problems.length === 1 ? "" : "s"}; nothing planned`,
-      );
-      result.problems.forEach((problem) => io.err(`  ${formatProblem(problem)}`));
-      return EXIT.refused;
-    }
-    let plan: Plan;
-    try {
-      plan = planEnvironment(result.spec, planContextFromEnv(io.env));
-    } catch (error) {
-      if (!isPlanContextError(error)) throw error;
-      io.err(`provisioner settings: ${error.message}`);
-      return EXIT.refused;
-    }
-    const summary = summarizePlan(plan);
-    if (!service || !text.ok) {
-      if (json) io.out(JSON.stringify({ plan, summary }, null, 2));
-      else printPlan(io, plan, summary);
-      return EXIT.ok;
-    }
-    const answer = await askPreflight(io, service, plan.environmentId, text.text);
-    if (json) {
-      io.out(JSON.stringify({ plan, summary, ...preflightJson(answer) }, null, 2));
-    } else {
-      printPlan(io, plan, summary);
-      io.out("");
-    }
-    return reportPreflight(io, file, answer, json);
+    const code = await livePlan(io, serviceClient(connection, io.fetch), file, values.json === true);
+    if (!values["detailed-exitcode"]) return code === CHANGES ? EXIT.ok : code;
+    return code === CHANGES
+      ? DETAILED_PLAN_EXIT.changes
+      : code === EXIT.ok
+        ? DETAILED_PLAN_EXIT.noChanges
+        : DETAILED_PLAN_EXIT.error;
   },
 };
 
-function preflightJson(answer: PreflightAnswer): Record<string, unknown> {
-  if (answer.kind === "report") return { preflight: answer.report, changes: answer.changes };
-  if (answer.kind === "invalid") return { preflight: { outcome: "refused", problems: answer.problems } };
-  return { preflight: { outcome: "unavailable", reason: answer.reason } };
+/** livePlan's own code for "done, and something would change" (mapped by the caller). */
+const CHANGES = -1;
+
+async function livePlan(io: CliIo, client: ServiceClient, file: string, json: boolean): Promise<number> {
+  const spec = await readSpecForApi(io, file);
+  if (!spec.ok) return spec.exit;
+  const answer = await client.preview(spec.environmentId, specBody(spec.text));
+  if (!answer.ok) return refused(io, answer.problem);
+  if (json) io.out(JSON.stringify(answer.body, null, 2));
+  else printDiff(io, answer.body);
+  const verdict = reportPreflight(io, file, answer.body, json);
+  if (verdict !== EXIT.ok) return verdict;
+  return hasChanges(answer.body) ? CHANGES : EXIT.ok;
 }
 
-/** Prints preflight's findings like validation's (problems on stderr); @returns the exit code. */
-function reportPreflight(io: CliIo, file: string, answer: PreflightAnswer, json: boolean): number {
-  if (answer.kind === "unavailable") {
-    io.err(`${file}: preflight could not be asked: ${answer.reason}`);
-    if (answer.keyRefused)
-      io.err("  check ENVCTL_FUNCTION_KEY: the function key npm start printed (or az functionapp keys list)");
-    return answer.keyRefused ? EXIT.refused : EXIT.tryAgainLater;
-  }
-  if (answer.kind === "invalid") {
-    io.err(`${file}: refused by the service: ${answer.detail}`);
-    answer.problems.forEach((problem) => io.err(`  ${formatProblem(problem)}`));
-    return EXIT.refused;
-  }
-  const { report } = answer;
-  report.warnings.forEach((warning) => io.err(`warning: ${formatProblem(warning)}`));
-  const reads = `${report.requests.reads} Azure read${report.requests.reads === 1 ? "" : "s"}`;
-  if (report.outcome === "refused") {
-    const count = report.problems.length;
+async function offlinePlan(io: CliIo, file: string, json: boolean): Promise<number> {
+  const result = await validateSpecFile(io, file);
+  result.warnings.forEach((warning) => io.err(`warning: ${formatProblem(warning)}`));
+  if (!result.ok) {
     io.err(
-      `${file}: preflight: ${count} problem${count === 1 ? "" : "s"} Azure would refuse; nothing was written`,
+      `${file}: ${result.problems.length} problem${result.problems.length === 1 ? "" : "s"}; nothing planned`,
     );
-    report.problems.forEach((problem) => io.err(`  ${formatProblem(problem)}`));
+    result.problems.forEach((problem) => io.err(`  ${formatProblem(problem)}`));
     return EXIT.refused;
   }
-  if (report.outcome === "deferred") {
-    io.err(`${file}: preflight could not finish; try again in ${report.retryAfterSec ?? 30} s`);
-    report.deferred.forEach((entry) => io.err(`  ${formatProblem(entry)}`));
-    return EXIT.tryAgainLater;
+  let plan: Plan;
+  try {
+    plan = planEnvironment(result.spec, planContextFromEnv(io.env));
+  } catch (error) {
+    if (!isPlanContextError(error)) throw error;
+    io.err(`provisioner settings: ${error.message}`);
+    return EXIT.refused;
   }
-  const changes = Object.entries(answer.changes)
-    .filter(([, count]) => count > 0)
-    .map(([change, count]) => `${count} ${change}`)
-    .join(", ");
-  // With --json, standard output holds the JSON document alone.
-  if (!json) io.out(`Preflight: passed (${reads}); applying would: ${changes}`);
+  const summary = summarizePlan(plan);
+  if (json) io.out(JSON.stringify({ plan, summary }, null, 2));
+  else printPlan(io, plan, summary);
   return EXIT.ok;
 }
 

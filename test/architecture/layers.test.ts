@@ -35,6 +35,11 @@ describe("the layering lint", () => {
       /only activities\/contract at run time/,
     ],
     ["orchestrations/x.ts", 'import { appContext } from "../functions/app-context";\n', /below functions/],
+    [
+      "dashboard/x.ts",
+      'import type { PlanGraph } from "../functions/plan-graph";\n',
+      /inlined into its page/,
+    ],
     ["orchestrations/x.ts", 'import { readFileSync } from "node:fs";\n', /deterministic/],
     ["orchestrations/x.ts", 'import { DefaultAzureCredential } from "@azure/identity";\n', /deterministic/],
     ["orchestrations/x.ts", 'import { createArmClients } from "../lib/azure/clients";\n', /deterministic/],

@@ -129,13 +129,14 @@ describe("envctl (in-process)", () => {
   it("fails with exit 2 on unknown options, a missing FILE, or two files", async () => {
     const usages: Record<string, string> = {
       validate: "usage: envctl validate FILE [--json]",
-      plan: "usage: envctl plan FILE [--json] [--preflight [--api URL]]",
+      plan: "usage: envctl plan FILE [--offline | --preflight] [--detailed-exitcode] [--json]",
     };
     for (const args of [
       ["validate", "--yaml", "a"],
       ["plan"],
       ["validate", "a", "b"],
-      ["plan", "a", "--api", "x"],
+      ["plan", "a", "b"],
+      ["plan", "a", "--offline", "--preflight"],
     ]) {
       const result = await run(args, { a: VALID, b: VALID });
       assert.equal(result.code, 2, args.join(" "));

@@ -1,6 +1,7 @@
 /**
- * `envctl plan --preflight`: the offline plan, then what the running service's preflight says — exit 0
- * when Azure would build it, 2 with every problem when it would refuse, 75 when the service cannot answer.
+ * `envctl plan` against a running service: the live diff, then what the service's preflight says — exit 0
+ * when Azure would build it, 2 with every problem when it would refuse; `--preflight` insists on the
+ * service, and without one only `--offline`'s plan is made.
  */
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -19,23 +20,24 @@ before(async () => {
 after(() => stack.stop());
 
 const serviceEnv = () => ({
-  ENVCTL_API_URL: `${stack.devhost.url}/api`,
-  ENVCTL_FUNCTION_KEY: stack.devhost.key,
+  ENVCTL_URL: `${stack.devhost.url}/api`,
+  ENVCTL_KEY: stack.devhost.key,
+  // No profile of the machine's user is read.
+  XDG_CONFIG_HOME: "/nonexistent",
 });
 
 describe("envctl plan --preflight", () => {
-  it("prints the plan and preflight's verdict, exit 0, when Azure would build the spec", async () => {
+  it("prints the diff and preflight's verdict, exit 0, when Azure would build the spec", async () => {
     const run = await runInMemory(
       ["plan", "staging.yaml", "--preflight"],
       { "staging.yaml": STAGING },
       serviceEnv(),
+      { fetch },
     );
     assert.equal(run.code, 0, run.stderr.join("\n"));
-    assert.ok(run.stdout.some((line) => line.startsWith("Plan for acme-staging")));
-    assert.match(
-      run.stdout.at(-1) ?? "",
-      /^Preflight: passed \(18 Azure reads\); applying would: \d+ create/,
-    );
+    assert.ok(run.stdout.some((line) => line.startsWith("acme-staging against Azure now")));
+    assert.match(run.stdout.at(-2) ?? "", /^Plan: \d+ to create, 0 to update, 0 unchanged/);
+    assert.match(run.stdout.at(-1) ?? "", /^Preflight: passed \(\d+ Azure reads\)$/);
   });
 
   it("fails with exit 2 and every problem, as validation does, when Azure would refuse it", async () => {
@@ -51,6 +53,7 @@ describe("envctl plan --preflight", () => {
         ["plan", "staging.yaml", "--preflight"],
         { "staging.yaml": foreign },
         serviceEnv(),
+        { fetch },
       );
       assert.equal(run.code, 2);
       assert.equal(
@@ -75,6 +78,7 @@ describe("envctl plan --preflight", () => {
       ["plan", "staging.yaml", "--preflight", "--json"],
       { "staging.yaml": STAGING },
       serviceEnv(),
+      { fetch },
     );
     assert.equal(run.code, 0, run.stderr.join("\n"));
     const printed = JSON.parse(run.stdout.join("\n")) as { preflight: { outcome: string }; changes: object };
@@ -82,31 +86,40 @@ describe("envctl plan --preflight", () => {
     assert.ok("create" in printed.changes);
   });
 
-  it("fails with exit 75 when the service does not answer, and 2 without its key", async () => {
-    const unreachable = await runInMemory(
-      ["plan", "staging.yaml", "--preflight", "--api", "http://127.0.0.1:9/api"],
+  it("fails with exit 2 without a service or its key, and with 1 when the service does not answer", async () => {
+    const unconfigured = await runInMemory(
+      ["plan", "staging.yaml", "--preflight"],
       { "staging.yaml": STAGING },
-      { ENVCTL_FUNCTION_KEY: "k" },
+      { XDG_CONFIG_HOME: "/nonexistent" },
     );
-    assert.equal(unreachable.code, 75);
-    assert.match(
-      unreachable.stderr.join("\n"),
-      /preflight could not be asked: http:\/\/127\.0\.0\.1:9\/api did not answer/,
-    );
+    assert.equal(unconfigured.code, 2);
+    assert.match(unconfigured.stderr.join("\n"), /--preflight asks the service: run envctl login URL/);
     const keyless = await runInMemory(
       ["plan", "staging.yaml", "--preflight"],
       { "staging.yaml": STAGING },
-      {
-        ENVCTL_API_URL: `${stack.devhost.url}/api`,
-      },
+      { ENVCTL_URL: `${stack.devhost.url}/api`, XDG_CONFIG_HOME: "/nonexistent" },
+      { fetch },
     );
     assert.equal(keyless.code, 2);
-    assert.match(keyless.stderr.join("\n"), /--preflight needs ENVCTL_FUNCTION_KEY/);
+    assert.match(keyless.stderr.join("\n"), /no key for/);
+    const unreachable = await runInMemory(
+      ["plan", "staging.yaml", "--preflight", "--url", "http://127.0.0.1:9"],
+      { "staging.yaml": STAGING },
+      { ENVCTL_KEY: "k", XDG_CONFIG_HOME: "/nonexistent" },
+      { fetch },
+    );
+    assert.equal(unreachable.code, 1);
+    assert.match(unreachable.stderr.join("\n"), /127\.0\.0\.1:9/);
   });
 
-  it("stays offline without --preflight", async () => {
-    const run = await runInMemory(["plan", "staging.yaml"], { "staging.yaml": STAGING }, {});
+  it("plans offline, without preflight, when no service is configured", async () => {
+    const run = await runInMemory(
+      ["plan", "staging.yaml"],
+      { "staging.yaml": STAGING },
+      { XDG_CONFIG_HOME: "/nonexistent" },
+    );
     assert.equal(run.code, 0);
+    assert.ok(run.stdout.some((line) => line.startsWith("Plan for acme-staging")));
     assert.ok(!run.stdout.some((line) => line.startsWith("Preflight")));
   });
 });

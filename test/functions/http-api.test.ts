@@ -289,8 +289,10 @@ describe("HTTP API", () => {
     );
     assert.deepEqual(operations.sort(), [
       "DELETE /environments/{name}",
+      "GET /dashboard",
       "GET /environments",
       "GET /environments/{name}",
+      "GET /environments/{name}/graph",
       "GET /openapi.json",
       "POST /environments",
       "POST /environments/import-opta",

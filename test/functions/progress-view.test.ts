@@ -36,6 +36,18 @@ describe("progress in wall-clock seconds", () => {
     assert.equal(view.orchestrationEtaSec, 600);
   });
 
+  test("converts the timeline too, to tenths of a wall-clock second", () => {
+    const timed = {
+      ...progress(400, 600),
+      timeline: { "base/rg": { startSec: 0, endSec: 7 }, "k8s/aks": { startSec: 7 } },
+    };
+    const view = progressView(instance(timed, 20), created + 23_000) as ProgressView;
+    assert.deepEqual(view.timeline, {
+      "base/rg": { startSec: 0, endSec: 0.4 },
+      "k8s/aks": { startSec: 0.4 },
+    });
+  });
+
   test("on Azure (one rate) the orchestration's own figures stand", () => {
     const view = progressView(instance(progress(300, 900), 300), created + 300_000) as ProgressView;
     assert.equal(view.elapsedSec, 300);

@@ -23,6 +23,7 @@ import {
   ENSURE_NODE_ORCHESTRATION,
   PROVISION_BATCH,
 } from "../../orchestrations/contracts";
+import { appFolderOf, buildDashboardDocument } from "../../functions/dashboard-page";
 import { PRODUCT_OUTPUT_FOLDERS, packageApp, type PackagedApp } from "../../scripts/package-app";
 
 const projectRoot = findAppRoot(__filename);
@@ -90,6 +91,7 @@ describe("npm run package: the deployable zip", () => {
 
   test("holds host.json, a production-only package.json, the compiled product and node_modules, at its top", () => {
     assert.deepEqual([...new Set(names.map((name) => name.split("/")[0]))].sort(), [
+      "dashboard",
       "dist",
       "host.json",
       "node_modules",
@@ -97,7 +99,12 @@ describe("npm run package: the deployable zip", () => {
     ]);
     assert.deepEqual(
       [...new Set(names.filter((n) => n.startsWith("dist/")).map((n) => n.split("/")[1]))].sort(),
-      ["activities", "functions", "lib", "orchestrations"],
+      ["activities", "dashboard", "functions", "lib", "orchestrations"],
+    );
+    assert.deepEqual(
+      names.filter((name) => name.startsWith("dashboard/")).sort(),
+      ["dashboard/dashboard.css", "dashboard/index.html"],
+      "the dashboard's page and style, not its TypeScript",
     );
     assert.deepEqual(names.slice().sort(), [...packaged.entries]);
     const root = JSON.parse(readFileSync(join(projectRoot, "package.json"), "utf8")) as Record<
@@ -185,6 +192,16 @@ describe("npm run package: the deployable zip", () => {
     assert.ok(loaded.some((path) => path.includes(join("node_modules", "@azure", "functions"))));
   });
 
+  test("serves the dashboard from the extracted app alone: page, style and script in one document", () => {
+    const page = buildDashboardDocument(appFolderOf(join(extracted, "dist", "functions")));
+    assert.equal(appFolderOf(join(extracted, "dist", "functions")), extracted);
+    assert.match(page.html, /^<!doctype html>/);
+    assert.match(page.html, /<style>[^]*--failed:[^]*<\/style>/);
+    assert.match(page.html, /<script type="module">[^]*function renderGraph[^]*<\/script>/);
+    assert.doesNotMatch(page.html, /<!-- dashboard\.(css|js) -->/);
+    assert.match(page.headers["content-security-policy"]!, /script-src 'sha256-[A-Za-z0-9+/=]+'/);
+  });
+
   test(".funcignore keeps everything but what the zip holds out of func azure functionapp publish", () => {
     const patterns = readFileSync(join(projectRoot, ".funcignore"), "utf8")
       .split("\n")
@@ -195,14 +212,32 @@ describe("npm run package: the deployable zip", () => {
         return new RegExp(pattern.startsWith("/") ? `^${glob.slice(1)}$` : `(^|/)${glob}$`);
       });
     const ignored = (path: string) => patterns.some((pattern) => pattern.test(path));
-    const deployed = new Set(["host.json", "package.json", "package-lock.json", "dist", "node_modules"]);
+    const deployed = new Set([
+      "host.json",
+      "package.json",
+      "package-lock.json",
+      "dist",
+      "node_modules",
+      "dashboard",
+    ]);
     const uploaded = readdirSync(projectRoot).filter((name) => !deployed.has(name) && !ignored(name));
     assert.deepEqual(uploaded, [], "top-level entries .funcignore lets through");
     const compiled = readdirSync(join(projectRoot, "dist")).filter(
       (name) => !(PRODUCT_OUTPUT_FOLDERS as readonly string[]).includes(name) && !ignored(`dist/${name}`),
     );
     assert.deepEqual(compiled, [], "compiled non-product output .funcignore lets through");
-    for (const kept of ["host.json", "package.json", "dist", "dist/functions", "node_modules"]) {
+    for (const source of ["dashboard/dashboard.ts", "dashboard/tsconfig.json"])
+      assert.ok(ignored(source), `${source} is not uploaded`);
+    for (const kept of [
+      "host.json",
+      "package.json",
+      "dist",
+      "dist/functions",
+      "dist/dashboard",
+      "node_modules",
+      "dashboard/index.html",
+      "dashboard/dashboard.css",
+    ]) {
       assert.ok(!ignored(kept), `${kept} is uploaded`);
     }
   });

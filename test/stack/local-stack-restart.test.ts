@@ -117,6 +117,11 @@ describe("npm start run again while a build runs", () => {
 
     const second = await startStack();
     assert.equal(second.armEndpoint, first.armEndpoint, "the emulator answers where history expects it");
+    assert.equal(
+      second.key,
+      first.key,
+      "the data folder keeps its function key: envctl's profile still works",
+    );
     const resumedAt = Date.now();
     const ended = await waitFor(
       "the resumed build to end",

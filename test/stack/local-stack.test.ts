@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { after, describe, test } from "node:test";
 import { findAppRoot } from "@azure-env-provisioner/functions-devhost";
 import { LOCAL_STACK_PRINCIPAL_ID } from "../../lib/config";
@@ -89,6 +89,19 @@ describe("npm start (the local stack)", () => {
     const curl = output.split("\n").find((line) => line.trim().startsWith("curl -sS -X POST")) ?? "";
     assert.ok(curl.includes(`"${api}/environments"`) && curl.includes(`x-functions-key: ${key}`), curl);
     assert.match(curl, /--data-binary @examples\/staging\.yaml/);
+  });
+
+  test("prints the dashboard's URL and the one envctl login that reads the key from a file, not a command line", () => {
+    assert.ok(output.includes(`Dashboard:     ${api}/dashboard?code=${key}`), output);
+    const login = output.split("\n").find((line) => line.includes("envctl.js login")) ?? "";
+    const keyFile = join(dataDir, "function-key");
+    assert.equal(
+      login.trim(),
+      `node bin/envctl.js login ${api.replace(/\/api$/, "")} --key-stdin < ${relative(projectRoot, keyFile)}`,
+    );
+    assert.ok(!login.includes(key), "the key is not on the command line (shell history)");
+    assert.equal(readFileSync(keyFile, "utf8").trim(), key);
+    assert.equal(statSync(keyFile).mode & 0o777, 0o600, "only its owner reads the key file");
   });
 
   test("builds the minimal example, and a newcomer's spec naming any subscription, against the emulator", async () => {

@@ -138,6 +138,28 @@ describe("the build scheduler, building a small DAG", () => {
     assert.deepEqual(lastProgress.failures, []);
   });
 
+  test("reports a timeline: each node's start as it started and its end as the build saw it, in whole seconds", () => {
+    const { progress, lastProgress, spans } = run;
+    const timeline = lastProgress.timeline ?? {};
+    assert.deepEqual(Object.keys(timeline).sort(), plan.nodes.map((n) => n.key).sort());
+    for (const planNode of plan.nodes) {
+      const span = spans.get(planNode.key)!;
+      const reported = timeline[planNode.key]!;
+      assert.equal(reported.startSec, Math.round(span.startMs / 1000), planNode.key);
+      // Seen at the round that woke for it: at once, or at the next tick (rounding adds half a second).
+      const endMs = (reported.endSec as number) * 1000;
+      assert.ok(
+        span.endMs! - 500 <= endMs && endMs <= span.endMs! + TICK_MS + 500,
+        `${planNode.key} ended at ${span.endMs} ms, reported ${reported.endSec} s`,
+      );
+    }
+    // While it ran, a running node had a start and no end, and a node not started yet was absent.
+    const middle = progress.find((report) => report.value.nodes[aks.key] === "creating")!.value;
+    assert.equal(middle.timeline?.[aks.key]?.endSec, undefined);
+    assert.equal(typeof middle.timeline?.[aks.key]?.startSec, "number");
+    assert.equal(middle.timeline?.[role.key], undefined);
+  });
+
   test("returns every node succeeded, with the outputs the nodes' facts give", () => {
     const { build } = run;
     const output = build.output as BuildOutput;
@@ -172,6 +194,15 @@ describe("the build scheduler, when a node fails", () => {
       (build.endedAtMs as number) - build.createdAtMs >= (spans.get(redis.key)?.endMs as number),
       "it waited for the cache",
     );
+    // The timeline holds what ran, the failed node with its end, and nothing of the skipped ones.
+    assert.deepEqual(
+      Object.keys(lastProgress.timeline ?? {}).sort(),
+      plan.nodes
+        .filter((n) => !skipped.has(n.key))
+        .map((n) => n.key)
+        .sort(),
+    );
+    assert.equal(typeof lastProgress.timeline?.[vnet.key]?.endSec, "number");
   });
 
   test("a build run for a batch (parentInstanceId) returns { result: failed, failures } and completes", async () => {

@@ -78,6 +78,7 @@ describe("destroying an environment", () => {
     assert.equal(progress[0]?.etaSec, estimatedDestroySec(plan));
     assert.equal(progress[0]?.operation, "destroy");
     assert.equal(lastProgress.etaSec, 0);
+    assert.equal(lastProgress.timeline, undefined, "one step removes everything: no per-node timeline");
     assert.deepEqual(
       Object.values(lastProgress.nodes),
       plan.nodes.map(() => "succeeded"),
