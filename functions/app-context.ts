@@ -9,10 +9,12 @@ import { loadConfig, type ProvisionerConfig } from "../lib/config";
 import { planEnvironment } from "../lib/plan";
 import {
   RECORD_TABLES,
+  createAuditLog,
   createEnvironmentRecords,
   createRequestResults,
   openTable,
   storageConnectionFrom,
+  type AuditLog,
   type EnvironmentRecords,
   type RequestResults,
 } from "./records";
@@ -26,6 +28,8 @@ export interface AppContext {
   readonly config: ProvisionerConfig;
   readonly records: EnvironmentRecords;
   readonly requestResults: RequestResults;
+  /** The append-only audit table (`environmentAudit`). */
+  readonly audit: AuditLog;
   readonly plan: Planner;
   /** How many environments of one queue batch build at once (`PROVISIONER_MAX_CONCURRENT_BUILDS`). */
   readonly maxConcurrentBuilds: number;
@@ -62,15 +66,17 @@ export async function createAppContext(env: NodeJS.ProcessEnv = process.env): Pr
       "AzureWebJobsStorage is not set (neither a connection string nor AzureWebJobsStorage__tableServiceUri or __accountName): the environment records live in its tables",
     );
   }
-  const [environments, results] = await Promise.all([
+  const [environments, results, audit] = await Promise.all([
     openTable(storage, RECORD_TABLES.environments),
     openTable(storage, RECORD_TABLES.requestResults),
+    openTable(storage, RECORD_TABLES.audit),
   ]);
   let clients: AzureClients | undefined;
   return {
     config,
     records: createEnvironmentRecords(environments),
     requestResults: createRequestResults(results),
+    audit: createAuditLog(audit),
     plan: plannerOf(config),
     maxConcurrentBuilds: maxConcurrentBuilds(env),
     azureClients: () => (clients ??= createAzureClients(config)),

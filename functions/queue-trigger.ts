@@ -9,6 +9,8 @@ import { batchBlobReader } from "./batch-blob";
 import { orchestrationClientOf } from "./durable-port";
 import { createEnvironmentService } from "./environment-service";
 import { ENVIRONMENT_REQUESTS_QUEUE, handleEnvironmentRequest } from "./queue-requests";
+import { recordOperationEnded } from "./audit-trail";
+import { loadQueueOrgs } from "./auth/settings";
 
 /** Function name of the queue trigger. */
 export const ENVIRONMENT_REQUESTS_FUNCTION = "environmentRequests";
@@ -22,12 +24,21 @@ app.storageQueue(ENVIRONMENT_REQUESTS_FUNCTION, {
     const orchestrations = orchestrationClientOf(df.getClient(context));
     const requestId = String(context.triggerMetadata?.id ?? context.invocationId);
     const results = await handleEnvironmentRequest(message, requestId, {
-      service: createEnvironmentService({ records: shared.records, orchestrations, plan: shared.plan }),
+      service: createEnvironmentService({
+        records: shared.records,
+        orchestrations,
+        plan: shared.plan,
+        operationEnded: recordOperationEnded(shared.audit, context),
+      }),
       orchestrations,
       results: shared.requestResults,
       subscriptionId: shared.config.subscriptionId,
       maxConcurrentBuilds: shared.maxConcurrentBuilds,
       readBatchBlob: batchBlobReader(),
+      // A bad PROVISIONER_QUEUE_ORGS throws: the message is retried, then poisoned, never run unchecked.
+      queueOrgs: loadQueueOrgs(),
+      audit: shared.audit,
+      log: context,
     });
     const counts = results.map(
       (result) => `${result.environmentId ?? `#${result.index}`}: ${result.outcome}`,

@@ -291,6 +291,7 @@ describe("HTTP API", () => {
       "DELETE /environments/{name}",
       "GET /environments",
       "GET /environments/{name}",
+      "GET /environments/{name}/history",
       "GET /openapi.json",
       "POST /environments",
       "POST /environments/import-opta",
