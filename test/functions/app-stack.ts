@@ -12,7 +12,11 @@ import {
   startAzurite,
   type RunningAzurite,
 } from "@azure-env-provisioner/functions-devhost";
-import { startEmulator, type RunningEmulator } from "@azure-env-provisioner/azure-emulator";
+import {
+  startEmulator,
+  type EntraOptions,
+  type RunningEmulator,
+} from "@azure-env-provisioner/azure-emulator";
 
 /** The app stack and how to call it. */
 export interface AppStack {
@@ -34,11 +38,24 @@ export const EXAMPLE_SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000002";
 /** The app's entry, from the test's folder (TS under tsx, JS under dist). */
 export const APP_ENTRY = join(__dirname, "..", "..", "functions", "index");
 
+/** Options of {@link startAppStack}. */
+export interface AppStackOptions {
+  /** The emulator's Microsoft Entra ID directory (tenants, APIs, clients, users). @default - the emulator's */
+  readonly entra?: EntraOptions;
+  /** More app settings, given the emulator (e.g. sign-in settings naming its authority). @default - none */
+  readonly settings?: (emulator: RunningEmulator) => Record<string, string>;
+}
+
 /** Starts the stack; the process environment gets the emulator and storage settings. */
-export async function startAppStack(): Promise<AppStack> {
+export async function startAppStack(options: AppStackOptions = {}): Promise<AppStack> {
   const dataDir = mkdtempSync(join(tmpdir(), "provisioner-api-test-"));
   const azurite = await startAzurite();
-  const emulator = await startEmulator({ dataDir, timeScale: 1, throttling: false });
+  const emulator = await startEmulator({
+    dataDir,
+    timeScale: 1,
+    throttling: false,
+    ...(options.entra ? { entra: options.entra } : {}),
+  });
   process.env.PROVISIONER_ARM_ENDPOINT = emulator.armEndpoint;
   process.env.PROVISIONER_CA_CERT_PATH = emulator.caCertPath;
   // The app authenticates as the emulator's managed identity, as on App Service.
@@ -48,6 +65,7 @@ export async function startAppStack(): Promise<AppStack> {
   // The examples' subscription; the API refuses specs for any other.
   process.env.PROVISIONER_SUBSCRIPTION_ID = EXAMPLE_SUBSCRIPTION_ID;
   process.env.AzureWebJobsStorage = azurite.connectionString;
+  Object.assign(process.env, options.settings?.(emulator) ?? {});
   const log: string[] = [];
   const devhost = await startDevhost({
     app: APP_ENTRY,
