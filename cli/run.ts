@@ -5,6 +5,7 @@
 import {
   importOptaCommand,
   isUsageError,
+  historyCommand,
   permissionsCommand,
   planCommand,
   validateCommand,
@@ -19,6 +20,7 @@ export const COMMANDS: readonly CliCommand[] = [
   planCommand,
   importOptaCommand,
   permissionsCommand,
+  historyCommand,
 ];
 
 function printHelp(write: (line: string) => void): void {

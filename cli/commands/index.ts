@@ -1,3 +1,4 @@
+export { historyCommand } from "./history";
 export { importOptaCommand } from "./import-opta";
 export { permissionsCommand } from "./permissions";
 export { planCommand } from "./plan";

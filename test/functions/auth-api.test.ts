@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { ClientSecretCredential, UsernamePasswordCredential } from "@azure/identity";
 import { findAppRoot } from "@azure-env-provisioner/functions-devhost";
+import { historyCommand } from "../../cli/commands";
 import { waitFor } from "../support/wait-for";
 import { startAppStack, type AppStack } from "./app-stack";
 
@@ -361,6 +362,48 @@ describe("API with Microsoft Entra ID sign-in", () => {
     assert.equal(applied.principal.kind, "user");
     assert.equal(applied.principal.objectId, decodeClaims(userToken).oid);
     assert.equal(applied.principal.name, "Ada Lovelace");
+  });
+
+  test("envctl history ID shows the entries, newest first, naming who and the outcome", async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const io = {
+      out: (line: string) => out.push(line),
+      err: (line: string) => err.push(line),
+      fileSize: () => Promise.reject(new Error("no files")),
+      readTextFile: () => Promise.reject(new Error("no files")),
+      writeTextFile: () => Promise.reject(new Error("no files")),
+      env: {
+        ENVCTL_API_URL: `${stack.devhost.url}/api`,
+        ENVCTL_FUNCTION_KEY: stack.devhost.key,
+        ENVCTL_TOKEN: await clientToken("reader"),
+      },
+    };
+    assert.equal(await historyCommand.run(["acme-signed"], io), 0, err.join("\n"));
+    const adminOid = String(decodeClaims(await clientToken("admin")).oid);
+    const requests = out.filter((line) => !line.includes(" ended "));
+    assert.match(
+      requests[0] ?? "",
+      new RegExp(`destroy +accepted 202 +app ${clients.admin.clientId} \\(${adminOid}\\)`),
+    );
+    assert.ok(
+      out.some((line) => /apply +accepted 202 .*plan [0-9a-f]{12}/.test(line)),
+      out.join("\n"),
+    );
+    assert.ok(
+      out.some((line) => /destroy +refused 403 /.test(line)),
+      out.join("\n"),
+    );
+
+    const refused: string[] = [];
+    const asUser = {
+      ...io,
+      err: (line: string) => refused.push(line),
+      env: { ...io.env, ENVCTL_TOKEN: userToken },
+    };
+    assert.equal(await historyCommand.run(["acme-signed"], asUser), 2);
+    assert.match(refused.join("\n"), /403 Forbidden: you may not act on organisation "acme"/);
+    assert.ok(!refused.join("\n").includes(userToken.split(".")[2]!), "no token in the error");
   });
 
   test("fails to show another organisation's history with 403", async () => {
