@@ -60,6 +60,10 @@ const LEFT_OUT: Readonly<Record<string, string>> = {
     "set by the App Service platform for a managed identity; the product reads it only in emulator mode",
   PROVISIONER_POLL_INTERVAL_MS:
     "an override for tests; on Azure each resource type's own interval (lib/latency-model.ts) applies",
+  PROVISIONER_AUTH_AUTHORITY:
+    "Entra's public-cloud authority is the default; only sovereign clouds and the local emulator set it",
+  WEBSITE_SITE_NAME: "set by the App Service platform; the app reads it to know it runs on Azure",
+  WEBSITE_INSTANCE_ID: "set by the App Service platform; the app reads it to know it runs on Azure",
 };
 
 /** Settings the template sets that the product code does not read itself, and who does. */
