@@ -13,13 +13,20 @@
  *   the app runs as. @default {@link LOCAL_STACK_PRINCIPAL_ID}
  * - `LOCAL_STACK_PORT`: the API's port. @default local settings' `Host.LocalHttpPort`, else 7071
  * - `LOCAL_STACK_DATA_DIR`: where Azurite and the emulator keep their data. @default `<project>/.local`
+ * - `PROVISIONER_AUTH=entra`: callers sign in; the app validates the emulator's Entra ID tokens, its
+ *   authority (`PROVISIONER_AUTH_AUTHORITY`) the emulator's. @default - function keys alone
+ * - `EMULATOR_ENTRA`: the emulator's Entra ID directory (tenants, APIs, clients, users; JSON or @file).
  * - `EMULATOR_PORT`: the emulator's ARM port. @default - the port of the previous start on this data
  *   folder (kept in `<data>/emulator/ports.json`: operation URLs saved in Durable history name it), else
  *   a free port
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
-import { startEmulator, type RunningEmulator } from "@azure-env-provisioner/azure-emulator";
+import {
+  startEmulator,
+  type EntraOptions,
+  type RunningEmulator,
+} from "@azure-env-provisioner/azure-emulator";
 import {
   startAzurite,
   type RunningAzurite,
@@ -53,6 +60,10 @@ export interface LocalStackOptions {
   /** The principal the app provisions as on the emulator: its managed identity's object id. */
   readonly principalId: string;
   readonly realAzure: boolean;
+  /** Callers sign in with the emulator's Entra ID (`PROVISIONER_AUTH=entra`). @default false */
+  readonly signIn?: boolean;
+  /** The emulator's Entra ID directory (`EMULATOR_ENTRA`, JSON or `@file`). @default - the emulator's */
+  readonly entra?: EntraOptions;
 }
 
 /** A running local stack. */
@@ -99,6 +110,7 @@ export function localStackOptions(
   const values = readLocalSettings(projectRoot).values;
   const setting = (name: string) => (env[name]?.trim() ? env[name] : values[name]);
   const realAzure = Boolean(setting("PROVISIONER_SUBSCRIPTION_ID")?.trim());
+  const entra = setting("EMULATOR_ENTRA")?.trim();
   const port = env.LOCAL_STACK_PORT === undefined ? undefined : Number(env.LOCAL_STACK_PORT);
   if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) {
     throw new Error(`LOCAL_STACK_PORT must be a port number, got "${env.LOCAL_STACK_PORT}"`);
@@ -117,6 +129,14 @@ export function localStackOptions(
     ...(env.EMULATOR_PORT?.trim() ? { emulatorPort: Number(env.EMULATOR_PORT) } : {}),
     principalId: setting("PROVISIONER_PRINCIPAL_ID")?.trim() || LOCAL_STACK_PRINCIPAL_ID,
     realAzure,
+    ...(setting("PROVISIONER_AUTH")?.trim().toLowerCase() === "entra" ? { signIn: true } : {}),
+    ...(entra
+      ? {
+          entra: JSON.parse(
+            entra.startsWith("@") ? readFileSync(entra.slice(1), "utf8") : entra,
+          ) as EntraOptions,
+        }
+      : {}),
   };
 }
 
@@ -124,10 +144,11 @@ export function localStackOptions(
  * The app settings that point the provisioner at a running emulator: its ARM endpoint and CA, its
  * managed-identity endpoint (what App Service gives an app with a managed identity), the identity's
  * principal, and the examples' subscription (the emulator accepts any; this one lets them build
- * unchanged).
+ * unchanged); with sign-in on, the emulator as the Entra ID authority.
  */
-export function appSettingsOnEmulator(emulator: RunningEmulator): Record<string, string> {
+export function appSettingsOnEmulator(emulator: RunningEmulator, signIn = false): Record<string, string> {
   return {
+    ...(signIn ? { PROVISIONER_AUTH_AUTHORITY: emulator.entra.authority } : {}),
     PROVISIONER_ARM_ENDPOINT: emulator.armEndpoint,
     PROVISIONER_CA_CERT_PATH: emulator.caCertPath,
     PROVISIONER_SUBSCRIPTION_ID: EMULATED_SUBSCRIPTION_ID,
@@ -201,6 +222,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
             timeScale: options.timeScale ?? 1,
             // The app authenticates as this identity (App Service protocol) and grants it its roles.
             managedIdentity: { principalId: options.principalId },
+            ...(options.entra ? { entra: options.entra } : {}),
           }),
       );
       mkdirSync(emulatorDir, { recursive: true });
@@ -211,7 +233,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       const running = emulator;
       stops.push(() => running.stop());
       // Variables already set win over local.settings.json, so these reach the app's configuration.
-      Object.assign(process.env, appSettingsOnEmulator(emulator));
+      Object.assign(process.env, appSettingsOnEmulator(emulator, options.signIn));
     }
     const app = join(options.projectRoot, "dist", "functions", "index.js");
     if (!existsSync(app)) throw new Error(`${relative(process.cwd(), app)} is missing; run npm run build`);
