@@ -6,6 +6,7 @@ import {
   importOptaCommand,
   isUsageError,
   historyCommand,
+  loginCommand,
   permissionsCommand,
   planCommand,
   validateCommand,
@@ -20,6 +21,7 @@ export const COMMANDS: readonly CliCommand[] = [
   planCommand,
   importOptaCommand,
   permissionsCommand,
+  loginCommand,
   historyCommand,
 ];
 

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { ClientSecretCredential, UsernamePasswordCredential } from "@azure/identity";
 import { findAppRoot } from "@azure-env-provisioner/functions-devhost";
-import { historyCommand } from "../../cli/commands";
+import { historyCommand, loginCommand } from "../../cli/commands";
 import { waitFor } from "../support/wait-for";
 import { startAppStack, type AppStack } from "./app-stack";
 
@@ -404,6 +404,54 @@ describe("API with Microsoft Entra ID sign-in", () => {
     assert.equal(await historyCommand.run(["acme-signed"], asUser), 2);
     assert.match(refused.join("\n"), /403 Forbidden: you may not act on organisation "acme"/);
     assert.ok(!refused.join("\n").includes(userToken.split(".")[2]!), "no token in the error");
+  });
+
+  test("envctl login prints a token the API accepts (client secret, or a user's password); a wrong secret fails without echoing it", async () => {
+    const captured = (env: Record<string, string>) => {
+      const out: string[] = [];
+      const err: string[] = [];
+      const io = {
+        out: (line: string) => out.push(line),
+        err: (line: string) => err.push(line),
+        fileSize: () => Promise.reject(new Error("no files")),
+        readTextFile: () => Promise.reject(new Error("no files")),
+        writeTextFile: () => Promise.reject(new Error("no files")),
+        env: {
+          ENVCTL_AUTHORITY: stack.emulator.entra.authority,
+          ENVCTL_CA_CERT_PATH: stack.emulator.caCertPath,
+          ENVCTL_TENANT_ID: TENANT_ID,
+          ...env,
+        },
+      };
+      return { io, out, err };
+    };
+    const app = captured({
+      ENVCTL_API_SCOPE: "api://provisioner/.default",
+      ENVCTL_CLIENT_ID: clients.reader.clientId,
+      ENVCTL_CLIENT_SECRET: SECRET,
+    });
+    assert.equal(await loginCommand.run([], app.io), 0, app.err.join("\n"));
+    assert.equal(app.out.length, 1, "the token alone on stdout");
+    assert.equal((await call("environments", app.out[0])).status, 200);
+
+    const person = captured({
+      ENVCTL_API_SCOPE: "api://provisioner/Environments.Access",
+      ENVCTL_CLIENT_ID: PUBLIC_CLIENT_ID,
+      ENVCTL_USERNAME: "ada@example.org",
+      ENVCTL_PASSWORD: USER_PASSWORD,
+    });
+    assert.equal(await loginCommand.run([], person.io), 0, person.err.join("\n"));
+    assert.equal(decodeClaims(person.out[0]!).name, "Ada Lovelace");
+
+    const wrong = captured({
+      ENVCTL_API_SCOPE: "api://provisioner/.default",
+      ENVCTL_CLIENT_ID: clients.reader.clientId,
+      ENVCTL_CLIENT_SECRET: "a-wrong-secret-value",
+    });
+    assert.equal(await loginCommand.run([], wrong.io), 2);
+    assert.deepEqual(wrong.out, []);
+    assert.match(wrong.err.join("\n"), /login \(client secret\) failed/);
+    assert.ok(!wrong.err.join("\n").includes("a-wrong-secret-value"));
   });
 
   test("fails to show another organisation's history with 403", async () => {
