@@ -31,9 +31,16 @@ export interface ApiRoute {
   readonly pathParameters?: Readonly<Record<string, string>>;
   /** Request headers: name ⇒ description. */
   readonly headers?: Readonly<Record<string, string>>;
-  /** Query parameters: name ⇒ allowed values and description. */
+  /** Query parameters: name ⇒ allowed values (none listed: any value of `type`) and description. */
   readonly query?: Readonly<
-    Record<string, { readonly values: readonly string[]; readonly description: string }>
+    Record<
+      string,
+      {
+        readonly values: readonly string[];
+        readonly description: string;
+        readonly type?: "integer" | "string";
+      }
+    >
   >;
   readonly responses: Readonly<Record<string, ApiResponse>>;
 }
@@ -179,6 +186,24 @@ export const API_ROUTES = {
         schema: "PlanGraph",
       },
       "400": badId,
+      "404": unknown,
+    },
+  },
+  getEnvironmentHistory: {
+    method: "GET",
+    route: "environments/{name}/history",
+    summary:
+      "Who asked for which apply, destroy and cancel of the environment, and how each ended (newest first)",
+    query: {
+      top: { values: [], type: "integer", description: "Entries per page, 1–200 (default 50)." },
+      continuation: {
+        values: [],
+        description: "The `continuation` of the previous page, for the next one.",
+      },
+    },
+    responses: {
+      "200": { description: "A page of audit entries, newest first.", schema: "AuditPage" },
+      "400": problem("An invalid id, top or continuation."),
       "404": unknown,
     },
   },

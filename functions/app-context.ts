@@ -10,10 +10,12 @@ import { planEnvironment } from "../lib/plan";
 import { PreflightCache } from "../lib/preflight/cache";
 import {
   RECORD_TABLES,
+  createAuditLog,
   createEnvironmentRecords,
   createRequestResults,
   openTable,
   storageConnectionFrom,
+  type AuditLog,
   type EnvironmentRecords,
   type RequestResults,
 } from "./records";
@@ -28,6 +30,8 @@ export interface AppContext {
   readonly config: ProvisionerConfig;
   readonly records: EnvironmentRecords;
   readonly requestResults: RequestResults;
+  /** The append-only audit table (`environmentAudit`). */
+  readonly audit: AuditLog;
   readonly plan: Planner;
   /** How many environments of one queue batch build at once (`PROVISIONER_MAX_CONCURRENT_BUILDS`). */
   readonly maxConcurrentBuilds: number;
@@ -66,9 +70,10 @@ export async function createAppContext(env: NodeJS.ProcessEnv = process.env): Pr
       "AzureWebJobsStorage is not set (neither a connection string nor AzureWebJobsStorage__tableServiceUri or __accountName): the environment records live in its tables",
     );
   }
-  const [environments, results] = await Promise.all([
+  const [environments, results, audit] = await Promise.all([
     openTable(storage, RECORD_TABLES.environments),
     openTable(storage, RECORD_TABLES.requestResults),
+    openTable(storage, RECORD_TABLES.audit),
   ]);
   let clients: AzureClients | undefined;
   const azureClients = () => (clients ??= createAzureClients(config));
@@ -78,6 +83,7 @@ export async function createAppContext(env: NodeJS.ProcessEnv = process.env): Pr
     config,
     records: createEnvironmentRecords(environments),
     requestResults: createRequestResults(results),
+    audit: createAuditLog(audit),
     plan: plannerOf(config),
     maxConcurrentBuilds: maxConcurrentBuilds(env),
     azureClients,

@@ -46,6 +46,11 @@ export interface EnvironmentServiceDeps {
   readonly now?: () => Date;
   /** Waits `ms` (tests pass a faster one). @default setTimeout */
   readonly sleep?: (ms: number) => Promise<void>;
+  /**
+   * Called once when a record is written with its operation ended (finished, failed or canceled), by
+   * whichever request wrote it: the audit's second entry for the operation. @default - nothing
+   */
+  readonly operationEnded?: (record: EnvironmentRecord) => Promise<void>;
 }
 
 /** What a cancel did. */
@@ -186,6 +191,7 @@ export function createEnvironmentService(deps: EnvironmentServiceDeps): Environm
       try {
         await deps.records.save(finished, stored.etag);
         record = finished;
+        await deps.operationEnded?.(finished);
       } catch (error) {
         // Another reader recorded the same outcome first; show what is stored now.
         if (!isRecordConflictError(error)) throw error;
@@ -319,21 +325,20 @@ export function createEnvironmentService(deps: EnvironmentServiceDeps): Environm
       const operation = stored?.record.lastOperation;
       if (!stored || operation?.status !== "running") return;
       const ended = now();
+      const canceled: EnvironmentRecord = {
+        ...stored.record,
+        lastOperation: { ...operation, status: "canceled", endedAt: ended },
+        resultSummary: {
+          result: "canceled",
+          nodeStates: {},
+          failures: [],
+          ...(leftInAzure.length > 0 ? { leftInAzure } : {}),
+        },
+        updatedAt: ended,
+      };
       try {
-        await deps.records.save(
-          {
-            ...stored.record,
-            lastOperation: { ...operation, status: "canceled", endedAt: ended },
-            resultSummary: {
-              result: "canceled",
-              nodeStates: {},
-              failures: [],
-              ...(leftInAzure.length > 0 ? { leftInAzure } : {}),
-            },
-            updatedAt: ended,
-          },
-          stored.etag,
-        );
+        await deps.records.save(canceled, stored.etag);
+        await deps.operationEnded?.(canceled);
         return;
       } catch (error) {
         if (!isRecordConflictError(error)) throw error;

@@ -1,7 +1,8 @@
 /**
  * The HTTP API's registrations: thin triggers that read the request, validate a spec once, and hand
  * over to the environment service. Routes, methods and documented answers come from `api-routes.ts`;
- * every route requires a function key.
+ * every route requires a function key, and every handler is registered through `guarded`
+ * (`auth/guard.ts`): sign-in, app roles, organisations and the audit.
  */
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from "@azure/functions";
 import * as df from "durable-functions";
@@ -11,6 +12,10 @@ import { isEnvironmentId } from "../lib/spec/schema";
 import type { SpecProblem, SpecValidation } from "../lib/spec/types";
 import { API_ROUTES, type ApiFunctionName } from "./api-routes";
 import { appContext, type AppContext } from "./app-context";
+import { recordOperationEnded } from "./audit-trail";
+import { requestedByOf, type Caller } from "./auth/caller";
+import { guarded } from "./auth/guard";
+import { answerHistory } from "./history-api";
 import { orchestrationClientOf } from "./durable-port";
 import {
   createEnvironmentService,
@@ -37,8 +42,6 @@ import {
   withinProvisionerSubscriptions,
 } from "./spec-body";
 
-/** Who started an operation through the API, for the record. */
-const REQUESTED_BY_HTTP = "http";
 /** Seconds a client should wait before polling an accepted operation (as Durable's own 202 says). */
 const RETRY_AFTER_SEC = "10";
 
@@ -49,6 +52,8 @@ interface ApiCall {
   readonly app: AppContext;
   readonly service: EnvironmentService;
   readonly client: df.DurableClient;
+  /** Who is calling (authenticated and authorised by `guarded`). */
+  readonly caller: Caller;
 }
 
 function environmentUrl(request: HttpRequest, environmentId: string): string {
@@ -197,7 +202,7 @@ const handlers: Record<EnvironmentOperation, (call: ApiCall) => Promise<HttpResp
     const report = target ? (await call.app.preflight(target)).report : undefined;
     if (report?.outcome === "refused") return refusedByPreflight(report, validation.warnings);
     if (report?.outcome === "deferred") return preflightDeferred(report, validation.warnings);
-    const outcome = await call.service.apply(validation.spec, REQUESTED_BY_HTTP);
+    const outcome = await call.service.apply(validation.spec, requestedByOf(call.caller));
     if (outcome.kind === "busy") return busy(call.request, outcome);
     if (outcome.kind === "refused") return invalidSpec(outcome.problems, validation.warnings);
     return accepted(call, outcome.environmentId, {
@@ -232,7 +237,7 @@ const handlers: Record<EnvironmentOperation, (call: ApiCall) => Promise<HttpResp
         detail: "keyVault must be keep or purge",
       });
     }
-    const outcome = await call.service.destroy(id, keyVault, REQUESTED_BY_HTTP);
+    const outcome = await call.service.destroy(id, keyVault, requestedByOf(call.caller));
     if (!outcome) return unknownEnvironment(id);
     if (outcome.kind === "busy") return busy(call.request, outcome);
     return accepted(call, id, { action: "destroy", planHash: outcome.plan.hash });
@@ -328,6 +333,8 @@ const handlers: Record<EnvironmentOperation, (call: ApiCall) => Promise<HttpResp
     return { jsonBody: planGraph(call.service.planOf(stored.record)) };
   },
 
+  getEnvironmentHistory: (call) => answerHistory(call.request, call.app),
+
   async cancelEnvironment(call) {
     const target = environmentIdOf(call);
     if ("refused" in target) return target.refused;
@@ -404,20 +411,25 @@ for (const name of Object.keys(handlers) as EnvironmentOperation[]) {
     methods: [route.method],
     authLevel: "function",
     extraInputs: [df.input.durableClient()],
-    handler: async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
-      try {
-        const client = df.getClient(context);
-        const shared = await appContext();
-        const service = createEnvironmentService({
-          records: shared.records,
-          orchestrations: orchestrationClientOf(client),
-          plan: shared.plan,
-        });
-        return await handlers[name]({ request, context, app: shared, service, client });
-      } catch (error) {
-        return answerTo(error, context);
-      }
-    },
+    handler: guarded(
+      name,
+      async (request, context, caller) => {
+        try {
+          const client = df.getClient(context);
+          const shared = await appContext();
+          const service = createEnvironmentService({
+            records: shared.records,
+            orchestrations: orchestrationClientOf(client),
+            plan: shared.plan,
+            operationEnded: recordOperationEnded(shared.audit, context),
+          });
+          return await handlers[name]({ request, context, app: shared, service, client, caller });
+        } catch (error) {
+          return answerTo(error, context);
+        }
+      },
+      answerTo,
+    ),
   });
 }
 
@@ -425,22 +437,28 @@ app.http("importOptaEnvironment", {
   route: API_ROUTES.importOptaEnvironment.route,
   methods: [API_ROUTES.importOptaEnvironment.method],
   authLevel: "function",
-  handler: async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
-    try {
-      return await answerOptaImport(request);
-    } catch (error) {
-      return answerTo(error, context);
-    }
-  },
+  handler: guarded(
+    "importOptaEnvironment",
+    async (request, context) => {
+      try {
+        return await answerOptaImport(request);
+      } catch (error) {
+        return answerTo(error, context);
+      }
+    },
+    answerTo,
+  ),
 });
 
 app.http("getOpenApiDocument", {
   route: API_ROUTES.getOpenApiDocument.route,
   methods: [API_ROUTES.getOpenApiDocument.method],
   authLevel: "function",
-  handler: (request: HttpRequest): HttpResponseInit => ({
-    jsonBody: buildOpenApiDocument(new URL(request.url).origin),
-  }),
+  handler: guarded(
+    "getOpenApiDocument",
+    async (request) => ({ jsonBody: buildOpenApiDocument(new URL(request.url).origin) }),
+    answerTo,
+  ),
 });
 
 app.http("getDashboard", {

@@ -164,6 +164,46 @@ const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
     },
     ["spec", "specYaml", "warnings"],
   ),
+  AuditEntry: object(
+    {
+      id: { ...string, description: "Row key: inverted time and a random suffix." },
+      environmentId: string,
+      at: { ...string, format: "date-time" },
+      event: { enum: ["request", "operationEnded"] },
+      action: { enum: ["apply", "destroy", "cancel", "import-opta", "certificate-upload"] },
+      outcome: { enum: ["accepted", "refused", "busy", "failed", "succeeded", "canceled"] },
+      status: { type: "integer", description: "The HTTP status answered." },
+      org: string,
+      planHash: string,
+      principal: object(
+        {
+          kind: { enum: ["user", "application", "functionKey", "queue", "provisioner"] },
+          objectId: string,
+          tenantId: string,
+          name: string,
+          username: string,
+          appId: string,
+          via: { enum: ["bearer", "easyAuth"] },
+          queueMessageId: string,
+        },
+        ["kind"],
+      ),
+      client: object({ ip: string, forwardedFor: string, userAgent: string }),
+      detail: string,
+      operation: { type: "object", description: "For operationEnded: the operation as recorded." },
+      invocationId: string,
+    },
+    ["id", "at", "event", "action", "outcome", "principal"],
+  ),
+  AuditPage: object(
+    {
+      environmentId: string,
+      entries: { type: "array", items: ref("AuditEntry") },
+      continuation: string,
+      next: { ...string, description: "Path and query of the next page; absent on the last one." },
+    },
+    ["environmentId", "entries"],
+  ),
   SpecYaml: {
     ...string,
     description: "The converted spec as YAML, headed by comments naming the files and the warnings.",
@@ -319,7 +359,7 @@ function operationOf(operationId: string, route: ApiRoute): JsonSchema {
       name,
       in: "query",
       required: false,
-      schema: { enum: query.values },
+      schema: query.values.length > 0 ? { enum: query.values } : { type: query.type ?? "string" },
       description: query.description,
     });
   }
@@ -385,7 +425,15 @@ function operationOf(operationId: string, route: ApiRoute): JsonSchema {
           },
         ]),
       ),
-      "401": { description: "No valid function key (x-functions-key header or code query parameter)." },
+      "401": {
+        description:
+          "No valid function key (x-functions-key header or code query parameter), or, with sign-in on, no valid Microsoft Entra ID access token (problem+json and a WWW-Authenticate challenge).",
+      },
+      "403": {
+        description:
+          "With sign-in on: the caller's app role or organisation groups do not allow this (problem+json).",
+        content: { "application/problem+json": { schema: ref("Problem") } },
+      },
     },
   };
 }
@@ -409,12 +457,25 @@ export function buildOpenApiDocument(serverUrl?: string): JsonSchema {
         "Builds private-by-default application environments on Azure from Opta-style specs. Queue requests (`environment-requests`) are recorded in the `environmentRequestResults` table.",
     },
     servers: [{ url: `${serverUrl ?? ""}/api` }],
-    security: [{ functionKeyHeader: [] }, { functionKeyQuery: [] }],
+    // The function key is always needed; with sign-in on (docs/auth.md) an Entra ID token as well.
+    security: [
+      { functionKeyHeader: [], entraBearer: [] },
+      { functionKeyQuery: [], entraBearer: [] },
+      { functionKeyHeader: [] },
+      { functionKeyQuery: [] },
+    ],
     paths,
     components: {
       securitySchemes: {
         functionKeyHeader: { type: "apiKey", in: "header", name: "x-functions-key" },
         functionKeyQuery: { type: "apiKey", in: "query", name: "code" },
+        entraBearer: {
+          type: "http",
+          scheme: "bearer",
+          bearerFormat: "JWT",
+          description:
+            "A Microsoft Entra ID v2.0 access token for the API's app registration, carrying an Environments.* app role (sign-in on: the default on Azure, PROVISIONER_AUTH=entra locally).",
+        },
       },
       schemas: { ...specSchemas(), ...RESPONSE_SCHEMAS },
     },

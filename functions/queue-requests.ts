@@ -13,7 +13,8 @@
  * message starts nothing, its rows say `deferred` and why, and the redelivery runs preflight again.
  */
 import { PROVISION_BATCH, type BatchInput, type BatchItem } from "../orchestrations/contracts";
-import type { OperationAction, RequestResult, RequestResults } from "./records";
+import { queuedRequestEntry } from "./audit-trail";
+import type { AuditLog, OperationAction, RequestResult, RequestResults } from "./records";
 import { parseBatchText, parseSpecText } from "../lib/spec/parse";
 import { isBatchBlobError, type BatchBlobReader } from "./batch-blob";
 import type { PreflightReport } from "../lib/preflight/types";
@@ -123,6 +124,15 @@ export interface RequestHandlerDeps {
   readonly readBatchBlob?: BatchBlobReader;
   /** @default - the system clock */
   readonly now?: () => Date;
+  /**
+   * Organisations requests may target (`PROVISIONER_QUEUE_ORGS`): a message names no caller, so whoever
+   * may send to the queue may act on these; others are refused. @default "all"
+   */
+  readonly queueOrgs?: "all" | ReadonlySet<string>;
+  /** Where each environment's request is also recorded, with the message as its only "who". @default - nowhere */
+  readonly audit?: AuditLog;
+  /** Logs audit entries (a second copy) and failures to append them. @default - nothing */
+  readonly log?: { log(message: string): void; error(message: string): void };
 }
 
 /** Specs of one message preflighted at once: enough to be quick, few enough not to trip ARM's read throttling. */
@@ -244,6 +254,8 @@ export async function handleEnvironmentRequest(
     spec: EnvironmentSpec;
     modulePaths: Readonly<Record<string, string>> | undefined;
   }[] = [];
+  /** Each named environment's organisation, for the audit. */
+  const orgs = new Map<string, string>();
   for (const [index, item] of request.items.entries()) {
     const base = { requestId, index, action: request.action };
     const validation = withinProvisionerSubscriptions(validateSpec(item), deps.subscriptionIds);
@@ -252,6 +264,19 @@ export async function handleEnvironmentRequest(
       continue;
     }
     const environmentId = `${validation.spec.org_name}-${validation.spec.name}`;
+    orgs.set(environmentId, validation.spec.org_name);
+    const queueOrgs = deps.queueOrgs ?? "all";
+    if (queueOrgs !== "all" && !queueOrgs.has(validation.spec.org_name)) {
+      const allowed = [...queueOrgs].join(", ") || "none";
+      const problems = [
+        {
+          path: "org_name",
+          message: `organisation "${validation.spec.org_name}" may not be targeted through the queue (PROVISIONER_QUEUE_ORGS allows ${allowed}); nothing was started`,
+        },
+      ];
+      results.push({ ...base, environmentId, outcome: "refused", problems, recordedAt: recordedAt() });
+      continue;
+    }
     if (seen.has(environmentId)) {
       const problems = [
         { path: `environments[${index}]`, message: `"${environmentId}" is listed earlier in this request` },
@@ -382,6 +407,38 @@ export async function handleEnvironmentRequest(
     }
   }
   results.sort((a, b) => a.index - b.index);
+  // The audit first: whoever reads a request's results then finds its audit entries too.
+  if (deps.audit) await auditResults(deps.audit, results, orgs, claimed, deps.log);
   for (const result of results) await deps.results.record(result);
   return results;
+}
+
+/**
+ * Appends each environment's result to the audit. Best effort: the results are recorded and the batch
+ * started, and a retried message would find its environments taken and record them as duplicates.
+ */
+async function auditResults(
+  audit: AuditLog,
+  results: readonly RequestResult[],
+  orgs: ReadonlyMap<string, string>,
+  claimed: readonly { environmentId: string; item: BatchItem }[],
+  log: RequestHandlerDeps["log"],
+): Promise<void> {
+  const planHashes = new Map(claimed.map((entry) => [entry.environmentId, entry.item.plan.hash]));
+  for (const result of results) {
+    const base = queuedRequestEntry(
+      result,
+      result.environmentId ? orgs.get(result.environmentId) : undefined,
+    );
+    if (!base) continue;
+    const planHash =
+      result.outcome === "started" && result.environmentId ? planHashes.get(result.environmentId) : undefined;
+    const entry = { ...base, ...(planHash ? { planHash } : {}) };
+    log?.log(`audit ${JSON.stringify(entry)}`);
+    await audit.append(entry).catch((error: unknown) => {
+      log?.error(
+        `audit append failed (${error instanceof Error ? error.message : String(error)}) for ${JSON.stringify(entry)}`,
+      );
+    });
+  }
 }

@@ -14,6 +14,8 @@ import {
   handleEnvironmentRequest,
   isPreflightDeferredError,
 } from "./queue-requests";
+import { recordOperationEnded } from "./audit-trail";
+import { loadQueueOrgs } from "./auth/settings";
 
 /** Function name of the queue trigger. */
 export const ENVIRONMENT_REQUESTS_FUNCTION = "environmentRequests";
@@ -29,7 +31,12 @@ app.storageQueue(ENVIRONMENT_REQUESTS_FUNCTION, {
     let results;
     try {
       results = await handleEnvironmentRequest(message, requestId, {
-        service: createEnvironmentService({ records: shared.records, orchestrations, plan: shared.plan }),
+        service: createEnvironmentService({
+          records: shared.records,
+          orchestrations,
+          plan: shared.plan,
+          operationEnded: recordOperationEnded(shared.audit, context),
+        }),
         orchestrations,
         results: shared.requestResults,
         subscriptionIds: shared.config.subscriptionIds,
@@ -41,6 +48,10 @@ app.storageQueue(ENVIRONMENT_REQUESTS_FUNCTION, {
           const target = applyTargetOf(spec, stored?.record.spec, shared.plan, modulePaths);
           return target ? (await shared.preflight(target)).report : undefined;
         },
+        // A bad PROVISIONER_QUEUE_ORGS throws: the message is retried, then poisoned, never run unchecked.
+        queueOrgs: loadQueueOrgs(),
+        audit: shared.audit,
+        log: context,
       });
     } catch (error) {
       // Thrown on purpose: the host redelivers the message after its visibility timeout (host.json).

@@ -37,6 +37,18 @@ param maxConcurrentBuilds int
 @description('Days Log Analytics keeps the logs.')
 param logRetentionDays int
 
+@description('Application (client) id of the API\'s app registration: the tokens\' audience.')
+param apiClientId string
+
+@description('Tenant whose tokens the API accepts.')
+param authTenantId string
+
+@description('JSON map of org_name to group object ids.')
+param orgGroups string
+
+@description('Org_names queued requests may target (comma-separated, * for all).')
+param queueOrgs string
+
 // Built-in roles (docs/deploy.md#role-guids).
 var storageBlobDataOwner = 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
 var storageQueueDataContributor = '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
@@ -296,6 +308,14 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     PROVISIONER_PRINCIPAL_ID: identity.properties.principalId
     PROVISIONER_ALLOWED_IP_RANGES: join(allowedIpRanges, ',')
     PROVISIONER_MAX_CONCURRENT_BUILDS: string(maxConcurrentBuilds)
+    // Callers sign in with Microsoft Entra ID (docs/auth.md); the function key stays the platform's gate.
+    PROVISIONER_AUTH: 'entra'
+    PROVISIONER_AUTH_TENANT_ID: authTenantId
+    PROVISIONER_AUTH_AUDIENCE: apiClientId
+    // The template does not turn on App Service Authentication: the app validates bearer tokens itself.
+    PROVISIONER_AUTH_EASY_AUTH: 'false'
+    PROVISIONER_ORG_GROUPS: orgGroups
+    PROVISIONER_QUEUE_ORGS: queueOrgs
   }
   // The host starts as soon as its settings exist; give it its storage and telemetry roles first.
   dependsOn: [

@@ -58,6 +58,18 @@ param maxConcurrentBuilds int = 10
 @description('Days Log Analytics keeps the app\'s logs.')
 param logRetentionDays int = 30
 
+@description('Application (client) id of the API\'s app registration: the audience of the access tokens callers send (PROVISIONER_AUTH_AUDIENCE; docs/auth.md). Empty: every request is refused until it is set.')
+param apiClientId string = ''
+
+@description('Tenant whose Microsoft Entra ID tokens the API accepts (PROVISIONER_AUTH_TENANT_ID). Empty: the deployment\'s tenant.')
+param authTenantId string = ''
+
+@description('JSON map of org_name to the object ids of the groups that may act on it, e.g. {"acme":["<group id>"]} (PROVISIONER_ORG_GROUPS). Empty: no organisation is open to signed-in callers.')
+param orgGroups string = ''
+
+@description('Comma-separated org_names that queued requests may target, or * for all (PROVISIONER_QUEUE_ORGS). Empty: all.')
+param queueOrgs string = ''
+
 var tags = { 'azd-env-name': environmentName }
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var requestedSubscriptionIds = union(
@@ -87,6 +99,10 @@ module app 'app.bicep' = {
     instanceMemoryMB: instanceMemoryMB
     maxConcurrentBuilds: maxConcurrentBuilds
     logRetentionDays: logRetentionDays
+    apiClientId: apiClientId
+    authTenantId: empty(authTenantId) ? tenant().tenantId : authTenantId
+    orgGroups: orgGroups
+    queueOrgs: queueOrgs
   }
 }
 

@@ -17,6 +17,9 @@
  * - `LOCAL_STACK_DATA_DIR`: where Azurite and the emulator keep their data. @default `<project>/.local`
  * - `DEVHOST_FUNCTION_KEY`: the function key. @default - generated once per data folder and kept in
  *   `<data>/function-key` (mode 0600), so `envctl login` and dashboard bookmarks survive restarts
+ * - `PROVISIONER_AUTH=entra`: callers sign in; the app validates the emulator's Entra ID tokens, its
+ *   authority (`PROVISIONER_AUTH_AUTHORITY`) the emulator's. @default - function keys alone
+ * - `EMULATOR_ENTRA`: the emulator's Entra ID directory (tenants, APIs, clients, users; JSON or @file).
  * - `EMULATOR_PORT`: the emulator's ARM port. @default - the port of the previous start on this data
  *   folder (kept in `<data>/emulator/ports.json`: operation URLs saved in Durable history name it), else
  *   a free port
@@ -24,7 +27,11 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
-import { startEmulator, type RunningEmulator } from "@azure-env-provisioner/azure-emulator";
+import {
+  startEmulator,
+  type EntraOptions,
+  type RunningEmulator,
+} from "@azure-env-provisioner/azure-emulator";
 import {
   startAzurite,
   type RunningAzurite,
@@ -58,6 +65,10 @@ export interface LocalStackOptions {
   readonly realAzure: boolean;
   /** Where the devhost's log lines go. @default - standard output, as `npm start` shows them */
   readonly devhostLog?: (level: string, message: string) => void;
+  /** Callers sign in with the emulator's Entra ID (`PROVISIONER_AUTH=entra`). @default false */
+  readonly signIn?: boolean;
+  /** The emulator's Entra ID directory (`EMULATOR_ENTRA`, JSON or `@file`). @default - the emulator's */
+  readonly entra?: EntraOptions;
 }
 
 /** A running local stack. */
@@ -106,6 +117,7 @@ export function localStackOptions(
   const realAzure = ["PROVISIONER_SUBSCRIPTION_IDS", "PROVISIONER_SUBSCRIPTION_ID"].some((name) =>
     Boolean(setting(name)?.trim()),
   );
+  const entra = setting("EMULATOR_ENTRA")?.trim();
   const port = env.LOCAL_STACK_PORT === undefined ? undefined : Number(env.LOCAL_STACK_PORT);
   if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) {
     throw new Error(`LOCAL_STACK_PORT must be a port number, got "${env.LOCAL_STACK_PORT}"`);
@@ -124,6 +136,14 @@ export function localStackOptions(
     ...(env.EMULATOR_PORT?.trim() ? { emulatorPort: Number(env.EMULATOR_PORT) } : {}),
     principalId: setting("PROVISIONER_PRINCIPAL_ID")?.trim() || LOCAL_STACK_PRINCIPAL_ID,
     realAzure,
+    ...(setting("PROVISIONER_AUTH")?.trim().toLowerCase() === "entra" ? { signIn: true } : {}),
+    ...(entra
+      ? {
+          entra: JSON.parse(
+            entra.startsWith("@") ? readFileSync(entra.slice(1), "utf8") : entra,
+          ) as EntraOptions,
+        }
+      : {}),
   };
 }
 
@@ -131,10 +151,12 @@ export function localStackOptions(
  * The app settings that point the provisioner at a running emulator: its ARM endpoint and CA, its
  * managed-identity endpoint (what App Service gives an app with a managed identity) and the identity's
  * principal. No subscription allow-list: the emulator serves every subscription, so a newcomer's own spec
- * (naming their own subscription) builds as it is.
+ * (naming their own subscription) builds as it is; with sign-in on, the emulator as the Entra ID
+ * authority.
  */
-export function appSettingsOnEmulator(emulator: RunningEmulator): Record<string, string> {
+export function appSettingsOnEmulator(emulator: RunningEmulator, signIn = false): Record<string, string> {
   return {
+    ...(signIn ? { PROVISIONER_AUTH_AUTHORITY: emulator.entra.authority } : {}),
     PROVISIONER_ARM_ENDPOINT: emulator.armEndpoint,
     PROVISIONER_CA_CERT_PATH: emulator.caCertPath,
     PROVISIONER_PRINCIPAL_ID: emulator.identityPrincipalId,
@@ -230,6 +252,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
             timeScale: options.timeScale ?? 1,
             // The app authenticates as this identity (App Service protocol) and grants it its roles.
             managedIdentity: { principalId: options.principalId },
+            ...(options.entra ? { entra: options.entra } : {}),
           }),
       );
       mkdirSync(emulatorDir, { recursive: true });
@@ -240,7 +263,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       const running = emulator;
       stops.push(() => running.stop());
       // Variables already set win over local.settings.json, so these reach the app's configuration.
-      Object.assign(process.env, appSettingsOnEmulator(emulator));
+      Object.assign(process.env, appSettingsOnEmulator(emulator, options.signIn));
     }
     const app = join(options.projectRoot, "dist", "functions", "index.js");
     if (!existsSync(app)) throw new Error(`${relative(process.cwd(), app)} is missing; run npm run build`);

@@ -36,6 +36,32 @@ export type CancelAnswer = EnvironmentAnswer & {
   readonly stillStopping?: readonly string[];
 };
 
+/** One audit entry as `GET /api/environments/{id}/history` answers it (what envctl shows of it). */
+export interface HistoryEntry {
+  readonly at: string;
+  readonly event: string;
+  readonly action: string;
+  readonly outcome: string;
+  readonly status?: number;
+  readonly planHash?: string;
+  readonly principal: {
+    readonly kind: string;
+    readonly objectId?: string;
+    readonly name?: string;
+    readonly username?: string;
+    readonly appId?: string;
+    readonly queueMessageId?: string;
+  };
+  readonly client?: { readonly ip?: string };
+  readonly detail?: string;
+}
+
+/** A page of {@link HistoryEntry}, newest first. */
+export interface HistoryPage {
+  readonly entries: readonly HistoryEntry[];
+  readonly continuation?: string;
+}
+
 /** An `application/problem+json` answer (or what envctl makes of another refusal). */
 export interface Problem {
   readonly title: string;
@@ -81,6 +107,7 @@ export function serviceClient(connection: Connection, fetcher: typeof fetch) {
         method,
         headers: {
           "x-functions-key": connection.key,
+          ...(connection.token ? { authorization: `Bearer ${connection.token}` } : {}),
           accept: "application/json",
           ...(body ? { "content-type": body.contentType, ...body.headers } : {}),
         },
@@ -111,6 +138,11 @@ export function serviceClient(connection: Connection, fetcher: typeof fetch) {
     destroy: (id: string, keyVault: "keep" | "purge") =>
       request<{ environmentId: string }>("DELETE", `${environment(id)}?keyVault=${keyVault}`),
     cancel: (id: string) => request<CancelAnswer>("POST", `${environment(id)}/cancel`),
+    history: (id: string, top: number, continuation?: string) =>
+      request<HistoryPage>(
+        "GET",
+        `${environment(id)}/history?top=${top}${continuation ? `&continuation=${encodeURIComponent(continuation)}` : ""}`,
+      ),
     uploadCertificate: (id: string, name: string, certificate: RequestBody) =>
       request<CertificateUploadAnswer>(
         "PUT",

@@ -13,6 +13,11 @@ export interface Connection {
   readonly url: string;
   /** The function key, sent as `x-functions-key`. Never printed. */
   readonly key: string;
+  /**
+   * A Microsoft Entra ID access token for the API (`ENVCTL_TOKEN`, e.g. from `envctl token`), sent as a
+   * bearer token when the service has sign-in on. Never printed, never saved in the profile.
+   */
+  readonly token?: string;
 }
 
 /** What `envctl login` keeps. */
@@ -90,7 +95,8 @@ export async function resolveConnection(io: CliIo, flags: ConnectionFlags): Prom
   const key = flags.key ?? (io.env.ENVCTL_KEY?.trim() || undefined) ?? profile.key;
   if (url === undefined) return undefined;
   if (!key) throw new UsageError(`no key for ${url}: set ENVCTL_KEY, or run envctl login ${url}`);
-  return { url: normalizeServiceUrl(url), key };
+  const token = io.env.ENVCTL_TOKEN?.trim();
+  return { url: normalizeServiceUrl(url), key, ...(token ? { token } : {}) };
 }
 
 /** As {@link resolveConnection}, for commands that need the service. @throws UsageError without one */

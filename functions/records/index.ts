@@ -4,3 +4,4 @@ export * from "./table";
 export * from "./environment-records";
 export * from "./request-results";
 export * from "./operation-outcome";
+export * from "./audit-log";

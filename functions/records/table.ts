@@ -13,6 +13,8 @@ export const RECORD_TABLES = {
   environments: "environments",
   /** One row per environment of each queue request (started, duplicate or refused). */
   requestResults: "environmentRequestResults",
+  /** Append-only: who asked for which apply, destroy, cancel or import, and how it ended. */
+  audit: "environmentAudit",
 } as const;
 
 /**

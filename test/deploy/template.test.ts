@@ -70,6 +70,10 @@ const LEFT_OUT: Readonly<Record<string, string>> = {
     "preflight's cache window; its default (5 minutes) suits Azure, and tests set 0",
   PROVISIONER_SUBSCRIPTION_ID:
     "the older single-subscription setting, kept for existing deployments; the template sets the allow-list PROVISIONER_SUBSCRIPTION_IDS",
+  PROVISIONER_AUTH_AUTHORITY:
+    "Entra's public-cloud authority is the default; only sovereign clouds and the local emulator set it",
+  WEBSITE_SITE_NAME: "set by the App Service platform; the app reads it to know it runs on Azure",
+  WEBSITE_INSTANCE_ID: "set by the App Service platform; the app reads it to know it runs on Azure",
 };
 
 /** Settings the template sets that the product code does not read itself, and who does. */

@@ -13,7 +13,11 @@ import {
   startAzurite,
   type RunningAzurite,
 } from "@azure-env-provisioner/functions-devhost";
-import { startEmulator, type RunningEmulator } from "@azure-env-provisioner/azure-emulator";
+import {
+  startEmulator,
+  type EntraOptions,
+  type RunningEmulator,
+} from "@azure-env-provisioner/azure-emulator";
 
 /** The app stack and how to call it. */
 export interface AppStack {
@@ -42,6 +46,10 @@ export interface AppStackOptions {
    * `extensions.queues.visibilityTimeout`, e.g. `00:00:02`). @default - the app's host.json
    */
   readonly queueVisibilityTimeout?: string;
+  /** The emulator's Microsoft Entra ID directory (tenants, APIs, clients, users). @default - the emulator's */
+  readonly entra?: EntraOptions;
+  /** More app settings, given the emulator (e.g. sign-in settings naming its authority). @default - none */
+  readonly settings?: (emulator: RunningEmulator) => Record<string, string>;
 }
 
 /** Starts the stack; the process environment gets the emulator and storage settings. */
@@ -58,7 +66,12 @@ export async function startAppStack(options: AppStackOptions = {}): Promise<AppS
     writeFileSync(join(appRoot, "host.json"), JSON.stringify(host));
   }
   const azurite = await startAzurite();
-  const emulator = await startEmulator({ dataDir, timeScale: 1, throttling: false });
+  const emulator = await startEmulator({
+    dataDir,
+    timeScale: 1,
+    throttling: false,
+    ...(options.entra ? { entra: options.entra } : {}),
+  });
   process.env.PROVISIONER_ARM_ENDPOINT = emulator.armEndpoint;
   process.env.PROVISIONER_CA_CERT_PATH = emulator.caCertPath;
   // The app authenticates as the emulator's managed identity, as on App Service.
@@ -70,6 +83,7 @@ export async function startAppStack(options: AppStackOptions = {}): Promise<AppS
   process.env.AzureWebJobsStorage = azurite.connectionString;
   // Tests change what Azure offers between requests: preflight must read it every time.
   process.env.PROVISIONER_PREFLIGHT_CACHE_SEC = "0";
+  Object.assign(process.env, options.settings?.(emulator) ?? {});
   const log: string[] = [];
   const devhost = await startDevhost({
     app: APP_ENTRY,

@@ -275,6 +275,39 @@ describe("HTTP API", () => {
     assert.equal(after.lastOperation.status, "running");
   });
 
+  test("with sign-in off, the history records the function key as the only who, newest first, a page at a time", async () => {
+    const response = await stack.api("environments/acme-second/history?top=3");
+    assert.equal(response.status, 200);
+    const page = (await response.json()) as {
+      entries: { event: string; action: string; outcome: string; principal: { kind: string } }[];
+      continuation?: string;
+      next?: string;
+    };
+    assert.equal(page.entries.length, 3);
+    assert.deepEqual(
+      page.entries.map((entry) => [entry.event, entry.action, entry.outcome, entry.principal.kind]),
+      [
+        ["request", "apply", "accepted", "functionKey"],
+        // The second cancel found nothing running: 409.
+        ["request", "cancel", "busy", "functionKey"],
+        ["request", "cancel", "accepted", "functionKey"],
+      ],
+    );
+    assert.ok(page.continuation && page.next);
+    const rest = (await (await stack.api(page.next.replace(/^\/api\//, ""))).json()) as {
+      entries: { event: string; action: string; outcome: string }[];
+    };
+    assert.ok(
+      rest.entries.some((entry) => entry.event === "operationEnded" && entry.outcome === "canceled"),
+      JSON.stringify(rest.entries),
+    );
+    for (const bad of ["top=0", "top=201", "top=x", "continuation=nope"]) {
+      const refused = await stack.api(`environments/acme-second/history?${bad}`);
+      assert.equal(refused.status, 400, bad);
+    }
+    assert.equal((await stack.api("environments/acme-nowhere/history")).status, 404);
+  });
+
   test("serves an OpenAPI 3.1 document with every path and the spec's schema", async () => {
     const response = await stack.api("openapi.json");
     assert.equal(response.status, 200);
@@ -293,6 +326,7 @@ describe("HTTP API", () => {
       "GET /environments",
       "GET /environments/{name}",
       "GET /environments/{name}/graph",
+      "GET /environments/{name}/history",
       "GET /openapi.json",
       "POST /environments",
       "POST /environments/import-opta",

@@ -5,9 +5,11 @@ import { QueueClient } from "@azure/storage-queue";
 import { stringify } from "yaml";
 import {
   RECORD_TABLES,
+  createAuditLog,
   createEnvironmentRecords,
   createRequestResults,
   openTable,
+  type AuditLog,
   type EnvironmentRecords,
   type RequestResult,
   type RequestResults,
@@ -15,9 +17,9 @@ import {
 import { waitFor } from "../support/wait-for";
 import { startAppStack, type AppStack } from "./app-stack";
 
-const spec = (name: string) => ({
+const spec = (name: string, org = "acme") => ({
   name,
-  org_name: "acme",
+  org_name: org,
   providers: {
     azurerm: {
       location: "westeurope",
@@ -32,14 +34,17 @@ let stack: AppStack;
 let queue: QueueClient;
 let results: RequestResults;
 let records: EnvironmentRecords;
+let audit: AuditLog;
 
 before(async () => {
-  stack = await startAppStack();
+  // A message names no caller: only these organisations may be targeted through the queue.
+  stack = await startAppStack({ settings: () => ({ PROVISIONER_QUEUE_ORGS: "acme,gamma" }) });
   const connection = stack.azurite.connectionString;
   queue = new QueueClient(connection, "environment-requests");
   await queue.createIfNotExists();
   results = createRequestResults(await openTable(connection, RECORD_TABLES.requestResults));
   records = createEnvironmentRecords(await openTable(connection, RECORD_TABLES.environments));
+  audit = createAuditLog(await openTable(connection, RECORD_TABLES.audit));
 });
 after(() => stack.stop());
 
@@ -98,6 +103,30 @@ describe("queue requests", () => {
     const batchStatus = await waitFor("the batch instance", () => stack.instanceStatus(`batch-${batch.id}`));
     assert.ok(["Pending", "Running"].includes(batchStatus.runtimeStatus), batchStatus.runtimeStatus);
     assert.equal(await records.get("acme-Broken!"), undefined);
+  });
+
+  test("fails an environment of an organisation PROVISIONER_QUEUE_ORGS does not list, and starts the others", async () => {
+    const batch = await request({ action: "apply", environments: [spec("qa2"), spec("qa2", "beta")] }, 2);
+    assert.deepEqual(
+      batch.results.map((result) => [result.index, result.outcome, result.environmentId]),
+      [
+        [0, "started", "acme-qa2"],
+        [1, "refused", "beta-qa2"],
+      ],
+    );
+    assert.equal(batch.results[1]!.problems[0]!.path, "org_name");
+    assert.match(batch.results[1]!.problems[0]!.message, /PROVISIONER_QUEUE_ORGS allows acme, gamma/);
+    assert.equal(await records.get("beta-qa2"), undefined, "nothing recorded for beta");
+    // The audit names the message as the only "who" a queued request has.
+    const refused = await audit.list("beta-qa2", { top: 10 });
+    assert.deepEqual(
+      refused.entries.map((entry) => [entry.action, entry.outcome, entry.principal.kind]),
+      [["apply", "refused", "queue"]],
+    );
+    assert.equal(refused.entries[0]!.principal.queueMessageId, batch.id);
+    const started = await audit.list("acme-qa2", { top: 10 });
+    assert.equal(started.entries[0]?.outcome, "accepted");
+    assert.match(started.entries[0]?.planHash ?? "", /^[0-9a-f]+$/);
   });
 
   test("a duplicate request for an environment already building starts nothing new", async () => {

@@ -39,6 +39,29 @@ describe("the local stack's settings", () => {
     assert.equal(localStackOptions(projectRoot, { ...base, PROVISIONER_PRINCIPAL_ID: own }).principalId, own);
   });
 
+  test("keep function keys alone unless PROVISIONER_AUTH=entra, which makes the emulator the authority", async () => {
+    const base = { EMULATOR_TIME_SCALE: "0.5", LOCAL_STACK_DATA_DIR: dataDir };
+    assert.equal(localStackOptions(projectRoot, base).signIn, undefined);
+    const entra = { tenants: [{ tenantId: "7d3c1a52-7f0e-4b1e-9a6c-3f2b8d1e0a11" }] };
+    const options = localStackOptions(projectRoot, {
+      ...base,
+      PROVISIONER_AUTH: "entra",
+      EMULATOR_ENTRA: JSON.stringify(entra),
+    });
+    assert.equal(options.signIn, true);
+    assert.deepEqual(options.entra, entra);
+    const emulator = await startEmulator({ dataDir, timeScale: 0.01 });
+    try {
+      assert.equal(appSettingsOnEmulator(emulator).PROVISIONER_AUTH_AUTHORITY, undefined);
+      assert.equal(
+        appSettingsOnEmulator(emulator, true).PROVISIONER_AUTH_AUTHORITY,
+        emulator.entra.authority,
+      );
+    } finally {
+      await emulator.stop();
+    }
+  });
+
   test("point the app at the emulator's ARM endpoint, CA and managed identity, with no subscription allow-list", async () => {
     const principalId = "5a7d1e3c-2b4f-4a6e-8c9d-0e1f2a3b4c5d";
     const emulator = await startEmulator({ dataDir, timeScale: 0.01, managedIdentity: { principalId } });

@@ -10,6 +10,10 @@ import { ArmError } from "./errors.js";
 import { ADMIN_PREFIX, handleAdmin, type EmulatorAdmin } from "./admin.js";
 import { createArmFrontDoor } from "./arm-front-door.js";
 import { ArmProvider, resourceTypeOfPath } from "./arm-provider.js";
+import { DEFAULT_EMULATOR_TENANT_ID } from "./credential.js";
+import { tenantsOf, type EntraOptions } from "./entra/directory.js";
+import { createEntraEndpoints } from "./entra/endpoints.js";
+import { ensureSigningKey } from "./entra/signing-key.js";
 import { createDataPlaneContext } from "./dataplane-context.js";
 import { type DataPlaneContext, type KeyVaultDataPlane, type KubernetesApi } from "./dataplane.js";
 import { FaultInjector } from "./faults.js";
@@ -37,7 +41,6 @@ import { ensureTlsMaterial } from "./tls.js";
 import { clusterInfoOf, MANAGED_CLUSTER_TYPE } from "./types/aks.js";
 import { VAULT_TYPE } from "./types/keyvault.js";
 import { stableHash } from "./types/shared.js";
-import { DEFAULT_EMULATOR_TENANT_ID } from "./credential.js";
 import { VaultOrigins } from "./vault-origins.js";
 
 /** Options of {@link startEmulator}. */
@@ -67,6 +70,27 @@ export interface StartEmulatorOptions {
    * out tokens for. @default - DEFAULT_EMULATOR_PRINCIPAL_ID in DEFAULT_EMULATOR_TENANT_ID, a random header
    */
   readonly managedIdentity?: ManagedIdentityOptions;
+  /**
+   * The emulated Microsoft Entra ID served on the ARM origin (`src/entra`): its tenants, the APIs
+   * registered in them, and the clients and users that get signed tokens for them.
+   * @default - one tenant, DEFAULT_EMULATOR_TENANT_ID, with nothing registered
+   */
+  readonly entra?: EntraOptions;
+}
+
+/** The emulated Microsoft Entra ID of a running emulator. */
+export interface RunningEntra {
+  /**
+   * The authority host, `https://127.0.0.1:<port>` (the ARM origin): `@azure/identity`'s `authorityHost`,
+   * and what an API validating the tokens names as its authority.
+   */
+  readonly authority: string;
+  /** The issuer of a tenant's tokens, `<authority>/<tenant>/v2.0` (its discovery document's `issuer`). */
+  issuer(tenantId: string): string;
+  /** The `kid` of every token it signs. */
+  readonly keyId: string;
+  /** PEM file of the signing key, kept in the data directory (tests sign tokens a validator must refuse). */
+  readonly signingKeyPath: string;
 }
 
 /** A running emulator. */
@@ -91,6 +115,8 @@ export interface RunningEmulator {
   readonly identityHeader: string;
   /** Object id of the managed identity: the `oid` of the tokens the endpoint mints. */
   readonly identityPrincipalId: string;
+  /** Microsoft Entra ID: discovery, keys and token endpoints of the configured tenants. */
+  readonly entra: RunningEntra;
   /** The Kubernetes API URL of a cluster (kubeconfig `server`). */
   kubernetesServerUrl(clusterId: string): string;
   /** Saves the state file (if configured) and closes every listener. */
@@ -134,6 +160,16 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   const keyVault = (options.keyVaultDataPlane ?? createKeyVaultDataPlane)(ctx);
   const kubernetes = (options.kubernetesApi ?? createKubernetesApi)(ctx);
   const pipeline = { metrics, faults, now, timeScale: () => timeScale };
+  const signingKey = ensureSigningKey(dataDir);
+  // Issuers and endpoint URLs name the ARM origin, which exists once the listener is bound.
+  const armListenerOrigin = { value: "" };
+  const entra = createEntraEndpoints({
+    tenants: tenantsOf(options.entra?.tenants ?? [{ tenantId: DEFAULT_EMULATOR_TENANT_ID }]),
+    key: signingKey,
+    origin: () => armListenerOrigin.value,
+    now,
+    tokenLifetimeSec: options.entra?.tokenLifetimeSec ?? 3600,
+  });
 
   // The provider needs the ARM origin, which exists once the listener is bound: wire it lazily.
   const wiring: { provider?: ArmProvider } = {};
@@ -149,6 +185,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   const classify = (facts: RequestFacts): RequestClass => {
     if (facts.path.startsWith(ADMIN_PREFIX))
       return { category: "admin", resourceType: "admin", exempt: true };
+    if (entra.handles(facts.path)) return { category: "identity", resourceType: "entra" };
     if (facts.path.startsWith(KUBERNETES_PREFIX))
       return { category: "kubernetes", resourceType: "kubernetes" };
     const resourceType = resourceTypeOfPath(facts.path, registry, facts.method) ?? "unknown";
@@ -285,6 +322,8 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
           facts.body,
         );
         sendJson(res, answer.status, answer.body, answer.headers);
+      } else if (entra.handles(facts.path)) {
+        entra.serve(req, res, facts);
       } else if (facts.path.startsWith(KUBERNETES_PREFIX)) {
         await armProvider().settle();
         await serveKubernetes(req, res, facts);
@@ -295,6 +334,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     }),
   );
   const armEndpoint = armListener.origin;
+  armListenerOrigin.value = armEndpoint;
   const identity = await startManagedIdentityEndpoint(options.managedIdentity).catch(async (error) => {
     await armListener.close();
     throw error;
@@ -369,6 +409,12 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     identityEndpoint: identity.endpoint,
     identityHeader: identity.header,
     identityPrincipalId: identity.principalId,
+    entra: {
+      authority: armEndpoint,
+      issuer: (tenantId) => `${armEndpoint}/${tenantId}/v2.0`,
+      keyId: signingKey.keyId,
+      signingKeyPath: signingKey.privateKeyPath,
+    },
     kubernetesServerUrl,
     async stop() {
       clearTimeout(saveTimer);

@@ -5,7 +5,16 @@
  * whole public surface: code outside the package imports nothing else.
  */
 export { startEmulator, KUBERNETES_PREFIX, DEFAULT_ROLE_PROPAGATION_SEC } from "./emulator.js";
-export type { RunningEmulator, StartEmulatorOptions } from "./emulator.js";
+export type { RunningEmulator, RunningEntra, StartEmulatorOptions } from "./emulator.js";
+export type {
+  EntraOptions,
+  EntraTenantOptions,
+  EntraApiOptions,
+  EntraClientOptions,
+  EntraUserOptions,
+  EntraGrants,
+} from "./entra/directory.js";
+export { GROUP_OVERAGE_LIMIT } from "./entra/tokens.js";
 export type { EmulatorAdmin } from "./admin.js";
 export { ADMIN_PREFIX } from "./admin.js";
 export type { FaultRule, FaultEffect } from "./faults.js";

@@ -12,17 +12,24 @@
  *                     [EMULATOR_IDENTITY_PRINCIPAL_ID] (default the emulator's local principal)
  *   --identity-port N port of the managed-identity endpoint [EMULATOR_IDENTITY_PORT] (default a free port)
  *   --identity-header S  its IDENTITY_HEADER secret [EMULATOR_IDENTITY_HEADER] (default random per start)
+ *   --entra JSON|@F   Microsoft Entra ID tenants, APIs, clients and users (`EntraOptions`), inline JSON or
+ *                     @file [EMULATOR_ENTRA] (default one tenant with nothing registered)
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { startEmulator } from "./emulator.js";
+import type { EntraOptions } from "./entra/directory.js";
 
 const DEFAULT_PORT = 8443;
 
+function readJson(value: string): unknown {
+  const text = value.startsWith("@") ? readFileSync(value.slice(1), "utf8") : value;
+  return JSON.parse(text) as unknown;
+}
+
 function readFaults(value: string | undefined): unknown[] {
   if (!value) return [];
-  const text = value.startsWith("@") ? readFileSync(value.slice(1), "utf8") : value;
-  const parsed: unknown = JSON.parse(text);
+  const parsed = readJson(value);
   return Array.isArray(parsed) ? (parsed as unknown[]) : [parsed];
 }
 
@@ -38,6 +45,7 @@ async function main(): Promise<void> {
       "identity-principal-id": { type: "string" },
       "identity-port": { type: "string" },
       "identity-header": { type: "string" },
+      entra: { type: "string" },
     },
   });
   const env = process.env;
@@ -45,6 +53,7 @@ async function main(): Promise<void> {
   const stateFile = values["state-file"] ?? env.EMULATOR_STATE_FILE;
   const identityPrincipalId = values["identity-principal-id"] ?? env.EMULATOR_IDENTITY_PRINCIPAL_ID;
   const identityHeader = values["identity-header"] ?? env.EMULATOR_IDENTITY_HEADER;
+  const entra = values.entra ?? env.EMULATOR_ENTRA;
   const emulator = await startEmulator({
     port: Number(values.port ?? env.EMULATOR_PORT ?? DEFAULT_PORT),
     timeScale: Number(values["time-scale"] ?? env.EMULATOR_TIME_SCALE ?? 1),
@@ -57,6 +66,7 @@ async function main(): Promise<void> {
       ...(identityPrincipalId ? { principalId: identityPrincipalId } : {}),
       ...(identityHeader ? { identityHeader } : {}),
     },
+    ...(entra ? { entra: readJson(entra) as EntraOptions } : {}),
   });
   console.log(`Azure emulator listening
   ARM endpoint:  ${emulator.armEndpoint}
@@ -66,7 +76,9 @@ async function main(): Promise<void> {
   managed identity (App Service protocol; give these to the app, e.g. in local.settings.json):
     IDENTITY_ENDPOINT=${emulator.identityEndpoint}
     IDENTITY_HEADER=${emulator.identityHeader}
-    principal (PROVISIONER_PRINCIPAL_ID): ${emulator.identityPrincipalId}`);
+    principal (PROVISIONER_PRINCIPAL_ID): ${emulator.identityPrincipalId}
+  Microsoft Entra ID (authority host; OIDC discovery at <authority>/<tenant>/v2.0/.well-known/openid-configuration):
+    ${emulator.entra.authority}`);
   let stopping = false;
   const stop = (): void => {
     if (stopping) return;

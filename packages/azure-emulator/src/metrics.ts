@@ -5,7 +5,15 @@
  */
 
 /** What kind of request it was, for the counters. */
-export type RequestCategory = "reads" | "writes" | "polls" | "admin" | "keyvault" | "kubernetes";
+export type RequestCategory =
+  | "reads"
+  | "writes"
+  | "polls"
+  | "admin"
+  | "keyvault"
+  | "kubernetes"
+  /** Microsoft Entra ID: discovery, keys and token requests (src/entra). */
+  | "identity";
 
 /** One logged request. Bodies are never logged: they may hold secrets. */
 export interface RequestLogEntry {
