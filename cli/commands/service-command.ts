@@ -79,7 +79,7 @@ export async function followToExit(
   mode: OutputMode,
   options: FollowOptions = {},
 ): Promise<number> {
-  const end = await follow(io, client, environmentId, createRenderer(mode, io), options);
+  const end = await follow(io, client, environmentId, await createRenderer(mode, io), options);
   if (end.kind === "refused") return refused(io, end.answer.problem);
   if (end.kind === "interrupted") return EXIT.interrupted;
   return outcomeExit(end.snapshot.status);

@@ -3,6 +3,7 @@
  * one line per change (`plain`: pipes, logs, CI) and one JSON event per change (`json`: NDJSON for
  * programs). All three read the same snapshots; what changed between two is {@link changesBetween}.
  */
+import type { createLogUpdate as createLogUpdateType } from "log-update" with { "resolution-mode": "import" };
 import type { CliIo } from "../io";
 import type { ReportedError } from "../service/client";
 import { ACTIVE_WORDS, FINISHED_WORDS, type NodeWord } from "./node-words";
@@ -314,53 +315,81 @@ export function frameLines(snapshot: Snapshot, options: FrameOptions): string[] 
   return lines.map((line) => paint(cut(line, options.columns - 1), options.color === true));
 }
 
-function ttyRenderer(io: CliIo, terminal: NonNullable<CliIo["terminal"]>): LiveRenderer {
+/** log-update's `createLogUpdate` (an ES module, loaded when a live view starts). */
+type CreateLogUpdate = typeof createLogUpdateType;
+
+/**
+ * The live view: log-update redraws the frame in place (erasing the previous one, hiding the cursor);
+ * what the frame holds — stages, folding to fit the terminal, colours — is `frameLines`'. The last frame
+ * is written in full below the live one's place, so a long result scrolls rather than being cut.
+ */
+function ttyRenderer(
+  io: CliIo,
+  terminal: NonNullable<CliIo["terminal"]>,
+  createLogUpdate: CreateLogUpdate,
+): LiveRenderer {
   const color = !("NO_COLOR" in io.env) || io.env.NO_COLOR === "";
+  // log-update writes to a stream: this one is envctl's output, sized as the terminal is now.
+  const screen = {
+    write: (text: string) => {
+      io.write(text);
+      return true;
+    },
+    get columns() {
+      return terminal.columns();
+    },
+    get rows() {
+      return terminal.rows();
+    },
+  } as unknown as NodeJS.WriteStream;
+  const live = createLogUpdate(screen);
   let snapshot: Snapshot | undefined;
   let readAtMs = 0;
   let spinner = 0;
-  let drawn = 0;
   let timer: NodeJS.Timeout | undefined;
-  const draw = (rows: number, footer: string) => {
-    if (!snapshot) return;
-    const lines = frameLines(snapshot, {
-      columns: terminal.columns(),
-      rows,
-      sinceSnapshotSec: (Date.now() - readAtMs) / 1000,
-      spinner,
-      footer,
-      color,
-    });
-    // Back to the frame's first line, erase to the end of the screen, draw the new frame.
-    io.write(`${drawn > 0 ? `\u001b[${drawn}A\r\u001b[0J` : "\u001b[?25l"}${lines.join("\n")}\n`);
-    drawn = lines.length;
-  };
+  const frame = (rows: number, footer: string) =>
+    snapshot
+      ? frameLines(snapshot, {
+          columns: terminal.columns(),
+          rows,
+          sinceSnapshotSec: (Date.now() - readAtMs) / 1000,
+          spinner,
+          footer,
+          color,
+        })
+      : [];
   const hint = () =>
     `Ctrl-C stops watching; the ${snapshot?.operation ?? "operation"} goes on in the service.`;
+  const draw = () => live(frame(terminal.rows() - 1, hint()).join("\n"));
   return {
     update(next) {
       snapshot = next;
       readAtMs = Date.now();
-      draw(terminal.rows() - 1, hint());
+      draw();
       timer ??= setInterval(() => {
         spinner += 1;
-        draw(terminal.rows() - 1, hint());
+        draw();
       }, TTY_REDRAW_MS);
     },
     finish(last, interrupted) {
       if (timer) clearInterval(timer);
       snapshot = last;
       readAtMs = Date.now();
-      draw(Infinity, outcomeLine(last, interrupted));
-      io.write("\u001b[?25h");
+      live.clear();
+      io.write(`${frame(Infinity, outcomeLine(last, interrupted)).join("\n")}\n`);
+      live.done();
     },
   };
 }
 
 /** The renderer for `mode` on `io`. */
-export function createRenderer(mode: OutputMode, io: CliIo): LiveRenderer {
+export async function createRenderer(mode: OutputMode, io: CliIo): Promise<LiveRenderer> {
   if (mode === "json") return jsonRenderer(io);
-  if (mode === "tty" && io.terminal) return ttyRenderer(io, io.terminal);
+  if (mode === "tty" && io.terminal) {
+    // log-update ships only as an ES module; this CommonJS build loads it when a live view starts.
+    const { createLogUpdate } = await import("log-update");
+    return ttyRenderer(io, io.terminal, createLogUpdate);
+  }
   return plainRenderer(io);
 }
 
