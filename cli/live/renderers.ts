@@ -331,6 +331,8 @@ function ttyRenderer(
   const color = !("NO_COLOR" in io.env) || io.env.NO_COLOR === "";
   // log-update writes to a stream: this one is envctl's output, sized as the terminal is now.
   const screen = {
+    // A terminal: log-update wraps each frame in synchronized output, so a redraw never flickers.
+    isTTY: true,
     write: (text: string) => {
       io.write(text);
       return true;
