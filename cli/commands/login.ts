@@ -1,11 +1,12 @@
 /**
  * `envctl login URL`: saves the service's URL and key in the profile (mode 0600) after checking the key
- * works. The key is read from standard input (`--key-stdin`) or asked for without echo; it is never a
- * command-line argument (shell history) and never printed.
+ * works — signed in with Microsoft Entra ID when the `ENVCTL_*` sign-in settings are set, as every later
+ * command will be. The key is read from standard input (`--key-stdin`) or asked for without echo; it is
+ * never a command-line argument (shell history) and never printed. The token is never saved (it expires).
  */
 import { EXIT } from "../exit-codes";
 import { serviceClient } from "../service/client";
-import { normalizeServiceUrl, profilePath } from "../service/connection";
+import { normalizeServiceUrl, profilePath, signedIn } from "../service/connection";
 import { UsageError, type CliCommand } from "./command";
 import { onePositional, parseCommand, printCommandHelp, refused } from "./service-command";
 
@@ -18,6 +19,8 @@ export const loginCommand: CliCommand = {
     "  --key-stdin  read the function key from standard input (else envctl asks for it, without echo)",
     "The profile is $XDG_CONFIG_HOME/envctl/profile.json (default ~/.config/envctl/profile.json), mode 0600.",
     "ENVCTL_URL and ENVCTL_KEY, or --url and --key, override it.",
+    "With sign-in on, set ENVCTL_API_SCOPE and the credential's ENVCTL_* settings (see envctl token --help), or",
+    "ENVCTL_TOKEN: login checks them too, and every command gets a fresh token from them.",
   ],
   async run(args, io) {
     const { values, positionals } = parseCommand(args, { "key-stdin": { type: "boolean" } });
@@ -30,15 +33,18 @@ export const loginCommand: CliCommand = {
       throw new UsageError("no terminal to ask for the key: pipe it in with --key-stdin");
     const key = typed.trim();
     if (key === "") throw new UsageError("the key is empty");
-    const answer = await serviceClient({ url, key }, io.fetch).list();
+    const token = await signedIn(io);
+    const answer = await serviceClient({ url, key, ...(token ? { token } : {}) }, io.fetch).list();
     if (!answer.ok) {
-      io.err(`${url} refused the key; nothing saved`);
+      io.err(`${url} refused the ${token ? "key or the token" : "key"}; nothing saved`);
       return refused(io, answer.problem);
     }
     const path = profilePath(io.env);
     await io.writePrivateFile(path, `${JSON.stringify({ url, key }, null, 2)}\n`);
     const count = answer.body.environments.length;
-    io.out(`Logged in to ${url} (${count} environment${count === 1 ? "" : "s"}); profile saved in ${path}`);
+    io.out(
+      `Logged in to ${url}${token ? ", signed in with Entra ID" : ""} (${count} environment${count === 1 ? "" : "s"}); profile saved in ${path}`,
+    );
     return EXIT.ok;
   },
 };

@@ -1,11 +1,14 @@
 /**
  * Where the service is and its key: from `--url`/`--key`, else `ENVCTL_URL`/`ENVCTL_KEY`, else the profile
  * `envctl login` wrote (`$XDG_CONFIG_HOME/envctl/profile.json`, by default `~/.config/envctl/profile.json`,
- * mode 0600). Each of URL and key is taken from the first source that has it.
+ * mode 0600). Each of URL and key is taken from the first source that has it. With sign-in on, the
+ * connection also carries an Entra ID token for the API (`ENVCTL_TOKEN`, or got from the `ENVCTL_*`
+ * settings: `cli/service/entra-token.ts`); tokens expire, so one is got per run and never saved.
  */
 import { join } from "node:path";
 import type { CliIo } from "../io";
 import { UsageError } from "../commands/command";
+import { apiTokenOf, isSignInError } from "./entra-token";
 
 /** The service envctl talks to. */
 export interface Connection {
@@ -14,8 +17,8 @@ export interface Connection {
   /** The function key, sent as `x-functions-key`. Never printed. */
   readonly key: string;
   /**
-   * A Microsoft Entra ID access token for the API (`ENVCTL_TOKEN`, e.g. from `envctl token`), sent as a
-   * bearer token when the service has sign-in on. Never printed, never saved in the profile.
+   * A Microsoft Entra ID access token for the API (`ENVCTL_TOKEN`, or got for `ENVCTL_API_SCOPE`), sent as
+   * a bearer token. Never printed, never saved in the profile.
    */
   readonly token?: string;
 }
@@ -95,8 +98,18 @@ export async function resolveConnection(io: CliIo, flags: ConnectionFlags): Prom
   const key = flags.key ?? (io.env.ENVCTL_KEY?.trim() || undefined) ?? profile.key;
   if (url === undefined) return undefined;
   if (!key) throw new UsageError(`no key for ${url}: set ENVCTL_KEY, or run envctl login ${url}`);
-  const token = io.env.ENVCTL_TOKEN?.trim();
+  const token = await signedIn(io);
   return { url: normalizeServiceUrl(url), key, ...(token ? { token } : {}) };
+}
+
+/** The API token the settings call for (none with sign-in off). @throws UsageError when sign-in fails */
+export async function signedIn(io: CliIo): Promise<string | undefined> {
+  try {
+    return await apiTokenOf(io);
+  } catch (error) {
+    if (isSignInError(error)) throw new UsageError(error.message);
+    throw error;
+  }
 }
 
 /** As {@link resolveConnection}, for commands that need the service. @throws UsageError without one */

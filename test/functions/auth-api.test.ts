@@ -438,7 +438,46 @@ describe("API with Microsoft Entra ID sign-in", () => {
     });
     assert.equal(wrong.code, 2);
     assert.deepEqual(wrong.stdout, []);
-    assert.match(wrong.stderr.join("\n"), /token \(client secret\) failed/);
+    assert.match(wrong.stderr.join("\n"), /sign-in \(client secret\) failed/);
+    assert.ok(!wrong.stderr.join("\n").includes("a-wrong-secret-value"));
+  });
+
+  test("envctl login signs in with the ENVCTL_* settings, and every later command does too; without them the API says 401", async () => {
+    const signIn = {
+      ENVCTL_AUTHORITY: stack.emulator.entra.authority,
+      ENVCTL_CA_CERT_PATH: stack.emulator.caCertPath,
+      ENVCTL_TENANT_ID: TENANT_ID,
+      ENVCTL_API_SCOPE: "api://provisioner/.default",
+      ENVCTL_CLIENT_ID: clients.reader.clientId,
+      ENVCTL_CLIENT_SECRET: SECRET,
+      XDG_CONFIG_HOME: "/home/ops/.config",
+    };
+    const files: Record<string, string> = {};
+    const login = await runInMemory(["login", stack.devhost.url, "--key-stdin"], files, signIn, {
+      fetch,
+      stdin: `${stack.devhost.key}\n`,
+    });
+    assert.equal(login.code, 0, login.stderr.join("\n"));
+    assert.match(login.stdout[0] ?? "", /^Logged in to \S+, signed in with Entra ID \(\d+ environments?\)/);
+    const saved = JSON.parse(files["/home/ops/.config/envctl/profile.json"] ?? "{}") as Record<
+      string,
+      unknown
+    >;
+    assert.deepEqual(Object.keys(saved).sort(), ["key", "url"], "the token is never saved");
+
+    const listed = await runInMemory(["list", "--json"], files, signIn, { fetch });
+    assert.equal(listed.code, 0, listed.stderr.join("\n"));
+    const keysOnly = await runInMemory(["list"], files, { XDG_CONFIG_HOME: "/home/ops/.config" }, { fetch });
+    assert.equal(keysOnly.code, 2);
+    assert.match(keysOnly.stderr.join("\n"), /\(401\)/);
+    const wrong = await runInMemory(
+      ["list"],
+      files,
+      { ...signIn, ENVCTL_CLIENT_SECRET: "a-wrong-secret-value" },
+      { fetch },
+    );
+    assert.equal(wrong.code, 2);
+    assert.match(wrong.stderr.join("\n"), /sign-in \(client secret\) failed/);
     assert.ok(!wrong.stderr.join("\n").includes("a-wrong-secret-value"));
   });
 
