@@ -239,8 +239,15 @@ function renderGraph(environment: Environment): void {
   );
   const layers = Math.max(...graph.nodes.map((node) => node.layer)) + 1;
   const rows = Math.max(...graph.nodes.map((node) => node.order)) + 1;
-  canvas.setAttribute("width", String(NODE.pad * 2 + layers * (NODE.width + NODE.gapX) - NODE.gapX));
-  canvas.setAttribute("height", String(NODE.pad * 2 + rows * (NODE.height + NODE.gapY) - NODE.gapY));
+  const width = NODE.pad * 2 + layers * (NODE.width + NODE.gapX) - NODE.gapX;
+  const height = NODE.pad * 2 + rows * (NODE.height + NODE.gapY) - NODE.gapY;
+  // The whole graph in view: scaled down to the panel's width when wider, never scaled up.
+  canvas.setAttribute("viewBox", `0 0 ${width} ${height}`);
+  canvas.setAttribute("width", String(width));
+  canvas.setAttribute("height", String(height));
+  canvas.style.width = "100%";
+  canvas.style.maxWidth = `${width}px`;
+  canvas.style.height = "auto";
   const criticalEdges = new Set(
     graph.criticalPath.keys.slice(1).map((nodeKey, index) => `${graph!.criticalPath.keys[index]}>${nodeKey}`),
   );
