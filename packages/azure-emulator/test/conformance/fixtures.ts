@@ -1237,6 +1237,97 @@ export const FIXTURES: readonly TypeFixture[] = [
       ),
     ],
   },
+  {
+    type: "Microsoft.Network/dnsZones",
+    apiVersion: "2018-05-01",
+    source: [
+      "dns/resource-manager/Microsoft.Network/stable/2018-05-01/dns.json",
+      "…/examples/CreateOrUpdateZone.json",
+    ],
+    path: (s) => s.id("Microsoft.Network/dnsZones/conformance.example.com"),
+    probePath: (s) => s.id("Microsoft.Network/dnsZones/probe.example.com"),
+    body: () => ({ location: "global", tags: TAGS }),
+    // Zones_CreateOrUpdate answers 200/201 with the zone; Zones_Delete is long-running (Location).
+    put: { 200: sync(), 201: sync() },
+    delete: { 200: done, 202: accepted("Location"), 204: done },
+    exampleKeys: [
+      "id",
+      "etag",
+      "location",
+      "name",
+      "type",
+      "tags",
+      "properties.maxNumberOfRecordSets",
+      "properties.numberOfRecordSets",
+      "properties.nameServers",
+      "properties.zoneType",
+    ],
+    extraChecks: [
+      {
+        name: "a zone answers the four name servers Azure DNS assigned it, one per Azure DNS domain",
+        async run({ created }) {
+          const servers = propertiesOf(created).nameServers;
+          const domains = Array.isArray(servers)
+            ? servers.map((server) =>
+                String(server)
+                  .replace(/^ns\d-\d+\./, "")
+                  .replace(/\.$/, ""),
+              )
+            : [];
+          const expected = ["azure-dns.com", "azure-dns.net", "azure-dns.org", "azure-dns.info"];
+          return JSON.stringify(domains) === JSON.stringify(expected) ? undefined : JSON.stringify(servers);
+        },
+      },
+      {
+        name: "a zone is global: a region is refused",
+        async run({ send, scenario }) {
+          const answer = await send("PUT", scenario.id("Microsoft.Network/dnsZones/regional.example.com"), {
+            location: scenario.location,
+          });
+          return answer.status === 400 ? undefined : errorOf(answer);
+        },
+      },
+    ],
+  },
+  {
+    type: "Microsoft.Network/dnsZones/A",
+    apiVersion: "2018-05-01",
+    source: [
+      "dns/resource-manager/Microsoft.Network/stable/2018-05-01/dns.json",
+      "…/examples/CreateOrUpdateARecordset.json",
+    ],
+    path: (s) => s.id("Microsoft.Network/dnsZones/conformance.example.com/A/www"),
+    probePath: (s) => s.id("Microsoft.Network/dnsZones/conformance.example.com/A/probe"),
+    body: () => ({
+      properties: { metadata: { key1: "value1" }, TTL: 3600, ARecords: [{ ipv4Address: "192.0.2.10" }] },
+    }),
+    // RecordSets_CreateOrUpdate answers 200/201 with the record set; RecordSets_Delete 200/204 at once.
+    put: { 200: sync(), 201: sync() },
+    delete: { 200: done, 204: done },
+    exampleKeys: [
+      "id",
+      "etag",
+      "name",
+      "type",
+      "properties.metadata",
+      "properties.TTL",
+      "properties.fqdn",
+      "properties.ARecords",
+    ],
+    extraChecks: [
+      {
+        name: "a record set refuses an A record that is no IPv4 address",
+        async run({ send, scenario }) {
+          const answer = await send(
+            "PUT",
+            scenario.id("Microsoft.Network/dnsZones/conformance.example.com/A/bad"),
+            { properties: { TTL: 60, ARecords: [{ ipv4Address: "300.1.2.3" }] } },
+          );
+          return answer.status === 400 ? undefined : errorOf(answer);
+        },
+      },
+    ],
+  },
 ];
 
 /** A deleted vault: answered only (`GET …/locations/{l}/deletedVaults/{name}`), after the vault fixture is deleted. */
