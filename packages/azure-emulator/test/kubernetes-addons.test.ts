@@ -116,6 +116,26 @@ describe("Kubernetes API: the kinds AKS add-ons install", () => {
     );
   });
 
+  test("lists the add-ons' custom resource definitions while they are enabled, and none without them", async () => {
+    enable("webAppRouting", "istio");
+    const { ApiextensionsV1Api, KubeConfig } = await clientNode;
+    const config = new KubeConfig();
+    config.loadFromString(harness.kubeconfig(await token()));
+    const api = config.makeApiClient(ApiextensionsV1Api);
+    const listed = await api.listCustomResourceDefinition();
+    assert.deepEqual(
+      listed.items.map((definition) => [definition.metadata?.name, definition.spec.scope]),
+      [
+        ["nginxingresscontrollers.approuting.kubernetes.azure.com", "Cluster"],
+        ["peerauthentications.security.istio.io", "Namespaced"],
+      ],
+    );
+    const one = await api.readCustomResourceDefinition({ name: "peerauthentications.security.istio.io" });
+    assert.equal(one.spec.names.kind, "PeerAuthentication");
+    enable();
+    assert.deepEqual((await api.listCustomResourceDefinition()).items, []);
+  });
+
   test("defaults a NginxIngressController's names and refuses changing them after create (422)", async () => {
     enable("webAppRouting");
     const api = await harness.objects(await token());

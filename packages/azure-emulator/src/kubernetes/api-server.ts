@@ -131,6 +131,7 @@ export function createKubernetesApi(ctx: DataPlaneContext): KubernetesApi {
             group: "apiextensions.k8s.io",
           }),
         cluster.store.currentResourceVersion(),
+        served.filter((kind) => addOnOf(kind) !== undefined),
       );
     }
     const addOnGroup = /^\/apis\/([^/]+)(?:\/([^/]+))?$/.exec(normalizedPath);
@@ -265,9 +266,32 @@ function readState(state: unknown): KubernetesApiState {
   throw new TypeError("not a Kubernetes API snapshot: expected { clusters: [...] }");
 }
 
+/** The CRD an enabled add-on installed for `kind`, as the API server answers it. */
+function definitionOf(kind: ResourceKind): Record<string, unknown> {
+  return {
+    kind: "CustomResourceDefinition",
+    apiVersion: "apiextensions.k8s.io/v1",
+    metadata: { name: `${kind.plural}.${kind.group}` },
+    spec: {
+      group: kind.group,
+      names: {
+        plural: kind.plural,
+        singular: kind.singular,
+        kind: kind.kind,
+        listKind: `${kind.kind}List`,
+        ...(kind.shortNames.length > 0 ? { shortNames: [...kind.shortNames] } : {}),
+      },
+      scope: kind.namespaced ? "Namespaced" : "Cluster",
+      versions: [{ name: kind.version, served: true, storage: true }],
+    },
+    status: { conditions: [{ type: "Established", status: "True" }] },
+  };
+}
+
 /**
- * `customresourcedefinitions`: a cluster without any, read-only. A list answers empty (a Table of no
- * rows for kubectl), an item 404, a watch a stream that stays quiet, anything else 405.
+ * `customresourcedefinitions`, read-only: those of the cluster's enabled add-ons (none without one). A
+ * list answers them (a Table for kubectl), an item it or 404, a watch a stream that stays quiet, anything
+ * else 405.
  */
 function customResourceDefinitions(
   path: string,
@@ -275,12 +299,18 @@ function customResourceDefinitions(
   url: URL,
   authorize: () => void,
   resourceVersion: string,
+  addOnKinds: readonly ResourceKind[],
 ): ServerReply {
   if (req.method !== "GET") throw kubernetesErrors.methodNotAllowed(req.method ?? "");
   authorize();
+  const definitions = addOnKinds.map(definitionOf);
+  const nameOf = (definition: Record<string, unknown>) =>
+    String((definition.metadata as { name: string }).name);
   if (path !== CUSTOM_RESOURCE_DEFINITIONS) {
     const name = decodeURIComponent(path.slice(CUSTOM_RESOURCE_DEFINITIONS.length + 1));
-    throw kubernetesErrors.notFound("customresourcedefinitions.apiextensions.k8s.io", name);
+    const found = definitions.find((definition) => nameOf(definition) === name);
+    if (!found) throw kubernetesErrors.notFound("customresourcedefinitions.apiextensions.k8s.io", name);
+    return { status: 200, body: found };
   }
   if (["true", "1"].includes(url.searchParams.get("watch") ?? "")) {
     return {
@@ -310,7 +340,14 @@ function customResourceDefinitions(
             priority: 0,
           },
         ],
-        rows: [],
+        rows: definitions.map((definition) => ({
+          cells: [nameOf(definition), ""],
+          object: {
+            kind: "PartialObjectMetadata",
+            apiVersion: "meta.k8s.io/v1",
+            metadata: definition.metadata,
+          },
+        })),
       },
     };
   }
@@ -320,7 +357,7 @@ function customResourceDefinitions(
       kind: "CustomResourceDefinitionList",
       apiVersion: "apiextensions.k8s.io/v1",
       metadata: { resourceVersion },
-      items: [],
+      items: definitions,
     },
   };
 }
