@@ -6,10 +6,18 @@ import { CONNECTION_HELP, CONNECTION_OPTIONS } from "../service/connection";
 import type { CliCommand } from "./command";
 import { clientFor, onePositional, parseCommand, printCommandHelp, refused } from "./service-command";
 
-/** Outputs as `path: value` lines: endpoints and secret names (the service never returns a secret value). */
+/**
+ * Outputs as `path: value` lines: endpoints and secret names (the service never returns a secret value).
+ * A list of plain values is one line; a list of objects (DNS records) one group of lines per element,
+ * at `path[i]`.
+ */
 export function outputLines(outputs: unknown, prefix = ""): string[] {
-  if (outputs === null || typeof outputs !== "object" || Array.isArray(outputs))
-    return [`${prefix}: ${Array.isArray(outputs) ? outputs.join(", ") : String(outputs)}`];
+  if (Array.isArray(outputs)) {
+    return outputs.some((item) => item !== null && typeof item === "object")
+      ? outputs.flatMap((item, index) => outputLines(item, `${prefix}[${index}]`))
+      : [`${prefix}: ${outputs.join(", ")}`];
+  }
+  if (outputs === null || typeof outputs !== "object") return [`${prefix}: ${String(outputs)}`];
   return Object.entries(outputs).flatMap(([name, value]) =>
     outputLines(value, prefix ? `${prefix}.${name}` : name),
   );

@@ -250,7 +250,8 @@ export function frameLines(snapshot: Snapshot, options: FrameOptions): string[] 
       [icon, STYLE[entry.word]],
       [` ${entry.key.padEnd(keyWidth)}  `],
       [entry.word.padEnd(11), STYLE[entry.word]],
-      ...(ran === undefined ? [] : ([[shortDuration(ran), "dim"]] as Line)),
+      // A space after the state, whose longest word ("needs input") fills its column.
+      ...(ran === undefined ? [] : ([[` ${shortDuration(ran)}`, "dim"]] as Line)),
     ];
   };
   const failures: Line[] =
