@@ -34,13 +34,17 @@ function whoOf(entry: HistoryEntry): string {
   }
 }
 
-function lineOf(entry: HistoryEntry): string {
-  const outcome = entry.status === undefined ? entry.outcome : `${entry.outcome} ${entry.status}`;
-  const what = entry.event === "operationEnded" ? `${entry.action} ended` : entry.action;
+const whatOf = (entry: HistoryEntry) =>
+  entry.event === "operationEnded" ? `${entry.action} ended` : entry.action;
+const outcomeOf = (entry: HistoryEntry) =>
+  entry.status === undefined ? entry.outcome : `${entry.outcome} ${entry.status}`;
+
+/** One entry as a line, its columns as wide as the widest of the page (`widths`). */
+function lineOf(entry: HistoryEntry, widths: { what: number; outcome: number }): string {
   return [
     entry.at,
-    what.padEnd(13),
-    outcome.padEnd(13),
+    whatOf(entry).padEnd(widths.what),
+    outcomeOf(entry).padEnd(widths.outcome),
     whoOf(entry),
     entry.client?.ip ? `from ${entry.client.ip}` : "",
     entry.planHash ? `plan ${entry.planHash.slice(0, 12)}` : "",
@@ -86,7 +90,11 @@ export const historyCommand: CliCommand = {
       return EXIT.ok;
     }
     if (entries.length === 0) io.out(`${id}: no entries`);
-    entries.forEach((entry) => io.out(lineOf(entry)));
+    const widths = {
+      what: Math.max(...entries.map((entry) => whatOf(entry).length)),
+      outcome: Math.max(...entries.map((entry) => outcomeOf(entry).length)),
+    };
+    entries.forEach((entry) => io.out(lineOf(entry, widths)));
     return EXIT.ok;
   },
 };
