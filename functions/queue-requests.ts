@@ -12,6 +12,7 @@
  * and a preflight that could not finish (Azure throttled or failed, a provider registering) — then the
  * message starts nothing, its rows say `deferred` and why, and the redelivery runs preflight again.
  */
+import { withBatchQuotas } from "../lib/preflight/batch-quotas";
 import { PROVISION_BATCH, type BatchInput, type BatchItem } from "../orchestrations/contracts";
 import { queuedRequestEntry } from "./audit-trail";
 import type { AuditLog, OperationAction, RequestResult, RequestResults } from "./records";
@@ -290,10 +291,14 @@ export async function handleEnvironmentRequest(
 
   // Preflight of every valid spec to apply, before anything is claimed (a destroy has nothing to check).
   const preflight = deps.preflight;
-  const reports =
+  const ownReports =
     request.action === "apply" && preflight
       ? await eachLimited(candidates, PREFLIGHT_CONCURRENCY, (c) => preflight(c.spec, c.modulePaths))
       : candidates.map(() => undefined);
+  // Each preflight saw one environment's needs; the batch's add up against the same quotas.
+  const reports = withBatchQuotas(
+    candidates.map((candidate, at) => ({ environmentId: candidate.environmentId, report: ownReports[at] })),
+  );
   const deferred = candidates.filter((_, at) => reports[at]?.outcome === "deferred");
   if (deferred.length > 0) {
     const waitingFor = deferred.map((c) => c.environmentId).join(", ");

@@ -5,7 +5,7 @@
  * defer the spec — never refuse it; anything else is a problem carrying Azure's code and message.
  */
 import { isAzureError } from "../azure/errors";
-import type { PreflightCheck, PreflightProblem, PreflightReport } from "./types";
+import type { PreflightCheck, PreflightProblem, PreflightReport, QuotaClaim } from "./types";
 
 /** Seconds to wait before sending a deferred spec again, when Azure named no wait. */
 export const DEFAULT_PREFLIGHT_RETRY_AFTER_SEC = 30;
@@ -15,7 +15,13 @@ export class PreflightFindings {
   readonly problems: PreflightProblem[] = [];
   readonly warnings: PreflightProblem[] = [];
   readonly deferred: PreflightProblem[] = [];
+  readonly quotaClaims: QuotaClaim[] = [];
   private retryAfterSec = 0;
+
+  /** Records quota the environment takes (checked or not against what is left, by the caller). */
+  claimQuota(claim: QuotaClaim): void {
+    this.quotaClaims.push(claim);
+  }
 
   refuse(check: PreflightCheck, code: string, path: string, message: string): void {
     this.problems.push({ path, message, check, code });
@@ -69,6 +75,7 @@ export class PreflightFindings {
         ? { retryAfterSec: this.retryAfterSec || DEFAULT_PREFLIGHT_RETRY_AFTER_SEC }
         : {}),
       requests: { reads: requests.reads, writes: requests.writes },
+      ...(this.quotaClaims.length > 0 ? { quotaClaims: [...this.quotaClaims] } : {}),
     };
   }
 }

@@ -164,6 +164,15 @@ export async function checkClusterCapacity(context: PreflightContext): Promise<v
         ["cores", "total regional vCPUs"],
       ] as const) {
         const usage = usages.find((u) => u.name.toLowerCase() === name.toLowerCase());
+        if (usage) {
+          findings.claimQuota({
+            usage: `${context.plan.subscriptionId}/${pool.location}/${name}`.toLowerCase(),
+            label: `${label} in ${pool.location}`,
+            demand,
+            available: Math.max(0, usage.limit - usage.currentValue),
+            path: pathOf(context, node, "max_nodes"),
+          });
+        }
         if (usage && usage.currentValue + demand > usage.limit) {
           findings.refuse(
             "quota",
@@ -232,6 +241,13 @@ export async function checkPublicIpQuota(context: PreflightContext): Promise<voi
     for (const usage of usages.filter((u) =>
       /^PublicIPAddresses$|StandardSkuPublicIpAddresses$/i.test(u.name),
     )) {
+      findings.claimQuota({
+        usage: `${context.plan.subscriptionId}/${location}/${usage.name}`.toLowerCase(),
+        label: `public IP addresses (${usage.name}) in ${location}`,
+        demand: created.length,
+        available: Math.max(0, usage.limit - usage.currentValue),
+        path,
+      });
       if (usage.currentValue + created.length > usage.limit) {
         findings.refuse(
           "quota",

@@ -45,4 +45,22 @@ export interface PreflightReport {
   readonly retryAfterSec?: number;
   /** ARM requests this preflight sent: reads (answered from its cache: not counted) and writes (provider registrations). */
   readonly requests: { readonly reads: number; readonly writes: number };
+  /**
+   * The quota this environment would take, per usage it was checked against (absent: none): what a
+   * batch of environments adds up, since each preflight sees only its own needs.
+   */
+  readonly quotaClaims?: readonly QuotaClaim[];
+}
+
+/** Quota one environment needs of one usage, and what was left of it when preflight read it. */
+export interface QuotaClaim {
+  /** The usage: `<subscription>/<location>/<usage name>`, lower-case. */
+  readonly usage: string;
+  /** What the usage counts, for messages ("standardDSv5Family vCPUs in eastus2"). */
+  readonly label: string;
+  readonly demand: number;
+  /** The limit less what is in use, when read. */
+  readonly available: number;
+  /** The spec path that asks for it (`modules[1].max_nodes`). */
+  readonly path: string;
 }

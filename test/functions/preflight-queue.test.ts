@@ -96,6 +96,38 @@ describe("preflight of queue messages", () => {
     }
   });
 
+  test("adds up a batch's clusters against the same quota: the one that no longer fits is refused, naming who took it", async () => {
+    // Each cluster needs 5 × 4 vCPUs of the DSv5 family; 30 are left in westus2, none short in eastus2.
+    const specs = [
+      specDocument("q-sum-first", [{ type: "base" }, { type: "k8s-cluster" }], { location: "westus2" }),
+      specDocument("q-sum-second", [{ type: "base" }, { type: "k8s-cluster" }], { location: "westus2" }),
+      specDocument("q-sum-elsewhere", [{ type: "base" }, { type: "k8s-cluster" }]),
+    ];
+    stack.emulator.admin.configureSubscriptions({
+      quotas: { [EXAMPLE_SUBSCRIPTION_ID]: { westus2: { standardDSv5Family: { limit: 30 } } } },
+    });
+    try {
+      const since = Date.now();
+      const id = await send({ action: "apply", environments: specs });
+      const rows = await rowsOf(id, specs.length, () => true);
+      assert.deepEqual(
+        rows.map((row) => [row.environmentId, row.outcome, ...codesOf(row)]),
+        [
+          ["acme-q-sum-first", "started"],
+          ["acme-q-sum-second", "refused", "QuotaExceeded modules[1].max_nodes"],
+          ["acme-q-sum-elsewhere", "started"],
+        ],
+      );
+      assert.match(
+        rows[1]!.problems[0]!.message,
+        /needs 20 more standardDSv5Family vCPUs in westus2, but acme-q-sum-first of the same request take 20 of the 30 left/,
+      );
+      assert.deepEqual(writesFor(stack.emulator, planOf(specs[1]!), since), [], "nothing written for it");
+    } finally {
+      stack.emulator.admin.clearSubscriptionSettings();
+    }
+  });
+
   test("defers a whole message when Azure fails one spec's read, writing nothing; the message's redelivery starts it", async () => {
     const flaky = specDocument("q-flaky", [{ type: "base" }]);
     const fine = specDocument("q-fine", [{ type: "base" }]);
