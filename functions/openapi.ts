@@ -72,6 +72,21 @@ const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
       deferred: { type: "array", items: ref("SpecProblem") },
       retryAfterSec: { type: "integer" },
       requests: object({ reads: { type: "integer" }, writes: { type: "integer" } }, ["reads", "writes"]),
+      quotaClaims: {
+        type: "array",
+        description:
+          "What the environment takes of each quota it was checked against (a batch adds these up).",
+        items: object(
+          {
+            usage: { ...string, description: "`<subscription>/<location>/<usage name>`, lower-case." },
+            label: string,
+            demand: { type: "integer" },
+            available: { type: "integer", description: "The limit less what was in use, when read." },
+            path: string,
+          },
+          ["usage", "label", "demand", "available", "path"],
+        ),
+      },
     },
     ["outcome", "problems", "warnings", "deferred", "requests"],
   ),
