@@ -92,13 +92,13 @@ describe("the live view's frame", () => {
         "apply acme-staging · running · stage data",
         "█████████████████░░░░░░░░░░░░░ 4/7  elapsed 1m 15s  ETA ~30s",
         "network  2/2 ✓",
-        "  ✓ base/rg      done       1.2s",
-        "  ✓ base/vnet    done       12s",
+        "  ✓ base/rg      done        1.2s",
+        "  ✓ base/vnet    done        12s",
         "data  2/5",
-        "  ⠋ cache/cache  creating   40s",
+        "  ⠋ cache/cache  creating    40s",
         "  · cache/pe     waiting    ",
         "  · cache/zone   waiting    ",
-        "  ✗ db/server    failed     3s",
+        "  ✗ db/server    failed      3s",
         "  - db/database  skipped    ",
         "Failures",
         "  ✗ db/server: QuotaExceeded: no",
@@ -116,8 +116,8 @@ describe("the live view's frame", () => {
       footer: "",
     });
     assert.equal(lines[1], "█████████████████░░░░░░░░░░░░░ 4/7  elapsed 1m 20s  ETA ~25s");
-    assert.equal(lines[6], "  ⠸ cache/cache  creating   45s");
-    assert.equal(lines[3], "  ✓ base/rg      done       1.2s", "finished resources keep their time");
+    assert.equal(lines[6], "  ⠸ cache/cache  creating    45s");
+    assert.equal(lines[3], "  ✓ base/rg      done        1.2s", "finished resources keep their time");
   });
 
   test("shrinks to the window: finished stages fold first, then waiting resources are counted", () => {
@@ -128,7 +128,7 @@ describe("the live view's frame", () => {
     const counted = frame(running, 9);
     assert.ok(counted.length <= 9, counted.join("\n"));
     assert.ok(counted.includes("  · 2 waiting"), counted.join("\n"));
-    assert.ok(counted.includes("  ⠋ cache/cache  creating   40s"), "what runs stays in view");
+    assert.ok(counted.includes("  ⠋ cache/cache  creating    40s"), "what runs stays in view");
     assert.equal(counted.at(-1), "footer");
   });
 
