@@ -22,6 +22,7 @@ import { summarizePlan } from "../lib/plan";
 import type { BatchOutput } from "../orchestrations/contracts";
 import { ARM_LIMITS } from "@azure-env-provisioner/azure-emulator";
 import { requestCountsBetween } from "./support/arm-counters";
+import { cpuBetween, describeCpu } from "./support/cpu";
 import { batchEnvironments, type BatchEnvironment } from "./support/batch-specs";
 import { positiveFlag } from "./support/flags";
 import { startBenchStack, type BenchStack } from "./support/stack";
@@ -47,15 +48,15 @@ export function writeBucketBoundSec(writes: number): number {
 async function buildSpans(
   stack: BenchStack,
   environments: readonly BatchEnvironment[],
-  batchStartMs: number,
+  batchCreatedTime: string,
 ) {
   const statuses = await Promise.all(environments.map((e) => stack.instanceStatus(e.plan.environmentId)));
   const spans = statuses.flatMap((status) =>
     status
       ? [
           {
-            startSec: (Date.parse(status.createdTime) - batchStartMs) / 1000,
-            lengthSec: (Date.parse(status.lastUpdatedTime) - Date.parse(status.createdTime)) / 1000,
+            startSec: stack.simulatedSecBetween(batchCreatedTime, status.createdTime),
+            lengthSec: stack.simulatedSecBetween(status.createdTime, status.lastUpdatedTime),
           },
         ]
       : [],
@@ -100,6 +101,7 @@ async function main(): Promise<void> {
     const queue = new QueueClient(stack.azurite.connectionString, ENVIRONMENT_REQUESTS_QUEUE);
     await queue.createIfNotExists();
     const before = stack.emulator.admin.counters();
+    const cpuBefore = stack.cpu();
     const submittedAt = Date.now();
     const message = JSON.stringify({ action: "apply", environments: environments.map((e) => e.spec) });
     // The Functions host reads queue messages as base64 (host.json's default messageEncoding).
@@ -107,13 +109,14 @@ async function main(): Promise<void> {
     const batchId = batchInstanceIdOf(sent.messageId);
     const batch = await waitUntilEnded(() => stack.instanceStatus(batchId), timeoutMs, 250);
     const wallSec = (Date.now() - submittedAt) / 1000;
+    const cpu = cpuBetween(cpuBefore, stack.cpu());
     const counts = requestCountsBetween(before, stack.emulator.admin.counters());
     const output = batch.output as Partial<BatchOutput> | null;
     const results = output?.results ?? [];
     const failed = results.filter((result) => result.result !== "succeeded");
 
-    const totalSec = (Date.parse(batch.lastUpdatedTime) - Date.parse(batch.createdTime)) / 1000;
-    const builds = await buildSpans(stack, environments, Date.parse(batch.createdTime));
+    const totalSec = stack.simulatedSecBetween(batch.createdTime, batch.lastUpdatedTime);
+    const builds = await buildSpans(stack, environments, batch.createdTime);
     // Throttled requests are writes refused by the bucket (reads have their own, larger one).
     const acceptedWrites = counts.writes - counts.throttled;
     const bucketSec = writeBucketBoundSec(acceptedWrites);
@@ -150,11 +153,14 @@ async function main(): Promise<void> {
     console.log(
       `  measured ÷ bound      ${(totalSec / bound).toFixed(3)}  (bound ${sec(bound)}, the larger of the two)`,
     );
+    console.log(`  CPU                   ${describeCpu(cpu)} (over ${wallSec.toFixed(1)} s wall)`);
     if (batch.runtimeStatus !== "Completed" || failed.length > 0) process.exitCode = 1;
   } finally {
     await stack.stop();
   }
-  console.log(`done in ${((Date.now() - startedAt) / 1000).toFixed(0)} s wall`);
+  console.log(
+    `done in ${((Date.now() - startedAt) / 1000).toFixed(0)} s wall (load average ${loadavg()[0]?.toFixed(1)})`,
+  );
 }
 
 main().then(

@@ -8,7 +8,8 @@
  *
  * The simulated build time is orchestration time, from the build instance's creation to its end: the
  * devhost's durable clock runs 1/timeScale times faster than the wall clock, like the emulator's
- * operations, so orchestration seconds are emulated-Azure seconds. It leaves out what happens before
+ * operations, so orchestration seconds are emulated-Azure seconds (status bodies carry wall-clock
+ * times, which the stack scales back). It leaves out what happens before
  * the build starts (HTTP, validation, planning) and this script's own status polling; wall time ÷ time
  * scale from the POST to the observed end is printed beside it.
  */
@@ -20,6 +21,7 @@ import type { Plan } from "../lib/plan/types";
 import { MAX_SCHEDULER_TICK_SEC } from "../orchestrations/build-environment";
 import { ensureNodeInstanceId } from "../orchestrations/instance-ids";
 import { requestCountsBetween } from "./support/arm-counters";
+import { cpuBetween, describeCpu } from "./support/cpu";
 import { emulatorPlanOf, exampleSpec, exampleSpecText, EXAMPLE_SPEC_PATH } from "./support/example-plan";
 import { positiveFlag } from "./support/flags";
 import {
@@ -130,6 +132,7 @@ async function main(): Promise<void> {
   const stack = await startBenchStack({ timeScale, throttling: true });
   try {
     const before = stack.emulator.admin.counters();
+    const cpuBefore = stack.cpu();
     const submittedAt = Date.now();
     const response = await stack.api("environments", {
       method: "POST",
@@ -140,13 +143,14 @@ async function main(): Promise<void> {
       throw new Error(`POST /api/environments answered ${response.status}: ${await response.text()}`);
     const build = await waitUntilEnded(() => stack.instanceStatus(plan.environmentId), timeoutMs);
     const wallSec = (Date.now() - submittedAt) / 1000;
+    const cpu = cpuBetween(cpuBefore, stack.cpu());
     if (build.runtimeStatus !== "Completed")
       throw new Error(`the build ended ${build.runtimeStatus}: ${JSON.stringify(build.output)}`);
     const counts = requestCountsBetween(before, stack.emulator.admin.counters());
     const children = await stack.instances(`${plan.environmentId}:`);
-    const timings = nodeTimings(plan, build, children);
+    const timings = nodeTimings(plan, build, children, stack.simulatedSecBetween);
 
-    const buildSec = (Date.parse(build.lastUpdatedTime) - Date.parse(build.createdTime)) / 1000;
+    const buildSec = stack.simulatedSecBetween(build.createdTime, build.lastUpdatedTime);
     const ratio = buildSec / lowerBoundSec;
     console.log(
       `  simulated build time   ${sec(buildSec)}  (orchestration time, creation to end of the build instance)`,
@@ -166,6 +170,7 @@ async function main(): Promise<void> {
       `  ARM per build          ${counts.writes} writes, ${counts.reads} reads, ${counts.polls} polls ` +
         `(+ ${counts.keyVault} Key Vault, ${counts.kubernetes} Kubernetes requests; ${counts.throttled} answered 429)`,
     );
+    console.log(`  CPU of this build      ${describeCpu(cpu)} (over ${wallSec.toFixed(1)} s wall)`);
     const delays = [...timings.values()].map((t) => t.startDelaySec).sort((a, b) => a - b);
     const medianDelay = delays[Math.floor(delays.length / 2)] ?? 0;
     console.log(

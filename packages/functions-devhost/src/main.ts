@@ -5,7 +5,7 @@
  *
  * As a library: `startDevhost(options) → { url, key, stop() }`. As a command:
  * `node packages/functions-devhost/dist/src/main.js --app <entry module> [--root <dir>] [--port N] [--storage <conn>] [--key K]`
- * (plus `--clock-factor F` and `--lease-ms MS` for tests).
+ * (plus `--clock-factor F`, `--lease-ms MS` and `--min-queue-polling-ms MS` for tests and benchmarks).
  */
 import { constants } from "node:os";
 import { resolve } from "node:path";
@@ -177,6 +177,7 @@ export function parseDevhostArgs(argv: readonly string[]): DevhostOptions {
       key: { type: "string" },
       "clock-factor": { type: "string" },
       "lease-ms": { type: "string" },
+      "min-queue-polling-ms": { type: "string" },
     },
     strict: true,
   });
@@ -192,6 +193,11 @@ export function parseDevhostArgs(argv: readonly string[]): DevhostOptions {
   const port = number("port", values.port, "zero");
   const clockFactor = number("clock-factor", values["clock-factor"], "positive");
   const durableLeaseMs = number("lease-ms", values["lease-ms"], "positive");
+  const minQueuePollingIntervalMs = number(
+    "min-queue-polling-ms",
+    values["min-queue-polling-ms"],
+    "positive",
+  );
   return {
     app: values.app,
     ...(values.root ? { appRoot: values.root } : {}),
@@ -200,6 +206,7 @@ export function parseDevhostArgs(argv: readonly string[]): DevhostOptions {
     ...(values.key ? { functionKey: values.key } : {}),
     ...(clockFactor === undefined ? {} : { clockFactor }),
     ...(durableLeaseMs === undefined ? {} : { durableLeaseMs }),
+    ...(minQueuePollingIntervalMs === undefined ? {} : { minQueuePollingIntervalMs }),
   };
 }
 
@@ -211,7 +218,7 @@ export async function runDevhostCommand(argv: readonly string[]): Promise<void> 
   } catch (error) {
     console.error(`devhost: ${(error as Error).message}`);
     console.error(
-      "usage: devhost --app <entry module> [--root <dir>] [--port N] [--storage <conn>] [--key K] [--clock-factor F] [--lease-ms MS]",
+      "usage: devhost --app <entry module> [--root <dir>] [--port N] [--storage <conn>] [--key K] [--clock-factor F] [--lease-ms MS] [--min-queue-polling-ms MS]",
     );
     process.exitCode = 2;
     return;
