@@ -10,6 +10,15 @@
  */
 import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 
+/**
+ * ARM's subscription write bucket per principal (docs/azure-facts.md#subscription-and-tenant-token-buckets):
+ * 200 writes, refilled 10 per second.
+ */
+export const ARM_WRITE_BUCKET = { capacity: 200, refillPerSec: 10 } as const;
+
+/** Tokens a pacer leaves in the bucket by default (see {@link ArmBucketPacerOptions.reserve}). */
+export const DEFAULT_PACING_RESERVE = 20;
+
 /** The ARM buckets paced here, by the header suffix ARM names them with. */
 export type ArmBucketKind = "writes" | "deletes";
 
@@ -44,7 +53,7 @@ export class ArmBucketPacer {
   readonly stats = { waited: 0, probes: 0 };
 
   constructor(options: ArmBucketPacerOptions = {}) {
-    this.#reserve = options.reserve ?? 20;
+    this.#reserve = options.reserve ?? DEFAULT_PACING_RESERVE;
     this.#probeIntervalMs = options.probeIntervalMs ?? 250;
   }
 
