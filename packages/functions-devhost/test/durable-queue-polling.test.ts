@@ -53,6 +53,13 @@ describe("the Azure Storage backend's queue polling (model)", () => {
     }
   });
 
+  test("polls every maxQueuePollingInterval once the back-off reaches it, however far the message is", () => {
+    const poller = new QueuePoller(TEN_SECONDS, 0, MIDDLE);
+    // 13.2 s is the first poll after the waits reach 10 s; from there every 10 s.
+    assert.equal(poller.firstPollAtOrAfter(86_400_000), 86_403_200);
+    assert.equal(poller.firstPollAtOrAfter(30_000), 33_200);
+  });
+
   test("starts over from the shortest wait when this host sends to the queue or a poll finds messages", () => {
     const poller = new QueuePoller(TEN_SECONDS, 0, MIDDLE);
     assert.equal(poller.firstPollAtOrAfter(30_000), 33_200);

@@ -89,11 +89,16 @@ export class QueuePoller {
 
   /** The first poll at or after `atMs` (a message that becomes visible then is noticed at that poll). */
   firstPollAtOrAfter(atMs: number): number {
-    // Bounded: waits grow to the maximum within a few dozen polls, then each adds at least `max`.
-    const limit =
-      10_000 + Math.ceil(Math.max(0, atMs - this.#last()) / Math.max(1, this.settings.minIntervalMs));
-    for (let i = 0; this.#last() < atMs && i < limit; i++) this.#drawNext();
-    return this.#polls.find((pollMs) => pollMs >= atMs) ?? this.#last();
+    // Random waits until they reach the maximum (a few dozen polls at most: each at least doubles the
+    // increment), then polls every `max`: a timer hours away costs no more than one minutes away.
+    for (let i = 0; this.#last() < atMs && this.#lastWaitMs < this.settings.maxIntervalMs && i < 1_000; i++)
+      this.#drawNext();
+    const last = this.#last();
+    if (last < atMs) {
+      const periodMs = Math.max(1, this.settings.maxIntervalMs);
+      return last + Math.ceil((atMs - last) / periodMs) * periodMs;
+    }
+    return this.#polls.find((pollMs) => pollMs >= atMs) ?? last;
   }
 
   /** Forgets polls before `nowMs` (already past). */
