@@ -22,9 +22,6 @@ import {
 import type { Planner } from "./ports";
 import { runPreflight, type PreflightResult, type PreflightTarget } from "./preflight";
 
-/** Batch builds running at once when `PROVISIONER_MAX_CONCURRENT_BUILDS` is unset. */
-export const DEFAULT_MAX_CONCURRENT_BUILDS = 10;
-
 /** Everything the triggers share. */
 export interface AppContext {
   readonly config: ProvisionerConfig;
@@ -33,8 +30,11 @@ export interface AppContext {
   /** The append-only audit table (`environmentAudit`). */
   readonly audit: AuditLog;
   readonly plan: Planner;
-  /** How many environments of one queue batch build at once (`PROVISIONER_MAX_CONCURRENT_BUILDS`). */
-  readonly maxConcurrentBuilds: number;
+  /**
+   * How many environments of one queue batch build at once (`PROVISIONER_MAX_CONCURRENT_BUILDS`).
+   * @default - chosen per batch from ARM's write bucket (`writeBucketConcurrency`, lib/plan)
+   */
+  readonly maxConcurrentBuilds: number | undefined;
   /** Azure (or emulator) clients, created on first use. */
   azureClients(): AzureClients;
   /** Preflight of a validated spec (`preflight.ts`), over the shared clients and cache. */
@@ -56,9 +56,9 @@ export function plannerOf(config: ProvisionerConfig): Planner {
     });
 }
 
-function maxConcurrentBuilds(env: NodeJS.ProcessEnv): number {
+function maxConcurrentBuilds(env: NodeJS.ProcessEnv): number | undefined {
   const value = Number(env.PROVISIONER_MAX_CONCURRENT_BUILDS);
-  return Number.isInteger(value) && value > 0 ? value : DEFAULT_MAX_CONCURRENT_BUILDS;
+  return Number.isInteger(value) && value > 0 ? value : undefined;
 }
 
 /** Builds the context from `env`. @throws ConfigError when settings are invalid or storage is not set */

@@ -21,6 +21,7 @@ import { isBatchBlobError, type BatchBlobReader } from "./batch-blob";
 import type { PreflightReport } from "../lib/preflight/types";
 import type { EnvironmentSpec, SpecProblem } from "../lib/spec/types";
 import { validateSpec } from "../lib/spec/validate";
+import { writeBucketConcurrency } from "../lib/plan/batch-concurrency";
 import type { EnvironmentService } from "./environment-service";
 import type { OrchestrationClient } from "./ports";
 import { withinProvisionerSubscriptions } from "./spec-body";
@@ -110,8 +111,8 @@ export interface RequestHandlerDeps {
   readonly results: RequestResults;
   /** The subscriptions this provisioner builds in (empty: any); specs naming another are refused. */
   readonly subscriptionIds: readonly string[];
-  /** Environments of one batch building at once. */
-  readonly maxConcurrentBuilds: number;
+  /** Environments of one batch building at once. @default - from ARM's write bucket (`writeBucketConcurrency`) */
+  readonly maxConcurrentBuilds: number | undefined;
   /**
    * Preflight of a valid spec to apply (`preflight.ts`), before anything is claimed; `undefined` when
    * there is nothing to preflight (the claim refuses the spec: it does not fit its recorded engines).
@@ -394,7 +395,8 @@ export async function handleEnvironmentRequest(
   if (claimed.length > 0) {
     const input: BatchInput = {
       items: claimed.map((entry) => entry.item),
-      maxConcurrent: deps.maxConcurrentBuilds,
+      maxConcurrent:
+        deps.maxConcurrentBuilds ?? writeBucketConcurrency(claimed.map((entry) => entry.item.plan)),
       requestedBy,
     };
     await deps.orchestrations.startNew(PROVISION_BATCH, batchInstanceId, input);

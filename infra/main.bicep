@@ -49,9 +49,9 @@ param maximumInstanceCount int = 40
 @description('Memory of each Flex Consumption instance, in MB.')
 param instanceMemoryMB int = 2048
 
-@minValue(1)
-@description('Environments of one queue batch built at once (PROVISIONER_MAX_CONCURRENT_BUILDS).')
-param maxConcurrentBuilds int = 10
+@minValue(0)
+@description('Environments of one queue batch built at once (PROVISIONER_MAX_CONCURRENT_BUILDS); 0 chooses it per batch from ARM\'s write bucket.')
+param maxConcurrentBuilds int = 0
 
 @minValue(30)
 @maxValue(730)

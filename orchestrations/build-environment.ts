@@ -49,17 +49,34 @@ export const INPUT_WAIT_DEADLINE_SEC = 24 * 3600;
 export const INPUT_WAIT_TICK_SEC = 60;
 
 /**
- * How long a round waits for nodes of earlier rounds before looking at them again: the shortest poll
- * interval among them (none of them can end sooner than its own next check), at most
+ * The shortest tick, in seconds: once a node of an earlier round is past its expected end, the build
+ * looks this often, so its dependents start within about this long of its end. Each tick is an episode
+ * of the build and two history events, so it is not shorter.
+ */
+export const MIN_SCHEDULER_TICK_SEC = 2;
+
+/**
+ * How long a round waits for nodes of earlier rounds before looking at them again: until the first of
+ * them is expected to end (`untilExpectedEndSec`, from when it started and the latency model's median),
+ * at least {@link MIN_SCHEDULER_TICK_SEC}, and at most the shortest poll interval among them and
  * {@link MAX_SCHEDULER_TICK_SEC}; {@link INPUT_WAIT_TICK_SEC} when all of them wait for users' input.
+ * Nodes of earlier rounds are not re-awaited (task-pool.ts, #574): the tick is how their end is seen,
+ * so it is short when an end is due.
+ * @param untilExpectedEndSec - seconds from now to the earliest expected end (≤ 0 when one is overdue)
+ *   @default - none known: the longest tick
  */
 export function schedulerTickSec(
   waitingOn: readonly PlanNode[],
   awaitingInput: readonly PlanNode[] = [],
+  untilExpectedEndSec: number = Infinity,
 ): number {
   if (waitingOn.length === 0 && awaitingInput.length > 0) return INPUT_WAIT_TICK_SEC;
   const intervals = waitingOn.map((node) => latencyOf(ARM_TYPE_BY_KIND[node.kind]).pollIntervalSec);
-  return Math.min(MAX_SCHEDULER_TICK_SEC, ...intervals);
+  const longestSec = Math.min(MAX_SCHEDULER_TICK_SEC, ...intervals);
+  return Math.max(
+    Math.min(MIN_SCHEDULER_TICK_SEC, longestSec),
+    Math.min(longestSec, Math.ceil(untilExpectedEndSec)),
+  );
 }
 
 /** `86400000` ⇒ `24 h`; `90000` ⇒ `90 s`. */
@@ -172,15 +189,24 @@ export function* buildEnvironmentOrchestrator(
       ...readyNodes(plan, states).map(startNode),
     ],
     onRound: report,
-    tickSec: (waitingOn) =>
-      schedulerTickSec(
-        waitingOn
-          .filter((entry) => !inputWaits.has(entry.key))
-          .map((entry) => nodeByKey.get(entry.key) as PlanNode),
+    tickSec: (waitingOn) => {
+      const operations = waitingOn.filter((entry) => !inputWaits.has(entry.key));
+      const nowMs = orchestrationNowMs(context);
+      const untilExpectedEndSec = Math.min(
+        ...operations.map(
+          (entry) =>
+            (entry.startedAtMs + (nodeByKey.get(entry.key) as PlanNode).estimatedDurationSec * 1000 - nowMs) /
+            1000,
+        ),
+      );
+      return schedulerTickSec(
+        operations.map((entry) => nodeByKey.get(entry.key) as PlanNode),
         waitingOn
           .filter((entry) => inputWaits.has(entry.key))
           .map((entry) => nodeByKey.get(entry.key) as PlanNode),
-      ),
+        untilExpectedEndSec,
+      );
+    },
     onEnded: ({ key, task }) => {
       const wait = inputWaits.get(key);
       if (wait) {

@@ -32,6 +32,13 @@ export function operationDeadlineSec(kind: NodeKind, operation: OperationKind): 
   return Math.max(MIN_DEADLINE_SEC, Math.ceil(p95Sec * DEADLINE_FACTOR));
 }
 
+/** The latency model's median length of an operation of `kind` on a node of `kind`, in seconds. */
+export function expectedOperationSec(kind: NodeKind, operation: OperationKind): number {
+  const latency = latencyOf(ARM_TYPE_BY_KIND[kind]);
+  if (operation === "create") return latency.createP50Sec;
+  return operation === "update" ? latency.updateP50Sec : latency.deleteP50Sec;
+}
+
 /** Seconds between status checks of a running operation of `kind` when Azure names no `Retry-After`. */
 export function pollIntervalSec(kind: NodeKind): number {
   return latencyOf(ARM_TYPE_BY_KIND[kind]).pollIntervalSec;

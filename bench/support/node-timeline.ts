@@ -1,7 +1,9 @@
 /**
  * Where a build's time went, from the Durable record of its per-node sub-orchestrations (instance id
  * `<environment id>:<node key>` with `/` as `:`; created when the scheduler started the node, last
- * updated when it ended — both on orchestration time, which runs with the emulator's scaled Azure time).
+ * updated when it ended). Status times are wall-clock times; the caller's `secondsBetween` turns them
+ * into orchestration seconds, which run with the emulator's scaled Azure time. History timestamps are
+ * orchestration time already.
  */
 import type { InstanceStatus } from "@azure-env-provisioner/functions-devhost";
 import { ensureNodeInstanceId } from "../../orchestrations/instance-ids";
@@ -22,21 +24,25 @@ export interface NodeTiming {
   readonly lastDependency?: string;
 }
 
-/** Per-node timings of a build; nodes without a sub-orchestration record are left out. */
+/**
+ * Per-node timings of a build; nodes without a sub-orchestration record are left out.
+ * @param secondsBetween - orchestration seconds between two status times (ISO strings)
+ */
 export function nodeTimings(
   plan: Plan,
   build: InstanceStatus,
   children: readonly InstanceStatus[],
+  secondsBetween: (fromIso: string, toIso: string) => number,
 ): Map<string, NodeTiming> {
-  const t0 = Date.parse(build.createdTime);
+  const t0 = build.createdTime;
   const byId = new Map(children.map((child) => [child.instanceId, child]));
   const timings = new Map<string, NodeTiming>();
   // Plan nodes are in topological order: every dependency is timed before its dependents.
   for (const node of plan.nodes) {
     const child = byId.get(ensureNodeInstanceId(plan.environmentId, node.key));
     if (!child) continue;
-    const startSec = (Date.parse(child.createdTime) - t0) / 1000;
-    const endSec = (Date.parse(child.lastUpdatedTime) - t0) / 1000;
+    const startSec = secondsBetween(t0, child.createdTime);
+    const endSec = secondsBetween(t0, child.lastUpdatedTime);
     let lastDependency: string | undefined;
     for (const key of node.dependsOn) {
       const dependency = timings.get(key);

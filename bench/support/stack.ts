@@ -3,20 +3,22 @@
  * devhost serving the real app (`functions/index`: HTTP API, queue trigger, orchestrations, activities)
  * on a durable clock running 1/timeScale times faster, so orchestration time and emulated Azure time
  * agree — the wiring `npm start` uses (local-stack/local-stack.ts), on free loopback ports and in a
- * temporary folder.
+ * temporary folder. The devhost runs as a child process, as `npm start` runs it beside Azurite, so each
+ * part's CPU time can be read on its own (`cpu()`); the emulator runs in this process.
  */
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { extname, join } from "node:path";
 import {
   type InstanceStatus,
-  startDevhost,
-  type RunningDevhost,
+  spawnDevhost,
   startAzurite,
   type RunningAzurite,
 } from "@azure-env-provisioner/functions-devhost";
 import { startEmulator, type RunningEmulator } from "@azure-env-provisioner/azure-emulator";
 import { LOCAL_STACK_PRINCIPAL_ID } from "../../lib/config";
+import { ownCpuSec, processCpuSec, type CpuSnapshot } from "./cpu";
 
 /** The subscription the specs in `examples/` name; the API refuses specs for any other. */
 export const EXAMPLE_SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000002";
@@ -34,11 +36,27 @@ export interface BenchStackOptions {
   readonly maxConcurrentBuilds?: number;
 }
 
+/** The devhost child process. */
+export interface BenchDevhost {
+  /** `http://127.0.0.1:<port>`. */
+  readonly url: string;
+  readonly pid: number | undefined;
+}
+
 /** A running stack. */
 export interface BenchStack {
   readonly azurite: RunningAzurite;
   readonly emulator: RunningEmulator;
-  readonly devhost: RunningDevhost;
+  readonly devhost: BenchDevhost;
+  /** Real seconds per Azure second, as started. */
+  readonly timeScale: number;
+  /**
+   * Orchestration (simulated Azure) seconds between two status times: status bodies carry wall-clock
+   * times, and durable time runs 1/timeScale times faster.
+   */
+  simulatedSecBetween(fromIso: string, toIso: string): number;
+  /** CPU seconds each part of the stack has used so far. */
+  cpu(): CpuSnapshot;
   /** `fetch` to `<devhost>/api/<path>` with the function key. */
   api(path: string, init?: RequestInit): Promise<Response>;
   /** An instance's Durable status (custom status, times), or `undefined` when unknown. */
@@ -47,8 +65,8 @@ export interface BenchStack {
   instanceHistory(instanceId: string): Promise<InstanceStatus | undefined>;
   /** Every instance whose id starts with `prefix` (all pages). */
   instances(prefix: string): Promise<InstanceStatus[]>;
-  /** Devhost log lines (kept, not printed: a benchmark's output is its figures). */
-  readonly log: string[];
+  /** What the devhost printed (kept, not printed: a benchmark's output is its figures). */
+  log(): string;
   /** Stops the devhost, the emulator and Azurite, and removes the temporary folder. Idempotent. */
   stop(): Promise<void>;
 }
@@ -59,8 +77,8 @@ async function readStatus(url: string): Promise<InstanceStatus | undefined> {
   return (await response.json()) as InstanceStatus;
 }
 
-/** How long the devhost may drain on stop, in ms: the benchmark has finished with it by then. */
-const STOP_GRACE_MS = 2_000;
+/** The app's entry: TypeScript under tsx (the child then runs it under tsx too), JS when compiled. */
+const APP_ENTRY = join(PROJECT_ROOT, "functions", `index${extname(__filename)}`);
 
 /** Starts Azurite, the emulator and the devhost; on failure stops what started. */
 export async function startBenchStack(options: BenchStackOptions): Promise<BenchStack> {
@@ -80,42 +98,63 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     });
     stops.push(() => emulator.stop());
     // Variables already set win over local.settings.json, so these reach the app's configuration.
-    process.env.PROVISIONER_ARM_ENDPOINT = emulator.armEndpoint;
-    process.env.PROVISIONER_CA_CERT_PATH = emulator.caCertPath;
-    process.env.PROVISIONER_SUBSCRIPTION_ID = EXAMPLE_SUBSCRIPTION_ID;
-    // The app authenticates as the emulator's managed identity, as `npm start` runs it.
-    process.env.IDENTITY_ENDPOINT = emulator.identityEndpoint;
-    process.env.IDENTITY_HEADER = emulator.identityHeader;
-    process.env.PROVISIONER_PRINCIPAL_ID = emulator.identityPrincipalId;
-    process.env.AzureWebJobsStorage = azurite.connectionString;
-    if (options.maxConcurrentBuilds !== undefined)
-      process.env.PROVISIONER_MAX_CONCURRENT_BUILDS = String(options.maxConcurrentBuilds);
-    const log: string[] = [];
-    const devhost = await startDevhost({
-      app: join(PROJECT_ROOT, "functions", "index"),
+    const systemKey = randomBytes(24).toString("base64url");
+    const env: Record<string, string> = {
+      PROVISIONER_ARM_ENDPOINT: emulator.armEndpoint,
+      PROVISIONER_CA_CERT_PATH: emulator.caCertPath,
+      PROVISIONER_SUBSCRIPTION_ID: EXAMPLE_SUBSCRIPTION_ID,
+      // The app authenticates as the emulator's managed identity, as `npm start` runs it.
+      IDENTITY_ENDPOINT: emulator.identityEndpoint,
+      IDENTITY_HEADER: emulator.identityHeader,
+      PROVISIONER_PRINCIPAL_ID: emulator.identityPrincipalId,
+      AzureWebJobsStorage: azurite.connectionString,
+      DEVHOST_SYSTEM_KEY: systemKey,
+      ...(options.maxConcurrentBuilds === undefined
+        ? {}
+        : { PROVISIONER_MAX_CONCURRENT_BUILDS: String(options.maxConcurrentBuilds) }),
+    };
+    const functionKey = "bench-function-key";
+    const child = await spawnDevhost({
+      app: APP_ENTRY,
       appRoot: PROJECT_ROOT,
-      port: 0,
       storageConnectionString: azurite.connectionString,
-      functionKey: "bench-function-key",
-      // Durable timers (poll intervals, back-off) run as much faster as the emulated operations.
-      clockFactor: 1 / options.timeScale,
-      minQueuePollingIntervalMs: 50,
-      log: (level, message) => log.push(`${level} ${message}`),
+      env,
+      extraArgs: [
+        "--key",
+        functionKey,
+        // Durable timers (poll intervals, back-off) run as much faster as the emulated operations.
+        "--clock-factor",
+        String(1 / options.timeScale),
+        "--min-queue-polling-ms",
+        "50",
+      ],
+      startTimeoutMs: 60_000,
     });
-    stops.push(() => devhost.stop(STOP_GRACE_MS));
+    stops.push(async () => {
+      await child.stop("SIGTERM");
+    });
+    const devhost: BenchDevhost = { url: child.url, pid: child.process.pid };
     const webhook = (path: string) =>
-      `${devhost.url}/runtime/webhooks/durabletask/${path}${path.includes("?") ? "&" : "?"}code=${devhost.keys.system}`;
+      `${devhost.url}/runtime/webhooks/durabletask/${path}${path.includes("?") ? "&" : "?"}code=${systemKey}`;
     let stopping: Promise<void> | undefined;
     return {
       azurite,
       emulator,
       devhost,
-      log,
+      timeScale: options.timeScale,
+      simulatedSecBetween: (fromIso, toIso) =>
+        (Date.parse(toIso) - Date.parse(fromIso)) / 1000 / options.timeScale,
+      cpu: () => ({
+        ...optional("devhost", processCpuSec(devhost.pid)),
+        ...optional("azurite", processCpuSec(azurite.process.pid)),
+        emulatorAndScript: ownCpuSec(),
+      }),
+      log: () => child.output(),
       api: (path, init = {}) =>
         fetch(`${devhost.url}/api/${path}`, {
           ...init,
           headers: {
-            "x-functions-key": devhost.key,
+            "x-functions-key": functionKey,
             ...(init.headers as Record<string, string> | undefined),
           },
         }),
@@ -143,4 +182,8 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     await stopAll();
     throw error;
   }
+}
+
+function optional<K extends string>(key: K, value: number | undefined): Partial<Record<K, number>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, number>);
 }

@@ -31,6 +31,7 @@ import type { CoreV1Api, KubernetesObjectApi } from "@kubernetes/client-node" wi
   "resolution-mode": "import",
 };
 import { ConfigError, isSubscriptionAllowed, type ProvisionerConfig } from "../config";
+import { armBucketPacingPolicy, subscriptionPacers, type SubscriptionPacers } from "./bucket-pacing";
 import { AzureError } from "./errors";
 import { parseResourceId } from "./resource-id";
 
@@ -134,6 +135,11 @@ export interface AzureClients {
   readonly dns: DnsManagementClient;
   /** Poll interval given to SDK pollers, in milliseconds, when one runs to completion. */
   readonly lroPollIntervalMs?: number;
+  /**
+   * This subscription's ARM write and delete buckets as this process sees them: every client of the
+   * subscription waits on them before a write, so one host never empties the bucket (`bucket-pacing.ts`).
+   */
+  readonly pacers: SubscriptionPacers;
   /** See {@link AzureClientsOptions.keyVaultPropagationBudgetMs}. */
   readonly keyVaultPropagationBudgetMs: number;
   /** A Key Vault data-plane client for the vault at `vaultUri` (one per vault, reused). */
@@ -196,15 +202,15 @@ export function createAzureClients(
   const common = { retryOptions, ...(ca ? { tlsOptions: { ca } } : {}) };
   // HLC clients take `credentialScopes`; modular ones `credentials.scopes`. Without them a moved endpoint
   // makes the client ask for `<endpoint>/.default`, which no real or emulated authority issues.
-  const hlc = config.armEndpoint
+  const hlcCommon = config.armEndpoint
     ? { ...common, endpoint: config.armEndpoint, credentialScopes: [ARM_SCOPE] }
     : common;
-  const modular = config.armEndpoint
+  const modularCommon = config.armEndpoint
     ? { ...common, endpoint: config.armEndpoint, credentials: { scopes: [ARM_SCOPE] } }
     : common;
   const armOrigin = new URL(config.armEndpoint ?? "https://management.azure.com").origin;
   // Shared by every subscription: one credential, one tenant-scope client, one data-plane client per vault.
-  const subscriptions = new SubscriptionClient(credential, hlc);
+  const subscriptions = new SubscriptionClient(credential, hlcCommon);
   const secretClients = new Map<string, SecretClient>();
   const certificateClients = new Map<string, CertificateClient>();
   const vaultUris = new Map<string, string>();
@@ -265,6 +271,12 @@ export function createAzureClients(
   };
 
   function subscriptionClients(sub: string): AzureClients {
+    const pacers = subscriptionPacers();
+    const pacing = {
+      additionalPolicies: [{ policy: armBucketPacingPolicy(pacers), position: "perRetry" as const }],
+    };
+    const hlc = { ...hlcCommon, ...pacing };
+    const modular = { ...modularCommon, ...pacing };
     const resources = new ResourceManagementClient(credential, sub, hlc);
     const keyVault = new KeyVaultManagementClient(credential, sub, modular);
     /** The URI of the vault with ARM id `vaultId`, read from ARM once. */
@@ -322,6 +334,7 @@ export function createAzureClients(
       }),
       dns: new DnsManagementClient(credential, sub, hlc),
       lroPollIntervalMs: options.lroPollIntervalMs ?? config.pollIntervalMs,
+      pacers,
       keyVaultPropagationBudgetMs: options.keyVaultPropagationBudgetMs ?? 60_000,
       secretClient,
       async secretClientForVault(vaultId) {

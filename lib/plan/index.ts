@@ -1,6 +1,7 @@
 export { planEnvironment } from "./plan";
 export { normalizePlanContext, type PlanContext } from "./context";
 export { summarizePlan, STAGES, type PlanSummary, type StageSummary } from "./summary";
+export { writeBucketConcurrency } from "./batch-concurrency";
 export {
   topologicalOrder,
   criticalPath,

@@ -26,6 +26,13 @@ export interface DurableFrontOptions {
   readonly clockFactor?: number;
   /** Real ms an engine lease lasts without renewal; a killed host's work resumes after it. @default 30000 */
   readonly leaseMs?: number;
+  /**
+   * How durable timers are noticed: `"host"` as the Azure Storage backend would with host.json's
+   * `storageProvider` settings (up to `maxQueuePollingInterval` late on an idle control queue, see
+   * `durable/queue-polling.ts`); `"fast"` at the engine's next 250 ms scan (tests that are not about
+   * timing). @default "host"
+   */
+  readonly queuePolling?: "host" | "fast";
   /** Where the storage connection setting is read. @default process.env */
   readonly env?: NodeJS.ProcessEnv;
   /** Writes activities' output bindings. @default - the engine's default */
@@ -93,6 +100,7 @@ export async function startDurableFront(options: DurableFrontOptions): Promise<R
     // Continued from what the hub stored, so a restart never puts saved timers and leases in the future.
     clock: await hubClock(connectionString, durableTask.hubName, options.clockFactor ?? 1),
     ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
+    queuePolling: options.queuePolling === "fast" ? "fixed" : durableTask.queuePolling,
     ...(options.outputs ? { outputs: options.outputs } : {}),
     log: (level, message) => options.log(engineLevels[level], `[durable] ${message}`),
   });

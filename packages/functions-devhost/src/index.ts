@@ -8,7 +8,7 @@
 export { startDevhost, type DevhostOptions, type RunningDevhost } from "./main";
 export { spawnDevhost, type DevhostChild, type SpawnDevhostOptions } from "./child-process";
 export { findAppRoot } from "./app-root";
-export { readLocalSettings, type LocalSettings } from "./settings";
+export { readHostSettings, readLocalSettings, type HostSettings, type LocalSettings } from "./settings";
 export { loadFunctionApp, isRegistrationError, type RegistrationError } from "./registry";
 export type {
   BindingMetadata,

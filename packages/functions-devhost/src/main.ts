@@ -5,7 +5,8 @@
  *
  * As a library: `startDevhost(options) → { url, key, stop() }`. As a command:
  * `node packages/functions-devhost/dist/src/main.js --app <entry module> [--root <dir>] [--port N] [--storage <conn>] [--key K]`
- * (plus `--clock-factor F` and `--lease-ms MS` for tests).
+ * (plus `--clock-factor F`, `--lease-ms MS`, `--min-queue-polling-ms MS` and `--durable-polling host|fast`
+ * for tests and benchmarks).
  */
 import { constants } from "node:os";
 import { resolve } from "node:path";
@@ -53,6 +54,12 @@ export interface DevhostOptions {
   readonly durableLeaseMs?: number;
   /** Shortest queue polling interval in ms (the host's is 100). @default 100 */
   readonly minQueuePollingIntervalMs?: number;
+  /**
+   * How durable timers are noticed: `"host"` as the Functions host's Azure Storage backend would, with
+   * host.json's `storageProvider.maxQueuePollingInterval` and `partitionCount`; `"fast"` within the
+   * engine's 250 ms scan, for tests that are not about timing. @default "host"
+   */
+  readonly durablePolling?: "host" | "fast";
   /** @default console */
   readonly log?: DevhostLog;
 }
@@ -107,6 +114,7 @@ export async function startDevhost(options: DevhostOptions): Promise<RunningDevh
       keys,
       clockFactor: options.clockFactor ?? 1,
       ...(options.durableLeaseMs === undefined ? {} : { leaseMs: options.durableLeaseMs }),
+      queuePolling: options.durablePolling ?? "host",
       outputs,
       log,
     });
@@ -177,6 +185,8 @@ export function parseDevhostArgs(argv: readonly string[]): DevhostOptions {
       key: { type: "string" },
       "clock-factor": { type: "string" },
       "lease-ms": { type: "string" },
+      "min-queue-polling-ms": { type: "string" },
+      "durable-polling": { type: "string" },
     },
     strict: true,
   });
@@ -190,8 +200,16 @@ export function parseDevhostArgs(argv: readonly string[]): DevhostOptions {
     return value;
   };
   const port = number("port", values.port, "zero");
+  const durablePolling = values["durable-polling"];
+  if (durablePolling !== undefined && durablePolling !== "host" && durablePolling !== "fast")
+    throw new Error('--durable-polling must be "host" or "fast"');
   const clockFactor = number("clock-factor", values["clock-factor"], "positive");
   const durableLeaseMs = number("lease-ms", values["lease-ms"], "positive");
+  const minQueuePollingIntervalMs = number(
+    "min-queue-polling-ms",
+    values["min-queue-polling-ms"],
+    "positive",
+  );
   return {
     app: values.app,
     ...(values.root ? { appRoot: values.root } : {}),
@@ -200,6 +218,8 @@ export function parseDevhostArgs(argv: readonly string[]): DevhostOptions {
     ...(values.key ? { functionKey: values.key } : {}),
     ...(clockFactor === undefined ? {} : { clockFactor }),
     ...(durableLeaseMs === undefined ? {} : { durableLeaseMs }),
+    ...(minQueuePollingIntervalMs === undefined ? {} : { minQueuePollingIntervalMs }),
+    ...(durablePolling === undefined ? {} : { durablePolling }),
   };
 }
 
@@ -211,7 +231,7 @@ export async function runDevhostCommand(argv: readonly string[]): Promise<void> 
   } catch (error) {
     console.error(`devhost: ${(error as Error).message}`);
     console.error(
-      "usage: devhost --app <entry module> [--root <dir>] [--port N] [--storage <conn>] [--key K] [--clock-factor F] [--lease-ms MS]",
+      "usage: devhost --app <entry module> [--root <dir>] [--port N] [--storage <conn>] [--key K] [--clock-factor F] [--lease-ms MS] [--min-queue-polling-ms MS] [--durable-polling host|fast]",
     );
     process.exitCode = 2;
     return;

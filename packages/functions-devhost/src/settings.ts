@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
+import { DEFAULT_QUEUE_POLLING, type QueuePollingSettings } from "./durable/queue-polling";
 import { parseTimeSpanMs } from "./timespan";
 
 /** Queue-trigger behaviour from `extensions.queues`, with the real host's defaults. */
@@ -33,6 +34,12 @@ export interface DurableTaskSettings {
   readonly maxConcurrentActivityFunctions: number;
   /** @default 10 × the number of processors */
   readonly maxConcurrentOrchestratorFunctions: number;
+  /**
+   * The Azure Storage backend's control-queue polling: `storageProvider.partitionCount` (default 4) and
+   * `storageProvider.maxQueuePollingInterval` (default 30 s), which the engine follows unless told to
+   * poll fast (`durable/queue-polling.ts`).
+   */
+  readonly queuePolling: QueuePollingSettings;
 }
 
 /** Everything this host takes from `host.json`. */
@@ -87,6 +94,12 @@ const hostJsonSchema = z.looseObject({
           hubName: z.string().min(1).optional(),
           maxConcurrentActivityFunctions: positiveInt.optional(),
           maxConcurrentOrchestratorFunctions: positiveInt.optional(),
+          storageProvider: z
+            .looseObject({
+              partitionCount: positiveInt.max(16).optional(),
+              maxQueuePollingInterval: timeSpan.optional(),
+            })
+            .optional(),
         })
         .optional(),
       queues: z
@@ -156,6 +169,15 @@ export function parseHostJson(json: unknown, env: NodeJS.ProcessEnv = process.en
       hubName: resolveAppSettingReferences(durable.hubName ?? DEFAULT_HUB_NAME, env),
       maxConcurrentActivityFunctions: durable.maxConcurrentActivityFunctions ?? defaultConcurrency,
       maxConcurrentOrchestratorFunctions: durable.maxConcurrentOrchestratorFunctions ?? defaultConcurrency,
+      queuePolling: {
+        ...DEFAULT_QUEUE_POLLING,
+        ...(durable.storageProvider?.partitionCount === undefined
+          ? {}
+          : { partitionCount: durable.storageProvider.partitionCount }),
+        ...(durable.storageProvider?.maxQueuePollingInterval === undefined
+          ? {}
+          : { maxIntervalMs: parseTimeSpanMs(durable.storageProvider.maxQueuePollingInterval)! }),
+      },
     },
     queues: {
       maxDequeueCount: queues.maxDequeueCount ?? 5,

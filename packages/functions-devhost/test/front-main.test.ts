@@ -39,6 +39,10 @@ describe("devhost command line", () => {
         "20",
         "--lease-ms",
         "1500",
+        "--min-queue-polling-ms",
+        "50",
+        "--durable-polling",
+        "fast",
       ]),
       {
         app: "dist/functions/index.js",
@@ -48,6 +52,8 @@ describe("devhost command line", () => {
         functionKey: "k",
         clockFactor: 20,
         durableLeaseMs: 1500,
+        minQueuePollingIntervalMs: 50,
+        durablePolling: "fast",
       },
     );
   });
@@ -58,6 +64,10 @@ describe("devhost command line", () => {
     assert.throws(
       () => parseDevhostArgs(["--app", "a", "--clock-factor", "0"]),
       /--clock-factor must be a positive/,
+    );
+    assert.throws(
+      () => parseDevhostArgs(["--app", "a", "--durable-polling", "slow"]),
+      /--durable-polling must be "host" or "fast"/,
     );
     assert.throws(() => parseDevhostArgs(["--app", "a", "--verbose"]));
   });

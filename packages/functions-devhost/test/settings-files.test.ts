@@ -40,7 +40,7 @@ describe("TimeSpan parsing", () => {
 });
 
 describe("host.json", () => {
-  test("takes hub name, durable concurrency and queue settings", () => {
+  test("takes hub name, durable concurrency, the storage provider's polling and queue settings", () => {
     const settings = parseHostJson({
       version: "2.0",
       extensions: {
@@ -48,6 +48,7 @@ describe("host.json", () => {
           hubName: "Hub1",
           maxConcurrentActivityFunctions: 3,
           maxConcurrentOrchestratorFunctions: 2,
+          storageProvider: { type: "AzureStorage", partitionCount: 2, maxQueuePollingInterval: "00:00:05" },
         },
         queues: {
           maxDequeueCount: 2,
@@ -63,6 +64,7 @@ describe("host.json", () => {
         hubName: "Hub1",
         maxConcurrentActivityFunctions: 3,
         maxConcurrentOrchestratorFunctions: 2,
+        queuePolling: { partitionCount: 2, maxIntervalMs: 5000, minIntervalMs: 50 },
       },
       queues: {
         maxDequeueCount: 2,
@@ -80,6 +82,12 @@ describe("host.json", () => {
     const settings = parseHostJson({ version: "2.0" });
     assert.equal(settings.durableTask.hubName, "TestHubName");
     assert.ok(settings.durableTask.maxConcurrentActivityFunctions >= 10);
+    // The Azure Storage backend's: 4 control queues, polled at most every 30 s when idle.
+    assert.deepEqual(settings.durableTask.queuePolling, {
+      partitionCount: 4,
+      maxIntervalMs: 30_000,
+      minIntervalMs: 50,
+    });
     assert.deepEqual(settings.queues, {
       maxDequeueCount: 5,
       visibilityTimeoutMs: 0,
@@ -100,13 +108,17 @@ describe("host.json", () => {
     assert.throws(
       () =>
         parseHostJson({
-          extensions: { queues: { visibilityTimeout: "30s", batchSize: 64 }, durableTask: { hubName: 7 } },
+          extensions: {
+            queues: { visibilityTimeout: "30s", batchSize: 64 },
+            durableTask: { hubName: 7, storageProvider: { maxQueuePollingInterval: "10s" } },
+          },
         }),
       (error: unknown) =>
         isSettingsError(error) &&
         /extensions\.queues\.visibilityTimeout/.test(error.message) &&
         /extensions\.queues\.batchSize/.test(error.message) &&
-        /extensions\.durableTask\.hubName/.test(error.message),
+        /extensions\.durableTask\.hubName/.test(error.message) &&
+        /extensions\.durableTask\.storageProvider\.maxQueuePollingInterval/.test(error.message),
     );
   });
 

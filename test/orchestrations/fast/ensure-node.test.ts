@@ -5,6 +5,8 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { ACTIVITY, type EnsureNodeInput } from "../../../activities/contract";
+import { latencyOf } from "../../../lib/latency-model";
+import { ARM_TYPE_BY_KIND } from "../../../lib/plan/kinds";
 import type { PlanNode } from "../../../lib/plan/types";
 import { ENSURE_NODE_ORCHESTRATION } from "../../../orchestrations/contracts";
 import { MAX_ENSURE_ROUNDS, type NodeResult } from "../../../orchestrations/ensure-node";
@@ -26,6 +28,8 @@ const MINUTE_MS = 60_000;
 const server = node("db/server", "postgresFlexibleServer");
 const secrets = node("db/key-vault-secrets", "keyVaultSecrets");
 const role = node("base/role-vault-secrets-officer", "roleAssignment");
+/** The latency model's median create of the server: its checks are planned half-way and at the end. */
+const SERVER_CREATE_MS = latencyOf(ARM_TYPE_BY_KIND.postgresFlexibleServer).createP50Sec * 1000;
 
 /** Ensures `target`; `ensure` answers the ensure activity, `check` the status checks. */
 async function ensure(
@@ -81,10 +85,9 @@ describe("ensuring one node (sub-orchestration)", () => {
     );
     assert.deepEqual(output, { state: "succeeded", facts: { host: "db.h" } });
     assert.deepEqual(ensuresAtMs, [0]);
-    assert.deepEqual(
-      checksAtMs,
-      [3, 5, 7].map((minutes) => minutes * MINUTE_MS),
-    );
+    // Planned at half the median create (later than Azure's 3 minutes) and at its end, then Azure's 2 minutes.
+    assert.ok(SERVER_CREATE_MS / 2 > 3 * MINUTE_MS);
+    assert.deepEqual(checksAtMs, [SERVER_CREATE_MS / 2, SERVER_CREATE_MS, SERVER_CREATE_MS + 2 * MINUTE_MS]);
   });
 
   test("writes again when the operation failed with a retryable code, and succeeds the second time", async () => {
@@ -95,7 +98,8 @@ describe("ensuring one node (sub-orchestration)", () => {
       (call) => (call.attempt === 1 ? operationFailed(internal) : operationSucceeded()),
     );
     assert.deepEqual(output, { state: "succeeded" });
-    assert.deepEqual(ensuresAtMs, [0, MINUTE_MS]);
+    // Written again right after the check (half-way through the median create) that saw it fail.
+    assert.deepEqual(ensuresAtMs, [0, SERVER_CREATE_MS / 2]);
   });
 
   test("fails the node after MAX_ENSURE_ROUNDS writes whose operations all failed retryably", async () => {

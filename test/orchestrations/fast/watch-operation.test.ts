@@ -26,6 +26,7 @@ import { node } from "./plans";
 
 const MINUTE_MS = 60_000;
 const redis = node("cache/redis", "redisCache");
+const redisLatency = latencyOf(ARM_TYPE_BY_KIND.redisCache);
 const vnet = node("base/vnet", "virtualNetwork");
 
 /** Watches `target`'s operation; `checks` answers each status check. */
@@ -68,16 +69,49 @@ describe("watching an operation", () => {
       stillRunning(5_000),
       operationSucceeded({ host: "h" }),
     ];
+    // An operation found running: nothing is known of its start, so no check is planned from the model.
     const { run, checksAtMs } = await watch((call) => answers[call.attempt - 1], redis, {
+      action: "watch",
       firstCheckAfterMs: 45_000,
     });
     assert.deepEqual(checksAtMs, [45_000, 75_000, 75_000 + MIN_CHECK_INTERVAL_MS, 81_000]);
     assert.deepEqual(run.output, { outcome: "succeeded", facts: { host: "h" } });
   });
 
-  test("looks first after the kind's poll interval when the write named no time", async () => {
-    const { checksAtMs } = await watch(() => operationSucceeded());
-    assert.deepEqual(checksAtMs, [latencyOf(ARM_TYPE_BY_KIND.redisCache).pollIntervalSec * 1000]);
+  test("looks at an operation found running first after the kind's poll interval", async () => {
+    const { checksAtMs } = await watch(() => operationSucceeded(), redis, { action: "watch" });
+    assert.deepEqual(checksAtMs, [redisLatency.pollIntervalSec * 1000]);
+  });
+
+  test("checks a create half-way through its expected duration, at its expected end, then every poll interval", async () => {
+    const expectedMs = redisLatency.createP50Sec * 1000;
+    const intervalMs = redisLatency.pollIntervalSec * 1000;
+    const { run, checksAtMs } = await watch((call) =>
+      call.attempt < 4 ? stillRunning(intervalMs) : operationSucceeded(),
+    );
+    assert.deepEqual(checksAtMs, [
+      expectedMs / 2,
+      expectedMs,
+      expectedMs + intervalMs,
+      expectedMs + 2 * intervalMs,
+    ]);
+    assert.deepEqual(run.output, operationSucceeded());
+  });
+
+  test("places a delete's checks by the kind's delete median, and waits longer when Azure says so", async () => {
+    const expectedMs = redisLatency.deleteP50Sec * 1000;
+    const { checksAtMs } = await watch(
+      (call) => (call.attempt === 1 ? stillRunning(expectedMs) : operationSucceeded()),
+      redis,
+      { action: "delete" },
+    );
+    // Retry-After beyond the planned check at the expected end wins: Azure's floor is kept.
+    assert.deepEqual(checksAtMs, [expectedMs / 2, expectedMs / 2 + expectedMs]);
+  });
+
+  test("checks a quick resource no sooner than Azure's first interval, even before its planned checks", async () => {
+    const { checksAtMs } = await watch(() => operationSucceeded(), vnet, { firstCheckAfterMs: 60_000 });
+    assert.deepEqual(checksAtMs, [60_000]);
   });
 
   test("fails with OperationDeadlineExceeded at the latency model's p95 × DEADLINE_FACTOR, naming the node", async () => {
@@ -131,7 +165,8 @@ describe("watching an operation", () => {
     const { run, checksAtMs } = await watch((call) =>
       call.attempt === 1 ? retryLater(throttled) : operationSucceeded(),
     );
-    assert.deepEqual(checksAtMs, [MINUTE_MS, MINUTE_MS + 20_000]);
+    const firstMs = (redisLatency.createP50Sec * 1000) / 2;
+    assert.deepEqual(checksAtMs, [firstMs, firstMs + 20_000]);
     assert.deepEqual(run.output, operationSucceeded());
   });
 });

@@ -24,6 +24,12 @@ export interface EngineContext {
    * there is capacity); without, other work (the poll interval ends early).
    */
   wake(instanceId?: string): void;
+  /**
+   * A checkpoint wrote message `rowKey` for `instanceId`, visible at `visibleAtMs` (a durable timer when
+   * later than now). Under the Azure Storage polling model it is a local send that wakes the instance's
+   * control queue, and a timer is noticed at that queue's first poll once it is visible.
+   */
+  sent(instanceId: string, rowKey: string, visibleAtMs: number): void;
   /** Throws once the engine has been stopped past its grace period, so no late write lands. */
   assertAlive(): void;
   /** Whether `stop()` was called: finish the step at hand (one episode, one activity), start no other. */

@@ -23,6 +23,7 @@ import { HistoryCache } from "./history-cache";
 import { createInstance, isTerminal } from "./instances";
 import { processInstance } from "./orchestration-worker";
 import { dispatchOutbox } from "./outbox";
+import { partitionOf, QueuePoller, type QueuePollingSettings } from "./queue-polling";
 import { toInstanceStatus, type StatusOptions } from "./status";
 import { HubStore, type OrchestrationMessage, type WorkItem } from "./store";
 import { encodeKey, sortableTime } from "./table-values";
@@ -43,8 +44,23 @@ export interface DurableEngineOptions {
   readonly maxConcurrentOrchestratorFunctions?: number;
   /** Time source for timers, leases and timestamps. @default - the real clock */
   readonly clock?: Clock;
-  /** Real milliseconds between polls of the hub when idle (local writes wake it at once). @default 250 */
+  /**
+   * Real milliseconds between scans of the hub for work this engine does not know of (another engine's,
+   * or work left for lack of a free slot); local writes wake it at once. @default 250
+   */
   readonly pollIntervalMs?: number;
+  /**
+   * When the engine notices a durable timer (a message that becomes visible later):
+   * - `"fixed"`: at the next scan of the hub, every `pollIntervalMs` (tests that are not about timing);
+   * - {@link QueuePollingSettings}: when the Azure Storage backend would, polling each control queue with
+   *   its randomized exponential back-off up to `maxQueuePollingInterval` (`queue-polling.ts`), so a
+   *   timer is noticed as late as on Azure.
+   * Messages visible at once (activity results, sub-orchestration ends, raised events, starts) are
+   * processed at once either way, as the backend's local sends wake its pollers. @default "fixed"
+   */
+  readonly queuePolling?: "fixed" | QueuePollingSettings;
+  /** Random numbers in [0, 1) for the polling model's back-off. @default Math.random */
+  readonly random?: () => number;
   /** Real milliseconds a lease on an instance or activity lasts without renewal. @default 30000 */
   readonly leaseMs?: number;
   /** Identifies this engine in leases. @default - host name, process id and a random suffix */
@@ -61,9 +77,28 @@ const defaultLog = (level: "info" | "warning" | "error", message: string) => {
   if (level !== "info") console.error(`[durable ${level}] ${message}`);
 };
 
+/** A durable timer this engine wrote, waiting for the poll of its control queue that notices it. */
+interface PendingTimer {
+  readonly instanceId: string;
+  /** Clock ms. */
+  readonly visibleAtMs: number;
+}
+
+/** The Azure Storage backend's polling, modelled: one poller per control queue and the timers in each. */
+interface PollingModel {
+  readonly pollers: readonly QueuePoller[];
+  /** Timers by control queue, keyed `<instance id>\u0000<row key>`. */
+  readonly pending: readonly Map<string, PendingTimer>[];
+  /** The real timer of each queue's next poll that finds a timer due. */
+  readonly timers: (NodeJS.Timeout | undefined)[];
+}
+
+const pendingKey = (instanceId: string, rowKey: string) => `${instanceId}\u0000${rowKey}`;
+
 /** {@link DurableEngine} over one Azure Table per task hub. */
 export class AzureStorageDurableEngine implements DurableEngine {
   readonly #ctx: EngineContext;
+  readonly #model: PollingModel | undefined;
   readonly #maxActivities: number;
   readonly #maxOrchestrations: number;
   readonly #pollIntervalMs: number;
@@ -87,6 +122,15 @@ export class AzureStorageDurableEngine implements DurableEngine {
     this.#maxActivities = options.maxConcurrentActivityFunctions ?? 10;
     this.#maxOrchestrations = options.maxConcurrentOrchestratorFunctions ?? 10;
     this.#pollIntervalMs = options.pollIntervalMs ?? 250;
+    const polling = options.queuePolling ?? "fixed";
+    if (polling !== "fixed") {
+      const queues = Math.max(1, polling.partitionCount);
+      this.#model = {
+        pollers: Array.from({ length: queues }, () => new QueuePoller(polling, clock.now(), options.random)),
+        pending: Array.from({ length: queues }, () => new Map<string, PendingTimer>()),
+        timers: Array.from({ length: queues }, () => undefined),
+      };
+    }
     this.#ctx = {
       store,
       registry: options.registry,
@@ -97,7 +141,12 @@ export class AzureStorageDurableEngine implements DurableEngine {
       outputs: options.outputs ?? new StorageOutputBindings(),
       stats: { episodes: 0, activities: 0 },
       log: options.log ?? defaultLog,
-      wake: (instanceId) => (instanceId ? this.#processSoon(instanceId) : this.#wake()),
+      wake: (instanceId) => {
+        if (!instanceId) return this.#wake();
+        this.#signal(instanceId);
+        this.#processSoon(instanceId);
+      },
+      sent: (instanceId, rowKey, visibleAtMs) => this.#sent(instanceId, rowKey, visibleAtMs),
       assertAlive: () => {
         if (this.#abandoned) throw new EngineStoppedError();
       },
@@ -126,6 +175,7 @@ export class AzureStorageDurableEngine implements DurableEngine {
    */
   async stop(graceMs = DEFAULT_STOP_GRACE_MS): Promise<void> {
     this.#running = false;
+    for (const timer of this.#model?.timers ?? []) clearTimeout(timer);
     this.#wake();
     await this.#loop;
     const deadline = Date.now() + graceMs;
@@ -259,7 +309,7 @@ export class AzureStorageDurableEngine implements DurableEngine {
     }
     const now = this.#ctx.clock.now();
     await this.#ctx.store.putWork(externalMessage(instanceId, message, now, randomUUID().slice(0, 8)));
-    this.#processSoon(instanceId);
+    this.#ctx.wake(instanceId);
   }
 
   #wake(): void {
@@ -288,10 +338,77 @@ export class AzureStorageDurableEngine implements DurableEngine {
     }
   }
 
+  /** A local send to `instanceId`'s control queue wakes that queue's poller (polling model only). */
+  #signal(instanceId: string): void {
+    const model = this.#model;
+    if (!model) return;
+    const queue = partitionOf(instanceId, model.pollers.length);
+    model.pollers[queue]?.signal(this.#ctx.clock.now());
+    this.#scheduleNotice(queue);
+  }
+
+  #sent(instanceId: string, rowKey: string, visibleAtMs: number): void {
+    const model = this.#model;
+    if (!model) return;
+    if (visibleAtMs > this.#ctx.clock.now()) {
+      const queue = partitionOf(instanceId, model.pollers.length);
+      model.pending[queue]?.set(pendingKey(instanceId, rowKey), { instanceId, visibleAtMs });
+    }
+    this.#signal(instanceId);
+  }
+
+  /** Sets the real timer for the poll of `queue` that first finds one of its timers due. */
+  #scheduleNotice(queue: number): void {
+    const model = this.#model;
+    if (!model || !this.#running) return;
+    clearTimeout(model.timers[queue]);
+    model.timers[queue] = undefined;
+    const pending = model.pending[queue];
+    const poller = model.pollers[queue];
+    if (!pending || !poller || pending.size === 0) return;
+    let dueMs = Infinity;
+    for (const timer of pending.values()) dueMs = Math.min(dueMs, timer.visibleAtMs);
+    const { clock } = this.#ctx;
+    poller.prune(clock.now());
+    const pollAtMs = poller.firstPollAtOrAfter(dueMs);
+    const timer = setTimeout(() => this.#notice(queue), Math.max(0, clock.toWallMs(pollAtMs) - Date.now()));
+    timer.unref();
+    model.timers[queue] = timer;
+  }
+
+  /** A poll of `queue`: every timer of it now due is taken, which resets its poller. */
+  #notice(queue: number): void {
+    const model = this.#model;
+    if (!model || !this.#running) return;
+    model.timers[queue] = undefined;
+    const pending = model.pending[queue];
+    if (!pending) return;
+    const now = this.#ctx.clock.now();
+    const due = new Set<string>();
+    for (const [key, timer] of pending) {
+      if (timer.visibleAtMs > now) continue;
+      pending.delete(key);
+      due.add(timer.instanceId);
+    }
+    if (due.size > 0) model.pollers[queue]?.found(now);
+    for (const instanceId of due) this.#processSoon(instanceId);
+    this.#scheduleNotice(queue);
+  }
+
+  /** Whether the polling model holds this timer for a later poll of its control queue. */
+  #heldForPoll(instanceId: string, rowKey: string): boolean {
+    const model = this.#model;
+    if (!model) return false;
+    const queue = partitionOf(instanceId, model.pollers.length);
+    return model.pending[queue]?.has(pendingKey(instanceId, rowKey)) ?? false;
+  }
+
   async #pollOnce(): Promise<void> {
     const items = await this.#ctx.store.listVisibleWork(this.#ctx.clock.now());
     const instances = new Set<string>();
     for (const item of items) {
+      // This engine's own timers wait for their queue's poll; a scan takes only what the model does not hold.
+      if (item.kind === "message" && this.#heldForPoll(item.instanceId, item.rowKey)) continue;
       if (item.kind === "message") instances.add(item.instanceId);
       else if (item.kind === "activity") this.#maybeRunActivity(item);
       else this.#maybeDispatch(item.instanceId, item.rowKey, item.outbox);

@@ -264,7 +264,8 @@ export async function processInstance(ctx: EngineContext, instanceId: string): P
       record = updated;
       for (const item of work) {
         const written = etags.get(item.rowKey);
-        if (item.kind === "outbox") decided.outbox.push(item);
+        if (item.kind === "message") ctx.sent(item.instanceId, item.rowKey, item.visibleAtMs);
+        else if (item.kind === "outbox") decided.outbox.push(item);
         else if (item.kind === "activity" && written) decided.activities.push({ ...item, etag: written });
         else if (item.kind === "activity") ctx.wake();
       }
