@@ -156,11 +156,23 @@ describe("queue requests", () => {
     await container.createIfNotExists();
     const text = stringify(environments);
     await container.getBlockBlobClient("big.yaml").upload(text, Buffer.byteLength(text));
-    const batch = await request(
-      { action: "apply", environmentsBlob: "environment-batches/big.yaml" },
-      environments.length,
-      60_000,
-    );
+    // Forty clusters of 5 × 4 vCPUs take 800 of the family's vCPUs, more than a subscription's default
+    // 500: preflight adds a batch up, so this subscription has had its quota raised.
+    stack.emulator.admin.configureSubscriptions({
+      quotas: {
+        "00000000-0000-0000-0000-000000000002": { westeurope: { standardDSv5Family: { limit: 1000 } } },
+      },
+    });
+    let batch;
+    try {
+      batch = await request(
+        { action: "apply", environmentsBlob: "environment-batches/big.yaml" },
+        environments.length,
+        60_000,
+      );
+    } finally {
+      stack.emulator.admin.clearSubscriptionSettings();
+    }
     assert.deepEqual(
       batch.results.map((result) => result.outcome),
       environments.map(() => "started"),
