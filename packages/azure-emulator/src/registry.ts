@@ -2,6 +2,7 @@
 import type { ResourceTypeSpec } from "./resource-type.js";
 import { managedClusterSpec } from "./types/aks.js";
 import { roleAssignmentSpec } from "./types/authorization.js";
+import { containerRegistrySpec } from "./types/container-registry.js";
 import { aRecordSetSpec, dnsZoneSpec } from "./types/dns.js";
 import { vaultSpec } from "./types/keyvault.js";
 import {
@@ -46,6 +47,7 @@ export const RESOURCE_TYPE_SPECS: readonly ResourceTypeSpec[] = [
   roleAssignmentSpec,
   dnsZoneSpec,
   aRecordSetSpec,
+  containerRegistrySpec,
 ];
 
 /** Specs by lower-case ARM type. */
