@@ -57,6 +57,8 @@ export const LATENCY_BY_ARM_TYPE: Readonly<Record<string, OperationLatency>> = {
   "microsoft.cache/redisenterprise": latency(600, 1800, 300, 300, 30),
   "microsoft.cache/redisenterprise/databases": latency(60, 180, 60, 60, 10),
   // Public DNS zones and record sets answer their PUT at once (200/201); a zone's DELETE is accepted (202).
+  // Container registries: seconds to a minute (docs/azure-facts.md#durations).
+  "microsoft.containerregistry/registries": latency(30, 60, 20, 30, 5),
   "microsoft.network/dnszones": latency(5, 15, 5, 30, 5),
   "microsoft.network/dnszones/a": latency(2, 5, 2, 2, 2),
 };

@@ -146,6 +146,9 @@ export const privateEndpointAdapter: ArmAdapter = topLevelAdapter(
         "Microsoft.Cache/redisEnterprise": {
           actions: ["Microsoft.Cache/redisEnterprise/PrivateEndpointConnectionsApproval/action"],
         },
+        "Microsoft.ContainerRegistry/registries": {
+          actions: ["Microsoft.ContainerRegistry/registries/privateEndpointConnectionsApproval/action"],
+        },
       },
       variantsOf: (node) => {
         const connections = node.desired.privateLinkServiceConnections;

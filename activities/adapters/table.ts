@@ -1,5 +1,6 @@
 /** Which adapter serves each ARM node kind of the plan. */
 import type { NodeKind } from "../../lib/plan/types";
+import { containerRegistryAdapter } from "./container-registry";
 import { dnsRecordSetAdapter, dnsZoneAdapter } from "./dns";
 import { keyVaultAdapter } from "./key-vault";
 import { managedClusterAdapter } from "./managed-cluster";
@@ -53,6 +54,7 @@ export const ARM_ADAPTERS: Readonly<Record<ArmNodeKind, ArmAdapter>> = {
   managedRedisDatabase: managedRedisDatabaseAdapter,
   dnsZone: dnsZoneAdapter,
   dnsRecordSet: dnsRecordSetAdapter,
+  containerRegistry: containerRegistryAdapter,
 };
 
 /** True for node kinds the generic ARM step handles. */

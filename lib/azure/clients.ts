@@ -19,6 +19,7 @@ import { PrivateDnsManagementClient } from "@azure/arm-privatedns";
 import { KeyVaultManagementClient } from "@azure/arm-keyvault";
 import { AuthorizationManagementClient } from "@azure/arm-authorization";
 import { ContainerServiceClient } from "@azure/arm-containerservice";
+import { ContainerRegistryManagementClient } from "@azure/arm-containerregistry";
 import { PostgreSQLManagementFlexibleServerClient } from "@azure/arm-postgresql-flexible";
 import { RedisManagementClient } from "@azure/arm-rediscache";
 import { SubscriptionClient } from "@azure/arm-resources-subscriptions";
@@ -126,6 +127,8 @@ export interface AzureClients {
   readonly keyVault: KeyVaultManagementClient;
   readonly authorization: AuthorizationManagementClient;
   readonly containerService: ContainerServiceClient;
+  /** Container registries (a modular client). */
+  readonly containerRegistry: ContainerRegistryManagementClient;
   readonly postgres: PostgreSQLManagementFlexibleServerClient;
   readonly redis: RedisManagementClient;
   /** Azure Managed Redis, at {@link MANAGED_REDIS_API_VERSION}. */
@@ -314,6 +317,7 @@ export function createAzureClients(
       keyVault,
       authorization: new AuthorizationManagementClient(credential, sub, hlc),
       containerService: new ContainerServiceClient(credential, sub, modular),
+      containerRegistry: new ContainerRegistryManagementClient(credential, sub, modular),
       postgres: new PostgreSQLManagementFlexibleServerClient(credential, sub, hlc),
       redis: new RedisManagementClient(credential, sub, hlc),
       managedRedis: new RedisEnterpriseManagementClient(credential, sub, {

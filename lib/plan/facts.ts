@@ -112,6 +112,8 @@ export const FACT = {
   ipAddress: "ipAddress",
   /** The cluster's control-plane identity's principal (`managedCluster`, `identity.principalId`). */
   clusterPrincipalId: "principalId",
+  /** The kubelet identity's object id: the nodes pull images with it (`managedCluster`). */
+  kubeletObjectId: "kubeletObjectId",
   /** The application routing add-on's identity's object id (`managedCluster`). */
   webAppRoutingObjectId: "webAppRoutingObjectId",
   /** The Istio add-on's revision (`managedCluster`). */

@@ -9,6 +9,7 @@ import { DNS_DEFAULTS, defaultSecretNamespace, NGINX_SCALING } from "../spec/def
 import type { CertificateModule, DnsModule, IngressModule } from "../spec/types";
 import type { ClusterRefs } from "./cluster";
 import { FACT, factOf } from "./facts";
+import { identityRoleAssignment } from "./roles";
 import { roleDefinitionId, type NetworkRefs, type NodeRef } from "./network";
 import {
   armId,
@@ -78,43 +79,6 @@ function labelsOf(scope: PlanningScope, module: string): Record<string, string> 
     "azure-env-provisioner/environment": `${scope.spec.org_name}-${scope.spec.name}`,
     "azure-env-provisioner/module": module,
   };
-}
-
-/** A role assignment of `roleId` at `scopeId` for a principal only known once a node exists. */
-function lateRoleAssignment(
-  scope: PlanningScope,
-  draft: {
-    readonly module: string;
-    readonly part: string;
-    readonly scopeId: string;
-    readonly roleId: string;
-    /** The node whose fact names the principal, and the fact. */
-    readonly principal: { readonly node: NodeRef; readonly fact: string };
-    readonly dependsOn: readonly string[];
-  },
-): PlanNode {
-  // The name derives from the principal's source (node id and fact), not its value: the same on every
-  // re-apply though the principal is only known at run time.
-  const name = deterministicGuid([
-    draft.scopeId,
-    draft.roleId,
-    draft.principal.node.id,
-    draft.principal.fact,
-  ]);
-  return makeNode({
-    kind: "roleAssignment",
-    module: draft.module,
-    part: draft.part,
-    stage: "ingress",
-    name,
-    id: `${draft.scopeId}/providers/Microsoft.Authorization/roleAssignments/${name}`,
-    dependsOn: [draft.principal.node.key, ...draft.dependsOn],
-    desired: {
-      roleDefinitionId: roleDefinitionId(scope.subscriptionId, draft.roleId),
-      principalId: factOf(draft.principal.node.key, draft.principal.fact),
-      principalType: "ServicePrincipal",
-    },
-  });
 }
 
 /** A node writing one Kubernetes object on the cluster. */
@@ -217,7 +181,8 @@ export function planCertificate(
   nodes.push(certificate);
   const readyKeys: string[] = [certificate.key];
   if (inEnvironmentVault) {
-    const reader = lateRoleAssignment(scope, {
+    const reader = identityRoleAssignment(scope, {
+      stage: "ingress",
       module,
       part: "role-ingress-vault-secrets-user",
       scopeId: network.vault.id,
@@ -266,7 +231,8 @@ export function planIngress(
       publicIPAddressVersion: "IPv4",
     },
   });
-  const networkRole = lateRoleAssignment(scope, {
+  const networkRole = identityRoleAssignment(scope, {
+    stage: "ingress",
     module,
     part: "role-cluster-network-contributor",
     scopeId: scope.resourceGroupId,

@@ -35,6 +35,7 @@ export const ARM_TYPE_BY_KIND: Readonly<Record<NodeKind, string>> = {
   dnsRecordSet: "Microsoft.Network/dnsZones/A",
   kubernetesObject: "Kubernetes/objects",
   tlsCertificate: "Microsoft.KeyVault/vaults/certificates",
+  containerRegistry: "Microsoft.ContainerRegistry/registries",
 };
 
 /** Median create duration of a kind, in seconds, from the one latency model. */
@@ -101,6 +102,8 @@ export const IMMUTABLE_PATHS_BY_KIND: Readonly<Record<NodeKind, readonly string[
   dnsRecordSet: [],
   kubernetesObject: [],
   tlsCertificate: [],
+  // Zone redundancy is chosen at create (docs/azure-facts.md#container-registry).
+  containerRegistry: ["location", "zoneRedundancy"],
 };
 
 /**

@@ -26,6 +26,8 @@ export const PRIVATE_LINK_ZONES = {
   redis: "privatelink.redis.cache.windows.net",
   /** Azure Managed Redis (`redisEnterprise` endpoints); clients keep using `<name>.<region>.redis.azure.net`. */
   managedRedis: "privatelink.redis.azure.net",
+  /** Container registries: the registry and its regional data endpoint (`<name>.<region>.data`). */
+  registry: "privatelink.azurecr.io",
 } as const;
 
 /** A node another module depends on or refers to. */
@@ -45,7 +47,10 @@ export interface NetworkRefs {
   readonly vault: NodeRef;
   /** The provisioner's Key Vault Secrets Officer assignment: secret writes wait for it. */
   readonly vaultWriterRole: NodeRef;
-  /** Zone and its VNet link, for zones the plan needs (`vault`, `redis`, `managedRedis`, `postgres`). */
+  /**
+   * Zone and its VNet link, for zones the plan needs (`vault`, `redis`, `managedRedis`, `postgres`,
+   * `registry`).
+   */
   readonly zones: { readonly [service: string]: { readonly zone: NodeRef; readonly link: NodeRef } };
 }
 
@@ -329,6 +334,8 @@ export function planNetwork(
   };
   if (services.redis) zones.redis = zone("redis", PRIVATE_LINK_ZONES.redis);
   if (services.managedRedis) zones.managedRedis = zone("managed-redis", PRIVATE_LINK_ZONES.managedRedis);
+  // Records written before the registry existed have no key: none was built.
+  if (base.container_registry === true) zones.registry = zone("registry", PRIVATE_LINK_ZONES.registry);
   if (services.postgres) {
     // Flexible server private access requires a zone ending in .postgres.database.azure.com.
     const label = environmentDnsLabel(ownerOf(scope, ""));

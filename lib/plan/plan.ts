@@ -13,6 +13,7 @@ import { topologicalOrder } from "./graph";
 import { resourceName } from "./naming";
 import { planNetwork } from "./network";
 import type { PlanningScope } from "./node";
+import { planContainerRegistry, planRegistryPull } from "./registry";
 import { planSecrets } from "./secrets";
 import type { Plan, PlanNode } from "./types";
 
@@ -73,13 +74,16 @@ export function planEnvironment(spec: EnvironmentSpec, context: PlanContext): Pl
     postgres: postgres.length > 0,
     ...(ingress ? { ingress: { ipNodeKey: ingressIpKey(ingress.name) } } : {}),
   });
-  const nodes: PlanNode[] = [...network.nodes];
+  const registry = planContainerRegistry(scope, base, network.refs);
+  const nodes: PlanNode[] = [...network.nodes, ...registry.nodes];
 
   let cluster: ClusterRefs | undefined;
   for (const clusterSpec of only(spec, "k8s-cluster")) {
     const planned = planCluster(scope, clusterSpec, network.refs, clusterAddOns(ingress, certificateSpec));
     nodes.push(...planned.nodes);
     cluster = planned.refs;
+    if (registry.registry)
+      nodes.push(planRegistryPull(scope, registry.registry, planned.refs, clusterSpec.name));
   }
   if (ingress && cluster) {
     const certificate = certificateSpec

@@ -43,6 +43,7 @@ export type Stage = "network" | "cluster" | "data" | "secrets" | "ingress";
  * | dnsRecordSet | arm-dns `recordSets.createOrUpdate(rg, zone, name, "A", desired)` |
  * | kubernetesObject | see {@link KubernetesObjectDesired} |
  * | tlsCertificate | see {@link TlsCertificateDesired} |
+ * | containerRegistry | arm-containerregistry `registries.create(rg, name, desired)` (a modular client, `properties` flattened) |
  *
  * A value of `desired` that only Azure knows once another node exists (a cluster identity's principal, a
  * public IP's address) is a {@link FactReference} to that node's reported facts, resolved just before
@@ -73,7 +74,8 @@ export type NodeKind =
   | "dnsZone"
   | "dnsRecordSet"
   | "kubernetesObject"
-  | "tlsCertificate";
+  | "tlsCertificate"
+  | "containerRegistry";
 
 /** JSON values, the only things a plan may hold. */
 export type JsonValue =

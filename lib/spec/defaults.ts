@@ -11,6 +11,11 @@ import { firstFreeBlock, formatCidr, overlaps, parseCidr, subBlock, type Ipv4Blo
 export const BASE_DEFAULTS = {
   /** The VNet's address space. */
   vnet_cidr: "10.0.0.0/16",
+  /**
+   * A private Premium container registry in the environment (as Opta's base module made), pulled from
+   * by the cluster's kubelet identity.
+   */
+  container_registry: true,
 } as const;
 
 /** Defaults of the `k8s-cluster` module. */

@@ -135,6 +135,7 @@ export function resolveModules(
           nodes_subnet_cidr: subnet("nodes_subnet_cidr"),
           private_endpoints_subnet_cidr: subnet("private_endpoints_subnet_cidr"),
           postgres_subnet_cidr: subnet("postgres_subnet_cidr"),
+          container_registry: input.container_registry,
         } as const;
         warnings.push(...optaNetworkWarnings(index, input, resolved));
         if (module.index === bases[0]?.index) {

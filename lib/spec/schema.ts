@@ -142,6 +142,8 @@ export const baseModuleSchema = z.strictObject({
   // and nodes_subnet_cidr (`opta-keys.ts`); a spec may not give both names of one value.
   private_ipv4_cidr_block: cidr.optional(),
   subnet_ipv4_cidr_block: cidr.optional(),
+  // Opta's azure-base made a Premium registry; `false` leaves it out (docs/spec.md#base).
+  container_registry: z.boolean().default(BASE_DEFAULTS.container_registry),
 });
 
 const kubernetesVersion = z

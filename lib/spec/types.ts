@@ -28,6 +28,11 @@ export interface BaseModule extends ModuleCommon {
   readonly nodes_subnet_cidr: string;
   readonly private_endpoints_subnet_cidr: string;
   readonly postgres_subnet_cidr: string;
+  /**
+   * A private container registry in the environment. Records written before the key existed lack it:
+   * readers treat a missing value as `false`, what those environments were built with.
+   */
+  readonly container_registry: boolean;
 }
 
 export interface ClusterModule extends ModuleCommon {

@@ -110,6 +110,8 @@ describe("the declared permissions", () => {
       "Microsoft.Cache/redis": "Microsoft.Cache/redis/PrivateEndpointConnectionsApproval/action",
       "Microsoft.Cache/redisEnterprise":
         "Microsoft.Cache/redisEnterprise/PrivateEndpointConnectionsApproval/action",
+      "Microsoft.ContainerRegistry/registries":
+        "Microsoft.ContainerRegistry/registries/privateEndpointConnectionsApproval/action",
     };
     // A role assignment names its role definition; ARM checks nothing on it beyond the assignment itself.
     const unchecked = new Set(["Microsoft.Authorization/roleDefinitions"]);

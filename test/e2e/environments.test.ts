@@ -175,6 +175,45 @@ function assertManagedRedisPosture(resources: ArmResource[]): ArmResource {
   return cluster;
 }
 
+/**
+ * The registry is closed (Premium, public access off, no admin user nor anonymous pull, zone-redundant),
+ * reached through its private endpoint with the registry's and its data endpoint's records, the kubelet
+ * identity holds AcrPull on it, and the outputs name its login server.
+ */
+function assertRegistryPosture(resources: ArmResource[], loginServer: string | undefined): void {
+  const registry = only(resources, "Microsoft.ContainerRegistry/registries") as ArmResource & {
+    sku: { name: string };
+  };
+  assert.equal(registry.sku.name, "Premium");
+  assert.equal(registry.properties.publicNetworkAccess, "Disabled");
+  assert.equal(registry.properties.adminUserEnabled, false);
+  assert.equal(registry.properties.anonymousPullEnabled, false);
+  assert.equal(registry.properties.zoneRedundancy, "Enabled");
+  assert.equal(loginServer, registry.properties.loginServer);
+  const endpoint = ofType(resources, "Microsoft.Network/privateEndpoints").find((pe) =>
+    JSON.stringify(pe.properties).toLowerCase().includes(registry.id.toLowerCase()),
+  );
+  assert.ok(endpoint, "the registry has a private endpoint");
+  const zone = ofType(resources, "Microsoft.Network/privateDnsZones").find(
+    (z) => z.name === "privatelink.azurecr.io",
+  );
+  assert.equal(zone?.properties.numberOfRecordSets, 3, "SOA, the registry and its data endpoint");
+  const aks = only(resources, "Microsoft.ContainerService/managedClusters").properties as {
+    identityProfile: { kubeletidentity: { objectId: string } };
+  };
+  const pulls = ofType(resources, "Microsoft.Authorization/roleAssignments").filter((assignment) =>
+    assignment.id.toLowerCase().startsWith(`${registry.id.toLowerCase()}/`),
+  );
+  assert.deepEqual(
+    pulls.map((assignment) => [
+      String(assignment.properties.roleDefinitionId).split("/").at(-1),
+      assignment.properties.principalId,
+    ]),
+    [["7f951dda-4ed3-4680-a7ca-43fe172d538d", aks.identityProfile.kubeletidentity.objectId]],
+    "AcrPull for the kubelet identity, and nothing else on the registry",
+  );
+}
+
 describe("end to end: the app over HTTP on Azurite and the emulator", () => {
   test("builds examples/staging.yaml: 202, then every resource private by default and the secrets in place", async () => {
     const accepted = await apply(example("staging.yaml"));
@@ -256,11 +295,16 @@ describe("end to end: the app over HTTP on Azurite and the emulator", () => {
         vnet.id.toLowerCase(),
       );
     }
-    assert.equal(zones.length, 3, "PostgreSQL, Azure Managed Redis and Key Vault zones");
+    assert.equal(zones.length, 4, "PostgreSQL, Azure Managed Redis, Key Vault and container registry zones");
     for (const ip of ofType(resources, "Microsoft.Network/publicIPAddresses")) {
       assert.deepEqual(ip.zones, ["1", "2", "3"], ip.name);
     }
-    assert.equal(ofType(resources, "Microsoft.Network/privateEndpoints").length, 2, "Key Vault and Redis");
+    assert.equal(
+      ofType(resources, "Microsoft.Network/privateEndpoints").length,
+      3,
+      "Key Vault, Redis and the registry",
+    );
+    assertRegistryPosture(resources, ended.outputs?.containerRegistryLoginServer);
     assert.equal(ofType(resources, "Microsoft.Network/natGateways").length, 1);
 
     // The Kubernetes Secrets hold Opta's keys with exactly Key Vault's values.

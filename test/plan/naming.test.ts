@@ -33,6 +33,8 @@ const AZURE_RULES: Record<NamedType, { min: number; max: number; pattern: RegExp
   // under 45 characters so the name works in every region.
   managedRedisCluster: { min: 1, max: 44, pattern: /^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$/ },
   dnsLabel: { min: 1, max: 63, pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/ },
+  // Container registry: 5-50 letters and digits only (the login server `<name>.azurecr.io`).
+  containerRegistry: { min: 5, max: 50, pattern: /^[A-Za-z0-9]+$/ },
 };
 
 function assertValid(type: NamedType, name: string): void {
@@ -104,6 +106,12 @@ describe("resourceName", () => {
     );
   });
 
+  it("gives container registries, which refuse hyphens, the readable parts and the hash without them", () => {
+    const owner = { subscriptionId: "s", org: "acme", environment: "staging", module: "" };
+    const name = resourceName("containerRegistry", "acr", ["acme", "staging"], owner);
+    assert.equal(name, `acracmestaging${stableHash(["s", "acme", "staging", "", "containerRegistry"])}`);
+  });
+
   it("keeps readable names for local types that fit", () => {
     const owner = { subscriptionId: "s", org: "acme", environment: "staging", module: "" };
     assert.equal(resourceName("virtualNetwork", "vnet", ["acme", "staging"], owner), "vnet-acme-staging");
@@ -159,6 +167,7 @@ describe("names in a whole plan", () => {
     postgresFlexibleServer: "postgresFlexibleServer",
     redisCache: "redisCache",
     managedRedisCluster: "managedRedisCluster",
+    containerRegistry: "containerRegistry",
   };
   const validSpec = (): EnvironmentSpec => {
     const result = validateSpec(fullSpecDocument());

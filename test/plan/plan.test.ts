@@ -139,8 +139,8 @@ describe("planEnvironment DAG", () => {
     assert.deepEqual(
       summary.stages.map((stage) => [stage.stage, stage.nodeCount]),
       [
-        ["network", 20],
-        ["cluster", 2],
+        ["network", 25],
+        ["cluster", 3],
         ["data", 8],
         ["secrets", 4],
       ],
@@ -412,6 +412,7 @@ describe("planEnvironment against the field failure cases of docs/azure-facts.md
   it("(9) links each private DNS zone to the VNet under its exact Private Link name", () => {
     const zones = FULL.nodes.filter((node) => node.kind === "privateDnsZone").map((node) => node.name);
     assert.deepEqual(zones.sort(), [
+      "privatelink.azurecr.io",
       "privatelink.redis.azure.net",
       "privatelink.vaultcore.azure.net",
       "staging.private.postgres.database.azure.com",
@@ -447,11 +448,17 @@ describe("planEnvironment environment", () => {
   });
 
   it("plans only the DNS zones the modules need", () => {
-    const minimal = planEnvironment(spec(specDocument([{ type: "base" }])), CONTEXT);
-    assert.deepEqual(
-      minimal.nodes.filter((node) => node.kind === "privateDnsZone").map((node) => node.name),
-      ["privatelink.vaultcore.azure.net"],
-    );
+    const zonesOf = (base: Record<string, unknown>) =>
+      planEnvironment(spec(specDocument([base])), CONTEXT)
+        .nodes.filter((node) => node.kind === "privateDnsZone")
+        .map((node) => node.name);
+    assert.deepEqual(zonesOf({ type: "base", container_registry: false }), [
+      "privatelink.vaultcore.azure.net",
+    ]);
+    assert.deepEqual(zonesOf({ type: "base" }).sort(), [
+      "privatelink.azurecr.io",
+      "privatelink.vaultcore.azure.net",
+    ]);
   });
 
   it("fails on a hand-made spec without a base module, as validation would", () => {
@@ -486,5 +493,68 @@ describe("planEnvironment environment", () => {
         isPlanContextError(error) &&
         error.message === 'provisionerIpRanges: "10.0.0.1/8" is not an IPv4 CIDR',
     );
+  });
+});
+
+describe("planEnvironment container registry", () => {
+  const FULL_PLAN = planEnvironment(spec(), CONTEXT);
+
+  it("makes the base module's registry Premium, closed to the internet, without admin user or anonymous pull, zone-redundant", () => {
+    const registry = nodeOf(FULL_PLAN, "base/container-registry");
+    assert.equal(registry.kind, "containerRegistry");
+    assert.match(registry.name, /^[a-z0-9]{5,50}$/);
+    assert.deepEqual(registry.desired.sku, { name: "Premium" });
+    assert.equal(registry.desired.adminUserEnabled, false);
+    assert.equal(registry.desired.anonymousPullEnabled, false);
+    assert.equal(registry.desired.publicNetworkAccess, "Disabled");
+    assert.equal(registry.desired.networkRuleBypassOptions, "None");
+    assert.equal(registry.desired.zoneRedundancy, "Enabled");
+    assert.ok(registry.immutable.includes("zoneRedundancy"));
+  });
+
+  it("reaches it through a private endpoint (group registry) in the private-endpoints subnet, resolved by privatelink.azurecr.io", () => {
+    const endpoint = nodeOf(FULL_PLAN, "base/container-registry-private-endpoint");
+    assert.deepEqual(endpoint.desired.subnet, { id: nodeOf(FULL_PLAN, "base/subnet-private-endpoints").id });
+    assert.deepEqual(endpoint.desired.privateLinkServiceConnections, [
+      {
+        name: endpoint.name,
+        privateLinkServiceId: nodeOf(FULL_PLAN, "base/container-registry").id,
+        groupIds: ["registry"],
+      },
+    ]);
+    const group = nodeOf(FULL_PLAN, "base/container-registry-dns-zone-group");
+    assert.deepEqual(group.desired.privateDnsZoneConfigs, [
+      {
+        name: "privatelink-azurecr-io",
+        privateDnsZoneId: nodeOf(FULL_PLAN, "base/dns-zone-registry").id,
+      },
+    ]);
+  });
+
+  it("grants the cluster's kubelet identity AcrPull on the registry, read from the cluster once it exists", () => {
+    const pull = nodeOf(FULL_PLAN, "k8s-cluster/role-kubelet-acr-pull");
+    const registry = nodeOf(FULL_PLAN, "base/container-registry");
+    assert.ok(pull.id.startsWith(`${registry.id}/providers/Microsoft.Authorization/roleAssignments/`));
+    assert.equal(
+      pull.desired.roleDefinitionId,
+      `/subscriptions/${SUBSCRIPTION_ID}/providers/Microsoft.Authorization/roleDefinitions/7f951dda-4ed3-4680-a7ca-43fe172d538d`,
+    );
+    assert.deepEqual(pull.desired.principalId, {
+      $fact: { node: "k8s-cluster/cluster", fact: "kubeletObjectId" },
+    });
+    assert.deepEqual(pull.dependsOn, ["base/container-registry", "k8s-cluster/cluster"]);
+  });
+
+  it("plans no registry, zone or AcrPull with container_registry: false", () => {
+    const document = fullSpecDocument() as { modules: Record<string, unknown>[] };
+    const modules = document.modules.map((module) =>
+      module.type === "base" ? { ...module, container_registry: false } : module,
+    );
+    const plan = planEnvironment(spec({ ...document, modules }), CONTEXT);
+    assert.deepEqual(
+      plan.nodes.filter((node) => /registry|acr/.test(node.key)).map((node) => node.key),
+      [],
+    );
+    assert.ok(!plan.nodes.some((node) => node.name === "privatelink.azurecr.io"));
   });
 });

@@ -562,7 +562,7 @@ const INVALID: readonly InvalidCase[] = [
       {
         path: "modules[0].subnet_cidr",
         message:
-          "unknown key; allowed keys here: type, name, vnet_cidr, nodes_subnet_cidr, private_endpoints_subnet_cidr, postgres_subnet_cidr, private_ipv4_cidr_block, subnet_ipv4_cidr_block",
+          "unknown key; allowed keys here: type, name, vnet_cidr, nodes_subnet_cidr, private_endpoints_subnet_cidr, postgres_subnet_cidr, private_ipv4_cidr_block, subnet_ipv4_cidr_block, container_registry",
       },
     ],
   },
