@@ -23,6 +23,7 @@ import { privateDnsZoneSpec, virtualNetworkLinkSpec } from "./types/private-dns.
 import { managedRedisClusterSpec, managedRedisDatabaseSpec } from "./types/managed-redis.js";
 import { redisSpec } from "./types/redis.js";
 import { resourceGroupSpec } from "./types/resources.js";
+import { blobContainerSpec, blobServiceSpec, storageAccountSpec } from "./types/storage.js";
 
 /** Every served type. */
 export const RESOURCE_TYPE_SPECS: readonly ResourceTypeSpec[] = [
@@ -48,6 +49,9 @@ export const RESOURCE_TYPE_SPECS: readonly ResourceTypeSpec[] = [
   dnsZoneSpec,
   aRecordSetSpec,
   containerRegistrySpec,
+  storageAccountSpec,
+  blobServiceSpec,
+  blobContainerSpec,
 ];
 
 /** Specs by lower-case ARM type. */

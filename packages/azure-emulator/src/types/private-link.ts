@@ -27,6 +27,7 @@ const TARGET_FQDN: Readonly<Record<string, (name: string) => string>> = {
   "microsoft.cache/redis": (name) => `${name.toLowerCase()}.redis.cache.windows.net`,
   "microsoft.dbforpostgresql/flexibleservers": (name) => `${name.toLowerCase()}.postgres.database.azure.com`,
   "microsoft.containerregistry/registries": (name) => `${name.toLowerCase()}.azurecr.io`,
+  "microsoft.storage/storageaccounts": (name) => `${name.toLowerCase()}.blob.core.windows.net`,
 };
 
 /**
