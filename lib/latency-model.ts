@@ -59,6 +59,11 @@ export const LATENCY_BY_ARM_TYPE: Readonly<Record<string, OperationLatency>> = {
   // Public DNS zones and record sets answer their PUT at once (200/201); a zone's DELETE is accepted (202).
   // Container registries: seconds to a minute (docs/azure-facts.md#durations).
   "microsoft.containerregistry/registries": latency(30, 60, 20, 30, 5),
+  // Storage accounts: seconds; the blob service and containers are synchronous writes
+  // (docs/azure-facts.md#durations).
+  "microsoft.storage/storageaccounts": latency(25, 60, 10, 5, 5),
+  "microsoft.storage/storageaccounts/blobservices": latency(1, 2, 1, 1, 1),
+  "microsoft.storage/storageaccounts/blobservices/containers": latency(1, 2, 1, 1, 1),
   "microsoft.network/dnszones": latency(5, 15, 5, 30, 5),
   "microsoft.network/dnszones/a": latency(2, 5, 2, 2, 2),
 };

@@ -149,6 +149,9 @@ export const privateEndpointAdapter: ArmAdapter = topLevelAdapter(
         "Microsoft.ContainerRegistry/registries": {
           actions: ["Microsoft.ContainerRegistry/registries/privateEndpointConnectionsApproval/action"],
         },
+        "Microsoft.Storage/storageAccounts": {
+          actions: ["Microsoft.Storage/storageAccounts/PrivateEndpointConnectionsApproval/action"],
+        },
       },
       variantsOf: (node) => {
         const connections = node.desired.privateLinkServiceConnections;

@@ -22,6 +22,7 @@ import { privateDnsZoneAdapter, privateDnsZoneVnetLinkAdapter } from "./private-
 import { managedRedisClusterAdapter, managedRedisDatabaseAdapter } from "./managed-redis";
 import { redisCacheAdapter } from "./redis";
 import { resourceGroupAdapter, roleAssignmentAdapter } from "./resources";
+import { blobContainerAdapter, blobServiceAdapter, storageAccountAdapter } from "./storage";
 import type { ArmAdapter } from "./types";
 
 /** The plan's node kinds that are data-plane steps (Key Vault, Kubernetes), not ARM resources. */
@@ -55,6 +56,9 @@ export const ARM_ADAPTERS: Readonly<Record<ArmNodeKind, ArmAdapter>> = {
   dnsZone: dnsZoneAdapter,
   dnsRecordSet: dnsRecordSetAdapter,
   containerRegistry: containerRegistryAdapter,
+  storageAccount: storageAccountAdapter,
+  blobService: blobServiceAdapter,
+  blobContainer: blobContainerAdapter,
 };
 
 /** True for node kinds the generic ARM step handles. */

@@ -20,6 +20,7 @@ import { KeyVaultManagementClient } from "@azure/arm-keyvault";
 import { AuthorizationManagementClient } from "@azure/arm-authorization";
 import { ContainerServiceClient } from "@azure/arm-containerservice";
 import { ContainerRegistryManagementClient } from "@azure/arm-containerregistry";
+import { StorageManagementClient } from "@azure/arm-storage";
 import { PostgreSQLManagementFlexibleServerClient } from "@azure/arm-postgresql-flexible";
 import { RedisManagementClient } from "@azure/arm-rediscache";
 import { SubscriptionClient } from "@azure/arm-resources-subscriptions";
@@ -129,6 +130,8 @@ export interface AzureClients {
   readonly containerService: ContainerServiceClient;
   /** Container registries (a modular client). */
   readonly containerRegistry: ContainerRegistryManagementClient;
+  /** Storage accounts, blob services and containers (a modular client). */
+  readonly storage: StorageManagementClient;
   readonly postgres: PostgreSQLManagementFlexibleServerClient;
   readonly redis: RedisManagementClient;
   /** Azure Managed Redis, at {@link MANAGED_REDIS_API_VERSION}. */
@@ -318,6 +321,7 @@ export function createAzureClients(
       authorization: new AuthorizationManagementClient(credential, sub, hlc),
       containerService: new ContainerServiceClient(credential, sub, modular),
       containerRegistry: new ContainerRegistryManagementClient(credential, sub, modular),
+      storage: new StorageManagementClient(credential, sub, modular),
       postgres: new PostgreSQLManagementFlexibleServerClient(credential, sub, hlc),
       redis: new RedisManagementClient(credential, sub, hlc),
       managedRedis: new RedisEnterpriseManagementClient(credential, sub, {

@@ -36,6 +36,9 @@ export const ARM_TYPE_BY_KIND: Readonly<Record<NodeKind, string>> = {
   kubernetesObject: "Kubernetes/objects",
   tlsCertificate: "Microsoft.KeyVault/vaults/certificates",
   containerRegistry: "Microsoft.ContainerRegistry/registries",
+  storageAccount: "Microsoft.Storage/storageAccounts",
+  blobService: "Microsoft.Storage/storageAccounts/blobServices",
+  blobContainer: "Microsoft.Storage/storageAccounts/blobServices/containers",
 };
 
 /** Median create duration of a kind, in seconds, from the one latency model. */
@@ -104,6 +107,10 @@ export const IMMUTABLE_PATHS_BY_KIND: Readonly<Record<NodeKind, readonly string[
   tlsCertificate: [],
   // Zone redundancy is chosen at create (docs/azure-facts.md#container-registry).
   containerRegistry: ["location", "zoneRedundancy"],
+  // Infrastructure encryption is chosen at create (docs/azure-facts.md#storage).
+  storageAccount: ["location", "kind", "encryption.requireInfrastructureEncryption"],
+  blobService: [],
+  blobContainer: [],
 };
 
 /**

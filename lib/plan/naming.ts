@@ -43,6 +43,8 @@ export const NAME_LIMITS = {
   managedRedisCluster: { minLength: 1, maxLength: 44, globallyUnique: true },
   /** A container registry: 5-50 letters and digits, global (the login server `<name>.azurecr.io`). */
   containerRegistry: { minLength: 5, maxLength: 50, globallyUnique: true, alphanumeric: true },
+  /** A storage account: 3-24 lower-case letters and digits, global (`<name>.blob.core.windows.net`). */
+  storageAccount: { minLength: 3, maxLength: 24, globallyUnique: true, alphanumeric: true },
   /** A DNS label (the environment's label in the PostgreSQL private DNS zone name). */
   dnsLabel: { minLength: 1, maxLength: 63, globallyUnique: false },
 } as const satisfies Record<string, NameLimits>;

@@ -15,6 +15,7 @@ import { planNetwork } from "./network";
 import type { PlanningScope } from "./node";
 import { planContainerRegistry, planRegistryPull } from "./registry";
 import { planSecrets } from "./secrets";
+import { planStorage } from "./storage";
 import type { Plan, PlanNode } from "./types";
 
 function only<T extends ModuleSpec["type"]>(
@@ -72,6 +73,7 @@ export function planEnvironment(spec: EnvironmentSpec, context: PlanContext): Pl
     redis: redis.some((module) => module.engine === "azure-cache-for-redis"),
     managedRedis: redis.some((module) => module.engine !== "azure-cache-for-redis"),
     postgres: postgres.length > 0,
+    storage: only(spec, "storage").length > 0,
     ...(ingress ? { ingress: { ipNodeKey: ingressIpKey(ingress.name) } } : {}),
   });
   const registry = planContainerRegistry(scope, base, network.refs);
@@ -93,6 +95,8 @@ export function planEnvironment(spec: EnvironmentSpec, context: PlanContext): Pl
     nodes.push(...planIngress(scope, ingress, network.refs, cluster, certificate?.refs));
     if (dns) nodes.push(...planDns(scope, dns, network.refs, ingressIpKey(ingress.name)));
   }
+  for (const storage of only(spec, "storage"))
+    nodes.push(...planStorage(scope, storage, network.refs, cluster).nodes);
   for (const module of spec.modules) {
     if (module.type !== "postgres" && module.type !== "redis") continue;
     const data =

@@ -44,6 +44,9 @@ export type Stage = "network" | "cluster" | "data" | "secrets" | "ingress";
  * | kubernetesObject | see {@link KubernetesObjectDesired} |
  * | tlsCertificate | see {@link TlsCertificateDesired} |
  * | containerRegistry | arm-containerregistry `registries.create(rg, name, desired)` (a modular client, `properties` flattened) |
+ * | storageAccount | arm-storage `storageAccounts.create(rg, name, desired)` (a modular client, `properties` flattened) |
+ * | blobService | arm-storage `blobServices.setServiceProperties(rg, account, desired)` (exists with its account) |
+ * | blobContainer | arm-storage `blobContainers.create(rg, account, name, desired)` |
  *
  * A value of `desired` that only Azure knows once another node exists (a cluster identity's principal, a
  * public IP's address) is a {@link FactReference} to that node's reported facts, resolved just before
@@ -75,7 +78,10 @@ export type NodeKind =
   | "dnsRecordSet"
   | "kubernetesObject"
   | "tlsCertificate"
-  | "containerRegistry";
+  | "containerRegistry"
+  | "storageAccount"
+  | "blobService"
+  | "blobContainer";
 
 /** JSON values, the only things a plan may hold. */
 export type JsonValue =

@@ -79,6 +79,18 @@ export const REDIS_DEFAULTS = {
   auth: "access-key",
 } as const;
 
+/** Defaults of a `storage` module. */
+export const STORAGE_DEFAULTS = {
+  /** No container unless listed. */
+  containers: [] as string[],
+  /** Zone-redundant: the account survives a zone outage (Opta had no storage module). */
+  sku: "Standard_ZRS",
+  /** Blob versioning: every overwrite keeps the previous version. */
+  versioning: true,
+  /** Days deleted blobs and containers can be restored. */
+  soft_delete_days: 7,
+} as const;
+
 /** Default CIDRs of the three subnets inside a VNet. */
 export interface SubnetLayout {
   readonly nodes_subnet_cidr: string;

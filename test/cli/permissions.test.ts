@@ -79,6 +79,7 @@ describe("envctl permissions", () => {
       modules: [
         ...document.modules,
         { type: "redis", name: "legacy", engine: "azure-cache-for-redis" },
+        { type: "storage", name: "files", containers: ["uploads"] },
         { type: "k8s-base" },
         { type: "external-ssl-cert", domain: "*.staging.example.com" },
         { type: "dns", domain: "staging.example.com" },

@@ -340,6 +340,85 @@ describe("end to end: the app over HTTP on Azurite and the emulator", () => {
     assert.ok(secretValues.size >= 3, "the password and both Redis keys were read");
   });
 
+  test("builds examples/private-data.yaml with no long-lived credential: registry and storage closed, shared keys off, AcrPull on the kubelet identity, a Secret naming the account only; re-applied with zero writes; destroyed to nothing", async () => {
+    const accepted = await apply(example("private-data.yaml"));
+    assert.equal(accepted.status, 202, await accepted.clone().text());
+    const ended = await waitForEnd("acme-data");
+    assert.equal(ended.lastOperation?.status, "succeeded", JSON.stringify(ended.resultSummary));
+    const resources = resourcesIn("rg-acme-data");
+    assertRegistryPosture(resources, ended.outputs?.containerRegistryLoginServer);
+
+    const account = only(resources, "Microsoft.Storage/storageAccounts") as ArmResource & {
+      kind: string;
+      sku: { name: string };
+    };
+    assert.equal(account.kind, "StorageV2");
+    assert.equal(account.sku.name, "Standard_ZRS");
+    assert.equal(account.properties.allowSharedKeyAccess, false);
+    assert.equal(account.properties.allowBlobPublicAccess, false);
+    assert.equal(account.properties.publicNetworkAccess, "Disabled");
+    assert.equal(account.properties.minimumTlsVersion, "TLS1_2");
+    assert.equal(
+      (account.properties.encryption as { requireInfrastructureEncryption: boolean })
+        .requireInfrastructureEncryption,
+      true,
+    );
+    const service = only(resources, "Microsoft.Storage/storageAccounts/blobServices");
+    assert.equal(service.properties.isVersioningEnabled, true);
+    assert.deepEqual(service.properties.deleteRetentionPolicy, {
+      enabled: true,
+      days: 7,
+      allowPermanentDelete: false,
+    });
+    const containers = ofType(resources, "Microsoft.Storage/storageAccounts/blobServices/containers");
+    assert.deepEqual(containers.map((c) => c.name).sort(), ["reports", "uploads"]);
+    for (const container of containers) assert.equal(container.properties.publicAccess, "None");
+    assert.ok(
+      ofType(resources, "Microsoft.Network/privateEndpoints").some((pe) =>
+        JSON.stringify(pe.properties).toLowerCase().includes(account.id.toLowerCase()),
+      ),
+      "the account has a private endpoint",
+    );
+
+    const cluster = parseResourceId(only(resources, "Microsoft.ContainerService/managedClusters").id);
+    const credentials = await stack.clients.containerService.managedClusters.listClusterUserCredentials(
+      cluster.resourceGroup,
+      cluster.name,
+    );
+    const token = await stack.clients.credential.getToken(AKS_AAD_SCOPE);
+    const core = await stack.clients.kubernetes(
+      Buffer.from(credentials.kubeconfigs?.[0]?.value ?? []).toString("utf8"),
+      token?.token ?? "",
+    );
+    const secret = await core.readNamespacedSecret({ name: "files", namespace: "data" });
+    const data = Object.fromEntries(
+      Object.entries(secret.data ?? {}).map(([key, value]) => [
+        key,
+        Buffer.from(value, "base64").toString("utf8"),
+      ]),
+    );
+    assert.deepEqual(data, {
+      files_storage_account: account.name,
+      files_blob_endpoint: `https://${account.name}.blob.core.windows.net/`,
+    });
+
+    const since = Date.now();
+    assert.equal((await apply(example("private-data.yaml"))).status, 202);
+    const again = await waitForEnd("acme-data");
+    assert.equal(again.lastOperation?.status, "succeeded", JSON.stringify(again.resultSummary));
+    assert.deepEqual(armWrites(logSince(since)), [], "a re-apply writes nothing");
+
+    const destroyed = await stack.api("environments/acme-data?keyVault=purge", { method: "DELETE" });
+    assert.equal(destroyed.status, 202, await destroyed.clone().text());
+    const gone = await waitForEnd("acme-data");
+    assert.equal(gone.lastOperation?.action, "destroy");
+    assert.equal(gone.lastOperation?.status, "succeeded", JSON.stringify(gone.resultSummary));
+    assert.deepEqual(
+      resourcesIn("rg-acme-data").map((r) => r.id),
+      [],
+    );
+  });
+
   test("re-applies the same spec with zero ARM writes", async () => {
     const since = Date.now();
     const accepted = await apply(example("staging.yaml"));

@@ -558,3 +558,97 @@ describe("planEnvironment container registry", () => {
     assert.ok(!plan.nodes.some((node) => node.name === "privatelink.azurecr.io"));
   });
 });
+
+describe("planEnvironment storage", () => {
+  const withStorage = (storage: Record<string, unknown>) => {
+    const document = fullSpecDocument() as { modules: Record<string, unknown>[] };
+    return planEnvironment(
+      spec({ ...document, modules: [...document.modules, { type: "storage", name: "files", ...storage }] }),
+      CONTEXT,
+    );
+  };
+  const PLAN = withStorage({ containers: ["uploads", "reports"] });
+
+  it("makes a StorageV2 account reached with Entra ID only: shared keys, blob public access and public network access off, TLS 1.2, infrastructure encryption", () => {
+    const account = nodeOf(PLAN, "files/account");
+    assert.equal(account.kind, "storageAccount");
+    assert.match(account.name, /^[a-z0-9]{3,24}$/);
+    assert.equal(account.desired.kind, "StorageV2");
+    assert.deepEqual(account.desired.sku, { name: "Standard_ZRS" });
+    assert.equal(account.desired.allowSharedKeyAccess, false);
+    assert.equal(account.desired.allowBlobPublicAccess, false);
+    assert.equal(account.desired.publicNetworkAccess, "Disabled");
+    assert.equal(account.desired.minimumTlsVersion, "TLS1_2");
+    assert.equal(
+      (account.desired.encryption as { requireInfrastructureEncryption: boolean })
+        .requireInfrastructureEncryption,
+      true,
+    );
+    assert.ok(account.immutable.includes("encryption.requireInfrastructureEncryption"));
+  });
+
+  it("turns versioning and soft delete (7 days) on by default, and follows the spec when it says otherwise", () => {
+    assert.deepEqual(nodeOf(PLAN, "files/blob-service").desired, {
+      isVersioningEnabled: true,
+      deleteRetentionPolicy: { enabled: true, days: 7 },
+      containerDeleteRetentionPolicy: { enabled: true, days: 7 },
+    });
+    const other = withStorage({ versioning: false, soft_delete_days: 30, sku: "Standard_GZRS" });
+    assert.deepEqual(nodeOf(other, "files/blob-service").desired, {
+      isVersioningEnabled: false,
+      deleteRetentionPolicy: { enabled: true, days: 30 },
+      containerDeleteRetentionPolicy: { enabled: true, days: 30 },
+    });
+    assert.deepEqual(nodeOf(other, "files/account").desired.sku, { name: "Standard_GZRS" });
+  });
+
+  it("creates each container private, and reaches the account through a private endpoint (group blob) on privatelink.blob.core.windows.net", () => {
+    for (const container of ["uploads", "reports"]) {
+      const node = nodeOf(PLAN, `files/container-${container}`);
+      assert.equal(
+        node.id,
+        `${nodeOf(PLAN, "files/account").id}/blobServices/default/containers/${container}`,
+      );
+      assert.deepEqual(node.desired, { publicAccess: "None" });
+    }
+    const endpoint = nodeOf(PLAN, "files/private-endpoint");
+    assert.deepEqual(
+      (endpoint.desired.privateLinkServiceConnections as { groupIds: string[] }[])[0]!.groupIds,
+      ["blob"],
+    );
+    assert.equal(nodeOf(PLAN, "base/dns-zone-blob").name, "privatelink.blob.core.windows.net");
+    assert.ok(!planEnvironment(spec(), CONTEXT).nodes.some((node) => node.key === "base/dns-zone-blob"));
+  });
+
+  it("writes a Kubernetes Secret holding only the account's name and blob endpoint", () => {
+    const secret = nodeOf(PLAN, "files/kubernetes-secret");
+    const object = (
+      secret.desired as { object: { data: Record<string, string>; metadata: { namespace: string } } }
+    ).object;
+    const account = nodeOf(PLAN, "files/account").name;
+    assert.equal(object.metadata.namespace, "staging");
+    assert.deepEqual(
+      Object.fromEntries(
+        Object.entries(object.data).map(([key, value]) => [
+          key,
+          Buffer.from(value, "base64").toString("utf8"),
+        ]),
+      ),
+      { files_storage_account: account, files_blob_endpoint: `https://${account}.blob.core.windows.net/` },
+    );
+  });
+
+  it("fails a storage module with a bad container name, a repeated container or soft delete beyond 365 days", () => {
+    const problems = (storage: Record<string, unknown>) => {
+      const document = fullSpecDocument() as { modules: Record<string, unknown>[] };
+      const result = validateSpec({
+        ...document,
+        modules: [...document.modules, { type: "storage", name: "files", ...storage }],
+      });
+      return result.ok ? [] : result.problems.map((problem) => problem.path);
+    };
+    assert.deepEqual(problems({ containers: ["Bad_Name"] }), ["modules[4].containers[0]"]);
+    assert.deepEqual(problems({ containers: ["a1b", "a1b"] }), ["modules[4].containers"]);
+    assert.deepEqual(problems({ soft_delete_days: 400 }), ["modules[4].soft_delete_days"]);
+  });
+});
