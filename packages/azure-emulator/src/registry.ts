@@ -22,6 +22,7 @@ import {
 import { privateDnsZoneSpec, virtualNetworkLinkSpec } from "./types/private-dns.js";
 import { managedRedisClusterSpec, managedRedisDatabaseSpec } from "./types/managed-redis.js";
 import { redisSpec } from "./types/redis.js";
+import { federatedCredentialSpec, userAssignedIdentitySpec } from "./types/msi.js";
 import { resourceGroupSpec } from "./types/resources.js";
 import { blobContainerSpec, blobServiceSpec, storageAccountSpec } from "./types/storage.js";
 
@@ -52,6 +53,8 @@ export const RESOURCE_TYPE_SPECS: readonly ResourceTypeSpec[] = [
   storageAccountSpec,
   blobServiceSpec,
   blobContainerSpec,
+  userAssignedIdentitySpec,
+  federatedCredentialSpec,
 ];
 
 /** Specs by lower-case ARM type. */
