@@ -64,6 +64,9 @@ export const LATENCY_BY_ARM_TYPE: Readonly<Record<string, OperationLatency>> = {
   "microsoft.storage/storageaccounts": latency(25, 60, 10, 5, 5),
   "microsoft.storage/storageaccounts/blobservices": latency(1, 2, 1, 1, 1),
   "microsoft.storage/storageaccounts/blobservices/containers": latency(1, 2, 1, 1, 1),
+  // Managed identities and federated credentials are synchronous writes (docs/azure-facts.md#durations).
+  "microsoft.managedidentity/userassignedidentities": latency(2, 5, 2, 2, 2),
+  "microsoft.managedidentity/userassignedidentities/federatedidentitycredentials": latency(2, 5, 2, 2, 2),
   "microsoft.network/dnszones": latency(5, 15, 5, 30, 5),
   "microsoft.network/dnszones/a": latency(2, 5, 2, 2, 2),
 };

@@ -4,6 +4,7 @@ import { containerRegistryAdapter } from "./container-registry";
 import { dnsRecordSetAdapter, dnsZoneAdapter } from "./dns";
 import { keyVaultAdapter } from "./key-vault";
 import { managedClusterAdapter } from "./managed-cluster";
+import { federatedIdentityCredentialAdapter, userAssignedIdentityAdapter } from "./managed-identity";
 import {
   natGatewayAdapter,
   networkSecurityGroupAdapter,
@@ -59,6 +60,8 @@ export const ARM_ADAPTERS: Readonly<Record<ArmNodeKind, ArmAdapter>> = {
   storageAccount: storageAccountAdapter,
   blobService: blobServiceAdapter,
   blobContainer: blobContainerAdapter,
+  userAssignedIdentity: userAssignedIdentityAdapter,
+  federatedIdentityCredential: federatedIdentityCredentialAdapter,
 };
 
 /** True for node kinds the generic ARM step handles. */

@@ -21,6 +21,7 @@ import { AuthorizationManagementClient } from "@azure/arm-authorization";
 import { ContainerServiceClient } from "@azure/arm-containerservice";
 import { ContainerRegistryManagementClient } from "@azure/arm-containerregistry";
 import { StorageManagementClient } from "@azure/arm-storage";
+import { ManagedServiceIdentityClient } from "@azure/arm-msi";
 import { PostgreSQLManagementFlexibleServerClient } from "@azure/arm-postgresql-flexible";
 import { RedisManagementClient } from "@azure/arm-rediscache";
 import { SubscriptionClient } from "@azure/arm-resources-subscriptions";
@@ -132,6 +133,8 @@ export interface AzureClients {
   readonly containerRegistry: ContainerRegistryManagementClient;
   /** Storage accounts, blob services and containers (a modular client). */
   readonly storage: StorageManagementClient;
+  /** User-assigned managed identities and their federated credentials. */
+  readonly msi: ManagedServiceIdentityClient;
   readonly postgres: PostgreSQLManagementFlexibleServerClient;
   readonly redis: RedisManagementClient;
   /** Azure Managed Redis, at {@link MANAGED_REDIS_API_VERSION}. */
@@ -322,6 +325,7 @@ export function createAzureClients(
       containerService: new ContainerServiceClient(credential, sub, modular),
       containerRegistry: new ContainerRegistryManagementClient(credential, sub, modular),
       storage: new StorageManagementClient(credential, sub, modular),
+      msi: new ManagedServiceIdentityClient(credential, sub, hlc),
       postgres: new PostgreSQLManagementFlexibleServerClient(credential, sub, hlc),
       redis: new RedisManagementClient(credential, sub, hlc),
       managedRedis: new RedisEnterpriseManagementClient(credential, sub, {

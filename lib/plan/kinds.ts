@@ -39,6 +39,9 @@ export const ARM_TYPE_BY_KIND: Readonly<Record<NodeKind, string>> = {
   storageAccount: "Microsoft.Storage/storageAccounts",
   blobService: "Microsoft.Storage/storageAccounts/blobServices",
   blobContainer: "Microsoft.Storage/storageAccounts/blobServices/containers",
+  userAssignedIdentity: "Microsoft.ManagedIdentity/userAssignedIdentities",
+  federatedIdentityCredential:
+    "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials",
 };
 
 /** Median create duration of a kind, in seconds, from the one latency model. */
@@ -111,6 +114,8 @@ export const IMMUTABLE_PATHS_BY_KIND: Readonly<Record<NodeKind, readonly string[
   storageAccount: ["location", "kind", "encryption.requireInfrastructureEncryption"],
   blobService: [],
   blobContainer: [],
+  userAssignedIdentity: ["location"],
+  federatedIdentityCredential: [],
 };
 
 /**

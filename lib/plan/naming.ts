@@ -45,6 +45,8 @@ export const NAME_LIMITS = {
   containerRegistry: { minLength: 5, maxLength: 50, globallyUnique: true, alphanumeric: true },
   /** A storage account: 3-24 lower-case letters and digits, global (`<name>.blob.core.windows.net`). */
   storageAccount: { minLength: 3, maxLength: 24, globallyUnique: true, alphanumeric: true },
+  /** A user-assigned managed identity: 3-128 letters, digits, hyphens and underscores. */
+  userAssignedIdentity: { minLength: 3, maxLength: 128, globallyUnique: false },
   /** A DNS label (the environment's label in the PostgreSQL private DNS zone name). */
   dnsLabel: { minLength: 1, maxLength: 63, globallyUnique: false },
 } as const satisfies Record<string, NameLimits>;

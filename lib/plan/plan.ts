@@ -16,6 +16,9 @@ import type { PlanningScope } from "./node";
 import { planContainerRegistry, planRegistryPull } from "./registry";
 import { planSecrets } from "./secrets";
 import { planStorage } from "./storage";
+import { planWorkloadIdentity } from "./workload-identity";
+import { afterEnvironmentNamespace, environmentNamespace } from "./kubernetes";
+import type { NodeRef } from "./network";
 import type { Plan, PlanNode } from "./types";
 
 function only<T extends ModuleSpec["type"]>(
@@ -95,8 +98,15 @@ export function planEnvironment(spec: EnvironmentSpec, context: PlanContext): Pl
     nodes.push(...planIngress(scope, ingress, network.refs, cluster, certificate?.refs));
     if (dns) nodes.push(...planDns(scope, dns, network.refs, ingressIpKey(ingress.name)));
   }
-  for (const storage of only(spec, "storage"))
-    nodes.push(...planStorage(scope, storage, network.refs, cluster).nodes);
+  const storageAccounts: NodeRef[] = [];
+  for (const storage of only(spec, "storage")) {
+    const planned = planStorage(scope, storage, network.refs, cluster);
+    nodes.push(...planned.nodes);
+    storageAccounts.push(planned.refs.account);
+  }
+  const clusterSpec = only(spec, "k8s-cluster")[0];
+  if (cluster && clusterSpec)
+    nodes.push(...planWorkloadIdentity(scope, clusterSpec.name, cluster, network.refs, storageAccounts));
   for (const module of spec.modules) {
     if (module.type !== "postgres" && module.type !== "redis") continue;
     const data =
@@ -105,6 +115,11 @@ export function planEnvironment(spec: EnvironmentSpec, context: PlanContext): Pl
         : planRedis(scope, module, network.refs);
     nodes.push(...data.nodes, ...planSecrets(scope, module, data.refs, network.refs, cluster));
   }
+
+  // One node creates the environment's namespace; whatever writes into it waits for it.
+  const namespaceNode =
+    cluster && clusterSpec ? environmentNamespace(scope, clusterSpec.name, cluster) : undefined;
+  const planned = namespaceNode ? afterEnvironmentNamespace([...nodes, namespaceNode], namespaceNode) : nodes;
 
   const body: Omit<Plan, "hash"> = {
     formatVersion: 1,
@@ -115,7 +130,7 @@ export function planEnvironment(spec: EnvironmentSpec, context: PlanContext): Pl
     location,
     resourceGroup,
     pinnedDefaults: spec.appliedDefaults,
-    nodes: topologicalOrder(nodes),
+    nodes: topologicalOrder(planned),
   };
   return { ...body, hash: canonicalHash(body) };
 }

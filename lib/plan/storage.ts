@@ -118,7 +118,7 @@ export function planStorage(
   return { nodes, refs: { account: ref } };
 }
 
-/** The environment's namespace (created when absent) and the Secret naming the account and its endpoint. */
+/** The Secret naming the account and its endpoint, in the environment's namespace (planned by `plan.ts`). */
 function storageSecretNodes(
   scope: PlanningScope,
   spec: StorageModule,
@@ -128,14 +128,6 @@ function storageSecretNodes(
   const module = spec.name;
   const namespace = defaultSecretNamespace(scope.spec.name);
   const labels = labelsOf(scope, module);
-  const namespaceNode = kubernetesObject(cluster.cluster, {
-    module,
-    part: "namespace",
-    stage: "secrets",
-    ownership: "ifAbsent",
-    object: { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace, labels } },
-    dependsOn: [cluster.adminRole.key],
-  });
   const keys = storageSecretKeys(module);
   const secret = kubernetesObject(cluster.cluster, {
     module,
@@ -154,7 +146,7 @@ function storageSecretNodes(
         [keys.endpoint]: Buffer.from(blobEndpointOf(accountName)).toString("base64"),
       },
     },
-    dependsOn: [cluster.adminRole.key, namespaceNode.key],
+    dependsOn: [cluster.adminRole.key],
   });
-  return [namespaceNode, secret];
+  return [secret];
 }

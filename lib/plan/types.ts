@@ -47,6 +47,8 @@ export type Stage = "network" | "cluster" | "data" | "secrets" | "ingress";
  * | storageAccount | arm-storage `storageAccounts.create(rg, name, desired)` (a modular client, `properties` flattened) |
  * | blobService | arm-storage `blobServices.setServiceProperties(rg, account, desired)` (exists with its account) |
  * | blobContainer | arm-storage `blobContainers.create(rg, account, name, desired)` |
+ * | userAssignedIdentity | arm-msi `userAssignedIdentities.createOrUpdate(rg, name, desired)` |
+ * | federatedIdentityCredential | arm-msi `federatedIdentityCredentials.createOrUpdate(rg, identity, name, desired)` |
  *
  * A value of `desired` that only Azure knows once another node exists (a cluster identity's principal, a
  * public IP's address) is a {@link FactReference} to that node's reported facts, resolved just before
@@ -81,7 +83,9 @@ export type NodeKind =
   | "containerRegistry"
   | "storageAccount"
   | "blobService"
-  | "blobContainer";
+  | "blobContainer"
+  | "userAssignedIdentity"
+  | "federatedIdentityCredential";
 
 /** JSON values, the only things a plan may hold. */
 export type JsonValue =

@@ -102,6 +102,7 @@ describe("building the planner's plan of examples/staging.yaml with the activiti
         fqdn: liveCluster.fqdn ?? "",
         principalId: liveCluster.identity?.principalId ?? "",
         kubeletObjectId: liveCluster.identityProfile?.["kubeletidentity"]?.objectId ?? "",
+        oidcIssuerUrl: liveCluster.oidcIssuerProfile?.issuerURL ?? "",
       },
       [keyOf("containerRegistry")]: {
         loginServer:

@@ -211,7 +211,7 @@ describe("envctl on a running build: busy, watch, list, cancel", () => {
     assert.equal(run.code, 0, run.stderr);
     assert.match(
       run.stdout,
-      /\nApply of acme-busy started \(36 to create, 0 to update, 0 unchanged, 4 re-checked on apply\)\nFollow it: envctl watch acme-busy\n$/,
+      /\nApply of acme-busy started \(39 to create, 0 to update, 0 unchanged, 6 re-checked on apply\)\nFollow it: envctl watch acme-busy\n$/,
     );
     assert.equal(await operationStatus(world, id), "running");
   });

@@ -79,8 +79,12 @@ describe("the declared permissions", () => {
   });
 
   it("let every long-running ARM write be watched: a status read of the adapter's own provider", () => {
-    // Role assignments are the only synchronous writes; everything else is polled by the check step.
-    const synchronous: readonly ArmNodeKind[] = ["roleAssignment"];
+    // Role assignments and managed identities are synchronous writes; everything else is polled by the check step.
+    const synchronous: readonly ArmNodeKind[] = [
+      "roleAssignment",
+      "userAssignedIdentity",
+      "federatedIdentityCredential",
+    ];
     for (const kind of Object.keys(ARM_ADAPTERS) as ArmNodeKind[]) {
       if (synchronous.includes(kind)) continue;
       const namespace = rbacTypeOf(kind).split("/")[0]!;
@@ -202,7 +206,7 @@ describe("the declared permissions", () => {
   });
 
   it("name, as the roles the build grants, exactly the roles the planner assigns", () => {
-    const plans = [planOf(fullSpecDocument()), publicPlan()];
+    const plans = [planOf(fullSpecDocument()), publicPlan(), privateDataPlan()];
     const guids = (roles: Readonly<Record<string, string>>) =>
       Object.values(roles)
         .map((id) => id.toLowerCase())

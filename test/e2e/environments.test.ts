@@ -340,7 +340,7 @@ describe("end to end: the app over HTTP on Azurite and the emulator", () => {
     assert.ok(secretValues.size >= 3, "the password and both Redis keys were read");
   });
 
-  test("builds examples/private-data.yaml with no long-lived credential: registry and storage closed, shared keys off, AcrPull on the kubelet identity, a Secret naming the account only; re-applied with zero writes; destroyed to nothing", async () => {
+  test("builds examples/private-data.yaml with no long-lived credential: registry and storage closed, shared keys off, AcrPull on the kubelet identity, a Secret naming the account only, a workload identity federated with the cluster's service account; re-applied with zero writes; destroyed to nothing", async () => {
     const accepted = await apply(example("private-data.yaml"));
     assert.equal(accepted.status, 202, await accepted.clone().text());
     const ended = await waitForEnd("acme-data");
@@ -401,6 +401,43 @@ describe("end to end: the app over HTTP on Azurite and the emulator", () => {
       files_storage_account: account.name,
       files_blob_endpoint: `https://${account.name}.blob.core.windows.net/`,
     });
+
+    // Workload identity: the federated credential trusts the cluster's issuer for the workload service
+    // account, the identity holds the data roles, and the service account names its client id.
+    const identity = only(resources, "Microsoft.ManagedIdentity/userAssignedIdentities");
+    const federation = only(
+      resources,
+      "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials",
+    );
+    const issuer = (
+      only(resources, "Microsoft.ContainerService/managedClusters").properties as {
+        oidcIssuerProfile: { issuerURL: string };
+      }
+    ).oidcIssuerProfile.issuerURL;
+    assert.deepEqual(
+      [federation.properties.issuer, federation.properties.subject, federation.properties.audiences],
+      [issuer, "system:serviceaccount:data:workload", ["api://AzureADTokenExchange"]],
+    );
+    const grantsOf = (scopeId: string) =>
+      ofType(resources, "Microsoft.Authorization/roleAssignments")
+        .filter((r) => r.id.toLowerCase().startsWith(`${scopeId.toLowerCase()}/`))
+        .filter((r) => r.properties.principalId === identity.properties.principalId)
+        .map((r) => String(r.properties.roleDefinitionId).split("/").at(-1));
+    assert.deepEqual(
+      grantsOf(account.id),
+      ["ba92f5b4-2d11-453d-a403-e96b0029c9fe"],
+      "Storage Blob Data Contributor",
+    );
+    assert.deepEqual(
+      grantsOf(only(resources, "Microsoft.KeyVault/vaults").id),
+      ["4633458b-17de-408a-b874-0445c86b69e6"],
+      "Key Vault Secrets User",
+    );
+    const serviceAccount = await core.readNamespacedServiceAccount({ name: "workload", namespace: "data" });
+    assert.equal(
+      serviceAccount.metadata?.annotations?.["azure.workload.identity/client-id"],
+      identity.properties.clientId,
+    );
 
     const since = Date.now();
     assert.equal((await apply(example("private-data.yaml"))).status, 202);

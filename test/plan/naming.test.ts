@@ -37,6 +37,8 @@ const AZURE_RULES: Record<NamedType, { min: number; max: number; pattern: RegExp
   containerRegistry: { min: 5, max: 50, pattern: /^[A-Za-z0-9]+$/ },
   // Storage account: 3-24 lower-case letters and digits only.
   storageAccount: { min: 3, max: 24, pattern: /^[a-z0-9]+$/ },
+  // User-assigned identity: 3-128 letters, digits, hyphens and underscores, starting with a letter or digit.
+  userAssignedIdentity: { min: 3, max: 128, pattern: /^[A-Za-z0-9][-\w]*$/ },
 };
 
 function assertValid(type: NamedType, name: string): void {
@@ -171,6 +173,7 @@ describe("names in a whole plan", () => {
     managedRedisCluster: "managedRedisCluster",
     containerRegistry: "containerRegistry",
     storageAccount: "storageAccount",
+    userAssignedIdentity: "userAssignedIdentity",
   };
   const validSpec = (): EnvironmentSpec => {
     const result = validateSpec(fullSpecDocument());

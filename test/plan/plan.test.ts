@@ -112,8 +112,14 @@ describe("planEnvironment DAG", () => {
     ]);
     assert.deepEqual(dependencies("k8s-cluster/cluster"), ["base/subnet-nodes"]);
     assert.deepEqual(dependencies("base/subnet-nodes"), ["base/nat-gateway", "base/nsg-nodes", "base/vnet"]);
+    // The environment's namespace is made once, before anything is written into it.
     assert.deepEqual(dependencies("db/kubernetes-secret"), [
       "db/key-vault-secrets",
+      "k8s-cluster/cluster",
+      "k8s-cluster/namespace",
+      "k8s-cluster/role-cluster-admin",
+    ]);
+    assert.deepEqual(dependencies("k8s-cluster/namespace"), [
       "k8s-cluster/cluster",
       "k8s-cluster/role-cluster-admin",
     ]);
@@ -140,9 +146,9 @@ describe("planEnvironment DAG", () => {
       summary.stages.map((stage) => [stage.stage, stage.nodeCount]),
       [
         ["network", 25],
-        ["cluster", 3],
+        ["cluster", 6],
         ["data", 8],
-        ["secrets", 4],
+        ["secrets", 6],
       ],
     );
   });
@@ -650,5 +656,62 @@ describe("planEnvironment storage", () => {
     assert.deepEqual(problems({ containers: ["Bad_Name"] }), ["modules[4].containers[0]"]);
     assert.deepEqual(problems({ containers: ["a1b", "a1b"] }), ["modules[4].containers"]);
     assert.deepEqual(problems({ soft_delete_days: 400 }), ["modules[4].soft_delete_days"]);
+  });
+});
+
+describe("planEnvironment workload identity", () => {
+  const document = fullSpecDocument() as { modules: Record<string, unknown>[] };
+  const PLAN = planEnvironment(
+    spec({ ...document, modules: [...document.modules, { type: "storage", name: "files" }] }),
+    CONTEXT,
+  );
+
+  it("makes one identity per environment, federated with the cluster's OIDC issuer for the workload service account of the environment's namespace", () => {
+    const identity = nodeOf(PLAN, "k8s-cluster/workload-identity");
+    assert.equal(identity.kind, "userAssignedIdentity");
+    assert.equal(identity.name, "id-acme-staging-workload");
+    const federation = nodeOf(PLAN, "k8s-cluster/workload-identity-federation");
+    assert.equal(federation.id, `${identity.id}/federatedIdentityCredentials/kubernetes-workload`);
+    assert.deepEqual(federation.desired, {
+      issuer: { $fact: { node: "k8s-cluster/cluster", fact: "oidcIssuerUrl" } },
+      subject: "system:serviceaccount:staging:workload",
+      audiences: ["api://AzureADTokenExchange"],
+    });
+  });
+
+  it("grants it Key Vault Secrets User on the vault and Storage Blob Data Contributor on each storage account, by its principal", () => {
+    const roleOf = (key: string) => {
+      const node = nodeOf(PLAN, key);
+      return [String(node.desired.roleDefinitionId).split("/").at(-1), node.desired.principalId];
+    };
+    const principal = { $fact: { node: "k8s-cluster/workload-identity", fact: "principalId" } };
+    assert.deepEqual(roleOf("k8s-cluster/role-workload-vault-secrets-user"), [
+      "4633458b-17de-408a-b874-0445c86b69e6",
+      principal,
+    ]);
+    assert.deepEqual(roleOf("k8s-cluster/role-workload-blob-files"), [
+      "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
+      principal,
+    ]);
+    assert.ok(
+      nodeOf(PLAN, "k8s-cluster/role-workload-blob-files").id.startsWith(
+        `${nodeOf(PLAN, "files/account").id}/`,
+      ),
+    );
+  });
+
+  it("writes the service account annotated with the identity's client id, and none without a cluster", () => {
+    const account = nodeOf(PLAN, "k8s-cluster/workload-service-account");
+    const object = (account.desired as { object: { kind: string; metadata: Record<string, unknown> } })
+      .object;
+    assert.equal(object.kind, "ServiceAccount");
+    assert.equal(object.metadata.namespace, "staging");
+    assert.deepEqual(object.metadata.annotations, {
+      "azure.workload.identity/client-id": {
+        $fact: { node: "k8s-cluster/workload-identity", fact: "clientId" },
+      },
+    });
+    const networkOnly = planEnvironment(spec(specDocument([{ type: "base" }])), CONTEXT);
+    assert.ok(!networkOnly.nodes.some((node) => node.kind === "userAssignedIdentity"));
   });
 });
