@@ -67,6 +67,17 @@ export const KUBERNETES_KINDS: Readonly<Record<string, KubernetesKind>> = {
       ],
     },
   },
+  // Workload identity: the service account pods run as, annotated with the identity's client id.
+  "v1/ServiceAccount": {
+    compared: {},
+    permissions: {
+      dataActions: [
+        "Microsoft.ContainerService/managedClusters/serviceaccounts/read",
+        "Microsoft.ContainerService/managedClusters/serviceaccounts/write",
+        "Microsoft.ContainerService/managedClusters/serviceaccounts/delete",
+      ],
+    },
+  },
   // The application routing add-on's CRD (approuting.kubernetes.azure.com).
   "approuting.kubernetes.azure.com/v1alpha1/NginxIngressController": {
     compared: { spec: "subset" },

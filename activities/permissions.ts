@@ -25,6 +25,8 @@ import {
   KEY_VAULT_SECRETS_USER_ROLE_ID,
   NETWORK_CONTRIBUTOR_ROLE_ID,
 } from "../lib/plan";
+import { ACR_PULL_ROLE_ID } from "../lib/plan/registry";
+import { STORAGE_BLOB_DATA_CONTRIBUTOR_ROLE_ID } from "../lib/plan/workload-identity";
 import { isFactReference } from "../lib/plan/facts";
 import { PREFLIGHT_PERMISSIONS } from "../lib/preflight/permissions";
 import type { NodeKind, Plan, PlanNode } from "../lib/plan/types";
@@ -97,11 +99,14 @@ export const ROLES_THE_BUILD_GRANTS: Readonly<Record<string, string>> = {
  * The built-in roles the planner grants an environment's own managed identities, known only once their
  * resource exists (a fact reference in the plan): the cluster's Network Contributor on the resource
  * group (the ingress's IP), the application routing add-on's Key Vault Secrets User on the vault (the
- * certificate). The only roles the provisioner may assign to service principals other than itself.
+ * certificate), the kubelet identity's AcrPull on the registry (image pulls), the workload identity's Key
+ * Vault Secrets User on the vault and Storage Blob Data Contributor on each storage account. The only roles the provisioner may assign to service principals other than itself.
  */
 export const ROLES_THE_BUILD_GRANTS_ITS_IDENTITIES: Readonly<Record<string, string>> = {
   "Network Contributor": NETWORK_CONTRIBUTOR_ROLE_ID,
   "Key Vault Secrets User": KEY_VAULT_SECRETS_USER_ROLE_ID,
+  AcrPull: ACR_PULL_ROLE_ID,
+  "Storage Blob Data Contributor": STORAGE_BLOB_DATA_CONTRIBUTOR_ROLE_ID,
 };
 
 const roleGuidOf = (node: PlanNode) => String(node.desired.roleDefinitionId).split("/").pop()!.toLowerCase();

@@ -17,6 +17,7 @@ const MODULE_COMPONENTS: Readonly<Record<keyof typeof MODULE_SCHEMAS, string>> =
   "k8s-base": "IngressModule",
   "external-ssl-cert": "CertificateModule",
   dns: "DnsModule",
+  storage: "StorageModule",
 };
 
 /** JSON Schema of what a user writes (input side: defaults are optional), without the `$schema` key. */

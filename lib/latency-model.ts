@@ -57,6 +57,16 @@ export const LATENCY_BY_ARM_TYPE: Readonly<Record<string, OperationLatency>> = {
   "microsoft.cache/redisenterprise": latency(600, 1800, 300, 300, 30),
   "microsoft.cache/redisenterprise/databases": latency(60, 180, 60, 60, 10),
   // Public DNS zones and record sets answer their PUT at once (200/201); a zone's DELETE is accepted (202).
+  // Container registries: seconds to a minute (docs/azure-facts.md#durations).
+  "microsoft.containerregistry/registries": latency(30, 60, 20, 30, 5),
+  // Storage accounts: seconds; the blob service and containers are synchronous writes
+  // (docs/azure-facts.md#durations).
+  "microsoft.storage/storageaccounts": latency(25, 60, 10, 5, 5),
+  "microsoft.storage/storageaccounts/blobservices": latency(1, 2, 1, 1, 1),
+  "microsoft.storage/storageaccounts/blobservices/containers": latency(1, 2, 1, 1, 1),
+  // Managed identities and federated credentials are synchronous writes (docs/azure-facts.md#durations).
+  "microsoft.managedidentity/userassignedidentities": latency(2, 5, 2, 2, 2),
+  "microsoft.managedidentity/userassignedidentities/federatedidentitycredentials": latency(2, 5, 2, 2, 2),
   "microsoft.network/dnszones": latency(5, 15, 5, 30, 5),
   "microsoft.network/dnszones/a": latency(2, 5, 2, 2, 2),
 };

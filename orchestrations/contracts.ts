@@ -171,6 +171,8 @@ export interface EnvironmentOutputs {
   readonly resourceGroupId?: string;
   readonly clusterFqdn?: string;
   readonly keyVaultUri?: string;
+  /** The environment's private container registry (`<name>.azurecr.io`), when the base module has one. */
+  readonly containerRegistryLoginServer?: string;
   /** The environment's public entry, when it has a `k8s-base` module. */
   readonly ingress?: IngressOutputs;
   /** Per data module: its host and the Key Vault secret names and Kubernetes Secret holding its credentials. */

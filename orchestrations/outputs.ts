@@ -15,6 +15,7 @@ export const OUTPUT_FACT = {
   postgresFlexibleServer: "host",
   redisCache: "host",
   managedRedisCluster: "host",
+  containerRegistry: "loginServer",
 } as const;
 
 type FactsByKey = Readonly<Record<string, ResourceFacts | undefined>>;
@@ -63,6 +64,7 @@ export function buildOutputs(plan: Plan, facts: FactsByKey, nowMs?: number): Env
   const resourceGroup = plan.nodes.find((node) => node.kind === "resourceGroup");
   const clusterFqdn = factOf(plan, facts, "managedCluster");
   const keyVaultUri = factOf(plan, facts, "keyVault");
+  const containerRegistryLoginServer = factOf(plan, facts, "containerRegistry");
   const ingress = ingressOutputs(plan, facts, nowMs ?? Number.NEGATIVE_INFINITY);
   const dataModules = Object.fromEntries(
     plan.nodes
@@ -73,6 +75,7 @@ export function buildOutputs(plan: Plan, facts: FactsByKey, nowMs?: number): Env
     ...(resourceGroup === undefined ? {} : { resourceGroupId: resourceGroup.id }),
     ...(clusterFqdn === undefined ? {} : { clusterFqdn }),
     ...(keyVaultUri === undefined ? {} : { keyVaultUri }),
+    ...(containerRegistryLoginServer === undefined ? {} : { containerRegistryLoginServer }),
     ...(ingress === undefined ? {} : { ingress }),
     dataModules,
   };

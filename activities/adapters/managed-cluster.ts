@@ -26,6 +26,8 @@ export const managedClusterAdapter: ArmAdapter = {
     fqdn: ["fqdn", "privateFqdn"],
     // Principals other nodes grant roles to (docs/azure-facts.md#ingress-and-service-mesh).
     [FACT.clusterPrincipalId]: ["identity.principalId"],
+    [FACT.kubeletObjectId]: ["identityProfile.kubeletidentity.objectId"],
+    [FACT.oidcIssuerUrl]: ["oidcIssuerProfile.issuerURL"],
     [FACT.webAppRoutingObjectId]: ["ingressProfile.webAppRouting.identity.objectId"],
     [FACT.meshRevision]: ["serviceMeshProfile.istio.revisions"],
   },

@@ -146,6 +146,12 @@ export const privateEndpointAdapter: ArmAdapter = topLevelAdapter(
         "Microsoft.Cache/redisEnterprise": {
           actions: ["Microsoft.Cache/redisEnterprise/PrivateEndpointConnectionsApproval/action"],
         },
+        "Microsoft.ContainerRegistry/registries": {
+          actions: ["Microsoft.ContainerRegistry/registries/privateEndpointConnectionsApproval/action"],
+        },
+        "Microsoft.Storage/storageAccounts": {
+          actions: ["Microsoft.Storage/storageAccounts/PrivateEndpointConnectionsApproval/action"],
+        },
       },
       variantsOf: (node) => {
         const connections = node.desired.privateLinkServiceConnections;

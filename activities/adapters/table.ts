@@ -1,8 +1,10 @@
 /** Which adapter serves each ARM node kind of the plan. */
 import type { NodeKind } from "../../lib/plan/types";
+import { containerRegistryAdapter } from "./container-registry";
 import { dnsRecordSetAdapter, dnsZoneAdapter } from "./dns";
 import { keyVaultAdapter } from "./key-vault";
 import { managedClusterAdapter } from "./managed-cluster";
+import { federatedIdentityCredentialAdapter, userAssignedIdentityAdapter } from "./managed-identity";
 import {
   natGatewayAdapter,
   networkSecurityGroupAdapter,
@@ -21,6 +23,7 @@ import { privateDnsZoneAdapter, privateDnsZoneVnetLinkAdapter } from "./private-
 import { managedRedisClusterAdapter, managedRedisDatabaseAdapter } from "./managed-redis";
 import { redisCacheAdapter } from "./redis";
 import { resourceGroupAdapter, roleAssignmentAdapter } from "./resources";
+import { blobContainerAdapter, blobServiceAdapter, storageAccountAdapter } from "./storage";
 import type { ArmAdapter } from "./types";
 
 /** The plan's node kinds that are data-plane steps (Key Vault, Kubernetes), not ARM resources. */
@@ -53,6 +56,12 @@ export const ARM_ADAPTERS: Readonly<Record<ArmNodeKind, ArmAdapter>> = {
   managedRedisDatabase: managedRedisDatabaseAdapter,
   dnsZone: dnsZoneAdapter,
   dnsRecordSet: dnsRecordSetAdapter,
+  containerRegistry: containerRegistryAdapter,
+  storageAccount: storageAccountAdapter,
+  blobService: blobServiceAdapter,
+  blobContainer: blobContainerAdapter,
+  userAssignedIdentity: userAssignedIdentityAdapter,
+  federatedIdentityCredential: federatedIdentityCredentialAdapter,
 };
 
 /** True for node kinds the generic ARM step handles. */

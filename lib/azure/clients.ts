@@ -19,6 +19,9 @@ import { PrivateDnsManagementClient } from "@azure/arm-privatedns";
 import { KeyVaultManagementClient } from "@azure/arm-keyvault";
 import { AuthorizationManagementClient } from "@azure/arm-authorization";
 import { ContainerServiceClient } from "@azure/arm-containerservice";
+import { ContainerRegistryManagementClient } from "@azure/arm-containerregistry";
+import { StorageManagementClient } from "@azure/arm-storage";
+import { ManagedServiceIdentityClient } from "@azure/arm-msi";
 import { PostgreSQLManagementFlexibleServerClient } from "@azure/arm-postgresql-flexible";
 import { RedisManagementClient } from "@azure/arm-rediscache";
 import { SubscriptionClient } from "@azure/arm-resources-subscriptions";
@@ -127,6 +130,12 @@ export interface AzureClients {
   readonly keyVault: KeyVaultManagementClient;
   readonly authorization: AuthorizationManagementClient;
   readonly containerService: ContainerServiceClient;
+  /** Container registries (a modular client). */
+  readonly containerRegistry: ContainerRegistryManagementClient;
+  /** Storage accounts, blob services and containers (a modular client). */
+  readonly storage: StorageManagementClient;
+  /** User-assigned managed identities and their federated credentials. */
+  readonly msi: ManagedServiceIdentityClient;
   readonly postgres: PostgreSQLManagementFlexibleServerClient;
   readonly redis: RedisManagementClient;
   /** Azure Managed Redis, at {@link MANAGED_REDIS_API_VERSION}. */
@@ -326,6 +335,9 @@ export function createAzureClients(
       keyVault,
       authorization: new AuthorizationManagementClient(credential, sub, hlc),
       containerService: new ContainerServiceClient(credential, sub, modular),
+      containerRegistry: new ContainerRegistryManagementClient(credential, sub, modular),
+      storage: new StorageManagementClient(credential, sub, modular),
+      msi: new ManagedServiceIdentityClient(credential, sub, hlc),
       postgres: new PostgreSQLManagementFlexibleServerClient(credential, sub, hlc),
       redis: new RedisManagementClient(credential, sub, hlc),
       managedRedis: new RedisEnterpriseManagementClient(credential, sub, {

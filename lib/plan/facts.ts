@@ -112,6 +112,14 @@ export const FACT = {
   ipAddress: "ipAddress",
   /** The cluster's control-plane identity's principal (`managedCluster`, `identity.principalId`). */
   clusterPrincipalId: "principalId",
+  /** The kubelet identity's object id: the nodes pull images with it (`managedCluster`). */
+  kubeletObjectId: "kubeletObjectId",
+  /** The cluster's OIDC issuer URL, the issuer of its service account tokens (`managedCluster`). */
+  oidcIssuerUrl: "oidcIssuerUrl",
+  /** A user-assigned identity's principal (object) id (`userAssignedIdentity`). */
+  identityPrincipalId: "principalId",
+  /** A user-assigned identity's client id, which workload identity's service account names (`userAssignedIdentity`). */
+  identityClientId: "clientId",
   /** The application routing add-on's identity's object id (`managedCluster`). */
   webAppRoutingObjectId: "webAppRoutingObjectId",
   /** The Istio add-on's revision (`managedCluster`). */

@@ -9,25 +9,12 @@ import { DNS_DEFAULTS, defaultSecretNamespace, NGINX_SCALING } from "../spec/def
 import type { CertificateModule, DnsModule, IngressModule } from "../spec/types";
 import type { ClusterRefs } from "./cluster";
 import { FACT, factOf } from "./facts";
+import { identityRoleAssignment } from "./roles";
+import { kubernetesObject, labelsOf } from "./kubernetes";
 import { roleDefinitionId, type NetworkRefs, type NodeRef } from "./network";
-import {
-  armId,
-  environmentResourceName,
-  makeNode,
-  MANAGED_BY,
-  nodeKey,
-  tagsOf,
-  type PlanningScope,
-} from "./node";
+import { armId, environmentResourceName, makeNode, nodeKey, tagsOf, type PlanningScope } from "./node";
 import { deterministicGuid } from "./naming";
-import type {
-  JsonObject,
-  KubernetesObjectBody,
-  KubernetesObjectDesired,
-  KubernetesOwnership,
-  PlanNode,
-  TlsCertificateDesired,
-} from "./types";
+import type { PlanNode, TlsCertificateDesired } from "./types";
 
 /** Built-in role: Network Contributor (the cluster identity joins the static IP and the node subnet). */
 export const NETWORK_CONTRIBUTOR_ROLE_ID = "4d97b98b-1d4f-4787-a291-c67834d212e7";
@@ -70,82 +57,6 @@ export function ingressIpKey(module: string): string {
 }
 
 const ref = (node: PlanNode): NodeRef => ({ key: node.key, id: node.id, name: node.name });
-
-/** Labels on every Kubernetes object the provisioner writes for a module. */
-function labelsOf(scope: PlanningScope, module: string): Record<string, string> {
-  return {
-    "app.kubernetes.io/managed-by": MANAGED_BY,
-    "azure-env-provisioner/environment": `${scope.spec.org_name}-${scope.spec.name}`,
-    "azure-env-provisioner/module": module,
-  };
-}
-
-/** A role assignment of `roleId` at `scopeId` for a principal only known once a node exists. */
-function lateRoleAssignment(
-  scope: PlanningScope,
-  draft: {
-    readonly module: string;
-    readonly part: string;
-    readonly scopeId: string;
-    readonly roleId: string;
-    /** The node whose fact names the principal, and the fact. */
-    readonly principal: { readonly node: NodeRef; readonly fact: string };
-    readonly dependsOn: readonly string[];
-  },
-): PlanNode {
-  // The name derives from the principal's source (node id and fact), not its value: the same on every
-  // re-apply though the principal is only known at run time.
-  const name = deterministicGuid([
-    draft.scopeId,
-    draft.roleId,
-    draft.principal.node.id,
-    draft.principal.fact,
-  ]);
-  return makeNode({
-    kind: "roleAssignment",
-    module: draft.module,
-    part: draft.part,
-    stage: "ingress",
-    name,
-    id: `${draft.scopeId}/providers/Microsoft.Authorization/roleAssignments/${name}`,
-    dependsOn: [draft.principal.node.key, ...draft.dependsOn],
-    desired: {
-      roleDefinitionId: roleDefinitionId(scope.subscriptionId, draft.roleId),
-      principalId: factOf(draft.principal.node.key, draft.principal.fact),
-      principalType: "ServicePrincipal",
-    },
-  });
-}
-
-/** A node writing one Kubernetes object on the cluster. */
-function kubernetesObject(
-  cluster: NodeRef,
-  draft: {
-    readonly module: string;
-    readonly part: string;
-    readonly ownership: KubernetesOwnership;
-    readonly object: KubernetesObjectBody;
-    readonly dependsOn: readonly string[];
-  },
-): PlanNode {
-  const { apiVersion, kind, metadata } = draft.object;
-  const where = metadata.namespace === undefined ? "" : `namespaces/${metadata.namespace}/`;
-  const desired: KubernetesObjectDesired = {
-    clusterId: cluster.id,
-    ownership: draft.ownership,
-    object: draft.object,
-  };
-  return makeNode({
-    kind: "kubernetesObject",
-    module: draft.module,
-    part: draft.part,
-    stage: "ingress",
-    name: metadata.name,
-    id: `${cluster.id}/objects/${apiVersion}/${kind}/${where}${metadata.name}`,
-    dependsOn: [cluster.key, ...draft.dependsOn],
-    desired: desired as unknown as JsonObject,
-  });
-}
 
 /** What the ingress needs of the certificate module. */
 export interface CertificateRefs {
@@ -217,7 +128,8 @@ export function planCertificate(
   nodes.push(certificate);
   const readyKeys: string[] = [certificate.key];
   if (inEnvironmentVault) {
-    const reader = lateRoleAssignment(scope, {
+    const reader = identityRoleAssignment(scope, {
+      stage: "ingress",
       module,
       part: "role-ingress-vault-secrets-user",
       scopeId: network.vault.id,
@@ -266,7 +178,8 @@ export function planIngress(
       publicIPAddressVersion: "IPv4",
     },
   });
-  const networkRole = lateRoleAssignment(scope, {
+  const networkRole = identityRoleAssignment(scope, {
+    stage: "ingress",
     module,
     part: "role-cluster-network-contributor",
     scopeId: scope.resourceGroupId,
@@ -277,6 +190,7 @@ export function planIngress(
   const labels = labelsOf(scope, module);
   const scaling = spec.nginx_high_availability ? NGINX_SCALING.highAvailability : NGINX_SCALING.standard;
   const controller = kubernetesObject(cluster.cluster, {
+    stage: "ingress",
     module,
     part: "ingress-controller",
     ownership: "object",
@@ -309,6 +223,7 @@ export function planIngress(
 
   const namespace = defaultSecretNamespace(scope.spec.name);
   const namespaceNode = kubernetesObject(cluster.cluster, {
+    stage: "ingress",
     module,
     part: "mesh-namespace",
     ownership: "labels",
@@ -320,6 +235,7 @@ export function planIngress(
     dependsOn: [cluster.adminRole.key],
   });
   const peerAuthentication = kubernetesObject(cluster.cluster, {
+    stage: "ingress",
     module,
     part: "mesh-strict-mtls",
     ownership: "object",

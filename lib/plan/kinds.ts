@@ -35,6 +35,13 @@ export const ARM_TYPE_BY_KIND: Readonly<Record<NodeKind, string>> = {
   dnsRecordSet: "Microsoft.Network/dnsZones/A",
   kubernetesObject: "Kubernetes/objects",
   tlsCertificate: "Microsoft.KeyVault/vaults/certificates",
+  containerRegistry: "Microsoft.ContainerRegistry/registries",
+  storageAccount: "Microsoft.Storage/storageAccounts",
+  blobService: "Microsoft.Storage/storageAccounts/blobServices",
+  blobContainer: "Microsoft.Storage/storageAccounts/blobServices/containers",
+  userAssignedIdentity: "Microsoft.ManagedIdentity/userAssignedIdentities",
+  federatedIdentityCredential:
+    "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials",
 };
 
 /** Median create duration of a kind, in seconds, from the one latency model. */
@@ -101,6 +108,14 @@ export const IMMUTABLE_PATHS_BY_KIND: Readonly<Record<NodeKind, readonly string[
   dnsRecordSet: [],
   kubernetesObject: [],
   tlsCertificate: [],
+  // Zone redundancy is chosen at create (docs/azure-facts.md#container-registry).
+  containerRegistry: ["location", "zoneRedundancy"],
+  // Infrastructure encryption is chosen at create (docs/azure-facts.md#storage).
+  storageAccount: ["location", "kind", "encryption.requireInfrastructureEncryption"],
+  blobService: [],
+  blobContainer: [],
+  userAssignedIdentity: ["location"],
+  federatedIdentityCredential: [],
 };
 
 /**

@@ -3,7 +3,8 @@
  * rules (length, characters, first and last character), whatever the inputs (unicode, very long, digits
  * first). Types whose names are global DNS names (Key Vault, PostgreSQL, Redis, the AKS DNS prefix) carry
  * a short stable hash of subscription + org + environment + module, so two environments never collide.
- * Every name here is built from `[a-z0-9-]`, which every type accepts, and starts with a letter.
+ * Names are built from `[a-z0-9-]` and start with a letter; types that refuse hyphens (container
+ * registries) get the same name without them.
  */
 import { createHash } from "node:crypto";
 
@@ -15,6 +16,8 @@ export interface NameLimits {
   readonly maxLength: number;
   /** True when the name is a global DNS label, so it carries the environment hash. */
   readonly globallyUnique: boolean;
+  /** True when the type accepts only letters and digits (no hyphen). @default false */
+  readonly alphanumeric?: boolean;
 }
 
 /** Name length limits per resource type (learn.microsoft.com, "Naming rules and restrictions"). */
@@ -38,6 +41,12 @@ export const NAME_LIMITS = {
    * fit, and names under 45 characters work in every region; unique in its region.
    */
   managedRedisCluster: { minLength: 1, maxLength: 44, globallyUnique: true },
+  /** A container registry: 5-50 letters and digits, global (the login server `<name>.azurecr.io`). */
+  containerRegistry: { minLength: 5, maxLength: 50, globallyUnique: true, alphanumeric: true },
+  /** A storage account: 3-24 lower-case letters and digits, global (`<name>.blob.core.windows.net`). */
+  storageAccount: { minLength: 3, maxLength: 24, globallyUnique: true, alphanumeric: true },
+  /** A user-assigned managed identity: 3-128 letters, digits, hyphens and underscores. */
+  userAssignedIdentity: { minLength: 3, maxLength: 128, globallyUnique: false },
   /** A DNS label (the environment's label in the PostgreSQL private DNS zone name). */
   dnsLabel: { minLength: 1, maxLength: 63, globallyUnique: false },
 } as const satisfies Record<string, NameLimits>;
@@ -88,13 +97,17 @@ export function resourceName(
   owner: NameOwner,
 ): string {
   const limits: NameLimits = NAME_LIMITS[type];
-  const readable = [prefix, ...parts.map(slugify)].filter((part) => part !== "").join("-");
+  const separator = limits.alphanumeric ? "" : "-";
+  const readable = [prefix, ...parts.map(slugify)]
+    .filter((part) => part !== "")
+    .join(separator)
+    .replace(limits.alphanumeric ? /-/g : /(?!)/, "");
   const hash = stableHash([owner.subscriptionId, owner.org, owner.environment, owner.module, type]);
   const fits = readable.length >= limits.minLength && readable.length <= limits.maxLength;
   if (!limits.globallyUnique && fits) return readable;
-  const room = limits.maxLength - hash.length - 1;
+  const room = limits.maxLength - hash.length - separator.length;
   const head = readable.slice(0, room).replace(/-+$/, "");
-  return head === "" ? hash : `${head}-${hash}`;
+  return head === "" ? hash : `${head}${separator}${hash}`;
 }
 
 /**

@@ -26,6 +26,10 @@ export const PRIVATE_LINK_ZONES = {
   redis: "privatelink.redis.cache.windows.net",
   /** Azure Managed Redis (`redisEnterprise` endpoints); clients keep using `<name>.<region>.redis.azure.net`. */
   managedRedis: "privatelink.redis.azure.net",
+  /** Container registries: the registry and its regional data endpoint (`<name>.<region>.data`). */
+  registry: "privatelink.azurecr.io",
+  /** Storage accounts' blob endpoints (`<name>.blob.core.windows.net`). */
+  blob: "privatelink.blob.core.windows.net",
 } as const;
 
 /** A node another module depends on or refers to. */
@@ -45,7 +49,10 @@ export interface NetworkRefs {
   readonly vault: NodeRef;
   /** The provisioner's Key Vault Secrets Officer assignment: secret writes wait for it. */
   readonly vaultWriterRole: NodeRef;
-  /** Zone and its VNet link, for zones the plan needs (`vault`, `redis`, `managedRedis`, `postgres`). */
+  /**
+   * Zone and its VNet link, for zones the plan needs (`vault`, `redis`, `managedRedis`, `postgres`,
+   * `registry`).
+   */
   readonly zones: { readonly [service: string]: { readonly zone: NodeRef; readonly link: NodeRef } };
 }
 
@@ -129,6 +136,8 @@ export interface ZoneNeeds {
   readonly redis: boolean;
   readonly managedRedis: boolean;
   readonly postgres: boolean;
+  /** A `storage` module: its blob endpoint's zone. @default false */
+  readonly storage?: boolean;
 }
 
 /**
@@ -329,6 +338,9 @@ export function planNetwork(
   };
   if (services.redis) zones.redis = zone("redis", PRIVATE_LINK_ZONES.redis);
   if (services.managedRedis) zones.managedRedis = zone("managed-redis", PRIVATE_LINK_ZONES.managedRedis);
+  // Records written before the registry existed have no key: none was built.
+  if (base.container_registry === true) zones.registry = zone("registry", PRIVATE_LINK_ZONES.registry);
+  if (services.storage) zones.blob = zone("blob", PRIVATE_LINK_ZONES.blob);
   if (services.postgres) {
     // Flexible server private access requires a zone ending in .postgres.database.azure.com.
     const label = environmentDnsLabel(ownerOf(scope, ""));

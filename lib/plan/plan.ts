@@ -13,7 +13,12 @@ import { topologicalOrder } from "./graph";
 import { resourceName } from "./naming";
 import { planNetwork } from "./network";
 import type { PlanningScope } from "./node";
+import { planContainerRegistry, planRegistryPull } from "./registry";
 import { planSecrets } from "./secrets";
+import { planStorage } from "./storage";
+import { planWorkloadIdentity } from "./workload-identity";
+import { afterEnvironmentNamespace, environmentNamespace } from "./kubernetes";
+import type { NodeRef } from "./network";
 import type { Plan, PlanNode } from "./types";
 
 function only<T extends ModuleSpec["type"]>(
@@ -71,15 +76,19 @@ export function planEnvironment(spec: EnvironmentSpec, context: PlanContext): Pl
     redis: redis.some((module) => module.engine === "azure-cache-for-redis"),
     managedRedis: redis.some((module) => module.engine !== "azure-cache-for-redis"),
     postgres: postgres.length > 0,
+    storage: only(spec, "storage").length > 0,
     ...(ingress ? { ingress: { ipNodeKey: ingressIpKey(ingress.name) } } : {}),
   });
-  const nodes: PlanNode[] = [...network.nodes];
+  const registry = planContainerRegistry(scope, base, network.refs);
+  const nodes: PlanNode[] = [...network.nodes, ...registry.nodes];
 
   let cluster: ClusterRefs | undefined;
   for (const clusterSpec of only(spec, "k8s-cluster")) {
     const planned = planCluster(scope, clusterSpec, network.refs, clusterAddOns(ingress, certificateSpec));
     nodes.push(...planned.nodes);
     cluster = planned.refs;
+    if (registry.registry)
+      nodes.push(planRegistryPull(scope, registry.registry, planned.refs, clusterSpec.name));
   }
   if (ingress && cluster) {
     const certificate = certificateSpec
@@ -89,6 +98,15 @@ export function planEnvironment(spec: EnvironmentSpec, context: PlanContext): Pl
     nodes.push(...planIngress(scope, ingress, network.refs, cluster, certificate?.refs));
     if (dns) nodes.push(...planDns(scope, dns, network.refs, ingressIpKey(ingress.name)));
   }
+  const storageAccounts: NodeRef[] = [];
+  for (const storage of only(spec, "storage")) {
+    const planned = planStorage(scope, storage, network.refs, cluster);
+    nodes.push(...planned.nodes);
+    storageAccounts.push(planned.refs.account);
+  }
+  const clusterSpec = only(spec, "k8s-cluster")[0];
+  if (cluster && clusterSpec)
+    nodes.push(...planWorkloadIdentity(scope, clusterSpec.name, cluster, network.refs, storageAccounts));
   for (const module of spec.modules) {
     if (module.type !== "postgres" && module.type !== "redis") continue;
     const data =
@@ -97,6 +115,11 @@ export function planEnvironment(spec: EnvironmentSpec, context: PlanContext): Pl
         : planRedis(scope, module, network.refs);
     nodes.push(...data.nodes, ...planSecrets(scope, module, data.refs, network.refs, cluster));
   }
+
+  // One node creates the environment's namespace; whatever writes into it waits for it.
+  const namespaceNode =
+    cluster && clusterSpec ? environmentNamespace(scope, clusterSpec.name, cluster) : undefined;
+  const planned = namespaceNode ? afterEnvironmentNamespace([...nodes, namespaceNode], namespaceNode) : nodes;
 
   const body: Omit<Plan, "hash"> = {
     formatVersion: 1,
@@ -107,7 +130,7 @@ export function planEnvironment(spec: EnvironmentSpec, context: PlanContext): Pl
     location,
     resourceGroup,
     pinnedDefaults: spec.appliedDefaults,
-    nodes: topologicalOrder(nodes),
+    nodes: topologicalOrder(planned),
   };
   return { ...body, hash: canonicalHash(body) };
 }

@@ -43,6 +43,12 @@ export type Stage = "network" | "cluster" | "data" | "secrets" | "ingress";
  * | dnsRecordSet | arm-dns `recordSets.createOrUpdate(rg, zone, name, "A", desired)` |
  * | kubernetesObject | see {@link KubernetesObjectDesired} |
  * | tlsCertificate | see {@link TlsCertificateDesired} |
+ * | containerRegistry | arm-containerregistry `registries.create(rg, name, desired)` (a modular client, `properties` flattened) |
+ * | storageAccount | arm-storage `storageAccounts.create(rg, name, desired)` (a modular client, `properties` flattened) |
+ * | blobService | arm-storage `blobServices.setServiceProperties(rg, account, desired)` (exists with its account) |
+ * | blobContainer | arm-storage `blobContainers.create(rg, account, name, desired)` |
+ * | userAssignedIdentity | arm-msi `userAssignedIdentities.createOrUpdate(rg, name, desired)` |
+ * | federatedIdentityCredential | arm-msi `federatedIdentityCredentials.createOrUpdate(rg, identity, name, desired)` |
  *
  * A value of `desired` that only Azure knows once another node exists (a cluster identity's principal, a
  * public IP's address) is a {@link FactReference} to that node's reported facts, resolved just before
@@ -73,7 +79,13 @@ export type NodeKind =
   | "dnsZone"
   | "dnsRecordSet"
   | "kubernetesObject"
-  | "tlsCertificate";
+  | "tlsCertificate"
+  | "containerRegistry"
+  | "storageAccount"
+  | "blobService"
+  | "blobContainer"
+  | "userAssignedIdentity"
+  | "federatedIdentityCredential";
 
 /** JSON values, the only things a plan may hold. */
 export type JsonValue =

@@ -11,6 +11,11 @@ import { firstFreeBlock, formatCidr, overlaps, parseCidr, subBlock, type Ipv4Blo
 export const BASE_DEFAULTS = {
   /** The VNet's address space. */
   vnet_cidr: "10.0.0.0/16",
+  /**
+   * A private Premium container registry in the environment (as Opta's base module made), pulled from
+   * by the cluster's kubelet identity.
+   */
+  container_registry: true,
 } as const;
 
 /** Defaults of the `k8s-cluster` module. */
@@ -72,6 +77,18 @@ export const REDIS_DEFAULTS = {
   capacity: 2,
   /** Clients authenticate with the database's access key, kept in Key Vault and the Kubernetes Secret. */
   auth: "access-key",
+} as const;
+
+/** Defaults of a `storage` module. */
+export const STORAGE_DEFAULTS = {
+  /** No container unless listed. */
+  containers: [] as string[],
+  /** Zone-redundant: the account survives a zone outage (Opta had no storage module). */
+  sku: "Standard_ZRS",
+  /** Blob versioning: every overwrite keeps the previous version. */
+  versioning: true,
+  /** Days deleted blobs and containers can be restored. */
+  soft_delete_days: 7,
 } as const;
 
 /** Default CIDRs of the three subnets inside a VNet. */

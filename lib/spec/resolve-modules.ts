@@ -9,7 +9,13 @@ import { defaultSecretName, defaultSecretNamespace, defaultSubnetLayout } from "
 import { resolveRedisModule } from "./redis-module";
 import { ACCESS_KEY_FACT, OPTA_SECRET_FACTS, optaSecretKey, secretFactsOf } from "./secret-keys";
 import { checkClusterNetwork, checkSubnets, checkSubnetSizes, type NetworkFields } from "./network-checks";
-import type { BaseModuleInput, ClusterModuleInput, PostgresModuleInput, RedisModuleInput } from "./schema";
+import type {
+  BaseModuleInput,
+  ClusterModuleInput,
+  PostgresModuleInput,
+  RedisModuleInput,
+  StorageModuleInput,
+} from "./schema";
 import type { CertificateModuleInput, DnsModuleInput, IngressModuleInput } from "./ingress-schema";
 import {
   certificateZoneWarnings,
@@ -30,6 +36,7 @@ export type ParsedModule = { readonly index: number; readonly given: ReadonlySet
   | { readonly input: IngressModuleInput }
   | { readonly input: CertificateModuleInput }
   | { readonly input: DnsModuleInput }
+  | { readonly input: StorageModuleInput }
 );
 
 const SUBNET_KEYS = ["nodes_subnet_cidr", "private_endpoints_subnet_cidr", "postgres_subnet_cidr"] as const;
@@ -135,6 +142,7 @@ export function resolveModules(
           nodes_subnet_cidr: subnet("nodes_subnet_cidr"),
           private_endpoints_subnet_cidr: subnet("private_endpoints_subnet_cidr"),
           postgres_subnet_cidr: subnet("postgres_subnet_cidr"),
+          container_registry: input.container_registry,
         } as const;
         warnings.push(...optaNetworkWarnings(index, input, resolved));
         if (module.index === bases[0]?.index) {
@@ -211,6 +219,9 @@ export function resolveModules(
         break;
       case "dns":
         modules.push(resolveDns(name, input));
+        break;
+      case "storage":
+        modules.push({ ...input, name });
         break;
     }
   }

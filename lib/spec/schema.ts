@@ -27,7 +27,13 @@ import {
 import { moduleName } from "./module-name";
 import { quote, shortText } from "./quote";
 import { KUBERNETES_SECRET_KEY, KUBERNETES_SECRET_KEY_MAX_LENGTH, OPTA_SECRET_FACTS } from "./secret-keys";
-import { BASE_DEFAULTS, CLUSTER_DEFAULTS, POSTGRES_DEFAULTS, REDIS_DEFAULTS } from "./defaults";
+import {
+  BASE_DEFAULTS,
+  CLUSTER_DEFAULTS,
+  POSTGRES_DEFAULTS,
+  REDIS_DEFAULTS,
+  STORAGE_DEFAULTS,
+} from "./defaults";
 import { certificateModuleSchema, dnsModuleSchema, ingressModuleSchema } from "./ingress-schema";
 
 /** The module types this service builds. */
@@ -39,6 +45,7 @@ export const MODULE_TYPES = [
   "k8s-base",
   "external-ssl-cert",
   "dns",
+  "storage",
 ] as const;
 export type ModuleType = (typeof MODULE_TYPES)[number];
 
@@ -142,6 +149,8 @@ export const baseModuleSchema = z.strictObject({
   // and nodes_subnet_cidr (`opta-keys.ts`); a spec may not give both names of one value.
   private_ipv4_cidr_block: cidr.optional(),
   subnet_ipv4_cidr_block: cidr.optional(),
+  // Opta's azure-base made a Premium registry; `false` leaves it out (docs/spec.md#base).
+  container_registry: z.boolean().default(BASE_DEFAULTS.container_registry),
 });
 
 const kubernetesVersion = z
@@ -345,6 +354,42 @@ export const redisModuleSchema = z.strictObject({
   kubernetes_secret: kubernetesSecret(OPTA_SECRET_FACTS.redis).optional(),
 });
 
+/** The storage account redundancies a `storage` module may ask for (StorageV2, standard performance). */
+export const STORAGE_SKUS = [
+  "Standard_LRS",
+  "Standard_ZRS",
+  "Standard_GRS",
+  "Standard_RAGRS",
+  "Standard_GZRS",
+  "Standard_RAGZRS",
+] as const;
+
+/** A blob container's name: 3–63 lower-case letters, digits and single hyphens, starting with a letter or digit. */
+const containerName = z.string().regex(/^(?!.*--)[a-z0-9][-a-z0-9]{1,61}[a-z0-9]$/, {
+  error:
+    "must be a blob container name: 3–63 lower-case letters, digits and single hyphens, starting and ending with a letter or digit",
+});
+
+/** `storage`: a private StorageV2 account (blob) with its containers, reached with Entra ID only. */
+export const storageModuleSchema = z.strictObject({
+  type: z.literal("storage"),
+  name: moduleName.optional(),
+  containers: z
+    .array(containerName)
+    .refine((names) => new Set(names).size === names.length, { error: "must not repeat a container" })
+    .default([...STORAGE_DEFAULTS.containers]),
+  sku: z
+    .enum(STORAGE_SKUS, { error: `must be one of ${STORAGE_SKUS.join(", ")}` })
+    .default(STORAGE_DEFAULTS.sku),
+  versioning: z.boolean().default(STORAGE_DEFAULTS.versioning),
+  soft_delete_days: z
+    .number()
+    .int({ error: "must be a whole number of days" })
+    .min(1, { error: "must be at least 1 day" })
+    .max(365, { error: "must be at most 365 days" })
+    .default(STORAGE_DEFAULTS.soft_delete_days),
+});
+
 /** Schema of each built module type. */
 export const MODULE_SCHEMAS = {
   base: baseModuleSchema,
@@ -354,6 +399,7 @@ export const MODULE_SCHEMAS = {
   "k8s-base": ingressModuleSchema,
   "external-ssl-cert": certificateModuleSchema,
   dns: dnsModuleSchema,
+  storage: storageModuleSchema,
 } as const;
 
 /** The document around the modules; modules are checked one by one against {@link MODULE_SCHEMAS}. */
@@ -387,3 +433,4 @@ export type BaseModuleInput = z.output<typeof baseModuleSchema>;
 export type ClusterModuleInput = z.output<typeof clusterModuleSchema>;
 export type PostgresModuleInput = z.output<typeof postgresModuleSchema>;
 export type RedisModuleInput = z.output<typeof redisModuleSchema>;
+export type StorageModuleInput = z.output<typeof storageModuleSchema>;

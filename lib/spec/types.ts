@@ -28,6 +28,11 @@ export interface BaseModule extends ModuleCommon {
   readonly nodes_subnet_cidr: string;
   readonly private_endpoints_subnet_cidr: string;
   readonly postgres_subnet_cidr: string;
+  /**
+   * A private container registry in the environment. Records written before the key existed lack it:
+   * readers treat a missing value as `false`, what those environments were built with.
+   */
+  readonly container_registry: boolean;
 }
 
 export interface ClusterModule extends ModuleCommon {
@@ -140,8 +145,28 @@ export interface DnsModule extends ModuleCommon {
   readonly a_records: readonly string[];
 }
 
+/** `storage`: a private StorageV2 account with blob containers, reached with Entra ID only. */
+export interface StorageModule extends ModuleCommon {
+  readonly type: "storage";
+  /** Blob container names. */
+  readonly containers: readonly string[];
+  /** The account's redundancy, e.g. `Standard_ZRS`. */
+  readonly sku: string;
+  /** Blob versioning on. */
+  readonly versioning: boolean;
+  /** Days deleted blobs and containers are kept restorable (1–365). */
+  readonly soft_delete_days: number;
+}
+
 export type ModuleSpec =
-  BaseModule | ClusterModule | PostgresModule | RedisModule | IngressModule | CertificateModule | DnsModule;
+  | BaseModule
+  | ClusterModule
+  | PostgresModule
+  | RedisModule
+  | IngressModule
+  | CertificateModule
+  | DnsModule
+  | StorageModule;
 export type DataModule = PostgresModule | RedisModule;
 
 /** A validated, fully defaulted environment spec. */

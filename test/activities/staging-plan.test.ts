@@ -9,6 +9,7 @@ import { readFileSync } from "node:fs";
 import { join, sep } from "node:path";
 import { createArmSteps } from "../../activities/arm-step";
 import { adminPasswordSecretFor } from "../../lib/plan/secrets";
+import { factsFor } from "../../lib/plan/facts";
 import { createProvisioningActivities } from "../../activities/provisioning";
 import { MANAGED_BY_LABEL } from "../../activities/secret-propagation";
 import { AKS_AAD_SCOPE } from "../../lib/azure/clients";
@@ -49,6 +50,8 @@ describe("building the planner's plan of examples/staging.yaml with the activiti
       const result = await activities.ensureNode({
         node,
         adminPasswordSecret: adminPasswordSecretFor(plan.nodes, node),
+        // The facts reported so far: the kubelet identity's AcrPull names the cluster's kubelet identity.
+        facts: factsFor(node, factsByKey),
       });
       outputs.push(result);
       const write = expectWrite(result, node.key);
@@ -90,13 +93,20 @@ describe("building the planner's plan of examples/staging.yaml with the activiti
     const vault = idOf("keyVault");
     const server = idOf("postgresFlexibleServer");
     const cache = idOf("managedRedisCluster");
+    const registry = idOf("containerRegistry");
     const c = fixture.clients;
     const liveCluster = await c.containerService.managedClusters.get(cluster.resourceGroup, cluster.name);
     return {
-      // The cluster's identity too: role assignments of the ingress refer to it.
+      // The cluster's identities too: role assignments (the ingress's, AcrPull) refer to them.
       [keyOf("managedCluster")]: {
         fqdn: liveCluster.fqdn ?? "",
         principalId: liveCluster.identity?.principalId ?? "",
+        kubeletObjectId: liveCluster.identityProfile?.["kubeletidentity"]?.objectId ?? "",
+        oidcIssuerUrl: liveCluster.oidcIssuerProfile?.issuerURL ?? "",
+      },
+      [keyOf("containerRegistry")]: {
+        loginServer:
+          (await c.containerRegistry.registries.get(registry.resourceGroup, registry.name)).loginServer ?? "",
       },
       [keyOf("keyVault")]: {
         vaultUri: (await c.keyVault.vaults.get(vault.resourceGroup, vault.name)).properties.vaultUri ?? "",
@@ -112,7 +122,7 @@ describe("building the planner's plan of examples/staging.yaml with the activiti
     };
   }
 
-  it("reports the cluster FQDN and identity, the vault URI and each data service's host as facts when built", async () => {
+  it("reports the cluster FQDN and identities, the vault URI, the registry's login server and each data service's host as facts when built", async () => {
     const expected = await liveFactsOfKinds();
     for (const [key, facts] of Object.entries(expected)) {
       for (const value of Object.values(facts)) assert.ok(value.length > 0, `${key} has its fact live`);

@@ -54,7 +54,7 @@ describe("envctl plan and apply", () => {
     const offline = await world.envctl(["plan", file, "--offline", "--json"]);
     const { plan } = JSON.parse(offline.stdout) as { plan: { nodes: { key: string }[] } };
     minimalKeys = plan.nodes.map((node) => node.key);
-    assert.equal(minimalKeys.length, 16);
+    assert.equal(minimalKeys.length, 21);
   });
 
   test("plan shows the live diff, every resource to create; --detailed-exitcode says 2 (changes)", async () => {
@@ -66,7 +66,7 @@ describe("envctl plan and apply", () => {
       out.some((line) => /^ {2}\+ base\/vnet +virtualNetwork +create$/.test(line)),
       run.stdout,
     );
-    assert.equal(out.at(-2), "Plan: 16 to create, 0 to update, 0 unchanged.");
+    assert.equal(out.at(-2), "Plan: 21 to create, 0 to update, 0 unchanged.");
     assert.match(out.at(-1)!, /^Preflight: passed \(\d+ Azure reads\)$/);
     const detailed = await world.envctl(["plan", file, "--detailed-exitcode"]);
     assert.equal(detailed.code, 2);
@@ -83,8 +83,8 @@ describe("envctl plan and apply", () => {
     const run = await world.envctl(["apply", file, "--yes"]);
     assert.equal(run.code, 0, run.stderr);
     const out = lines(run.stdout);
-    assert.ok(out.includes("Plan: 16 to create, 0 to update, 0 unchanged."));
-    assert.ok(out.includes("apply of acme-plain: 16 resources (network 16), running"), run.stdout);
+    assert.ok(out.includes("Plan: 21 to create, 0 to update, 0 unchanged."));
+    assert.ok(out.includes("apply of acme-plain: 21 resources (network 21), running"), run.stdout);
     for (const key of minimalKeys) {
       const done = new RegExp(`^\\[\\d+:\\d\\d\\] done +${key} +network +[\\d.]+s$`);
       assert.ok(
@@ -99,9 +99,9 @@ describe("envctl plan and apply", () => {
     );
     assert.ok(!out.some((line) => / unknown /.test(line)), "every resource has a known state from the start");
     assert.ok(
-      out.some((line) => /^\[\d+:\d\d\] progress +\d+\/16 finished, stage network, ETA ~/.test(line)),
+      out.some((line) => /^\[\d+:\d\d\] progress +\d+\/21 finished, stage network, ETA ~/.test(line)),
     );
-    assert.match(out.at(-1)!, /^Apply of acme-plain succeeded in [\d.]+s: 16 done$/);
+    assert.match(out.at(-1)!, /^Apply of acme-plain succeeded in [\d.]+s: 21 done$/);
   });
 
   test("plan after the build: nothing would change; --detailed-exitcode says 0", async () => {
@@ -109,7 +109,7 @@ describe("envctl plan and apply", () => {
     assert.equal(run.code, 0, run.stdout + run.stderr);
     assert.match(
       run.stdout,
-      /as last applied\):\n {2}every resource matches the spec\nPlan: 0 to create, 0 to update, 16 unchanged\.\nPreflight: passed \(\d+ Azure reads\)\n$/,
+      /as last applied\):\n {2}every resource matches the spec\nPlan: 0 to create, 0 to update, 21 unchanged\.\nPreflight: passed \(\d+ Azure reads\)\n$/,
     );
   });
 
@@ -129,7 +129,7 @@ describe("envctl plan and apply", () => {
     assert.match(apply.stdout, /\] done +base\/subnet-nodes +network +[\d.]+s\n/);
     assert.match(
       lines(apply.stdout).at(-1)!,
-      /^Apply of acme-plain succeeded in [\d.]+s: 15 unchanged, 1 done$/,
+      /^Apply of acme-plain succeeded in [\d.]+s: 20 unchanged, 1 done$/,
     );
   });
 
@@ -188,7 +188,7 @@ describe("a failure in Azure", () => {
     assert.equal(run.code, 0, run.stderr);
     const out = lines(run.stdout);
     assert.equal(out[0], "apply acme-faulty · failed");
-    assert.ok(out.includes("network  16/16"), run.stdout);
+    assert.ok(out.includes("network  21/21"), run.stdout);
     assert.ok(out.some((line) => /^ {2}✗ base\/nat-gateway +failed/.test(line)));
     assert.ok(out.some((line) => /^ {2}- base\/subnet-nodes +skipped/.test(line)));
     assert.ok(out.some((line) => /^ {2}✗ base\/nat-gateway: NatGatewayRefused: /.test(line)));
@@ -211,7 +211,7 @@ describe("envctl on a running build: busy, watch, list, cancel", () => {
     assert.equal(run.code, 0, run.stderr);
     assert.match(
       run.stdout,
-      /\nApply of acme-busy started \(30 to create, 0 to update, 0 unchanged, 4 re-checked on apply\)\nFollow it: envctl watch acme-busy\n$/,
+      /\nApply of acme-busy started \(39 to create, 0 to update, 0 unchanged, 6 re-checked on apply\)\nFollow it: envctl watch acme-busy\n$/,
     );
     assert.equal(await operationStatus(world, id), "running");
   });
@@ -271,16 +271,16 @@ describe("envctl destroy", () => {
     const run = await world.envctl(["destroy", "acme-plain", "--yes"]);
     assert.equal(run.code, 0, run.stdout + run.stderr);
     assert.ok(
-      lines(run.stdout).includes("destroy of acme-plain: 16 resources (network 16), running"),
+      lines(run.stdout).includes("destroy of acme-plain: 21 resources (network 21), running"),
       run.stdout,
     );
     assert.match(run.stdout, /\] deleted +base\/vnet +network\n/);
-    assert.match(lines(run.stdout).at(-1)!, /^Destroy of acme-plain succeeded in [\d.]+s: 16 deleted$/);
+    assert.match(lines(run.stdout).at(-1)!, /^Destroy of acme-plain succeeded in [\d.]+s: 21 deleted$/);
     const plan = await world.envctl(["plan", world.example("minimal.yaml", "plain"), "--detailed-exitcode"]);
     assert.equal(plan.code, 2);
     assert.match(
       plan.stdout,
-      /Plan: 16 to create, 0 to update, 0 unchanged\.\nPreflight: passed \(\d+ Azure reads\)\n$/,
+      /Plan: 21 to create, 0 to update, 0 unchanged\.\nPreflight: passed \(\d+ Azure reads\)\n$/,
     );
   });
 
@@ -309,7 +309,7 @@ describe("envctl without a reachable service", () => {
   test("plan falls back to the offline plan with --offline", async () => {
     const run = await world.envctl(["plan", join("examples", "minimal.yaml"), "--offline"]);
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stdout, /^Plan for acme-dev: 16 resources in rg-acme-dev \(westeurope\)\n/);
+    assert.match(run.stdout, /^Plan for acme-dev: 21 resources in rg-acme-dev \(westeurope\)\n/);
   });
 });
 

@@ -182,7 +182,7 @@ describe("envctl (in-process)", () => {
     const result = await run(["plan", "staging.json"], { "staging.json": VALID });
     assert.equal(result.code, 0, result.stderr.join("\n"));
     const text = result.stdout.join("\n");
-    assert.match(result.stdout[0]!, /^Plan for acme-staging: 34 resources in rg-acme-staging \(eastus2\)$/);
+    assert.match(result.stdout[0]!, /^Plan for acme-staging: 45 resources in rg-acme-staging \(eastus2\)$/);
     assert.equal(result.stdout[1], "Estimated build time: 11m 31s (critical path, steps in parallel)");
     const stageHeadings = result.stdout.filter((line) => /^(network|cluster|data|secrets) — /.test(line));
     assert.deepEqual(

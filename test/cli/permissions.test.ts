@@ -79,6 +79,7 @@ describe("envctl permissions", () => {
       modules: [
         ...document.modules,
         { type: "redis", name: "legacy", engine: "azure-cache-for-redis" },
+        { type: "storage", name: "files", containers: ["uploads"] },
         { type: "k8s-base" },
         { type: "external-ssl-cert", domain: "*.staging.example.com" },
         { type: "dns", domain: "staging.example.com" },
@@ -99,16 +100,20 @@ describe("envctl permissions", () => {
       "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b",
       "b86a8fe4-44ce-4948-aee5-eccb2c155cd7",
     ]);
-    // Key Vault Secrets User (the ingress add-on's), Network Contributor (the cluster's): service principals.
+    // Key Vault Secrets User (the ingress add-on's and the workload identity's), Network Contributor (the
+    // cluster's), AcrPull (the kubelet identity's), Storage Blob Data Contributor (the workload identity's):
+    // service principals.
     assert.deepEqual(condition.identityRoleDefinitionIds, [
       "4633458b-17de-408a-b874-0445c86b69e6",
       "4d97b98b-1d4f-4787-a291-c67834d212e7",
+      "7f951dda-4ed3-4680-a7ca-43fe172d538d",
+      "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
     ]);
     assert.equal(condition.conditionVersion, "2.0");
     assert.match(condition.condition, /@Request\[Microsoft\.Authorization\/roleAssignments:PrincipalId\]/);
     assert.match(
       condition.condition,
-      /\{4633458b-17de-408a-b874-0445c86b69e6, 4d97b98b-1d4f-4787-a291-c67834d212e7\} AND @Request\[Microsoft\.Authorization\/roleAssignments:PrincipalType\] ForAnyOfAnyValues:StringEqualsIgnoreCase \{'ServicePrincipal'\}/,
+      /\{4633458b-17de-408a-b874-0445c86b69e6, 4d97b98b-1d4f-4787-a291-c67834d212e7, 7f951dda-4ed3-4680-a7ca-43fe172d538d, ba92f5b4-2d11-453d-a403-e96b0029c9fe\} AND @Request\[Microsoft\.Authorization\/roleAssignments:PrincipalType\] ForAnyOfAnyValues:StringEqualsIgnoreCase \{'ServicePrincipal'\}/,
     );
 
     const noCluster = await run(["permissions", "--condition", "dev.json"], { "dev.json": BASE_ONLY });

@@ -76,7 +76,7 @@ describe("finding the service", () => {
       "name: dev\norg_name: acme\nproviders:\n  azurerm:\n    location: westeurope\n    tenant_id: 00000000-0000-0000-0000-000000000001\n    subscription_id: 00000000-0000-0000-0000-000000000002\nmodules:\n  - type: base\n";
     const run = await runInMemory(["plan", "dev.yaml"], { "dev.yaml": spec }, { HOME: "/home/ops" });
     assert.equal(run.code, 0, run.stderr.join("\n"));
-    assert.match(run.stdout[0]!, /^Plan for acme-dev: 16 resources/);
+    assert.match(run.stdout[0]!, /^Plan for acme-dev: 21 resources/);
     assert.deepEqual(run.stderr, [
       "(offline plan: no service configured; envctl login URL shows the diff against Azure)",
     ]);

@@ -132,7 +132,7 @@ describe("the dashboard in a browser", { skip }, () => {
             midBuild = true;
             assert.match(
               await text("env-progress"),
-              /^\d+\/34 resources finished · elapsed [\d.ms ]+ · ETA ~/,
+              /^\d+\/45 resources finished · elapsed [\d.ms ]+ · ETA ~/,
             );
             assert.match((await page.getByTestId("timeline-eta").textContent()) ?? "", /^ETA /);
             await shot("building");
@@ -144,11 +144,11 @@ describe("the dashboard in a browser", { skip }, () => {
       assert.ok(midBuild, "the page was seen mid-build");
       for (const state of ["waiting", "creating", "done"]) assert.ok(seen.has(state), `${state} was shown`);
       assert.ok(
-        spanCounts[0]! < 34 && spanCounts.at(-1) === 34,
+        spanCounts[0]! < 45 && spanCounts.at(-1) === 45,
         `timeline rows grew: ${spanCounts.join(",")}`,
       );
       const states = await nodeStates();
-      assert.equal(states.length, 34);
+      assert.equal(states.length, 45);
       assert.deepEqual(new Set(states.map(([, state]) => state)), new Set(["done"]));
       // The critical path is drawn: its resources outlined in the DAG and starred in the timeline.
       const critical = await page.$$eval(".node.critical", (nodes) =>
@@ -164,7 +164,7 @@ describe("the dashboard in a browser", { skip }, () => {
       assert.equal(await page.locator(".span.critical").count(), 5);
       await page
         .getByTestId("plan-summary")
-        .filter({ hasText: /^Against Azure now: 30 unchanged, 4 unknown\.$/ })
+        .filter({ hasText: /^Against Azure now: 39 unchanged, 6 unknown\.$/ })
         .waitFor();
       const outputs = await text("outputs");
       assert.match(outputs, /resourceGroupId\s+\/subscriptions\/[^\n]+\/resourceGroups\/rg-acme-dash/);

@@ -41,6 +41,8 @@ function planOf(spec: unknown): Plan {
 const stagingPlan = () => planOf(readRepositoryFile("examples/staging.yaml"));
 /** The environment reachable from the internet: ingress, certificate and DNS. */
 const publicPlan = () => planOf(readRepositoryFile("examples/public.yaml"));
+/** Private data: the registry, the cluster and a storage account. */
+const privateDataPlan = () => planOf(readRepositoryFile("examples/private-data.yaml"));
 
 /** RBAC names resource groups under the subscription; every other kind's actions use its ARM type. */
 const rbacTypeOf = (kind: ArmNodeKind): string =>
@@ -77,8 +79,12 @@ describe("the declared permissions", () => {
   });
 
   it("let every long-running ARM write be watched: a status read of the adapter's own provider", () => {
-    // Role assignments are the only synchronous writes; everything else is polled by the check step.
-    const synchronous: readonly ArmNodeKind[] = ["roleAssignment"];
+    // Role assignments and managed identities are synchronous writes; everything else is polled by the check step.
+    const synchronous: readonly ArmNodeKind[] = [
+      "roleAssignment",
+      "userAssignedIdentity",
+      "federatedIdentityCredential",
+    ];
     for (const kind of Object.keys(ARM_ADAPTERS) as ArmNodeKind[]) {
       if (synchronous.includes(kind)) continue;
       const namespace = rbacTypeOf(kind).split("/")[0]!;
@@ -110,10 +116,18 @@ describe("the declared permissions", () => {
       "Microsoft.Cache/redis": "Microsoft.Cache/redis/PrivateEndpointConnectionsApproval/action",
       "Microsoft.Cache/redisEnterprise":
         "Microsoft.Cache/redisEnterprise/PrivateEndpointConnectionsApproval/action",
+      "Microsoft.ContainerRegistry/registries":
+        "Microsoft.ContainerRegistry/registries/privateEndpointConnectionsApproval/action",
+      "Microsoft.Storage/storageAccounts":
+        "Microsoft.Storage/storageAccounts/PrivateEndpointConnectionsApproval/action",
     };
     // A role assignment names its role definition; ARM checks nothing on it beyond the assignment itself.
     const unchecked = new Set(["Microsoft.Authorization/roleDefinitions"]);
-    for (const node of [...planOf(fullSpecDocument()).nodes, ...publicPlan().nodes]) {
+    for (const node of [
+      ...planOf(fullSpecDocument()).nodes,
+      ...publicPlan().nodes,
+      ...privateDataPlan().nodes,
+    ]) {
       if (!(node.kind in ARM_ADAPTERS)) continue;
       const needs = unionOfPermissions(permissionsOfNode(node)).actions;
       for (const reference of referencedIds(node)) {
@@ -129,14 +143,14 @@ describe("the declared permissions", () => {
     }
   });
 
-  it("are exactly what the staging and public examples and a cache on the older engine need: every kind and variant, nothing declared unused", () => {
+  it("are exactly what the staging, public and private-data examples and a cache on the older engine need: every kind and variant, nothing declared unused", () => {
     // The staging example builds Azure Managed Redis; an environment pinned to Azure Cache for Redis
     // builds the older kind, which the role must still cover; the public example builds the ingress,
     // its certificate and DNS.
     const older = planOf(
       specDocument([{ type: "base" }, { type: "redis", name: "cache", engine: "azure-cache-for-redis" }]),
     );
-    const plans = [stagingPlan(), publicPlan(), older];
+    const plans = [stagingPlan(), publicPlan(), privateDataPlan(), older];
     assert.deepEqual(
       [...new Set(plans.flatMap((plan) => plan.nodes.map((node) => node.kind)))].sort(),
       [...ALL_NODE_KINDS].sort(),
@@ -161,24 +175,20 @@ describe("the declared permissions", () => {
 
   it("refuse a node whose variant nothing declares (a private endpoint to a new kind of target)", () => {
     const endpoint = stagingPlan().nodes.find((node) => node.kind === "privateEndpoint")!;
-    const toStorage: PlanNode = {
+    const toSql: PlanNode = {
       ...endpoint,
       desired: {
         ...endpoint.desired,
         privateLinkServiceConnections: [
           {
             name: "x",
-            privateLinkServiceId:
-              "/subscriptions/s/resourceGroups/g/providers/Microsoft.Storage/storageAccounts/a",
-            groupIds: ["blob"],
+            privateLinkServiceId: "/subscriptions/s/resourceGroups/g/providers/Microsoft.Sql/servers/a",
+            groupIds: ["sqlServer"],
           },
         ],
       },
     };
-    assert.throws(
-      () => permissionsOfNode(toStorage),
-      /no permissions for variant "Microsoft\.Storage\/storageAccounts"/,
-    );
+    assert.throws(() => permissionsOfNode(toSql), /no permissions for variant "Microsoft\.Sql\/servers"/);
   });
 
   it("are each listed in docs/deploy.md's tables with the provider page that publishes them", () => {
@@ -196,7 +206,7 @@ describe("the declared permissions", () => {
   });
 
   it("name, as the roles the build grants, exactly the roles the planner assigns", () => {
-    const plans = [planOf(fullSpecDocument()), publicPlan()];
+    const plans = [planOf(fullSpecDocument()), publicPlan(), privateDataPlan()];
     const guids = (roles: Readonly<Record<string, string>>) =>
       Object.values(roles)
         .map((id) => id.toLowerCase())

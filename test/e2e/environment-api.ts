@@ -14,6 +14,7 @@ export interface EnvironmentView {
   };
   outputs?: {
     keyVaultUri?: string;
+    containerRegistryLoginServer?: string;
     ingress?: IngressOutputs;
     dataModules?: Record<
       string,

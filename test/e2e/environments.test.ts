@@ -175,6 +175,45 @@ function assertManagedRedisPosture(resources: ArmResource[]): ArmResource {
   return cluster;
 }
 
+/**
+ * The registry is closed (Premium, public access off, no admin user nor anonymous pull, zone-redundant),
+ * reached through its private endpoint with the registry's and its data endpoint's records, the kubelet
+ * identity holds AcrPull on it, and the outputs name its login server.
+ */
+function assertRegistryPosture(resources: ArmResource[], loginServer: string | undefined): void {
+  const registry = only(resources, "Microsoft.ContainerRegistry/registries") as ArmResource & {
+    sku: { name: string };
+  };
+  assert.equal(registry.sku.name, "Premium");
+  assert.equal(registry.properties.publicNetworkAccess, "Disabled");
+  assert.equal(registry.properties.adminUserEnabled, false);
+  assert.equal(registry.properties.anonymousPullEnabled, false);
+  assert.equal(registry.properties.zoneRedundancy, "Enabled");
+  assert.equal(loginServer, registry.properties.loginServer);
+  const endpoint = ofType(resources, "Microsoft.Network/privateEndpoints").find((pe) =>
+    JSON.stringify(pe.properties).toLowerCase().includes(registry.id.toLowerCase()),
+  );
+  assert.ok(endpoint, "the registry has a private endpoint");
+  const zone = ofType(resources, "Microsoft.Network/privateDnsZones").find(
+    (z) => z.name === "privatelink.azurecr.io",
+  );
+  assert.equal(zone?.properties.numberOfRecordSets, 3, "SOA, the registry and its data endpoint");
+  const aks = only(resources, "Microsoft.ContainerService/managedClusters").properties as {
+    identityProfile: { kubeletidentity: { objectId: string } };
+  };
+  const pulls = ofType(resources, "Microsoft.Authorization/roleAssignments").filter((assignment) =>
+    assignment.id.toLowerCase().startsWith(`${registry.id.toLowerCase()}/`),
+  );
+  assert.deepEqual(
+    pulls.map((assignment) => [
+      String(assignment.properties.roleDefinitionId).split("/").at(-1),
+      assignment.properties.principalId,
+    ]),
+    [["7f951dda-4ed3-4680-a7ca-43fe172d538d", aks.identityProfile.kubeletidentity.objectId]],
+    "AcrPull for the kubelet identity, and nothing else on the registry",
+  );
+}
+
 describe("end to end: the app over HTTP on Azurite and the emulator", () => {
   test("builds examples/staging.yaml: 202, then every resource private by default and the secrets in place", async () => {
     const accepted = await apply(example("staging.yaml"));
@@ -256,11 +295,16 @@ describe("end to end: the app over HTTP on Azurite and the emulator", () => {
         vnet.id.toLowerCase(),
       );
     }
-    assert.equal(zones.length, 3, "PostgreSQL, Azure Managed Redis and Key Vault zones");
+    assert.equal(zones.length, 4, "PostgreSQL, Azure Managed Redis, Key Vault and container registry zones");
     for (const ip of ofType(resources, "Microsoft.Network/publicIPAddresses")) {
       assert.deepEqual(ip.zones, ["1", "2", "3"], ip.name);
     }
-    assert.equal(ofType(resources, "Microsoft.Network/privateEndpoints").length, 2, "Key Vault and Redis");
+    assert.equal(
+      ofType(resources, "Microsoft.Network/privateEndpoints").length,
+      3,
+      "Key Vault, Redis and the registry",
+    );
+    assertRegistryPosture(resources, ended.outputs?.containerRegistryLoginServer);
     assert.equal(ofType(resources, "Microsoft.Network/natGateways").length, 1);
 
     // The Kubernetes Secrets hold Opta's keys with exactly Key Vault's values.
@@ -294,6 +338,122 @@ describe("end to end: the app over HTTP on Azurite and the emulator", () => {
     assert.equal(kv.get("cache-cache-port"), "10000", "Azure Managed Redis listens on 10000");
     await collectSecrets("rg-acme-staging", kv);
     assert.ok(secretValues.size >= 3, "the password and both Redis keys were read");
+  });
+
+  test("builds examples/private-data.yaml with no long-lived credential: registry and storage closed, shared keys off, AcrPull on the kubelet identity, a Secret naming the account only, a workload identity federated with the cluster's service account; re-applied with zero writes; destroyed to nothing", async () => {
+    const accepted = await apply(example("private-data.yaml"));
+    assert.equal(accepted.status, 202, await accepted.clone().text());
+    const ended = await waitForEnd("acme-data");
+    assert.equal(ended.lastOperation?.status, "succeeded", JSON.stringify(ended.resultSummary));
+    const resources = resourcesIn("rg-acme-data");
+    assertRegistryPosture(resources, ended.outputs?.containerRegistryLoginServer);
+
+    const account = only(resources, "Microsoft.Storage/storageAccounts") as ArmResource & {
+      kind: string;
+      sku: { name: string };
+    };
+    assert.equal(account.kind, "StorageV2");
+    assert.equal(account.sku.name, "Standard_ZRS");
+    assert.equal(account.properties.allowSharedKeyAccess, false);
+    assert.equal(account.properties.allowBlobPublicAccess, false);
+    assert.equal(account.properties.publicNetworkAccess, "Disabled");
+    assert.equal(account.properties.minimumTlsVersion, "TLS1_2");
+    assert.equal(
+      (account.properties.encryption as { requireInfrastructureEncryption: boolean })
+        .requireInfrastructureEncryption,
+      true,
+    );
+    const service = only(resources, "Microsoft.Storage/storageAccounts/blobServices");
+    assert.equal(service.properties.isVersioningEnabled, true);
+    assert.deepEqual(service.properties.deleteRetentionPolicy, {
+      enabled: true,
+      days: 7,
+      allowPermanentDelete: false,
+    });
+    const containers = ofType(resources, "Microsoft.Storage/storageAccounts/blobServices/containers");
+    assert.deepEqual(containers.map((c) => c.name).sort(), ["reports", "uploads"]);
+    for (const container of containers) assert.equal(container.properties.publicAccess, "None");
+    assert.ok(
+      ofType(resources, "Microsoft.Network/privateEndpoints").some((pe) =>
+        JSON.stringify(pe.properties).toLowerCase().includes(account.id.toLowerCase()),
+      ),
+      "the account has a private endpoint",
+    );
+
+    const cluster = parseResourceId(only(resources, "Microsoft.ContainerService/managedClusters").id);
+    const credentials = await stack.clients.containerService.managedClusters.listClusterUserCredentials(
+      cluster.resourceGroup,
+      cluster.name,
+    );
+    const token = await stack.clients.credential.getToken(AKS_AAD_SCOPE);
+    const core = await stack.clients.kubernetes(
+      Buffer.from(credentials.kubeconfigs?.[0]?.value ?? []).toString("utf8"),
+      token?.token ?? "",
+    );
+    const secret = await core.readNamespacedSecret({ name: "files", namespace: "data" });
+    const data = Object.fromEntries(
+      Object.entries(secret.data ?? {}).map(([key, value]) => [
+        key,
+        Buffer.from(value, "base64").toString("utf8"),
+      ]),
+    );
+    assert.deepEqual(data, {
+      files_storage_account: account.name,
+      files_blob_endpoint: `https://${account.name}.blob.core.windows.net/`,
+    });
+
+    // Workload identity: the federated credential trusts the cluster's issuer for the workload service
+    // account, the identity holds the data roles, and the service account names its client id.
+    const identity = only(resources, "Microsoft.ManagedIdentity/userAssignedIdentities");
+    const federation = only(
+      resources,
+      "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials",
+    );
+    const issuer = (
+      only(resources, "Microsoft.ContainerService/managedClusters").properties as {
+        oidcIssuerProfile: { issuerURL: string };
+      }
+    ).oidcIssuerProfile.issuerURL;
+    assert.deepEqual(
+      [federation.properties.issuer, federation.properties.subject, federation.properties.audiences],
+      [issuer, "system:serviceaccount:data:workload", ["api://AzureADTokenExchange"]],
+    );
+    const grantsOf = (scopeId: string) =>
+      ofType(resources, "Microsoft.Authorization/roleAssignments")
+        .filter((r) => r.id.toLowerCase().startsWith(`${scopeId.toLowerCase()}/`))
+        .filter((r) => r.properties.principalId === identity.properties.principalId)
+        .map((r) => String(r.properties.roleDefinitionId).split("/").at(-1));
+    assert.deepEqual(
+      grantsOf(account.id),
+      ["ba92f5b4-2d11-453d-a403-e96b0029c9fe"],
+      "Storage Blob Data Contributor",
+    );
+    assert.deepEqual(
+      grantsOf(only(resources, "Microsoft.KeyVault/vaults").id),
+      ["4633458b-17de-408a-b874-0445c86b69e6"],
+      "Key Vault Secrets User",
+    );
+    const serviceAccount = await core.readNamespacedServiceAccount({ name: "workload", namespace: "data" });
+    assert.equal(
+      serviceAccount.metadata?.annotations?.["azure.workload.identity/client-id"],
+      identity.properties.clientId,
+    );
+
+    const since = Date.now();
+    assert.equal((await apply(example("private-data.yaml"))).status, 202);
+    const again = await waitForEnd("acme-data");
+    assert.equal(again.lastOperation?.status, "succeeded", JSON.stringify(again.resultSummary));
+    assert.deepEqual(armWrites(logSince(since)), [], "a re-apply writes nothing");
+
+    const destroyed = await stack.api("environments/acme-data?keyVault=purge", { method: "DELETE" });
+    assert.equal(destroyed.status, 202, await destroyed.clone().text());
+    const gone = await waitForEnd("acme-data");
+    assert.equal(gone.lastOperation?.action, "destroy");
+    assert.equal(gone.lastOperation?.status, "succeeded", JSON.stringify(gone.resultSummary));
+    assert.deepEqual(
+      resourcesIn("rg-acme-data").map((r) => r.id),
+      [],
+    );
   });
 
   test("re-applies the same spec with zero ARM writes", async () => {

@@ -33,6 +33,12 @@ const AZURE_RULES: Record<NamedType, { min: number; max: number; pattern: RegExp
   // under 45 characters so the name works in every region.
   managedRedisCluster: { min: 1, max: 44, pattern: /^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$/ },
   dnsLabel: { min: 1, max: 63, pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/ },
+  // Container registry: 5-50 letters and digits only (the login server `<name>.azurecr.io`).
+  containerRegistry: { min: 5, max: 50, pattern: /^[A-Za-z0-9]+$/ },
+  // Storage account: 3-24 lower-case letters and digits only.
+  storageAccount: { min: 3, max: 24, pattern: /^[a-z0-9]+$/ },
+  // User-assigned identity: 3-128 letters, digits, hyphens and underscores, starting with a letter or digit.
+  userAssignedIdentity: { min: 3, max: 128, pattern: /^[A-Za-z0-9][-\w]*$/ },
 };
 
 function assertValid(type: NamedType, name: string): void {
@@ -104,6 +110,12 @@ describe("resourceName", () => {
     );
   });
 
+  it("gives container registries, which refuse hyphens, the readable parts and the hash without them", () => {
+    const owner = { subscriptionId: "s", org: "acme", environment: "staging", module: "" };
+    const name = resourceName("containerRegistry", "acr", ["acme", "staging"], owner);
+    assert.equal(name, `acracmestaging${stableHash(["s", "acme", "staging", "", "containerRegistry"])}`);
+  });
+
   it("keeps readable names for local types that fit", () => {
     const owner = { subscriptionId: "s", org: "acme", environment: "staging", module: "" };
     assert.equal(resourceName("virtualNetwork", "vnet", ["acme", "staging"], owner), "vnet-acme-staging");
@@ -159,6 +171,9 @@ describe("names in a whole plan", () => {
     postgresFlexibleServer: "postgresFlexibleServer",
     redisCache: "redisCache",
     managedRedisCluster: "managedRedisCluster",
+    containerRegistry: "containerRegistry",
+    storageAccount: "storageAccount",
+    userAssignedIdentity: "userAssignedIdentity",
   };
   const validSpec = (): EnvironmentSpec => {
     const result = validateSpec(fullSpecDocument());
@@ -169,33 +184,50 @@ describe("names in a whole plan", () => {
   it("are valid for their types over random org, environment and module names", () => {
     const spec = validSpec();
     fc.assert(
-      fc.property(anyName, anyName, anyName, anyName, (org, environment, dbName, cacheName) => {
-        // The planner must hold up even for names validation would refuse (defence in depth).
-        const modules = spec.modules.map((module) =>
-          module.type === "postgres"
-            ? { ...module, name: dbName || "db" }
-            : module.type === "redis"
-              ? { ...module, name: cacheName || "cache" }
-              : module,
-        );
-        if (modules[2]!.name === modules[3]!.name) return;
-        const plan = planEnvironment(
-          { ...spec, org_name: org, name: environment, modules },
-          {
-            provisionerPrincipalId: "33333333-3333-4333-8333-333333333333",
-            provisionerIpRanges: ["203.0.113.0/24"],
-          },
-        );
-        for (const node of plan.nodes) {
-          const rule = KIND_TO_RULE[node.kind];
-          if (rule) assertValid(rule, node.name);
-          if (node.kind === "managedCluster") assertValid("aksDnsPrefix", String(node.desired.dnsPrefix));
-          if (node.kind === "privateDnsZone")
-            assert.match(node.name, /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/);
-          if (node.kind === "roleAssignment")
-            assert.match(node.name, /^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/);
-        }
-      }),
+      fc.property(
+        anyName,
+        anyName,
+        anyName,
+        anyName,
+        anyName,
+        (org, environment, dbName, cacheName, storeName) => {
+          // The planner must hold up even for names validation would refuse (defence in depth).
+          const modules = spec.modules.map((module) =>
+            module.type === "postgres"
+              ? { ...module, name: dbName || "db" }
+              : module.type === "redis"
+                ? { ...module, name: cacheName || "cache" }
+                : module,
+          );
+          if (modules[2]!.name === modules[3]!.name) return;
+          const storage = {
+            type: "storage" as const,
+            name: storeName || "files",
+            containers: ["uploads"],
+            sku: "Standard_ZRS",
+            versioning: true,
+            soft_delete_days: 7,
+          };
+          if (modules.some((module) => module.name === storage.name)) return;
+          modules.push(storage);
+          const plan = planEnvironment(
+            { ...spec, org_name: org, name: environment, modules },
+            {
+              provisionerPrincipalId: "33333333-3333-4333-8333-333333333333",
+              provisionerIpRanges: ["203.0.113.0/24"],
+            },
+          );
+          for (const node of plan.nodes) {
+            const rule = KIND_TO_RULE[node.kind];
+            if (rule) assertValid(rule, node.name);
+            if (node.kind === "managedCluster") assertValid("aksDnsPrefix", String(node.desired.dnsPrefix));
+            if (node.kind === "privateDnsZone")
+              assert.match(node.name, /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/);
+            if (node.kind === "roleAssignment")
+              assert.match(node.name, /^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/);
+          }
+        },
+      ),
       { numRuns: 150 },
     );
   });

@@ -112,8 +112,14 @@ describe("planEnvironment DAG", () => {
     ]);
     assert.deepEqual(dependencies("k8s-cluster/cluster"), ["base/subnet-nodes"]);
     assert.deepEqual(dependencies("base/subnet-nodes"), ["base/nat-gateway", "base/nsg-nodes", "base/vnet"]);
+    // The environment's namespace is made once, before anything is written into it.
     assert.deepEqual(dependencies("db/kubernetes-secret"), [
       "db/key-vault-secrets",
+      "k8s-cluster/cluster",
+      "k8s-cluster/namespace",
+      "k8s-cluster/role-cluster-admin",
+    ]);
+    assert.deepEqual(dependencies("k8s-cluster/namespace"), [
       "k8s-cluster/cluster",
       "k8s-cluster/role-cluster-admin",
     ]);
@@ -139,10 +145,10 @@ describe("planEnvironment DAG", () => {
     assert.deepEqual(
       summary.stages.map((stage) => [stage.stage, stage.nodeCount]),
       [
-        ["network", 20],
-        ["cluster", 2],
+        ["network", 25],
+        ["cluster", 6],
         ["data", 8],
-        ["secrets", 4],
+        ["secrets", 6],
       ],
     );
   });
@@ -412,6 +418,7 @@ describe("planEnvironment against the field failure cases of docs/azure-facts.md
   it("(9) links each private DNS zone to the VNet under its exact Private Link name", () => {
     const zones = FULL.nodes.filter((node) => node.kind === "privateDnsZone").map((node) => node.name);
     assert.deepEqual(zones.sort(), [
+      "privatelink.azurecr.io",
       "privatelink.redis.azure.net",
       "privatelink.vaultcore.azure.net",
       "staging.private.postgres.database.azure.com",
@@ -447,11 +454,17 @@ describe("planEnvironment environment", () => {
   });
 
   it("plans only the DNS zones the modules need", () => {
-    const minimal = planEnvironment(spec(specDocument([{ type: "base" }])), CONTEXT);
-    assert.deepEqual(
-      minimal.nodes.filter((node) => node.kind === "privateDnsZone").map((node) => node.name),
-      ["privatelink.vaultcore.azure.net"],
-    );
+    const zonesOf = (base: Record<string, unknown>) =>
+      planEnvironment(spec(specDocument([base])), CONTEXT)
+        .nodes.filter((node) => node.kind === "privateDnsZone")
+        .map((node) => node.name);
+    assert.deepEqual(zonesOf({ type: "base", container_registry: false }), [
+      "privatelink.vaultcore.azure.net",
+    ]);
+    assert.deepEqual(zonesOf({ type: "base" }).sort(), [
+      "privatelink.azurecr.io",
+      "privatelink.vaultcore.azure.net",
+    ]);
   });
 
   it("fails on a hand-made spec without a base module, as validation would", () => {
@@ -486,5 +499,219 @@ describe("planEnvironment environment", () => {
         isPlanContextError(error) &&
         error.message === 'provisionerIpRanges: "10.0.0.1/8" is not an IPv4 CIDR',
     );
+  });
+});
+
+describe("planEnvironment container registry", () => {
+  const FULL_PLAN = planEnvironment(spec(), CONTEXT);
+
+  it("makes the base module's registry Premium, closed to the internet, without admin user or anonymous pull, zone-redundant", () => {
+    const registry = nodeOf(FULL_PLAN, "base/container-registry");
+    assert.equal(registry.kind, "containerRegistry");
+    assert.match(registry.name, /^[a-z0-9]{5,50}$/);
+    assert.deepEqual(registry.desired.sku, { name: "Premium" });
+    assert.equal(registry.desired.adminUserEnabled, false);
+    assert.equal(registry.desired.anonymousPullEnabled, false);
+    assert.equal(registry.desired.publicNetworkAccess, "Disabled");
+    assert.equal(registry.desired.networkRuleBypassOptions, "None");
+    assert.equal(registry.desired.zoneRedundancy, "Enabled");
+    assert.ok(registry.immutable.includes("zoneRedundancy"));
+  });
+
+  it("reaches it through a private endpoint (group registry) in the private-endpoints subnet, resolved by privatelink.azurecr.io", () => {
+    const endpoint = nodeOf(FULL_PLAN, "base/container-registry-private-endpoint");
+    assert.deepEqual(endpoint.desired.subnet, { id: nodeOf(FULL_PLAN, "base/subnet-private-endpoints").id });
+    assert.deepEqual(endpoint.desired.privateLinkServiceConnections, [
+      {
+        name: endpoint.name,
+        privateLinkServiceId: nodeOf(FULL_PLAN, "base/container-registry").id,
+        groupIds: ["registry"],
+      },
+    ]);
+    const group = nodeOf(FULL_PLAN, "base/container-registry-dns-zone-group");
+    assert.deepEqual(group.desired.privateDnsZoneConfigs, [
+      {
+        name: "privatelink-azurecr-io",
+        privateDnsZoneId: nodeOf(FULL_PLAN, "base/dns-zone-registry").id,
+      },
+    ]);
+  });
+
+  it("grants the cluster's kubelet identity AcrPull on the registry, read from the cluster once it exists", () => {
+    const pull = nodeOf(FULL_PLAN, "k8s-cluster/role-kubelet-acr-pull");
+    const registry = nodeOf(FULL_PLAN, "base/container-registry");
+    assert.ok(pull.id.startsWith(`${registry.id}/providers/Microsoft.Authorization/roleAssignments/`));
+    assert.equal(
+      pull.desired.roleDefinitionId,
+      `/subscriptions/${SUBSCRIPTION_ID}/providers/Microsoft.Authorization/roleDefinitions/7f951dda-4ed3-4680-a7ca-43fe172d538d`,
+    );
+    assert.deepEqual(pull.desired.principalId, {
+      $fact: { node: "k8s-cluster/cluster", fact: "kubeletObjectId" },
+    });
+    assert.deepEqual(pull.dependsOn, ["base/container-registry", "k8s-cluster/cluster"]);
+  });
+
+  it("plans no registry, zone or AcrPull with container_registry: false", () => {
+    const document = fullSpecDocument() as { modules: Record<string, unknown>[] };
+    const modules = document.modules.map((module) =>
+      module.type === "base" ? { ...module, container_registry: false } : module,
+    );
+    const plan = planEnvironment(spec({ ...document, modules }), CONTEXT);
+    assert.deepEqual(
+      plan.nodes.filter((node) => /registry|acr/.test(node.key)).map((node) => node.key),
+      [],
+    );
+    assert.ok(!plan.nodes.some((node) => node.name === "privatelink.azurecr.io"));
+  });
+});
+
+describe("planEnvironment storage", () => {
+  const withStorage = (storage: Record<string, unknown>) => {
+    const document = fullSpecDocument() as { modules: Record<string, unknown>[] };
+    return planEnvironment(
+      spec({ ...document, modules: [...document.modules, { type: "storage", name: "files", ...storage }] }),
+      CONTEXT,
+    );
+  };
+  const PLAN = withStorage({ containers: ["uploads", "reports"] });
+
+  it("makes a StorageV2 account reached with Entra ID only: shared keys, blob public access and public network access off, TLS 1.2, infrastructure encryption", () => {
+    const account = nodeOf(PLAN, "files/account");
+    assert.equal(account.kind, "storageAccount");
+    assert.match(account.name, /^[a-z0-9]{3,24}$/);
+    assert.equal(account.desired.kind, "StorageV2");
+    assert.deepEqual(account.desired.sku, { name: "Standard_ZRS" });
+    assert.equal(account.desired.allowSharedKeyAccess, false);
+    assert.equal(account.desired.allowBlobPublicAccess, false);
+    assert.equal(account.desired.publicNetworkAccess, "Disabled");
+    assert.equal(account.desired.minimumTlsVersion, "TLS1_2");
+    assert.equal(
+      (account.desired.encryption as { requireInfrastructureEncryption: boolean })
+        .requireInfrastructureEncryption,
+      true,
+    );
+    assert.ok(account.immutable.includes("encryption.requireInfrastructureEncryption"));
+  });
+
+  it("turns versioning and soft delete (7 days) on by default, and follows the spec when it says otherwise", () => {
+    assert.deepEqual(nodeOf(PLAN, "files/blob-service").desired, {
+      isVersioningEnabled: true,
+      deleteRetentionPolicy: { enabled: true, days: 7 },
+      containerDeleteRetentionPolicy: { enabled: true, days: 7 },
+    });
+    const other = withStorage({ versioning: false, soft_delete_days: 30, sku: "Standard_GZRS" });
+    assert.deepEqual(nodeOf(other, "files/blob-service").desired, {
+      isVersioningEnabled: false,
+      deleteRetentionPolicy: { enabled: true, days: 30 },
+      containerDeleteRetentionPolicy: { enabled: true, days: 30 },
+    });
+    assert.deepEqual(nodeOf(other, "files/account").desired.sku, { name: "Standard_GZRS" });
+  });
+
+  it("creates each container private, and reaches the account through a private endpoint (group blob) on privatelink.blob.core.windows.net", () => {
+    for (const container of ["uploads", "reports"]) {
+      const node = nodeOf(PLAN, `files/container-${container}`);
+      assert.equal(
+        node.id,
+        `${nodeOf(PLAN, "files/account").id}/blobServices/default/containers/${container}`,
+      );
+      assert.deepEqual(node.desired, { publicAccess: "None" });
+    }
+    const endpoint = nodeOf(PLAN, "files/private-endpoint");
+    assert.deepEqual(
+      (endpoint.desired.privateLinkServiceConnections as { groupIds: string[] }[])[0]!.groupIds,
+      ["blob"],
+    );
+    assert.equal(nodeOf(PLAN, "base/dns-zone-blob").name, "privatelink.blob.core.windows.net");
+    assert.ok(!planEnvironment(spec(), CONTEXT).nodes.some((node) => node.key === "base/dns-zone-blob"));
+  });
+
+  it("writes a Kubernetes Secret holding only the account's name and blob endpoint", () => {
+    const secret = nodeOf(PLAN, "files/kubernetes-secret");
+    const object = (
+      secret.desired as { object: { data: Record<string, string>; metadata: { namespace: string } } }
+    ).object;
+    const account = nodeOf(PLAN, "files/account").name;
+    assert.equal(object.metadata.namespace, "staging");
+    assert.deepEqual(
+      Object.fromEntries(
+        Object.entries(object.data).map(([key, value]) => [
+          key,
+          Buffer.from(value, "base64").toString("utf8"),
+        ]),
+      ),
+      { files_storage_account: account, files_blob_endpoint: `https://${account}.blob.core.windows.net/` },
+    );
+  });
+
+  it("fails a storage module with a bad container name, a repeated container or soft delete beyond 365 days", () => {
+    const problems = (storage: Record<string, unknown>) => {
+      const document = fullSpecDocument() as { modules: Record<string, unknown>[] };
+      const result = validateSpec({
+        ...document,
+        modules: [...document.modules, { type: "storage", name: "files", ...storage }],
+      });
+      return result.ok ? [] : result.problems.map((problem) => problem.path);
+    };
+    assert.deepEqual(problems({ containers: ["Bad_Name"] }), ["modules[4].containers[0]"]);
+    assert.deepEqual(problems({ containers: ["a1b", "a1b"] }), ["modules[4].containers"]);
+    assert.deepEqual(problems({ soft_delete_days: 400 }), ["modules[4].soft_delete_days"]);
+  });
+});
+
+describe("planEnvironment workload identity", () => {
+  const document = fullSpecDocument() as { modules: Record<string, unknown>[] };
+  const PLAN = planEnvironment(
+    spec({ ...document, modules: [...document.modules, { type: "storage", name: "files" }] }),
+    CONTEXT,
+  );
+
+  it("makes one identity per environment, federated with the cluster's OIDC issuer for the workload service account of the environment's namespace", () => {
+    const identity = nodeOf(PLAN, "k8s-cluster/workload-identity");
+    assert.equal(identity.kind, "userAssignedIdentity");
+    assert.equal(identity.name, "id-acme-staging-workload");
+    const federation = nodeOf(PLAN, "k8s-cluster/workload-identity-federation");
+    assert.equal(federation.id, `${identity.id}/federatedIdentityCredentials/kubernetes-workload`);
+    assert.deepEqual(federation.desired, {
+      issuer: { $fact: { node: "k8s-cluster/cluster", fact: "oidcIssuerUrl" } },
+      subject: "system:serviceaccount:staging:workload",
+      audiences: ["api://AzureADTokenExchange"],
+    });
+  });
+
+  it("grants it Key Vault Secrets User on the vault and Storage Blob Data Contributor on each storage account, by its principal", () => {
+    const roleOf = (key: string) => {
+      const node = nodeOf(PLAN, key);
+      return [String(node.desired.roleDefinitionId).split("/").at(-1), node.desired.principalId];
+    };
+    const principal = { $fact: { node: "k8s-cluster/workload-identity", fact: "principalId" } };
+    assert.deepEqual(roleOf("k8s-cluster/role-workload-vault-secrets-user"), [
+      "4633458b-17de-408a-b874-0445c86b69e6",
+      principal,
+    ]);
+    assert.deepEqual(roleOf("k8s-cluster/role-workload-blob-files"), [
+      "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
+      principal,
+    ]);
+    assert.ok(
+      nodeOf(PLAN, "k8s-cluster/role-workload-blob-files").id.startsWith(
+        `${nodeOf(PLAN, "files/account").id}/`,
+      ),
+    );
+  });
+
+  it("writes the service account annotated with the identity's client id, and none without a cluster", () => {
+    const account = nodeOf(PLAN, "k8s-cluster/workload-service-account");
+    const object = (account.desired as { object: { kind: string; metadata: Record<string, unknown> } })
+      .object;
+    assert.equal(object.kind, "ServiceAccount");
+    assert.equal(object.metadata.namespace, "staging");
+    assert.deepEqual(object.metadata.annotations, {
+      "azure.workload.identity/client-id": {
+        $fact: { node: "k8s-cluster/workload-identity", fact: "clientId" },
+      },
+    });
+    const networkOnly = planEnvironment(spec(specDocument([{ type: "base" }])), CONTEXT);
+    assert.ok(!networkOnly.nodes.some((node) => node.kind === "userAssignedIdentity"));
   });
 });

@@ -15,6 +15,7 @@ import { createProvisioningActivities } from "../../activities/provisioning";
 import { runPreflight } from "../../functions/preflight";
 import { planEnvironment } from "../../lib/plan";
 import { adminPasswordSecretFor } from "../../lib/plan/secrets";
+import { factsFor, type FactsByNode } from "../../lib/plan/facts";
 import type { Plan } from "../../lib/plan/types";
 import { PreflightCache } from "../../lib/preflight/cache";
 import { providerNamespacesOf } from "../../lib/preflight/context";
@@ -78,12 +79,12 @@ describe("preflight against the emulator", () => {
   });
   after(async () => fixture?.stop());
 
-  it("passes the staging example in 17 reads (the emulator saw exactly those), writing nothing", async () => {
+  it("passes the staging example in 19 reads (the emulator saw exactly those), writing nothing", async () => {
     const before = fixture.emulator.admin.requestLog().length;
     const { report, nodes } = await preflight(staging);
     assert.deepEqual([report.outcome, report.problems, report.deferred], ["passed", [], []]);
     assert.equal(report.requests.reads, firstPreflightReads(staging.plan));
-    assert.equal(report.requests.reads, 17);
+    assert.equal(report.requests.reads, 19);
     const seen = fixture.emulator.admin.requestLog().slice(before);
     assert.equal(seen.length, report.requests.reads, seen.map((e) => `${e.method} ${e.path}`).join("\n"));
     assert.deepEqual(writesAmong(seen), []);
@@ -116,13 +117,20 @@ describe("preflight against the emulator", () => {
       );
       const activities = createProvisioningActivities(fixture.clients);
       const steps = createArmSteps(fixture.clients);
+      // The facts nodes report, for those that refer to them (the kubelet identity's AcrPull).
+      const facts: Record<string, FactsByNode[string]> = {};
       for (const node of built.plan.nodes) {
         const result = await activities.ensureNode({
           node,
           adminPasswordSecret: adminPasswordSecretFor(built.plan.nodes, node),
+          facts: factsFor(node, facts),
         });
-        const end = await waitForOperation(steps, expectWrite(result, node.key));
+        const write = expectWrite(result, node.key);
+        const end = await waitForOperation(steps, write);
         if (end) assert.equal(end.outcome, "succeeded", `${node.key}: ${JSON.stringify(end)}`);
+        const reported =
+          end?.outcome === "succeeded" ? end.facts : write.outcome === "pending" ? undefined : write.facts;
+        if (reported) facts[node.key] = reported;
       }
     });
 

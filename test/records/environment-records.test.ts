@@ -38,6 +38,7 @@ function specOf(name: string, extraModules = 0): EnvironmentSpec {
         nodes_subnet_cidr: "10.0.0.0/20",
         private_endpoints_subnet_cidr: "10.0.16.0/24",
         postgres_subnet_cidr: "10.0.17.0/24",
+        container_registry: false,
       },
       // Padding modules make the spec longer than one Table string column holds.
       ...Array.from({ length: extraModules }, (_, index) => ({

@@ -70,6 +70,7 @@ describe("applied defaults", () => {
       nodes_subnet_cidr: "10.0.0.0/18",
       private_endpoints_subnet_cidr: "10.0.64.0/24",
       postgres_subnet_cidr: "10.0.65.0/24",
+      container_registry: true,
     });
     assert.equal(defaults["k8s-cluster"]!.min_nodes, CLUSTER_DEFAULTS.min_nodes);
     assert.equal("max_nodes" in defaults["k8s-cluster"]!, false);

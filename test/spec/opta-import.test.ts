@@ -413,7 +413,7 @@ describe("importOpta refuses, at the file and path of each problem", () => {
       {
         path: "aws.yaml:modules[0].type",
         message:
-          '"aws-base" is an Opta module for another cloud; this service builds Azure modules: base, k8s-cluster, postgres, redis, k8s-base, external-ssl-cert, dns',
+          '"aws-base" is an Opta module for another cloud; this service builds Azure modules: base, k8s-cluster, postgres, redis, k8s-base, external-ssl-cert, dns, storage',
       },
     ]);
     assert.deepEqual(

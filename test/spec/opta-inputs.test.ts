@@ -208,6 +208,7 @@ describe("base: Opta's names for the network", () => {
       nodes_subnet_cidr: "10.0.0.0/17",
       private_endpoints_subnet_cidr: "10.0.128.0/24",
       postgres_subnet_cidr: "10.0.129.0/24",
+      container_registry: true,
     });
     assert.deepEqual(warnings[1], {
       path: "modules[0].subnet_ipv4_cidr_block",
@@ -229,6 +230,7 @@ describe("base: Opta's names for the network", () => {
       nodes_subnet_cidr: "10.0.64.0/18",
       private_endpoints_subnet_cidr: "10.0.0.0/24",
       postgres_subnet_cidr: "10.0.200.0/24",
+      container_registry: true,
     });
   });
 

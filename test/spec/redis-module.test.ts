@@ -157,7 +157,7 @@ describe("engines and authentication", () => {
         .filter((node) => node.kind === "privateDnsZone")
         .map((node) => node.name)
         .sort(),
-      ["privatelink.redis.cache.windows.net", "privatelink.vaultcore.azure.net"],
+      ["privatelink.azurecr.io", "privatelink.redis.cache.windows.net", "privatelink.vaultcore.azure.net"],
     );
     assert.equal(warnings.length, 1);
     assert.match(warnings[0]!.message, /retiring .*2028-09-30.*2026-04-01.*engine: azure-managed-redis/);

@@ -153,18 +153,18 @@ const INVALID: readonly InvalidCase[] = [
       {
         path: "modules[1].type",
         message:
-          'unknown module type "postgress"; use one of base, k8s-cluster, postgres, redis, k8s-base, external-ssl-cert, dns',
+          'unknown module type "postgress"; use one of base, k8s-cluster, postgres, redis, k8s-base, external-ssl-cert, dns, storage',
       },
       {
         path: "modules[2].type",
         message:
-          '"aws-eks" is an Opta module for another cloud; this service builds Azure modules: base, k8s-cluster, postgres, redis, k8s-base, external-ssl-cert, dns',
+          '"aws-eks" is an Opta module for another cloud; this service builds Azure modules: base, k8s-cluster, postgres, redis, k8s-base, external-ssl-cert, dns, storage',
       },
       { path: "modules[3]", message: "must be a mapping with a type, e.g. { type: base }" },
       {
         path: "modules[4].type",
         message:
-          "is required; use one of base, k8s-cluster, postgres, redis, k8s-base, external-ssl-cert, dns",
+          "is required; use one of base, k8s-cluster, postgres, redis, k8s-base, external-ssl-cert, dns, storage",
       },
     ],
   },
@@ -562,7 +562,7 @@ const INVALID: readonly InvalidCase[] = [
       {
         path: "modules[0].subnet_cidr",
         message:
-          "unknown key; allowed keys here: type, name, vnet_cidr, nodes_subnet_cidr, private_endpoints_subnet_cidr, postgres_subnet_cidr, private_ipv4_cidr_block, subnet_ipv4_cidr_block",
+          "unknown key; allowed keys here: type, name, vnet_cidr, nodes_subnet_cidr, private_endpoints_subnet_cidr, postgres_subnet_cidr, private_ipv4_cidr_block, subnet_ipv4_cidr_block, container_registry",
       },
     ],
   },
@@ -595,12 +595,12 @@ describe("validateSpec", () => {
       {
         path: "modules[1].type",
         message:
-          'Opta module type "k8s-service" is not built by this service and is skipped; it builds base, k8s-cluster, postgres, redis, k8s-base, external-ssl-cert, dns',
+          'Opta module type "k8s-service" is not built by this service and is skipped; it builds base, k8s-cluster, postgres, redis, k8s-base, external-ssl-cert, dns, storage',
       },
       {
         path: "modules[2].type",
         message:
-          'Opta module type "helm-chart" is not built by this service and is skipped; it builds base, k8s-cluster, postgres, redis, k8s-base, external-ssl-cert, dns',
+          'Opta module type "helm-chart" is not built by this service and is skipped; it builds base, k8s-cluster, postgres, redis, k8s-base, external-ssl-cert, dns, storage',
       },
     ]);
   });

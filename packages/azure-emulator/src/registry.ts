@@ -2,6 +2,7 @@
 import type { ResourceTypeSpec } from "./resource-type.js";
 import { managedClusterSpec } from "./types/aks.js";
 import { roleAssignmentSpec } from "./types/authorization.js";
+import { containerRegistrySpec } from "./types/container-registry.js";
 import { aRecordSetSpec, dnsZoneSpec } from "./types/dns.js";
 import { vaultSpec } from "./types/keyvault.js";
 import {
@@ -21,7 +22,9 @@ import {
 import { privateDnsZoneSpec, virtualNetworkLinkSpec } from "./types/private-dns.js";
 import { managedRedisClusterSpec, managedRedisDatabaseSpec } from "./types/managed-redis.js";
 import { redisSpec } from "./types/redis.js";
+import { federatedCredentialSpec, userAssignedIdentitySpec } from "./types/msi.js";
 import { resourceGroupSpec } from "./types/resources.js";
+import { blobContainerSpec, blobServiceSpec, storageAccountSpec } from "./types/storage.js";
 
 /** Every served type. */
 export const RESOURCE_TYPE_SPECS: readonly ResourceTypeSpec[] = [
@@ -46,6 +49,12 @@ export const RESOURCE_TYPE_SPECS: readonly ResourceTypeSpec[] = [
   roleAssignmentSpec,
   dnsZoneSpec,
   aRecordSetSpec,
+  containerRegistrySpec,
+  storageAccountSpec,
+  blobServiceSpec,
+  blobContainerSpec,
+  userAssignedIdentitySpec,
+  federatedCredentialSpec,
 ];
 
 /** Specs by lower-case ARM type. */

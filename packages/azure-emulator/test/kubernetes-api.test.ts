@@ -168,6 +168,30 @@ describe("Kubernetes API with @kubernetes/client-node 1.4 (AAD cluster, Cluster 
     assert.equal(stale.reason, "Conflict");
   });
 
+  test("creates a service account with workload identity's client-id annotation and reads it back", async () => {
+    await core.createNamespace({ body: { metadata: { name: "workload" } } });
+    const created = await core.createNamespacedServiceAccount({
+      namespace: "workload",
+      body: {
+        metadata: {
+          name: "app",
+          annotations: { "azure.workload.identity/client-id": "11111111-2222-3333-4444-555555555555" },
+        },
+      },
+    });
+    assert.equal(created.metadata?.namespace, "workload");
+    const read = await core.readNamespacedServiceAccount({ name: "app", namespace: "workload" });
+    assert.equal(
+      read.metadata?.annotations?.["azure.workload.identity/client-id"],
+      "11111111-2222-3333-4444-555555555555",
+    );
+    const listed = await core.listNamespacedServiceAccount({ namespace: "workload" });
+    assert.deepEqual(
+      listed.items.map((item) => item.metadata?.name),
+      ["app"],
+    );
+  });
+
   test("fails with 404 when replacing a secret that does not exist", async () => {
     await core.createNamespace({ body: { metadata: { name: "replace-missing" } } });
     const error = await apiErrorOf(
@@ -357,6 +381,7 @@ describe("Kubernetes API: discovery and list options", () => {
       [
         ["namespaces", false],
         ["secrets", true],
+        ["serviceaccounts", true],
       ],
     );
     assert.ok(

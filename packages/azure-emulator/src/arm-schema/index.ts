@@ -10,3 +10,6 @@ export { PRIVATE_DNS_SCHEMAS } from "./definitions/private-dns.js";
 export { REDIS_SCHEMAS } from "./definitions/redis.js";
 export { RESOURCES_SCHEMAS } from "./definitions/resources.js";
 export { REDIS_ENTERPRISE_SCHEMAS } from "./definitions/redis-enterprise.js";
+export { CONTAINER_REGISTRY_SCHEMAS } from "./definitions/containerregistry.js";
+export { STORAGE_SCHEMAS } from "./definitions/storage.js";
+export { MSI_SCHEMAS } from "./definitions/msi.js";

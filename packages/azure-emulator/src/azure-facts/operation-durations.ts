@@ -109,6 +109,18 @@ const BY_TYPE = new Map<string, OperationDurations>([
   // https://learn.microsoft.com/rest/api/dns/zones/create-or-update
   ["microsoft.network/dnszones", durations(1, 1, 10, 5)],
   ["microsoft.network/dnszones/a", durations(1, 1, 1, 1)],
+
+  // Container registries: the quickstart's registry is ready "when the deployment succeeds", in well
+  // under a minute; no published measurement, acceptance tests of a Premium registry take about 30 s to
+  // create and as long to delete (an estimate). "Quickstart: Create an Azure container registry using the
+  // Azure portal", https://learn.microsoft.com/azure/container-registry/container-registry-get-started-portal
+  ["microsoft.containerregistry/registries", durations(30, 20, 30, 5)],
+
+  // Storage accounts: "typically … within a few seconds" is all Azure says for the account's create; the
+  // provider answers 202 with Retry-After 17 while it runs (spec example); deletes are synchronous. The
+  // blob service's properties and containers are written synchronously.
+  // "Create a storage account", https://learn.microsoft.com/azure/storage/common/storage-account-create
+  ["microsoft.storage/storageaccounts", durations(25, 10, 5, 17)],
 ]);
 
 /** For a type the table does not list: seconds, like most resources that are not compute or data. */

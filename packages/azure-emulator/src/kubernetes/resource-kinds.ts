@@ -240,8 +240,65 @@ export const SECRETS: ResourceKind = {
   },
 };
 
+/** `v1` ObjectReference as a ServiceAccount lists its secrets (core/v1 generated.proto). */
+const OBJECT_REFERENCE = {
+  fields: {
+    1: { name: "kind", type: "string" },
+    2: { name: "namespace", type: "string" },
+    3: { name: "name", type: "string" },
+    4: { name: "uid", type: "string" },
+    5: { name: "apiVersion", type: "string" },
+    6: { name: "resourceVersion", type: "string" },
+    7: { name: "fieldPath", type: "string" },
+  },
+} as const;
+
+/**
+ * `v1` ServiceAccount: namespaced, short name `sa`; workload identity reads its
+ * `azure.workload.identity/client-id` annotation. No token Secret is made for it (Kubernetes 1.24+).
+ */
+export const SERVICE_ACCOUNTS: ResourceKind = {
+  group: "",
+  version: "v1",
+  plural: "serviceaccounts",
+  singular: "serviceaccount",
+  kind: "ServiceAccount",
+  namespaced: true,
+  shortNames: ["sa"],
+  nameRule: "dns1123Subdomain",
+  columns: [
+    {
+      name: "Secrets",
+      type: "integer",
+      description: "The number of secrets the service account lists",
+      cell: (object) => (Array.isArray(object.secrets) ? object.secrets.length : 0),
+    },
+  ],
+  selectableFields: {},
+  // Nothing of its own to default or check.
+  admit: (object) => object,
+  fields: ["apiVersion", "kind", "metadata", "secrets", "imagePullSecrets", "automountServiceAccountToken"],
+  protobuf: {
+    fields: {
+      1: { name: "metadata", type: OBJECT_META },
+      2: { name: "secrets", type: OBJECT_REFERENCE, repeated: true },
+      3: {
+        name: "imagePullSecrets",
+        type: { fields: { 1: { name: "name", type: "string" } } },
+        repeated: true,
+      },
+      4: { name: "automountServiceAccountToken", type: "bool" },
+    },
+  },
+};
+
 /** Every kind, in discovery order: the core group's, then the add-ons' (served only with the add-on). */
-export const RESOURCE_KINDS: readonly ResourceKind[] = [NAMESPACES, SECRETS, ...ADDON_KINDS];
+export const RESOURCE_KINDS: readonly ResourceKind[] = [
+  NAMESPACES,
+  SECRETS,
+  SERVICE_ACCOUNTS,
+  ...ADDON_KINDS,
+];
 
 /** The kind served under a group, version and URL segment, if any (`group` empty for the core group). */
 export function kindAt(group: string, version: string, plural: string): ResourceKind | undefined {

@@ -374,13 +374,15 @@ export const natGatewaySpec: ResourceTypeSpec = {
 
 /**
  * The private link sub-resources (group ids) a first-party target offers, by its lower-case type: Key
- * Vault `vault`, Azure Cache for Redis `redisCache`, Azure Managed Redis `redisEnterprise` ("Private
+ * Vault `vault`, Azure Cache for Redis `redisCache`, Azure Managed Redis `redisEnterprise`, Container Registry `registry`, Storage `blob` ("Private
  * Link resource" table of Azure's private endpoint overview; the Azure Managed Redis private link page).
  */
 const PRIVATE_LINK_GROUPS: Readonly<Record<string, string>> = {
   "microsoft.keyvault/vaults": "vault",
   "microsoft.cache/redis": "redisCache",
   "microsoft.cache/redisenterprise": "redisEnterprise",
+  "microsoft.containerregistry/registries": "registry",
+  "microsoft.storage/storageaccounts": "blob",
 };
 
 interface LinkConnection {

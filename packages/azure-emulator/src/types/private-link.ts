@@ -16,7 +16,7 @@ import { readAddressPrefix } from "../azure-facts/address-prefixes.js";
 import { idKey } from "../resource-path.js";
 import type { ProviderEnv } from "../resource-type.js";
 import type { ResourceStore, StoredResource } from "../store.js";
-import { stableGuid } from "./shared.js";
+import { locationOf, stableGuid } from "./shared.js";
 
 export const PRIVATE_ENDPOINT_TYPE = "Microsoft.Network/privateEndpoints";
 const FIRST_USABLE_OFFSET = 4;
@@ -26,7 +26,25 @@ const TARGET_FQDN: Readonly<Record<string, (name: string) => string>> = {
   "microsoft.keyvault/vaults": (name) => `${name.toLowerCase()}.vault.azure.net`,
   "microsoft.cache/redis": (name) => `${name.toLowerCase()}.redis.cache.windows.net`,
   "microsoft.dbforpostgresql/flexibleservers": (name) => `${name.toLowerCase()}.postgres.database.azure.com`,
+  "microsoft.containerregistry/registries": (name) => `${name.toLowerCase()}.azurecr.io`,
+  "microsoft.storage/storageaccounts": (name) => `${name.toLowerCase()}.blob.core.windows.net`,
 };
+
+/**
+ * The record names a zone group writes for a target, relative to the zone: the target's name, and for a
+ * container registry also its regional data endpoint `<name>.<region>.data` ("Connect privately to an
+ * Azure container registry using Azure Private Link" — DNS configuration,
+ * https://learn.microsoft.com/azure/container-registry/container-registry-private-link).
+ */
+const RECORD_NAMES: Readonly<Record<string, (target: StoredResource) => readonly string[]>> = {
+  "microsoft.containerregistry/registries": (target) => [
+    target.name.toLowerCase(),
+    `${target.name.toLowerCase()}.${locationOf(target)}.data`,
+  ],
+};
+
+const recordNamesOf = (target: StoredResource): readonly string[] =>
+  RECORD_NAMES[target.type.toLowerCase()]?.(target) ?? [target.name.toLowerCase()];
 
 function dotted(address: number): string {
   return [address >>> 24, (address >>> 16) & 0xff, (address >>> 8) & 0xff, address & 0xff].join(".");
@@ -139,12 +157,14 @@ export function zoneGroupRecordSets(group: StoredResource, store: ResourceStore,
   if (!endpoint) return [];
   const ip = privateIpOf(endpoint);
   const zoneName = zoneId.split("/").at(-1) ?? "";
-  return targetsOf(endpoint, store).map((target) => ({
-    recordType: "A",
-    recordSetName: target.name.toLowerCase(),
-    fqdn: `${target.name.toLowerCase()}.${zoneName}`,
-    ttl: 10,
-    ipAddresses: ip ? [ip] : [],
-    provisioningState: "Succeeded",
-  }));
+  return targetsOf(endpoint, store).flatMap((target) =>
+    recordNamesOf(target).map((recordSetName) => ({
+      recordType: "A",
+      recordSetName,
+      fqdn: `${recordSetName}.${zoneName}`,
+      ttl: 10,
+      ipAddresses: ip ? [ip] : [],
+      provisioningState: "Succeeded",
+    })),
+  );
 }
