@@ -1,6 +1,6 @@
 /**
  * Purging an environment's soft-deleted Key Vault, when a destroy asks for it: deleting a vault only
- * soft-deletes it, and its name stays reserved for the retention period (docs/azure-facts.md#field-note-6). The purge is a
+ * soft-deletes it, and its name stays reserved for the retention period (docs/azure-facts.md#failure-case-6). The purge is a
  * long-running operation; this step sends it and returns the operation for `checkOperation` to watch,
  * like every other write, so no activity blocks on it.
  */

@@ -1,7 +1,7 @@
 /**
  * How long a node's operation may run before the orchestration gives up on it, and how often it is
  * checked, both from the one latency model. Deadlines guard against operations that never end (Redis
- * creates of an hour and more happen, docs/azure-facts.md#field-note-1), so they are generous: a client that gives up early
+ * creates of an hour and more happen, docs/azure-facts.md#failure-case-1), so they are generous: a client that gives up early
  * reports a false failure while Azure finishes anyway.
  */
 import { latencyOf } from "../lib/latency-model";

@@ -1,6 +1,6 @@
 /**
  * DESTROY_ENVIRONMENT: deletes the environment's resource group, which lets ARM order the teardown
- * (subnets stay in use until their endpoints and NICs are gone, docs/azure-facts.md#field-note-11), waits for it on durable
+ * (subnets stay in use until their endpoints and NICs are gone, docs/azure-facts.md#failure-case-11), waits for it on durable
  * timers, then deals with the Key Vault left soft-deleted: kept (recoverable; a re-apply recovers it) or
  * purged. A purge Azure refuses (the vault has purge protection) does not fail the destroy: everything
  * else is gone, and the vault is reported `kept` with Azure's code and message. Idempotent: an

@@ -78,12 +78,12 @@ export const retry = {
     backoffCoefficient: 1.5,
     maxRetryIntervalInMilliseconds: MINUTE_MS,
     retryTimeoutInMilliseconds: 30 * MINUTE_MS,
-    // An access token can expire during a long wait (docs/azure-facts.md#field-note-2); the credential fetches a new one.
+    // An access token can expire during a long wait (docs/azure-facts.md#failure-case-2); the credential fetches a new one.
     authorizationPropagationTimeoutInMilliseconds: 5 * MINUTE_MS,
   }),
   /**
    * Data-plane steps (Key Vault secrets, Kubernetes secrets). Key Vault refuses writes for 1–5 minutes
-   * after its firewall or role assignments change (docs/azure-facts.md#field-note-7).
+   * after its firewall or role assignments change (docs/azure-facts.md#failure-case-7).
    */
   dataPlane: profile({
     name: "dataPlane",
@@ -120,7 +120,7 @@ export function retryDelayMs(
       Math.pow(profile.backoffCoefficient, Math.max(0, state.attempts - 1)),
     profile.maxRetryIntervalInMilliseconds,
   );
-  // Azure's Retry-After is a floor: asking earlier only earns another 429 (docs/azure-facts.md#field-note-5).
+  // Azure's Retry-After is a floor: asking earlier only earns another 429 (docs/azure-facts.md#failure-case-5).
   const delayMs = Math.max(backoffMs, error.retryAfterMs ?? 0);
   switch (error.kind) {
     case "throttled":

@@ -24,7 +24,7 @@ export const keyVaultAdapter: ArmAdapter = {
   async prepareBody({ clients, node, id, mode }) {
     if (mode !== "create") return { body: node.desired };
     // A vault name stays reserved for its soft-delete retention (up to 90 days) after the environment
-    // is destroyed (docs/azure-facts.md#field-note-6). Recreating it would fail with a name conflict; recovering it brings
+    // is destroyed (docs/azure-facts.md#failure-case-6). Recreating it would fail with a name conflict; recovering it brings
     // the vault and its secrets back, and the next ensure updates whatever differs.
     const location = typeof node.desired.location === "string" ? node.desired.location : "";
     try {

@@ -33,7 +33,7 @@ export const managedClusterAdapter: ArmAdapter = {
   },
   get: (c, id) => c.containerService.managedClusters.get(id.resourceGroup, id.name),
   // Right after create, and during background add-on work, AKS answers 409 OperationNotAllowed
-  // ("Another operation is in progress", docs/azure-facts.md#field-note-3): classified busy, retried by the orchestration.
+  // ("Another operation is in progress", docs/azure-facts.md#failure-case-3): classified busy, retried by the orchestration.
   write: ({ clients, id }, body, options) =>
     submitted(
       clients.containerService.managedClusters.createOrUpdate(

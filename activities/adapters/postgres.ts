@@ -119,7 +119,7 @@ export const postgresConfigurationAdapter: ArmAdapter = {
     ],
   },
   // Server parameters exist from the server's creation; they are set, never created or deleted. The
-  // server accepts one parameter write at a time ("server is busy", docs/azure-facts.md#field-note-8): the planner chains
+  // server accepts one parameter write at a time ("server is busy", docs/azure-facts.md#failure-case-8): the planner chains
   // configuration nodes, and a busy answer is classified retryable.
   builtIn: true,
   get: (c, id) => c.postgres.configurations.get(id.resourceGroup, nameAt(id.names, 0), nameAt(id.names, 1)),

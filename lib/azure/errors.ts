@@ -109,7 +109,7 @@ export const isOperationFailedError = guardFor("operationFailed");
 
 /** Default waits before retrying each retryable kind when Azure names none, in milliseconds. */
 export const DEFAULT_RETRY_AFTER_MS: Readonly<Partial<Record<AzureErrorKind, number>>> = {
-  // A 429 without Retry-After still deserves a retry (docs/azure-facts.md#field-note-5); ARM refills writes at 10/s.
+  // A 429 without Retry-After still deserves a retry (docs/azure-facts.md#failure-case-5); ARM refills writes at 10/s.
   throttled: 10_000,
   busy: 15_000,
   transient: 5_000,

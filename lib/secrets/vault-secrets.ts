@@ -37,7 +37,7 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 /**
  * Runs `call`, retrying with exponential back-off (×2, at most 15 s per wait) while it fails with a
  * retryable authorization error — Key Vault's 403 `ForbiddenByFirewall` / `ForbiddenByRbac` right
- * after a vault or role assignment is created (docs/azure-facts.md#field-note-7) — until `budgetMs` is spent; then the
+ * after a vault or role assignment is created (docs/azure-facts.md#failure-case-7) — until `budgetMs` is spent; then the
  * classified error is thrown, still retryable, for the orchestration's retry profile to continue.
  */
 export async function withPropagationRetry<T>(

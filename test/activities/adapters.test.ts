@@ -135,7 +135,7 @@ describe("ARM adapters against the emulator", () => {
     });
   }
 
-  it("classifies parallel PostgreSQL parameter writes as busy: the server takes one at a time (docs/azure-facts.md#field-note-8)", async () => {
+  it("classifies parallel PostgreSQL parameter writes as busy: the server takes one at a time (docs/azure-facts.md#failure-case-8)", async () => {
     const configs = armNodes.filter((n) => n.kind === "postgresConfiguration");
     assert.equal(configs.length, 2);
     // Slow Azure down so the first write is still running when the second arrives.

@@ -1,7 +1,7 @@
 /**
  * Each injected fault class, handled as classified: the activities return retryable errors as
  * `{ outcome: "retry", error }` (for the orchestration's retry profile) and terminal ones as
- * `{ outcome: "failed", error }`, with Azure's code and message; failed operations are reported by `check`. One named test per field-note failure case the
+ * `{ outcome: "failed", error }`, with Azure's code and message; failed operations are reported by `check`. One named test per failure-case failure case the
  * activities own.
  */
 import { after, before, beforeEach, describe, it } from "node:test";
@@ -103,7 +103,7 @@ describe("injected faults, handled as classified", () => {
     }
   });
 
-  it("returns 429 as throttled with Retry-After to retry, and succeeds when retried (docs/azure-facts.md#field-note-5)", async () => {
+  it("returns 429 as throttled with Retry-After to retry, and succeeds when retried (docs/azure-facts.md#failure-case-5)", async () => {
     fixture.emulator.admin.addFaults([
       {
         match: { method: "PUT", resourceType: "Microsoft.Network/privateDnsZones" },
@@ -134,7 +134,7 @@ describe("injected faults, handled as classified", () => {
     await apply(byKey("base/dns-vault"));
   });
 
-  it("returns AKS 409 OperationNotAllowed right after create as busy, then updates once it clears (docs/azure-facts.md#field-note-3)", async () => {
+  it("returns AKS 409 OperationNotAllowed right after create as busy, then updates once it clears (docs/azure-facts.md#failure-case-3)", async () => {
     // A long busy window (10 000 s × 0.0002 = 2 s), ended on purpose below: no race with a slow machine.
     fixture.emulator.admin.addFaults([{ effect: { kind: "aks-busy-after-create", durationSec: 10_000 } }]);
     const cluster = byKey("k8s/cluster");
@@ -147,7 +147,7 @@ describe("injected faults, handled as classified", () => {
     assert.equal((await waitForOperation(steps, result))?.outcome, "succeeded");
   });
 
-  it("fetches a token per call, so a wait longer than a token's life does not fail the check (docs/azure-facts.md#field-note-2)", async () => {
+  it("fetches a token per call, so a wait longer than a token's life does not fail the check (docs/azure-facts.md#failure-case-2)", async () => {
     // Tokens of this credential expire after 1 s; the emulator refuses expired tokens, as ARM does.
     const shortLived = createAzureClients(fixture.clients.config, {
       retry: { maxRetries: 0 },
@@ -213,7 +213,7 @@ describe("injected faults, handled as classified", () => {
     assert.equal(result.error.retryable, false);
   });
 
-  it("reports an operation that ends Failed through check, with Azure's code (docs/azure-facts.md#field-note-1)", async () => {
+  it("reports an operation that ends Failed through check, with Azure's code (docs/azure-facts.md#failure-case-1)", async () => {
     fixture.emulator.admin.addFaults([
       {
         match: { method: "PUT", resourceType: "Microsoft.Network/privateDnsZones/virtualNetworkLinks" },
@@ -263,7 +263,7 @@ describe("injected faults, handled as classified", () => {
     assert.equal((await waitForOperation(steps, again))?.outcome, "succeeded");
   });
 
-  it("watches an operation already running instead of writing again, as after a crash (docs/azure-facts.md#field-note-4, #field-note-12)", async () => {
+  it("watches an operation already running instead of writing again, as after a crash (docs/azure-facts.md#failure-case-4, #failure-case-12)", async () => {
     fixture.emulator.admin.addFaults([
       {
         match: { method: "PUT", resourceType: "Microsoft.Network/publicIPAddresses" },
@@ -291,7 +291,7 @@ describe("injected faults, handled as classified", () => {
     assert.equal((await steps.check(operationOf(second))).outcome, "running");
   });
 
-  it("returns AKS SubnetNotAssociatedWithNATGateway as an invalid request (docs/azure-facts.md#field-note-10)", async () => {
+  it("returns AKS SubnetNotAssociatedWithNATGateway as an invalid request (docs/azure-facts.md#failure-case-10)", async () => {
     const cluster = byKey("k8s/cluster");
     const desired = structuredClone(cluster.desired) as Record<string, unknown>;
     const pools = desired.agentPoolProfiles as Record<string, unknown>[];
@@ -311,7 +311,7 @@ describe("injected faults, handled as classified", () => {
     assert.equal(result.error.kind, "invalidRequest");
   });
 
-  it("returns a VNet link to an overlapping DNS namespace as an invalid request (docs/azure-facts.md#field-note-9)", async () => {
+  it("returns a VNet link to an overlapping DNS namespace as an invalid request (docs/azure-facts.md#failure-case-9)", async () => {
     await apply(byKey("base/dns-postgres"));
     await apply(byKey("base/dns-postgres-link"));
     const zone = byKey("base/dns-postgres");
@@ -346,7 +346,7 @@ describe("injected faults, handled as classified", () => {
     assert.equal(result.error.kind, "nameUnavailable");
   });
 
-  it("retries Key Vault 403 ForbiddenByFirewall after create until the data plane opens (docs/azure-facts.md#field-note-7)", async () => {
+  it("retries Key Vault 403 ForbiddenByFirewall after create until the data plane opens (docs/azure-facts.md#failure-case-7)", async () => {
     // Recreate the vault under the lag: 600 s × 0.0002 = 120 ms of refusals, inside the 2 s budget.
     fixture.emulator.admin.addFaults([{ effect: { kind: "keyvault-firewall-lag", durationSec: 600 } }]);
     const vault = byKey("base/vault");

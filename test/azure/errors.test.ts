@@ -40,7 +40,7 @@ describe("error classification at the client boundary", () => {
     assert.equal(error.azureMessage, "slow down");
   });
 
-  it("still retries a 429 that names no Retry-After (docs/azure-facts.md#field-note-5)", () => {
+  it("still retries a 429 that names no Retry-After (docs/azure-facts.md#failure-case-5)", () => {
     const error = classifyAzureError(restError(429, "TooManyRequests", "no header"));
     assert.ok(isThrottledError(error));
     assert.ok((error.retryAfterMs ?? 0) > 0);
@@ -78,7 +78,7 @@ describe("error classification at the client boundary", () => {
     assert.equal(error.retryable, false);
   });
 
-  // InUseSubnetCannotBeDeleted: teardown ordering (docs/azure-facts.md#field-note-11) clears once ARM removed the NICs.
+  // InUseSubnetCannotBeDeleted: teardown ordering (docs/azure-facts.md#failure-case-11) clears once ARM removed the NICs.
   for (const code of ["AnotherOperationInProgress", "ServerBusy", "InUseSubnetCannotBeDeleted"]) {
     it(`classifies ${code} as busy`, () =>
       assert.ok(isBusyError(classifyAzureError(restError(409, code, "busy")))));

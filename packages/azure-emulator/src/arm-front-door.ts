@@ -68,7 +68,7 @@ export function createArmFrontDoor(deps: ArmFrontDoorDeps) {
   };
 }
 
-/** ARM's 401s: an expired token gets its own code, as Azure's `ExpiredAuthenticationToken` (docs/azure-facts.md#field-note-2). */
+/** ARM's 401s: an expired token gets its own code, as Azure's `ExpiredAuthenticationToken` (docs/azure-facts.md#failure-case-2). */
 function authenticationError(authorization: string | undefined, nowMs: number): ArmError {
   const challenge = {
     "WWW-Authenticate": `Bearer authorization_uri="https://login.microsoftonline.com/common", error="invalid_token"`,

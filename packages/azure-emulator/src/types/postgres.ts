@@ -1,7 +1,7 @@
 /**
  * Microsoft.DBforPostgreSQL flexible servers, their databases and configurations. Private access needs
  * a subnet delegated to flexible servers and a `*.postgres.database.azure.com` private DNS zone linked
- * to that subnet's VNet, as on Azure (docs/azure-facts.md#field-note-8).
+ * to that subnet's VNet, as on Azure (docs/azure-facts.md#failure-case-8).
  */
 import { POSTGRES_SCHEMAS } from "../arm-schema/index.js";
 import {

@@ -75,7 +75,7 @@ export const virtualNetworkLinkSpec: ResourceTypeSpec = {
   required: ["properties.virtualNetwork.id"],
   references: [{ path: "properties.virtualNetwork.id", type: VNET_TYPE }],
   validate({ parentId, body, env }) {
-    // docs/azure-facts.md#field-note-9: one VNet cannot resolve two zones whose namespaces overlap.
+    // docs/azure-facts.md#failure-case-9: one VNet cannot resolve two zones whose namespaces overlap.
     const vnetId = String(valueAt(body, "properties.virtualNetwork.id") ?? "").toLowerCase();
     const zone = zoneNameOf(parentId);
     const clash = env.store
