@@ -139,9 +139,8 @@ export async function answerCertificateUpload(
   let result;
   try {
     // The vault lives in the environment's subscription, whose clients may not be the app's default ones.
-    const clients = deps
-      .clients()
-      .forSubscription(subscriptionOfId(vault.id) ?? deps.clients().subscriptionId);
+    const appClients = deps.clients();
+    const clients = appClients.forSubscription(subscriptionOfId(vault.id) ?? appClients.subscriptionId);
     const client = await clients.certificateClientForVault(vault.id);
     result = await importCertificate(client, certificateName, checked.certificate, {
       budgetMs: clients.keyVaultPropagationBudgetMs,
