@@ -211,7 +211,7 @@ export class AzureStorageDurableEngine implements DurableEngine {
   }
 
   async getStatus(instanceId: string, options: StatusOptions = {}): Promise<InstanceStatus | undefined> {
-    const stored = await this.#ctx.store.getInstance(instanceId);
+    const stored = await this.#ctx.store.getInstance(instanceId, { withInput: options.showInput !== false });
     if (!stored) return undefined;
     const history = options.showHistory ? await this.#ctx.history.get(stored.record) : undefined;
     return toInstanceStatus(stored.record, options, history, this.#ctx.clock.toWallMs);

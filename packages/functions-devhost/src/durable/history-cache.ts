@@ -1,5 +1,5 @@
 import type { HistoryEvent } from "./history";
-import type { HubStore, InstanceRecord } from "./store";
+import type { HubStore, InstanceHead } from "./store";
 
 /** Instances whose history stays in memory (most recently used). */
 const DEFAULT_CAPACITY = 500;
@@ -25,7 +25,7 @@ export class HistoryCache {
   ) {}
 
   /** The history of the record's current generation, as far as the record says it goes. */
-  async get(record: InstanceRecord): Promise<HistoryEvent[]> {
+  async get(record: InstanceHead): Promise<HistoryEvent[]> {
     const cached = this.#entries.get(record.instanceId);
     let entry = cached;
     // A different execution id is another run under the same id (a purge restarts generations at 0).
@@ -46,7 +46,7 @@ export class HistoryCache {
   }
 
   /** Records a chunk just committed. */
-  appended(record: InstanceRecord, events: readonly HistoryEvent[], previous: readonly HistoryEvent[]): void {
+  appended(record: InstanceHead, events: readonly HistoryEvent[], previous: readonly HistoryEvent[]): void {
     this.remember(record.instanceId, {
       executionId: record.executionId,
       generation: record.generation,

@@ -15,11 +15,12 @@ import { viewHistory, type HistoryView } from "./history-view";
 import { isTerminal } from "./instances";
 import {
   INSTANCE_ROW,
-  instanceEntity,
+  instanceMergeEntity,
   isStorageStatus,
   WORK_PREFIX,
   workEntity,
-  type InstanceRecord,
+  type InstanceHead,
+  type InstanceValues,
   type NewWorkItem,
   type WorkItem,
 } from "./store";
@@ -45,7 +46,7 @@ interface Triage {
  * 0 after a purge. A later generation of a different execution is the next run's start (continue-as-new),
  * which is not stale.
  */
-function isFromOtherRun(record: InstanceRecord, item: MessageItem): boolean {
+function isFromOtherRun(record: InstanceHead, item: MessageItem): boolean {
   return (
     item.executionId !== undefined &&
     item.executionId !== record.executionId &&
@@ -53,7 +54,7 @@ function isFromOtherRun(record: InstanceRecord, item: MessageItem): boolean {
   );
 }
 
-function triage(record: InstanceRecord, view: HistoryView, messages: readonly MessageItem[]): Triage {
+function triage(record: InstanceHead, view: HistoryView, messages: readonly MessageItem[]): Triage {
   const obsolete: MessageItem[] = [];
   let next: MessageItem | undefined;
   const terminal = isTerminal(record.runtimeStatus);
@@ -93,47 +94,60 @@ function triage(record: InstanceRecord, view: HistoryView, messages: readonly Me
   return { next, obsolete };
 }
 
-/** Applies a management message (terminate, suspend, resume) without running the orchestrator. */
+/**
+ * Applies a management message (terminate, suspend, resume) without running the orchestrator. The
+ * custom status stays as the last episode left it; a termination's reason becomes the output.
+ */
 function controlDecision(
-  record: InstanceRecord,
   view: HistoryView,
   item: MessageItem,
   nowMs: number,
-): Decision {
+): { decision: Decision; values: InstanceValues } {
   const { message } = item;
   if (message.type === "terminate") {
     return {
-      events: [
-        historyEvent(EventType.ExecutionTerminated, nowMs, { Input: JSON.stringify(message.reason ?? "") }),
-      ],
-      work: [],
-      runtimeStatus: "Terminated",
-      output: message.reason ?? "",
-      customStatus: record.customStatus,
+      decision: {
+        events: [
+          historyEvent(EventType.ExecutionTerminated, nowMs, { Input: JSON.stringify(message.reason ?? "") }),
+        ],
+        work: [],
+        runtimeStatus: "Terminated",
+      },
+      values: { output: { value: message.reason ?? "" } },
     };
   }
   const suspend = message.type === "suspend";
   return {
-    events: [
-      historyEvent(suspend ? EventType.ExecutionSuspended : EventType.ExecutionResumed, nowMs, {
-        Reason: message.type === "event" ? undefined : message.reason,
-      }),
-    ],
-    work: [],
-    runtimeStatus: suspend ? "Suspended" : view.started ? "Running" : "Pending",
-    output: record.output,
-    customStatus: record.customStatus,
+    decision: {
+      events: [
+        historyEvent(suspend ? EventType.ExecutionSuspended : EventType.ExecutionResumed, nowMs, {
+          Reason: message.type === "event" ? undefined : message.reason,
+        }),
+      ],
+      work: [],
+      runtimeStatus: suspend ? "Suspended" : view.started ? "Running" : "Pending",
+    },
+    values: {},
   };
+}
+
+/**
+ * The run's input, from its `ExecutionStarted` event (which carries it, as in the Durable Task
+ * history), so an episode never reads the instance row's copy of it.
+ */
+function inputOf(history: readonly HistoryEvent[]): unknown {
+  const started = history.find((event) => event.EventType === EventType.ExecutionStarted);
+  return started?.Input === undefined ? undefined : (JSON.parse(started.Input) as unknown);
 }
 
 async function episodeDecision(
   ctx: EngineContext,
-  record: InstanceRecord,
+  record: InstanceHead,
   history: readonly HistoryEvent[],
   view: HistoryView,
   delivered: HistoryEvent,
   nowMs: number,
-): Promise<{ inputEvents: HistoryEvent[]; decision: Decision }> {
+): Promise<{ inputEvents: HistoryEvent[]; decision: Decision; values: InstanceValues }> {
   const subject: EpisodeSubject = {
     instanceId: record.instanceId,
     name: record.name,
@@ -152,7 +166,7 @@ async function episodeDecision(
         instanceId: record.instanceId,
         parentInstanceId: record.parent?.instanceId,
         history: fullHistory,
-        input: record.input,
+        input: inputOf(fullHistory),
       })
     : {
         isDone: false,
@@ -162,7 +176,12 @@ async function episodeDecision(
         error: `The function '${record.name}' doesn't exist, is disabled, or is not an orchestrator function.`,
       };
   const decision = decide(subject, viewHistory(fullHistory), result, nowMs);
-  return { inputEvents, decision: { ...decision, work: [...bookkeeping.work, ...decision.work] } };
+  return {
+    inputEvents,
+    decision: { ...decision, work: [...bookkeeping.work, ...decision.work] },
+    // An episode reports the whole custom status it set (none: none), and its output once it ends.
+    values: { output: { value: decision.output }, customStatus: { value: decision.customStatus } },
+  };
 }
 
 /** Work a run of episodes wrote that the caller can start at once instead of waiting for a poll. */
@@ -175,27 +194,37 @@ export interface DecidedWork {
 /**
  * Processes `instanceId`'s visible messages if no other engine holds its lease. Returns the work it
  * wrote, for the caller to start at once.
+ *
+ * The instance row is read and leased without its JSON values (input, output, custom status): the
+ * input comes from the history's `ExecutionStarted` event, and each checkpoint merges only the values
+ * it changes. A large input (a batch, a plan) is then written once and never read back by the engine.
  */
 export async function processInstance(ctx: EngineContext, instanceId: string): Promise<DecidedWork> {
   const { store, clock } = ctx;
   const decided: DecidedWork = { outbox: [], activities: [] };
-  const stored = await store.getInstance(instanceId);
+  const stored = await store.getInstanceHead(instanceId);
   if (!stored) {
     await dropOrphanMessages(ctx, instanceId);
     return decided;
   }
-  let record = stored.record;
+  let record = stored.head;
   let now = clock.now();
   if (record.leaseOwner && record.leaseOwner !== ctx.workerId && record.leaseUntilMs > now) return decided;
   let etag: string;
   ctx.assertAlive();
   try {
     record = { ...record, leaseOwner: ctx.workerId, leaseUntilMs: now + ctx.leaseClockMs };
-    etag = await store.replaceInstance(record, stored.etag);
+    etag = await store.setLease(
+      instanceId,
+      { owner: ctx.workerId, untilMs: record.leaseUntilMs },
+      stored.etag,
+    );
   } catch (error) {
     if (isStorageStatus(error, 412, 404)) return decided;
     throw error;
   }
+  // Whether the last checkpoint gave the lease back (nothing else was waiting when it was written).
+  let released = false;
   try {
     for (let round = 0; round < MAX_EPISODES_PER_CLAIM; round++) {
       // Each round ends in a checkpoint, so a stopping engine can leave the rest to the next one.
@@ -218,21 +247,26 @@ export async function processInstance(ctx: EngineContext, instanceId: string): P
         }
         break;
       }
-      const { inputEvents, decision } =
+      const { inputEvents, decision, values } =
         next.message.type === "event"
           ? await episodeDecision(ctx, record, history, view, next.message.event, now)
-          : { inputEvents: [], decision: controlDecision(record, view, next, now) };
+          : { inputEvents: [], ...controlDecision(view, next, now) };
       const events = [...inputEvents, ...decision.events];
       const work = [...decision.work];
-      let updated: InstanceRecord = {
+      // Nothing but this message (and the obsolete ones this checkpoint drops) was waiting: the
+      // checkpoint gives the lease back, saving a round of reads and a write. A message arriving
+      // meanwhile is processed again by whoever sends or polls it (the engine runs a busy instance
+      // once more after its current run).
+      const lastRound = messages.length === 1 + obsolete.length && obsolete.length <= MAX_DROPS_PER_COMMIT;
+      let updated: InstanceHead = {
         ...record,
         runtimeStatus: decision.runtimeStatus,
-        output: decision.output,
-        customStatus: decision.customStatus,
         updatedAtMs: now,
         historyChunks: record.historyChunks + 1,
-        leaseUntilMs: now + ctx.leaseClockMs,
+        leaseOwner: lastRound ? undefined : record.leaseOwner,
+        leaseUntilMs: lastRound ? 0 : now + ctx.leaseClockMs,
       };
+      let written = values;
       if (decision.continueAsNew) {
         const run = { generation: record.generation + 1, executionId: randomUUID().replace(/-/g, "") };
         const started = historyEvent(EventType.ExecutionStarted, now, {
@@ -241,24 +275,19 @@ export async function processInstance(ctx: EngineContext, instanceId: string): P
           InstanceId: instanceId,
         });
         work.push(startMessage(instanceId, run, started, now));
-        updated = {
-          ...updated,
-          ...run,
-          historyChunks: 0,
-          input: decision.continueAsNew.input,
-          output: undefined,
-        };
+        updated = { ...updated, ...run, historyChunks: 0 };
+        written = { ...values, input: { value: decision.continueAsNew.input }, output: { value: undefined } };
       }
       const final: TransactionAction[] = [
         ["create", store.historyChunk(instanceId, record.generation, record.historyChunks, events)],
-        ["update", instanceEntity(updated), "Replace", { etag }],
+        ["update", instanceMergeEntity(updated, written), "Merge", { etag }],
         ["delete", { partitionKey: encodeKey(instanceId), rowKey: next.rowKey }],
         ...drops,
       ];
       const prepared: TransactionAction[] = work.map((item) => ["upsert", workEntity(item), "Replace"]);
       ctx.assertAlive();
       const etags = await store.commit(prepared, final);
-      etag = etags.get(INSTANCE_ROW) ?? (await store.getInstance(instanceId))?.etag ?? "";
+      etag = etags.get(INSTANCE_ROW) ?? (await store.getInstanceHead(instanceId))?.etag ?? "";
       if (decision.continueAsNew) ctx.history.forget(instanceId);
       else ctx.history.appended(updated, events, history);
       record = updated;
@@ -269,6 +298,10 @@ export async function processInstance(ctx: EngineContext, instanceId: string): P
         else if (item.kind === "activity" && written) decided.activities.push({ ...item, etag: written });
         else if (item.kind === "activity") ctx.wake();
       }
+      if (lastRound) {
+        released = true;
+        break;
+      }
     }
   } catch (error) {
     if (isStorageStatus(error, 412)) {
@@ -277,7 +310,7 @@ export async function processInstance(ctx: EngineContext, instanceId: string): P
     }
     throw error;
   } finally {
-    await release(ctx, record, () => etag);
+    if (!released) await release(ctx, instanceId, () => etag);
   }
   return decided;
 }
@@ -297,10 +330,10 @@ async function dropOrphanMessages(ctx: EngineContext, instanceId: string): Promi
   }
 }
 
-async function release(ctx: EngineContext, record: InstanceRecord, etag: () => string): Promise<void> {
+async function release(ctx: EngineContext, instanceId: string, etag: () => string): Promise<void> {
   try {
     ctx.assertAlive();
-    await ctx.store.replaceInstance({ ...record, leaseOwner: undefined, leaseUntilMs: 0 }, etag());
+    await ctx.store.setLease(instanceId, { untilMs: 0 }, etag());
   } catch {
     // Lease kept or lost: it expires by itself.
   }

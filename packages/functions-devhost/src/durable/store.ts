@@ -9,7 +9,7 @@ import { TableClient, odata, type TableEntity, type TransactionAction } from "@a
 import type { RuntimeStatus } from "../contracts";
 import type { HistoryEvent } from "./history";
 import { LargePayloads } from "./large-payloads";
-import { encodeKey, packJson, pad, sortableTime, unpackJson } from "./table-values";
+import { encodeKey, jsonColumns, packJson, pad, sortableTime, unpackJson } from "./table-values";
 
 /**
  * One run of an instance: the generation (storage rows) and the execution id. An instance id can be
@@ -121,8 +121,36 @@ export function historyRowKey(generation: number, seq: number): string {
   return `h-${pad(generation, 6)}-${pad(seq)}`;
 }
 
-/** Builds the entity of an instance row. */
-export function instanceEntity(record: InstanceRecord): TableEntity {
+/** The instance row without its JSON values: what leases and the engine's bookkeeping read and write. */
+export type InstanceHead = Omit<InstanceRecord, "input" | "output" | "customStatus">;
+
+/** The instance row's columns other than its JSON values (`input…`, `output…`, `customStatus…`). */
+const INSTANCE_HEAD_COLUMNS = [
+  "instanceId",
+  "name",
+  "runtimeStatus",
+  "generation",
+  "executionId",
+  "createdAt",
+  "updatedAt",
+  "historyChunks",
+  "leaseOwner",
+  "leaseUntil",
+  "parentInstanceId",
+  "parentTaskId",
+  "parentGeneration",
+  "parentExecutionId",
+];
+
+/** The instance row's columns but its input. */
+const INSTANCE_WITHOUT_INPUT_COLUMNS = [
+  ...INSTANCE_HEAD_COLUMNS,
+  ...jsonColumns("output"),
+  ...jsonColumns("customStatus"),
+];
+
+/** The instance row's columns other than its JSON values. */
+function instanceHeadEntity(record: InstanceHead): Record<string, unknown> {
   const entity: Record<string, unknown> = {
     partitionKey: encodeKey(record.instanceId),
     rowKey: INSTANCE_ROW,
@@ -143,13 +171,39 @@ export function instanceEntity(record: InstanceRecord): TableEntity {
     entity.parentGeneration = record.parent.generation;
     entity.parentExecutionId = record.parent.executionId;
   }
+  return entity;
+}
+
+/** Builds the whole entity of an instance row (written with `Replace`). */
+export function instanceEntity(record: InstanceRecord): TableEntity {
+  const entity = instanceHeadEntity(record);
   packJson(entity, "input", record.input);
   packJson(entity, "output", record.output);
   packJson(entity, "customStatus", record.customStatus);
   return entity as TableEntity;
 }
 
-function instanceFromEntity(entity: Record<string, unknown>): InstanceRecord {
+/** The JSON values a checkpoint changes; a value left out keeps what the row holds. */
+export interface InstanceValues {
+  readonly input?: { readonly value: unknown };
+  readonly output?: { readonly value: unknown };
+  readonly customStatus?: { readonly value: unknown };
+}
+
+/**
+ * The entity that updates an instance row with `Merge`: its head and only the values given. An
+ * episode's checkpoint leaves the input alone, so a large input is written once, not every episode.
+ * A value written shorter than before leaves stale parts behind, which `…Parts` tells readers to ignore.
+ */
+export function instanceMergeEntity(head: InstanceHead, values: InstanceValues): TableEntity {
+  const entity = instanceHeadEntity(head);
+  if (values.input) packJson(entity, "input", values.input.value);
+  if (values.output) packJson(entity, "output", values.output.value);
+  if (values.customStatus) packJson(entity, "customStatus", values.customStatus.value);
+  return entity as TableEntity;
+}
+
+function instanceHeadFromEntity(entity: Record<string, unknown>): InstanceHead {
   const parentInstanceId = entity.parentInstanceId as string | undefined;
   return {
     instanceId: String(entity.instanceId),
@@ -159,9 +213,6 @@ function instanceFromEntity(entity: Record<string, unknown>): InstanceRecord {
     executionId: String(entity.executionId),
     createdAtMs: Number(entity.createdAt),
     updatedAtMs: Number(entity.updatedAt),
-    input: unpackJson(entity, "input"),
-    output: unpackJson(entity, "output"),
-    customStatus: unpackJson(entity, "customStatus"),
     parent: parentInstanceId
       ? {
           instanceId: parentInstanceId,
@@ -173,6 +224,15 @@ function instanceFromEntity(entity: Record<string, unknown>): InstanceRecord {
     historyChunks: Number(entity.historyChunks),
     leaseOwner: (entity.leaseOwner as string) || undefined,
     leaseUntilMs: Number(entity.leaseUntil),
+  };
+}
+
+function instanceFromEntity(entity: Record<string, unknown>): InstanceRecord {
+  return {
+    ...instanceHeadFromEntity(entity),
+    input: unpackJson(entity, "input"),
+    output: unpackJson(entity, "output"),
+    customStatus: unpackJson(entity, "customStatus"),
   };
 }
 
@@ -261,9 +321,23 @@ export class HubStore {
     for (const action of actions) if (action[0] !== "delete") await this.#payloads.flush(action[1]);
   }
 
-  async getInstance(instanceId: string): Promise<StoredInstance | undefined> {
+  /**
+   * The instance row. `withInput: false` leaves the input out (not transferred, parsed or read from its
+   * blob): status reads that do not show it, polled often, stay small however large the input.
+   */
+  async getInstance(
+    instanceId: string,
+    { withInput = true }: { readonly withInput?: boolean } = {},
+  ): Promise<StoredInstance | undefined> {
     try {
-      const entity = await this.#hydrated(await this.table.getEntity(encodeKey(instanceId), INSTANCE_ROW));
+      const select = withInput ? undefined : INSTANCE_WITHOUT_INPUT_COLUMNS;
+      const entity = await this.#hydrated(
+        await this.table.getEntity(
+          encodeKey(instanceId),
+          INSTANCE_ROW,
+          select ? { queryOptions: { select } } : {},
+        ),
+      );
       return { record: instanceFromEntity(entity), etag: entity.etag };
     } catch (error) {
       if (isStorageStatus(error, 404)) return undefined;
@@ -276,6 +350,41 @@ export class HubStore {
     const entity = instanceEntity(record);
     await this.#payloads.flush(entity);
     const result = await this.table.updateEntity(entity, "Replace", { etag });
+    return result.etag ?? "";
+  }
+
+  /**
+   * The instance row without its JSON values (one small read: no input, output or custom status is
+   * transferred, parsed or read from a blob).
+   */
+  async getInstanceHead(instanceId: string): Promise<{ head: InstanceHead; etag: string } | undefined> {
+    try {
+      const entity = await this.table.getEntity(encodeKey(instanceId), INSTANCE_ROW, {
+        queryOptions: { select: INSTANCE_HEAD_COLUMNS },
+      });
+      return { head: instanceHeadFromEntity(entity), etag: entity.etag };
+    } catch (error) {
+      if (isStorageStatus(error, 404)) return undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * Sets the instance's lease (owner and expiry; no owner releases it) if the row still has `etag`:
+   * a `Merge` of two columns. Returns the new ETag (throws 412 otherwise).
+   */
+  async setLease(
+    instanceId: string,
+    lease: { readonly owner?: string; readonly untilMs: number },
+    etag: string,
+  ): Promise<string> {
+    const entity = {
+      partitionKey: encodeKey(instanceId),
+      rowKey: INSTANCE_ROW,
+      leaseOwner: lease.owner ?? "",
+      leaseUntil: sortableTime(lease.untilMs),
+    };
+    const result = await this.table.updateEntity(entity, "Merge", { etag });
     return result.etag ?? "";
   }
 

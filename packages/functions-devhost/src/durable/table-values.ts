@@ -46,6 +46,12 @@ export function clearPendingBlobs(entity: Record<string, unknown>): void {
   delete (entity as EntityWithPending)[PENDING];
 }
 
+/** Every column that may hold a value stored by {@link packJson} under `name` (for a projection). */
+export function jsonColumns(name: string): string[] {
+  const parts = Array.from({ length: MAX_PARTS }, (_, i) => `${name}${i}`);
+  return [`${name}Parts`, `${name}${BLOB_SUFFIX}`, ...parts];
+}
+
 /**
  * Stores `value` as JSON in `name0…nameN` plus `nameParts`; `undefined` is stored as no parts; JSON
  * longer than {@link INLINE_JSON_CHARS} is marked to go to a blob (`LargePayloads.flush`).

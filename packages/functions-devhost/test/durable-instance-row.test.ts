@@ -1,0 +1,58 @@
+/**
+ * The instance row under the engine's checkpoints: episodes merge only the values they change (custom
+ * status, output), so an input is written once and kept whole, a custom status that shrinks reads back
+ * as its last value, a termination keeps the last custom status, and a status read that does not show
+ * the input does not fetch it.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import type { AzureStorageDurableEngine } from "../src/durable";
+import { HubStore } from "../src/durable/store";
+import { orchestrationNames } from "./fixtures/durable-app/names";
+import { startHarness, waitForStatus, type Harness } from "./durable-harness";
+
+describe("the instance row across episodes", () => {
+  let harness: Harness;
+  let engine: AzureStorageDurableEngine;
+  let store: HubStore;
+  before(async () => {
+    harness = await startHarness();
+    const hubName = `RowHub${process.pid}`;
+    engine = await harness.engine({ taskHubName: hubName });
+    store = new HubStore(harness.azurite.connectionString, hubName);
+  });
+  after(() => harness.close());
+
+  test("keeps a large input whole and reads back a custom status that shrank after being stored in a blob", async () => {
+    const text = "environment ".repeat(10_000);
+    const id = await engine.startNew(orchestrationNames.shrinkingStatus, { input: { text } });
+    const status = await waitForStatus(engine, id, undefined, 30_000);
+    assert.equal(status.runtimeStatus, "Completed", JSON.stringify(status.output));
+    assert.deepEqual(status.output, { inputLength: text.length, second: "Hello second" });
+    assert.deepEqual(status.customStatus, { stage: "small" });
+    assert.deepEqual(status.input, { text });
+  });
+
+  test("a read without the input leaves it out and still has the output and custom status", async () => {
+    const text = "x".repeat(100_000);
+    const id = await engine.startNew(orchestrationNames.shrinkingStatus, { input: { text } });
+    await waitForStatus(engine, id, undefined, 30_000);
+    const withoutInput = await store.getInstance(id, { withInput: false });
+    assert.equal(withoutInput?.record.input, undefined);
+    assert.deepEqual(withoutInput?.record.customStatus, { stage: "small" });
+    assert.deepEqual(withoutInput?.record.output, { inputLength: text.length, second: "Hello second" });
+    assert.deepEqual((await store.getInstance(id))?.record.input, { text });
+  });
+
+  test("a termination keeps the last custom status and records the reason as the output", async () => {
+    const id = await engine.startNew(orchestrationNames.waitForApproval, { input: 3_600_000 });
+    await waitForStatus(engine, id, ["Running"], 15_000);
+    const deadline = Date.now() + 15_000;
+    while ((await engine.getStatus(id))?.customStatus === null && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    await engine.terminate(id, "no longer wanted");
+    const status = await waitForStatus(engine, id, ["Terminated"], 15_000);
+    assert.equal(status.output, "no longer wanted");
+    assert.deepEqual(status.customStatus, { stage: "waiting" });
+  });
+});
