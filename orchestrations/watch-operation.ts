@@ -1,6 +1,6 @@
 /**
  * Watching an operation Azure accepted: a few durable timers between cheap status checks, placed by the
- * latency model's expected duration (half-way, then at the expected end), then every `Retry-After` or
+ * latency model's expected duration (half-way for long operations, then at the expected end), then every `Retry-After` or
  * the kind's poll interval, and a deadline so an operation that never ends fails the node instead of
  * holding the build forever.
  *
@@ -26,14 +26,24 @@ export const MIN_CHECK_INTERVAL_MS = 1_000;
 export type OperationEnd = Exclude<OperationCheck, { outcome: "running" }> | CallFailed;
 
 /**
+ * An operation expected to take fewer than this many of its kind's poll intervals gets no half-way
+ * check: an early end would be noticed at most two intervals late, which is the granularity the kind
+ * is watched at anyway, and the read is saved (a vnet, subnet or private DNS zone: one check, not two).
+ */
+export const HALF_WAY_CHECK_MIN_INTERVALS = 4;
+
+/**
  * The orchestration times (epoch ms) of the checks planned from the latency model for an operation
- * watched from `startMs`: half its expected duration, and its expected end. None for an operation found
- * running (`watch`), whose start is unknown.
+ * watched from `startMs`: half its expected duration (only for an operation of at least
+ * {@link HALF_WAY_CHECK_MIN_INTERVALS} poll intervals), and its expected end. None for an operation
+ * found running (`watch`), whose start is unknown.
  */
 export function plannedChecksMs(startMs: number, operation: ArmOperation, node: PlanNode): number[] {
   if (operation.action === "watch") return [];
   const expectedMs = expectedOperationSec(node.kind, operationKindOf(operation)) * 1000;
-  return [startMs + expectedMs / 2, startMs + expectedMs];
+  const intervalMs = pollIntervalSec(node.kind) * 1000;
+  const end = startMs + expectedMs;
+  return expectedMs >= HALF_WAY_CHECK_MIN_INTERVALS * intervalMs ? [startMs + expectedMs / 2, end] : [end];
 }
 
 /**

@@ -10,7 +10,7 @@ import { ARM_TYPE_BY_KIND } from "../../../lib/plan/kinds";
 import type { PlanNode } from "../../../lib/plan/types";
 import { DEADLINE_FACTOR, MIN_DEADLINE_SEC } from "../../../orchestrations/deadlines";
 import { DEADLINE_EXCEEDED_CODE } from "../../../orchestrations/errors";
-import { MIN_CHECK_INTERVAL_MS } from "../../../orchestrations/watch-operation";
+import { HALF_WAY_CHECK_MIN_INTERVALS, MIN_CHECK_INTERVAL_MS } from "../../../orchestrations/watch-operation";
 import {
   azureError,
   failedFor,
@@ -96,6 +96,18 @@ describe("watching an operation", () => {
       expectedMs + 2 * intervalMs,
     ]);
     assert.deepEqual(run.output, operationSucceeded());
+  });
+
+  test("checks a short create only at its expected end, then every poll interval: no half-way read", async () => {
+    const vnetLatency = latencyOf(ARM_TYPE_BY_KIND.virtualNetwork);
+    const expectedMs = vnetLatency.createP50Sec * 1000;
+    const intervalMs = vnetLatency.pollIntervalSec * 1000;
+    assert.ok(expectedMs < HALF_WAY_CHECK_MIN_INTERVALS * intervalMs, "a virtual network's create is short");
+    const { checksAtMs } = await watch(
+      (call) => (call.attempt < 2 ? stillRunning(intervalMs) : operationSucceeded()),
+      vnet,
+    );
+    assert.deepEqual(checksAtMs, [expectedMs, expectedMs + intervalMs]);
   });
 
   test("places a delete's checks by the kind's delete median, and waits longer when Azure says so", async () => {
