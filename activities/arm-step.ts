@@ -174,15 +174,29 @@ export function createArmSteps(
     }
   }
 
-  /** `result` with the live resource's facts when it is a finished create, update or adoption. */
+  /**
+   * `result` with the live resource's facts when it is a finished create, update or adoption. A write
+   * that finished in its own answer (a synchronous PUT: a DNS zone, a managed identity) answered with
+   * the resource itself: when that answer holds every fact of the kind, it is not read again.
+   */
   async function withFactsAfterWrite(
     adapter: ArmAdapter,
     node: PlanNode,
     result: WriteResult,
+    answered?: unknown,
   ): Promise<WriteResult> {
     if (result.outcome !== "succeeded" || result.action === "delete") return result;
-    const facts = await factsAfterWrite(adapter, node);
+    const given = factsInAnswer(adapter, answered);
+    const facts = given ?? (await factsAfterWrite(adapter, node));
     return facts ? { ...result, facts } : result;
+  }
+
+  /** Every fact of the kind, from a write's answer (SDK-shaped, as a GET's); undefined when any is missing. */
+  function factsInAnswer(adapter: ArmAdapter, answered: unknown): ResourceFacts | undefined {
+    if (!adapter.facts || typeof answered !== "object" || answered === null) return undefined;
+    const facts = factsOfLive(adapter, answered as Record<string, unknown>);
+    const complete = facts && Object.keys(adapter.facts).every((name) => facts[name] !== undefined);
+    return complete ? facts : undefined;
   }
 
   /** Turns the answer to a write into a result: finished, or an operation to watch. */
@@ -237,8 +251,9 @@ export function createArmSteps(
         : {}),
       ...(changedPaths ? { changedPaths } : {}),
     };
+    let answered: unknown;
     try {
-      await adapter.write(context, prepared.body, capture.options);
+      answered = await adapter.write(context, prepared.body, capture.options);
     } catch (error) {
       // HLC clients poll once right after the write; when only that poll failed (the operation already
       // ended Failed, a GET hit a 5xx), Azure did accept the write: hand the operation to `check`, which
@@ -264,7 +279,8 @@ export function createArmSteps(
       }
       throw redactError(adapter.explainError?.(classified, mode) ?? classified, prepared.secretValues);
     }
-    return withFactsAfterWrite(adapter, node, resultOfWrite(node, adapter, mode, capture.initial(), extra));
+    const result = resultOfWrite(node, adapter, mode, capture.initial(), extra);
+    return withFactsAfterWrite(adapter, node, result, answered);
   }
 
   /**

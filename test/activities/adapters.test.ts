@@ -4,6 +4,7 @@
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { FACT } from "../../lib/plan/facts";
 import { createArmSteps, IMMUTABLE_PROPERTY_CODE, type ArmSteps } from "../../activities/arm-step";
 import type { WriteResult } from "../../activities/contract";
 import { adminPasswordSecretFor } from "../../lib/plan/secrets";
@@ -134,6 +135,34 @@ describe("ARM adapters against the emulator", () => {
       });
     });
   }
+
+  it("takes a synchronous write's facts from its answer, without reading the resource again", async () => {
+    const rg = nodes.find((n) => n.kind === "resourceGroup");
+    assert.ok(rg);
+    const identity: PlanNode = {
+      key: "apps/workload-identity",
+      kind: "userAssignedIdentity",
+      module: "apps",
+      stage: "cluster",
+      name: "id-adapters-answer",
+      id: `${rg.id}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-adapters-answer`,
+      dependsOn: [rg.key],
+      desired: { location: "westeurope" },
+      immutable: [],
+      estimatedDurationSec: 2,
+    };
+    const logBefore = fixture.emulator.admin.requestLog().length;
+    const result = await steps.ensure(identity);
+    assert.equal(result.outcome, "succeeded");
+    assert.match(result.facts?.[FACT.identityPrincipalId] ?? "", /^[0-9a-f-]{36}$/);
+    assert.match(result.facts?.[FACT.identityClientId] ?? "", /^[0-9a-f-]{36}$/);
+    const requests = fixture.emulator.admin
+      .requestLog()
+      .slice(logBefore)
+      .map((e) => `${e.method} ${e.status}`);
+    // The ensure's own GET (absent), then the PUT: no GET after it.
+    assert.deepEqual(requests, ["GET 404", "PUT 201"]);
+  });
 
   it("classifies parallel PostgreSQL parameter writes as busy: the server takes one at a time (docs/azure-facts.md#failure-case-8)", async () => {
     const configs = armNodes.filter((n) => n.kind === "postgresConfiguration");
