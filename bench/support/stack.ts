@@ -59,7 +59,10 @@ export interface BenchStack {
   cpu(): CpuSnapshot;
   /** `fetch` to `<devhost>/api/<path>` with the function key. */
   api(path: string, init?: RequestInit): Promise<Response>;
-  /** An instance's Durable status (custom status, times), or `undefined` when unknown. */
+  /**
+   * An instance's Durable status (custom status, times; not its input, as a client watching a build
+   * asks), or `undefined` when unknown.
+   */
   instanceStatus(instanceId: string): Promise<InstanceStatus | undefined>;
   /** An instance's status with its history (`showHistory`), or `undefined` when unknown. */
   instanceHistory(instanceId: string): Promise<InstanceStatus | undefined>;
@@ -158,7 +161,8 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
             ...(init.headers as Record<string, string> | undefined),
           },
         }),
-      instanceStatus: (instanceId) => readStatus(webhook(`instances/${encodeURIComponent(instanceId)}`)),
+      instanceStatus: (instanceId) =>
+        readStatus(webhook(`instances/${encodeURIComponent(instanceId)}?showInput=false`)),
       instanceHistory: (instanceId) =>
         readStatus(webhook(`instances/${encodeURIComponent(instanceId)}?showHistory=true`)),
       async instances(prefix) {
