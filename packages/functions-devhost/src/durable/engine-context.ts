@@ -2,6 +2,7 @@ import type { FunctionRegistry } from "../contracts";
 import type { OutputBindingWriter } from "../output-bindings";
 import type { Clock } from "./clock";
 import type { HistoryCache } from "./history-cache";
+import type { InstanceHeadCache } from "./instance-heads";
 import type { HubStore } from "./store";
 
 /** What the engine's workers share. */
@@ -14,6 +15,8 @@ export interface EngineContext {
   /** Lease length in clock milliseconds. */
   readonly leaseClockMs: number;
   readonly history: HistoryCache;
+  /** Instance rows as this engine last wrote them (claims skip reading them first). */
+  readonly heads: InstanceHeadCache;
   /** Writes activities' output bindings after they succeed. */
   readonly outputs: OutputBindingWriter;
   /** Counters for benchmarks and diagnostics. */

@@ -20,6 +20,7 @@ import {
 } from "./engine-context";
 import { durableEngineError } from "./errors";
 import { HistoryCache } from "./history-cache";
+import { InstanceHeadCache } from "./instance-heads";
 import { createInstance, isTerminal } from "./instances";
 import { processInstance } from "./orchestration-worker";
 import { dispatchOutbox } from "./outbox";
@@ -138,6 +139,7 @@ export class AzureStorageDurableEngine implements DurableEngine {
       workerId: options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
       leaseClockMs: (options.leaseMs ?? 30_000) * clock.factor,
       history: new HistoryCache(store),
+      heads: new InstanceHeadCache(),
       outputs: options.outputs ?? new StorageOutputBindings(),
       stats: { episodes: 0, activities: 0 },
       log: options.log ?? defaultLog,
@@ -293,6 +295,7 @@ export class AzureStorageDurableEngine implements DurableEngine {
     if (!stored || !isTerminal(stored.record.runtimeStatus)) return 0;
     await this.#ctx.store.deletePartition(instanceId);
     this.#ctx.history.forget(instanceId);
+    this.#ctx.heads.forget(instanceId);
     return 1;
   }
 

@@ -25,6 +25,7 @@ import {
   type WorkItem,
 } from "./store";
 import { encodeKey } from "./table-values";
+import type { KnownHead } from "./instance-heads";
 import { startMessage } from "./work-items";
 
 /** Episodes per lease before letting other instances (and engines) have a turn. */
@@ -202,27 +203,10 @@ export interface DecidedWork {
 export async function processInstance(ctx: EngineContext, instanceId: string): Promise<DecidedWork> {
   const { store, clock } = ctx;
   const decided: DecidedWork = { outbox: [], activities: [] };
-  const stored = await store.getInstanceHead(instanceId);
-  if (!stored) {
-    await dropOrphanMessages(ctx, instanceId);
-    return decided;
-  }
-  let record = stored.head;
+  const claimed = await claim(ctx, instanceId);
+  if (!claimed) return decided;
+  let { head: record, etag } = claimed;
   let now = clock.now();
-  if (record.leaseOwner && record.leaseOwner !== ctx.workerId && record.leaseUntilMs > now) return decided;
-  let etag: string;
-  ctx.assertAlive();
-  try {
-    record = { ...record, leaseOwner: ctx.workerId, leaseUntilMs: now + ctx.leaseClockMs };
-    etag = await store.setLease(
-      instanceId,
-      { owner: ctx.workerId, untilMs: record.leaseUntilMs },
-      stored.etag,
-    );
-  } catch (error) {
-    if (isStorageStatus(error, 412, 404)) return decided;
-    throw error;
-  }
   // Whether the last checkpoint gave the lease back (nothing else was waiting when it was written).
   let released = false;
   try {
@@ -288,6 +272,7 @@ export async function processInstance(ctx: EngineContext, instanceId: string): P
       ctx.assertAlive();
       const etags = await store.commit(prepared, final);
       etag = etags.get(INSTANCE_ROW) ?? (await store.getInstanceHead(instanceId))?.etag ?? "";
+      ctx.heads.remember(instanceId, { head: updated, etag });
       if (decision.continueAsNew) ctx.history.forget(instanceId);
       else ctx.history.appended(updated, events, history);
       record = updated;
@@ -304,15 +289,57 @@ export async function processInstance(ctx: EngineContext, instanceId: string): P
       }
     }
   } catch (error) {
+    ctx.heads.forget(instanceId);
     if (isStorageStatus(error, 412)) {
       ctx.log("warning", `instance ${instanceId}: lease lost to another engine; its checkpoint is theirs`);
       return decided;
     }
     throw error;
   } finally {
-    if (!released) await release(ctx, instanceId, () => etag);
+    if (!released) await release(ctx, record, () => etag);
   }
   return decided;
+}
+
+/**
+ * Takes the instance's lease: a conditional write on the row as this engine last wrote it when it
+ * remembers it (no read), else on the row as read. `undefined` when the instance is gone (its orphan
+ * messages then dropped) or another engine holds the lease.
+ */
+async function claim(ctx: EngineContext, instanceId: string): Promise<KnownHead | undefined> {
+  const now = ctx.clock.now();
+  const take = async (known: KnownHead): Promise<KnownHead> => {
+    const head = { ...known.head, leaseOwner: ctx.workerId, leaseUntilMs: now + ctx.leaseClockMs };
+    ctx.assertAlive();
+    const lease = { owner: ctx.workerId, untilMs: head.leaseUntilMs };
+    return { head, etag: await ctx.store.setLease(instanceId, lease, known.etag) };
+  };
+  const remembered = ctx.heads.get(instanceId);
+  if (remembered && !isLeasedByAnother(ctx, remembered.head, now)) {
+    try {
+      return await take(remembered);
+    } catch (error) {
+      // Changed since this engine wrote it (or gone): read it, as a first claim does.
+      ctx.heads.forget(instanceId);
+      if (!isStorageStatus(error, 412, 404)) throw error;
+    }
+  }
+  const stored = await ctx.store.getInstanceHead(instanceId);
+  if (!stored) {
+    await dropOrphanMessages(ctx, instanceId);
+    return undefined;
+  }
+  if (isLeasedByAnother(ctx, stored.head, now)) return undefined;
+  try {
+    return await take(stored);
+  } catch (error) {
+    if (isStorageStatus(error, 412, 404)) return undefined;
+    throw error;
+  }
+}
+
+function isLeasedByAnother(ctx: EngineContext, head: InstanceHead, nowMs: number): boolean {
+  return head.leaseOwner !== undefined && head.leaseOwner !== ctx.workerId && head.leaseUntilMs > nowMs;
 }
 
 /**
@@ -330,11 +357,16 @@ async function dropOrphanMessages(ctx: EngineContext, instanceId: string): Promi
   }
 }
 
-async function release(ctx: EngineContext, instanceId: string, etag: () => string): Promise<void> {
+async function release(ctx: EngineContext, head: InstanceHead, etag: () => string): Promise<void> {
   try {
     ctx.assertAlive();
-    await ctx.store.setLease(instanceId, { untilMs: 0 }, etag());
+    const released = await ctx.store.setLease(head.instanceId, { untilMs: 0 }, etag());
+    ctx.heads.remember(head.instanceId, {
+      head: { ...head, leaseOwner: undefined, leaseUntilMs: 0 },
+      etag: released,
+    });
   } catch {
     // Lease kept or lost: it expires by itself.
+    ctx.heads.forget(head.instanceId);
   }
 }

@@ -1,0 +1,39 @@
+import type { InstanceHead } from "./store";
+
+/** Instances whose row this engine last wrote, kept (most recently used). */
+const DEFAULT_CAPACITY = 500;
+
+/** An instance row as this engine last wrote it, with the ETag the write returned. */
+export interface KnownHead {
+  readonly head: InstanceHead;
+  readonly etag: string;
+}
+
+/**
+ * The instance rows this engine wrote last (a checkpoint that gave the lease back, a release), so the
+ * next claim can take the lease with a conditional write on the remembered ETag instead of reading the
+ * row first. Only an optimization: a row anyone changed since (another engine's lease, a restart, a
+ * purge) fails that write (412, or 404), and the claim reads the row as it would have.
+ */
+export class InstanceHeadCache {
+  readonly #entries = new Map<string, KnownHead>();
+
+  constructor(private readonly capacity = DEFAULT_CAPACITY) {}
+
+  get(instanceId: string): KnownHead | undefined {
+    return this.#entries.get(instanceId);
+  }
+
+  remember(instanceId: string, known: KnownHead): void {
+    this.#entries.delete(instanceId);
+    this.#entries.set(instanceId, known);
+    if (this.#entries.size > this.capacity) {
+      const oldest = this.#entries.keys().next().value;
+      if (oldest !== undefined) this.#entries.delete(oldest);
+    }
+  }
+
+  forget(instanceId: string): void {
+    this.#entries.delete(instanceId);
+  }
+}
