@@ -3,6 +3,7 @@
  * in the registry, driven by each type's {@link ResourceTypeSpec}. Operations finish lazily: every
  * request first settles the operations whose time has come.
  */
+import { isDeepStrictEqual } from "node:util";
 import { randomUUID } from "node:crypto";
 import { operationDurationsOf } from "./azure-facts/operation-durations.js";
 import {
@@ -409,6 +410,11 @@ export class ArmProvider {
     });
 
     const nowMs = this.env.now();
+    const unchanged =
+      method === "PUT" &&
+      spec.unchangedPutAnswersAtOnce === true &&
+      existing !== undefined &&
+      isDeepStrictEqual(existing.body, body);
     const resource: StoredResource = existing ?? {
       id: target.id,
       type: spec.type,
@@ -433,7 +439,7 @@ export class ArmProvider {
     const status = existing ? 200 : 201;
     const kind: OperationKind = existing ? "update" : "create";
     const style = method === "PATCH" ? (spec.patchStyle ?? spec.putStyle) : spec.putStyle;
-    if (style === "sync") {
+    if (style === "sync" || unchanged) {
       resource.provisioningState = "Succeeded";
       return { status, body: this.writeAnswer(resource, spec) };
     }

@@ -59,6 +59,8 @@ export interface ProviderEnv {
   ): StoredResource;
   /** Removes a resource and everything below it, running their delete hooks. */
   removeResource(id: string): Promise<void>;
+  /** The Entra tenant a subscription belongs to (lower-case GUID): the tenant of its identities. */
+  tenantOf(subscriptionId: string): string;
 }
 
 /** A write being validated: the new body and, for updates, the resource as it is. */
@@ -110,6 +112,12 @@ export interface ResourceTypeSpec {
     readonly update?: string;
     readonly delete?: string;
   };
+  /**
+   * A PUT that changes nothing on an existing resource answers 200 with it at once, whatever
+   * {@link putStyle} says (a storage account: "200 -- returned when the storage account was already
+   * created from a previous request with the same properties"). @default false
+   */
+  readonly unchangedPutAnswersAtOnce?: boolean;
   /** Allowed names (ARM's naming rules); checked on create. */
   readonly namePattern?: RegExp;
   /** Names unique across every subscription (DNS names); the code answered when taken. */
