@@ -53,6 +53,23 @@ export class Scenario {
     return this.id(`Microsoft.Cache/redisEnterprise/${this.managedRedis}`);
   }
   readonly cluster = "aks-conformance";
+  readonly identity = "id-conformance";
+  get identityId(): string {
+    return this.id(`Microsoft.ManagedIdentity/userAssignedIdentities/${this.identity}`);
+  }
+  readonly registry = "acrconformance0001";
+  get registryId(): string {
+    return this.id(`Microsoft.ContainerRegistry/registries/${this.registry}`);
+  }
+  readonly storageAccount = "stconformance0001";
+  get storageAccountId(): string {
+    return this.id(`Microsoft.Storage/storageAccounts/${this.storageAccount}`);
+  }
+  /** A second resource group, for names that must be unique across Azure. */
+  readonly otherGroup = "conformance-elsewhere";
+  get otherGroupId(): string {
+    return `/subscriptions/${this.subscriptionId}/resourceGroups/${this.otherGroup}`;
+  }
 }
 
 /** A check that is not about the common shape: a finding of the issue, or a type's own rule. */
@@ -86,6 +103,11 @@ export interface TypeFixture {
   readonly path: (s: Scenario) => string;
   /** A second resource of the type, for request probes that must not touch the first. */
   readonly probePath: (s: Scenario) => string;
+  /**
+   * The type's one name is fixed (a blob service is `default`): probes go to {@link probePath} as it is,
+   * not to a name of their own per probe.
+   */
+  readonly fixedName?: boolean;
   readonly body: (s: Scenario) => Record<string, unknown>;
   /** The body of request probes, when {@link body} would clash with the first resource. @default body */
   readonly probeBody?: (s: Scenario) => Record<string, unknown>;
@@ -119,6 +141,75 @@ const errorOf = (answer: WireAnswer): string =>
 
 const propertiesOf = (answer: WireAnswer): Record<string, unknown> =>
   (answer.body as { properties?: Record<string, unknown> } | undefined)?.properties ?? {};
+
+const MSI = "2024-11-30";
+const MSI_SPEC = "msi/resource-manager/Microsoft.ManagedIdentity/stable/2024-11-30";
+const REGISTRY = "2025-11-01";
+const REGISTRY_SPEC =
+  "containerregistry/resource-manager/Microsoft.ContainerRegistry/Registry/stable/2025-11-01";
+const STORAGE = "2025-08-01";
+const STORAGE_SPEC = "storage/resource-manager/Microsoft.Storage/stable/2025-08-01";
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A federated credential as the spec's example has it (an AKS OIDC issuer), for `subject`. */
+const ficBody = (subject: string) => ({
+  properties: {
+    issuer: "https://oidc.prod-aks.azure.com/00000000-0000-0000-0000-000000000001/conformance/",
+    subject,
+    audiences: ["api://AzureADTokenExchange"],
+  },
+});
+
+/**
+ * The storage account create: StorageAccountCreate.json's members without its edge zone, key and SAS
+ * policies and routing preference (the provisioner sets none); StorageV2 and LRS as the provisioner asks.
+ */
+const storageAccountBody = (s: Scenario) => ({
+  sku: { name: "Standard_LRS" },
+  kind: "StorageV2",
+  location: s.location,
+  tags: TAGS,
+  properties: {
+    allowBlobPublicAccess: false,
+    defaultToOAuthAuthentication: false,
+    minimumTlsVersion: "TLS1_2",
+    allowSharedKeyAccess: true,
+    encryption: {
+      services: {
+        file: { keyType: "Account", enabled: true },
+        blob: { keyType: "Account", enabled: true },
+      },
+      requireInfrastructureEncryption: false,
+      keySource: "Microsoft.Storage",
+    },
+  },
+});
+
+/** The smallest storage account create. */
+const storageBody = (s: Scenario) => ({
+  location: s.location,
+  sku: { name: "Standard_LRS" },
+  kind: "StorageV2",
+});
+
+/**
+ * A check that a PUT is refused with 400, whatever its code (Azure publishes none for the rule); a PUT
+ * wrongly accepted is deleted again, so it leaves nothing in the way of later checks.
+ */
+function refusedWithBadRequest(
+  name: string,
+  probe: (s: Scenario) => { path: string; body: unknown },
+): ExtraCheck {
+  return {
+    name,
+    async run({ scenario, send }) {
+      const { path, body } = probe(scenario);
+      const answer = await send("PUT", path, body);
+      if (answer.status < 300) await send("DELETE", path);
+      return answer.status === 400 ? undefined : `answered ${errorOf(answer)}`;
+    },
+  };
+}
 
 /** A check that a PUT is refused with 400 and one of `codes`. */
 function refused(
@@ -1326,6 +1417,486 @@ export const FIXTURES: readonly TypeFixture[] = [
           return answer.status === 400 ? undefined : errorOf(answer);
         },
       },
+    ],
+  },
+  {
+    type: "Microsoft.ManagedIdentity/userAssignedIdentities",
+    apiVersion: MSI,
+    source: [`${MSI_SPEC}/ManagedIdentity.json`, `${MSI_SPEC}/examples/IdentityCreate.json`],
+    path: (s) => s.identityId,
+    probePath: (s) => s.id("Microsoft.ManagedIdentity/userAssignedIdentities/id-conformance-probe"),
+    // The example sends location and tags; `isolationScope` is the one writable property (create, update).
+    body: (s) => ({ location: s.location, tags: TAGS, properties: { isolationScope: "None" } }),
+    // UserAssignedIdentities_CreateOrUpdate: 200 "update operation succeeded", 201 "create operation
+    // succeeded", no long-running operation; _Delete: 200/204.
+    put: { 201: sync() },
+    delete: { 200: done, 204: done },
+    exampleKeys: [
+      "id",
+      "name",
+      "type",
+      "location",
+      "tags",
+      "properties.clientId",
+      "properties.principalId",
+      "properties.tenantId",
+      "properties.isolationScope",
+    ],
+    extraChecks: [
+      {
+        name: "tenantId, principalId and clientId are the service's: GUIDs, the tenant the caller's",
+        async run({ scenario, read }) {
+          const properties = propertiesOf(await read());
+          const ids = [properties.tenantId, properties.principalId, properties.clientId];
+          const ok =
+            ids.every((id) => typeof id === "string" && GUID.test(id)) &&
+            properties.tenantId === scenario.tenantId &&
+            properties.principalId !== properties.clientId;
+          return ok ? undefined : JSON.stringify(properties);
+        },
+      },
+      {
+        name: "isolationScope is writable on create (x-ms-mutability read, update, create): Regional is kept",
+        async run({ scenario, put, send }) {
+          const path = scenario.id(
+            "Microsoft.ManagedIdentity/userAssignedIdentities/id-conformance-regional",
+          );
+          const answer = await put(path, {
+            location: scenario.location,
+            properties: { isolationScope: "Regional" },
+          });
+          const scope = propertiesOf(await send("GET", path)).isolationScope;
+          await send("DELETE", path);
+          return answer.status < 300 && scope === "Regional"
+            ? undefined
+            : `${errorOf(answer)}; isolationScope ${JSON.stringify(scope)}`;
+        },
+      },
+      refused(
+        "a name of 2 characters is refused (3-128 letters, digits, hyphens and underscores)",
+        ["InvalidResourceName"],
+        (s) => ({
+          path: s.id("Microsoft.ManagedIdentity/userAssignedIdentities/id"),
+          body: { location: s.location },
+        }),
+      ),
+      refused("a name starting with a hyphen is refused", ["InvalidResourceName"], (s) => ({
+        path: s.id("Microsoft.ManagedIdentity/userAssignedIdentities/-id-conformance"),
+        body: { location: s.location },
+      })),
+    ],
+  },
+  {
+    type: "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials",
+    apiVersion: MSI,
+    source: [
+      `${MSI_SPEC}/ManagedIdentity.json`,
+      `${MSI_SPEC}/examples/FederatedIdentityCredentialCreate.json`,
+    ],
+    path: (s) => `${s.identityId}/federatedIdentityCredentials/fic-conformance`,
+    probePath: (s) => `${s.identityId}/federatedIdentityCredentials/fic-probe`,
+    body: () => ficBody("system:serviceaccount:conformance:app"),
+    probeBody: () => ficBody("system:serviceaccount:conformance:probe"),
+    // FederatedIdentityCredentials_CreateOrUpdate: 200 update / 201 create, synchronous; _Delete: 200/204.
+    put: { 201: sync() },
+    delete: { 200: done, 204: done },
+    exampleKeys: ["id", "name", "type", "properties.issuer", "properties.subject", "properties.audiences"],
+    extraChecks: [
+      refused(
+        "a name of 2 characters is refused (^[a-zA-Z0-9]{1}[a-zA-Z0-9-_]{2,119}$)",
+        ["InvalidResourceName"],
+        (s) => ({
+          path: `${s.identityId}/federatedIdentityCredentials/fi`,
+          body: ficBody("system:serviceaccount:conformance:short"),
+        }),
+      ),
+      refused("a name of 121 characters is refused", ["InvalidResourceName"], (s) => ({
+        path: `${s.identityId}/federatedIdentityCredentials/f${"i".repeat(120)}`,
+        body: ficBody("system:serviceaccount:conformance:long"),
+      })),
+      refused("a name starting with an underscore is refused", ["InvalidResourceName"], (s) => ({
+        path: `${s.identityId}/federatedIdentityCredentials/_fic-conformance`,
+        body: ficBody("system:serviceaccount:conformance:underscore"),
+      })),
+      {
+        name: "a name of 120 characters is accepted",
+        async run({ scenario, put, send }) {
+          const path = `${scenario.identityId}/federatedIdentityCredentials/f${"i".repeat(119)}`;
+          const answer = await put(path, ficBody("system:serviceaccount:conformance:longest"));
+          await send("DELETE", path);
+          return answer.status < 300 ? undefined : errorOf(answer);
+        },
+      },
+      refusedWithBadRequest("an issuer that is no HTTPS URL is refused (400)", (s) => ({
+        path: `${s.identityId}/federatedIdentityCredentials/fic-http`,
+        body: {
+          properties: {
+            ...ficBody("system:serviceaccount:conformance:http").properties,
+            issuer: "http://issuer.example.com/",
+          },
+        },
+      })),
+      refusedWithBadRequest("a subject of more than 600 characters is refused (400)", (s) => ({
+        path: `${s.identityId}/federatedIdentityCredentials/fic-long-subject`,
+        body: ficBody(`system:serviceaccount:conformance:${"s".repeat(600)}`),
+      })),
+      refusedWithBadRequest("an issuer of more than 600 characters is refused (400)", (s) => ({
+        path: `${s.identityId}/federatedIdentityCredentials/fic-long-issuer`,
+        body: {
+          properties: {
+            ...ficBody("system:serviceaccount:conformance:issuer").properties,
+            issuer: `https://issuer.example.com/${"i".repeat(600)}`,
+          },
+        },
+      })),
+      refusedWithBadRequest("a second credential with the same issuer and subject is refused (400)", (s) => ({
+        path: `${s.identityId}/federatedIdentityCredentials/fic-twin`,
+        body: ficBody("system:serviceaccount:conformance:app"),
+      })),
+      {
+        name: "an identity holds at most 20 credentials: the 21st is refused (400)",
+        async run({ scenario, put, send }) {
+          const made: string[] = [];
+          let seen: string | undefined;
+          // The fixture's credential is the first; 19 more make 20.
+          for (let n = 2; n <= 20 && seen === undefined; n++) {
+            const path = `${scenario.identityId}/federatedIdentityCredentials/fic-limit-${n}`;
+            const answer = await put(path, ficBody(`system:serviceaccount:conformance:limit-${n}`));
+            if (answer.status < 300) made.push(path);
+            else seen = `credential ${n} refused: ${errorOf(answer)}`;
+          }
+          if (seen === undefined) {
+            const extra = `${scenario.identityId}/federatedIdentityCredentials/fic-limit-21`;
+            const answer = await send("PUT", extra, ficBody("system:serviceaccount:conformance:limit-21"));
+            if (answer.status < 300) made.push(extra);
+            if (answer.status !== 400) seen = `the 21st answered ${errorOf(answer)}`;
+          }
+          for (const path of made) await send("DELETE", path);
+          return seen;
+        },
+      },
+    ],
+  },
+  {
+    type: "Microsoft.ContainerRegistry/registries",
+    apiVersion: REGISTRY,
+    source: [`${REGISTRY_SPEC}/containerregistry.json`, `${REGISTRY_SPEC}/examples/RegistryCreate.json`],
+    prepare: async (s, put) => {
+      await put(s.otherGroupId, "2025-04-01", { location: s.location });
+    },
+    path: (s) => s.registryId,
+    probePath: (s) => s.id("Microsoft.ContainerRegistry/registries/acrconformanceprobe"),
+    // The example's members; Premium (the tier private endpoints need) and no admin user, as the
+    // provisioner asks.
+    body: (s) => ({
+      location: s.location,
+      tags: TAGS,
+      sku: { name: "Premium" },
+      properties: { adminUserEnabled: false },
+    }),
+    // Registries_Create: 200 "update operation succeeded" (no operation), 201 "create operation
+    // succeeded" with Azure-AsyncOperation (final-state-via azure-async-operation); Registries_Delete:
+    // 200, 202 with Location (final-state-via location), 204.
+    put: { 201: asyncOp },
+    delete: { 200: done, 202: accepted("Location"), 204: done },
+    exampleKeys: [
+      "id",
+      "name",
+      "type",
+      "location",
+      "tags",
+      "sku.name",
+      "sku.tier",
+      "properties.loginServer",
+      "properties.creationDate",
+      "properties.provisioningState",
+      "properties.adminUserEnabled",
+      "properties.networkRuleSet.defaultAction",
+      "properties.networkRuleSet.ipRules",
+      "properties.policies.quarantinePolicy.status",
+      "properties.policies.trustPolicy.type",
+      "properties.policies.trustPolicy.status",
+      "properties.policies.retentionPolicy.days",
+      "properties.policies.retentionPolicy.lastUpdatedTime",
+      "properties.policies.retentionPolicy.status",
+      "properties.policies.exportPolicy.status",
+      "properties.policies.azureADAuthenticationAsArmPolicy.status",
+      "properties.encryption.status",
+      "properties.dataEndpointEnabled",
+      "properties.dataEndpointHostNames",
+      "properties.privateEndpointConnections",
+      "properties.publicNetworkAccess",
+      "properties.networkRuleBypassOptions",
+      "properties.networkRuleBypassAllowedForTasks",
+      "properties.zoneRedundancy",
+      "properties.anonymousPullEnabled",
+      "properties.roleAssignmentMode",
+    ],
+    extraChecks: [
+      {
+        name: "the login server is <name>.azurecr.io, lower-case (read-only)",
+        async run({ scenario, read }) {
+          const server = propertiesOf(await read()).loginServer;
+          return server === `${scenario.registry}.azurecr.io` ? undefined : `loginServer ${String(server)}`;
+        },
+      },
+      {
+        name: "the create answers provisioningState Creating, Succeeded once the operation ends",
+        async run({ created, read }) {
+          const first = provisioningStateOf(created.body);
+          const last = provisioningStateOf((await read()).body);
+          return first === "Creating" && last === "Succeeded" ? undefined : `${first} then ${last}`;
+        },
+      },
+      refused("a name of 4 characters is refused (5-50 alphanumerics)", ["InvalidResourceName"], (s) => ({
+        path: s.id("Microsoft.ContainerRegistry/registries/acr1"),
+        body: { location: s.location, sku: { name: "Basic" } },
+      })),
+      refused("a name with a hyphen is refused", ["InvalidResourceName"], (s) => ({
+        path: s.id("Microsoft.ContainerRegistry/registries/acr-conformance"),
+        body: { location: s.location, sku: { name: "Basic" } },
+      })),
+      refused("a name of 51 characters is refused", ["InvalidResourceName"], (s) => ({
+        path: s.id(`Microsoft.ContainerRegistry/registries/acr${"x".repeat(48)}`),
+        body: { location: s.location, sku: { name: "Basic" } },
+      })),
+      {
+        name: "the name is unique across Azure: the same name in another resource group is refused",
+        async run({ scenario, send }) {
+          const path = `${scenario.otherGroupId}/providers/Microsoft.ContainerRegistry/registries/${scenario.registry}`;
+          const answer = await send("PUT", path, { location: scenario.location, sku: { name: "Basic" } });
+          if (answer.status < 300) await send("DELETE", path);
+          return answer.status >= 400 && answer.status < 500 ? undefined : errorOf(answer);
+        },
+      },
+      refusedWithBadRequest(
+        "public network access Disabled needs the Premium tier: a Standard registry asking for it is refused (400)",
+        (s) => ({
+          path: s.id("Microsoft.ContainerRegistry/registries/acrconformancestandard"),
+          body: {
+            location: s.location,
+            sku: { name: "Standard" },
+            properties: { publicNetworkAccess: "Disabled" },
+          },
+        }),
+      ),
+    ],
+  },
+  {
+    type: "Microsoft.Storage/storageAccounts",
+    apiVersion: STORAGE,
+    source: [`${STORAGE_SPEC}/storage.json`, `${STORAGE_SPEC}/examples/StorageAccountCreate.json`],
+    path: (s) => s.storageAccountId,
+    probePath: (s) => s.id("Microsoft.Storage/storageAccounts/stconformanceprobe"),
+    body: storageAccountBody,
+    // StorageAccounts_Create: x-ms-long-running-operation with no final-state option; 200 with the account
+    // (it exists with these properties), 202 without a body. The spec lists no header for the 202; ARM's
+    // rule for a 202 is a Location (or Azure-AsyncOperation) to poll, and the storage provider answers
+    // Location. StorageAccounts_Delete: 200/204, not long-running.
+    put: { 200: sync(), 202: accepted("Location") },
+    delete: { 200: done, 204: done },
+    exampleKeys: [],
+    exampleKeysWhenBuilt: [
+      "id",
+      "name",
+      "type",
+      "kind",
+      "location",
+      "tags",
+      "sku.name",
+      "sku.tier",
+      "properties.keyCreationTime.key1",
+      "properties.keyCreationTime.key2",
+      "properties.allowBlobPublicAccess",
+      "properties.minimumTlsVersion",
+      "properties.allowSharedKeyAccess",
+      "properties.creationTime",
+      "properties.primaryEndpoints.web",
+      "properties.primaryEndpoints.dfs",
+      "properties.primaryEndpoints.blob",
+      "properties.primaryEndpoints.file",
+      "properties.primaryEndpoints.queue",
+      "properties.primaryEndpoints.table",
+      "properties.primaryLocation",
+      "properties.provisioningState",
+      "properties.encryption.services.file.keyType",
+      "properties.encryption.services.file.enabled",
+      "properties.encryption.services.file.lastEnabledTime",
+      "properties.encryption.services.blob.keyType",
+      "properties.encryption.services.blob.enabled",
+      "properties.encryption.services.blob.lastEnabledTime",
+      "properties.encryption.requireInfrastructureEncryption",
+      "properties.encryption.keySource",
+      "properties.statusOfPrimary",
+      "properties.supportsHttpsTrafficOnly",
+    ],
+    extraChecks: [
+      {
+        name: "the 202 carries no body; a PUT of the same properties once it exists answers 200 with the account",
+        async run({ scenario, created, send }) {
+          const again = await send("PUT", scenario.storageAccountId, storageAccountBody(scenario));
+          return created.body === undefined &&
+            again.status === 200 &&
+            propertiesOf(again).provisioningState === "Succeeded"
+            ? undefined
+            : `create body ${JSON.stringify(created.body ?? null).slice(0, 80)}; again ${errorOf(again).slice(0, 200)}`;
+        },
+      },
+      {
+        name: "the primary endpoints are https://<name>.<service>.core.windows.net/",
+        async run({ scenario, read }) {
+          const endpoints = propertiesOf(await read()).primaryEndpoints as Record<string, string> | undefined;
+          const wrong = ["blob", "queue", "table", "file", "dfs"].filter(
+            (service) =>
+              endpoints?.[service] !== `https://${scenario.storageAccount}.${service}.core.windows.net/`,
+          );
+          return wrong.length === 0 ? undefined : JSON.stringify(endpoints);
+        },
+      },
+      refused(
+        "an upper-case name is refused (3-24 lower-case letters and digits)",
+        ["AccountNameInvalid", "InvalidResourceName"],
+        (s) => ({
+          path: s.id("Microsoft.Storage/storageAccounts/StConformance"),
+          body: storageBody(s),
+        }),
+      ),
+      refused("a name of 25 characters is refused", ["AccountNameInvalid", "InvalidResourceName"], (s) => ({
+        path: s.id(`Microsoft.Storage/storageAccounts/st${"x".repeat(23)}`),
+        body: storageBody(s),
+      })),
+      refused("a name of 2 characters is refused", ["AccountNameInvalid", "InvalidResourceName"], (s) => ({
+        path: s.id("Microsoft.Storage/storageAccounts/st"),
+        body: storageBody(s),
+      })),
+      {
+        name: "the name is unique across Azure: another resource group answers 409 StorageAccountAlreadyTaken",
+        async run({ scenario, send }) {
+          const path = `${scenario.otherGroupId}/providers/Microsoft.Storage/storageAccounts/${scenario.storageAccount}`;
+          const answer = await send("PUT", path, storageBody(scenario));
+          if (answer.status < 300) await send("DELETE", path);
+          const code = (answer.body as { error?: { code?: string } } | undefined)?.error?.code;
+          return answer.status === 409 && code === "StorageAccountAlreadyTaken" ? undefined : errorOf(answer);
+        },
+      },
+    ],
+  },
+  {
+    type: "Microsoft.Storage/storageAccounts/blobServices",
+    apiVersion: STORAGE,
+    source: [`${STORAGE_SPEC}/blob.json`, `${STORAGE_SPEC}/examples/BlobServicesPut.json`],
+    path: (s) => `${s.storageAccountId}/blobServices/default`,
+    probePath: (s) => `${s.storageAccountId}/blobServices/default`,
+    fixedName: true,
+    // The example's members, one CORS rule of its three.
+    body: () => ({
+      properties: {
+        cors: {
+          corsRules: [
+            {
+              allowedOrigins: ["https://www.contoso.com"],
+              allowedMethods: ["GET", "PUT"],
+              maxAgeInSeconds: 100,
+              exposedHeaders: ["x-ms-meta-*"],
+              allowedHeaders: ["x-ms-meta-abc"],
+            },
+          ],
+        },
+        defaultServiceVersion: "2017-07-29",
+        deleteRetentionPolicy: { enabled: true, days: 7 },
+        isVersioningEnabled: true,
+        changeFeed: { enabled: true, retentionInDays: 7 },
+      },
+    }),
+    // BlobServices_SetServiceProperties: 200 with the properties, synchronous; the spec has no DELETE (the
+    // service exists with its account).
+    put: { 200: sync() },
+    exampleKeys: [
+      "id",
+      "name",
+      "type",
+      "properties.cors.corsRules",
+      "properties.defaultServiceVersion",
+      "properties.deleteRetentionPolicy.enabled",
+      "properties.deleteRetentionPolicy.days",
+      "properties.isVersioningEnabled",
+      "properties.changeFeed.enabled",
+      "properties.changeFeed.retentionInDays",
+      "sku.name",
+      "sku.tier",
+    ],
+    extraChecks: [
+      refused("a blob service named other than default is refused", ["InvalidResourceName"], (s) => ({
+        path: `${s.storageAccountId}/blobServices/other`,
+        body: { properties: { isVersioningEnabled: true } },
+      })),
+      {
+        name: "blob soft delete keeps 1-365 days: 366 is refused (400)",
+        async run({ scenario, send }) {
+          const answer = await send("PUT", `${scenario.storageAccountId}/blobServices/default`, {
+            properties: { deleteRetentionPolicy: { enabled: true, days: 366 } },
+          });
+          return answer.status === 400 ? undefined : errorOf(answer);
+        },
+      },
+    ],
+  },
+  {
+    type: "Microsoft.Storage/storageAccounts/blobServices/containers",
+    apiVersion: STORAGE,
+    source: [
+      `${STORAGE_SPEC}/blob.json`,
+      `${STORAGE_SPEC}/examples/BlobContainersPut.json`,
+      `${STORAGE_SPEC}/examples/BlobContainersGet.json`,
+    ],
+    path: (s) => `${s.storageAccountId}/blobServices/default/containers/conformance`,
+    probePath: (s) => `${s.storageAccountId}/blobServices/default/containers/probe`,
+    // The example sends an empty container; ours says what the provisioner says.
+    body: () => ({ properties: { publicAccess: "None", metadata: { purpose: "conformance" } } }),
+    // BlobContainers_Create: 201 "Created", 200 "already created", synchronous; _Delete: 200/204.
+    put: { 201: sync() },
+    delete: { 200: done, 204: done },
+    exampleKeys: ["id", "name", "type"],
+    exampleKeysWhenBuilt: [
+      "etag",
+      "properties.publicAccess",
+      "properties.leaseStatus",
+      "properties.leaseState",
+      "properties.lastModifiedTime",
+      "properties.hasImmutabilityPolicy",
+      "properties.hasLegalHold",
+    ],
+    extraChecks: [
+      ...[
+        ["a name of 2 characters", "ab"],
+        ["a name of 64 characters", `c${"x".repeat(63)}`],
+        ["an upper-case name", "UpperCase"],
+        ["a name with two consecutive hyphens", "con--formance"],
+        ["a name starting with a hyphen", "-conformance"],
+        ["a name ending with a hyphen", "conformance-"],
+      ].map(([what, name]) =>
+        refused(
+          `${what ?? ""} is refused (3-63 lower-case letters, digits, single hyphens)`,
+          ["InvalidResourceName", "ContainerNameInvalid"],
+          (s) => ({
+            path: `${s.storageAccountId}/blobServices/default/containers/${name ?? ""}`,
+            body: {},
+          }),
+        ),
+      ),
+      {
+        name: "a name of 63 characters is accepted",
+        async run({ scenario, put, send }) {
+          const path = `${scenario.storageAccountId}/blobServices/default/containers/c${"x".repeat(62)}`;
+          const answer = await put(path, {});
+          await send("DELETE", path);
+          return answer.status < 300 ? undefined : errorOf(answer);
+        },
+      },
+      refusedWithBadRequest("public access on an account that disallows it is refused (400)", (s) => ({
+        path: `${s.storageAccountId}/blobServices/default/containers/public`,
+        body: { properties: { publicAccess: "Blob" } },
+      })),
     ],
   },
 ];

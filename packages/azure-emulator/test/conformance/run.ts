@@ -293,7 +293,7 @@ export async function runConformance(emulator: RunningEmulator): Promise<Conform
       // A name of its own per probe (the last character replaced by a digit): a probe wrongly accepted
       // leaves nothing in the way of the next, soft-deleted vaults included.
       const base = fixture.probePath(scenario);
-      const probePath = `${base.slice(0, -1)}${probes++ % 10}`;
+      const probePath = fixture.fixedName ? base : `${base.slice(0, -1)}${probes++ % 10}`;
       const answer = await wire.send("PUT", probePath, apiVersion, probeBody);
       if (answer.status < 300) {
         // Accepted where it should not be: undo it, so it leaves nothing in the way of later checks.
