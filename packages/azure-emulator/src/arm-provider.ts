@@ -228,6 +228,21 @@ export class ArmProvider {
     }
   }
 
+  /**
+   * An extension resource's scope, when it is a resource of a served type, must exist: ARM answers 404
+   * `ResourceNotFound` ("The Resource '<type>/<name>' under resource group '<rg>' was not found").
+   */
+  private requireScope(scopeId: string): void {
+    const scope = parseArmPath(scopeId, this.deps.registry);
+    if (scope?.kind !== "resource" || scope.type === RESOURCE_GROUP_TYPE) return;
+    if (this.env.store.get(scope.id)) return;
+    const group = resourceGroupIdOf(scope.id)?.split("/").at(-1) ?? "";
+    throw notFound(
+      "ResourceNotFound",
+      `The Resource '${scope.type}/${scope.name}' under resource group '${group}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
+    );
+  }
+
   private checkNotBusy(target: ResourceTarget, spec: ResourceTypeSpec): void {
     const running = this.deps.operations.runningOn(target.id);
     if (running) {
@@ -379,6 +394,7 @@ export class ArmProvider {
   ): Promise<ArmResponse> {
     const raw = this.parseBody(req);
     this.requireContainers(target.id, spec);
+    if (spec.extension) this.requireScope(target.parentId);
     const existing = this.env.store.get(target.id);
     if (method === "PATCH" && !existing) this.existing(target.id, spec);
     this.checkNotBusy(target, spec);

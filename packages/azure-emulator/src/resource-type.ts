@@ -118,6 +118,12 @@ export interface ResourceTypeSpec {
    * created from a previous request with the same properties"). @default false
    */
   readonly unchangedPutAnswersAtOnce?: boolean;
+  /**
+   * An extension resource, written at any scope (`<scope>/providers/<type>/<name>`, role assignments): a
+   * scope that is a resource the emulator serves must exist, or ARM answers 404 `ResourceNotFound`.
+   * @default false
+   */
+  readonly extension?: boolean;
   /** Allowed names (ARM's naming rules); checked on create. */
   readonly namePattern?: RegExp;
   /** Names unique across every subscription (DNS names); the code answered when taken. */
