@@ -84,6 +84,10 @@ export interface ExtraCheckContext {
   readonly send: (method: string, path: string, body?: unknown) => Promise<WireAnswer>;
   /** Sends a PUT and, when it is accepted, waits for its operation to end. */
   readonly put: (path: string, body: unknown) => Promise<WireAnswer>;
+  /** {@link put} at another type's api-version (a resource another check needs). */
+  readonly putAt: (path: string, apiVersion: string, body: unknown) => Promise<WireAnswer>;
+  /** Sends a DELETE at `apiVersion` and, when it is accepted, waits for its operation to end. */
+  readonly removeAt: (path: string, apiVersion: string) => Promise<WireAnswer>;
   /** The answer the create PUT got, and the GET after everything was built. */
   readonly created: WireAnswer;
   readonly read: () => Promise<WireAnswer>;
@@ -263,6 +267,95 @@ function patchAnswersAccepted(
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
       return "the PATCH never finished";
+    },
+  };
+}
+
+/** Built-in role definitions (GUIDs from Azure's built-in roles reference). */
+const ROLE = {
+  acrPull: "7f951dda-4ed3-4680-a7ca-43fe172d538d",
+  blobDataContributor: "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
+  blobDataReader: "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1",
+  managedIdentityOperator: "f1a07417-d97a-45cb-824c-7a7467783830",
+} as const;
+
+const assignmentName = (suffix: string): string => `5c0e7a11-9d1e-4c3b-8a55-0000000000${suffix}`;
+
+const roleAssignmentBody = (s: Scenario, role: string) => ({
+  properties: {
+    roleDefinitionId: `/subscriptions/${s.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${role}`,
+    principalId: s.principalId,
+    principalType: "ServicePrincipal",
+  },
+});
+
+/**
+ * A role assignment at `scope` answers 201 with that scope, is found there, and is deleted with 200
+ * (RoleAssignments_Create, _Get, _Delete at a resource scope).
+ */
+function roleAssignmentAt(
+  what: string,
+  scope: (s: Scenario) => string,
+  role: string,
+  suffix: string,
+): ExtraCheck {
+  return {
+    name: `a role assignment at ${what}'s scope: 201 naming the scope, found there, deleted with 200`,
+    async run({ scenario, send }) {
+      const at = scope(scenario);
+      const path = `${at}/providers/Microsoft.Authorization/roleAssignments/${assignmentName(suffix)}`;
+      const answer = await send("PUT", path, roleAssignmentBody(scenario, role));
+      const found = await send("GET", path);
+      const removal = await send("DELETE", path);
+      const named = String(propertiesOf(answer).scope ?? "").toLowerCase() === at.toLowerCase();
+      return answer.status === 201 && named && found.status === 200 && removal.status === 200
+        ? undefined
+        : `PUT ${errorOf(answer).slice(0, 300)}; GET ${found.status}; DELETE ${removal.status}`;
+    },
+  };
+}
+
+/** A private endpoint in the scenario's endpoint subnet to `target`'s `groupId`. */
+const endpointProbe = (s: Scenario, name: string, target: string, groupId: string) => ({
+  path: s.id(`Microsoft.Network/privateEndpoints/${name}`),
+  body: {
+    location: s.location,
+    properties: {
+      subnet: { id: s.subnet("endpoints") },
+      privateLinkServiceConnections: [
+        { name, properties: { privateLinkServiceId: target, groupIds: [groupId] } },
+      ],
+    },
+  },
+});
+
+/**
+ * A private endpoint to `target` with `groupId` is approved at once and its `customDnsConfigs` name
+ * `fqdns` ("Private Link resource" table of Azure's private endpoint overview; each service's private link
+ * page). The endpoint is deleted again.
+ */
+function endpointTo(
+  name: string,
+  target: (s: Scenario) => string,
+  groupId: string,
+  fqdns: (s: Scenario) => readonly string[],
+): ExtraCheck {
+  return {
+    name,
+    async run({ scenario, put, removeAt }) {
+      const probe = endpointProbe(scenario, `pe-conformance-${groupId}`, target(scenario), groupId);
+      const answer = await put(probe.path, probe.body);
+      const properties = propertiesOf(answer);
+      if (answer.status < 300) await removeAt(probe.path, NETWORK);
+      const connections = (properties.privateLinkServiceConnections ?? []) as {
+        properties?: { privateLinkServiceConnectionState?: { status?: string } };
+      }[];
+      const status = connections[0]?.properties?.privateLinkServiceConnectionState?.status;
+      const configs = ((properties.customDnsConfigs ?? []) as { fqdn?: string }[]).map((c) => c.fqdn);
+      const missing = fqdns(scenario).filter((fqdn) => !configs.includes(fqdn));
+      return answer.status < 300 && status === "Approved" && missing.length === 0
+        ? undefined
+        : `${errorOf(answer).slice(0, 200)}; status ${String(status)}; customDnsConfigs ${JSON.stringify(configs)}`;
     },
   };
 }
@@ -718,6 +811,44 @@ export const FIXTURES: readonly TypeFixture[] = [
           return status === "Approved" ? undefined : `status ${String(status)}`;
         },
       },
+      endpointTo(
+        "a private endpoint to a Premium container registry with group id registry is approved; its DNS configs name the registry and its regional data endpoint",
+        (s) => s.registryId,
+        "registry",
+        (s) => [`${s.registry}.azurecr.io`, `${s.registry}.${s.location}.data.azurecr.io`],
+      ),
+      endpointTo(
+        "a private endpoint to a storage account with group id blob is approved; its DNS config names the blob endpoint",
+        (s) => s.storageAccountId,
+        "blob",
+        (s) => [`${s.storageAccount}.blob.core.windows.net`],
+      ),
+      refused(
+        "a private endpoint to a container registry with group id blob is refused (400)",
+        ["InvalidPrivateLinkGroupId"],
+        (s) => endpointProbe(s, "pe-conformance-acr-blob", s.registryId, "blob"),
+      ),
+      refused(
+        "a private endpoint to a storage account with group id registry is refused (400)",
+        ["InvalidPrivateLinkGroupId"],
+        (s) => endpointProbe(s, "pe-conformance-st-registry", s.storageAccountId, "registry"),
+      ),
+      {
+        name: "a private endpoint to a Standard container registry is refused (private endpoints need Premium) (400)",
+        async run({ scenario, send, putAt, removeAt }) {
+          const registry = scenario.id("Microsoft.ContainerRegistry/registries/acrconformancestd");
+          const made = await putAt(registry, REGISTRY, {
+            location: scenario.location,
+            sku: { name: "Standard" },
+          });
+          if (made.status >= 300) return `the Standard registry was refused: ${errorOf(made)}`;
+          const { path, body } = endpointProbe(scenario, "pe-conformance-acr-std", registry, "registry");
+          const answer = await send("PUT", path, body);
+          if (answer.status < 300) await removeAt(path, NETWORK);
+          await removeAt(registry, REGISTRY);
+          return answer.status === 400 ? undefined : errorOf(answer);
+        },
+      },
     ],
   },
   {
@@ -784,6 +915,37 @@ export const FIXTURES: readonly TypeFixture[] = [
       "properties.principalId",
       "properties.principalType",
       "properties.scope",
+    ],
+    // Run once every fixture exists: role assignments at the scopes of the types that come later.
+    extraChecks: [
+      roleAssignmentAt("a container registry (AcrPull)", (s) => s.registryId, ROLE.acrPull, "01"),
+      roleAssignmentAt(
+        "a storage account (Storage Blob Data Contributor)",
+        (s) => s.storageAccountId,
+        ROLE.blobDataContributor,
+        "02",
+      ),
+      roleAssignmentAt(
+        "a blob container (Storage Blob Data Reader)",
+        (s) => `${s.storageAccountId}/blobServices/default/containers/conformance`,
+        ROLE.blobDataReader,
+        "03",
+      ),
+      roleAssignmentAt(
+        "a user-assigned identity (Managed Identity Operator)",
+        (s) => s.identityId,
+        ROLE.managedIdentityOperator,
+        "04",
+      ),
+      {
+        name: "a role assignment at a container registry that does not exist is refused (404)",
+        async run({ scenario, send }) {
+          const path = `${scenario.id("Microsoft.ContainerRegistry/registries/acrnosuchregistry")}/providers/Microsoft.Authorization/roleAssignments/${assignmentName("05")}`;
+          const answer = await send("PUT", path, roleAssignmentBody(scenario, ROLE.acrPull));
+          if (answer.status < 300) await send("DELETE", path);
+          return answer.status === 404 ? undefined : errorOf(answer);
+        },
+      },
     ],
   },
   {

@@ -271,6 +271,12 @@ export async function runConformance(emulator: RunningEmulator): Promise<Conform
         scenario,
         send: (method, target, body) => wire.send(method, target, fixture.apiVersion, body),
         put: (target, body) => putAndSettle(target, fixture.apiVersion, body),
+        putAt: (target, apiVersion, body) => putAndSettle(target, apiVersion, body),
+        removeAt: async (target, apiVersion) => {
+          const removal = await wire.send("DELETE", target, apiVersion);
+          if (removal.status < 300) await wire.settle(removal, target, apiVersion);
+          return removal;
+        },
         created: created.get(fixture) ?? current,
         read,
       });
