@@ -271,6 +271,35 @@ function patchAnswersAccepted(
   };
 }
 
+/**
+ * A PATCH of the tags answers one of `statuses` with the resource, the tag applied once any operation
+ * ends.
+ */
+function patchOfTags(
+  operation: string,
+  path: (s: Scenario) => string,
+  statuses: readonly number[],
+): ExtraCheck {
+  return {
+    name: `PATCH (${operation}) of the tags: ${statuses.join("/")} with the resource, the tag applied`,
+    async run({ scenario, send, read }) {
+      const answer = await send("PATCH", path(scenario), { tags: { ...TAGS, patched: "yes" } });
+      if (!statuses.includes(answer.status) || typeof answer.body !== "object")
+        return `answered ${errorOf(answer).slice(0, 300)}`;
+      for (let attempt = 0; attempt < 500; attempt++) {
+        const current = await read();
+        const state = provisioningStateOf(current.body);
+        if (state === undefined || state === "Succeeded") {
+          const tags = (current.body as { tags?: Record<string, string> }).tags;
+          return tags?.patched === "yes" ? undefined : `tags after the PATCH ${JSON.stringify(tags)}`;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      return "the PATCH never finished";
+    },
+  };
+}
+
 /** Built-in role definitions (GUIDs from Azure's built-in roles reference). */
 const ROLE = {
   acrPull: "7f951dda-4ed3-4680-a7ca-43fe172d538d",
@@ -1634,6 +1663,7 @@ export const FIXTURES: readonly TypeFixture[] = [
             : `${errorOf(answer)}; isolationScope ${JSON.stringify(scope)}`;
         },
       },
+      patchOfTags("UserAssignedIdentities_Update", (s) => s.identityId, [200]),
       refused(
         "a name of 2 characters is refused (3-128 letters, digits, hyphens and underscores)",
         ["InvalidResourceName"],
@@ -1810,6 +1840,8 @@ export const FIXTURES: readonly TypeFixture[] = [
           return first === "Creating" && last === "Succeeded" ? undefined : `${first} then ${last}`;
         },
       },
+      // Registries_Update: 200 with the registry, or 201 with Azure-AsyncOperation.
+      patchOfTags("Registries_Update", (s) => s.registryId, [200, 201]),
       refused("a name of 4 characters is refused (5-50 alphanumerics)", ["InvalidResourceName"], (s) => ({
         path: s.id("Microsoft.ContainerRegistry/registries/acr1"),
         body: { location: s.location, sku: { name: "Basic" } },
@@ -1904,6 +1936,8 @@ export const FIXTURES: readonly TypeFixture[] = [
             : `create body ${JSON.stringify(created.body ?? null).slice(0, 80)}; again ${errorOf(again).slice(0, 200)}`;
         },
       },
+      // StorageAccounts_Update: 200 with the account, not long-running.
+      patchOfTags("StorageAccounts_Update", (s) => s.storageAccountId, [200]),
       {
         name: "the primary endpoints are https://<name>.<service>.core.windows.net/",
         async run({ scenario, read }) {
