@@ -3,6 +3,7 @@
  * in the registry, driven by each type's {@link ResourceTypeSpec}. Operations finish lazily: every
  * request first settles the operations whose time has come.
  */
+import { isDeepStrictEqual } from "node:util";
 import { randomUUID } from "node:crypto";
 import { operationDurationsOf } from "./azure-facts/operation-durations.js";
 import {
@@ -227,6 +228,21 @@ export class ArmProvider {
     }
   }
 
+  /**
+   * An extension resource's scope, when it is a resource of a served type, must exist: ARM answers 404
+   * `ResourceNotFound` ("The Resource '<type>/<name>' under resource group '<rg>' was not found").
+   */
+  private requireScope(scopeId: string): void {
+    const scope = parseArmPath(scopeId, this.deps.registry);
+    if (scope?.kind !== "resource" || scope.type === RESOURCE_GROUP_TYPE) return;
+    if (this.env.store.get(scope.id)) return;
+    const group = resourceGroupIdOf(scope.id)?.split("/").at(-1) ?? "";
+    throw notFound(
+      "ResourceNotFound",
+      `The Resource '${scope.type}/${scope.name}' under resource group '${group}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
+    );
+  }
+
   private checkNotBusy(target: ResourceTarget, spec: ResourceTypeSpec): void {
     const running = this.deps.operations.runningOn(target.id);
     if (running) {
@@ -378,6 +394,7 @@ export class ArmProvider {
   ): Promise<ArmResponse> {
     const raw = this.parseBody(req);
     this.requireContainers(target.id, spec);
+    if (spec.extension) this.requireScope(target.parentId);
     const existing = this.env.store.get(target.id);
     if (method === "PATCH" && !existing) this.existing(target.id, spec);
     this.checkNotBusy(target, spec);
@@ -409,6 +426,11 @@ export class ArmProvider {
     });
 
     const nowMs = this.env.now();
+    const unchanged =
+      method === "PUT" &&
+      spec.unchangedPutAnswersAtOnce === true &&
+      existing !== undefined &&
+      isDeepStrictEqual(existing.body, body);
     const resource: StoredResource = existing ?? {
       id: target.id,
       type: spec.type,
@@ -433,7 +455,7 @@ export class ArmProvider {
     const status = existing ? 200 : 201;
     const kind: OperationKind = existing ? "update" : "create";
     const style = method === "PATCH" ? (spec.patchStyle ?? spec.putStyle) : spec.putStyle;
-    if (style === "sync") {
+    if (style === "sync" || unchanged) {
       resource.provisioningState = "Succeeded";
       return { status, body: this.writeAnswer(resource, spec) };
     }

@@ -359,6 +359,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     openVault: (vault) => vaults.open(vault),
     closeVault: (vault) => vaults.close(vault.id),
     purgeVault: (vaultId) => keyVault.purge(vaultId),
+    tenantOf: (subscriptionId) => subscriptions.settings.tenantOf(subscriptionId),
     putResource(type, id, name, parentId, body) {
       const existing = store.get(id);
       const resource = {

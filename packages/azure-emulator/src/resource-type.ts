@@ -59,6 +59,8 @@ export interface ProviderEnv {
   ): StoredResource;
   /** Removes a resource and everything below it, running their delete hooks. */
   removeResource(id: string): Promise<void>;
+  /** The Entra tenant a subscription belongs to (lower-case GUID): the tenant of its identities. */
+  tenantOf(subscriptionId: string): string;
 }
 
 /** A write being validated: the new body and, for updates, the resource as it is. */
@@ -110,6 +112,18 @@ export interface ResourceTypeSpec {
     readonly update?: string;
     readonly delete?: string;
   };
+  /**
+   * A PUT that changes nothing on an existing resource answers 200 with it at once, whatever
+   * {@link putStyle} says (a storage account: "200 -- returned when the storage account was already
+   * created from a previous request with the same properties"). @default false
+   */
+  readonly unchangedPutAnswersAtOnce?: boolean;
+  /**
+   * An extension resource, written at any scope (`<scope>/providers/<type>/<name>`, role assignments): a
+   * scope that is a resource the emulator serves must exist, or ARM answers 404 `ResourceNotFound`.
+   * @default false
+   */
+  readonly extension?: boolean;
   /** Allowed names (ARM's naming rules); checked on create. */
   readonly namePattern?: RegExp;
   /** Names unique across every subscription (DNS names); the code answered when taken. */

@@ -198,9 +198,10 @@ describe("private endpoints to a container registry", () => {
       connections.map((c) => c.properties.privateEndpoint.id.toLowerCase()),
       [created.id!.toLowerCase()],
     );
+    // The endpoint serves the registry and its regional data endpoint.
     assert.deepEqual(
       created.customDnsConfigs?.map((config) => config.fqdn),
-      ["acrprivate01.azurecr.io"],
+      ["acrprivate01.azurecr.io", `acrprivate01.${LOCATION}.data.azurecr.io`],
     );
     await clients.network.privateDnsZoneGroups.beginCreateOrUpdateAndWait(
       rg,

@@ -17,6 +17,7 @@ export const roleAssignmentSpec: ResourceTypeSpec = {
   type: ROLE_ASSIGNMENT_TYPE,
   putStyle: "sync",
   deleteStyle: "sync",
+  extension: true,
   namePattern: GUID,
   validate({ id, parentId, body, existing, env }) {
     const props = propertiesOf(body);

@@ -76,6 +76,8 @@ export const containerRegistrySpec: ResourceTypeSpec = {
         trustPolicy: { type: "Notary", status: "disabled" },
         retentionPolicy: { days: 7, status: "disabled" },
         exportPolicy: { status: "enabled" },
+        // Entra ID tokens scoped to ARM are accepted by default (RegistryCreate.json answers it).
+        azureADAuthenticationAsArmPolicy: { status: "enabled" },
       },
       encryption: { status: "disabled" },
       dataEndpointEnabled: false,
@@ -92,6 +94,8 @@ export const containerRegistrySpec: ResourceTypeSpec = {
     properties: {
       loginServer: `${resource.name.toLowerCase()}.azurecr.io`,
       creationDate: new Date(resource.createdAtMs).toISOString(),
+      // `RetentionPolicy.lastUpdatedTime` is read-only: when the policy was last set.
+      policies: { retentionPolicy: { lastUpdatedTime: new Date(resource.createdAtMs).toISOString() } },
       dataEndpointHostNames: [],
     },
   }),

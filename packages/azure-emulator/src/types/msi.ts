@@ -4,16 +4,18 @@
  *
  * Facts (docs/azure-facts.md#workload-identity):
  * - an identity's name is 3-128 letters, digits, hyphens and underscores, starting with a letter or
- *   digit; its tenant, principal (object) and client ids are the service's;
- * - a federated credential names an `issuer` (an HTTPS URL), a `subject` and exactly one audience
- *   (`api://AzureADTokenExchange` for Entra ID); an identity holds at most 20 of them, and no two with the
- *   same issuer and subject. Azure's codes for these refusals are not published: the emulator answers 400
- *   with its own.
+ *   digit; its principal (object) and client ids are the service's, its tenant the subscription's;
+ *   `isolationScope` is the one member a caller writes (`ManagedIdentity.json`: x-ms-mutability read,
+ *   update, create);
+ * - a federated credential names an `issuer` (an HTTPS URL), a `subject` (each at most 600 characters)
+ *   and exactly one audience (`api://AzureADTokenExchange` for Entra ID); an identity holds at most 20 of
+ *   them, and no two with the same issuer and subject. Azure's codes for these refusals are not
+ *   published: the emulator answers 400 with its own.
  */
 import { MSI_SCHEMAS } from "../arm-schema/index.js";
 import { valueAt } from "../body-path.js";
 import { badRequest } from "../errors.js";
-import { idKey } from "../resource-path.js";
+import { idKey, subscriptionOf } from "../resource-path.js";
 import type { ResourceTypeSpec, WriteContext } from "../resource-type.js";
 import { stableGuid } from "./shared.js";
 
@@ -23,6 +25,8 @@ export const FEDERATED_CREDENTIAL_TYPE =
 
 /** The most federated credentials one identity holds. */
 const MAX_FEDERATED_CREDENTIALS = 20;
+/** The most characters of a federated credential's issuer, and of its subject. */
+const MAX_ISSUER_OR_SUBJECT_LENGTH = 600;
 
 function validateCredential({ id, parentId, body, existing, env }: WriteContext): void {
   const issuer = String(valueAt(body, "properties.issuer") ?? "");
@@ -33,6 +37,17 @@ function validateCredential({ id, parentId, body, existing, env }: WriteContext)
       "InvalidFederatedIdentityCredentialIssuer",
       `The issuer '${issuer}' must be an HTTPS URL.`,
     );
+  }
+  for (const [member, value] of [
+    ["issuer", issuer],
+    ["subject", subject],
+  ] as const) {
+    if (value.length > MAX_ISSUER_OR_SUBJECT_LENGTH) {
+      throw badRequest(
+        "InvalidFederatedIdentityCredentialLength",
+        `The ${member} has ${value.length} characters; at most ${MAX_ISSUER_OR_SUBJECT_LENGTH} are allowed.`,
+      );
+    }
   }
   if (!Array.isArray(audiences) || audiences.length !== 1) {
     throw badRequest("InvalidFederatedIdentityCredentialAudiences", "Exactly one audience is allowed.");
@@ -67,9 +82,9 @@ export const userAssignedIdentitySpec: ResourceTypeSpec = {
   tracked: true,
   namePattern: /^[A-Za-z0-9][-\w]{2,127}$/,
   defaults: () => ({ tags: {}, properties: { isolationScope: "None" } }),
-  synthesize: (resource) => ({
+  synthesize: (resource, env) => ({
     properties: {
-      tenantId: stableGuid("tenant"),
+      tenantId: env.tenantOf(subscriptionOf(resource.id) ?? ""),
       principalId: stableGuid(`${resource.id}/principal`),
       clientId: stableGuid(`${resource.id}/client`),
     },

@@ -385,6 +385,16 @@ const PRIVATE_LINK_GROUPS: Readonly<Record<string, string>> = {
   "microsoft.storage/storageaccounts": "blob",
 };
 
+/**
+ * The SKU a target must have to take a private endpoint: a container registry's Premium tier ("Azure
+ * Container Registry service tiers"; "Connect privately to an Azure container registry using Azure Private
+ * Link": "available in the Premium container registry service tier"). Azure's error code is not published;
+ * the emulator answers its own `PremiumSkuRequired`, as for the registry's other Premium-only features.
+ */
+const PRIVATE_LINK_SKU: Readonly<Record<string, string>> = {
+  "microsoft.containerregistry/registries": "Premium",
+};
+
 interface LinkConnection {
   readonly name?: string;
   readonly properties?: { readonly privateLinkServiceId?: string; readonly groupIds?: readonly string[] };
@@ -418,6 +428,14 @@ function checkGroupIds({ body, env }: WriteContext): void {
       throw badRequest(
         "InvalidPrivateLinkGroupId",
         `Call to ${target.type} failed. Error message: Invalid groupId '${groupIds[0]!}'; the resource offers '${offered}'.`,
+      );
+    }
+    const sku = PRIVATE_LINK_SKU[target.type.toLowerCase()];
+    const targetSku = String(valueAt(target.body, "sku.name") ?? "");
+    if (sku && targetSku !== sku) {
+      throw badRequest(
+        "PremiumSkuRequired",
+        `Call to ${target.type} failed. Error message: private endpoints need the ${sku} SKU; '${target.name}' is '${targetSku}'.`,
       );
     }
   }

@@ -21,13 +21,21 @@ import { locationOf, stableGuid } from "./shared.js";
 export const PRIVATE_ENDPOINT_TYPE = "Microsoft.Network/privateEndpoints";
 const FIRST_USABLE_OFFSET = 4;
 
-/** The public FQDN of a private-link target, by its type; undefined for types without one here. */
-const TARGET_FQDN: Readonly<Record<string, (name: string) => string>> = {
-  "microsoft.keyvault/vaults": (name) => `${name.toLowerCase()}.vault.azure.net`,
-  "microsoft.cache/redis": (name) => `${name.toLowerCase()}.redis.cache.windows.net`,
-  "microsoft.dbforpostgresql/flexibleservers": (name) => `${name.toLowerCase()}.postgres.database.azure.com`,
-  "microsoft.containerregistry/registries": (name) => `${name.toLowerCase()}.azurecr.io`,
-  "microsoft.storage/storageaccounts": (name) => `${name.toLowerCase()}.blob.core.windows.net`,
+/**
+ * The public FQDNs a private endpoint to a target serves, by the target's type; none for types without
+ * them here. A container registry's endpoint serves the registry and its regional data endpoint
+ * `<name>.<region>.data.azurecr.io` (both reachable privately through it: "Connect privately to an Azure
+ * container registry using Azure Private Link", "Azure Container Registry endpoint reference").
+ */
+const TARGET_FQDNS: Readonly<Record<string, (target: StoredResource) => readonly string[]>> = {
+  "microsoft.keyvault/vaults": (t) => [`${t.name.toLowerCase()}.vault.azure.net`],
+  "microsoft.cache/redis": (t) => [`${t.name.toLowerCase()}.redis.cache.windows.net`],
+  "microsoft.dbforpostgresql/flexibleservers": (t) => [`${t.name.toLowerCase()}.postgres.database.azure.com`],
+  "microsoft.containerregistry/registries": (t) => [
+    `${t.name.toLowerCase()}.azurecr.io`,
+    `${t.name.toLowerCase()}.${locationOf(t)}.data.azurecr.io`,
+  ],
+  "microsoft.storage/storageaccounts": (t) => [`${t.name.toLowerCase()}.blob.core.windows.net`],
 };
 
 /**
@@ -94,8 +102,7 @@ export function targetsOf(endpoint: StoredResource, store: ResourceStore): Store
 /** An endpoint's `customDnsConfigs`: the target's public name resolving to the endpoint's IP. */
 export function customDnsConfigs(endpoint: StoredResource, store: ResourceStore, ip: string): unknown[] {
   return targetsOf(endpoint, store)
-    .map((target) => TARGET_FQDN[target.type.toLowerCase()]?.(target.name))
-    .filter((fqdn): fqdn is string => fqdn !== undefined)
+    .flatMap((target) => TARGET_FQDNS[target.type.toLowerCase()]?.(target) ?? [])
     .map((fqdn) => ({ fqdn, ipAddresses: [ip] }));
 }
 

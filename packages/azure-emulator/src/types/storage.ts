@@ -2,9 +2,13 @@
  * Microsoft.Storage accounts, their blob service and blob containers.
  *
  * Facts (docs/azure-facts.md#storage):
- * - an account PUT answers 202 with `Location` (and 200 with the account once it exists); DELETE is
- *   synchronous (200/204); the blob service's properties and containers are written synchronously
- *   (`storage.json`, `blob.json`: no `x-ms-long-running-operation` on them);
+ * - an account PUT answers 202 with `Location`, or 200 with the account when it exists with the same
+ *   properties (`StorageAccounts_Create`); DELETE is synchronous (200/204); the blob service's
+ *   properties and containers are written synchronously (`storage.json`, `blob.json`: no
+ *   `x-ms-long-running-operation` on them);
+ * - an account answers when its keys were made (`keyCreationTime.key1`/`key2`) and, per encrypted
+ *   service, when its encryption was enabled (`lastEnabledTime`); the blob service answers its account's
+ *   SKU (`BlobServiceProperties.sku`, read-only);
  * - account names are 3-24 lower-case letters and digits, unique across Azure (the endpoints are
  *   `<name>.<service>.core.windows.net`); a taken name answers 409 `StorageAccountAlreadyTaken`;
  * - the blob service is a singleton named `default`; container names are 3-63 lower-case letters, digits
@@ -59,6 +63,10 @@ const endpointsOf = (resource: StoredResource) => {
   };
 };
 
+/** `Sku.tier`: Premium for the Premium SKUs, else Standard. */
+const tierOf = (account: StoredResource): string =>
+  String(valueAt(account.body, "sku.name") ?? "").startsWith("Premium") ? "Premium" : "Standard";
+
 export const storageAccountSpec: ResourceTypeSpec = {
   schemas: [STORAGE_SCHEMAS.storageAccount],
   type: STORAGE_ACCOUNT_TYPE,
@@ -68,6 +76,7 @@ export const storageAccountSpec: ResourceTypeSpec = {
   tracked: true,
   namePattern: /^[a-z0-9]{3,24}$/,
   globalNameTakenCode: "StorageAccountAlreadyTaken",
+  unchangedPutAnswersAtOnce: true,
   required: ["sku.name", "kind"],
   validate: validateAccount,
   defaults: () => ({
@@ -90,10 +99,19 @@ export const storageAccountSpec: ResourceTypeSpec = {
     },
   }),
   synthesize: (resource) => ({
-    sku: {
-      tier: String(valueAt(resource.body, "sku.name") ?? "").startsWith("Premium") ? "Premium" : "Standard",
-    },
+    sku: { tier: tierOf(resource) },
     properties: {
+      keyCreationTime: {
+        key1: new Date(resource.createdAtMs).toISOString(),
+        key2: new Date(resource.createdAtMs).toISOString(),
+      },
+      // Blob and file data are always encrypted (Azure Storage encryption cannot be turned off).
+      encryption: {
+        services: {
+          blob: { lastEnabledTime: new Date(resource.createdAtMs).toISOString() },
+          file: { lastEnabledTime: new Date(resource.createdAtMs).toISOString() },
+        },
+      },
       primaryEndpoints: endpointsOf(resource),
       primaryLocation: locationOf(resource),
       statusOfPrimary: "available",
@@ -119,6 +137,13 @@ export const blobServiceSpec: ResourceTypeSpec = {
   namePattern: /^default$/,
   // The blob service exists with its account: the spec has no DELETE for it.
   noDelete: true,
+  // Its SKU is its account's, as the account has it now.
+  renderExtra: (resource, env) => {
+    const account = env.store.get(resource.parentId);
+    return account
+      ? { sku: { name: String(valueAt(account.body, "sku.name") ?? ""), tier: tierOf(account) } }
+      : {};
+  },
   defaults: () => ({
     properties: {
       cors: { corsRules: [] },

@@ -53,6 +53,23 @@ export class Scenario {
     return this.id(`Microsoft.Cache/redisEnterprise/${this.managedRedis}`);
   }
   readonly cluster = "aks-conformance";
+  readonly identity = "id-conformance";
+  get identityId(): string {
+    return this.id(`Microsoft.ManagedIdentity/userAssignedIdentities/${this.identity}`);
+  }
+  readonly registry = "acrconformance0001";
+  get registryId(): string {
+    return this.id(`Microsoft.ContainerRegistry/registries/${this.registry}`);
+  }
+  readonly storageAccount = "stconformance0001";
+  get storageAccountId(): string {
+    return this.id(`Microsoft.Storage/storageAccounts/${this.storageAccount}`);
+  }
+  /** A second resource group, for names that must be unique across Azure. */
+  readonly otherGroup = "conformance-elsewhere";
+  get otherGroupId(): string {
+    return `/subscriptions/${this.subscriptionId}/resourceGroups/${this.otherGroup}`;
+  }
 }
 
 /** A check that is not about the common shape: a finding of the issue, or a type's own rule. */
@@ -67,6 +84,10 @@ export interface ExtraCheckContext {
   readonly send: (method: string, path: string, body?: unknown) => Promise<WireAnswer>;
   /** Sends a PUT and, when it is accepted, waits for its operation to end. */
   readonly put: (path: string, body: unknown) => Promise<WireAnswer>;
+  /** {@link put} at another type's api-version (a resource another check needs). */
+  readonly putAt: (path: string, apiVersion: string, body: unknown) => Promise<WireAnswer>;
+  /** Sends a DELETE at `apiVersion` and, when it is accepted, waits for its operation to end. */
+  readonly removeAt: (path: string, apiVersion: string) => Promise<WireAnswer>;
   /** The answer the create PUT got, and the GET after everything was built. */
   readonly created: WireAnswer;
   readonly read: () => Promise<WireAnswer>;
@@ -86,6 +107,11 @@ export interface TypeFixture {
   readonly path: (s: Scenario) => string;
   /** A second resource of the type, for request probes that must not touch the first. */
   readonly probePath: (s: Scenario) => string;
+  /**
+   * The type's one name is fixed (a blob service is `default`): probes go to {@link probePath} as it is,
+   * not to a name of their own per probe.
+   */
+  readonly fixedName?: boolean;
   readonly body: (s: Scenario) => Record<string, unknown>;
   /** The body of request probes, when {@link body} would clash with the first resource. @default body */
   readonly probeBody?: (s: Scenario) => Record<string, unknown>;
@@ -119,6 +145,75 @@ const errorOf = (answer: WireAnswer): string =>
 
 const propertiesOf = (answer: WireAnswer): Record<string, unknown> =>
   (answer.body as { properties?: Record<string, unknown> } | undefined)?.properties ?? {};
+
+const MSI = "2024-11-30";
+const MSI_SPEC = "msi/resource-manager/Microsoft.ManagedIdentity/stable/2024-11-30";
+const REGISTRY = "2025-11-01";
+const REGISTRY_SPEC =
+  "containerregistry/resource-manager/Microsoft.ContainerRegistry/Registry/stable/2025-11-01";
+const STORAGE = "2025-08-01";
+const STORAGE_SPEC = "storage/resource-manager/Microsoft.Storage/stable/2025-08-01";
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A federated credential as the spec's example has it (an AKS OIDC issuer), for `subject`. */
+const ficBody = (subject: string) => ({
+  properties: {
+    issuer: "https://oidc.prod-aks.azure.com/00000000-0000-0000-0000-000000000001/conformance/",
+    subject,
+    audiences: ["api://AzureADTokenExchange"],
+  },
+});
+
+/**
+ * The storage account create: StorageAccountCreate.json's members without its edge zone, key and SAS
+ * policies and routing preference (the provisioner sets none); StorageV2 and LRS as the provisioner asks.
+ */
+const storageAccountBody = (s: Scenario) => ({
+  sku: { name: "Standard_LRS" },
+  kind: "StorageV2",
+  location: s.location,
+  tags: TAGS,
+  properties: {
+    allowBlobPublicAccess: false,
+    defaultToOAuthAuthentication: false,
+    minimumTlsVersion: "TLS1_2",
+    allowSharedKeyAccess: true,
+    encryption: {
+      services: {
+        file: { keyType: "Account", enabled: true },
+        blob: { keyType: "Account", enabled: true },
+      },
+      requireInfrastructureEncryption: false,
+      keySource: "Microsoft.Storage",
+    },
+  },
+});
+
+/** The smallest storage account create. */
+const storageBody = (s: Scenario) => ({
+  location: s.location,
+  sku: { name: "Standard_LRS" },
+  kind: "StorageV2",
+});
+
+/**
+ * A check that a PUT is refused with 400, whatever its code (Azure publishes none for the rule); a PUT
+ * wrongly accepted is deleted again, so it leaves nothing in the way of later checks.
+ */
+function refusedWithBadRequest(
+  name: string,
+  probe: (s: Scenario) => { path: string; body: unknown },
+): ExtraCheck {
+  return {
+    name,
+    async run({ scenario, send }) {
+      const { path, body } = probe(scenario);
+      const answer = await send("PUT", path, body);
+      if (answer.status < 300) await send("DELETE", path);
+      return answer.status === 400 ? undefined : `answered ${errorOf(answer)}`;
+    },
+  };
+}
 
 /** A check that a PUT is refused with 400 and one of `codes`. */
 function refused(
@@ -172,6 +267,124 @@ function patchAnswersAccepted(
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
       return "the PATCH never finished";
+    },
+  };
+}
+
+/**
+ * A PATCH of the tags answers one of `statuses` with the resource, the tag applied once any operation
+ * ends.
+ */
+function patchOfTags(
+  operation: string,
+  path: (s: Scenario) => string,
+  statuses: readonly number[],
+): ExtraCheck {
+  return {
+    name: `PATCH (${operation}) of the tags: ${statuses.join("/")} with the resource, the tag applied`,
+    async run({ scenario, send, read }) {
+      const answer = await send("PATCH", path(scenario), { tags: { ...TAGS, patched: "yes" } });
+      if (!statuses.includes(answer.status) || typeof answer.body !== "object")
+        return `answered ${errorOf(answer).slice(0, 300)}`;
+      for (let attempt = 0; attempt < 500; attempt++) {
+        const current = await read();
+        const state = provisioningStateOf(current.body);
+        if (state === undefined || state === "Succeeded") {
+          const tags = (current.body as { tags?: Record<string, string> }).tags;
+          return tags?.patched === "yes" ? undefined : `tags after the PATCH ${JSON.stringify(tags)}`;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      return "the PATCH never finished";
+    },
+  };
+}
+
+/** Built-in role definitions (GUIDs from Azure's built-in roles reference). */
+const ROLE = {
+  acrPull: "7f951dda-4ed3-4680-a7ca-43fe172d538d",
+  blobDataContributor: "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
+  blobDataReader: "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1",
+  managedIdentityOperator: "f1a07417-d97a-45cb-824c-7a7467783830",
+} as const;
+
+const assignmentName = (suffix: string): string => `5c0e7a11-9d1e-4c3b-8a55-0000000000${suffix}`;
+
+const roleAssignmentBody = (s: Scenario, role: string) => ({
+  properties: {
+    roleDefinitionId: `/subscriptions/${s.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${role}`,
+    principalId: s.principalId,
+    principalType: "ServicePrincipal",
+  },
+});
+
+/**
+ * A role assignment at `scope` answers 201 with that scope, is found there, and is deleted with 200
+ * (RoleAssignments_Create, _Get, _Delete at a resource scope).
+ */
+function roleAssignmentAt(
+  what: string,
+  scope: (s: Scenario) => string,
+  role: string,
+  suffix: string,
+): ExtraCheck {
+  return {
+    name: `a role assignment at ${what}'s scope: 201 naming the scope, found there, deleted with 200`,
+    async run({ scenario, send }) {
+      const at = scope(scenario);
+      const path = `${at}/providers/Microsoft.Authorization/roleAssignments/${assignmentName(suffix)}`;
+      const answer = await send("PUT", path, roleAssignmentBody(scenario, role));
+      const found = await send("GET", path);
+      const removal = await send("DELETE", path);
+      const named = String(propertiesOf(answer).scope ?? "").toLowerCase() === at.toLowerCase();
+      return answer.status === 201 && named && found.status === 200 && removal.status === 200
+        ? undefined
+        : `PUT ${errorOf(answer).slice(0, 300)}; GET ${found.status}; DELETE ${removal.status}`;
+    },
+  };
+}
+
+/** A private endpoint in the scenario's endpoint subnet to `target`'s `groupId`. */
+const endpointProbe = (s: Scenario, name: string, target: string, groupId: string) => ({
+  path: s.id(`Microsoft.Network/privateEndpoints/${name}`),
+  body: {
+    location: s.location,
+    properties: {
+      subnet: { id: s.subnet("endpoints") },
+      privateLinkServiceConnections: [
+        { name, properties: { privateLinkServiceId: target, groupIds: [groupId] } },
+      ],
+    },
+  },
+});
+
+/**
+ * A private endpoint to `target` with `groupId` is approved at once and its `customDnsConfigs` name
+ * `fqdns` ("Private Link resource" table of Azure's private endpoint overview; each service's private link
+ * page). The endpoint is deleted again.
+ */
+function endpointTo(
+  name: string,
+  target: (s: Scenario) => string,
+  groupId: string,
+  fqdns: (s: Scenario) => readonly string[],
+): ExtraCheck {
+  return {
+    name,
+    async run({ scenario, put, removeAt }) {
+      const probe = endpointProbe(scenario, `pe-conformance-${groupId}`, target(scenario), groupId);
+      const answer = await put(probe.path, probe.body);
+      const properties = propertiesOf(answer);
+      if (answer.status < 300) await removeAt(probe.path, NETWORK);
+      const connections = (properties.privateLinkServiceConnections ?? []) as {
+        properties?: { privateLinkServiceConnectionState?: { status?: string } };
+      }[];
+      const status = connections[0]?.properties?.privateLinkServiceConnectionState?.status;
+      const configs = ((properties.customDnsConfigs ?? []) as { fqdn?: string }[]).map((c) => c.fqdn);
+      const missing = fqdns(scenario).filter((fqdn) => !configs.includes(fqdn));
+      return answer.status < 300 && status === "Approved" && missing.length === 0
+        ? undefined
+        : `${errorOf(answer).slice(0, 200)}; status ${String(status)}; customDnsConfigs ${JSON.stringify(configs)}`;
     },
   };
 }
@@ -627,6 +840,44 @@ export const FIXTURES: readonly TypeFixture[] = [
           return status === "Approved" ? undefined : `status ${String(status)}`;
         },
       },
+      endpointTo(
+        "a private endpoint to a Premium container registry with group id registry is approved; its DNS configs name the registry and its regional data endpoint",
+        (s) => s.registryId,
+        "registry",
+        (s) => [`${s.registry}.azurecr.io`, `${s.registry}.${s.location}.data.azurecr.io`],
+      ),
+      endpointTo(
+        "a private endpoint to a storage account with group id blob is approved; its DNS config names the blob endpoint",
+        (s) => s.storageAccountId,
+        "blob",
+        (s) => [`${s.storageAccount}.blob.core.windows.net`],
+      ),
+      refused(
+        "a private endpoint to a container registry with group id blob is refused (400)",
+        ["InvalidPrivateLinkGroupId"],
+        (s) => endpointProbe(s, "pe-conformance-acr-blob", s.registryId, "blob"),
+      ),
+      refused(
+        "a private endpoint to a storage account with group id registry is refused (400)",
+        ["InvalidPrivateLinkGroupId"],
+        (s) => endpointProbe(s, "pe-conformance-st-registry", s.storageAccountId, "registry"),
+      ),
+      {
+        name: "a private endpoint to a Standard container registry is refused (private endpoints need Premium) (400)",
+        async run({ scenario, send, putAt, removeAt }) {
+          const registry = scenario.id("Microsoft.ContainerRegistry/registries/acrconformancestd");
+          const made = await putAt(registry, REGISTRY, {
+            location: scenario.location,
+            sku: { name: "Standard" },
+          });
+          if (made.status >= 300) return `the Standard registry was refused: ${errorOf(made)}`;
+          const { path, body } = endpointProbe(scenario, "pe-conformance-acr-std", registry, "registry");
+          const answer = await send("PUT", path, body);
+          if (answer.status < 300) await removeAt(path, NETWORK);
+          await removeAt(registry, REGISTRY);
+          return answer.status === 400 ? undefined : errorOf(answer);
+        },
+      },
     ],
   },
   {
@@ -693,6 +944,37 @@ export const FIXTURES: readonly TypeFixture[] = [
       "properties.principalId",
       "properties.principalType",
       "properties.scope",
+    ],
+    // Run once every fixture exists: role assignments at the scopes of the types that come later.
+    extraChecks: [
+      roleAssignmentAt("a container registry (AcrPull)", (s) => s.registryId, ROLE.acrPull, "01"),
+      roleAssignmentAt(
+        "a storage account (Storage Blob Data Contributor)",
+        (s) => s.storageAccountId,
+        ROLE.blobDataContributor,
+        "02",
+      ),
+      roleAssignmentAt(
+        "a blob container (Storage Blob Data Reader)",
+        (s) => `${s.storageAccountId}/blobServices/default/containers/conformance`,
+        ROLE.blobDataReader,
+        "03",
+      ),
+      roleAssignmentAt(
+        "a user-assigned identity (Managed Identity Operator)",
+        (s) => s.identityId,
+        ROLE.managedIdentityOperator,
+        "04",
+      ),
+      {
+        name: "a role assignment at a container registry that does not exist is refused (404)",
+        async run({ scenario, send }) {
+          const path = `${scenario.id("Microsoft.ContainerRegistry/registries/acrnosuchregistry")}/providers/Microsoft.Authorization/roleAssignments/${assignmentName("05")}`;
+          const answer = await send("PUT", path, roleAssignmentBody(scenario, ROLE.acrPull));
+          if (answer.status < 300) await send("DELETE", path);
+          return answer.status === 404 ? undefined : errorOf(answer);
+        },
+      },
     ],
   },
   {
@@ -1326,6 +1608,491 @@ export const FIXTURES: readonly TypeFixture[] = [
           return answer.status === 400 ? undefined : errorOf(answer);
         },
       },
+    ],
+  },
+  {
+    type: "Microsoft.ManagedIdentity/userAssignedIdentities",
+    apiVersion: MSI,
+    source: [`${MSI_SPEC}/ManagedIdentity.json`, `${MSI_SPEC}/examples/IdentityCreate.json`],
+    path: (s) => s.identityId,
+    probePath: (s) => s.id("Microsoft.ManagedIdentity/userAssignedIdentities/id-conformance-probe"),
+    // The example sends location and tags; `isolationScope` is the one writable property (create, update).
+    body: (s) => ({ location: s.location, tags: TAGS, properties: { isolationScope: "None" } }),
+    // UserAssignedIdentities_CreateOrUpdate: 200 "update operation succeeded", 201 "create operation
+    // succeeded", no long-running operation; _Delete: 200/204.
+    put: { 201: sync() },
+    delete: { 200: done, 204: done },
+    exampleKeys: [
+      "id",
+      "name",
+      "type",
+      "location",
+      "tags",
+      "properties.clientId",
+      "properties.principalId",
+      "properties.tenantId",
+      "properties.isolationScope",
+    ],
+    extraChecks: [
+      {
+        name: "tenantId, principalId and clientId are the service's: GUIDs, the tenant the caller's",
+        async run({ scenario, read }) {
+          const properties = propertiesOf(await read());
+          const ids = [properties.tenantId, properties.principalId, properties.clientId];
+          const ok =
+            ids.every((id) => typeof id === "string" && GUID.test(id)) &&
+            properties.tenantId === scenario.tenantId &&
+            properties.principalId !== properties.clientId;
+          return ok ? undefined : JSON.stringify(properties);
+        },
+      },
+      {
+        name: "isolationScope is writable on create (x-ms-mutability read, update, create): Regional is kept",
+        async run({ scenario, put, send }) {
+          const path = scenario.id(
+            "Microsoft.ManagedIdentity/userAssignedIdentities/id-conformance-regional",
+          );
+          const answer = await put(path, {
+            location: scenario.location,
+            properties: { isolationScope: "Regional" },
+          });
+          const scope = propertiesOf(await send("GET", path)).isolationScope;
+          await send("DELETE", path);
+          return answer.status < 300 && scope === "Regional"
+            ? undefined
+            : `${errorOf(answer)}; isolationScope ${JSON.stringify(scope)}`;
+        },
+      },
+      patchOfTags("UserAssignedIdentities_Update", (s) => s.identityId, [200]),
+      refused(
+        "a name of 2 characters is refused (3-128 letters, digits, hyphens and underscores)",
+        ["InvalidResourceName"],
+        (s) => ({
+          path: s.id("Microsoft.ManagedIdentity/userAssignedIdentities/id"),
+          body: { location: s.location },
+        }),
+      ),
+      refused("a name starting with a hyphen is refused", ["InvalidResourceName"], (s) => ({
+        path: s.id("Microsoft.ManagedIdentity/userAssignedIdentities/-id-conformance"),
+        body: { location: s.location },
+      })),
+    ],
+  },
+  {
+    type: "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials",
+    apiVersion: MSI,
+    source: [
+      `${MSI_SPEC}/ManagedIdentity.json`,
+      `${MSI_SPEC}/examples/FederatedIdentityCredentialCreate.json`,
+    ],
+    path: (s) => `${s.identityId}/federatedIdentityCredentials/fic-conformance`,
+    probePath: (s) => `${s.identityId}/federatedIdentityCredentials/fic-probe`,
+    body: () => ficBody("system:serviceaccount:conformance:app"),
+    probeBody: () => ficBody("system:serviceaccount:conformance:probe"),
+    // FederatedIdentityCredentials_CreateOrUpdate: 200 update / 201 create, synchronous; _Delete: 200/204.
+    put: { 201: sync() },
+    delete: { 200: done, 204: done },
+    exampleKeys: ["id", "name", "type", "properties.issuer", "properties.subject", "properties.audiences"],
+    extraChecks: [
+      refused(
+        "a name of 2 characters is refused (^[a-zA-Z0-9]{1}[a-zA-Z0-9-_]{2,119}$)",
+        ["InvalidResourceName"],
+        (s) => ({
+          path: `${s.identityId}/federatedIdentityCredentials/fi`,
+          body: ficBody("system:serviceaccount:conformance:short"),
+        }),
+      ),
+      refused("a name of 121 characters is refused", ["InvalidResourceName"], (s) => ({
+        path: `${s.identityId}/federatedIdentityCredentials/f${"i".repeat(120)}`,
+        body: ficBody("system:serviceaccount:conformance:long"),
+      })),
+      refused("a name starting with an underscore is refused", ["InvalidResourceName"], (s) => ({
+        path: `${s.identityId}/federatedIdentityCredentials/_fic-conformance`,
+        body: ficBody("system:serviceaccount:conformance:underscore"),
+      })),
+      {
+        name: "a name of 120 characters is accepted",
+        async run({ scenario, put, send }) {
+          const path = `${scenario.identityId}/federatedIdentityCredentials/f${"i".repeat(119)}`;
+          const answer = await put(path, ficBody("system:serviceaccount:conformance:longest"));
+          await send("DELETE", path);
+          return answer.status < 300 ? undefined : errorOf(answer);
+        },
+      },
+      refusedWithBadRequest("an issuer that is no HTTPS URL is refused (400)", (s) => ({
+        path: `${s.identityId}/federatedIdentityCredentials/fic-http`,
+        body: {
+          properties: {
+            ...ficBody("system:serviceaccount:conformance:http").properties,
+            issuer: "http://issuer.example.com/",
+          },
+        },
+      })),
+      refusedWithBadRequest("a subject of more than 600 characters is refused (400)", (s) => ({
+        path: `${s.identityId}/federatedIdentityCredentials/fic-long-subject`,
+        body: ficBody(`system:serviceaccount:conformance:${"s".repeat(600)}`),
+      })),
+      refusedWithBadRequest("an issuer of more than 600 characters is refused (400)", (s) => ({
+        path: `${s.identityId}/federatedIdentityCredentials/fic-long-issuer`,
+        body: {
+          properties: {
+            ...ficBody("system:serviceaccount:conformance:issuer").properties,
+            issuer: `https://issuer.example.com/${"i".repeat(600)}`,
+          },
+        },
+      })),
+      refusedWithBadRequest("a second credential with the same issuer and subject is refused (400)", (s) => ({
+        path: `${s.identityId}/federatedIdentityCredentials/fic-twin`,
+        body: ficBody("system:serviceaccount:conformance:app"),
+      })),
+      {
+        name: "an identity holds at most 20 credentials: the 21st is refused (400)",
+        async run({ scenario, put, send }) {
+          const made: string[] = [];
+          let seen: string | undefined;
+          // The fixture's credential is the first; 19 more make 20.
+          for (let n = 2; n <= 20 && seen === undefined; n++) {
+            const path = `${scenario.identityId}/federatedIdentityCredentials/fic-limit-${n}`;
+            const answer = await put(path, ficBody(`system:serviceaccount:conformance:limit-${n}`));
+            if (answer.status < 300) made.push(path);
+            else seen = `credential ${n} refused: ${errorOf(answer)}`;
+          }
+          if (seen === undefined) {
+            const extra = `${scenario.identityId}/federatedIdentityCredentials/fic-limit-21`;
+            const answer = await send("PUT", extra, ficBody("system:serviceaccount:conformance:limit-21"));
+            if (answer.status < 300) made.push(extra);
+            if (answer.status !== 400) seen = `the 21st answered ${errorOf(answer)}`;
+          }
+          for (const path of made) await send("DELETE", path);
+          return seen;
+        },
+      },
+    ],
+  },
+  {
+    type: "Microsoft.ContainerRegistry/registries",
+    apiVersion: REGISTRY,
+    source: [`${REGISTRY_SPEC}/containerregistry.json`, `${REGISTRY_SPEC}/examples/RegistryCreate.json`],
+    prepare: async (s, put) => {
+      await put(s.otherGroupId, "2025-04-01", { location: s.location });
+    },
+    path: (s) => s.registryId,
+    probePath: (s) => s.id("Microsoft.ContainerRegistry/registries/acrconformanceprobe"),
+    // The example's members; Premium (the tier private endpoints need) and no admin user, as the
+    // provisioner asks.
+    body: (s) => ({
+      location: s.location,
+      tags: TAGS,
+      sku: { name: "Premium" },
+      properties: { adminUserEnabled: false },
+    }),
+    // Registries_Create: 200 "update operation succeeded" (no operation), 201 "create operation
+    // succeeded" with Azure-AsyncOperation (final-state-via azure-async-operation); Registries_Delete:
+    // 200, 202 with Location (final-state-via location), 204.
+    put: { 201: asyncOp },
+    delete: { 200: done, 202: accepted("Location"), 204: done },
+    exampleKeys: [
+      "id",
+      "name",
+      "type",
+      "location",
+      "tags",
+      "sku.name",
+      "sku.tier",
+      "properties.loginServer",
+      "properties.creationDate",
+      "properties.provisioningState",
+      "properties.adminUserEnabled",
+      "properties.networkRuleSet.defaultAction",
+      "properties.networkRuleSet.ipRules",
+      "properties.policies.quarantinePolicy.status",
+      "properties.policies.trustPolicy.type",
+      "properties.policies.trustPolicy.status",
+      "properties.policies.retentionPolicy.days",
+      "properties.policies.retentionPolicy.lastUpdatedTime",
+      "properties.policies.retentionPolicy.status",
+      "properties.policies.exportPolicy.status",
+      "properties.policies.azureADAuthenticationAsArmPolicy.status",
+      "properties.encryption.status",
+      "properties.dataEndpointEnabled",
+      "properties.dataEndpointHostNames",
+      "properties.privateEndpointConnections",
+      "properties.publicNetworkAccess",
+      "properties.networkRuleBypassOptions",
+      "properties.networkRuleBypassAllowedForTasks",
+      "properties.zoneRedundancy",
+      "properties.anonymousPullEnabled",
+      "properties.roleAssignmentMode",
+    ],
+    extraChecks: [
+      {
+        name: "the login server is <name>.azurecr.io, lower-case (read-only)",
+        async run({ scenario, read }) {
+          const server = propertiesOf(await read()).loginServer;
+          return server === `${scenario.registry}.azurecr.io` ? undefined : `loginServer ${String(server)}`;
+        },
+      },
+      {
+        name: "the create answers provisioningState Creating, Succeeded once the operation ends",
+        async run({ created, read }) {
+          const first = provisioningStateOf(created.body);
+          const last = provisioningStateOf((await read()).body);
+          return first === "Creating" && last === "Succeeded" ? undefined : `${first} then ${last}`;
+        },
+      },
+      // Registries_Update: 200 with the registry, or 201 with Azure-AsyncOperation.
+      patchOfTags("Registries_Update", (s) => s.registryId, [200, 201]),
+      refused("a name of 4 characters is refused (5-50 alphanumerics)", ["InvalidResourceName"], (s) => ({
+        path: s.id("Microsoft.ContainerRegistry/registries/acr1"),
+        body: { location: s.location, sku: { name: "Basic" } },
+      })),
+      refused("a name with a hyphen is refused", ["InvalidResourceName"], (s) => ({
+        path: s.id("Microsoft.ContainerRegistry/registries/acr-conformance"),
+        body: { location: s.location, sku: { name: "Basic" } },
+      })),
+      refused("a name of 51 characters is refused", ["InvalidResourceName"], (s) => ({
+        path: s.id(`Microsoft.ContainerRegistry/registries/acr${"x".repeat(48)}`),
+        body: { location: s.location, sku: { name: "Basic" } },
+      })),
+      {
+        name: "the name is unique across Azure: the same name in another resource group is refused",
+        async run({ scenario, send }) {
+          const path = `${scenario.otherGroupId}/providers/Microsoft.ContainerRegistry/registries/${scenario.registry}`;
+          const answer = await send("PUT", path, { location: scenario.location, sku: { name: "Basic" } });
+          if (answer.status < 300) await send("DELETE", path);
+          return answer.status >= 400 && answer.status < 500 ? undefined : errorOf(answer);
+        },
+      },
+      refusedWithBadRequest(
+        "public network access Disabled needs the Premium tier: a Standard registry asking for it is refused (400)",
+        (s) => ({
+          path: s.id("Microsoft.ContainerRegistry/registries/acrconformancestandard"),
+          body: {
+            location: s.location,
+            sku: { name: "Standard" },
+            properties: { publicNetworkAccess: "Disabled" },
+          },
+        }),
+      ),
+    ],
+  },
+  {
+    type: "Microsoft.Storage/storageAccounts",
+    apiVersion: STORAGE,
+    source: [`${STORAGE_SPEC}/storage.json`, `${STORAGE_SPEC}/examples/StorageAccountCreate.json`],
+    path: (s) => s.storageAccountId,
+    probePath: (s) => s.id("Microsoft.Storage/storageAccounts/stconformanceprobe"),
+    body: storageAccountBody,
+    // StorageAccounts_Create: x-ms-long-running-operation with no final-state option; 200 with the account
+    // (it exists with these properties), 202 without a body. The spec lists no header for the 202; ARM's
+    // rule for a 202 is a Location (or Azure-AsyncOperation) to poll, and the storage provider answers
+    // Location. StorageAccounts_Delete: 200/204, not long-running.
+    put: { 200: sync(), 202: accepted("Location") },
+    delete: { 200: done, 204: done },
+    exampleKeys: [],
+    exampleKeysWhenBuilt: [
+      "id",
+      "name",
+      "type",
+      "kind",
+      "location",
+      "tags",
+      "sku.name",
+      "sku.tier",
+      "properties.keyCreationTime.key1",
+      "properties.keyCreationTime.key2",
+      "properties.allowBlobPublicAccess",
+      "properties.minimumTlsVersion",
+      "properties.allowSharedKeyAccess",
+      "properties.creationTime",
+      "properties.primaryEndpoints.web",
+      "properties.primaryEndpoints.dfs",
+      "properties.primaryEndpoints.blob",
+      "properties.primaryEndpoints.file",
+      "properties.primaryEndpoints.queue",
+      "properties.primaryEndpoints.table",
+      "properties.primaryLocation",
+      "properties.provisioningState",
+      "properties.encryption.services.file.keyType",
+      "properties.encryption.services.file.enabled",
+      "properties.encryption.services.file.lastEnabledTime",
+      "properties.encryption.services.blob.keyType",
+      "properties.encryption.services.blob.enabled",
+      "properties.encryption.services.blob.lastEnabledTime",
+      "properties.encryption.requireInfrastructureEncryption",
+      "properties.encryption.keySource",
+      "properties.statusOfPrimary",
+      "properties.supportsHttpsTrafficOnly",
+    ],
+    extraChecks: [
+      {
+        name: "the 202 carries no body; a PUT of the same properties once it exists answers 200 with the account",
+        async run({ scenario, created, send }) {
+          const again = await send("PUT", scenario.storageAccountId, storageAccountBody(scenario));
+          return created.body === undefined &&
+            again.status === 200 &&
+            propertiesOf(again).provisioningState === "Succeeded"
+            ? undefined
+            : `create body ${JSON.stringify(created.body ?? null).slice(0, 80)}; again ${errorOf(again).slice(0, 200)}`;
+        },
+      },
+      // StorageAccounts_Update: 200 with the account, not long-running.
+      patchOfTags("StorageAccounts_Update", (s) => s.storageAccountId, [200]),
+      {
+        name: "the primary endpoints are https://<name>.<service>.core.windows.net/",
+        async run({ scenario, read }) {
+          const endpoints = propertiesOf(await read()).primaryEndpoints as Record<string, string> | undefined;
+          const wrong = ["blob", "queue", "table", "file", "dfs"].filter(
+            (service) =>
+              endpoints?.[service] !== `https://${scenario.storageAccount}.${service}.core.windows.net/`,
+          );
+          return wrong.length === 0 ? undefined : JSON.stringify(endpoints);
+        },
+      },
+      refused(
+        "an upper-case name is refused (3-24 lower-case letters and digits)",
+        ["AccountNameInvalid", "InvalidResourceName"],
+        (s) => ({
+          path: s.id("Microsoft.Storage/storageAccounts/StConformance"),
+          body: storageBody(s),
+        }),
+      ),
+      refused("a name of 25 characters is refused", ["AccountNameInvalid", "InvalidResourceName"], (s) => ({
+        path: s.id(`Microsoft.Storage/storageAccounts/st${"x".repeat(23)}`),
+        body: storageBody(s),
+      })),
+      refused("a name of 2 characters is refused", ["AccountNameInvalid", "InvalidResourceName"], (s) => ({
+        path: s.id("Microsoft.Storage/storageAccounts/st"),
+        body: storageBody(s),
+      })),
+      {
+        name: "the name is unique across Azure: another resource group answers 409 StorageAccountAlreadyTaken",
+        async run({ scenario, send }) {
+          const path = `${scenario.otherGroupId}/providers/Microsoft.Storage/storageAccounts/${scenario.storageAccount}`;
+          const answer = await send("PUT", path, storageBody(scenario));
+          if (answer.status < 300) await send("DELETE", path);
+          const code = (answer.body as { error?: { code?: string } } | undefined)?.error?.code;
+          return answer.status === 409 && code === "StorageAccountAlreadyTaken" ? undefined : errorOf(answer);
+        },
+      },
+    ],
+  },
+  {
+    type: "Microsoft.Storage/storageAccounts/blobServices",
+    apiVersion: STORAGE,
+    source: [`${STORAGE_SPEC}/blob.json`, `${STORAGE_SPEC}/examples/BlobServicesPut.json`],
+    path: (s) => `${s.storageAccountId}/blobServices/default`,
+    probePath: (s) => `${s.storageAccountId}/blobServices/default`,
+    fixedName: true,
+    // The example's members, one CORS rule of its three.
+    body: () => ({
+      properties: {
+        cors: {
+          corsRules: [
+            {
+              allowedOrigins: ["https://www.contoso.com"],
+              allowedMethods: ["GET", "PUT"],
+              maxAgeInSeconds: 100,
+              exposedHeaders: ["x-ms-meta-*"],
+              allowedHeaders: ["x-ms-meta-abc"],
+            },
+          ],
+        },
+        defaultServiceVersion: "2017-07-29",
+        deleteRetentionPolicy: { enabled: true, days: 7 },
+        isVersioningEnabled: true,
+        changeFeed: { enabled: true, retentionInDays: 7 },
+      },
+    }),
+    // BlobServices_SetServiceProperties: 200 with the properties, synchronous; the spec has no DELETE (the
+    // service exists with its account).
+    put: { 200: sync() },
+    exampleKeys: [
+      "id",
+      "name",
+      "type",
+      "properties.cors.corsRules",
+      "properties.defaultServiceVersion",
+      "properties.deleteRetentionPolicy.enabled",
+      "properties.deleteRetentionPolicy.days",
+      "properties.isVersioningEnabled",
+      "properties.changeFeed.enabled",
+      "properties.changeFeed.retentionInDays",
+      "sku.name",
+      "sku.tier",
+    ],
+    extraChecks: [
+      refused("a blob service named other than default is refused", ["InvalidResourceName"], (s) => ({
+        path: `${s.storageAccountId}/blobServices/other`,
+        body: { properties: { isVersioningEnabled: true } },
+      })),
+      {
+        name: "blob soft delete keeps 1-365 days: 366 is refused (400)",
+        async run({ scenario, send }) {
+          const answer = await send("PUT", `${scenario.storageAccountId}/blobServices/default`, {
+            properties: { deleteRetentionPolicy: { enabled: true, days: 366 } },
+          });
+          return answer.status === 400 ? undefined : errorOf(answer);
+        },
+      },
+    ],
+  },
+  {
+    type: "Microsoft.Storage/storageAccounts/blobServices/containers",
+    apiVersion: STORAGE,
+    source: [
+      `${STORAGE_SPEC}/blob.json`,
+      `${STORAGE_SPEC}/examples/BlobContainersPut.json`,
+      `${STORAGE_SPEC}/examples/BlobContainersGet.json`,
+    ],
+    path: (s) => `${s.storageAccountId}/blobServices/default/containers/conformance`,
+    probePath: (s) => `${s.storageAccountId}/blobServices/default/containers/probe`,
+    // The example sends an empty container; ours says what the provisioner says.
+    body: () => ({ properties: { publicAccess: "None", metadata: { purpose: "conformance" } } }),
+    // BlobContainers_Create: 201 "Created", 200 "already created", synchronous; _Delete: 200/204.
+    put: { 201: sync() },
+    delete: { 200: done, 204: done },
+    exampleKeys: ["id", "name", "type"],
+    exampleKeysWhenBuilt: [
+      "etag",
+      "properties.publicAccess",
+      "properties.leaseStatus",
+      "properties.leaseState",
+      "properties.lastModifiedTime",
+      "properties.hasImmutabilityPolicy",
+      "properties.hasLegalHold",
+    ],
+    extraChecks: [
+      ...[
+        ["a name of 2 characters", "ab"],
+        ["a name of 64 characters", `c${"x".repeat(63)}`],
+        ["an upper-case name", "UpperCase"],
+        ["a name with two consecutive hyphens", "con--formance"],
+        ["a name starting with a hyphen", "-conformance"],
+        ["a name ending with a hyphen", "conformance-"],
+      ].map(([what, name]) =>
+        refused(
+          `${what ?? ""} is refused (3-63 lower-case letters, digits, single hyphens)`,
+          ["InvalidResourceName", "ContainerNameInvalid"],
+          (s) => ({
+            path: `${s.storageAccountId}/blobServices/default/containers/${name ?? ""}`,
+            body: {},
+          }),
+        ),
+      ),
+      {
+        name: "a name of 63 characters is accepted",
+        async run({ scenario, put, send }) {
+          const path = `${scenario.storageAccountId}/blobServices/default/containers/c${"x".repeat(62)}`;
+          const answer = await put(path, {});
+          await send("DELETE", path);
+          return answer.status < 300 ? undefined : errorOf(answer);
+        },
+      },
+      refusedWithBadRequest("public access on an account that disallows it is refused (400)", (s) => ({
+        path: `${s.storageAccountId}/blobServices/default/containers/public`,
+        body: { properties: { publicAccess: "Blob" } },
+      })),
     ],
   },
 ];

@@ -271,6 +271,12 @@ export async function runConformance(emulator: RunningEmulator): Promise<Conform
         scenario,
         send: (method, target, body) => wire.send(method, target, fixture.apiVersion, body),
         put: (target, body) => putAndSettle(target, fixture.apiVersion, body),
+        putAt: (target, apiVersion, body) => putAndSettle(target, apiVersion, body),
+        removeAt: async (target, apiVersion) => {
+          const removal = await wire.send("DELETE", target, apiVersion);
+          if (removal.status < 300) await wire.settle(removal, target, apiVersion);
+          return removal;
+        },
         created: created.get(fixture) ?? current,
         read,
       });
@@ -293,7 +299,7 @@ export async function runConformance(emulator: RunningEmulator): Promise<Conform
       // A name of its own per probe (the last character replaced by a digit): a probe wrongly accepted
       // leaves nothing in the way of the next, soft-deleted vaults included.
       const base = fixture.probePath(scenario);
-      const probePath = `${base.slice(0, -1)}${probes++ % 10}`;
+      const probePath = fixture.fixedName ? base : `${base.slice(0, -1)}${probes++ % 10}`;
       const answer = await wire.send("PUT", probePath, apiVersion, probeBody);
       if (answer.status < 300) {
         // Accepted where it should not be: undo it, so it leaves nothing in the way of later checks.

@@ -16,14 +16,14 @@ export const userAssignedIdentity: ObjectSchema = obj("Identity", {
   systemData,
   location: req(str),
   tags: map(str),
-  properties: ro(
-    obj("UserAssignedIdentityProperties", {
-      tenantId: ro(str),
-      principalId: ro(str),
-      clientId: ro(str),
-      isolationScope: str,
-    }),
-  ),
+  // Not read-only in `Identity` (the PUT body): `isolationScope` is written on create and update. Only
+  // `IdentityUpdate` (PATCH) marks the whole object read-only.
+  properties: obj("UserAssignedIdentityProperties", {
+    tenantId: ro(str),
+    principalId: ro(str),
+    clientId: ro(str),
+    isolationScope: str,
+  }),
 });
 
 export const federatedIdentityCredential: ObjectSchema = obj("FederatedIdentityCredential", {
