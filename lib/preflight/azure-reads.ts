@@ -50,7 +50,7 @@ interface ProviderOffer {
   readonly resourceTypes: readonly { readonly resourceType: string; readonly locations: readonly string[] }[];
 }
 
-/** A name-availability answer, the three services' shapes made one. */
+/** A name-availability answer, the services' shapes made one (Redis answers an error when taken). */
 export interface NameAvailability {
   readonly available: boolean;
   readonly code?: string;
@@ -81,6 +81,8 @@ export interface PreflightReads {
   deletedVault(name: string, location: string): Promise<{ scheduledPurgeDate?: Date } | undefined>;
   postgresName(name: string, location: string): Promise<NameAvailability>;
   redisName(name: string): Promise<NameAvailability>;
+  registryName(name: string): Promise<NameAvailability>;
+  storageAccountName(name: string): Promise<NameAvailability>;
   kubernetesVersions(location: string): Promise<readonly KubernetesVersion[]>;
   vmSku(location: string, name: string): Promise<VmSku | undefined>;
   computeUsages(location: string): Promise<readonly Usage[]>;
@@ -232,6 +234,22 @@ export function createPreflightReads(clients: AzureClients, cache: PreflightCach
         throw error;
       }
     },
+    registryName: (name) =>
+      read(async () => {
+        const result = await clients.containerRegistry.registries.checkNameAvailability({
+          name,
+          type: "Microsoft.ContainerRegistry/registries",
+        });
+        return { available: result.nameAvailable === true, code: result.reason, message: result.message };
+      }),
+    storageAccountName: (name) =>
+      read(async () => {
+        const result = await clients.storage.storageAccounts.checkNameAvailability({
+          name,
+          type: "Microsoft.Storage/storageAccounts",
+        });
+        return { available: result.nameAvailable === true, code: result.reason, message: result.message };
+      }),
     kubernetesVersions: (region) =>
       cached(`aks-versions|${location(region)}`, async () => {
         const list = await clients.containerService.managedClusters.listKubernetesVersions(location(region));

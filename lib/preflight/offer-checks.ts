@@ -5,17 +5,53 @@
  * and redundancy in the region. A resource that exists and does not change is not checked again: what
  * Azure offers new resources no longer concerns it.
  */
-import type { PlanNode } from "../plan/types";
-import type { Usage } from "./azure-reads";
+import type { NodeKind, PlanNode } from "../plan/types";
+import type { NameAvailability, PreflightReads, Usage } from "./azure-reads";
 import { desiredNumber, desiredString, nodesOf, pathOf, touches, type PreflightContext } from "./context";
 
-/** Global names: free, or ours (a soft-deleted vault of this subscription, which the build recovers). */
+/** How preflight asks about one kind's global name, and how a refusal words it. */
+interface GlobalName {
+  /** The resource, for messages ("container registry"). */
+  readonly what: string;
+  /** `environment`: one per environment, named from org_name and name; `module`: one per module, named from its name too. */
+  readonly owner: "environment" | "module";
+  readonly ask: (reads: PreflightReads, name: string, location: string) => Promise<NameAvailability>;
+}
+
+/**
+ * The kinds whose names are global DNS names, each with Azure's check (docs/azure-facts.md#preflight).
+ * Azure Managed Redis (`managedRedisCluster`) has no name check: its create refuses a taken name.
+ */
+const GLOBAL_NAMES: Readonly<Partial<Record<NodeKind, GlobalName>>> = {
+  keyVault: { what: "Key Vault", owner: "environment", ask: (reads, name) => reads.vaultName(name) },
+  containerRegistry: {
+    what: "container registry",
+    owner: "environment",
+    ask: (reads, name) => reads.registryName(name),
+  },
+  postgresFlexibleServer: {
+    what: "PostgreSQL server",
+    owner: "module",
+    ask: (reads, name, location) => reads.postgresName(name, location),
+  },
+  redisCache: { what: "Redis cache", owner: "module", ask: (reads, name) => reads.redisName(name) },
+  storageAccount: {
+    what: "storage account",
+    owner: "module",
+    ask: (reads, name) => reads.storageAccountName(name),
+  },
+};
+
+/**
+ * Global names are free, or ours. Only resources to create are asked about — one request per name: a
+ * resource of the plan that exists (the plan preview read it in the environment's resource group) holds
+ * its own name, so a re-apply asks nothing. A soft-deleted vault of this subscription is ours too: the
+ * build recovers it (a warning, no name check).
+ */
 export async function checkNames(context: PreflightContext): Promise<void> {
   const { findings, reads, plan } = context;
   const created = plan.nodes.filter(
-    (node) =>
-      ["keyVault", "postgresFlexibleServer", "redisCache"].includes(node.kind) &&
-      context.changeOf(node.key).change === "create",
+    (node) => GLOBAL_NAMES[node.kind] !== undefined && context.changeOf(node.key).change === "create",
   );
   await Promise.all(
     created.map((node) =>
@@ -24,6 +60,7 @@ export async function checkNames(context: PreflightContext): Promise<void> {
         pathOf(context, node),
         `the availability of the name ${node.name}`,
         async () => {
+          const kind = GLOBAL_NAMES[node.kind]!;
           const location = desiredString(node, "location") ?? plan.location;
           if (node.kind === "keyVault") {
             const deleted = await reads.deletedVault(node.name, location);
@@ -40,32 +77,38 @@ export async function checkNames(context: PreflightContext): Promise<void> {
               return;
             }
           }
-          const answer =
-            node.kind === "keyVault"
-              ? await reads.vaultName(node.name)
-              : node.kind === "postgresFlexibleServer"
-                ? await reads.postgresName(node.name, location)
-                : await reads.redisName(node.name);
+          const answer = await kind.ask(reads, node.name, location);
           if (answer.available) return;
-          const what = {
-            keyVault: "Key Vault",
-            postgresFlexibleServer: "PostgreSQL server",
-            redisCache: "Redis cache",
-          }[node.kind as "keyVault" | "postgresFlexibleServer" | "redisCache"];
-          const held =
-            node.kind === "keyVault"
-              ? "by a vault, or a soft-deleted vault, in another subscription or tenant"
-              : "by a resource in another subscription or tenant";
           findings.refuse(
             "names",
             "NameUnavailable",
             pathOf(context, node),
-            `the ${what} name ${node.name} is taken ${held} (${answer.code ?? "NameUnavailable"}${answer.message ? `: ${answer.message}` : ""}); names are global DNS names derived from org_name, name and the module's name: change one of them`,
+            nameTakenMessage(context, node, kind, answer),
           );
         },
       ),
     ),
   );
+}
+
+/** Which module, which name, Azure's reason and message, and what to change. */
+function nameTakenMessage(
+  context: PreflightContext,
+  node: PlanNode,
+  kind: GlobalName,
+  answer: NameAvailability,
+): string {
+  const { spec } = context;
+  const held =
+    node.kind === "keyVault"
+      ? "by another vault, or a soft-deleted vault, outside this environment (another resource group, subscription or tenant)"
+      : "by another resource outside this environment (another resource group, subscription or tenant)";
+  const azure = `${answer.code ?? "NameUnavailable"}${answer.message ? `: ${answer.message}` : ""}`;
+  const change =
+    kind.owner === "module"
+      ? `rename module ${node.module}, or change the environment's name (${spec.name}) or org_name (${spec.org_name})`
+      : `change the environment's name (${spec.name}) or org_name (${spec.org_name})`;
+  return `module ${node.module}: the ${kind.what} name ${node.name} is taken ${held} (${azure}); nothing was written. It is a global DNS name derived from the ${kind.owner === "module" ? "module's name, the environment's name and org_name" : "environment's name and org_name"} (the spec has no name override): ${change}`;
 }
 
 /** The cluster's node pool as planned. */

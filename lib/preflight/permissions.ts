@@ -29,6 +29,9 @@ export const PREFLIGHT_PERMISSIONS: Readonly<Partial<Record<NodeKind, StepPermis
     ],
   },
   redisCache: { actions: ["Microsoft.Cache/CheckNameAvailability/action"] },
+  containerRegistry: { actions: ["Microsoft.ContainerRegistry/checkNameAvailability/read"] },
+  // Azure's operations list spells it in lower case; actions are compared case-insensitively.
+  storageAccount: { actions: ["Microsoft.Storage/checknameavailability/read"] },
   managedCluster: {
     actions: [
       "Microsoft.ContainerService/locations/kubernetesVersions/read",

@@ -8,6 +8,8 @@ import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
 import { ResourceManagementClient } from "@azure/arm-resources";
 import { KeyVaultManagementClient } from "@azure/arm-keyvault";
+import { ContainerRegistryManagementClient } from "@azure/arm-containerregistry";
+import { StorageManagementClient } from "@azure/arm-storage";
 import { EmulatorCredential } from "@azure-env-provisioner/azure-emulator";
 import type { Plan } from "../../lib/plan/types";
 import type { PreflightProblem, PreflightReport } from "../../lib/preflight/types";
@@ -77,7 +79,20 @@ function arrange(subscriptionId: string) {
   return {
     resources: new ResourceManagementClient(credential, subscriptionId, options),
     keyVault: new KeyVaultManagementClient(credential, subscriptionId, options),
+    containerRegistry: new ContainerRegistryManagementClient(credential, subscriptionId, options),
+    storage: new StorageManagementClient(credential, subscriptionId, options),
   };
+}
+
+/** Runs `work` with the emulator at test speed (the stack runs at Azure's pace). */
+async function quickly<T>(work: () => Promise<T>): Promise<T> {
+  const scale = stack.emulator.admin.timeScale();
+  stack.emulator.admin.setTimeScale(0.0001);
+  try {
+    return await work();
+  } finally {
+    stack.emulator.admin.setTimeScale(scale);
+  }
 }
 
 /** Creates then deletes (soft-deletes) a vault named as `plan`'s, in `subscriptionId`. */
@@ -86,9 +101,7 @@ async function softDeletedVault(plan: Plan, subscriptionId: string): Promise<voi
   await resources.resourceGroups.createOrUpdate("rg-elsewhere", { location: "eastus2" });
   const name = nameOf(plan, "keyVault");
   // The stack runs at Azure's pace (a vault takes two minutes): arrange this one faster.
-  const scale = stack.emulator.admin.timeScale();
-  stack.emulator.admin.setTimeScale(0.0001);
-  try {
+  await quickly(async () => {
     await keyVault.vaults
       .createOrUpdate("rg-elsewhere", name, {
         location: "eastus2",
@@ -104,9 +117,7 @@ async function softDeletedVault(plan: Plan, subscriptionId: string): Promise<voi
       return vault?.properties.provisioningState === "Succeeded" ? vault : undefined;
     });
     await keyVault.vaults.delete("rg-elsewhere", name);
-  } finally {
-    stack.emulator.admin.setTimeScale(scale);
-  }
+  });
 }
 
 describe("preflight at the HTTP API", () => {
@@ -145,6 +156,37 @@ describe("preflight at the HTTP API", () => {
     await softDeletedVault(planOf(document), "0f0f0f0f-0000-4000-8000-000000000009");
     const { found } = await refused(document);
     assert.deepEqual(found, ["NameUnavailable modules[0]"]);
+  });
+
+  test("fails a spec whose container registry or storage account name someone else's resources hold in another resource group, before any write", async () => {
+    const document = specDocument("elsewhere", [{ type: "base" }, { type: "storage", name: "files" }]);
+    const plan = planOf(document);
+    const [registry, account] = [nameOf(plan, "containerRegistry"), nameOf(plan, "storageAccount")];
+    const { resources, containerRegistry, storage } = arrange(EXAMPLE_SUBSCRIPTION_ID);
+    await quickly(async () => {
+      await resources.resourceGroups.createOrUpdate("rg-someone-else", { location: "eastus2" });
+      await containerRegistry.registries.create("rg-someone-else", registry, {
+        location: "eastus2",
+        sku: { name: "Premium" },
+      });
+      await storage.storageAccounts.create("rg-someone-else", account, {
+        location: "eastus2",
+        sku: { name: "Standard_LRS" },
+        kind: "StorageV2",
+      });
+    });
+    const { found, refusal } = await refused(document);
+    assert.deepEqual(found, ["NameUnavailable modules[0]", "NameUnavailable modules[1]"]);
+    const [registryProblem, accountProblem] = refusal.problems.map((p) => p.message);
+    assert.match(
+      registryProblem!,
+      new RegExp(`^module base: the container registry name ${registry} is taken`),
+    );
+    assert.match(registryProblem!, /\(AlreadyExists: The registry \w+ is already in use\.\)/);
+    assert.match(registryProblem!, /change the environment's name \(elsewhere\) or org_name \(acme\)$/);
+    assert.match(accountProblem!, new RegExp(`^module files: the storage account name ${account} is taken`));
+    assert.match(accountProblem!, /\(AlreadyExists: The storage account named \w+ is already taken\.\)/);
+    assert.match(accountProblem!, /rename module files/);
   });
 
   test("fails a cluster the region's vCPU quota cannot hold at max_nodes, before any write", async () => {

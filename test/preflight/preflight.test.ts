@@ -48,8 +48,9 @@ function target(edit: (text: string) => string = (text) => text) {
 /**
  * The reads of a first preflight of a new environment, by what they are for: the subscription, its
  * resource group (absent: no resource of the plan can exist, so no other live read), the caller's
- * permissions, each provider namespace, each global name (a Key Vault also looks for a soft-deleted vault
- * of its own; Azure Managed Redis has no name check), and per region the Kubernetes versions, VM SKUs and
+ * permissions, each provider namespace, each global name (Key Vault, PostgreSQL, Azure Cache for Redis,
+ * container registry, storage account; a Key Vault also looks for a soft-deleted vault of its own; Azure
+ * Managed Redis has no name check), and per region the Kubernetes versions, VM SKUs and
  * compute usages (with a cluster), the PostgreSQL capabilities (with a server) and the network usages (with
  * a public IP to create). Where Azure Managed Redis is offered comes with the `Microsoft.Cache` provider read.
  */
@@ -61,6 +62,8 @@ function firstPreflightReads(plan: Plan): number {
     2 * count("keyVault") +
     count("postgresFlexibleServer") +
     count("redisCache") +
+    count("containerRegistry") +
+    count("storageAccount") +
     3 * count("managedCluster") +
     (count("postgresFlexibleServer") > 0 ? 1 : 0) +
     (count("publicIpAddress") > 0 ? 1 : 0)
@@ -79,28 +82,74 @@ describe("preflight against the emulator", () => {
   });
   after(async () => fixture?.stop());
 
-  it("passes the staging example in 19 reads (the emulator saw exactly those), writing nothing", async () => {
+  it("passes the staging example in 20 reads (the emulator saw exactly those), writing nothing", async () => {
     const before = fixture.emulator.admin.requestLog().length;
     const { report, nodes } = await preflight(staging);
     assert.deepEqual([report.outcome, report.problems, report.deferred], ["passed", [], []]);
     assert.equal(report.requests.reads, firstPreflightReads(staging.plan));
-    assert.equal(report.requests.reads, 19);
+    assert.equal(report.requests.reads, 20);
     const seen = fixture.emulator.admin.requestLog().slice(before);
     assert.equal(seen.length, report.requests.reads, seen.map((e) => `${e.method} ${e.path}`).join("\n"));
     assert.deepEqual(writesAmong(seen), []);
     assert.ok(nodes.filter((n) => isArmNodeKind(n.kind)).every((n) => n.change === "create"));
   });
 
-  it("reads 6 for another environment in the same subscription and region: what does not change is cached", async () => {
+  it("reads 7 for another environment in the same subscription and region: what does not change is cached", async () => {
     const other = target((text) => text.replace(/^name: staging$/m, "name: qa"));
     const before = fixture.emulator.admin.requestLog().length;
     const { report } = await preflight(other);
     assert.equal(report.outcome, "passed", JSON.stringify(report.problems));
-    // Still read: the resource group, the names (two for the vault, one for the server) and both usages;
+    // Still read: the resource group, the names (two for the vault, one each for the server and the
+    // registry) and both usages;
     // from the cache: the subscription, permissions, providers (with where Managed Redis is offered),
     // Kubernetes versions, VM SKUs, PostgreSQL capabilities.
-    assert.equal(report.requests.reads, 6);
-    assert.equal(fixture.emulator.admin.requestLog().length - before, 6);
+    assert.equal(report.requests.reads, 7);
+    assert.equal(fixture.emulator.admin.requestLog().length - before, 7);
+  });
+
+  it("refuses a container registry and a storage account whose names another resource group holds, before any write", async () => {
+    const taken = target((text) =>
+      text.replace(/^name: staging$/m, "name: taken").concat("  - type: storage\n    name: files\n"),
+    );
+    const registry = taken.plan.nodes.find((n) => n.kind === "containerRegistry")!;
+    const account = taken.plan.nodes.find((n) => n.kind === "storageAccount")!;
+    // Someone else's resources with those names, in another resource group of the same subscription.
+    const elsewhere = "rg-someone-else";
+    await fixture.clients.resources.resourceGroups.createOrUpdate(elsewhere, { location: "eastus2" });
+    await fixture.clients.containerRegistry.registries.create(elsewhere, registry.name, {
+      location: "eastus2",
+      sku: { name: "Premium" },
+    });
+    await fixture.clients.storage.storageAccounts.create(elsewhere, account.name, {
+      location: "eastus2",
+      sku: { name: "Standard_LRS" },
+      kind: "StorageV2",
+    });
+    const before = fixture.emulator.admin.requestLog().length;
+    const { report } = await preflight(taken);
+    assert.equal(report.outcome, "refused");
+    const names = report.problems.filter((p) => p.check === "names");
+    const [base, files] = ["base", "files"].map((name) => taken.modulePaths[name]);
+    assert.deepEqual(
+      names.map((p) => [p.code, p.path]),
+      [
+        ["NameUnavailable", base],
+        ["NameUnavailable", files],
+      ],
+    );
+    assert.match(
+      names[0]!.message,
+      new RegExp(
+        `^module base: the container registry name ${registry.name} is taken by another resource outside this environment .*\\(AlreadyExists: The registry ${registry.name} is already in use\\.\\).*change the environment's name \\(taken\\) or org_name \\(acme\\)$`,
+      ),
+    );
+    assert.match(
+      names[1]!.message,
+      new RegExp(
+        `^module files: the storage account name ${account.name} is taken .*\\(AlreadyExists: The storage account named ${account.name} is already taken\\.\\).*rename module files`,
+      ),
+    );
+    assert.deepEqual(writesAmong(fixture.emulator.admin.requestLog().slice(before)), []);
   });
 
   describe("on a re-apply of the built environment", () => {
@@ -134,7 +183,7 @@ describe("preflight against the emulator", () => {
       }
     });
 
-    it("passes the spec it was built from: one read for the group, one per ARM resource, one for the permissions", async () => {
+    it("passes the spec it was built from, asking no global name: one read for the group, one per ARM resource, one for the permissions", async () => {
       const built = target((text) =>
         text.replace(/(type: postgres\n(?:.*\n)*?\s+name: db\n)/, "$1    storage_gb: 64\n"),
       );
@@ -143,7 +192,13 @@ describe("preflight against the emulator", () => {
       assert.equal(report.outcome, "passed", JSON.stringify(report));
       const armNodes = built.plan.nodes.filter((n) => isArmNodeKind(n.kind)).length;
       assert.equal(report.requests.reads, 2 + armNodes);
-      assert.equal(fixture.emulator.admin.requestLog().length - before, report.requests.reads);
+      const seen = fixture.emulator.admin.requestLog().slice(before);
+      assert.equal(seen.length, report.requests.reads);
+      // Its resources hold their own global names: none is asked about.
+      assert.deepEqual(
+        seen.filter((e) => /checkNameAvailability$/i.test(e.path)).map((e) => e.path),
+        [],
+      );
       assert.ok(nodes.filter((n) => isArmNodeKind(n.kind)).every((n) => n.change === "unchanged"));
     });
 

@@ -25,7 +25,7 @@ import { DELETED_VAULT_PATH, deletedVaultRequest } from "./deleted-vaults.js";
 import { initialAnswer, OPERATION_PATH, OperationUrls, resultAnswer, statusAnswer } from "./lro-answers.js";
 import type { Operation, OperationKind, OperationTracker } from "./operations.js";
 import type { TypeRegistry } from "./registry.js";
-import { idKey, parseArmPath, resourceGroupIdOf, type ArmTarget } from "./resource-path.js";
+import { idKey, parseArmPath, resourceGroupIdOf, subscriptionOf, type ArmTarget } from "./resource-path.js";
 import type { ProviderEnv, ResourceTypeSpec } from "./resource-type.js";
 import type { StoredResource } from "./store.js";
 import { subscriptionRouteType } from "./subscriptions/index.js";
@@ -364,6 +364,15 @@ export class ArmProvider {
       const taken = this.env.store
         .ofType(spec.type)
         .find((r) => r.name.toLowerCase() === target.name.toLowerCase() && idKey(r.id) !== idKey(target.id));
+      const sameSubscription =
+        taken !== undefined &&
+        subscriptionOf(taken.id)?.toLowerCase() === subscriptionOf(target.id)?.toLowerCase();
+      if (sameSubscription && spec.nameInAnotherResourceGroup) {
+        throw conflict(
+          spec.nameInAnotherResourceGroup.code,
+          spec.nameInAnotherResourceGroup.message(target.name),
+        );
+      }
       if (taken) {
         throw conflict(
           spec.globalNameTakenCode,

@@ -128,6 +128,12 @@ export interface ResourceTypeSpec {
   readonly namePattern?: RegExp;
   /** Names unique across every subscription (DNS names); the code answered when taken. */
   readonly globalNameTakenCode?: string;
+  /**
+   * The code answered instead of {@link globalNameTakenCode} when the name is held in another resource
+   * group of the same subscription, where the type words it apart (storage:
+   * `StorageAccountInAnotherResourceGroup`), and its message.
+   */
+  readonly nameInAnotherResourceGroup?: { readonly code: string; readonly message: (name: string) => string };
   /** Dotted body paths that must be present. */
   readonly required?: readonly string[];
   readonly references?: readonly ReferenceRule[];

@@ -8,12 +8,22 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { setTimeout as delay } from "node:timers/promises";
+import { ResourceManagementClient } from "@azure/arm-resources";
 import type { RunningEmulator } from "../src/index.js";
 import { armClients, LOCATION, poll, resourceId, subnetId, type ArmClients } from "./fixtures.js";
-import { errorCode, rawRequest, startTestEmulator, type RawAnswer } from "./harness.js";
+import {
+  clientOptions,
+  credential,
+  errorCode,
+  rawRequest,
+  startTestEmulator,
+  type RawAnswer,
+} from "./harness.js";
 
 const API = "api-version=2025-08-01";
 const rg = "rg-storage";
+/** A subscription other than the fixtures' (every subscription exists in the emulator). */
+const OTHER_SUBSCRIPTION = "5ab5ab5a-0000-4000-8000-0000000000f2";
 
 let emulator: RunningEmulator;
 let clients: ArmClients;
@@ -97,12 +107,22 @@ describe("storage accounts", () => {
     }
   });
 
-  test("fails a name another account holds anywhere (the endpoints are global)", async () => {
+  test("fails a name another account holds anywhere (the endpoints are global), worded apart within the subscription", async () => {
     await clients.resources.resourceGroups.createOrUpdate("rg-storage-other", { location: LOCATION });
     await createAccount("sttaken01");
-    const answer = await send("PUT", accountPath("sttaken01", "rg-storage-other"), accountBody());
-    assert.equal(answer.status, 409);
-    assert.equal(errorCode(answer), "StorageAccountAlreadyTaken");
+    const here = await send("PUT", accountPath("sttaken01", "rg-storage-other"), accountBody());
+    assert.deepEqual([here.status, errorCode(here)], [409, "StorageAccountInAnotherResourceGroup"]);
+    await new ResourceManagementClient(
+      credential,
+      OTHER_SUBSCRIPTION,
+      clientOptions(emulator),
+    ).resourceGroups.createOrUpdate("rg-storage-there", { location: LOCATION });
+    const there = await send(
+      "PUT",
+      `/subscriptions/${OTHER_SUBSCRIPTION}/resourceGroups/rg-storage-there/providers/Microsoft.Storage/storageAccounts/sttaken01?${API}`,
+      accountBody(),
+    );
+    assert.deepEqual([there.status, errorCode(there)], [409, "StorageAccountAlreadyTaken"]);
   });
 
   test("fails turning infrastructure encryption off after create", async () => {

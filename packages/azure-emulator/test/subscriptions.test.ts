@@ -281,6 +281,114 @@ describe("name availability of globally named types", () => {
   });
 });
 
+describe("name availability of container registries and storage accounts", () => {
+  /** The subscription-level check of `namespace` for `name`, through the REST API (as the SDKs send it). */
+  const check = async (subscriptionId: string, namespace: string, type: string, name: string) => {
+    const answer = await rawRequest(
+      emulator,
+      "POST",
+      `/subscriptions/${subscriptionId}/providers/${namespace}/checkNameAvailability?api-version=2025-01-01`,
+      { body: JSON.stringify({ name, type }) },
+    );
+    assert.equal(answer.status, 200, JSON.stringify(answer.body));
+    return answer.body as { nameAvailable: boolean; reason?: string; message?: string };
+  };
+  const registry = (name: string, subscriptionId = SUB) =>
+    check(subscriptionId, "Microsoft.ContainerRegistry", "Microsoft.ContainerRegistry/registries", name);
+  const account = (name: string, subscriptionId = SUB) =>
+    check(subscriptionId, "Microsoft.Storage", "Microsoft.Storage/storageAccounts", name);
+  /** Creates `path` (a registry or account of `subscriptionId`, with its api-version) in resource group `group`. */
+  const create = async (subscriptionId: string, group: string, path: string, body: unknown) => {
+    await clientsFor(subscriptionId).resources.resourceGroups.createOrUpdate(group, { location: LOCATION });
+    const answer = await rawRequest(
+      emulator,
+      "PUT",
+      `/subscriptions/${subscriptionId}/resourceGroups/${group}/providers/${path}`,
+      { body: JSON.stringify(body) },
+    );
+    assert.ok(answer.status < 300, JSON.stringify(answer.body));
+  };
+
+  test("Container registry: available; taken by a registry of another subscription, whatever its case; invalid", async () => {
+    assert.deepEqual(await registry("acrfree1234"), { nameAvailable: true });
+    await create(
+      OTHER,
+      "rg-acr",
+      "Microsoft.ContainerRegistry/registries/acrTaken1234?api-version=2025-11-01",
+      {
+        location: LOCATION,
+        sku: { name: "Premium" },
+      },
+    );
+    assert.deepEqual(await registry("ACRTAKEN1234"), {
+      nameAvailable: false,
+      reason: "AlreadyExists",
+      message: "The registry ACRTAKEN1234 is already in use.",
+    });
+    // The owner's own subscription sees its name taken too: the check knows no owner.
+    assert.equal((await registry("acrtaken1234", OTHER)).nameAvailable, false);
+    for (const name of ["acr", "acr-hyphen", "a".repeat(51)]) {
+      const answer = await registry(name);
+      assert.deepEqual([answer.nameAvailable, answer.reason], [false, "Invalid"], name);
+    }
+  });
+
+  test("Storage account: available; taken in another resource group or subscription; invalid with Azure's message", async () => {
+    assert.deepEqual(await account("stfree1234"), { nameAvailable: true });
+    await create(SUB, "rg-st", "Microsoft.Storage/storageAccounts/sttaken1234?api-version=2025-08-01", {
+      location: LOCATION,
+      sku: { name: "Standard_LRS" },
+      kind: "StorageV2",
+    });
+    for (const subscriptionId of [SUB, OTHER]) {
+      assert.deepEqual(await account("sttaken1234", subscriptionId), {
+        nameAvailable: false,
+        reason: "AlreadyExists",
+        message: "The storage account named sttaken1234 is already taken.",
+      });
+    }
+    assert.deepEqual(await account("St-Invalid"), {
+      nameAvailable: false,
+      reason: "AccountNameInvalid",
+      message:
+        "St-Invalid is not a valid storage account name. Storage account name must be between 3 and 24 characters in length and use numbers and lower-case letters only.",
+    });
+  });
+
+  test("both: taken by a setting (a name held outside the emulator), and a create of it refused as the type refuses", async () => {
+    emulator.admin.configureSubscriptions({
+      takenNames: [
+        { type: "Microsoft.ContainerRegistry/registries", name: "acrheld1234" },
+        { type: "Microsoft.Storage/storageAccounts", name: "stheld1234" },
+      ],
+    });
+    try {
+      assert.equal((await registry("acrheld1234")).reason, "AlreadyExists");
+      assert.equal((await account("stheld1234")).reason, "AlreadyExists");
+      await clientsFor(SUB).resources.resourceGroups.createOrUpdate("rg-held", { location: LOCATION });
+      const put = await rawRequest(
+        emulator,
+        "PUT",
+        `/subscriptions/${SUB}/resourceGroups/rg-held/providers/Microsoft.Storage/storageAccounts/stheld1234?api-version=2025-08-01`,
+        { body: JSON.stringify({ location: LOCATION, sku: { name: "Standard_LRS" }, kind: "StorageV2" }) },
+      );
+      assert.deepEqual([put.status, errorCode(put)], [409, "StorageAccountAlreadyTaken"]);
+    } finally {
+      emulator.admin.clearSubscriptionSettings();
+    }
+  });
+
+  test("fails a request whose type is not the namespace's, or without a name", async () => {
+    const answer = await rawRequest(
+      emulator,
+      "POST",
+      `/subscriptions/${SUB}/providers/Microsoft.Storage/checkNameAvailability?api-version=2025-01-01`,
+      { body: JSON.stringify({ name: "stwrongtype", type: "Microsoft.ContainerRegistry/registries" }) },
+    );
+    assert.deepEqual([answer.status, errorCode(answer)], [400, "InvalidRequestContent"]);
+  });
+});
+
 describe("what is offered in a region", () => {
   test("AKS lists its Kubernetes versions with patches and support plans; a withdrawn version is gone", async () => {
     const { aks } = clientsFor(SUB);

@@ -9,6 +9,8 @@
  * | `GET …[/resourceGroups/{rg}]/providers/Microsoft.Authorization/permissions` | authorization `Permissions_ListForResourceGroup` (2022-04-01); the subscription scope is served alike |
  * | `POST …/Microsoft.KeyVault/checkNameAvailability` | keyvault `Vaults_CheckNameAvailability` |
  * | `POST …/Microsoft.DBforPostgreSQL[/locations/{l}]/checkNameAvailability` | postgresql `NameAvailability_CheckGlobally`/`_CheckWithLocation` |
+ * | `POST …/Microsoft.ContainerRegistry/checkNameAvailability` | containerregistry `Registries_CheckNameAvailability` |
+ * | `POST …/Microsoft.Storage/checkNameAvailability` | storage `StorageAccounts_CheckNameAvailability` |
  * | `POST …/Microsoft.Cache/CheckNameAvailability` | redis `Redis_CheckNameAvailability` (200 when available) |
  * | `GET …/Microsoft.ContainerService/locations/{l}/kubernetesVersions` | containerservice `ManagedClusters_ListKubernetesVersions` |
  * | `GET …/Microsoft.ContainerService/locations/{l}/orchestrators` | containerservice `ContainerServices_ListOrchestrators` (2019-08-01) |
@@ -67,8 +69,118 @@ const route = (method: Route["method"], path: string, type: string, handle: Hand
 const VAULT_TYPE = "Microsoft.KeyVault/vaults";
 const POSTGRES_TYPE = "Microsoft.DBforPostgreSQL/flexibleServers";
 const REDIS_TYPE = "Microsoft.Cache/redis";
+const REGISTRY_TYPE = "Microsoft.ContainerRegistry/registries";
+const STORAGE_TYPE = "Microsoft.Storage/storageAccounts";
 const CLUSTER_TYPE = "Microsoft.ContainerService/managedClusters";
 const PUBLIC_IP_TYPE = "Microsoft.Network/publicIPAddresses";
+
+/** A `reason` and `message` of a name-availability answer. */
+interface NameRefusal {
+  readonly reason: string;
+  readonly message: string;
+}
+
+/**
+ * One type's name-availability route that answers 200 with `{ nameAvailable, reason, message }` (Redis,
+ * which answers an error instead, has its own route). The wording is each service's where its REST
+ * specification or documentation shows it (docs/azure-facts.md#preflight).
+ */
+interface NameCheck {
+  readonly type: string;
+  /** The route's path after the subscription (a regular expression). */
+  readonly path: string;
+  /** What the request log calls it. */
+  readonly logType: string;
+  /** True when the path may name a region (`…/locations/{l}/…`), which must be known. */
+  readonly regional?: boolean;
+  /** True when the answer repeats the name and type asked about (PostgreSQL's `NameAvailability`). */
+  readonly echo?: boolean;
+  /** The answer for a name the type's naming rule refuses. */
+  readonly invalid: (name: string) => NameRefusal;
+  /** The answer for a name held by a resource (or, where `alsoHeld` says so, something else). */
+  readonly taken: (name: string) => NameRefusal;
+  /** What else holds a name of the type (a soft-deleted vault). */
+  readonly alsoHeld?: (name: string, deps: SubscriptionRouteDeps) => boolean;
+}
+
+const NAME_CHECKS: readonly NameCheck[] = [
+  {
+    type: VAULT_TYPE,
+    path: "/providers/Microsoft\\.KeyVault/checkNameAvailability",
+    logType: "Microsoft.KeyVault/checkNameAvailability",
+    invalid: (name) => ({
+      reason: "AccountNameInvalid",
+      message: `The name '${name}' is not a valid vault name.`,
+    }),
+    taken: (name) => ({
+      reason: "AlreadyExists",
+      message: `The vault name '${name}' is already in use. Vault names are globally unique, so another vault may have it, or a deleted vault of that name may still be recoverable and must be purged before the name can be reused.`,
+    }),
+    alsoHeld: (name, deps) => deps.store.deletedVault(name) !== undefined,
+  },
+  {
+    type: POSTGRES_TYPE,
+    path: "/providers/Microsoft\\.DBforPostgreSQL(?:/locations/([^/]+))?/checkNameAvailability",
+    logType: "Microsoft.DBforPostgreSQL/checkNameAvailability",
+    regional: true,
+    echo: true,
+    invalid: (name) => ({ reason: "Invalid", message: `'${name}' is not a valid server name.` }),
+    taken: () => ({ reason: "AlreadyExists", message: "Specified server name is already used." }),
+  },
+  {
+    type: REGISTRY_TYPE,
+    path: "/providers/Microsoft\\.ContainerRegistry/checkNameAvailability",
+    logType: "Microsoft.ContainerRegistry/checkNameAvailability",
+    // Unconfirmed: the REST specification shows no answer for an invalid name.
+    invalid: (name) => ({
+      reason: "Invalid",
+      message: `The registry name '${name}' is invalid: it must be 5 to 50 letters and digits.`,
+    }),
+    // The specification's example (RegistryCheckNameNotAvailable).
+    taken: (name) => ({ reason: "AlreadyExists", message: `The registry ${name} is already in use.` }),
+  },
+  {
+    type: STORAGE_TYPE,
+    path: "/providers/Microsoft\\.Storage/checkNameAvailability",
+    logType: "Microsoft.Storage/checkNameAvailability",
+    // ARM's troubleshooting article "Resolve errors for storage account names".
+    invalid: (name) => ({
+      reason: "AccountNameInvalid",
+      message: `${name} is not a valid storage account name. Storage account name must be between 3 and 24 characters in length and use numbers and lower-case letters only.`,
+    }),
+    taken: (name) => ({
+      reason: "AlreadyExists",
+      message: `The storage account named ${name} is already taken.`,
+    }),
+  },
+];
+
+/**
+ * A name-availability answer: invalid by the type's naming rule, taken by a resource of the type in any
+ * subscription (names of these types are global), held otherwise (`alsoHeld`, the `takenNames` setting),
+ * or available.
+ */
+function nameAvailability(
+  check: NameCheck,
+  match: RegExpExecArray,
+  req: ArmRequest,
+  deps: SubscriptionRouteDeps,
+): ArmResponse {
+  if (check.regional && match[2] !== undefined) requireRegion(match[2]);
+  const name = requestedName(req, check.type);
+  const base = check.echo ? { name, type: check.type } : {};
+  const refusal = !nameIsValid(check.type, name, deps)
+    ? check.invalid(name)
+    : holds(deps, check.type, name) ||
+        check.alsoHeld?.(name, deps) === true ||
+        deps.settings.isNameTaken(check.type, name)
+      ? check.taken(name)
+      : undefined;
+  return {
+    status: 200,
+    body: refusal ? { ...base, nameAvailable: false, ...refusal } : { ...base, nameAvailable: true },
+  };
+}
 
 const ROUTES: readonly Route[] = [
   route("GET", "", "Microsoft.Resources/subscriptions", (m, _req, deps) => ({
@@ -99,68 +211,8 @@ const ROUTES: readonly Route[] = [
       return { status: 200, body: { value: deps.settings.permissionsOf(m[1]!) } };
     },
   ),
-  route(
-    "POST",
-    "/providers/Microsoft\\.KeyVault/checkNameAvailability",
-    "Microsoft.KeyVault/checkNameAvailability",
-    (_m, req, deps) => {
-      const name = requestedName(req, VAULT_TYPE);
-      if (!nameIsValid(VAULT_TYPE, name, deps))
-        return {
-          status: 200,
-          body: {
-            nameAvailable: false,
-            reason: "AccountNameInvalid",
-            message: `The name '${name}' is not a valid vault name.`,
-          },
-        };
-      const taken =
-        holds(deps, VAULT_TYPE, name) ||
-        deps.store.deletedVault(name) !== undefined ||
-        deps.settings.isNameTaken(VAULT_TYPE, name);
-      return {
-        status: 200,
-        body: taken
-          ? {
-              nameAvailable: false,
-              reason: "AlreadyExists",
-              message: `The vault name '${name}' is already in use. Vault names are globally unique, so another vault may have it, or a deleted vault of that name may still be recoverable and must be purged before the name can be reused.`,
-            }
-          : { nameAvailable: true },
-      };
-    },
-  ),
-  route(
-    "POST",
-    "/providers/Microsoft\\.DBforPostgreSQL(?:/locations/([^/]+))?/checkNameAvailability",
-    "Microsoft.DBforPostgreSQL/checkNameAvailability",
-    (m, req, deps) => {
-      if (m[2] !== undefined) requireRegion(m[2]);
-      const name = requestedName(req, POSTGRES_TYPE);
-      const base = { name, type: POSTGRES_TYPE };
-      if (!nameIsValid(POSTGRES_TYPE, name, deps))
-        return {
-          status: 200,
-          body: {
-            ...base,
-            nameAvailable: false,
-            reason: "Invalid",
-            message: `'${name}' is not a valid server name.`,
-          },
-        };
-      const taken = holds(deps, POSTGRES_TYPE, name) || deps.settings.isNameTaken(POSTGRES_TYPE, name);
-      return {
-        status: 200,
-        body: taken
-          ? {
-              ...base,
-              nameAvailable: false,
-              reason: "AlreadyExists",
-              message: "Specified server name is already used.",
-            }
-          : { ...base, nameAvailable: true },
-      };
-    },
+  ...NAME_CHECKS.map((check) =>
+    route("POST", check.path, check.logType, (m, req, deps) => nameAvailability(check, m, req, deps)),
   ),
   route(
     "POST",

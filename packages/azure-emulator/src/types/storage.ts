@@ -75,8 +75,13 @@ export const storageAccountSpec: ResourceTypeSpec = {
   deleteStyle: "sync",
   tracked: true,
   namePattern: /^[a-z0-9]{3,24}$/,
+  // Both codes and messages: ARM's "Resolve errors for storage account names" (docs/azure-facts.md#preflight).
   globalNameTakenCode: "StorageAccountAlreadyTaken",
   unchangedPutAnswersAtOnce: true,
+  nameInAnotherResourceGroup: {
+    code: "StorageAccountInAnotherResourceGroup",
+    message: (name) => `The account ${name} is already in another resource group in this subscription.`,
+  },
   required: ["sku.name", "kind"],
   validate: validateAccount,
   defaults: () => ({
