@@ -1966,13 +1966,17 @@ export const FIXTURES: readonly TypeFixture[] = [
         body: storageBody(s),
       })),
       {
-        name: "the name is unique across Azure: another resource group answers 409 StorageAccountAlreadyTaken",
+        // Same subscription, other group: Azure's own code for it ("Resolve errors for storage account
+        // names", docs/azure-facts.md#preflight); another subscription answers StorageAccountAlreadyTaken.
+        name: "the name is unique across Azure: another resource group of the subscription answers 409 StorageAccountInAnotherResourceGroup",
         async run({ scenario, send }) {
           const path = `${scenario.otherGroupId}/providers/Microsoft.Storage/storageAccounts/${scenario.storageAccount}`;
           const answer = await send("PUT", path, storageBody(scenario));
           if (answer.status < 300) await send("DELETE", path);
           const code = (answer.body as { error?: { code?: string } } | undefined)?.error?.code;
-          return answer.status === 409 && code === "StorageAccountAlreadyTaken" ? undefined : errorOf(answer);
+          return answer.status === 409 && code === "StorageAccountInAnotherResourceGroup"
+            ? undefined
+            : errorOf(answer);
         },
       },
     ],
