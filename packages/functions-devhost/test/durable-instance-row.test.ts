@@ -7,7 +7,13 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { AzureStorageDurableEngine } from "../src/durable";
-import { HubStore } from "../src/durable/store";
+import {
+  HubStore,
+  INSTANCE_ROW,
+  instanceEntity,
+  instanceMergeEntity,
+  type InstanceRecord,
+} from "../src/durable/store";
 import { orchestrationNames } from "./fixtures/durable-app/names";
 import { startHarness, waitForStatus, type Harness } from "./durable-harness";
 
@@ -54,5 +60,45 @@ describe("the instance row across episodes", () => {
     const status = await waitForStatus(engine, id, ["Terminated"], 15_000);
     assert.equal(status.output, "no longer wanted");
     assert.deepEqual(status.customStatus, { stage: "waiting" });
+  });
+
+  test("a checkpoint's answer gives the instance row's new ETag, which the next conditional write takes", async () => {
+    const record: InstanceRecord = {
+      instanceId: `etag-${process.pid}`,
+      name: orchestrationNames.sequence,
+      runtimeStatus: "Pending",
+      generation: 0,
+      executionId: "e1",
+      createdAtMs: 1,
+      updatedAtMs: 1,
+      input: { big: "y".repeat(1000) },
+      output: undefined,
+      customStatus: undefined,
+      historyChunks: 0,
+      leaseUntilMs: 0,
+    };
+    const created = await store.commit([], [["create", instanceEntity(record)]]);
+    const first = created.get(INSTANCE_ROW) ?? (await store.getInstanceHead(record.instanceId))?.etag;
+    assert.ok(first);
+    const head = { ...record, runtimeStatus: "Running" as const, historyChunks: 1 };
+    const etags = await store.commit(
+      [],
+      [
+        ["create", store.historyChunk(record.instanceId, 0, 0, [])],
+        [
+          "update",
+          instanceMergeEntity(head, { customStatus: { value: "step 1" } }),
+          "Merge",
+          { etag: first },
+        ],
+      ],
+    );
+    const next = etags.get(INSTANCE_ROW);
+    assert.ok(next, "the update's ETag is known without reading the row");
+    await store.setLease(record.instanceId, { owner: "me", untilMs: 10 }, next);
+    const read = await store.getInstance(record.instanceId);
+    assert.equal(read?.record.leaseOwner, "me");
+    assert.equal(read?.record.customStatus, "step 1");
+    assert.deepEqual(read?.record.input, record.input);
   });
 });

@@ -474,9 +474,12 @@ export class HubStore {
       throw Object.assign(new Error(`transaction failed with ${failed.status}`), {
         statusCode: failed.status,
       });
-    for (const response of result.subResponses) {
-      if (response.rowKey && response.etag) etags.set(response.rowKey, response.etag);
-    }
+    // An update's answer names no row (only a create's carries its Location), so each answer is matched
+    // to its operation by position: a transaction answers its operations in order.
+    result.subResponses.forEach((response, index) => {
+      const rowKey = response.rowKey ?? actions[index]?.[1].rowKey;
+      if (rowKey && response.etag) etags.set(rowKey, response.etag);
+    });
   }
 
   private async single(action: TransactionAction): Promise<void> {
