@@ -180,8 +180,8 @@ async function administratorObjectIds(
 /**
  * A server's Microsoft Entra administrator (`auth: entra`). ARM names it by its principal's object id,
  * which the plan holds as a fact reference in `desired.objectId` (the node's id names the principal by
- * its name): GET and PUT address `administrators/<objectId>` once the fact is resolved; a delete, which
- * runs without facts, finds the administrator by principal name. Facts:
+ * its name): GET, PUT and DELETE address `administrators/<objectId>` once the fact is resolved; without
+ * it (a preview of changes, a delete) the administrator is found by its principal's name. Facts:
  * docs/azure-facts.md#postgresql-entra-authentication.
  */
 export const postgresEntraAdministratorAdapter: ArmAdapter = {
@@ -194,13 +194,15 @@ export const postgresEntraAdministratorAdapter: ArmAdapter = {
       ...POSTGRES_OPERATION_READS,
     ],
   },
-  get: async (c, id, node) => {
-    const objectId = objectIdOf(node);
+  async get(c, id, node) {
+    // Without the fact (a preview, a delete), the administrator is the one of the principal's name.
+    const [objectId] = await administratorObjectIds(c, id, node);
     if (!objectId) {
       throw new AzureError({
-        kind: "invalidRequest",
-        code: "DependencyFactMissing",
-        message: `${node.key} needs the object id of ${String(node.desired.principalName)}`,
+        kind: "notFound",
+        code: "ResourceNotFound",
+        message: `${String(node.desired.principalName)} is not an Entra administrator of the server`,
+        statusCode: 404,
         retryable: false,
         target: node.id,
       });
