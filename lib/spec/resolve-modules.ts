@@ -9,10 +9,10 @@ import { defaultSecretName, defaultSecretNamespace, defaultSubnetLayout } from "
 import { CACHE_FOR_REDIS_ENGINE, resolveRedisModule } from "./redis-module";
 import {
   ACCESS_KEY_FACT,
-  OPTA_SECRET_FACTS,
   optaSecretKey,
   PASSWORD_FACT,
   secretFactsOf,
+  type OPTA_SECRET_FACTS,
 } from "./secret-keys";
 import { checkClusterNetwork, checkSubnets, checkSubnetSizes, type NetworkFields } from "./network-checks";
 import type {

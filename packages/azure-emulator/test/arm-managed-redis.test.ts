@@ -347,7 +347,9 @@ describe("Azure Managed Redis access-policy assignments", () => {
       properties: { user: { objectId: OBJECT_ID } },
     });
     assert.equal(hyphenated.status, 400);
-    const noUser = await send("PUT", assignmentPath("nouser"), { properties: { accessPolicyName: "default" } });
+    const noUser = await send("PUT", assignmentPath("nouser"), {
+      properties: { accessPolicyName: "default" },
+    });
     assert.equal(noUser.status, 400);
     assert.equal(errorCode(noUser), "InvalidRequestContent", JSON.stringify(noUser.body));
   });

@@ -444,7 +444,12 @@ describe("PostgreSQL authentication: passwords and Microsoft Entra administrator
   });
 
   test("creates a server with Entra authentication only, without an administrator login or password", async () => {
-    const server = await clients.postgres.servers.beginCreateOrUpdateAndWait(rg, "pg-entra", entraOnly(), poll);
+    const server = await clients.postgres.servers.beginCreateOrUpdateAndWait(
+      rg,
+      "pg-entra",
+      entraOnly(),
+      poll,
+    );
     assert.equal(server.state, "Ready");
     assert.equal(server.administratorLogin, undefined);
     assert.deepEqual(server.authConfig, {
@@ -456,7 +461,9 @@ describe("PostgreSQL authentication: passwords and Microsoft Entra administrator
 
   test("adds an Entra administrator named by its object id: PUT answers 202 with Azure-AsyncOperation and Location", async () => {
     const path = `${resourceId(rg, `Microsoft.DBforPostgreSQL/flexibleServers/pg-entra/administrators/${OBJECT_ID}`)}?api-version=2025-08-01`;
-    const answer = await rawRequest(emulator, "PUT", path, { body: JSON.stringify({ properties: administrator }) });
+    const answer = await rawRequest(emulator, "PUT", path, {
+      body: JSON.stringify({ properties: administrator }),
+    });
     assert.equal(answer.status, 202, JSON.stringify(answer.body));
     const operation = String(answer.headers["azure-asyncoperation"] ?? "");
     assert.ok(operation);

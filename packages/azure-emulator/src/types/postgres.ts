@@ -222,7 +222,9 @@ const PRINCIPAL_TYPES = ["Unknown", "User", "Group", "ServicePrincipal"];
  */
 function checkAdministrator({ body, parentId, env }: WriteContext): void {
   const server = env.store.get(parentId);
-  const activeDirectoryAuth = String(valueAt(server?.body, "properties.authConfig.activeDirectoryAuth") ?? "");
+  const activeDirectoryAuth = String(
+    valueAt(server?.body, "properties.authConfig.activeDirectoryAuth") ?? "",
+  );
   if (activeDirectoryAuth.toLowerCase() !== "enabled") {
     throw badRequest(
       "AadAuthenticationNotEnabled",
