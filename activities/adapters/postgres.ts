@@ -211,15 +211,27 @@ export const postgresEntraAdministratorAdapter: ArmAdapter = {
   },
   write: ({ clients, id, node }, body, options) => {
     // The object id is the resource's name, not part of the PUT body (`AdministratorMicrosoftEntraAdd`).
-    const { objectId, ...properties } = body;
+    const { objectId: _objectId, ...properties } = body;
+    const objectId = objectIdOf(node);
+    if (!objectId) {
+      throw new AzureError({
+        kind: "invalidRequest",
+        code: "DependencyFactMissing",
+        message: `${node.key} needs the object id of ${String(node.desired.principalName)}`,
+        retryable: false,
+        target: node.id,
+      });
+    }
     return clients.postgres.administratorsMicrosoftEntra.beginCreateOrUpdate(
       id.resourceGroup,
       nameAt(id.names, 0),
-      String(objectId ?? objectIdOf(node)),
+      objectId,
       asModel<AdministratorMicrosoftEntraAdd>(properties),
       options,
     );
   },
+  // Normally one administrator is found; with several (the same name twice), each is deleted and the
+  // last deletion is the operation watched.
   async remove(c, id, options, node) {
     let last: unknown = undefined;
     for (const objectId of await administratorObjectIds(c, id, node)) {

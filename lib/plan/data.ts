@@ -59,8 +59,8 @@ function entraIdentity(module: string, identity: NodeRef | undefined): NodeRef {
 }
 
 /**
- * The PostgreSQL role of an Entra administrator's principal: its kind (`ServicePrincipal` for a managed
- * identity) and its name, which clients log in as (docs/azure-facts.md#postgresql-entra-authentication).
+ * The principal type of the workload identity as a server's Entra administrator: a managed identity is a
+ * service principal (docs/azure-facts.md#postgresql-entra-authentication).
  */
 export const POSTGRES_ENTRA_PRINCIPAL_TYPE = "ServicePrincipal";
 

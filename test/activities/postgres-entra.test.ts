@@ -34,18 +34,19 @@ interface StoredResource {
   properties: Record<string, unknown>;
 }
 
-function entraPlan(): Plan {
+function planOf(environment: string, auth?: string): Plan {
   // The emulator's tenant: its Key Vault refuses tokens of another.
   const providers = {
     azurerm: { location: "eastus2", tenant_id: DEFAULT_EMULATOR_TENANT_ID, subscription_id: SUBSCRIPTION_ID },
   };
   const validation = validateSpec(
     specDocument(
-      [{ type: "base" }, { type: "k8s-cluster" }, { type: "postgres", name: "db", auth: "entra" }],
-      {
-        name: "pg-entra",
-        providers,
-      },
+      [
+        { type: "base" },
+        { type: "k8s-cluster" },
+        { type: "postgres", name: "db", ...(auth ? { auth } : {}) },
+      ],
+      { name: environment, providers },
     ),
   );
   assert.ok(validation.ok, JSON.stringify(!validation.ok && validation.problems));
@@ -54,6 +55,8 @@ function entraPlan(): Plan {
     provisionerIpRanges: ["127.0.0.1/32"],
   });
 }
+
+const entraPlan = () => planOf("pg-entra", "entra");
 
 const nodeOf = (plan: Plan, kind: PlanNode["kind"]): PlanNode => {
   const node = plan.nodes.find((candidate) => candidate.kind === kind);
@@ -161,5 +164,51 @@ describe("PostgreSQL with auth: entra through the activities", () => {
     const end = await waitForOperation(createArmSteps(fixture.clients), result);
     assert.equal(end?.outcome ?? result.outcome, "succeeded", JSON.stringify(end ?? result));
     assert.deepEqual(administrators(), []);
+  });
+});
+
+describe("an existing PostgreSQL server switched from passwords to auth: entra", () => {
+  const before_ = planOf("pg-switch");
+  const after_ = planOf("pg-switch", "entra");
+  let fixture: EmulatorFixture;
+  let applied: AppliedPlan;
+
+  before(async () => {
+    fixture = await startFixture({ timeScale: 0.0002, subscriptionId: SUBSCRIPTION_ID });
+    await applyPlan(fixture, before_);
+    applied = await applyPlan(fixture, after_);
+  });
+  after(async () => fixture?.stop());
+
+  it("updates the server in place (Entra on, passwords off) and adds the workload identity as its administrator", () => {
+    const server = nodeOf(after_, "postgresFlexibleServer");
+    assert.equal(server.id, nodeOf(before_, "postgresFlexibleServer").id, "the same server");
+    assert.ok(
+      applied.outcomes.some((o) => o.startsWith(`${server.key}:`) && !o.endsWith(":unchanged")),
+      "the server was written",
+    );
+    const state = (fixture.emulator.admin.state() as { resources: StoredResource[] }).resources;
+    const stored = state.find((resource) => resource.id.toLowerCase() === server.id.toLowerCase());
+    assert.deepEqual(stored?.properties.authConfig, {
+      activeDirectoryAuth: "Enabled",
+      passwordAuth: "Disabled",
+      tenantId: DEFAULT_EMULATOR_TENANT_ID,
+    });
+    const administrators = state.filter(
+      (resource) => resource.type === "Microsoft.DBforPostgreSQL/flexibleServers/administrators",
+    );
+    const principalId = applied.facts[nodeOf(after_, "userAssignedIdentity").key]?.principalId;
+    assert.deepEqual(
+      administrators.map((administrator) => administrator.properties.objectId),
+      [principalId],
+    );
+  });
+
+  it("writes the identity's name as the user; the Kubernetes Secret no longer holds a password", async () => {
+    const secrets = nodeOf(after_, "keyVaultSecrets").desired as unknown as KeyVaultSecretsDesired;
+    const vault = await fixture.clients.secretClientForVault(secrets.vaultId);
+    assert.equal((await vault.getSecret("db-db-user")).value, nodeOf(after_, "userAssignedIdentity").name);
+    const secret = nodeOf(after_, "kubernetesSecret").desired as unknown as KubernetesSecretDesired;
+    assert.equal("db_db_password" in secret.keys, false);
   });
 });
