@@ -17,7 +17,8 @@ import { planEnvironment } from "../../lib/plan";
 import type { KeyVaultSecretsDesired, KubernetesSecretDesired, Plan, PlanNode } from "../../lib/plan/types";
 import { validateSpec } from "../../lib/spec/validate";
 import { specDocument, SUBSCRIPTION_ID } from "../spec/fixtures";
-import { createArmSteps } from "../../activities/arm-step";
+import { createArmSteps, IMMUTABLE_PROPERTY_CODE } from "../../activities/arm-step";
+import { isAzureError } from "../../lib/azure/errors";
 import {
   applyPlan,
   startFixture,
@@ -210,5 +211,24 @@ describe("an existing PostgreSQL server switched from passwords to auth: entra",
     assert.equal((await vault.getSecret("db-db-user")).value, nodeOf(after_, "userAssignedIdentity").name);
     const secret = nodeOf(after_, "kubernetesSecret").desired as unknown as KubernetesSecretDesired;
     assert.equal("db_db_password" in secret.keys, false);
+  });
+  it("fails switching back to passwords, naming administratorLogin: a server created without one cannot get it", async () => {
+    const serverAfter = nodeOf(after_, "postgresFlexibleServer");
+    const entraOnly = planOf("pg-switch-back", "entra");
+    await applyPlan(fixture, entraOnly);
+    const passwordServer = nodeOf(planOf("pg-switch-back"), "postgresFlexibleServer");
+    assert.notEqual(passwordServer.id, serverAfter.id);
+    const logBefore = fixture.emulator.admin.requestLog().length;
+    await assert.rejects(createArmSteps(fixture.clients).ensure(passwordServer), (error: unknown) => {
+      assert.ok(isAzureError(error));
+      assert.equal(error.code, IMMUTABLE_PROPERTY_CODE);
+      assert.match(error.azureMessage, /administratorLogin/);
+      return true;
+    });
+    const writes = fixture.emulator.admin
+      .requestLog()
+      .slice(logBefore)
+      .filter((entry) => entry.method !== "GET");
+    assert.deepEqual(writes, []);
   });
 });
