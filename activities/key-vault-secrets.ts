@@ -1,6 +1,6 @@
 /**
- * The `keyVaultSecrets` step: writes one data module's connection facts (host, port, user, database;
- * for a cache host, TLS port and access key) from Azure into the environment's Key Vault. Values are
+ * The `keyVaultSecrets` step: writes one data module's connection facts (host, port, user, database,
+ * TLS mode; for a cache host, TLS port and access key) from Azure into the environment's Key Vault. Values are
  * read from Azure inside the step and go straight to Key Vault; the step returns secret names and
  * versions.
  */
@@ -59,13 +59,21 @@ const FACT_BY_SUFFIX: ReadonlyArray<readonly [suffix: string, fact: ConnectionFa
   ["_db_user", "user"],
   ["_db_name", "database"],
   ["_db_password", "adminPassword"],
+  ["_db_sslmode", "sslmode"],
   ["_cache_host", "host"],
   ["_cache_port", "port"],
   ["_cache_ssl_port", "port"],
   ["_cache_auth_token", "accessKey"],
 ];
 
-type ConnectionFact = "host" | "port" | "user" | "database" | "accessKey" | "adminPassword";
+type ConnectionFact = "host" | "port" | "user" | "database" | "accessKey" | "adminPassword" | "sslmode";
+
+/**
+ * The TLS mode clients connect with: the server refuses unencrypted connections
+ * (`require_secure_transport`, lib/plan/data.ts); `require` encrypts without asking clients for
+ * Azure's CA certificates.
+ */
+export const POSTGRES_SSL_MODE = "require";
 
 function factOf(optaKey: string): ConnectionFact {
   const match = FACT_BY_SUFFIX.find(([suffix]) => optaKey.endsWith(suffix));
@@ -80,10 +88,15 @@ function factOf(optaKey: string): ConnectionFact {
   return match[1];
 }
 
-/** Reads the facts of a PostgreSQL server from ARM (the password is not among them: Azure never returns it). */
+/**
+ * Reads the facts of a PostgreSQL server from ARM (the password is not among them: Azure never returns
+ * it). The user is the server's administrator login, or the planned `user` (with `auth: entra`, the
+ * workload identity's name: the server has no administrator login).
+ */
 async function postgresFacts(
   clients: AzureClients,
   sourceId: string,
+  plannedUser: string | undefined,
 ): Promise<Partial<Record<ConnectionFact, string>>> {
   const id = parseResourceId(sourceId);
   // The source may name the server or one of its databases.
@@ -101,8 +114,9 @@ async function postgresFacts(
   return {
     host: server.fullyQualifiedDomainName,
     port: String(POSTGRES_PORT),
-    user: server.administratorLogin,
+    user: plannedUser ?? server.administratorLogin,
     database,
+    sslmode: POSTGRES_SSL_MODE,
   };
 }
 
@@ -157,7 +171,7 @@ function factsOf(clients: AzureClients, desired: KeyVaultSecretsDesired): Promis
   const needsKey = Object.keys(desired.secretNames).some((key) => factOf(key) === "accessKey");
   switch (desired.source) {
     case "postgres":
-      return postgresFacts(clients, desired.sourceId);
+      return postgresFacts(clients, desired.sourceId, desired.user);
     case "redis":
       return redisFacts(clients, desired.sourceId, needsKey);
     case "managedRedis":

@@ -50,12 +50,16 @@ export const LATENCY_BY_ARM_TYPE: Readonly<Record<string, OperationLatency>> = {
   "microsoft.dbforpostgresql/flexibleservers": latency(420, 720, 240, 300, 30),
   "microsoft.dbforpostgresql/flexibleservers/databases": latency(20, 40, 20, 20, 5),
   "microsoft.dbforpostgresql/flexibleservers/configurations": latency(15, 30, 15, 15, 5),
+  // An Entra administrator: the model's own values (no measurement found; Unconfirmed).
+  "microsoft.dbforpostgresql/flexibleservers/administrators": latency(30, 90, 30, 30, 5),
   // "20+ minutes is typical" for Azure Cache for Redis; deletes take 10+ minutes.
   "microsoft.cache/redis": latency(1200, 3600, 600, 600, 60),
   // Azure Managed Redis: "several minutes" is all Azure says; an estimate from acceptance tests (870 s
   // for create, check and delete) and a client timeout raised past 30 minutes.
   "microsoft.cache/redisenterprise": latency(600, 1800, 300, 300, 30),
   "microsoft.cache/redisenterprise/databases": latency(60, 180, 60, 60, 10),
+  // An access-policy assignment: the model's own values (no measurement found; Unconfirmed).
+  "microsoft.cache/redisenterprise/databases/accesspolicyassignments": latency(30, 120, 30, 30, 10),
   // Public DNS zones and record sets answer their PUT at once (200/201); a zone's DELETE is accepted (202).
   // Container registries: seconds to a minute (docs/azure-facts.md#durations).
   "microsoft.containerregistry/registries": latency(30, 60, 20, 30, 5),

@@ -12,14 +12,16 @@
  * - GET, PUT (create) and PATCH (update) go through `client.sendRequest`: the same pipeline (token,
  *   retries, TLS), with the plan's REST-shaped body sent and the answer read as it is;
  * - what the models can express goes through the SDK: `redisEnterprise.beginDelete`,
- *   `databases.beginDelete` and `databases.listKeys` (`activities/key-vault-secrets.ts`).
+ *   `databases.beginDelete` and `databases.listKeys` (`activities/key-vault-secrets.ts`);
+ * - access-policy assignments (Entra ID users of a database), which the client does not know at all, are
+ *   REST throughout: GET, PUT (create and update alike: the type has no PATCH) and DELETE.
  *
  * Tests check the bodies on the wire in the emulator's state (`test/activities/managed-redis.test.ts`).
  */
 import { createHttpHeaders, createPipelineRequest, RestError } from "@azure/core-rest-pipeline";
 import { MANAGED_REDIS_API_VERSION, type AzureClients } from "../../lib/azure/clients";
 import type { ResourceIdParts } from "../../lib/azure/resource-id";
-import type { JsonObject, JsonValue } from "../../lib/plan/types";
+import type { JsonObject, JsonValue, PlanNode } from "../../lib/plan/types";
 import { nameAt } from "./shapes";
 import type { ArmAdapter, SdkCallOptions } from "./types";
 
@@ -36,7 +38,7 @@ interface ArmAnswer {
  */
 export async function managedRedisRequest(
   clients: AzureClients,
-  method: "GET" | "PUT" | "PATCH",
+  method: "GET" | "PUT" | "PATCH" | "DELETE",
   resourceId: string,
   body?: JsonObject,
   options?: SdkCallOptions,
@@ -90,12 +92,19 @@ function withoutPaths(body: JsonObject, paths: readonly string[]): JsonObject {
  * cluster "overwrites/recreates, with potential downtime" (the REST spec), a PATCH changes only what it
  * names — and the SDK's delete.
  * @param notPatched - paths of `desired` a PATCH leaves out (`location`; a database's create-only `port`)
+ * @param update - how an existing resource is changed: PATCH, or PUT for a type that has no PATCH
  */
 function managedRedisAdapter(
   armType: string,
   notPatched: readonly string[],
-  remove: (clients: AzureClients, id: ResourceIdParts, options: SdkCallOptions) => Promise<unknown>,
+  remove: (
+    clients: AzureClients,
+    id: ResourceIdParts,
+    options: SdkCallOptions,
+    node: PlanNode,
+  ) => Promise<unknown>,
   extra: Pick<ArmAdapter, "facts"> = {},
+  update: "PATCH" | "PUT" = "PATCH",
 ): ArmAdapter {
   return {
     armType,
@@ -111,10 +120,10 @@ function managedRedisAdapter(
     ...extra,
     get: async (clients, _id, node) => (await managedRedisRequest(clients, "GET", node.id)).body,
     write: ({ clients, node, mode }, body, options) =>
-      mode === "create"
+      mode === "create" || update === "PUT"
         ? managedRedisRequest(clients, "PUT", node.id, body, options)
         : managedRedisRequest(clients, "PATCH", node.id, withoutPaths(body, notPatched), options),
-    remove: (clients, id, options) => remove(clients, id, options),
+    remove: (clients, id, options, node) => remove(clients, id, options, node),
   };
 }
 
@@ -132,4 +141,16 @@ export const managedRedisDatabaseAdapter: ArmAdapter = managedRedisAdapter(
   ["properties.port"],
   (c, id, options) =>
     c.managedRedis.databases.beginDelete(id.resourceGroup, nameAt(id.names, 0), nameAt(id.names, 1), options),
+);
+
+/**
+ * An access-policy assignment: a Microsoft Entra principal (the workload identity, `auth: entra`) made a
+ * user of the database (docs/azure-facts.md#azure-managed-redis). REST for every call.
+ */
+export const managedRedisAccessPolicyAssignmentAdapter: ArmAdapter = managedRedisAdapter(
+  "Microsoft.Cache/redisEnterprise/databases/accessPolicyAssignments",
+  [],
+  (clients, _id, options, node) => managedRedisRequest(clients, "DELETE", node.id, undefined, options),
+  {},
+  "PUT",
 );

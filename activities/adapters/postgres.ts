@@ -1,5 +1,14 @@
 /** Adapters for PostgreSQL flexible servers, their databases and server parameters. */
-import type { Configuration, Database, Server, ServerForPatch } from "@azure/arm-postgresql-flexible";
+import type {
+  AdministratorMicrosoftEntraAdd,
+  Configuration,
+  Database,
+  Server,
+  ServerForPatch,
+} from "@azure/arm-postgresql-flexible";
+import type { AzureClients } from "../../lib/azure/clients";
+import type { ResourceIdParts } from "../../lib/azure/resource-id";
+import type { PlanNode } from "../../lib/plan/types";
 import { AzureError } from "../../lib/azure/errors";
 import { generatePostgresPassword } from "../../lib/secrets/password";
 import { readOrCreateSecret } from "../../lib/secrets/vault-secrets";
@@ -11,6 +20,12 @@ const POSTGRES_OPERATION_READS = [
   "Microsoft.DBforPostgreSQL/locations/azureAsyncOperation/read",
   "Microsoft.DBforPostgreSQL/locations/operationResults/read",
 ];
+
+/** False for a server with password authentication off (`auth: entra`): it has no password to generate. */
+function usesPassword(node: PlanNode): boolean {
+  const authConfig = node.desired.authConfig as { passwordAuth?: string } | undefined;
+  return authConfig?.passwordAuth !== "Disabled";
+}
 
 export const postgresFlexibleServerAdapter: ArmAdapter = {
   armType: "Microsoft.DBforPostgreSQL/flexibleServers",
@@ -38,7 +53,7 @@ export const postgresFlexibleServerAdapter: ArmAdapter = {
   facts: { host: ["fullyQualifiedDomainName"] },
   get: (c, id) => c.postgres.servers.get(id.resourceGroup, id.name),
   async prepareBody({ clients, node, mode, extras }) {
-    if (mode !== "create") return { body: node.desired };
+    if (mode !== "create" || !usesPassword(node)) return { body: node.desired };
     const location = extras.adminPasswordSecret;
     if (!location) {
       throw new AzureError({
@@ -132,4 +147,101 @@ export const postgresConfigurationAdapter: ArmAdapter = {
       options,
     ),
   remove: () => Promise.resolve(undefined),
+};
+
+/** The object id an administrator node names, once its fact is resolved (a string). */
+function objectIdOf(node: PlanNode): string | undefined {
+  const objectId = node.desired.objectId;
+  return typeof objectId === "string" ? objectId : undefined;
+}
+
+/**
+ * The Entra administrators of the node's server that are the node's principal: by object id when the
+ * node's facts were resolved, else by principal name (a delete runs without facts).
+ */
+async function administratorObjectIds(
+  clients: AzureClients,
+  id: ResourceIdParts,
+  node: PlanNode,
+): Promise<string[]> {
+  const known = objectIdOf(node);
+  if (known) return [known];
+  const found: string[] = [];
+  for await (const administrator of clients.postgres.administratorsMicrosoftEntra.listByServer(
+    id.resourceGroup,
+    nameAt(id.names, 0),
+  )) {
+    if (administrator.principalName === node.desired.principalName && administrator.objectId)
+      found.push(administrator.objectId);
+  }
+  return found;
+}
+
+/**
+ * A server's Microsoft Entra administrator (`auth: entra`). ARM names it by its principal's object id,
+ * which the plan holds as a fact reference in `desired.objectId` (the node's id names the principal by
+ * its name): GET, PUT and DELETE address `administrators/<objectId>` once the fact is resolved; without
+ * it (a preview of changes, a delete) the administrator is found by its principal's name. Facts:
+ * docs/azure-facts.md#postgresql-entra-authentication.
+ */
+export const postgresEntraAdministratorAdapter: ArmAdapter = {
+  armType: "Microsoft.DBforPostgreSQL/flexibleServers/administrators",
+  permissions: {
+    actions: [
+      "Microsoft.DBforPostgreSQL/flexibleServers/administrators/read",
+      "Microsoft.DBforPostgreSQL/flexibleServers/administrators/write",
+      "Microsoft.DBforPostgreSQL/flexibleServers/administrators/delete",
+      ...POSTGRES_OPERATION_READS,
+    ],
+  },
+  async get(c, id, node) {
+    // Without the fact (a preview, a delete), the administrator is the one of the principal's name.
+    const [objectId] = await administratorObjectIds(c, id, node);
+    if (!objectId) {
+      throw new AzureError({
+        kind: "notFound",
+        code: "ResourceNotFound",
+        message: `${String(node.desired.principalName)} is not an Entra administrator of the server`,
+        statusCode: 404,
+        retryable: false,
+        target: node.id,
+      });
+    }
+    return c.postgres.administratorsMicrosoftEntra.get(id.resourceGroup, nameAt(id.names, 0), objectId);
+  },
+  write: ({ clients, id, node }, body, options) => {
+    // The object id is the resource's name, not part of the PUT body (`AdministratorMicrosoftEntraAdd`).
+    const { objectId: _objectId, ...properties } = body;
+    const objectId = objectIdOf(node);
+    if (!objectId) {
+      throw new AzureError({
+        kind: "invalidRequest",
+        code: "DependencyFactMissing",
+        message: `${node.key} needs the object id of ${String(node.desired.principalName)}`,
+        retryable: false,
+        target: node.id,
+      });
+    }
+    return clients.postgres.administratorsMicrosoftEntra.beginCreateOrUpdate(
+      id.resourceGroup,
+      nameAt(id.names, 0),
+      objectId,
+      asModel<AdministratorMicrosoftEntraAdd>(properties),
+      options,
+    );
+  },
+  // Normally one administrator is found; with several (the same name twice), each is deleted and the
+  // last deletion is the operation watched.
+  async remove(c, id, options, node) {
+    let last: unknown = undefined;
+    for (const objectId of await administratorObjectIds(c, id, node)) {
+      last = await c.postgres.administratorsMicrosoftEntra.beginDelete(
+        id.resourceGroup,
+        nameAt(id.names, 0),
+        objectId,
+        options,
+      );
+    }
+    return last;
+  },
 };

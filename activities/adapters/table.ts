@@ -17,10 +17,15 @@ import {
 import {
   postgresConfigurationAdapter,
   postgresDatabaseAdapter,
+  postgresEntraAdministratorAdapter,
   postgresFlexibleServerAdapter,
 } from "./postgres";
 import { privateDnsZoneAdapter, privateDnsZoneVnetLinkAdapter } from "./private-dns";
-import { managedRedisClusterAdapter, managedRedisDatabaseAdapter } from "./managed-redis";
+import {
+  managedRedisAccessPolicyAssignmentAdapter,
+  managedRedisClusterAdapter,
+  managedRedisDatabaseAdapter,
+} from "./managed-redis";
 import { redisCacheAdapter } from "./redis";
 import { resourceGroupAdapter, roleAssignmentAdapter } from "./resources";
 import { blobContainerAdapter, blobServiceAdapter, storageAccountAdapter } from "./storage";
@@ -51,9 +56,11 @@ export const ARM_ADAPTERS: Readonly<Record<ArmNodeKind, ArmAdapter>> = {
   postgresFlexibleServer: postgresFlexibleServerAdapter,
   postgresDatabase: postgresDatabaseAdapter,
   postgresConfiguration: postgresConfigurationAdapter,
+  postgresEntraAdministrator: postgresEntraAdministratorAdapter,
   redisCache: redisCacheAdapter,
   managedRedisCluster: managedRedisClusterAdapter,
   managedRedisDatabase: managedRedisDatabaseAdapter,
+  managedRedisAccessPolicyAssignment: managedRedisAccessPolicyAssignmentAdapter,
   dnsZone: dnsZoneAdapter,
   dnsRecordSet: dnsRecordSetAdapter,
   containerRegistry: containerRegistryAdapter,

@@ -136,6 +136,9 @@ const CODE_KINDS: ReadonlyArray<readonly [AzureErrorKind, readonly string[]]> = 
       "OperationPreempted",
       "ServerBusy",
       "ServerIsBusy",
+      // A PostgreSQL server not yet ready for an Entra administrator's write (409, passes with time:
+      // docs/azure-facts.md#postgresql-entra-authentication).
+      "AadAuthOperationCannotBePerformedWhenServerIsNotAccessible",
       "ConcurrentOperation",
       "EtagMismatch",
       "PreconditionFailed",

@@ -7,6 +7,8 @@
  */
 import type { PostgresModule, RedisModule } from "../spec/types";
 import { privateEndpointNodes, type NetworkRefs, type NodeRef } from "./network";
+import { SpecValidationError } from "../spec/errors";
+import { FACT, factOf } from "./facts";
 import { armId, environmentResourceName, makeNode, tagsOf, type PlanningScope } from "./node";
 import type { PlanNode } from "./types";
 
@@ -31,17 +33,51 @@ export function postgresAdminLogin(module: string): string {
 export interface DataRefs {
   /** The resource whose connection facts are written. */
   readonly source: NodeRef;
-  /** Keys the secrets wait for (the resource and, for PostgreSQL, its database). */
+  /**
+   * Keys the secrets wait for: the resource, its database and, with `auth: entra`, the node that makes
+   * the workload identity a user (clients given the Secret can then log in).
+   */
   readonly readyKeys: readonly string[];
+  /**
+   * The user clients log in as when it is not the server's administrator login: with `auth: entra`,
+   * the workload identity's name (PostgreSQL names an Entra administrator's role after it).
+   */
+  readonly user?: string;
 }
 
-/** Plans a PostgreSQL module. */
+/** The workload identity a module with `auth: entra` needs; validation refuses `entra` without a cluster. */
+function entraIdentity(module: string, identity: NodeRef | undefined): NodeRef {
+  if (!identity) {
+    throw new SpecValidationError([
+      {
+        path: "modules",
+        message: `${module}: auth: entra needs the environment's workload identity, which exists only with a k8s-cluster module`,
+      },
+    ]);
+  }
+  return identity;
+}
+
+/**
+ * The principal type of the workload identity as a server's Entra administrator: a managed identity is a
+ * service principal (docs/azure-facts.md#postgresql-entra-authentication).
+ */
+export const POSTGRES_ENTRA_PRINCIPAL_TYPE = "ServicePrincipal";
+
+/**
+ * Plans a PostgreSQL module. With `auth: entra` the server has Entra authentication on and password
+ * authentication off (no administrator login, no password generated or stored), and the environment's
+ * workload identity (`workloadIdentity`) is made its Entra administrator.
+ */
 export function planPostgres(
   scope: PlanningScope,
   spec: PostgresModule,
   network: NetworkRefs,
+  workloadIdentity?: NodeRef,
 ): { nodes: PlanNode[]; refs: DataRefs } {
   const module = spec.name;
+  const entra = spec.auth === "entra";
+  const tenantId = scope.spec.providers.azurerm.tenant_id;
   const name = environmentResourceName(scope, "postgresFlexibleServer", "pg", module, [module]);
   const id = armId(scope, "Microsoft.DBforPostgreSQL", ["flexibleServers", name]);
   const zone = network.zones.postgres!;
@@ -53,15 +89,24 @@ export function planPostgres(
     name,
     id,
     // Private access needs the delegated subnet and the zone linked to the VNet before creation; the
-    // generated admin password is written to Key Vault first, so the vault and the writer role too.
-    dependsOn: [network.postgresSubnet.key, zone.link.key, network.vault.key, network.vaultWriterRole.key],
+    // generated admin password is written to Key Vault first, so the vault and the writer role too
+    // (a server with Entra authentication has no password).
+    dependsOn: [
+      network.postgresSubnet.key,
+      zone.link.key,
+      ...(entra ? [] : [network.vault.key, network.vaultWriterRole.key]),
+    ],
     desired: {
       location: scope.location,
       tags: tagsOf(scope, module),
       sku: { name: spec.sku_name, tier: spec.sku_tier },
       version: spec.engine_version,
-      administratorLogin: postgresAdminLogin(module),
-      authConfig: { passwordAuth: "Enabled", activeDirectoryAuth: "Disabled" },
+      ...(entra
+        ? { authConfig: { activeDirectoryAuth: "Enabled", passwordAuth: "Disabled", tenantId } }
+        : {
+            administratorLogin: postgresAdminLogin(module),
+            authConfig: { passwordAuth: "Enabled", activeDirectoryAuth: "Disabled" },
+          }),
       storage: { storageSizeGB: spec.storage_gb, autoGrow: "Enabled" },
       backup: {
         backupRetentionDays: spec.backup_retention_days,
@@ -102,9 +147,40 @@ export function planPostgres(
       }),
     );
   }
+  const source = { key: server.key, id, name };
+  if (!entra) {
+    return {
+      nodes: [server, database, ...configurations],
+      refs: { source, readyKeys: [server.key, database.key] },
+    };
+  }
+  const identity = entraIdentity(module, workloadIdentity);
+  const administrator = makeNode({
+    kind: "postgresEntraAdministrator",
+    module,
+    part: "entra-administrator",
+    stage: "data",
+    // ARM names an administrator by its principal's object id, which only the identity's ensure reports:
+    // the plan names it by the principal's name; the adapter addresses `administrators/<objectId>`
+    // from the resolved `desired.objectId` (activities/adapters/postgres.ts).
+    name: identity.name,
+    id: `${id}/administrators/${identity.name}`,
+    // After the last parameter write: the server takes one operation at a time.
+    dependsOn: [configurations.at(-1)?.key ?? server.key, identity.key],
+    desired: {
+      objectId: factOf(identity.key, FACT.identityPrincipalId),
+      principalType: POSTGRES_ENTRA_PRINCIPAL_TYPE,
+      principalName: identity.name,
+      tenantId,
+    },
+  });
   return {
-    nodes: [server, database, ...configurations],
-    refs: { source: { key: server.key, id, name }, readyKeys: [server.key, database.key] },
+    nodes: [server, database, ...configurations, administrator],
+    refs: {
+      source,
+      readyKeys: [server.key, database.key, administrator.key],
+      user: identity.name,
+    },
   };
 }
 
@@ -120,16 +196,29 @@ export const REDIS_PRIVATE_LINK_GROUP = {
   managedRedis: "redisEnterprise",
 } as const;
 
-/** Plans a Redis module with its engine: Azure Managed Redis, or Azure Cache for Redis. */
+/**
+ * Plans a Redis module with its engine: Azure Managed Redis, or Azure Cache for Redis. With `auth:
+ * entra` (Managed Redis only) `workloadIdentity` is given access to the database.
+ */
 export function planRedis(
   scope: PlanningScope,
   spec: RedisModule,
   network: NetworkRefs,
+  workloadIdentity?: NodeRef,
 ): { nodes: PlanNode[]; refs: DataRefs } {
   return spec.engine === "azure-cache-for-redis"
     ? planRedisCache(scope, spec, network)
-    : planManagedRedis(scope, spec, network);
+    : planManagedRedis(scope, spec, network, workloadIdentity);
 }
+
+/**
+ * The name of the access-policy assignment that gives the workload identity a Managed Redis database
+ * (letters and digits only, the REST spec's pattern).
+ */
+export const MANAGED_REDIS_WORKLOAD_ASSIGNMENT = "workload";
+
+/** The access policy Managed Redis defines: every command on every key (docs/azure-facts.md#azure-managed-redis). */
+export const MANAGED_REDIS_ACCESS_POLICY = "default";
 
 /**
  * Azure Cache for Redis (`engine: azure-cache-for-redis`): the cache with the non-TLS port off, TLS 1.2
@@ -186,6 +275,7 @@ function planManagedRedis(
   scope: PlanningScope,
   spec: RedisModule,
   network: NetworkRefs,
+  workloadIdentity: NodeRef | undefined,
 ): { nodes: PlanNode[]; refs: DataRefs } {
   const module = spec.name;
   const name = environmentResourceName(scope, "managedRedisCluster", "amr", module, [module]);
@@ -224,8 +314,8 @@ function planManagedRedis(
         port: MANAGED_REDIS_PORT,
         clusteringPolicy: "OSSCluster",
         evictionPolicy: "VolatileLRU",
-        // Off with Entra ID: nothing may then connect with a key. The Entra access-policy assignments
-        // come with workload identities (docs/spec.md#redis-a-cache).
+        // Off with Entra ID: nothing may then connect with a key; the workload identity is given the
+        // database by an access-policy assignment (docs/spec.md#redis-a-cache).
         accessKeysAuthentication: spec.auth === "entra" ? "Disabled" : "Enabled",
       },
     },
@@ -242,8 +332,30 @@ function planManagedRedis(
     network.zones.managedRedis!.zone,
     "data",
   );
+  if (spec.auth !== "entra") {
+    return {
+      nodes: [cluster, database, ...endpoint],
+      refs: { source, readyKeys: [cluster.key, database.key] },
+    };
+  }
+  const identity = entraIdentity(module, workloadIdentity);
+  const assignment = makeNode({
+    kind: "managedRedisAccessPolicyAssignment",
+    module,
+    part: "access-policy-workload",
+    stage: "data",
+    name: MANAGED_REDIS_WORKLOAD_ASSIGNMENT,
+    id: `${database.id}/accessPolicyAssignments/${MANAGED_REDIS_WORKLOAD_ASSIGNMENT}`,
+    dependsOn: [database.key, identity.key],
+    desired: {
+      properties: {
+        accessPolicyName: MANAGED_REDIS_ACCESS_POLICY,
+        user: { objectId: factOf(identity.key, FACT.identityPrincipalId) },
+      },
+    },
+  });
   return {
-    nodes: [cluster, database, ...endpoint],
-    refs: { source, readyKeys: [cluster.key, database.key] },
+    nodes: [cluster, database, assignment, ...endpoint],
+    refs: { source, readyKeys: [cluster.key, database.key, assignment.key] },
   };
 }

@@ -26,9 +26,11 @@ export const ARM_TYPE_BY_KIND: Readonly<Record<NodeKind, string>> = {
   postgresFlexibleServer: "Microsoft.DBforPostgreSQL/flexibleServers",
   postgresDatabase: "Microsoft.DBforPostgreSQL/flexibleServers/databases",
   postgresConfiguration: "Microsoft.DBforPostgreSQL/flexibleServers/configurations",
+  postgresEntraAdministrator: "Microsoft.DBforPostgreSQL/flexibleServers/administrators",
   redisCache: "Microsoft.Cache/redis",
   managedRedisCluster: "Microsoft.Cache/redisEnterprise",
   managedRedisDatabase: "Microsoft.Cache/redisEnterprise/databases",
+  managedRedisAccessPolicyAssignment: "Microsoft.Cache/redisEnterprise/databases/accessPolicyAssignments",
   keyVaultSecrets: "Microsoft.KeyVault/vaults/secrets",
   kubernetesSecret: "Kubernetes/secrets",
   dnsZone: "Microsoft.Network/dnsZones",
@@ -97,11 +99,14 @@ export const IMMUTABLE_PATHS_BY_KIND: Readonly<Record<NodeKind, readonly string[
   ],
   postgresDatabase: ["charset", "collation"],
   postgresConfiguration: [],
+  // A different principal is a different administrator (its object id is the resource's name).
+  postgresEntraAdministrator: ["objectId"],
   redisCache: ["location"],
   managedRedisCluster: ["location"],
   // The port is set at create only; the clustering policy changes only away from NoCluster, which the
   // plan never uses (docs/azure-facts.md#azure-managed-redis).
   managedRedisDatabase: ["properties.port", "properties.clusteringPolicy"],
+  managedRedisAccessPolicyAssignment: [],
   keyVaultSecrets: [],
   kubernetesSecret: [],
   dnsZone: ["location"],

@@ -82,6 +82,16 @@ export function nodeKey(module: string, part: string): string {
   return `${module}/${part}`;
 }
 
+/** True when the dot path `path` names a value in `desired`. */
+function hasPath(desired: JsonObject, path: string): boolean {
+  let at: unknown = desired;
+  for (const part of path.split(".")) {
+    if (typeof at !== "object" || at === null) return false;
+    at = (at as Record<string, unknown>)[part];
+  }
+  return at !== undefined;
+}
+
 /** Completes a draft into a node (dependencies sorted, so their order never changes the plan). */
 export function makeNode(draft: NodeDraft): PlanNode {
   return {
@@ -93,7 +103,9 @@ export function makeNode(draft: NodeDraft): PlanNode {
     id: draft.id,
     dependsOn: [...new Set(draft.dependsOn)].sort(),
     desired: draft.desired,
-    immutable: IMMUTABLE_PATHS_BY_KIND[draft.kind],
+    // Only the paths this node sets: one it leaves out (a server without an administrator login, `auth:
+    // entra`) is never compared, so it cannot be reported as changed.
+    immutable: IMMUTABLE_PATHS_BY_KIND[draft.kind].filter((path) => hasPath(draft.desired, path)),
     estimatedDurationSec: estimatedCreateSec(draft.kind),
   };
 }

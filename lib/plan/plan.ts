@@ -105,14 +105,18 @@ export function planEnvironment(spec: EnvironmentSpec, context: PlanContext): Pl
     storageAccounts.push(planned.refs.account);
   }
   const clusterSpec = only(spec, "k8s-cluster")[0];
-  if (cluster && clusterSpec)
-    nodes.push(...planWorkloadIdentity(scope, clusterSpec.name, cluster, network.refs, storageAccounts));
+  let workloadIdentity: NodeRef | undefined;
+  if (cluster && clusterSpec) {
+    const planned = planWorkloadIdentity(scope, clusterSpec.name, cluster, network.refs, storageAccounts);
+    nodes.push(...planned.nodes);
+    workloadIdentity = planned.identity;
+  }
   for (const module of spec.modules) {
     if (module.type !== "postgres" && module.type !== "redis") continue;
     const data =
       module.type === "postgres"
-        ? planPostgres(scope, module, network.refs)
-        : planRedis(scope, module, network.refs);
+        ? planPostgres(scope, module, network.refs, workloadIdentity)
+        : planRedis(scope, module, network.refs, workloadIdentity);
     nodes.push(...data.nodes, ...planSecrets(scope, module, data.refs, network.refs, cluster));
   }
 

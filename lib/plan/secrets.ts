@@ -40,6 +40,7 @@ export function planSecrets(
     source: spec.type === "redis" && spec.engine !== "azure-cache-for-redis" ? "managedRedis" : spec.type,
     sourceId: data.source.id,
     secretNames,
+    ...(data.user !== undefined ? { user: data.user } : {}),
   };
   const secretsNode = makeNode({
     kind: "keyVaultSecrets",

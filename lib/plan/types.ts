@@ -34,9 +34,11 @@ export type Stage = "network" | "cluster" | "data" | "secrets" | "ingress";
  * | postgresFlexibleServer | arm-postgresql-flexible `servers.beginCreateOrUpdate(rg, name, desired)`; the admin password is added by the activity, never planned |
  * | postgresDatabase | arm-postgresql-flexible `databases.beginCreate(rg, server, db, desired)` |
  * | postgresConfiguration | arm-postgresql-flexible `configurations.beginPut(rg, server, name, desired)` |
+ * | postgresEntraAdministrator | arm-postgresql-flexible `administratorsMicrosoftEntra.beginCreateOrUpdate(rg, server, desired.objectId, desired)`: ARM names the administrator by its principal's object id, a fact known at build time, so the node's `name` and `id` name the principal by its name (`…/administrators/<principal name>`) and the adapter addresses `…/administrators/<objectId>` |
  * | redisCache | arm-rediscache `redis.beginCreate(rg, name, desired)` (Azure Cache for Redis) |
  * | managedRedisCluster | REST body of `PUT …/Microsoft.Cache/redisEnterprise/{name}` (properties nested), sent through the arm-redisenterprisecache client's pipeline: its models cannot express it (`activities/adapters/managed-redis.ts`) |
  * | managedRedisDatabase | REST body of `PUT …/redisEnterprise/{name}/databases/default`, likewise |
+ * | managedRedisAccessPolicyAssignment | REST body of `PUT …/databases/default/accessPolicyAssignments/{name}`, likewise |
  * | keyVaultSecrets | see {@link KeyVaultSecretsDesired} |
  * | kubernetesSecret | see {@link KubernetesSecretDesired} |
  * | dnsZone | arm-dns `zones.createOrUpdate(rg, zone, desired)` |
@@ -71,9 +73,11 @@ export type NodeKind =
   | "postgresFlexibleServer"
   | "postgresDatabase"
   | "postgresConfiguration"
+  | "postgresEntraAdministrator"
   | "redisCache"
   | "managedRedisCluster"
   | "managedRedisDatabase"
+  | "managedRedisAccessPolicyAssignment"
   | "keyVaultSecrets"
   | "kubernetesSecret"
   | "dnsZone"
@@ -137,6 +141,11 @@ export interface KeyVaultSecretsDesired {
   readonly sourceId: string;
   /** Key Vault secret name for each Opta-compatible key, e.g. `{ "db_db_host": "db-db-host" }`. */
   readonly secretNames: { readonly [optaKey: string]: string };
+  /**
+   * The user clients log in as, when it is not the server's administrator login: for a PostgreSQL
+   * server with `auth: entra`, the workload identity's name. A name, never a credential.
+   */
+  readonly user?: string;
 }
 
 /** `desired` of a `kubernetesSecret` node: one Kubernetes Secret per data module. */

@@ -31,14 +31,17 @@ export const ENTRA_TOKEN_AUDIENCE = "api://AzureADTokenExchange";
 /** The annotation workload identity reads the client id from. */
 export const WORKLOAD_CLIENT_ID_ANNOTATION = "azure.workload.identity/client-id";
 
-/** Plans the environment's workload identity (planned only with a cluster). */
+/**
+ * Plans the environment's workload identity (planned only with a cluster): its nodes, and the identity
+ * itself, which data modules with `auth: entra` make a database or cache user.
+ */
 export function planWorkloadIdentity(
   scope: PlanningScope,
   clusterModule: string,
   cluster: ClusterRefs,
   network: NetworkRefs,
   storageAccounts: readonly NodeRef[],
-): PlanNode[] {
+): { nodes: PlanNode[]; identity: NodeRef } {
   const module = clusterModule;
   const name = environmentResourceName(scope, "userAssignedIdentity", "id", "", ["workload"]);
   const id = armId(scope, "Microsoft.ManagedIdentity", ["userAssignedIdentities", name]);
@@ -110,5 +113,5 @@ export function planWorkloadIdentity(
     } as unknown as KubernetesObjectBody,
     dependsOn: [cluster.adminRole.key, identity.key],
   });
-  return [identity, federation, ...roles, serviceAccount];
+  return { nodes: [identity, federation, ...roles, serviceAccount], identity: identityRef };
 }

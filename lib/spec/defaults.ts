@@ -61,6 +61,8 @@ export const POSTGRES_DEFAULTS = {
   high_availability: false,
   /** The database created on the server (Opta's default). */
   database: "main",
+  /** Clients log in with the generated administrator login and password, kept in Key Vault and the Kubernetes Secret. */
+  auth: "password",
 } as const;
 
 /**

@@ -6,8 +6,14 @@
  */
 import { KNOWN_POSTGRES_SKUS } from "./azure-catalog";
 import { defaultSecretName, defaultSecretNamespace, defaultSubnetLayout } from "./defaults";
-import { resolveRedisModule } from "./redis-module";
-import { ACCESS_KEY_FACT, OPTA_SECRET_FACTS, optaSecretKey, secretFactsOf } from "./secret-keys";
+import { CACHE_FOR_REDIS_ENGINE, resolveRedisModule } from "./redis-module";
+import {
+  ACCESS_KEY_FACT,
+  optaSecretKey,
+  PASSWORD_FACT,
+  secretFactsOf,
+  type OPTA_SECRET_FACTS,
+} from "./secret-keys";
 import { checkClusterNetwork, checkSubnets, checkSubnetSizes, type NetworkFields } from "./network-checks";
 import type {
   BaseModuleInput,
@@ -189,13 +195,9 @@ export function resolveModules(
             message: `zone-redundant high availability needs a GeneralPurpose or MemoryOptimized sku_name; ${input.sku_name} is Burstable`,
           });
         }
-        const kubernetes_secret = placeSecret(
-          index,
-          name,
-          "postgres",
-          input.kubernetes_secret,
-          OPTA_SECRET_FACTS.postgres,
-        );
+        needsWorkloadIdentity(index, "postgres", input.auth);
+        const facts = secretFactsOf({ type: "postgres", auth: input.auth });
+        const kubernetes_secret = placeSecret(index, name, "postgres", input.kubernetes_secret, facts);
         modules.push({ ...input, name, sku_tier: tier, kubernetes_secret });
         break;
       }
@@ -203,6 +205,7 @@ export function resolveModules(
         const redis = resolveRedisModule(at(index), input, module.given);
         problems.push(...redis.problems);
         warnings.push(...redis.warnings);
+        if (input.engine !== CACHE_FOR_REDIS_ENGINE) needsWorkloadIdentity(index, "redis", input.auth);
         const facts = secretFactsOf({ type: "redis", auth: input.auth });
         const kubernetes_secret = placeSecret(index, name, "redis", input.kubernetes_secret, facts);
         modules.push({ type: "redis", name, ...redis.fields, kubernetes_secret });
@@ -309,6 +312,27 @@ export function resolveModules(
   }
 
   /**
+   * `auth: entra` makes the environment's workload identity a user of the server or cache; that identity
+   * exists only with a cluster (lib/plan/workload-identity.ts).
+   */
+  function needsWorkloadIdentity(index: number, type: "postgres" | "redis", auth: string): void {
+    if (auth !== "entra" || hasCluster) return;
+    problems.push({
+      path: at(index, "auth"),
+      message: `entra makes the environment's workload identity a ${type === "postgres" ? "database" : "cache"} user, and that identity exists only with a k8s-cluster module; add one, or use auth: ${type === "postgres" ? "password" : "access-key"}`,
+    });
+  }
+
+  /** Why a module does not write `fact` (a rename of it names nothing). */
+  function notWritten(type: keyof typeof OPTA_SECRET_FACTS, fact: string): string {
+    if (fact === ACCESS_KEY_FACT)
+      return `a ${type} module with auth: entra has no ${ACCESS_KEY_FACT} (access keys are off)`;
+    if (fact === PASSWORD_FACT)
+      return `a ${type} module with auth: entra has no ${PASSWORD_FACT} (clients log in with Entra ID tokens)`;
+    return `${fact} is written only with auth: entra`;
+  }
+
+  /**
    * Every fact of the Secret needs its own key, renamed or not (two facts under one key would hide one),
    * and only facts the module writes can be renamed (`facts`: a cache with Entra authentication has no
    * access key).
@@ -321,11 +345,11 @@ export function resolveModules(
     facts: readonly string[],
   ): void {
     for (const fact of Object.keys(renamed)) {
-      // The schema admits only the type's facts; the one a module may lack is the access key.
+      // The schema admits every fact of the type; a module writes some of them, by its `auth`.
       if (!facts.includes(fact)) {
         problems.push({
           path: at(index, `kubernetes_secret.keys.${fact}`),
-          message: `a ${type} module with auth: entra has no ${ACCESS_KEY_FACT} (access keys are off); remove this rename`,
+          message: `${notWritten(type, fact)}; remove this rename`,
         });
       }
     }

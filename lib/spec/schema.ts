@@ -26,7 +26,7 @@ import {
 } from "./replacements";
 import { moduleName } from "./module-name";
 import { quote, shortText } from "./quote";
-import { KUBERNETES_SECRET_KEY, KUBERNETES_SECRET_KEY_MAX_LENGTH, OPTA_SECRET_FACTS } from "./secret-keys";
+import { KUBERNETES_SECRET_KEY, KUBERNETES_SECRET_KEY_MAX_LENGTH, SECRET_FACTS } from "./secret-keys";
 import {
   BASE_DEFAULTS,
   CLUSTER_DEFAULTS,
@@ -244,6 +244,9 @@ export const clusterModuleSchema = z.strictObject({
   admin_group_object_ids: adminGroupObjectIds.optional(),
 });
 
+/** How clients of a PostgreSQL server authenticate. */
+export const POSTGRES_AUTH_MODES = ["password", "entra"] as const;
+
 /** `postgres`: a PostgreSQL flexible server with private access and one database. */
 export const postgresModuleSchema = z.strictObject({
   type: z.literal("postgres"),
@@ -293,7 +296,13 @@ export const postgresModuleSchema = z.strictObject({
       error: "must be 1–63 letters, digits and underscores, not starting with a digit",
     })
     .default(POSTGRES_DEFAULTS.database),
-  kubernetes_secret: kubernetesSecret(OPTA_SECRET_FACTS.postgres).optional(),
+  auth: z
+    .enum(POSTGRES_AUTH_MODES, {
+      error:
+        "must be password (a generated administrator login and password) or entra (Microsoft Entra ID: the environment's workload identity logs in with a token, no password)",
+    })
+    .default(POSTGRES_DEFAULTS.auth),
+  kubernetes_secret: kubernetesSecret(SECRET_FACTS.postgres).optional(),
 });
 
 const redisTiers = Object.keys(REDIS_SKUS) as (keyof typeof REDIS_SKUS)[];
@@ -351,7 +360,7 @@ export const redisModuleSchema = z.strictObject({
       error: "must be access-key (the cache's access key) or entra (Microsoft Entra ID, access keys off)",
     })
     .default(REDIS_DEFAULTS.auth),
-  kubernetes_secret: kubernetesSecret(OPTA_SECRET_FACTS.redis).optional(),
+  kubernetes_secret: kubernetesSecret(SECRET_FACTS.redis).optional(),
 });
 
 /** The storage account redundancies a `storage` module may ask for (StorageV2, standard performance). */

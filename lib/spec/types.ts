@@ -67,9 +67,18 @@ export interface PostgresModule extends ModuleCommon {
   readonly geo_redundant_backup: boolean;
   readonly high_availability: boolean;
   readonly database: string;
+  /**
+   * How clients log in: `password` (a generated administrator login and password) or `entra` (the
+   * environment's workload identity, with Microsoft Entra ID tokens; password authentication off).
+   * Absent on records older than it: those servers use passwords.
+   */
+  readonly auth?: PostgresAuth;
   /** `false` when the spec has no cluster or asked for none. */
   readonly kubernetes_secret: KubernetesSecretPlacement | false;
 }
+
+/** How clients authenticate to a PostgreSQL server (see {@link PostgresModule.auth}). */
+export type PostgresAuth = "password" | "entra";
 
 /**
  * The Azure service that builds a `redis` module: Azure Managed Redis (`Microsoft.Cache/redisEnterprise`)

@@ -10,7 +10,11 @@ import {
 } from "@azure-env-provisioner/azure-emulator";
 import { createAzureClients, type AzureClients } from "../../lib/azure/clients";
 import { loadConfig } from "../../lib/config";
-import type { ArmSteps } from "../../activities/arm-step";
+import { createArmSteps, type ArmSteps } from "../../activities/arm-step";
+import { createProvisioningActivities } from "../../activities/provisioning";
+import { factsFor } from "../../lib/plan/facts";
+import { adminPasswordSecretFor } from "../../lib/plan/secrets";
+import type { Plan } from "../../lib/plan/types";
 import assert from "node:assert/strict";
 import {
   isActivityFailure,
@@ -85,4 +89,42 @@ export async function waitForOperation(
     result = await steps.check(started.operation);
   }
   return result;
+}
+
+/** What {@link applyPlan} saw: each node's outcome, the facts nodes reported, everything returned. */
+export interface AppliedPlan {
+  /** `<node key>:<outcome>` per node, in plan order. */
+  readonly outcomes: string[];
+  /** The facts each node reported, by node key. */
+  readonly facts: Record<string, Readonly<Record<string, string>>>;
+  /** Every activity result and operation check, to scan for secret values. */
+  readonly outputs: unknown[];
+}
+
+/**
+ * Ensures every node of `plan` in order (a topological order), each to its end, as a build would: the
+ * facts nodes report handed to the nodes that refer to them, the admin password's location to a
+ * PostgreSQL server. Asserts every node succeeds.
+ */
+export async function applyPlan(fixture: EmulatorFixture, plan: Plan): Promise<AppliedPlan> {
+  const activities = createProvisioningActivities(fixture.clients);
+  const steps = createArmSteps(fixture.clients);
+  const applied: AppliedPlan = { outcomes: [], facts: {}, outputs: [] };
+  for (const node of plan.nodes) {
+    const result = await activities.ensureNode({
+      node,
+      adminPasswordSecret: adminPasswordSecretFor(plan.nodes, node),
+      facts: factsFor(node, applied.facts),
+    });
+    applied.outputs.push(result);
+    const write = expectWrite(result, node.key);
+    if (write.outcome === "pending") {
+      const end = await waitForOperation(steps, write);
+      applied.outputs.push(end);
+      assert.equal(end?.outcome, "succeeded", `${node.key}: ${JSON.stringify(end)}`);
+      if (end?.outcome === "succeeded" && end.facts) applied.facts[node.key] = end.facts;
+    } else if (write.facts) applied.facts[node.key] = write.facts;
+    applied.outcomes.push(`${node.key}:${write.outcome}`);
+  }
+  return applied;
 }

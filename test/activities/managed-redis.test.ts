@@ -19,11 +19,17 @@ import { MANAGED_REDIS_API_VERSION } from "../../lib/azure/clients";
 import { isAzureError } from "../../lib/azure/errors";
 import { parseResourceId } from "../../lib/azure/resource-id";
 import { planEnvironment } from "../../lib/plan";
-import { adminPasswordSecretFor } from "../../lib/plan/secrets";
 import type { KeyVaultSecretsDesired, Plan, PlanNode } from "../../lib/plan/types";
 import { validateSpec } from "../../lib/spec/validate";
 import { specDocument, SUBSCRIPTION_ID } from "../spec/fixtures";
-import { expectWrite, startFixture, waitForOperation, type EmulatorFixture } from "./emulator-fixture";
+import {
+  applyPlan,
+  expectWrite,
+  startFixture,
+  waitForOperation,
+  type AppliedPlan,
+  type EmulatorFixture,
+} from "./emulator-fixture";
 
 interface StoredResource {
   id: string;
@@ -55,26 +61,12 @@ describe("Azure Managed Redis through the activities", () => {
   let fixture: EmulatorFixture;
   let steps: ArmSteps;
   const plan = planOf([{ type: "base" }, { type: "redis", name: "cache" }], "amr");
+  // Entra authentication needs the workload identity, which comes with a cluster.
   const entraPlan = planOf(
-    [{ type: "base" }, { type: "redis", name: "sessions", auth: "entra" }],
+    [{ type: "base" }, { type: "k8s-cluster" }, { type: "redis", name: "sessions", auth: "entra" }],
     "amr-entra",
   );
-
-  /** Ensures every node of `target` in order, each to its end, as the build would. */
-  async function build(target: Plan): Promise<void> {
-    const activities = createProvisioningActivities(fixture.clients);
-    for (const node of target.nodes) {
-      const result = expectWrite(
-        await activities.ensureNode({
-          node,
-          adminPasswordSecret: adminPasswordSecretFor(target.nodes, node),
-        }),
-        node.key,
-      );
-      const end = await waitForOperation(steps, result);
-      if (end) assert.equal(end.outcome, "succeeded", `${node.key}: ${JSON.stringify(end)}`);
-    }
-  }
+  let entraFacts: AppliedPlan["facts"] = {};
 
   /** The resource as the emulator stores it: what went over the wire, whatever the SDK's models say. */
   function stored(id: string): StoredResource {
@@ -87,8 +79,8 @@ describe("Azure Managed Redis through the activities", () => {
   before(async () => {
     fixture = await startFixture({ timeScale: 0.0002, subscriptionId: SUBSCRIPTION_ID });
     steps = createArmSteps(fixture.clients);
-    await build(plan);
-    await build(entraPlan);
+    await applyPlan(fixture, plan);
+    entraFacts = (await applyPlan(fixture, entraPlan)).facts;
   });
   after(async () => fixture?.stop());
 
@@ -234,6 +226,23 @@ describe("Azure Managed Redis through the activities", () => {
     assert.deepEqual(listKeys, []);
     const vault = await fixture.clients.secretClientForVault(secrets.vaultId);
     assert.equal((await vault.getSecret("sessions-cache-port")).value, "10000");
+  });
+
+  it("with auth: entra, gives the workload identity the database: an access-policy assignment naming its object id", () => {
+    const identity = nodeOf(entraPlan, "userAssignedIdentity");
+    const assignment = stored(nodeOf(entraPlan, "managedRedisAccessPolicyAssignment").id);
+    assert.equal(assignment.type, "Microsoft.Cache/redisEnterprise/databases/accessPolicyAssignments");
+    const principalId = entraFacts[identity.key]?.principalId;
+    assert.match(principalId ?? "", /^[0-9a-f-]{36}$/);
+    assert.deepEqual(assignment.properties.user, { objectId: principalId });
+    assert.equal(assignment.properties.accessPolicyName, "default");
+    assert.equal(assignment.properties.provisioningState, "Succeeded");
+  });
+
+  it("applies an Entra plan again without a write: the assignment compares equal", async () => {
+    const applied = await applyPlan(fixture, entraPlan);
+    const written = applied.outcomes.filter((outcome) => !outcome.endsWith(":unchanged"));
+    assert.deepEqual(written, []);
   });
 });
 

@@ -78,8 +78,14 @@ describe("error classification at the client boundary", () => {
     assert.equal(error.retryable, false);
   });
 
-  // InUseSubnetCannotBeDeleted: teardown ordering (docs/azure-facts.md#failure-case-11) clears once ARM removed the NICs.
-  for (const code of ["AnotherOperationInProgress", "ServerBusy", "InUseSubnetCannotBeDeleted"]) {
+  // InUseSubnetCannotBeDeleted: teardown ordering (docs/azure-facts.md#failure-case-11) clears once ARM removed the NICs;
+  // AadAuthOperationCannotBePerformedWhenServerIsNotAccessible: a server not yet ready for an Entra administrator.
+  for (const code of [
+    "AnotherOperationInProgress",
+    "ServerBusy",
+    "InUseSubnetCannotBeDeleted",
+    "AadAuthOperationCannotBePerformedWhenServerIsNotAccessible",
+  ]) {
     it(`classifies ${code} as busy`, () =>
       assert.ok(isBusyError(classifyAzureError(restError(409, code, "busy")))));
   }

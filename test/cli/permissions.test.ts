@@ -71,7 +71,7 @@ describe("envctl permissions", () => {
     assert.deepEqual([...printed.Actions].sort(), [...new Set(printed.Actions)].sort(), "no duplicates");
   });
 
-  it("needs, for a spec with every module and a cache on each engine, every action of every kind", async () => {
+  it("needs, for a spec with every module, a cache on each engine and data modules with each auth, every action of every kind", async () => {
     const all = role(await run(["permissions"]));
     const document = fullSpecDocument() as { modules: unknown[] };
     const everything = JSON.stringify({
@@ -79,6 +79,8 @@ describe("envctl permissions", () => {
       modules: [
         ...document.modules,
         { type: "redis", name: "legacy", engine: "azure-cache-for-redis" },
+        { type: "postgres", name: "entradb", auth: "entra" },
+        { type: "redis", name: "entracache", auth: "entra" },
         { type: "storage", name: "files", containers: ["uploads"] },
         { type: "k8s-base" },
         { type: "external-ssl-cert", domain: "*.staging.example.com" },

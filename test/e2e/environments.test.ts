@@ -340,7 +340,7 @@ describe("end to end: the app over HTTP on Azurite and the emulator", () => {
     assert.ok(secretValues.size >= 3, "the password and both Redis keys were read");
   });
 
-  test("builds examples/private-data.yaml with no long-lived credential: registry and storage closed, shared keys off, AcrPull on the kubelet identity, a Secret naming the account only, a workload identity federated with the cluster's service account; re-applied with zero writes; destroyed to nothing", async () => {
+  test("builds examples/private-data.yaml with no long-lived credential: registry and storage closed, shared keys off, AcrPull on the kubelet identity, a Secret naming the account only, a workload identity federated with the cluster's service account, PostgreSQL and Redis with auth: entra (the identity their Entra user, no password or key anywhere); re-applied with zero writes; destroyed to nothing", async () => {
     const accepted = await apply(example("private-data.yaml"));
     assert.equal(accepted.status, 202, await accepted.clone().text());
     const ended = await waitForEnd("acme-data");
@@ -439,8 +439,59 @@ describe("end to end: the app over HTTP on Azurite and the emulator", () => {
       identity.properties.clientId,
     );
 
+    // auth: entra: the server has Entra authentication on and passwords off, no administrator login, the
+    // workload identity as its Entra administrator (named by its object id, a service principal); the
+    // cache's access keys are off and an access-policy assignment names the identity's object id.
+    const principalId = identity.properties.principalId;
+    const server = only(resources, "Microsoft.DBforPostgreSQL/flexibleServers");
+    assert.deepEqual(server.properties.authConfig, {
+      activeDirectoryAuth: "Enabled",
+      passwordAuth: "Disabled",
+      tenantId: "00000000-0000-0000-0000-000000000001",
+    });
+    assert.equal(server.properties.administratorLogin, undefined);
+    const administrator = only(resources, "Microsoft.DBforPostgreSQL/flexibleServers/administrators");
+    assert.deepEqual(
+      [administrator.name, administrator.properties.principalType, administrator.properties.principalName],
+      [principalId, "ServicePrincipal", identity.name],
+    );
+    assert.equal(
+      only(resources, "Microsoft.Cache/redisEnterprise/databases").properties.accessKeysAuthentication,
+      "Disabled",
+    );
+    const assignment = only(resources, "Microsoft.Cache/redisEnterprise/databases/accessPolicyAssignments");
+    assert.deepEqual(assignment.properties.user, { objectId: principalId });
+    // No password nor key anywhere: Key Vault holds where to connect and as whom.
+    const vault = stack.clients.secretClient(ended.outputs?.keyVaultUri ?? "");
+    const vaultSecrets: string[] = [];
+    for await (const properties of vault.listPropertiesOfSecrets()) vaultSecrets.push(properties.name);
+    assert.deepEqual(vaultSecrets.sort(), [
+      "cache-cache-host",
+      "cache-cache-port",
+      "db-db-host",
+      "db-db-name",
+      "db-db-port",
+      "db-db-sslmode",
+      "db-db-user",
+    ]);
+    const connection = await core.readNamespacedSecret({ name: "db-connection", namespace: "data" });
+    const connectionData = Object.fromEntries(
+      Object.entries(connection.data ?? {}).map(([key, value]) => [
+        key,
+        Buffer.from(value, "base64").toString("utf8"),
+      ]),
+    );
+    assert.deepEqual(connectionData, {
+      db_db_host: `${server.name}.postgres.database.azure.com`,
+      db_db_port: "5432",
+      db_db_user: identity.name,
+      db_db_name: "main",
+      db_db_sslmode: "require",
+    });
+
     const since = Date.now();
-    assert.equal((await apply(example("private-data.yaml"))).status, 202);
+    const reapplied = await apply(example("private-data.yaml"));
+    assert.equal(reapplied.status, 202, await reapplied.clone().text());
     const again = await waitForEnd("acme-data");
     assert.equal(again.lastOperation?.status, "succeeded", JSON.stringify(again.resultSummary));
     assert.deepEqual(armWrites(logSince(since)), [], "a re-apply writes nothing");

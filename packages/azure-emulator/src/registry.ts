@@ -15,12 +15,17 @@ import {
   virtualNetworkSpec,
 } from "./types/network.js";
 import {
+  flexibleServerAdministratorSpec,
   flexibleServerConfigurationSpec,
   flexibleServerDatabaseSpec,
   flexibleServerSpec,
 } from "./types/postgres.js";
 import { privateDnsZoneSpec, virtualNetworkLinkSpec } from "./types/private-dns.js";
-import { managedRedisClusterSpec, managedRedisDatabaseSpec } from "./types/managed-redis.js";
+import {
+  managedRedisAccessPolicyAssignmentSpec,
+  managedRedisClusterSpec,
+  managedRedisDatabaseSpec,
+} from "./types/managed-redis.js";
 import { redisSpec } from "./types/redis.js";
 import { federatedCredentialSpec, userAssignedIdentitySpec } from "./types/msi.js";
 import { resourceGroupSpec } from "./types/resources.js";
@@ -42,9 +47,11 @@ export const RESOURCE_TYPE_SPECS: readonly ResourceTypeSpec[] = [
   flexibleServerSpec,
   flexibleServerDatabaseSpec,
   flexibleServerConfigurationSpec,
+  flexibleServerAdministratorSpec,
   redisSpec,
   managedRedisClusterSpec,
   managedRedisDatabaseSpec,
+  managedRedisAccessPolicyAssignmentSpec,
   vaultSpec,
   roleAssignmentSpec,
   dnsZoneSpec,

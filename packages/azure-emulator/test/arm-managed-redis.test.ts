@@ -309,6 +309,73 @@ describe("Azure Managed Redis databases", () => {
   });
 });
 
+describe("Azure Managed Redis access-policy assignments", () => {
+  const OBJECT_ID = "6d1f3c2a-4b5e-4f60-8a71-92b3c4d5e6f7";
+  const assignmentPath = (name: string) =>
+    `${resourceId(rg, `Microsoft.Cache/redisEnterprise/amr-apa/databases/default/accessPolicyAssignments/${name}`)}?${API}`;
+
+  before(async () => {
+    await createCluster("amr-apa");
+    const answer = await send("PUT", databasePath("amr-apa"), { properties: {} });
+    assert.equal(answer.status, 201);
+    await settled(databasePath("amr-apa"));
+  });
+
+  test("PUT answers 201 with Azure-AsyncOperation; the user's object id is kept, accessPolicyName answered default, accessString +@all ~*", async () => {
+    const answer = await send("PUT", assignmentPath("workload"), {
+      properties: { accessPolicyName: "default", user: { objectId: OBJECT_ID } },
+    });
+    assert.equal(answer.status, 201, JSON.stringify(answer.body));
+    assert.ok(header(answer, "azure-asyncoperation"));
+    const assignment = await settled(assignmentPath("workload"));
+    assert.deepEqual(assignment.properties.user, { objectId: OBJECT_ID });
+    assert.equal(assignment.properties.accessPolicyName, "default");
+    assert.equal(assignment.properties.accessString, "+@all ~*");
+  });
+
+  test("a second PUT replaces it (the type has no PATCH), answering 200", async () => {
+    const answer = await send("PUT", assignmentPath("workload"), {
+      properties: { user: { objectId: OBJECT_ID }, accessString: "+@read ~*" },
+    });
+    assert.equal(answer.status, 200, JSON.stringify(answer.body));
+    const assignment = await settled(assignmentPath("workload"));
+    assert.equal(assignment.properties.accessString, "+@read ~*");
+  });
+
+  test("fails a name outside 1-60 letters and digits, and a body without user", async () => {
+    const hyphenated = await send("PUT", assignmentPath("work-load"), {
+      properties: { user: { objectId: OBJECT_ID } },
+    });
+    assert.equal(hyphenated.status, 400);
+    const noUser = await send("PUT", assignmentPath("nouser"), {
+      properties: { accessPolicyName: "default" },
+    });
+    assert.equal(noUser.status, 400);
+    assert.equal(errorCode(noUser), "InvalidRequestContent", JSON.stringify(noUser.body));
+  });
+
+  test("fails an assignment under a database that does not exist", async () => {
+    const answer = await send(
+      "PUT",
+      `${resourceId(rg, "Microsoft.Cache/redisEnterprise/amr-none/databases/default/accessPolicyAssignments/workload")}?${API}`,
+      { properties: { user: { objectId: OBJECT_ID } } },
+    );
+    assert.equal(answer.status, 404);
+  });
+
+  test("DELETE answers 202 with Azure-AsyncOperation and Location, then the assignment is gone", async () => {
+    const answer = await send("DELETE", assignmentPath("workload"));
+    assert.equal(answer.status, 202);
+    assert.ok(header(answer, "azure-asyncoperation"));
+    assert.ok(header(answer, "location"));
+    for (let attempt = 0; attempt < 200; attempt++) {
+      if ((await send("GET", assignmentPath("workload"))).status === 404) return;
+      await delay(20);
+    }
+    assert.fail("the assignment was never deleted");
+  });
+});
+
 describe("private endpoints to Azure Managed Redis", () => {
   const vnet = "vnet-amr";
   before(async () => {

@@ -419,6 +419,105 @@ describe("PostgreSQL private access", () => {
   });
 });
 
+describe("PostgreSQL authentication: passwords and Microsoft Entra administrators", () => {
+  const OBJECT_ID = "0b6c3e1d-2f4a-4c5b-9d8e-7f6a5b4c3d2e";
+  const TENANT_ID = "5f1e2d3c-4b5a-4697-8877-665544332211";
+  const entraOnly = () => {
+    const { administratorLogin: _login, administratorLoginPassword: _password, ...server } = pgServer("pg");
+    return {
+      ...server,
+      authConfig: { activeDirectoryAuth: "Enabled", passwordAuth: "Disabled", tenantId: TENANT_ID },
+    };
+  };
+  const administrator = {
+    principalType: "ServicePrincipal",
+    principalName: "id-workload",
+    tenantId: TENANT_ID,
+  };
+
+  test("fails a server with password authentication but no administrator password", async () => {
+    const { administratorLoginPassword: _password, ...server } = pgServer("pg");
+    await assert.rejects(clients.postgres.servers.beginCreateOrUpdateAndWait(rg, "pg-nopass", server, poll), {
+      statusCode: 400,
+      code: "InvalidParameterValue",
+    });
+  });
+
+  test("creates a server with Entra authentication only, without an administrator login or password", async () => {
+    const server = await clients.postgres.servers.beginCreateOrUpdateAndWait(
+      rg,
+      "pg-entra",
+      entraOnly(),
+      poll,
+    );
+    assert.equal(server.state, "Ready");
+    assert.equal(server.administratorLogin, undefined);
+    assert.deepEqual(server.authConfig, {
+      activeDirectoryAuth: "Enabled",
+      passwordAuth: "Disabled",
+      tenantId: TENANT_ID,
+    });
+  });
+
+  test("adds an Entra administrator named by its object id: PUT answers 202 with Azure-AsyncOperation and Location", async () => {
+    const path = `${resourceId(rg, `Microsoft.DBforPostgreSQL/flexibleServers/pg-entra/administrators/${OBJECT_ID}`)}?api-version=2025-08-01`;
+    const answer = await rawRequest(emulator, "PUT", path, {
+      body: JSON.stringify({ properties: administrator }),
+    });
+    assert.equal(answer.status, 202, JSON.stringify(answer.body));
+    const operation = String(answer.headers["azure-asyncoperation"] ?? "");
+    assert.ok(operation);
+    assert.ok(answer.headers["location"]);
+    for (let attempt = 0; ; attempt++) {
+      const status = (await rawRequest(emulator, "GET", operation)).body as { status?: string };
+      if (status.status === "Succeeded") break;
+      assert.ok(attempt < 200 && status.status !== "Failed", JSON.stringify(status));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const added = await clients.postgres.administratorsMicrosoftEntra.get(rg, "pg-entra", OBJECT_ID);
+    assert.equal(added.objectId, OBJECT_ID);
+    assert.equal(added.principalType, "ServicePrincipal");
+    assert.equal(added.principalName, "id-workload");
+    const listed = [];
+    for await (const item of clients.postgres.administratorsMicrosoftEntra.listByServer(rg, "pg-entra"))
+      listed.push(item.objectId);
+    assert.deepEqual(listed, [OBJECT_ID]);
+  });
+
+  test("fails an Entra administrator on a server whose Entra authentication is off", async () => {
+    await assert.rejects(
+      clients.postgres.administratorsMicrosoftEntra.beginCreateOrUpdateAndWait(
+        rg,
+        "pg-linked",
+        OBJECT_ID,
+        administrator,
+        poll,
+      ),
+      { statusCode: 400, code: "AadAuthenticationNotEnabled" },
+    );
+  });
+
+  test("fails an unknown principal type", async () => {
+    await assert.rejects(
+      clients.postgres.administratorsMicrosoftEntra.beginCreateOrUpdateAndWait(
+        rg,
+        "pg-entra",
+        OBJECT_ID,
+        { ...administrator, principalType: "ManagedIdentity" },
+        poll,
+      ),
+      { statusCode: 400, code: "InvalidParameterValue" },
+    );
+  });
+
+  test("removes an administrator", async () => {
+    await clients.postgres.administratorsMicrosoftEntra.beginDeleteAndWait(rg, "pg-entra", OBJECT_ID, poll);
+    await assert.rejects(clients.postgres.administratorsMicrosoftEntra.get(rg, "pg-entra", OBJECT_ID), {
+      statusCode: 404,
+    });
+  });
+});
+
 describe("AKS outbound through a NAT gateway", () => {
   test("fails with SubnetNotAssociatedWithNATGateway when the node subnet has no NAT gateway", async () => {
     await assert.rejects(

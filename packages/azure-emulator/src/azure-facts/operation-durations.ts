@@ -86,6 +86,8 @@ const BY_TYPE = new Map<string, OperationDurations>([
   ["microsoft.dbforpostgresql/flexibleservers", durations(420, 240, 300, 30)],
   ["microsoft.dbforpostgresql/flexibleservers/databases", durations(20, 20, 20, 5)],
   ["microsoft.dbforpostgresql/flexibleservers/configurations", durations(15, 15, 15, 5)],
+  // A Microsoft Entra administrator: no figure is published; 30 s, an estimate.
+  ["microsoft.dbforpostgresql/flexibleservers/administrators", durations(30, 30, 30, 5)],
 
   // Azure Cache for Redis: the quickstart warns that a cache takes a while to create — 20 minutes or more is typical
   // (acceptance tests: 1,500-2,200 s), deletes take ten minutes or more; the client polls the resource's
@@ -103,6 +105,8 @@ const BY_TYPE = new Map<string, OperationDurations>([
   // estimates. The database comes with the cluster's nodes: a minute, an estimate.
   ["microsoft.cache/redisenterprise", durations(600, 300, 300, 30)],
   ["microsoft.cache/redisenterprise/databases", durations(60, 60, 60, 10)],
+  // An access-policy assignment: no figure is published; 30 s, an estimate.
+  ["microsoft.cache/redisenterprise/databases/accesspolicyassignments", durations(30, 30, 30, 10)],
 
   // Public DNS zones: the PUT answers at once (200/201, "Zones - Create Or Update"); a DELETE is accepted
   // (202) and removes the zone and its record sets within seconds; record sets answer at once.

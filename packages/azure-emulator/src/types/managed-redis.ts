@@ -240,3 +240,35 @@ export const managedRedisDatabaseSpec: ResourceTypeSpec = {
     }),
   },
 };
+
+export const MANAGED_REDIS_ACCESS_POLICY_ASSIGNMENT_TYPE = `${MANAGED_REDIS_DATABASE_TYPE}/accessPolicyAssignments`;
+
+/** An access policy's name (the REST spec's pattern on `accessPolicyName`). */
+const ACCESS_POLICY_NAME = /^([a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]|[a-zA-Z0-9])$/;
+
+function checkAccessPolicyAssignment({ body }: WriteContext): void {
+  const policy = valueAt(body, "properties.accessPolicyName");
+  if (policy !== undefined && !ACCESS_POLICY_NAME.test(String(policy))) {
+    throw badRequest("BadRequest", `The access policy name '${String(policy)}' is invalid.`);
+  }
+}
+
+/**
+ * A Microsoft Entra principal made a user of a database (`AccessPolicyAssignment.tsp`, 2026-09-01):
+ * names of 1–60 letters and digits; `properties.user` required; PUT (create or replace, no PATCH)
+ * answers 200/201 with `Azure-AsyncOperation`, the final state read from the resource; DELETE answers
+ * 202 with `Azure-AsyncOperation` and `Location`. `accessPolicyName` is deprecated and always answered
+ * `default`; `accessString` defaults to `+@all ~*`.
+ */
+export const managedRedisAccessPolicyAssignmentSpec: ResourceTypeSpec = {
+  type: MANAGED_REDIS_ACCESS_POLICY_ASSIGNMENT_TYPE,
+  schemas: [REDIS_ENTERPRISE_SCHEMAS.accessPolicyAssignment],
+  putStyle: "azure-async-operation",
+  deleteStyle: "accepted-async-operation",
+  namePattern: /^[A-Za-z0-9]{1,60}$/,
+  required: ["properties.user"],
+  readOnlyPaths: ["properties.provisioningError"],
+  createDefaults: { "properties.accessString": "+@all ~*" },
+  validate: checkAccessPolicyAssignment,
+  synthesize: () => ({ properties: { accessPolicyName: "default" } }),
+};

@@ -87,6 +87,32 @@ function checkPrivateAccess({ body, env }: WriteContext): void {
   }
 }
 
+/** `Enabled`/`Disabled` of `authConfig.<member>`, in the body or else in the existing server, else Azure's default. */
+function authSetting(write: WriteContext, member: "passwordAuth" | "activeDirectoryAuth"): string {
+  const value =
+    valueAt(write.body, `properties.authConfig.${member}`) ??
+    valueAt(write.existing?.body, `properties.authConfig.${member}`) ??
+    (member === "passwordAuth" ? "Enabled" : "Disabled");
+  return String(value).toLowerCase();
+}
+
+/**
+ * A server created with password authentication (on unless `authConfig.passwordAuth` is `Disabled`)
+ * needs its administrator login and password; one with only Microsoft Entra authentication has neither
+ * (docs/azure-facts.md#postgresql-entra-authentication).
+ */
+function checkCredentials(write: WriteContext): void {
+  if (write.existing || authSetting(write, "passwordAuth") !== "enabled") return;
+  for (const path of ["properties.administratorLogin", "properties.administratorLoginPassword"]) {
+    if (valueAt(write.request, path) === undefined) {
+      throw badRequest(
+        "InvalidParameterValue",
+        `${path} is required to create a server with password authentication (authConfig.passwordAuth Enabled).`,
+      );
+    }
+  }
+}
+
 export const flexibleServerSpec: ResourceTypeSpec = {
   schemas: [POSTGRES_SCHEMAS.flexibleServer],
   ...postgres,
@@ -99,12 +125,7 @@ export const flexibleServerSpec: ResourceTypeSpec = {
   writeOnly: ["properties.administratorLoginPassword"],
   references: [{ path: "properties.network.privateDnsZoneArmResourceId", type: PRIVATE_DNS_ZONE_TYPE }],
   validate(write) {
-    if (!write.existing && valueAt(write.body, "properties.administratorLogin") === undefined) {
-      throw badRequest(
-        "InvalidParameterValue",
-        "properties.administratorLogin is required to create a server.",
-      );
-    }
+    checkCredentials(write);
     checkPrivateAccess(write);
   },
   defaults: (resource) => {
@@ -188,4 +209,52 @@ export const flexibleServerConfigurationSpec: ResourceTypeSpec = {
     } = parameterMetadata(parameter, skuNameOf(env.store.get(resource.parentId)));
     return { properties: metadata };
   },
+};
+
+const ADMINISTRATOR_TYPE = `${POSTGRES_SERVICE}/administrators`;
+
+/** The principal types `AdministratorMicrosoftEntraPropertiesForAdd` allows. */
+const PRINCIPAL_TYPES = ["Unknown", "User", "Group", "ServicePrincipal"];
+
+/**
+ * An Entra administrator needs Microsoft Entra authentication on its server (Unconfirmed code:
+ * docs/azure-facts.md#postgresql-entra-authentication), and a known principal type.
+ */
+function checkAdministrator({ body, parentId, env }: WriteContext): void {
+  const server = env.store.get(parentId);
+  const activeDirectoryAuth = String(
+    valueAt(server?.body, "properties.authConfig.activeDirectoryAuth") ?? "",
+  );
+  if (activeDirectoryAuth.toLowerCase() !== "enabled") {
+    throw badRequest(
+      "AadAuthenticationNotEnabled",
+      `Microsoft Entra authentication is not enabled on server '${server?.name ?? parentId}'; set properties.authConfig.activeDirectoryAuth to Enabled before adding Microsoft Entra administrators.`,
+    );
+  }
+  const principalType = valueAt(body, "properties.principalType");
+  if (
+    principalType !== undefined &&
+    !PRINCIPAL_TYPES.some((type) => type.toLowerCase() === String(principalType).toLowerCase())
+  ) {
+    throw badRequest(
+      "InvalidParameterValue",
+      `The value '${String(principalType)}' of 'properties.principalType' is invalid; allowed values: ${PRINCIPAL_TYPES.join(", ")}.`,
+    );
+  }
+}
+
+/**
+ * A server's Microsoft Entra administrator (AdministratorsMicrosoftEntra.json): named by its
+ * principal's object id, which the answer repeats as `properties.objectId`; PUT and DELETE answer 202
+ * with `Azure-AsyncOperation` and `Location`. The server takes one Entra principal operation at a time
+ * and refuses them while it is busy (`AadAuthOperationCannotBePerformedWhenServerIsNotAccessible`, 409).
+ */
+export const flexibleServerAdministratorSpec: ResourceTypeSpec = {
+  schemas: [POSTGRES_SCHEMAS.administrator],
+  ...postgres,
+  type: ADMINISTRATOR_TYPE,
+  parentBusy: { status: 409, code: "AadAuthOperationCannotBePerformedWhenServerIsNotAccessible" },
+  readOnlyPaths: ["properties.objectId"],
+  validate: checkAdministrator,
+  synthesize: (resource) => ({ properties: { objectId: resource.name } }),
 };

@@ -1195,6 +1195,36 @@ export const FIXTURES: readonly TypeFixture[] = [
     ],
   },
   {
+    type: "Microsoft.Cache/redisEnterprise/databases/accessPolicyAssignments",
+    apiVersion: MANAGED_REDIS,
+    source: [
+      `${MANAGED_REDIS_SPEC}/AccessPolicyAssignment.tsp, models.tsp (2026-09-01)`,
+      `${MANAGED_REDIS_SPEC}/stable/2025-07-01/examples/RedisEnterpriseAccessPolicyAssignmentCreateUpdate.json`,
+    ],
+    path: (s) => `${managedRedisDatabaseId(s)}/accessPolicyAssignments/conformance`,
+    probePath: (s) => `${managedRedisDatabaseId(s)}/accessPolicyAssignments/probe`,
+    body: () => ({
+      properties: { accessPolicyName: "default", user: { objectId: "6497c918-11ad-41e7-9b0f-7c518a87d0b0" } },
+    }),
+    // `ArmResourceCreateOrReplaceAsync`: 200/201 with the resource and `Azure-AsyncOperation`.
+    put: MANAGED_REDIS_PUT,
+    delete: MANAGED_REDIS_DELETE,
+    exampleKeys: [
+      "id",
+      "name",
+      "type",
+      "properties.provisioningState",
+      "properties.accessPolicyName",
+      "properties.user.objectId",
+    ],
+    extraChecks: [
+      refused("a name with a hyphen is refused (^[A-Za-z0-9]{1,60}$)", ["InvalidResourceName"], (s) => ({
+        path: `${managedRedisDatabaseId(s)}/accessPolicyAssignments/work-load`,
+        body: { properties: { user: { objectId: "6497c918-11ad-41e7-9b0f-7c518a87d0b0" } } },
+      })),
+    ],
+  },
+  {
     type: "Microsoft.DBforPostgreSQL/flexibleServers",
     apiVersion: "2025-08-01",
     source: [
@@ -1305,6 +1335,72 @@ export const FIXTURES: readonly TypeFixture[] = [
     delete: { 200: done, 202: accepted("Location"), 204: done },
     exampleKeys: [],
     exampleKeysWhenBuilt: ["id", "name", "type", "properties.charset", "properties.collation"],
+  },
+  {
+    type: "Microsoft.DBforPostgreSQL/flexibleServers/administrators",
+    apiVersion: "2025-08-01",
+    source: [
+      "postgresql/resource-manager/Microsoft.DBforPostgreSQL/stable/2025-08-01/AdministratorsMicrosoftEntra.json",
+      "…/examples/AdministratorsMicrosoftEntraAdd.json",
+    ],
+    // A server with Microsoft Entra authentication on (the first server has passwords only).
+    prepare: async (s, put) => {
+      await put(s.id("Microsoft.DBforPostgreSQL/flexibleServers/pg-conformance-entra"), "2025-08-01", {
+        location: s.location,
+        sku: { name: "Standard_D2ds_v5", tier: "GeneralPurpose" },
+        properties: {
+          version: "17",
+          authConfig: { activeDirectoryAuth: "Enabled", passwordAuth: "Disabled", tenantId: s.tenantId },
+          network: {
+            delegatedSubnetResourceId: s.subnet("postgres"),
+            privateDnsZoneArmResourceId: s.id(`Microsoft.Network/privateDnsZones/${s.postgresZone}`),
+          },
+        },
+      });
+    },
+    path: (s) =>
+      s.id(`Microsoft.DBforPostgreSQL/flexibleServers/pg-conformance-entra/administrators/${s.principalId}`),
+    probePath: (s) =>
+      s.id(
+        "Microsoft.DBforPostgreSQL/flexibleServers/pg-conformance-entra/administrators/0b6c3e1d-2f4a-4c5b-9d8e-7f6a5b4c3d2e",
+      ),
+    body: (s) => ({
+      properties: {
+        tenantId: s.tenantId,
+        principalType: "ServicePrincipal",
+        principalName: "id-conformance",
+      },
+    }),
+    put: { 202: accepted("Location", "Azure-AsyncOperation") },
+    delete: { 202: accepted("Location", "Azure-AsyncOperation"), 204: done },
+    exampleKeys: [],
+    exampleKeysWhenBuilt: [
+      "id",
+      "name",
+      "type",
+      "properties.principalType",
+      "properties.principalName",
+      "properties.objectId",
+      "properties.tenantId",
+    ],
+    extraChecks: [
+      refused(
+        "an administrator of a server whose Entra authentication is off is refused (Unconfirmed code)",
+        ["AadAuthenticationNotEnabled"],
+        (s) => ({
+          path: s.id(
+            `Microsoft.DBforPostgreSQL/flexibleServers/${s.postgresServer}/administrators/${s.principalId}`,
+          ),
+          body: {
+            properties: {
+              tenantId: s.tenantId,
+              principalType: "ServicePrincipal",
+              principalName: "id-conformance",
+            },
+          },
+        }),
+      ),
+    ],
   },
   {
     type: "Microsoft.DBforPostgreSQL/flexibleServers/configurations",

@@ -1,7 +1,9 @@
 /**
  * Microsoft.DBforPostgreSQL flexible servers 2025-08-01
  * (`postgresql/resource-manager/Microsoft.DBforPostgreSQL/stable/2025-08-01/`): Servers.json (`Server`,
- * `ServerForPatch`), Databases.json, Configurations.json (PUT and PATCH take `ConfigurationForUpdate`).
+ * `ServerForPatch`), Databases.json, Configurations.json (PUT and PATCH take `ConfigurationForUpdate`),
+ * AdministratorsMicrosoftEntra.json (`AdministratorMicrosoftEntra`; its PUT body,
+ * `AdministratorMicrosoftEntraAdd`, is the same less `objectId`, which the path names).
  * Write-only members (`x-ms-secret`, or a mutability without `read`): the admin password, `createMode`,
  * `pointInTimeUTC`, a replica's `promoteMode` and `promoteOption`.
  */
@@ -174,6 +176,18 @@ export const configuration = obj("Configuration", {
 
 const configurationForUpdate = obj("ConfigurationForUpdate", { properties: configurationProperties });
 
+export const administrator = obj("AdministratorMicrosoftEntra", {
+  ...proxyResource.properties,
+  properties: req(
+    obj("AdministratorMicrosoftEntraProperties", {
+      principalType: str,
+      principalName: str,
+      objectId: str,
+      tenantId: str,
+    }),
+  ),
+});
+
 export const POSTGRES_SCHEMAS = {
   flexibleServer: {
     apiVersion: POSTGRES_API_VERSION,
@@ -187,5 +201,10 @@ export const POSTGRES_SCHEMAS = {
     resource: configuration,
     patch: configurationForUpdate,
     source: `${SOURCE}/Configurations.json`,
+  },
+  administrator: {
+    apiVersion: POSTGRES_API_VERSION,
+    resource: administrator,
+    source: `${SOURCE}/AdministratorsMicrosoftEntra.json`,
   },
 } as const satisfies Record<string, ApiVersionSchema>;

@@ -126,6 +126,24 @@ const databaseUpdate = obj("DatabaseUpdate", {
   properties: obj("DatabaseUpdateProperties", databaseProperties),
 });
 
+/**
+ * `AccessPolicyAssignment.tsp` and `models.tsp`: a Microsoft Entra principal made a user of a database.
+ * `user` is required; `accessPolicyName` is deprecated (always answered `default`) in favour of
+ * `accessString` (added in 2026-05-01-preview, `+@all ~*` when not given).
+ */
+export const redisEnterpriseAccessPolicyAssignment = obj("AccessPolicyAssignment", {
+  ...proxyResource.properties,
+  properties: obj("AccessPolicyAssignmentProperties", {
+    provisioningState: ro(str),
+    accessPolicyName: str,
+    accessString: str,
+    provisioningError: ro(
+      obj("AccessPolicyAssignmentProvisioningError", { code: req(str), message: req(str), target: str }),
+    ),
+    user: req(obj("AccessPolicyAssignmentPropertiesUser", { objectId: str })),
+  }),
+});
+
 export const REDIS_ENTERPRISE_SCHEMAS = {
   cluster: {
     apiVersion: REDIS_ENTERPRISE_API_VERSION,
@@ -138,5 +156,11 @@ export const REDIS_ENTERPRISE_SCHEMAS = {
     resource: redisEnterpriseDatabase,
     patch: databaseUpdate,
     source: SOURCE,
+  },
+  accessPolicyAssignment: {
+    apiVersion: REDIS_ENTERPRISE_API_VERSION,
+    resource: redisEnterpriseAccessPolicyAssignment,
+    source:
+      "redisenterprise/resource-manager/Microsoft.Cache/RedisEnterprise/{AccessPolicyAssignment,models}.tsp (2026-09-01)",
   },
 } as const satisfies Record<string, ApiVersionSchema>;
