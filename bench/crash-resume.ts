@@ -10,7 +10,7 @@
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
-import { extname, join } from "node:path";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import {
   spawnDevhost,
@@ -24,7 +24,7 @@ import { summarizePlan } from "../lib/plan/summary";
 import { parseEnvironmentSpec } from "../lib/spec";
 import { exampleSpecText } from "./support/example-plan";
 import { positiveFlag } from "./support/flags";
-import { EXAMPLE_SUBSCRIPTION_ID, PROJECT_ROOT } from "./support/stack";
+import { APP_ENTRY, EXAMPLE_SUBSCRIPTION_ID } from "./support/stack";
 
 const { values } = parseArgs({
   options: { builds: { type: "string" }, "time-scale": { type: "string" }, seed: { type: "string" } },
@@ -96,7 +96,7 @@ async function main(): Promise<void> {
     const spawn = () =>
       spawnDevhost({
         // The app's TypeScript entry under tsx (the child then runs it under tsx too), its JS when compiled.
-        app: join(PROJECT_ROOT, "functions", `index${extname(__filename)}`),
+        app: APP_ENTRY,
         appRoot: dataDir,
         storageConnectionString: azurite!.connectionString,
         env: settings,

@@ -23,8 +23,11 @@ import { ownCpuSec, processCpuSec, type CpuSnapshot } from "./cpu";
 /** The subscription the specs in `examples/` name; the API refuses specs for any other. */
 export const EXAMPLE_SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000002";
 
-/** The project root, from this file's folder (`bench/support`, as TS under tsx or JS under dist). */
-export const PROJECT_ROOT = join(__dirname, "..", "..");
+/** Where the bench and the app it runs live: the project root under tsx, `dist/` when compiled. */
+const BUILD_ROOT = join(__dirname, "..", "..");
+
+/** The project root (host.json, `examples/`), from this file's folder, as TS under tsx or JS under dist. */
+export const PROJECT_ROOT = extname(__filename) === ".js" ? join(BUILD_ROOT, "..") : BUILD_ROOT;
 
 /** What {@link startBenchStack} needs. */
 export interface BenchStackOptions {
@@ -80,8 +83,11 @@ async function readStatus(url: string): Promise<InstanceStatus | undefined> {
   return (await response.json()) as InstanceStatus;
 }
 
-/** The app's entry: TypeScript under tsx (the child then runs it under tsx too), JS when compiled. */
-const APP_ENTRY = join(PROJECT_ROOT, "functions", `index${extname(__filename)}`);
+/**
+ * The app's entry: TypeScript under tsx (the child then runs it under tsx too, transpiling each module
+ * it loads), the compiled JS when the bench is (as the Functions host runs the app).
+ */
+export const APP_ENTRY = join(BUILD_ROOT, "functions", `index${extname(__filename)}`);
 
 /** Starts Azurite, the emulator and the devhost; on failure stops what started. */
 export async function startBenchStack(options: BenchStackOptions): Promise<BenchStack> {
