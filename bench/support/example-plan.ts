@@ -4,7 +4,7 @@
  * the plan predicts.
  */
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { LOCAL_STACK_PRINCIPAL_ID } from "../../lib/config";
 import { planEnvironment } from "../../lib/plan";
 import type { Plan } from "../../lib/plan/types";
@@ -15,16 +15,21 @@ import { PROJECT_ROOT } from "./stack";
 /** The example the benchmarks build, relative to the project root. */
 export const EXAMPLE_SPEC_PATH = join("examples", "staging.yaml");
 
-/** The example's YAML text. */
-export function exampleSpecText(): string {
-  return readFileSync(join(PROJECT_ROOT, EXAMPLE_SPEC_PATH), "utf8");
+/**
+ * A spec's YAML text.
+ * @param path - relative to the project root, or absolute @default EXAMPLE_SPEC_PATH
+ */
+export function exampleSpecText(path: string = EXAMPLE_SPEC_PATH): string {
+  return readFileSync(resolve(PROJECT_ROOT, path), "utf8");
 }
 
-/** The example, validated. @throws Error naming the problems when it does not validate */
-export function exampleSpec(): EnvironmentSpec {
-  const validation = validateSpec(exampleSpecText());
-  if (!validation.ok)
-    throw new Error(`${EXAMPLE_SPEC_PATH} does not validate: ${JSON.stringify(validation.problems)}`);
+/**
+ * A spec, validated. @throws Error naming the problems when it does not validate
+ * @param path - relative to the project root, or absolute @default EXAMPLE_SPEC_PATH
+ */
+export function exampleSpec(path: string = EXAMPLE_SPEC_PATH): EnvironmentSpec {
+  const validation = validateSpec(exampleSpecText(path));
+  if (!validation.ok) throw new Error(`${path} does not validate: ${JSON.stringify(validation.problems)}`);
   return validation.spec;
 }
 

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { scaledClock } from "../src/durable";
 import { fnv1a, partitionOf, QueuePoller, type QueuePollingSettings } from "../src/durable/queue-polling";
+import { HubStore } from "../src/durable/store";
 import { orchestrationNames } from "./fixtures/durable-app/names";
 import { startHarness, waitForStatus, type Harness } from "./durable-harness";
 
@@ -118,5 +119,40 @@ describe("the engine under the polling model", () => {
     const status = await waitForStatus(engine, id, undefined, 10_000);
     assert.equal(status.runtimeStatus, "Completed");
     assert.ok(Date.now() - startedAt < 10_000);
+  });
+});
+
+describe("scans of an idle hub under the polling model", () => {
+  let harness: Harness;
+  before(async () => {
+    harness = await startHarness();
+  });
+  after(() => harness.close());
+
+  test("back off to maxQueuePollingInterval while nothing is found, and a start is still run at once", async () => {
+    const original = HubStore.prototype.listVisibleWork;
+    let scans = 0;
+    HubStore.prototype.listVisibleWork = function (this: InstanceType<typeof HubStore>, nowMs: number) {
+      scans += 1;
+      return original.call(this, nowMs);
+    };
+    try {
+      const engine = await harness.engine({
+        pollIntervalMs: 20,
+        clock: scaledClock(1),
+        queuePolling: { partitionCount: 1, minIntervalMs: 50, maxIntervalMs: 400 },
+      });
+      const idleMs = 2_000;
+      await new Promise((resolve) => setTimeout(resolve, idleMs));
+      // Every 20 ms that would be about 100 scans; backing off 20, 40, … 400 ms it is about a dozen.
+      assert.ok(scans >= 4 && scans <= 15, `${scans} scans in ${idleMs} ms`);
+      const startedAt = Date.now();
+      const id = await engine.startNew(orchestrationNames.sequence, { input: ["Oslo"] });
+      const status = await waitForStatus(engine, id, undefined, 10_000);
+      assert.equal(status.runtimeStatus, "Completed");
+      assert.ok(Date.now() - startedAt < 2_000, "a local start does not wait for the next scan");
+    } finally {
+      HubStore.prototype.listVisibleWork = original;
+    }
   });
 });

@@ -92,6 +92,8 @@ interface PollingModel {
   readonly pending: readonly Map<string, PendingTimer>[];
   /** The real timer of each queue's next poll that finds a timer due. */
   readonly timers: (NodeJS.Timeout | undefined)[];
+  /** `maxQueuePollingInterval`, clock ms: also the longest wait between scans of an idle hub. */
+  readonly maxIntervalMs: number;
 }
 
 const pendingKey = (instanceId: string, rowKey: string) => `${instanceId}\u0000${rowKey}`;
@@ -103,6 +105,8 @@ export class AzureStorageDurableEngine implements DurableEngine {
   readonly #maxActivities: number;
   readonly #maxOrchestrations: number;
   readonly #pollIntervalMs: number;
+  /** The current wait between scans of an idle hub (see `#nextScanWaitMs`), real ms. */
+  #idleScanWaitMs = 0;
   readonly #inFlight = new Set<Promise<unknown>>();
   readonly #activeInstances = new Set<string>();
   readonly #activeActivities = new Set<string>();
@@ -130,6 +134,7 @@ export class AzureStorageDurableEngine implements DurableEngine {
         pollers: Array.from({ length: queues }, () => new QueuePoller(polling, clock.now(), options.random)),
         pending: Array.from({ length: queues }, () => new Map<string, PendingTimer>()),
         timers: Array.from({ length: queues }, () => undefined),
+        maxIntervalMs: polling.maxIntervalMs,
       };
     }
     this.#ctx = {
@@ -317,21 +322,24 @@ export class AzureStorageDurableEngine implements DurableEngine {
 
   #wake(): void {
     this.#wokenEarly = true;
+    this.#idleScanWaitMs = this.#pollIntervalMs;
     this.#wakeUp?.();
   }
 
   async #runLoop(): Promise<void> {
     while (this.#running) {
       this.#wokenEarly = false;
+      let found = 1;
       try {
-        await this.#pollOnce();
+        found = await this.#pollOnce();
       } catch (error) {
         this.#ctx.log("error", `poll failed: ${error instanceof Error ? error.message : String(error)}`);
       }
       if (!this.#running) break;
       if (this.#wokenEarly) continue;
+      const waitMs = this.#nextScanWaitMs(found);
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, this.#pollIntervalMs);
+        const timer = setTimeout(resolve, waitMs);
         this.#wakeUp = () => {
           clearTimeout(timer);
           resolve();
@@ -406,17 +414,35 @@ export class AzureStorageDurableEngine implements DurableEngine {
     return model.pending[queue]?.has(pendingKey(instanceId, rowKey)) ?? false;
   }
 
-  async #pollOnce(): Promise<void> {
+  /** One scan of the hub; returns how many work items it found to act on. */
+  async #pollOnce(): Promise<number> {
     const items = await this.#ctx.store.listVisibleWork(this.#ctx.clock.now());
     const instances = new Set<string>();
+    let found = 0;
     for (const item of items) {
       // This engine's own timers wait for their queue's poll; a scan takes only what the model does not hold.
       if (item.kind === "message" && this.#heldForPoll(item.instanceId, item.rowKey)) continue;
+      found += 1;
       if (item.kind === "message") instances.add(item.instanceId);
       else if (item.kind === "activity") this.#maybeRunActivity(item);
       else this.#maybeDispatch(item.instanceId, item.rowKey, item.outbox);
     }
     for (const instanceId of instances) this.#processSoon(instanceId);
+    return found;
+  }
+
+  /**
+   * Real milliseconds to the next scan. Under the polling model an idle hub is scanned as the backend
+   * polls an idle control queue: the wait doubles after each scan that finds nothing, up to
+   * `maxQueuePollingInterval` (on the durable clock), and any find or local write starts it over; so a
+   * build at Azure's own pace (clock factor 1) is not scanned every `pollIntervalMs` for minutes.
+   */
+  #nextScanWaitMs(found: number): number {
+    const model = this.#model;
+    if (!model || found > 0) return (this.#idleScanWaitMs = this.#pollIntervalMs);
+    const longestMs = Math.max(this.#pollIntervalMs, model.maxIntervalMs / this.#ctx.clock.factor);
+    this.#idleScanWaitMs = Math.min(longestMs, Math.max(this.#pollIntervalMs, this.#idleScanWaitMs * 2));
+    return this.#idleScanWaitMs;
   }
 
   /** Processes an instance now if there is capacity; once more after the current run if it is busy. */
@@ -426,7 +452,8 @@ export class AzureStorageDurableEngine implements DurableEngine {
       this.#again.add(instanceId);
       return;
     }
-    // Over capacity: the next poll finds the instance's messages again.
+    // Over capacity: the next poll finds the instance's messages again (the scan keeps its short
+    // interval while it finds work).
     if (this.#activeInstances.size >= this.#maxOrchestrations) return;
     this.#activeInstances.add(instanceId);
     this.#track(
