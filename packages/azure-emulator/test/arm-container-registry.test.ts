@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { setTimeout as delay } from "node:timers/promises";
 import type { RunningEmulator } from "../src/index.js";
 import { armClients, LOCATION, poll, resourceId, subnetId, type ArmClients } from "./fixtures.js";
-import { errorCode, rawRequest, startTestEmulator, type RawAnswer } from "./harness.js";
+import { errorCode, headerOf, jsonRequest, startTestEmulator, type RawAnswer } from "./harness.js";
 
 const API = "api-version=2025-11-01";
 const rg = "rg-acr";
@@ -34,12 +34,7 @@ const premium = (extra: Record<string, unknown> = {}) => ({
 });
 
 const send = (method: string, path: string, body?: unknown): Promise<RawAnswer> =>
-  rawRequest(emulator, method, path, body === undefined ? {} : { body: JSON.stringify(body) });
-
-const header = (answer: RawAnswer, name: string): string | undefined => {
-  const value = answer.headers[name.toLowerCase()];
-  return Array.isArray(value) ? value[0] : value;
-};
+  jsonRequest(emulator, method, path, body);
 
 interface Registry {
   name: string;
@@ -74,12 +69,12 @@ describe("container registries", () => {
   test("PUT answers 201 with the registry and Azure-AsyncOperation; DELETE 202 with Location, then it is gone", async () => {
     const answer = await send("PUT", registryPath("acrlro01"), premium());
     assert.equal(answer.status, 201);
-    assert.match(header(answer, "azure-asyncoperation") ?? "", /[0-9a-f-]{36}/);
+    assert.match(headerOf(answer, "azure-asyncoperation") ?? "", /[0-9a-f-]{36}/);
     assert.equal((answer.body as Registry).properties.provisioningState, "Creating");
     assert.equal((await settled(registryPath("acrlro01"))).properties.provisioningState, "Succeeded");
     const removed = await send("DELETE", registryPath("acrlro01"));
     assert.equal(removed.status, 202);
-    assert.ok(header(removed, "location"), "Location is sent");
+    assert.ok(headerOf(removed, "location"), "Location is sent");
     for (let attempt = 0; ; attempt++) {
       if ((await send("GET", registryPath("acrlro01"))).status === 404) break;
       assert.ok(attempt < 200, "deleted in time");

@@ -14,7 +14,8 @@ import {
   clientOptions,
   credential,
   errorCode,
-  rawRequest,
+  headerOf,
+  jsonRequest,
   startTestEmulator,
   SUBSCRIPTION_ID,
   type RawAnswer,
@@ -40,12 +41,7 @@ const clusterBody = (extra: Record<string, unknown> = {}) => ({
 });
 
 const send = (method: string, path: string, body?: unknown): Promise<RawAnswer> =>
-  rawRequest(emulator, method, path, body === undefined ? {} : { body: JSON.stringify(body) });
-
-const header = (answer: RawAnswer, name: string): string | undefined => {
-  const value = answer.headers[name.toLowerCase()];
-  return Array.isArray(value) ? value[0] : value;
-};
+  jsonRequest(emulator, method, path, body);
 
 interface Resource {
   name: string;
@@ -88,11 +84,15 @@ describe("Azure Managed Redis clusters", () => {
   test("PUT answers 201 with Azure-AsyncOperation and Retry-After, and the final state is read from the resource", async () => {
     const answer = await send("PUT", clusterPath("amr-lro"), clusterBody());
     assert.equal(answer.status, 201);
-    assert.match(header(answer, "azure-asyncoperation") ?? "", /\/operationStatuses\/[0-9a-f-]{36}\?/);
-    assert.ok(header(answer, "retry-after") !== undefined, "Retry-After is sent");
-    assert.equal(header(answer, "location"), undefined, "no Location: the client reads the resource itself");
+    assert.match(headerOf(answer, "azure-asyncoperation") ?? "", /\/operationStatuses\/[0-9a-f-]{36}\?/);
+    assert.ok(headerOf(answer, "retry-after") !== undefined, "Retry-After is sent");
+    assert.equal(
+      headerOf(answer, "location"),
+      undefined,
+      "no Location: the client reads the resource itself",
+    );
     assert.equal((answer.body as Resource).properties.provisioningState, "Creating");
-    const status = await send("GET", header(answer, "azure-asyncoperation")!);
+    const status = await send("GET", headerOf(answer, "azure-asyncoperation")!);
     assert.equal(status.status, 200);
     const cluster = await settled(clusterPath("amr-lro"));
     assert.equal(cluster.properties.provisioningState, "Succeeded");
@@ -124,9 +124,9 @@ describe("Azure Managed Redis clusters", () => {
     });
     assert.equal(answer.status, 202);
     assert.equal(answer.body, undefined);
-    assert.match(header(answer, "azure-asyncoperation") ?? "", /\/operationStatuses\//);
-    assert.match(header(answer, "location") ?? "", /\/operationResults\//);
-    assert.ok(header(answer, "retry-after") !== undefined);
+    assert.match(headerOf(answer, "azure-asyncoperation") ?? "", /\/operationStatuses\//);
+    assert.match(headerOf(answer, "location") ?? "", /\/operationResults\//);
+    assert.ok(headerOf(answer, "retry-after") !== undefined);
     const cluster = await settled(clusterPath("amr-patch"));
     assert.equal(cluster.properties.highAvailability, "Disabled");
     assert.equal(cluster.properties.redundancyMode, "None");
@@ -137,8 +137,8 @@ describe("Azure Managed Redis clusters", () => {
     await createCluster("amr-delete");
     const answer = await send("DELETE", clusterPath("amr-delete"));
     assert.equal(answer.status, 202);
-    assert.ok(header(answer, "azure-asyncoperation"));
-    assert.ok(header(answer, "location"));
+    assert.ok(headerOf(answer, "azure-asyncoperation"));
+    assert.ok(headerOf(answer, "location"));
     for (let attempt = 0; ; attempt++) {
       const get = await send("GET", clusterPath("amr-delete"));
       if (get.status === 404) break;
@@ -240,7 +240,7 @@ describe("Azure Managed Redis databases", () => {
   test("PUT answers 201 with Azure-AsyncOperation; defaults: encrypted protocol, port 10000, OSS cluster, access keys off", async () => {
     const answer = await send("PUT", databasePath("amr-db"), { properties: {} });
     assert.equal(answer.status, 201);
-    assert.ok(header(answer, "azure-asyncoperation"));
+    assert.ok(headerOf(answer, "azure-asyncoperation"));
     const database = await settled(databasePath("amr-db"));
     assert.equal(database.properties.clientProtocol, "Encrypted");
     assert.equal(database.properties.port, 10000);
@@ -267,8 +267,8 @@ describe("Azure Managed Redis databases", () => {
       properties: { accessKeysAuthentication: "Enabled" },
     });
     assert.equal(answer.status, 202);
-    assert.ok(header(answer, "azure-asyncoperation"));
-    assert.ok(header(answer, "location"));
+    assert.ok(headerOf(answer, "azure-asyncoperation"));
+    assert.ok(headerOf(answer, "location"));
     const database = await settled(databasePath("amr-db"));
     assert.equal(database.properties.accessKeysAuthentication, "Enabled");
   });
@@ -326,7 +326,7 @@ describe("Azure Managed Redis access-policy assignments", () => {
       properties: { accessPolicyName: "default", user: { objectId: OBJECT_ID } },
     });
     assert.equal(answer.status, 201, JSON.stringify(answer.body));
-    assert.ok(header(answer, "azure-asyncoperation"));
+    assert.ok(headerOf(answer, "azure-asyncoperation"));
     const assignment = await settled(assignmentPath("workload"));
     assert.deepEqual(assignment.properties.user, { objectId: OBJECT_ID });
     assert.equal(assignment.properties.accessPolicyName, "default");
@@ -366,8 +366,8 @@ describe("Azure Managed Redis access-policy assignments", () => {
   test("DELETE answers 202 with Azure-AsyncOperation and Location, then the assignment is gone", async () => {
     const answer = await send("DELETE", assignmentPath("workload"));
     assert.equal(answer.status, 202);
-    assert.ok(header(answer, "azure-asyncoperation"));
-    assert.ok(header(answer, "location"));
+    assert.ok(headerOf(answer, "azure-asyncoperation"));
+    assert.ok(headerOf(answer, "location"));
     for (let attempt = 0; attempt < 200; attempt++) {
       if ((await send("GET", assignmentPath("workload"))).status === 404) return;
       await delay(20);

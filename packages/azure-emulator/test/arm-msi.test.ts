@@ -7,7 +7,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { RunningEmulator } from "../src/index.js";
 import { armClients, LOCATION, resourceId } from "./fixtures.js";
-import { errorCode, rawRequest, startTestEmulator, type RawAnswer } from "./harness.js";
+import { errorCode, jsonRequest, startTestEmulator, type RawAnswer } from "./harness.js";
 
 const API = "api-version=2024-11-30";
 const rg = "rg-msi";
@@ -19,7 +19,7 @@ const credentialPath = (identity: string, name: string) =>
   `${resourceId(rg, `Microsoft.ManagedIdentity/userAssignedIdentities/${identity}/federatedIdentityCredentials/${name}`)}?${API}`;
 
 const send = (method: string, path: string, body?: unknown): Promise<RawAnswer> =>
-  rawRequest(emulator, method, path, body === undefined ? {} : { body: JSON.stringify(body) });
+  jsonRequest(emulator, method, path, body);
 
 const credential = (subject: string, extra: Record<string, unknown> = {}) => ({
   properties: {

@@ -15,7 +15,8 @@ import {
   clientOptions,
   credential,
   errorCode,
-  rawRequest,
+  headerOf,
+  jsonRequest,
   startTestEmulator,
   type RawAnswer,
 } from "./harness.js";
@@ -50,12 +51,7 @@ const accountBody = (extra: Record<string, unknown> = {}) => ({
 });
 
 const send = (method: string, path: string, body?: unknown): Promise<RawAnswer> =>
-  rawRequest(emulator, method, path, body === undefined ? {} : { body: JSON.stringify(body) });
-
-const header = (answer: RawAnswer, name: string): string | undefined => {
-  const value = answer.headers[name.toLowerCase()];
-  return Array.isArray(value) ? value[0] : value;
-};
+  jsonRequest(emulator, method, path, body);
 
 interface Resource {
   name: string;
@@ -85,7 +81,7 @@ describe("storage accounts", () => {
   test("PUT answers 202 with Location; the account then answers its endpoints and what was asked; DELETE is synchronous", async () => {
     const answer = await send("PUT", accountPath("stlro01"), accountBody());
     assert.equal(answer.status, 202);
-    assert.ok(header(answer, "location"), "Location is sent");
+    assert.ok(headerOf(answer, "location"), "Location is sent");
     await createAccount("stlro02");
     const account = (await send("GET", accountPath("stlro02"))).body as Resource;
     assert.deepEqual(

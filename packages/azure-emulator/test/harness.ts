@@ -50,6 +50,22 @@ export interface RawAnswer {
   readonly body: unknown;
 }
 
+/** A header of a raw answer (the first value when repeated). */
+export function headerOf(answer: RawAnswer, name: string): string | undefined {
+  const value = answer.headers[name.toLowerCase()];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** {@link rawRequest} with `body`, when given, sent as JSON. */
+export function jsonRequest(
+  emulator: RunningEmulator,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<RawAnswer> {
+  return rawRequest(emulator, method, path, body === undefined ? {} : { body: JSON.stringify(body) });
+}
+
 /**
  * Sends one request to the emulator without an SDK (for what the SDK cannot send: no token, a bad
  * token, malformed JSON).

@@ -25,6 +25,7 @@ export interface EpisodeInput {
   readonly instanceId: string;
   readonly parentInstanceId?: string;
   readonly history: readonly HistoryEvent[];
+  /** The run's input, a value of the episode's own (parsed from `ExecutionStarted` for it): not copied again. */
   readonly input: unknown;
   readonly logHandler?: (level: string, ...args: unknown[]) => void;
 }
@@ -47,7 +48,7 @@ interface WireState {
 export async function runEpisode(episode: EpisodeInput): Promise<EpisodeResult> {
   const payload = {
     history: JSON.parse(JSON.stringify(episode.history)) as unknown,
-    input: episode.input === undefined ? undefined : (JSON.parse(JSON.stringify(episode.input)) as unknown),
+    input: episode.input,
     instanceId: episode.instanceId,
     isReplaying: false,
     parentInstanceId: episode.parentInstanceId ?? null,
