@@ -19,7 +19,6 @@ import { readHostSettings } from "@azure-env-provisioner/functions-devhost";
 import { latencyOf } from "../lib/latency-model";
 import { ARM_TYPE_BY_KIND, summarizePlan } from "../lib/plan";
 import type { Plan } from "../lib/plan/types";
-import { MAX_SCHEDULER_TICK_SEC } from "../orchestrations/build-environment";
 import { ensureNodeInstanceId } from "../orchestrations/instance-ids";
 import { requestCountsBetween } from "./support/arm-counters";
 import { cpuBetween, describeCpu } from "./support/cpu";
@@ -94,10 +93,7 @@ async function printBreakdown(stack: BenchStack, plan: Plan, chain: readonly Nod
   console.log(
     `  the chain's ${sec(model)} of operations became ${sec(model + totals.delay + totals.waitsOverModel + totals.calls + totals.host)}:`,
   );
-  line(
-    totals.delay,
-    `start delays: the scheduler sees an earlier round's node end at its next tick (≤ ${MAX_SCHEDULER_TICK_SEC} s)`,
-  );
+  line(totals.delay, "start delays: a node's last dependency ended, its build woke and started it");
   line(totals.calls, "activity calls (ensure, status checks)");
   line(
     totals.host,

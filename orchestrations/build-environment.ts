@@ -11,8 +11,6 @@
 import type { OrchestrationContext, Task, TimerTask } from "durable-functions";
 import type { AwaitedInput, ResourceFacts } from "../activities/contract";
 import { factsFor } from "../lib/plan/facts";
-import { latencyOf } from "../lib/latency-model";
-import { ARM_TYPE_BY_KIND } from "../lib/plan/kinds";
 import { adminPasswordSecretFor } from "../lib/plan/secrets";
 import type { PlanNode } from "../lib/plan/types";
 import { orchestrationNowMs } from "./orchestration-time";
@@ -32,9 +30,6 @@ import { progressOf } from "./progress";
 import { initialStates, readyNodes, skipDependents, type NodeStates } from "./scheduling";
 import { runTaskPool, type PoolEntry } from "./task-pool";
 
-/** The scheduler tick never exceeds this, in seconds: it bounds how late a node's end is noticed. */
-export const MAX_SCHEDULER_TICK_SEC = 10;
-
 /**
  * How long a build waits for a user's input (an uploaded certificate) before the node fails, in seconds
  * of orchestration time. The environment stays busy (409) meanwhile; cancel ends the wait sooner.
@@ -42,42 +37,11 @@ export const MAX_SCHEDULER_TICK_SEC = 10;
 export const INPUT_WAIT_DEADLINE_SEC = 24 * 3600;
 
 /**
- * The tick while the build waits only for users' input, in seconds: how late an upload can be noticed.
- * Longer than {@link MAX_SCHEDULER_TICK_SEC}, since a day of waiting at 10 s would fill Durable history
- * with 8,640 timers; at 60 s it is 1,440.
+ * How often a build looks at a wait for users' input begun in an earlier round, in seconds: how late an
+ * upload can be noticed. A node's end wakes the build at once (task-pool.ts), but an event wait is
+ * looked at on a durable timer; at 60 s, a day of waiting is 1,440 timers in the build's history.
  */
 export const INPUT_WAIT_TICK_SEC = 60;
-
-/**
- * The shortest tick, in seconds: once a node of an earlier round is past its expected end, the build
- * looks this often, so its dependents start within about this long of its end. Each tick is an episode
- * of the build and two history events, so it is not shorter.
- */
-export const MIN_SCHEDULER_TICK_SEC = 2;
-
-/**
- * How long a round waits for nodes of earlier rounds before looking at them again: until the first of
- * them is expected to end (`untilExpectedEndSec`, from when it started and the latency model's median),
- * at least {@link MIN_SCHEDULER_TICK_SEC}, and at most the shortest poll interval among them and
- * {@link MAX_SCHEDULER_TICK_SEC}; {@link INPUT_WAIT_TICK_SEC} when all of them wait for users' input.
- * Nodes of earlier rounds are not re-awaited (task-pool.ts, #574): the tick is how their end is seen,
- * so it is short when an end is due.
- * @param untilExpectedEndSec - seconds from now to the earliest expected end (≤ 0 when one is overdue)
- *   @default - none known: the longest tick
- */
-export function schedulerTickSec(
-  waitingOn: readonly PlanNode[],
-  awaitingInput: readonly PlanNode[] = [],
-  untilExpectedEndSec: number = Infinity,
-): number {
-  if (waitingOn.length === 0 && awaitingInput.length > 0) return INPUT_WAIT_TICK_SEC;
-  const intervals = waitingOn.map((node) => latencyOf(ARM_TYPE_BY_KIND[node.kind]).pollIntervalSec);
-  const longestSec = Math.min(MAX_SCHEDULER_TICK_SEC, ...intervals);
-  return Math.max(
-    Math.min(MIN_SCHEDULER_TICK_SEC, longestSec),
-    Math.min(longestSec, Math.ceil(untilExpectedEndSec)),
-  );
-}
 
 /** `86400000` ⇒ `24 h`; `90000` ⇒ `90 s`. */
 function formatWait(ms: number): string {
@@ -105,7 +69,6 @@ export function* buildEnvironmentOrchestrator(
     inputWaitDeadlineSec = INPUT_WAIT_DEADLINE_SEC,
   } = buildInputOf(context.df.getInput(), BUILD_ENVIRONMENT, context.df.instanceId);
   const startedAtMs = orchestrationNowMs(context);
-  const nodeByKey = new Map(plan.nodes.map((node) => [node.key, node]));
   let states: NodeStates = initialStates(plan);
   const facts: Record<string, ResourceFacts> = {};
   const failures: ReportedError[] = [];
@@ -177,36 +140,20 @@ export function* buildEnvironmentOrchestrator(
     return {
       key,
       task: context.df.Task.any([context.df.waitForExternalEvent(wait.awaiting.event), deadline]),
+      waitsForEvent: true,
     };
   };
 
   yield* runTaskPool(context, {
     keyOrder: plan.nodes.map((node) => node.key),
-    // Each node starts once and ends once, more with input waits; ticks add rounds while operations run.
+    // Each node starts once and ends once, more with input waits; ticks add rounds while users' input is awaited.
     maxRounds: plan.nodes.length * 4 + 100_000,
     startReady: () => [
       ...[...inputWaits].filter(([, wait]) => !wait.deadline).map(([key, wait]) => startWait(key, wait)),
       ...readyNodes(plan, states).map(startNode),
     ],
     onRound: report,
-    tickSec: (waitingOn) => {
-      const operations = waitingOn.filter((entry) => !inputWaits.has(entry.key));
-      const nowMs = orchestrationNowMs(context);
-      const untilExpectedEndSec = Math.min(
-        ...operations.map(
-          (entry) =>
-            (entry.startedAtMs + (nodeByKey.get(entry.key) as PlanNode).estimatedDurationSec * 1000 - nowMs) /
-            1000,
-        ),
-      );
-      return schedulerTickSec(
-        operations.map((entry) => nodeByKey.get(entry.key) as PlanNode),
-        waitingOn
-          .filter((entry) => inputWaits.has(entry.key))
-          .map((entry) => nodeByKey.get(entry.key) as PlanNode),
-        untilExpectedEndSec,
-      );
-    },
+    tickSec: () => INPUT_WAIT_TICK_SEC,
     onEnded: ({ key, task }) => {
       const wait = inputWaits.get(key);
       if (wait) {

@@ -21,9 +21,6 @@ import { unexpectedFailure } from "./errors";
 import { batchInputOf } from "./inputs";
 import { runTaskPool } from "./task-pool";
 
-/** Seconds a batch waits for environments started in earlier rounds before looking again. */
-export const BATCH_TICK_SEC = 15;
-
 /** Environments built at once when the input names no cap. */
 export const DEFAULT_MAX_CONCURRENT = 10;
 
@@ -87,7 +84,6 @@ export function* provisionBatchOrchestrator(
       return started;
     },
     onRound: (running) => context.df.setCustomStatus({ ...status(), running: running.size }),
-    tickSec: () => BATCH_TICK_SEC,
     onEnded: ({ key, task }) => {
       const index = Number(key);
       const item = input.items[index] as BatchItem;

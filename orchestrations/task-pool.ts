@@ -2,14 +2,15 @@
  * The one waiting loop of the build and batch orchestrations: start what may start, wait until
  * something ends, hand each ended task to the caller, repeat.
  *
- * Every task is yielded exactly once, inside the `Task.any` of the round that started it. Re-yielding an
- * already scheduled task inside a new `Task.any` makes durable-functions 3.x send its action again
- * (Azure/azure-functions-durable-js#574: the task is launched twice; the devhost reports it as a
- * non-deterministic replay), so tasks of earlier rounds are not re-awaited. Their completions are read
- * from their state whenever a round wakes, and a short durable timer (the tick) wakes a round that has
- * only such tasks left to hear from.
+ * Each round waits on every running task at once, those of earlier rounds included, so a task's end
+ * wakes the pool at once: a node's dependents start the moment its last dependency ends. Tasks of
+ * earlier rounds are awaited again without sending their actions again (`any-without-rescheduling.ts`,
+ * durable-functions #574). The exception is a task that waits for an external event (a user's input):
+ * after its first round it is looked at on a durable timer (the tick) instead, since awaiting it again
+ * would register its wait again.
  */
 import type { OrchestrationContext, Task } from "durable-functions";
+import { anyWithoutRescheduling } from "./any-without-rescheduling";
 import { orchestrationNowMs } from "./orchestration-time";
 
 /** A task the pool runs, under a caller's key. */
@@ -18,24 +19,40 @@ export interface PoolEntry {
   readonly task: Task;
   /** Orchestration time it started, in epoch milliseconds. */
   readonly startedAtMs: number;
+  /** The task waits for an external event: after its first round, ticks look at it. */
+  readonly waitsForEvent: boolean;
+}
+
+/** A task to start, as the caller hands it over. */
+export interface PoolStart {
+  readonly key: string;
+  readonly task: Task;
+  /** True when the task waits for an external event (see {@link PoolEntry.waitsForEvent}). */
+  readonly waitsForEvent?: boolean;
 }
 
 /** What the caller decides. Every callback must be deterministic (it is replayed). */
 export interface PoolCallbacks {
   /** Starts what may start now, given the keys running, and returns the new tasks by key. */
-  readonly startReady: (
-    running: ReadonlyMap<string, PoolEntry>,
-  ) => ReadonlyArray<{ key: string; task: Task }>;
+  readonly startReady: (running: ReadonlyMap<string, PoolEntry>) => readonly PoolStart[];
   /** Receives one ended task (completed or faulted). Called in {@link PoolCallbacks.keyOrder} order. */
   readonly onEnded: (entry: PoolEntry) => void;
   /** After starting and before waiting: the moment to report progress. */
   readonly onRound?: (running: ReadonlyMap<string, PoolEntry>) => void;
-  /** Seconds to wait for tasks started in earlier rounds before looking at them again. */
-  readonly tickSec: (waitingOn: readonly PoolEntry[]) => number;
+  /**
+   * Seconds to wait before looking again at event waits of earlier rounds: how late a user's input may
+   * be noticed. Required of a caller that starts event waits.
+   */
+  readonly tickSec?: (eventWaits: readonly PoolEntry[]) => number;
   /** Every key, in the order ended tasks are handed over (the same on every replay). */
   readonly keyOrder: readonly string[];
   /** Upper bound on rounds, a guard against a caller that never lets the pool drain. */
   readonly maxRounds: number;
+}
+
+function tickSecOf(pool: PoolCallbacks, eventWaits: readonly PoolEntry[]): number {
+  if (!pool.tickSec) throw new Error("the task pool was given event waits but no tickSec");
+  return pool.tickSec(eventWaits);
 }
 
 /** Runs the pool until nothing runs and nothing more starts. */
@@ -46,19 +63,26 @@ export function* runTaskPool(
   const running = new Map<string, PoolEntry>();
   for (let round = 0; round < pool.maxRounds; round++) {
     const started = pool.startReady(running);
-    for (const { key, task } of started)
-      running.set(key, { key, task, startedAtMs: orchestrationNowMs(context) });
+    const startedKeys = new Set(started.map((entry) => entry.key));
+    for (const { key, task, waitsForEvent = false } of started)
+      running.set(key, { key, task, startedAtMs: orchestrationNowMs(context), waitsForEvent });
     pool.onRound?.(running);
     if (running.size === 0) return;
 
-    const startedKeys = new Set(started.map((entry) => entry.key));
-    const earlier = [...running.values()].filter((entry) => !startedKeys.has(entry.key));
+    const awaited = [...running.values()].filter(
+      (entry) => startedKeys.has(entry.key) || !entry.waitsForEvent,
+    );
+    const eventWaitsOfEarlierRounds = [...running.values()].filter(
+      (entry) => !startedKeys.has(entry.key) && entry.waitsForEvent,
+    );
     const tick =
-      earlier.length > 0
-        ? context.df.createTimer(new Date(orchestrationNowMs(context) + pool.tickSec(earlier) * 1000))
+      eventWaitsOfEarlierRounds.length > 0
+        ? context.df.createTimer(
+            new Date(orchestrationNowMs(context) + tickSecOf(pool, eventWaitsOfEarlierRounds) * 1000),
+          )
         : undefined;
-    const waitFor = started.map((entry) => entry.task);
-    yield context.df.Task.any(tick ? [...waitFor, tick] : waitFor);
+    const waitFor = awaited.map((entry) => entry.task);
+    yield anyWithoutRescheduling(context, tick ? [...waitFor, tick] : waitFor);
     if (tick && !tick.isCompleted) tick.cancel();
 
     for (const key of pool.keyOrder) {

@@ -1,7 +1,7 @@
 /**
  * The build scheduler (`orchestrations/build-environment.ts`, `task-pool.ts`, `scheduling.ts`) through the
  * real replay, on a small DAG. Operations take their latency model's medians on virtual time, capped at
- * two minutes so the long ones (the cache, the cluster) still outlast many ticks without costing
+ * two minutes so the long ones (the cache, the cluster) still outlast many checks without costing
  * hundreds of episodes; `build-example.test.ts` runs the real example with full medians. Each scenario
  * runs once and its specs read the same run: the driver is deterministic.
  */
@@ -12,15 +12,12 @@ import { latencyOf } from "../../../lib/latency-model";
 import { criticalPath } from "../../../lib/plan/graph";
 import { ARM_TYPE_BY_KIND } from "../../../lib/plan/kinds";
 import type { Stage } from "../../../lib/plan/types";
-import { MAX_SCHEDULER_TICK_SEC } from "../../../orchestrations/build-environment";
 import type { BuildOutput } from "../../../orchestrations/contracts";
 import { ensureNodeInstanceId } from "../../../orchestrations/instance-ids";
 import { firstLineOf, UNCLASSIFIED_CODE } from "../../../orchestrations/errors";
 import { azureError, failedFor, factsOf, simulatedAzure } from "./azure";
 import { dependentsOf, runBuild, type BuildRun } from "./builds";
 import { node, planOf } from "./plans";
-
-const TICK_MS = MAX_SCHEDULER_TICK_SEC * 1000;
 
 // rg ─┬─ vnet ─┬─ subnet ─ aks ─ role
 //     ├─ nat ──┘     └──────┐
@@ -34,8 +31,6 @@ const aks = node("k8s/aks", "managedCluster", [subnet.key]);
 const role = node("k8s/role", "roleAssignment", [aks.key]);
 const pe = node("cache/pe", "privateEndpoint", [redis.key, subnet.key]);
 const plan = planOf([rg, vnet, nat, redis, subnet, aks, role, pe]);
-
-const pollMs = (kind: Parameters<typeof node>[1]) => latencyOf(ARM_TYPE_BY_KIND[kind]).pollIntervalSec * 1000;
 
 const MAX_DURATION_SEC = 120;
 const durationSec = (n: { kind: Parameters<typeof node>[1] }) =>
@@ -56,7 +51,7 @@ describe("the build scheduler, building a small DAG", () => {
     run = await runBuild(plan, { activities: simulatedAzure({ durationSec }) });
   });
 
-  test("starts a node as soon as its dependencies are done: at once when it was waiting on them, else at the next tick", () => {
+  test("starts a node the moment its last dependency ends, whichever round started that dependency", () => {
     const { build, spans } = run;
     assert.equal(build.status, "Completed", build.error);
     assert.deepEqual(spans.get(rg.key)?.startMs, 0);
@@ -64,14 +59,15 @@ describe("the build scheduler, building a small DAG", () => {
       const span = spans.get(planNode.key);
       assert.ok(span, `${planNode.key} started`);
       const depsDoneMs = Math.max(...planNode.dependsOn.map((dep) => spans.get(dep)?.endMs ?? Infinity));
-      assert.ok(
-        depsDoneMs <= span.startMs && span.startMs <= depsDoneMs + TICK_MS,
+      assert.equal(
+        span.startMs,
+        depsDoneMs,
         `${planNode.key} started at ${span.startMs} ms, its dependencies were done at ${depsDoneMs} ms`,
       );
     }
-    // The roots' dependents were started in the round that was waiting on the resource group itself.
-    for (const key of [vnet.key, nat.key, redis.key])
-      assert.equal(spans.get(key)?.startMs, spans.get(rg.key)?.endMs);
+    // The private endpoint waited on the cache, started in the first round after the resource group,
+    // and on the subnet, started two rounds later: the round that heard the later end started it.
+    assert.ok((spans.get(subnet.key)?.startMs as number) > (spans.get(redis.key)?.startMs as number));
     // Stages are views, not barriers: the cache (data) starts long before the network stage ends.
     assert.ok((spans.get(redis.key)?.startMs as number) < (spans.get(subnet.key)?.endMs as number));
   });
@@ -85,34 +81,17 @@ describe("the build scheduler, building a small DAG", () => {
     );
   });
 
-  test("waits on earlier nodes no longer than MAX_SCHEDULER_TICK_SEC, nor than the shortest poll interval among them", () => {
-    const { driver, spans } = run;
-    const ticks = driver.timers.filter((timer) => timer.instanceId === plan.environmentId);
-    assert.ok(ticks.length > 0, "the build ticked while long operations ran");
-    const startedAtMs = driver.instance(plan.environmentId).createdAtMs;
-    for (const tick of ticks) {
-      const tickMs = tick.fireAtMs - tick.createdAtMs;
-      const atMs = tick.createdAtMs - startedAtMs;
-      assert.ok(tickMs <= TICK_MS, `a ${tickMs} ms tick`);
-      // Every node started in an earlier round and still running bounds the tick by its poll interval.
-      for (const planNode of plan.nodes) {
-        const span = spans.get(planNode.key);
-        if (span && span.startMs < atMs && atMs < (span.endMs ?? Infinity))
-          assert.ok(tickMs <= pollMs(planNode.kind), `${tickMs} ms tick while ${planNode.key} ran`);
-      }
-    }
-    // The NAT gateway, polled every 5 s, was waited on from an earlier round: the tick came down to it.
-    assert.ok(pollMs("natGateway") < TICK_MS);
-    assert.ok(ticks.some((tick) => tick.fireAtMs - tick.createdAtMs === pollMs("natGateway")));
-  });
-
-  test("cancels its tick when a node ends first, and leaves no timer behind", () => {
+  test("sets no timer of its own and runs one episode per node end: each end wakes it", () => {
     const { driver } = run;
-    const states = driver.timers.map((timer) => timer.state);
-    assert.ok(states.includes("cancelled"), "some tick lost to a node's end and was cancelled");
+    const buildTimers = driver.timers.filter((timer) => timer.instanceId === plan.environmentId);
+    assert.deepEqual(buildTimers, []);
+    // The first episode starts the resource group; every later one hears at least one node end.
+    const { episodes } = driver.instance(plan.environmentId);
+    assert.ok(episodes <= plan.nodes.length + 1, `${episodes} episodes for ${plan.nodes.length} nodes`);
     assert.deepEqual(
-      states.filter((state) => state !== "fired" && state !== "cancelled"),
+      driver.timers.filter((timer) => timer.state !== "fired" && timer.state !== "cancelled"),
       [],
+      "no timer left behind",
     );
   });
 
@@ -146,12 +125,8 @@ describe("the build scheduler, building a small DAG", () => {
       const span = spans.get(planNode.key)!;
       const reported = timeline[planNode.key]!;
       assert.equal(reported.startSec, Math.round(span.startMs / 1000), planNode.key);
-      // Seen at the round that woke for it: at once, or at the next tick (rounding adds half a second).
-      const endMs = (reported.endSec as number) * 1000;
-      assert.ok(
-        span.endMs! - 500 <= endMs && endMs <= span.endMs! + TICK_MS + 500,
-        `${planNode.key} ended at ${span.endMs} ms, reported ${reported.endSec} s`,
-      );
+      // Seen at once: the round its end woke.
+      assert.equal(reported.endSec, Math.round(span.endMs! / 1000), planNode.key);
     }
     // While it ran, a running node had a start and no end, and a node not started yet was absent.
     const middle = progress.find((report) => report.value.nodes[aks.key] === "creating")!.value;
@@ -250,8 +225,7 @@ describe("the build scheduler, when a node fails", () => {
  * What "cancel" means at this layer. The cancel API terminates the environment's instance
  * (`functions/environment-service.ts`): none of the build's code runs again, so nothing new starts, and
  * Azure does not propagate termination to the node sub-orchestrations already running, which carry on
- * to their end. (What the build does itself to stop waiting cleanly, cancelling a tick that lost to a
- * node's end, is specified above.)
+ * to their end.
  *
  * Covered end to end only (test/functions/http-api.test.ts, environment-service.test.ts): the HTTP
  * cancel route, terminate through the durable client, the record saying `canceled`, a new apply being

@@ -89,9 +89,14 @@ describe("a batch", () => {
       assert.deepEqual(run.batch.customStatuses.at(-1)?.value, { total: 5, running: 0, done: 5 });
     });
 
-    test("cancels or fires every tick, leaving no timer behind", () => {
-      const batchTimers = run.driver.timers.filter((timer) => timer.instanceId === "batch-1");
-      assert.ok(batchTimers.some((timer) => timer.state === "cancelled"));
+    test("starts the next environment the moment one ends, on no timer of its own", () => {
+      assert.deepEqual(
+        run.driver.timers.filter((timer) => timer.instanceId === "batch-1"),
+        [],
+      );
+      const endedAt = new Set(run.children.map((child) => child.endedAtMs));
+      for (const child of run.children.slice(2))
+        assert.ok(endedAt.has(child.createdAtMs), `${child.instanceId} started when none ended`);
       assert.deepEqual(
         run.driver.timers.filter((timer) => timer.state !== "fired" && timer.state !== "cancelled"),
         [],
