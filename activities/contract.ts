@@ -51,6 +51,12 @@ export interface EnsureNodeInput {
    * generated and stored there before the server is created. See `adminPasswordSecretFor` (lib/plan).
    */
   readonly adminPasswordSecret?: SecretLocation;
+  /**
+   * The plan's longest chain of estimates from this node's start to the build's end, in seconds
+   * (`chainToEndSec`, lib/plan/graph.ts): the priority of its ARM writes when the subscription's write
+   * bucket is low, so writes on critical paths wait least. @default 0
+   */
+  readonly chainToEndSec?: number;
 }
 
 /** Input of {@link ACTIVITY.checkOperation}. */

@@ -6,6 +6,7 @@
  */
 import { subscriptionOfId, type AzureClients } from "../lib/azure/clients";
 import { classifyAzureError } from "../lib/azure/errors";
+import { withWritePriority } from "../lib/azure/write-priority";
 import { createArmSteps } from "./arm-step";
 import { isArmNodeKind } from "./adapters/table";
 import type {
@@ -87,28 +88,30 @@ export function createProvisioningActivities(clients: AzureClients) {
     return steps;
   };
 
+  const ensure = async (input: EnsureNodeInput): Promise<EnsureResult> => {
+    const node = withFacts(input);
+    const { arm, vaultSecrets, propagation, kubernetesObjects, certificates } = stepsFor(node.id);
+    if (isArmNodeKind(node.kind)) return arm.ensure(node, { adminPasswordSecret: input.adminPasswordSecret });
+    switch (node.kind) {
+      case "keyVaultSecrets":
+        return vaultSecrets.ensure(node);
+      case "kubernetesSecret":
+        return propagation.ensure(node);
+      case "kubernetesObject":
+        return kubernetesObjects.ensure(node);
+      case "tlsCertificate":
+        return certificates.ensure(node);
+    }
+  };
+
   return {
     /**
      * Makes one node exist as planned; returns at once with an operation to check when Azure is still
      * working, or `awaitingInput` when a user must provide something first (an uploaded certificate).
      */
     ensureNode(input: EnsureNodeInput): Promise<ActivityResult<EnsureResult>> {
-      return settle(input.node.id, async (): Promise<EnsureResult> => {
-        const node = withFacts(input);
-        const { arm, vaultSecrets, propagation, kubernetesObjects, certificates } = stepsFor(node.id);
-        if (isArmNodeKind(node.kind))
-          return arm.ensure(node, { adminPasswordSecret: input.adminPasswordSecret });
-        switch (node.kind) {
-          case "keyVaultSecrets":
-            return vaultSecrets.ensure(node);
-          case "kubernetesSecret":
-            return propagation.ensure(node);
-          case "kubernetesObject":
-            return kubernetesObjects.ensure(node);
-          case "tlsCertificate":
-            return certificates.ensure(node);
-        }
-      });
+      // Its writes wait on the subscription's bucket by how much of the build waits on the node.
+      return settle(input.node.id, () => withWritePriority(input.chainToEndSec, () => ensure(input)));
     },
     /**
      * One status check of an operation `ensureNode`, `deleteNode` or `purgeDeletedVault` started. The

@@ -23,6 +23,8 @@ import { summarizePlan, writeBucketConcurrency } from "../lib/plan";
 import type { BatchOutput } from "../orchestrations/contracts";
 import { ARM_LIMITS } from "@azure-env-provisioner/azure-emulator";
 import { requestCountsBetween } from "./support/arm-counters";
+import { printBreakdown } from "./support/chain-breakdown";
+import { measuredCriticalChain, nodeTimings } from "./support/node-timeline";
 import { cpuBetween, describeCpu } from "./support/cpu";
 import { batchEnvironments, type BatchEnvironment } from "./support/batch-specs";
 import { positiveFlag } from "./support/flags";
@@ -55,10 +57,12 @@ async function buildSpans(
   batchCreatedTime: string,
 ) {
   const statuses = await Promise.all(environments.map((e) => stack.instanceStatus(e.plan.environmentId)));
-  const spans = statuses.flatMap((status) =>
+  const spans = statuses.flatMap((status, index) =>
     status
       ? [
           {
+            environment: environments[index] as BatchEnvironment,
+            status,
             startSec: stack.simulatedSecBetween(batchCreatedTime, status.createdTime),
             lengthSec: stack.simulatedSecBetween(status.createdTime, status.lastUpdatedTime),
           },
@@ -67,7 +71,12 @@ async function buildSpans(
   );
   const starts = spans.map((span) => span.startSec);
   const lengths = spans.map((span) => span.lengthSec).sort((a, b) => a - b);
+  const slowest = spans.reduce<(typeof spans)[number] | undefined>(
+    (found, span) => (!found || span.lengthSec > found.lengthSec ? span : found),
+    undefined,
+  );
   return {
+    slowest,
     firstStartSec: Math.min(...starts),
     lastStartSec: Math.max(...starts),
     minSec: lengths[0] ?? 0,
@@ -172,8 +181,7 @@ async function main(): Promise<void> {
 
     const totalSec = stack.simulatedSecBetween(batch.createdTime, batch.lastUpdatedTime);
     const builds = await buildSpans(stack, environments, batch.createdTime);
-    // Throttled requests are writes refused by the bucket (reads have their own, larger one).
-    const acceptedWrites = counts.writes - counts.throttled;
+    const acceptedWrites = counts.writes - counts.throttledWrites;
     const bucketSec = writeBucketBoundSec(acceptedWrites);
     const buildsSec = waves * pathSec;
     console.log(
@@ -195,7 +203,7 @@ async function main(): Promise<void> {
       );
     }
     console.log(
-      `  429s seen             ${counts.throttled}  (of ${counts.writes + counts.reads + counts.polls} ARM requests; write-bucket refusals and 'another operation in progress' answers alike)`,
+      `  429s seen             ${counts.throttled}  (of ${counts.writes + counts.reads + counts.polls} ARM requests): ${counts.throttledWrites} writes (the write bucket, or 'another operation in progress' on a parent), ${counts.throttledReads} reads and polls (the read bucket)`,
     );
     console.log(
       `  ARM                   ${counts.writes} writes (${acceptedWrites} accepted, ${(acceptedWrites / count).toFixed(1)} per environment), ${counts.reads} reads, ${counts.polls} polls`,
@@ -211,6 +219,13 @@ async function main(): Promise<void> {
       `  measured ÷ bound      ${(totalSec / bound).toFixed(3)}  (bound ${sec(bound)}, the larger of the two; goal ≤ ${GOAL_RATIO}: ${totalSec / bound <= GOAL_RATIO ? "met" : "NOT met"})`,
     );
     console.log(`  CPU                   ${describeCpu(cpu)} (over ${wallSec.toFixed(1)} s wall)`);
+    if (totalSec / bound > GOAL_RATIO && builds.slowest) {
+      const { environment, status } = builds.slowest;
+      console.log(`the slowest build, ${environment.plan.environmentId}:`);
+      const children = await stack.instances(`${environment.plan.environmentId}:`);
+      const timings = nodeTimings(environment.plan, status, children, stack.simulatedSecBetween);
+      await printBreakdown(stack, environment.plan, measuredCriticalChain(timings));
+    }
     if (batch.runtimeStatus !== "Completed" || failed.length > 0 || notBuilt > 0) process.exitCode = 1;
   } finally {
     await stack.stop();

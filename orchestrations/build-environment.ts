@@ -11,6 +11,7 @@
 import type { OrchestrationContext, Task, TimerTask } from "durable-functions";
 import type { AwaitedInput, ResourceFacts } from "../activities/contract";
 import { factsFor } from "../lib/plan/facts";
+import { chainToEndSec } from "../lib/plan/graph";
 import { adminPasswordSecretFor } from "../lib/plan/secrets";
 import type { PlanNode } from "../lib/plan/types";
 import { orchestrationNowMs } from "./orchestration-time";
@@ -70,6 +71,7 @@ export function* buildEnvironmentOrchestrator(
   } = buildInputOf(context.df.getInput(), BUILD_ENVIRONMENT, context.df.instanceId);
   const startedAtMs = orchestrationNowMs(context);
   let states: NodeStates = initialStates(plan);
+  const chainToEnd = chainToEndSec(plan.nodes);
   const facts: Record<string, ResourceFacts> = {};
   const failures: ReportedError[] = [];
   /** Nodes waiting for users' input, by node key, in the order they began to wait. */
@@ -122,6 +124,7 @@ export function* buildEnvironmentOrchestrator(
     const needed = factsFor(node, facts);
     const input: EnsureNodeOrchestrationInput = {
       node,
+      chainToEndSec: chainToEnd.get(node.key) ?? 0,
       ...(adminPasswordSecret ? { adminPasswordSecret } : {}),
       ...(Object.keys(needed).length > 0 ? { facts: needed } : {}),
     };
@@ -150,7 +153,10 @@ export function* buildEnvironmentOrchestrator(
     maxRounds: plan.nodes.length * 4 + 100_000,
     startReady: () => [
       ...[...inputWaits].filter(([, wait]) => !wait.deadline).map(([key, wait]) => startWait(key, wait)),
-      ...readyNodes(plan, states).map(startNode),
+      // The longest chain first: its writes are scheduled, and queue for the write bucket, first.
+      ...readyNodes(plan, states)
+        .sort((a, b) => (chainToEnd.get(b.key) ?? 0) - (chainToEnd.get(a.key) ?? 0))
+        .map(startNode),
     ],
     onRound: report,
     tickSec: () => INPUT_WAIT_TICK_SEC,

@@ -90,6 +90,7 @@ const ensureNodeInputSchema = z.object({
   node: nodeSchema,
   adminPasswordSecret: z.object({ vaultId: z.string(), secretName: z.string() }).optional(),
   facts: z.record(z.string(), z.record(z.string(), z.string())).optional(),
+  chainToEndSec: z.number().nonnegative().optional(),
 });
 
 /** Thrown when an orchestration is started with an input it cannot run. */

@@ -13,11 +13,17 @@ export interface RequestCounts {
   readonly kubernetes: number;
   /** Requests answered 429 (throttled). */
   readonly throttled: number;
+  /** Of those, ARM writes (refused by the write bucket, or by a parent's operation in progress). */
+  readonly throttledWrites: number;
+  /** Of those, ARM reads and polls (refused by the read bucket). */
+  readonly throttledReads: number;
 }
 
 /** Counts from `before` to `after` (two `admin.counters()` snapshots). */
 export function requestCountsBetween(before: RequestCounters, after: RequestCounters): RequestCounts {
   const delta = (category: string) => (after.byCategory[category] ?? 0) - (before.byCategory[category] ?? 0);
+  const throttledDelta = (category: string) =>
+    (after.throttledByCategory[category] ?? 0) - (before.throttledByCategory[category] ?? 0);
   return {
     writes: delta("writes"),
     reads: delta("reads"),
@@ -25,5 +31,7 @@ export function requestCountsBetween(before: RequestCounters, after: RequestCoun
     keyVault: delta("keyvault"),
     kubernetes: delta("kubernetes"),
     throttled: after.throttled - before.throttled,
+    throttledWrites: throttledDelta("writes"),
+    throttledReads: throttledDelta("reads") + throttledDelta("polls"),
   };
 }

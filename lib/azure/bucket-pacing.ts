@@ -1,14 +1,16 @@
 /**
- * Client-side pacing of ARM writes and deletes, so one host never empties a subscription's token bucket
- * (docs/azure-facts.md#subscription-and-tenant-token-buckets: 200 writes, refilled 10 per second, per
- * subscription and principal; deletes have a bucket of their own). Every ARM answer reports what is left
- * in `x-ms-ratelimit-remaining-subscription-writes` (or `-deletes`); a pacer per subscription and bucket,
+ * Client-side pacing of ARM writes, deletes and reads, so one host never empties a subscription's token
+ * buckets (docs/azure-facts.md#subscription-and-tenant-token-buckets: 200 writes, refilled 10 per second,
+ * per subscription and principal; deletes have a bucket of their own, reads one of 250 refilled 25 per
+ * second). Every ARM answer reports what is left in `x-ms-ratelimit-remaining-subscription-writes` (or
+ * `-deletes`, `-reads`); a pacer per subscription and bucket,
  * shared by every activity of the host, lets a request go while that figure, less the requests still
  * in flight, stays above a reserve. Below it, one request at a time goes as a probe every
  * `probeIntervalMs`: its answer tells how far the bucket has refilled, so no refill rate is assumed (the
  * bucket may be shared with other principals, or refilled faster in an emulator's scaled time).
  */
 import type { PipelinePolicy } from "@azure/core-rest-pipeline";
+import { currentWritePriority } from "./write-priority";
 
 /**
  * ARM's subscription write bucket per principal (docs/azure-facts.md#subscription-and-tenant-token-buckets):
@@ -20,7 +22,7 @@ export const ARM_WRITE_BUCKET = { capacity: 200, refillPerSec: 10 } as const;
 export const DEFAULT_PACING_RESERVE = 20;
 
 /** The ARM buckets paced here, by the header suffix ARM names them with. */
-export type ArmBucketKind = "writes" | "deletes";
+export type ArmBucketKind = "writes" | "deletes" | "reads";
 
 /** Options of {@link ArmBucketPacer}. */
 export interface ArmBucketPacerOptions {
@@ -33,14 +35,31 @@ export interface ArmBucketPacerOptions {
   readonly probeIntervalMs?: number;
 }
 
-/** Which bucket an HTTP method draws on: PUT, PATCH and POST are writes; DELETE is a delete; reads are not paced. */
+/**
+ * Which bucket an HTTP method draws on: PUT, PATCH and POST are writes; DELETE is a delete; GET and HEAD
+ * are reads (250, refilled 25 per second: fifty builds' status checks and ensure reads exceed it at
+ * their start). Other methods are not paced.
+ */
 export function bucketOfMethod(method: string): ArmBucketKind | undefined {
   const upper = method.toUpperCase();
   if (upper === "DELETE") return "deletes";
+  if (upper === "GET" || upper === "HEAD") return "reads";
   return upper === "PUT" || upper === "PATCH" || upper === "POST" ? "writes" : undefined;
 }
 
-/** One subscription's bucket of one kind, as this host sees it. */
+/** A request waiting for the bucket. */
+interface Waiter {
+  readonly priority: number;
+  /** Arrival order, so equal priorities go first come, first served. */
+  readonly order: number;
+  readonly go: () => void;
+}
+
+/**
+ * One subscription's bucket of one kind, as this host sees it. Requests that must wait go in priority
+ * order (higher first; equal ones in arrival order), so when many builds share the bucket, the writes
+ * their critical paths wait on are not queued behind writes with slack.
+ */
 export class ArmBucketPacer {
   readonly #reserve: number;
   readonly #probeIntervalMs: number;
@@ -48,7 +67,10 @@ export class ArmBucketPacer {
   #remaining: number | undefined;
   #inFlight = 0;
   #lastProbeAtMs = -Infinity;
-  #waiters: (() => void)[] = [];
+  /** Waiting requests, highest priority first. */
+  #waiters: Waiter[] = [];
+  #arrivals = 0;
+  #probeTimer: NodeJS.Timeout | undefined;
   /** Requests that waited for the bucket, and probes sent (diagnostics). */
   readonly stats = { waited: 0, probes: 0 };
 
@@ -57,40 +79,64 @@ export class ArmBucketPacer {
     this.#probeIntervalMs = options.probeIntervalMs ?? 250;
   }
 
-  /** Resolves when a request may go; pair every call with one {@link release}. */
-  async acquire(): Promise<void> {
-    let waited = false;
-    for (;;) {
-      const available =
-        this.#remaining === undefined ? Infinity : this.#remaining - this.#inFlight - this.#reserve;
-      if (available >= 1) break;
-      const nowMs = Date.now();
-      if (this.#inFlight === 0 && nowMs - this.#lastProbeAtMs >= this.#probeIntervalMs) {
-        this.#lastProbeAtMs = nowMs;
-        this.stats.probes += 1;
-        break;
-      }
-      waited = true;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(wake, this.#probeIntervalMs);
-        function wake() {
-          clearTimeout(timer);
-          resolve();
-        }
-        this.#waiters.push(wake);
-      });
+  /**
+   * Resolves when a request may go; pair every call with one {@link release}.
+   * @param priority - higher goes first among waiting requests @default 0
+   */
+  async acquire(priority = 0): Promise<void> {
+    if (this.#waiters.length === 0 && this.#mayGo()) {
+      this.#inFlight += 1;
+      return;
     }
-    if (waited) this.stats.waited += 1;
-    this.#inFlight += 1;
+    this.stats.waited += 1;
+    await new Promise<void>((go) => {
+      const waiter = { priority, order: this.#arrivals++, go };
+      const at = this.#waiters.findIndex(
+        (other) => other.priority < priority || (other.priority === priority && other.order > waiter.order),
+      );
+      this.#waiters.splice(at === -1 ? this.#waiters.length : at, 0, waiter);
+      this.#dispatch();
+    });
   }
 
   /** A request ended; `remaining` is what its answer said is left (`undefined`: no answer, or no header). */
   release(remaining: number | undefined): void {
     this.#inFlight = Math.max(0, this.#inFlight - 1);
     if (remaining !== undefined) this.#remaining = remaining;
-    const waiters = this.#waiters;
-    this.#waiters = [];
-    for (const wake of waiters) wake();
+    this.#dispatch();
+  }
+
+  /**
+   * Whether one more request may go now: the reported level, less those in flight, is above the
+   * reserve; or, at the reserve with nothing in flight, a probe is due (its answer tells how far the
+   * bucket refilled, so no refill rate is assumed).
+   */
+  #mayGo(): boolean {
+    const available =
+      this.#remaining === undefined ? Infinity : this.#remaining - this.#inFlight - this.#reserve;
+    if (available >= 1) return true;
+    const nowMs = Date.now();
+    if (this.#inFlight > 0 || nowMs - this.#lastProbeAtMs < this.#probeIntervalMs) return false;
+    this.#lastProbeAtMs = nowMs;
+    this.stats.probes += 1;
+    return true;
+  }
+
+  /** Lets the waiting requests go, highest priority first, while the bucket allows. */
+  #dispatch(): void {
+    while (this.#waiters.length > 0 && this.#mayGo()) {
+      const next = this.#waiters.shift() as Waiter;
+      this.#inFlight += 1;
+      next.go();
+    }
+    // Nothing in flight will answer: look again when the next probe is due.
+    if (this.#waiters.length > 0 && this.#inFlight === 0 && !this.#probeTimer) {
+      const dueInMs = Math.max(0, this.#lastProbeAtMs + this.#probeIntervalMs - Date.now());
+      this.#probeTimer = setTimeout(() => {
+        this.#probeTimer = undefined;
+        this.#dispatch();
+      }, dueInMs);
+    }
   }
 }
 
@@ -99,11 +145,15 @@ export type SubscriptionPacers = Readonly<Record<ArmBucketKind, ArmBucketPacer>>
 
 /** Fresh pacers for one subscription. */
 export function subscriptionPacers(options: ArmBucketPacerOptions = {}): SubscriptionPacers {
-  return { writes: new ArmBucketPacer(options), deletes: new ArmBucketPacer(options) };
+  return {
+    writes: new ArmBucketPacer(options),
+    deletes: new ArmBucketPacer(options),
+    reads: new ArmBucketPacer(options),
+  };
 }
 
 /**
- * The pipeline policy that paces a subscription's ARM writes and deletes (each attempt, retries
+ * The pipeline policy that paces a subscription's ARM writes, deletes and reads (each attempt, retries
  * included, so it belongs at `perRetry`).
  */
 export function armBucketPacingPolicy(pacers: SubscriptionPacers): PipelinePolicy {
@@ -113,7 +163,7 @@ export function armBucketPacingPolicy(pacers: SubscriptionPacers): PipelinePolic
       const kind = bucketOfMethod(request.method);
       if (!kind) return next(request);
       const pacer = pacers[kind];
-      await pacer.acquire();
+      await pacer.acquire(currentWritePriority());
       let remaining: number | undefined;
       try {
         const response = await next(request);

@@ -104,3 +104,21 @@ export function criticalPath(nodes: readonly GraphNode[]): CriticalPath {
   for (let key = last; key !== undefined; key = via.get(key)) keys.unshift(key);
   return { keys, lengthSec: last === undefined ? 0 : finish.get(last)! };
 }
+
+/**
+ * For each node, the longest chain of estimated durations from its start to the end of the graph, its
+ * own included: how much later than now the build ends at best if the node starts now. The critical
+ * path's first node has the largest; a node with much slack, a small one.
+ */
+export function chainToEndSec(nodes: readonly GraphNode[]): Map<string, number> {
+  const dependents = new Map<string, string[]>();
+  for (const node of nodes)
+    for (const dependency of node.dependsOn)
+      dependents.set(dependency, [...(dependents.get(dependency) ?? []), node.key]);
+  const chain = new Map<string, number>();
+  for (const node of topologicalOrder(nodes).reverse()) {
+    const after = Math.max(0, ...(dependents.get(node.key) ?? []).map((key) => chain.get(key)!));
+    chain.set(node.key, node.estimatedDurationSec + after);
+  }
+  return chain;
+}

@@ -3,7 +3,13 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
 import { isPlanGraphError } from "../../lib/plan/errors";
-import { criticalPath, earliestSchedule, topologicalOrder, type GraphNode } from "../../lib/plan/graph";
+import {
+  chainToEndSec,
+  criticalPath,
+  earliestSchedule,
+  topologicalOrder,
+  type GraphNode,
+} from "../../lib/plan/graph";
 
 const node = (key: string, estimatedDurationSec: number, dependsOn: string[] = []): GraphNode => ({
   key,
@@ -124,5 +130,43 @@ describe("earliestSchedule", () => {
       aks: [21, 501],
       pe: [1201, 1261],
     });
+  });
+});
+
+describe("chainToEndSec", () => {
+  it("gives each node the longest chain from its start to the end, its own duration included", () => {
+    assert.deepEqual(Object.fromEntries(chainToEndSec(ENVIRONMENT)), {
+      rg: 1261,
+      redis: 1260,
+      vnet: 500,
+      subnet: 490,
+      aks: 480,
+      pe: 60,
+    });
+  });
+
+  it("gives the critical path's first node the critical path's length, and no node more", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 600 }), { minLength: 1, maxLength: 12 }),
+        fc.array(fc.tuple(fc.nat(), fc.nat())),
+        (durations, edges) => {
+          // Edges only from a later index to an earlier one: never a cycle.
+          const nodes = durations.map((duration, index) =>
+            node(
+              `n${index}`,
+              duration,
+              edges
+                .filter(([from, to]) => from % durations.length === index && to % durations.length < index)
+                .map(([, to]) => `n${to % durations.length}`),
+            ),
+          );
+          const chains = chainToEndSec(nodes);
+          const path = criticalPath(nodes);
+          assert.equal(chains.get(path.keys[0] as string), path.lengthSec);
+          for (const value of chains.values()) assert.ok(value <= path.lengthSec);
+        },
+      ),
+    );
   });
 });

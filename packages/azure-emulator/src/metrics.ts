@@ -37,6 +37,8 @@ export interface RequestCounters {
   byCategory: Record<string, number>;
   /** Requests answered 429. */
   throttled: number;
+  /** Requests answered 429, by category (writes, reads, polls, …). */
+  throttledByCategory: Record<string, number>;
 }
 
 /** Most recent requests kept; older ones are dropped first. */
@@ -53,6 +55,7 @@ const emptyCounters = (): RequestCounters => ({
   byStatus: {},
   byCategory: {},
   throttled: 0,
+  throttledByCategory: {},
 });
 
 /** A bounded request log with running counters. */
@@ -69,7 +72,10 @@ export class RequestMetrics {
     bump(c.byResourceType, entry.resourceType);
     bump(c.byStatus, String(entry.status));
     bump(c.byCategory, entry.category);
-    if (entry.status === 429) c.throttled += 1;
+    if (entry.status === 429) {
+      c.throttled += 1;
+      bump(c.throttledByCategory, entry.category);
+    }
   }
 
   /** The most recent `limit` entries, oldest first. */

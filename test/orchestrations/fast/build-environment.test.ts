@@ -7,9 +7,9 @@
  */
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
-import { ACTIVITY, type CheckOperationInput } from "../../../activities/contract";
+import { ACTIVITY, type CheckOperationInput, type EnsureNodeInput } from "../../../activities/contract";
 import { latencyOf } from "../../../lib/latency-model";
-import { criticalPath } from "../../../lib/plan/graph";
+import { chainToEndSec, criticalPath } from "../../../lib/plan/graph";
 import { ARM_TYPE_BY_KIND } from "../../../lib/plan/kinds";
 import type { Stage } from "../../../lib/plan/types";
 import type { BuildOutput } from "../../../orchestrations/contracts";
@@ -79,6 +79,25 @@ describe("the build scheduler, building a small DAG", () => {
       [...started].sort(),
       plan.nodes.map((n) => ensureNodeInstanceId(plan.environmentId, n.key)).sort(),
     );
+  });
+
+  test("starts the nodes ready together longest chain first, and gives each its chain as its writes' priority", () => {
+    const { driver } = run;
+    const chains = chainToEndSec(plan.nodes);
+    const keyOf = (instanceId: string) =>
+      plan.nodes.find((n) => ensureNodeInstanceId(plan.environmentId, n.key) === instanceId)!.key;
+    const starts = driver.subOrchestrationStarts.map((start) => ({ ...start, key: keyOf(start.instanceId) }));
+    for (let index = 1; index < starts.length; index++) {
+      const [before, after] = [starts[index - 1]!, starts[index]!];
+      if (before.atMs === after.atMs)
+        assert.ok(chains.get(before.key)! >= chains.get(after.key)!, `${before.key} before ${after.key}`);
+    }
+    // The resource group's three dependents start together: the cache, whose chain is longest, first.
+    assert.equal(starts[1]?.key, redis.key);
+    for (const start of starts) {
+      const input = driver.instance(start.instanceId).input as EnsureNodeInput;
+      assert.equal(input.chainToEndSec, chains.get(start.key), start.key);
+    }
   });
 
   test("sets no timer of its own and runs one episode per node end: each end wakes it", () => {

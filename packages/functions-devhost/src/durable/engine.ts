@@ -416,7 +416,11 @@ export class AzureStorageDurableEngine implements DurableEngine {
 
   /** One scan of the hub; returns how many work items it found to act on. */
   async #pollOnce(): Promise<number> {
-    const items = await this.#ctx.store.listVisibleWork(this.#ctx.clock.now());
+    // Oldest first, as the backend's queues deliver: the table answers in partition (instance id) order,
+    // and taking work in that order while over capacity would starve the instances that sort last.
+    const items = (await this.#ctx.store.listVisibleWork(this.#ctx.clock.now())).sort(
+      (a, b) => a.visibleAtMs - b.visibleAtMs,
+    );
     const instances = new Set<string>();
     let found = 0;
     for (const item of items) {
