@@ -49,6 +49,18 @@ describe("pacing ARM writes by the subscription's bucket", () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
+  /** The product's clients on the emulator, without SDK retries: a 429 would surface as a failure. */
+  const pacedClients = () =>
+    createAzureClients(
+      loadConfig({
+        PROVISIONER_ARM_ENDPOINT: emulator.armEndpoint,
+        PROVISIONER_CA_CERT_PATH: emulator.caCertPath,
+        PROVISIONER_SUBSCRIPTION_ID: SUBSCRIPTION,
+        PROVISIONER_PRINCIPAL_ID: PRINCIPAL,
+      }),
+      { retry: { maxRetries: 0 } },
+    );
+
   test("draws PUT, PATCH and POST on the write bucket, DELETE on the delete bucket, GET and HEAD on the read bucket", () => {
     assert.equal(bucketOfMethod("put"), "writes");
     assert.equal(bucketOfMethod("PATCH"), "writes");
@@ -60,16 +72,7 @@ describe("pacing ARM writes by the subscription's bucket", () => {
   });
 
   test("writes more than the bucket holds, 40 at a time, without one 429", async () => {
-    const clients = createAzureClients(
-      loadConfig({
-        PROVISIONER_ARM_ENDPOINT: emulator.armEndpoint,
-        PROVISIONER_CA_CERT_PATH: emulator.caCertPath,
-        PROVISIONER_SUBSCRIPTION_ID: SUBSCRIPTION,
-        PROVISIONER_PRINCIPAL_ID: PRINCIPAL,
-      }),
-      // No SDK retries: a 429 would surface as a failed write.
-      { retry: { maxRetries: 0 } },
-    );
+    const clients = pacedClients();
     const writes = ARM_LIMITS.writes.capacity + 40;
     const before = emulator.admin.counters();
     const names = Array.from({ length: writes }, (_, i) => `rg-paced-${i}`);
@@ -93,15 +96,7 @@ describe("pacing ARM writes by the subscription's bucket", () => {
   });
 
   test("reads more than the read bucket holds, 50 at a time, without one 429", async () => {
-    const clients = createAzureClients(
-      loadConfig({
-        PROVISIONER_ARM_ENDPOINT: emulator.armEndpoint,
-        PROVISIONER_CA_CERT_PATH: emulator.caCertPath,
-        PROVISIONER_SUBSCRIPTION_ID: SUBSCRIPTION,
-        PROVISIONER_PRINCIPAL_ID: PRINCIPAL,
-      }),
-      { retry: { maxRetries: 0 } },
-    );
+    const clients = pacedClients();
     await clients.resources.resourceGroups.createOrUpdate("rg-read-often", { location: "westeurope" });
     const reads = ARM_LIMITS.reads.capacity + 50;
     const before = emulator.admin.counters();
