@@ -287,6 +287,21 @@ export function isStorageStatus(error: unknown, ...statuses: number[]): boolean 
   return status !== undefined && statuses.includes(status);
 }
 
+/**
+ * Policies of the SDK's default pipeline the engine's own table traffic does without: it sends a few
+ * thousand small requests per build to one storage endpoint, and each policy runs on every one of them.
+ * No spans are recorded or redirects followed, responses are not compressed, and requests carry no user
+ * agent or client request id. Authentication, (de)serialization, retries, proxies and logging stay.
+ */
+const UNUSED_PIPELINE_POLICIES = [
+  "tracingPolicy",
+  "redirectPolicy",
+  "decompressResponsePolicy",
+  "formDataPolicy",
+  "userAgentPolicy",
+  "setClientRequestIdPolicy",
+];
+
 /** Reads and writes one task hub's table. */
 export class HubStore {
   readonly table: TableClient;
@@ -303,6 +318,7 @@ export class HubStore {
       allowInsecureConnection:
         connectionString.includes("http://") || connectionString.includes("UseDevelopmentStorage"),
     });
+    for (const name of UNUSED_PIPELINE_POLICIES) this.table.pipeline.removePolicy({ name });
     this.#payloads = new LargePayloads(connectionString, hubName);
   }
 
