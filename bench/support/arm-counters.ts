@@ -21,9 +21,10 @@ export interface RequestCounts {
 
 /** Counts from `before` to `after` (two `admin.counters()` snapshots). */
 export function requestCountsBetween(before: RequestCounters, after: RequestCounters): RequestCounts {
-  const delta = (category: string) => (after.byCategory[category] ?? 0) - (before.byCategory[category] ?? 0);
-  const throttledDelta = (category: string) =>
-    (after.throttledByCategory[category] ?? 0) - (before.throttledByCategory[category] ?? 0);
+  const changeIn = (counts: (snapshot: RequestCounters) => Record<string, number>) => (category: string) =>
+    (counts(after)[category] ?? 0) - (counts(before)[category] ?? 0);
+  const delta = changeIn((snapshot) => snapshot.byCategory);
+  const throttledDelta = changeIn((snapshot) => snapshot.throttledByCategory);
   return {
     writes: delta("writes"),
     reads: delta("reads"),

@@ -50,8 +50,6 @@ export function bucketOfMethod(method: string): ArmBucketKind | undefined {
 /** A request waiting for the bucket. */
 interface Waiter {
   readonly priority: number;
-  /** Arrival order, so equal priorities go first come, first served. */
-  readonly order: number;
   readonly go: () => void;
 }
 
@@ -69,7 +67,6 @@ export class ArmBucketPacer {
   #lastProbeAtMs = -Infinity;
   /** Waiting requests, highest priority first. */
   #waiters: Waiter[] = [];
-  #arrivals = 0;
   #probeTimer: NodeJS.Timeout | undefined;
   /** Requests that waited for the bucket, and probes sent (diagnostics). */
   readonly stats = { waited: 0, probes: 0 };
@@ -84,17 +81,15 @@ export class ArmBucketPacer {
    * @param priority - higher goes first among waiting requests @default 0
    */
   async acquire(priority = 0): Promise<void> {
-    if (this.#waiters.length === 0 && this.#mayGo()) {
+    if (this.#waiters.length === 0 && this.#admitOne()) {
       this.#inFlight += 1;
       return;
     }
     this.stats.waited += 1;
     await new Promise<void>((go) => {
-      const waiter = { priority, order: this.#arrivals++, go };
-      const at = this.#waiters.findIndex(
-        (other) => other.priority < priority || (other.priority === priority && other.order > waiter.order),
-      );
-      this.#waiters.splice(at === -1 ? this.#waiters.length : at, 0, waiter);
+      // Before the first of lower priority: behind every equal one, so those go in arrival order.
+      const at = this.#waiters.findIndex((other) => other.priority < priority);
+      this.#waiters.splice(at === -1 ? this.#waiters.length : at, 0, { priority, go });
       this.#dispatch();
     });
   }
@@ -107,11 +102,12 @@ export class ArmBucketPacer {
   }
 
   /**
-   * Whether one more request may go now: the reported level, less those in flight, is above the
-   * reserve; or, at the reserve with nothing in flight, a probe is due (its answer tells how far the
+   * Whether one more request may go now, counting it as a probe when it goes as one: the reported
+   * level, less those in flight, is above the reserve; or, at the reserve with nothing in flight, a
+   * probe is due (its answer tells how far the
    * bucket refilled, so no refill rate is assumed).
    */
-  #mayGo(): boolean {
+  #admitOne(): boolean {
     const available =
       this.#remaining === undefined ? Infinity : this.#remaining - this.#inFlight - this.#reserve;
     if (available >= 1) return true;
@@ -124,7 +120,7 @@ export class ArmBucketPacer {
 
   /** Lets the waiting requests go, highest priority first, while the bucket allows. */
   #dispatch(): void {
-    while (this.#waiters.length > 0 && this.#mayGo()) {
+    while (this.#waiters.length > 0 && this.#admitOne()) {
       const next = this.#waiters.shift() as Waiter;
       this.#inFlight += 1;
       next.go();

@@ -111,14 +111,14 @@ export function criticalPath(nodes: readonly GraphNode[]): CriticalPath {
  * path's first node has the largest; a node with much slack, a small one.
  */
 export function chainToEndSec(nodes: readonly GraphNode[]): Map<string, number> {
-  const dependents = new Map<string, string[]>();
-  for (const node of nodes)
-    for (const dependency of node.dependsOn)
-      dependents.set(dependency, [...(dependents.get(dependency) ?? []), node.key]);
   const chain = new Map<string, number>();
+  /** The longest chain among a node's dependents seen so far (reverse order visits them first). */
+  const longestAfter = new Map<string, number>();
   for (const node of topologicalOrder(nodes).reverse()) {
-    const after = Math.max(0, ...(dependents.get(node.key) ?? []).map((key) => chain.get(key)!));
-    chain.set(node.key, node.estimatedDurationSec + after);
+    const own = node.estimatedDurationSec + (longestAfter.get(node.key) ?? 0);
+    chain.set(node.key, own);
+    for (const dependency of node.dependsOn)
+      longestAfter.set(dependency, Math.max(longestAfter.get(dependency) ?? 0, own));
   }
   return chain;
 }
