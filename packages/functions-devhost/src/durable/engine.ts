@@ -22,7 +22,7 @@ import { durableEngineError } from "./errors";
 import { HistoryCache } from "./history-cache";
 import { InstanceHeadCache } from "./instance-heads";
 import { createInstance, isTerminal } from "./instances";
-import { processInstance } from "./orchestration-worker";
+import { processInstance, releaseHeldLeases } from "./orchestration-worker";
 import { dispatchOutbox } from "./outbox";
 import { partitionOf, QueuePoller, type QueuePollingSettings } from "./queue-polling";
 import { toInstanceStatus, type StatusOptions } from "./status";
@@ -92,7 +92,7 @@ interface PollingModel {
   readonly pending: readonly Map<string, PendingTimer>[];
   /** The real timer of each queue's next poll that finds a timer due. */
   readonly timers: (NodeJS.Timeout | undefined)[];
-  /** `maxQueuePollingInterval`, clock ms: also the longest wait between scans of an idle hub. */
+  /** `maxQueuePollingInterval`, clock ms; taken as real ms, also the longest wait between scans of an idle hub. */
   readonly maxIntervalMs: number;
 }
 
@@ -195,6 +195,8 @@ export class AzureStorageDurableEngine implements DurableEngine {
       ]);
       clearTimeout(timer);
     }
+    // The leases kept between episodes go back, so another engine need not wait for them to run out.
+    await releaseHeldLeases(this.#ctx, this.#activeInstances).catch(() => undefined);
     // Work still running past the grace period must not write: a new engine may already own it.
     this.#abandoned = true;
   }
@@ -426,7 +428,10 @@ export class AzureStorageDurableEngine implements DurableEngine {
     for (const item of items) {
       // This engine's own timers wait for their queue's poll; a scan takes only what the model does not hold.
       if (item.kind === "message" && this.#heldForPoll(item.instanceId, item.rowKey)) continue;
-      found += 1;
+      // Work this engine is already doing (a message its running episode consumes, an activity it runs)
+      // is nothing new: only new work keeps the scans frequent, as only a poll that dequeues a message
+      // resets the backend's back-off.
+      if (!this.#isInHand(item)) found += 1;
       if (item.kind === "message") instances.add(item.instanceId);
       else if (item.kind === "activity") this.#maybeRunActivity(item);
       else this.#maybeDispatch(item.instanceId, item.rowKey, item.outbox);
@@ -435,16 +440,28 @@ export class AzureStorageDurableEngine implements DurableEngine {
     return found;
   }
 
+  /** Whether this engine is processing the item's instance, running the activity or delivering the row. */
+  #isInHand(item: WorkItem): boolean {
+    if (item.kind === "message") return this.#activeInstances.has(item.instanceId);
+    const key = `${item.instanceId}\u0000${item.rowKey}`;
+    return item.kind === "activity" ? this.#activeActivities.has(key) : this.#activeOutbox.has(key);
+  }
+
   /**
    * Real milliseconds to the next scan. Under the polling model an idle hub is scanned as the backend
-   * polls an idle control queue: the wait doubles after each scan that finds nothing, up to
-   * `maxQueuePollingInterval` (on the durable clock), and any find or local write starts it over; so a
-   * build at Azure's own pace (clock factor 1) is not scanned every `pollIntervalMs` for minutes.
+   * polls an idle queue: the wait doubles after each scan that finds nothing new, up to
+   * `maxQueuePollingInterval`, and any find or local write starts it over; so a build at Azure's own
+   * pace (clock factor 1) is not scanned every `pollIntervalMs` for minutes.
+   *
+   * The longest wait is real time, like the queue triggers' `maxPollingInterval`, not durable-clock
+   * time: this engine's own timers are noticed by the model above, whatever the clock, so the scan is
+   * only for work another engine wrote or left (its expired leases), and on a fast clock measuring it
+   * in clock time would multiply its cost by the clock factor for no work.
    */
   #nextScanWaitMs(found: number): number {
     const model = this.#model;
     if (!model || found > 0) return (this.#idleScanWaitMs = this.#pollIntervalMs);
-    const longestMs = Math.max(this.#pollIntervalMs, model.maxIntervalMs / this.#ctx.clock.factor);
+    const longestMs = Math.max(this.#pollIntervalMs, model.maxIntervalMs);
     this.#idleScanWaitMs = Math.min(longestMs, Math.max(this.#pollIntervalMs, this.#idleScanWaitMs * 2));
     return this.#idleScanWaitMs;
   }

@@ -10,10 +10,11 @@ export interface KnownHead {
 }
 
 /**
- * The instance rows this engine wrote last (a checkpoint that gave the lease back, a release), so the
- * next claim can take the lease with a conditional write on the remembered ETag instead of reading the
- * row first. Only an optimization: a row anyone changed since (another engine's lease, a restart, a
- * purge) fails that write (412, or 404), and the claim reads the row as it would have.
+ * The instance rows this engine wrote last (a checkpoint, which keeps the lease; a release), so the next
+ * claim needs no write while the lease lasts, and otherwise takes it with a conditional write on the
+ * remembered ETag instead of reading the row first. Only an optimization: a row anyone changed since
+ * (another engine's lease, a restart, a purge) fails the next conditional write (412, or 404), and the
+ * instance is read again.
  */
 export class InstanceHeadCache {
   readonly #entries = new Map<string, KnownHead>();
@@ -31,6 +32,11 @@ export class InstanceHeadCache {
       const oldest = this.#entries.keys().next().value;
       if (oldest !== undefined) this.#entries.delete(oldest);
     }
+  }
+
+  /** Every remembered row, by instance id. */
+  entries(): [string, KnownHead][] {
+    return [...this.#entries];
   }
 
   forget(instanceId: string): void {

@@ -5,12 +5,15 @@ import type { EngineContext } from "./engine-context";
 import { durableEngineError } from "./errors";
 import { EventType, historyEvent } from "./history";
 import {
+  INSTANCE_ROW,
   instanceEntity,
   isStorageStatus,
   retryOnEtagConflict,
   workEntity,
+  type InstanceHead,
   type InstanceRecord,
   type ParentRef,
+  type StoredInstance,
 } from "./store";
 import { startMessage } from "./work-items";
 
@@ -47,16 +50,24 @@ export interface NewInstance {
  * Creates the instance row and its `ExecutionStarted` message in one transaction. A finished instance
  * with the same id is replaced (its old rows deleted first), as the real host allows; a running one is
  * an `instance-exists` error. A start the same parent task already made (redelivered) does nothing.
+ *
+ * Most starts are of ids not used before, so the row is created without reading first; only when one
+ * is there (409) is it read and the cases above told apart. The new row is leased to this engine, which
+ * runs its first episode at once without taking the lease again.
  */
 export async function createInstance(ctx: EngineContext, instance: NewInstance): Promise<void> {
-  await retryOnEtagConflict(() => createOnce(ctx, instance));
+  try {
+    await writeStart(ctx, instance, undefined);
+    return;
+  } catch (error) {
+    if (!isStorageStatus(error, 409)) throw error;
+  }
+  await retryOnEtagConflict(() => createOverExisting(ctx, instance));
 }
 
-async function createOnce(ctx: EngineContext, instance: NewInstance): Promise<void> {
+async function createOverExisting(ctx: EngineContext, instance: NewInstance): Promise<void> {
   ctx.assertAlive();
-  const { store } = ctx;
-  const now = ctx.clock.now();
-  const existing = await store.getInstance(instance.instanceId);
+  const existing = await ctx.store.getInstance(instance.instanceId);
   if (
     instance.parent &&
     existing?.record.parent &&
@@ -71,48 +82,8 @@ async function createOnce(ctx: EngineContext, instance: NewInstance): Promise<vo
       `An instance with ID '${instance.instanceId}' already exists and is ${existing.record.runtimeStatus}`,
     );
   }
-  const generation = existing ? existing.record.generation + 1 : 0;
-  const record: InstanceRecord = {
-    instanceId: instance.instanceId,
-    name: instance.name,
-    runtimeStatus: "Pending",
-    generation,
-    executionId: randomUUID().replace(/-/g, ""),
-    createdAtMs: now,
-    updatedAtMs: now,
-    input: instance.input,
-    output: undefined,
-    customStatus: undefined,
-    parent: instance.parent,
-    historyChunks: 0,
-    leaseUntilMs: 0,
-  };
-  const started = historyEvent(EventType.ExecutionStarted, now, {
-    Name: instance.name,
-    Input: JSON.stringify(instance.input ?? null),
-    InstanceId: instance.instanceId,
-  });
-  const start = workEntity(startMessage(instance.instanceId, record, started, now));
-  ctx.history.forget(instance.instanceId);
   try {
-    if (existing) {
-      await store.deletePartition(instance.instanceId, (rowKey) => rowKey === "i");
-      await store.commit(
-        [],
-        [
-          ["update", instanceEntity(record), "Replace", { etag: existing.etag }],
-          ["upsert", start, "Replace"],
-        ],
-      );
-    } else {
-      await store.commit(
-        [],
-        [
-          ["create", instanceEntity(record)],
-          ["upsert", start, "Replace"],
-        ],
-      );
-    }
+    await writeStart(ctx, instance, existing);
   } catch (error) {
     if (isStorageStatus(error, 409)) {
       throw durableEngineError(
@@ -122,5 +93,61 @@ async function createOnce(ctx: EngineContext, instance: NewInstance): Promise<vo
     }
     throw error;
   }
+}
+
+/**
+ * Writes a new run's instance row (created, or replacing the finished run `existing`, whose other rows
+ * go first) with its start message, then wakes the engine for it.
+ */
+async function writeStart(
+  ctx: EngineContext,
+  instance: NewInstance,
+  existing: StoredInstance | undefined,
+): Promise<void> {
+  ctx.assertAlive();
+  const { store } = ctx;
+  const now = ctx.clock.now();
+  const record: InstanceRecord = {
+    instanceId: instance.instanceId,
+    name: instance.name,
+    runtimeStatus: "Pending",
+    generation: existing ? existing.record.generation + 1 : 0,
+    executionId: randomUUID().replace(/-/g, ""),
+    createdAtMs: now,
+    updatedAtMs: now,
+    input: instance.input,
+    output: undefined,
+    customStatus: undefined,
+    parent: instance.parent,
+    historyChunks: 0,
+    leaseOwner: ctx.workerId,
+    leaseUntilMs: now + ctx.leaseClockMs,
+  };
+  const started = historyEvent(EventType.ExecutionStarted, now, {
+    Name: instance.name,
+    Input: JSON.stringify(instance.input ?? null),
+    InstanceId: instance.instanceId,
+  });
+  const start = workEntity(startMessage(instance.instanceId, record, started, now));
+  ctx.history.forget(instance.instanceId);
+  ctx.heads.forget(instance.instanceId);
+  if (existing) await store.deletePartition(instance.instanceId, (rowKey) => rowKey === INSTANCE_ROW);
+  const etags = await store.commit(
+    [],
+    [
+      existing
+        ? ["update", instanceEntity(record), "Replace", { etag: existing.etag }]
+        : ["create", instanceEntity(record)],
+      ["upsert", start, "Replace"],
+    ],
+  );
+  const etag = etags.get(INSTANCE_ROW);
+  if (etag) ctx.heads.remember(instance.instanceId, { head: headOf(record), etag });
   ctx.wake(instance.instanceId);
+}
+
+/** The record without its JSON values. */
+function headOf(record: InstanceRecord): InstanceHead {
+  const { input: _input, output: _output, customStatus: _customStatus, ...head } = record;
+  return head;
 }

@@ -4,6 +4,11 @@
  * the instance row (conditional on the lease's ETag), the consumed message's deletion, and the work the
  * episode decided (activities, timers, outbox rows). A crash before the checkpoint replays the episode;
  * a crash after it loses nothing.
+ *
+ * The engine keeps an instance's lease after its checkpoint, as the Azure Storage backend keeps owning a
+ * control queue's partition between messages: each checkpoint extends it, the next episode needs no
+ * write to take it while it has time left, and a stopping engine gives back the leases it holds. A
+ * killed engine's leases run out after `leaseMs`, and another engine carries on.
  */
 import { randomUUID } from "node:crypto";
 import type { TransactionAction } from "@azure/data-tables";
@@ -207,8 +212,8 @@ export async function processInstance(ctx: EngineContext, instanceId: string): P
   if (!claimed) return decided;
   let { head: record, etag } = claimed;
   let now = clock.now();
-  // Whether the last checkpoint gave the lease back (nothing else was waiting when it was written).
-  let released = false;
+  // Whether the instance is left as its last checkpoint wrote it (the lease kept, the head remembered).
+  let settled = false;
   try {
     for (let round = 0; round < MAX_EPISODES_PER_CLAIM; round++) {
       // Each round ends in a checkpoint, so a stopping engine can leave the rest to the next one.
@@ -229,6 +234,7 @@ export async function processInstance(ctx: EngineContext, instanceId: string): P
           await store.commit([], drops);
           if (obsolete.length > MAX_DROPS_PER_COMMIT) continue;
         }
+        settled = true;
         break;
       }
       const { inputEvents, decision, values } =
@@ -237,18 +243,18 @@ export async function processInstance(ctx: EngineContext, instanceId: string): P
           : { inputEvents: [], ...controlDecision(view, next, now) };
       const events = [...inputEvents, ...decision.events];
       const work = [...decision.work];
-      // Nothing but this message (and the obsolete ones this checkpoint drops) was waiting: the
-      // checkpoint gives the lease back, saving a round of reads and a write. A message arriving
-      // meanwhile is processed again by whoever sends or polls it (the engine runs a busy instance
-      // once more after its current run).
+      // Nothing but this message (and the obsolete ones this checkpoint drops) was waiting: no round of
+      // reads follows. A message arriving meanwhile is processed again by whoever sends or polls it (the
+      // engine runs a busy instance once more after its current run).
       const lastRound = messages.length === 1 + obsolete.length && obsolete.length <= MAX_DROPS_PER_COMMIT;
       let updated: InstanceHead = {
         ...record,
         runtimeStatus: decision.runtimeStatus,
         updatedAtMs: now,
         historyChunks: record.historyChunks + 1,
-        leaseOwner: lastRound ? undefined : record.leaseOwner,
-        leaseUntilMs: lastRound ? 0 : now + ctx.leaseClockMs,
+        // A finished run needs no owner; a running one stays this engine's.
+        leaseOwner: isTerminal(decision.runtimeStatus) ? undefined : ctx.workerId,
+        leaseUntilMs: isTerminal(decision.runtimeStatus) ? 0 : now + ctx.leaseClockMs,
       };
       let written = values;
       if (decision.continueAsNew) {
@@ -284,7 +290,7 @@ export async function processInstance(ctx: EngineContext, instanceId: string): P
         else if (item.kind === "activity") ctx.wake();
       }
       if (lastRound) {
-        released = true;
+        settled = true;
         break;
       }
     }
@@ -296,18 +302,23 @@ export async function processInstance(ctx: EngineContext, instanceId: string): P
     }
     throw error;
   } finally {
-    if (!released) await release(ctx, record, () => etag);
+    // Stopped early (the engine stopping, the episode limit) or failed: the lease goes back at once.
+    if (!settled) await release(ctx, record, () => etag);
   }
   return decided;
 }
 
 /**
- * Takes the instance's lease: a conditional write on the row as this engine last wrote it when it
- * remembers it (no read), else on the row as read. `undefined` when the instance is gone (its orphan
- * messages then dropped) or another engine holds the lease.
+ * Takes the instance's lease. This engine's own lease with at least half its time left is kept as its
+ * last checkpoint wrote it (no request: the next checkpoint is conditional on that row's ETag, so
+ * anyone's change since fails it). Otherwise a conditional write on the row as this engine last wrote it
+ * when it remembers it (no read), else on the row as read. `undefined` when the instance is gone (its
+ * orphan messages then dropped) or another engine holds the lease.
  */
 async function claim(ctx: EngineContext, instanceId: string): Promise<KnownHead | undefined> {
   const now = ctx.clock.now();
+  const held = ctx.heads.get(instanceId);
+  if (held && holdsLease(ctx, held.head, now + ctx.leaseClockMs / 2)) return held;
   const take = async (known: KnownHead): Promise<KnownHead> => {
     const head = { ...known.head, leaseOwner: ctx.workerId, leaseUntilMs: now + ctx.leaseClockMs };
     ctx.assertAlive();
@@ -338,6 +349,11 @@ async function claim(ctx: EngineContext, instanceId: string): Promise<KnownHead 
   }
 }
 
+/** Whether this engine's lease on the instance lasts past `untilMs`. */
+function holdsLease(ctx: EngineContext, head: InstanceHead, untilMs: number): boolean {
+  return head.leaseOwner === ctx.workerId && head.leaseUntilMs > untilMs;
+}
+
 function isLeasedByAnother(ctx: EngineContext, head: InstanceHead, nowMs: number): boolean {
   return head.leaseOwner !== undefined && head.leaseOwner !== ctx.workerId && head.leaseUntilMs > nowMs;
 }
@@ -355,6 +371,16 @@ async function dropOrphanMessages(ctx: EngineContext, instanceId: string): Promi
     ctx.assertAlive();
     await ctx.store.deleteRow(instanceId, item.rowKey, item.etag);
   }
+}
+
+/**
+ * Gives back the leases this engine holds on instances it is not processing (a stopping engine's), so
+ * another engine can take them at once instead of after `leaseMs`.
+ */
+export async function releaseHeldLeases(ctx: EngineContext, busy: ReadonlySet<string>): Promise<void> {
+  const now = ctx.clock.now();
+  const held = ctx.heads.entries().filter(([id, known]) => !busy.has(id) && holdsLease(ctx, known.head, now));
+  await Promise.all(held.map(([, known]) => release(ctx, known.head, () => known.etag)));
 }
 
 async function release(ctx: EngineContext, head: InstanceHead, etag: () => string): Promise<void> {
