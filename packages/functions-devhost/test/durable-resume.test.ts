@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { activityNames, orchestrationNames } from "./fixtures/durable-app/names";
 import { sideEffects } from "./fixtures/durable-app/side-effects";
+import { HubStore } from "../src/durable/store";
 import { eventually, startHarness, waitForStatus, type Harness } from "./durable-harness";
 
 const calls = (key: string) => sideEffects.calls.get(`${activityNames.slow}:${key}`) ?? 0;
@@ -68,5 +69,55 @@ describe("resuming after an engine stops without grace", () => {
     const second = await harness.engine(hub);
     const status = await waitForStatus(second, id, undefined, 30_000);
     assert.equal(status.output, "Hello after timer");
+  });
+});
+
+describe("handing over after an engine stops with grace", () => {
+  let harness: Harness;
+  before(async () => {
+    harness = await startHarness();
+  });
+  after(() => harness.close());
+
+  test("a running instance's row names its engine between episodes and, once it ends, no one", async () => {
+    const hub = { taskHubName: "HandoverRow", workerId: "engine-a" };
+    const engine = await harness.engine(hub);
+    const store = new HubStore(harness.azurite.connectionString, hub.taskHubName);
+    const id = await engine.startNew(orchestrationNames.waitForApproval, { input: 3_600_000 });
+    await waitForStatus(engine, id, ["Running"]);
+    await eventually(
+      async () => (await store.getInstanceHead(id))?.head.leaseOwner === "engine-a",
+      "the row to name its engine while the instance waits",
+    );
+    await engine.raiseEvent(id, "Approval", "yes");
+    await waitForStatus(engine, id, ["Completed"]);
+    const finished = await store.getInstanceHead(id);
+    assert.equal(finished?.head.leaseOwner, undefined);
+    assert.equal(finished?.head.leaseUntilMs, 0);
+  });
+
+  test("the next engine takes the instance and its queued activities at once, not when their leases run out", async () => {
+    // Leases far longer than the test's timeout: only their release lets the second engine carry on.
+    const hub = { taskHubName: "HandoverQueue", leaseMs: 120_000, maxConcurrentActivityFunctions: 1 };
+    const first = await harness.engine({ ...hub, workerId: "engine-first" });
+    const store = new HubStore(harness.azurite.connectionString, hub.taskHubName);
+    const count = 4;
+    const id = await first.startNew(orchestrationNames.slowFanOut, {
+      input: { count, ms: 300, prefix: "handover" },
+    });
+    await eventually(() => calls("handover-0") + calls("handover-1") >= 1, "the first activity to start");
+    await first.stop(10_000);
+    const stopped = await store.getInstanceHead(id);
+    assert.equal(stopped?.head.leaseOwner, undefined, "the stopped engine gave the instance's lease back");
+
+    const second = await harness.engine({ ...hub, workerId: "engine-second" });
+    const status = await waitForStatus(second, id, undefined, 20_000);
+    assert.equal(status.runtimeStatus, "Completed");
+    const runs = [...Array(count).keys()].map((i) => calls(`handover-${i}`));
+    assert.deepEqual(
+      runs,
+      [1, 1, 1, 1],
+      "each activity ran once: the one in flight finished within the grace",
+    );
   });
 });

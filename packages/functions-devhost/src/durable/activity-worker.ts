@@ -73,16 +73,44 @@ async function invoke(ctx: EngineContext, item: ActivityItem, nowMs: () => numbe
   }
 }
 
-/** Claims `item` and runs it; returns without running when another engine claimed it first. */
+/** Whether this engine's lease on the activity row has at least half its time left. */
+function holdsLease(ctx: EngineContext, item: ActivityItem): boolean {
+  return item.leaseOwner === ctx.workerId && item.visibleAtMs > ctx.clock.now() + ctx.leaseClockMs / 2;
+}
+
+/**
+ * Gives back activity rows this engine leased to itself but did not start (a stopping engine's queue),
+ * so another engine can run them at once. Each only if unchanged since written.
+ */
+export async function releaseActivities(ctx: EngineContext, items: readonly ActivityItem[]): Promise<void> {
+  const now = ctx.clock.now();
+  await Promise.all(
+    items
+      .filter((item) => item.leaseOwner === ctx.workerId && item.visibleAtMs > now)
+      .map((item) =>
+        ctx.store
+          .replaceWork({ ...item, visibleAtMs: now, leaseOwner: undefined }, item.etag)
+          .catch(() => undefined),
+      ),
+  );
+}
+
+/**
+ * Claims `item` and runs it; returns without running when another engine claimed it first. A row this
+ * engine wrote leased to itself (see `orchestration-worker.ts`) is run without a write while at least
+ * half its lease is left; once less is, it is taken again like any other, conditionally on its ETag.
+ */
 export async function runActivity(ctx: EngineContext, item: ActivityItem): Promise<void> {
   const { store, clock } = ctx;
   const lease = () => ({ ...item, visibleAtMs: clock.now() + ctx.leaseClockMs, leaseOwner: ctx.workerId });
-  let etag: string;
-  try {
-    etag = await store.replaceWork(lease(), item.etag);
-  } catch (error) {
-    if (isStorageStatus(error, 404, 412)) return;
-    throw error;
+  let etag = item.etag;
+  if (!holdsLease(ctx, item)) {
+    try {
+      etag = await store.replaceWork(lease(), item.etag);
+    } catch (error) {
+      if (isStorageStatus(error, 404, 412)) return;
+      throw error;
+    }
   }
   const renewEveryMs = Math.max(50, ctx.leaseClockMs / clock.factor / 3);
   let renewing = Promise.resolve();

@@ -9,7 +9,7 @@ import { randomUUID } from "node:crypto";
 import { odata } from "@azure/data-tables";
 import type { DurableEngine, FunctionRegistry, InstanceQuery, InstanceStatus } from "../contracts";
 import { StorageOutputBindings, type OutputBindingWriter } from "../output-bindings";
-import { runActivity } from "./activity-worker";
+import { releaseActivities, runActivity } from "./activity-worker";
 import { realClock, type Clock } from "./clock";
 import {
   EngineStoppedError,
@@ -111,8 +111,8 @@ export class AzureStorageDurableEngine implements DurableEngine {
   readonly #activeInstances = new Set<string>();
   readonly #activeActivities = new Set<string>();
   readonly #activeOutbox = new Set<string>();
-  /** Set when an activity was left for lack of a free slot. */
-  #activitiesWaiting = false;
+  /** Activities waiting for a free slot, oldest first, by `<instance id>\u0000<row key>`. */
+  readonly #waitingActivities = new Map<string, Extract<WorkItem, { kind: "activity" }>>();
   /** Instances that got new messages while being processed. */
   readonly #again = new Set<string>();
   #running = false;
@@ -195,8 +195,14 @@ export class AzureStorageDurableEngine implements DurableEngine {
       ]);
       clearTimeout(timer);
     }
-    // The leases kept between episodes go back, so another engine need not wait for them to run out.
-    await releaseHeldLeases(this.#ctx, this.#activeInstances).catch(() => undefined);
+    // The leases kept between episodes and on activities not started go back, so another engine need
+    // not wait for them to run out.
+    const waiting = [...this.#waitingActivities.values()];
+    this.#waitingActivities.clear();
+    await Promise.all([
+      releaseHeldLeases(this.#ctx, this.#activeInstances).catch(() => undefined),
+      releaseActivities(this.#ctx, waiting),
+    ]);
     // Work still running past the grace period must not write: a new engine may already own it.
     this.#abandoned = true;
   }
@@ -496,21 +502,26 @@ export class AzureStorageDurableEngine implements DurableEngine {
 
   #maybeRunActivity(item: Extract<WorkItem, { kind: "activity" }>): void {
     const key = `${item.instanceId}\u0000${item.rowKey}`;
-    // Once stopping, new work stays in storage for the next engine.
-    if (!this.#running || this.#activeActivities.has(key)) return;
-    if (this.#activeActivities.size >= this.#maxActivities) {
-      this.#activitiesWaiting = true;
+    if (this.#activeActivities.has(key)) return;
+    if (!this.#running) {
+      // Once stopping, new work stays in storage for the next engine; what this engine leased to itself
+      // is given back when the work in flight has settled.
+      if (item.leaseOwner === this.#ctx.workerId) this.#waitingActivities.set(key, item);
       return;
     }
+    if (this.#activeActivities.size >= this.#maxActivities) {
+      // Kept in memory for the next free slot: rows this engine leased to itself are not visible to scans.
+      if (!this.#waitingActivities.has(key)) this.#waitingActivities.set(key, item);
+      return;
+    }
+    this.#waitingActivities.delete(key);
     this.#activeActivities.add(key);
     this.#track(
       runActivity(this.#ctx, item).finally(() => {
         this.#activeActivities.delete(key);
-        // A slot is free: find the activities that were left for lack of one.
-        if (this.#activitiesWaiting) {
-          this.#activitiesWaiting = false;
-          this.#wake();
-        }
+        // A slot is free: the activity waiting longest takes it.
+        const next = this.#waitingActivities.values().next();
+        if (!next.done) this.#maybeRunActivity(next.value);
       }),
       `activity ${item.activity.name}`,
     );

@@ -193,7 +193,7 @@ async function episodeDecision(
 /** Work a run of episodes wrote that the caller can start at once instead of waiting for a poll. */
 export interface DecidedWork {
   readonly outbox: NewWorkItem[];
-  /** Activity rows with the ETags they were written with (claimable without reading them again). */
+  /** Activity rows, leased to this engine, with the ETags they were written with. */
   readonly activities: Extract<WorkItem, { kind: "activity" }>[];
 }
 
@@ -274,7 +274,14 @@ export async function processInstance(ctx: EngineContext, instanceId: string): P
         ["delete", { partitionKey: encodeKey(instanceId), rowKey: next.rowKey }],
         ...drops,
       ];
-      const prepared: TransactionAction[] = work.map((item) => ["upsert", workEntity(item), "Replace"]);
+      // Activities are written leased to this engine, which starts them as soon as the checkpoint is in
+      // (or queues them for its next free slot): no second write to take them.
+      const leased = work.map((item) =>
+        item.kind === "activity"
+          ? { ...item, leaseOwner: ctx.workerId, visibleAtMs: now + ctx.leaseClockMs }
+          : item,
+      );
+      const prepared: TransactionAction[] = leased.map((item) => ["upsert", workEntity(item), "Replace"]);
       ctx.assertAlive();
       const etags = await store.commit(prepared, final);
       etag = etags.get(INSTANCE_ROW) ?? (await store.getInstanceHead(instanceId))?.etag ?? "";
@@ -282,12 +289,11 @@ export async function processInstance(ctx: EngineContext, instanceId: string): P
       if (decision.continueAsNew) ctx.history.forget(instanceId);
       else ctx.history.appended(updated, events, history);
       record = updated;
-      for (const item of work) {
-        const written = etags.get(item.rowKey);
+      for (const item of leased) {
         if (item.kind === "message") ctx.sent(item.instanceId, item.rowKey, item.visibleAtMs);
         else if (item.kind === "outbox") decided.outbox.push(item);
-        else if (item.kind === "activity" && written) decided.activities.push({ ...item, etag: written });
-        else if (item.kind === "activity") ctx.wake();
+        // An ETag the service did not report: the row is this engine's own, taken unconditionally.
+        else decided.activities.push({ ...item, etag: etags.get(item.rowKey) ?? "*" });
       }
       if (lastRound) {
         settled = true;
