@@ -12,10 +12,10 @@ const CLOCK_TICKS_PER_SEC = 100;
  * CPU seconds process `pid` has used so far, from `/proc/<pid>/stat` (utime + stime).
  * @returns `undefined` where `/proc` is not available (not Linux) or the process is gone
  */
-export function processCpuSec(pid: number | undefined): number | undefined {
+export function processCpuSec(pid: number | undefined, statPath = `/proc/${pid}/stat`): number | undefined {
   if (pid === undefined) return undefined;
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const stat = readFileSync(statPath, "utf8");
     // Fields after the command name, which is in parentheses and may contain spaces.
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     // utime and stime are fields 14 and 15 of the whole line: 12 and 13 after the name.
@@ -24,6 +24,14 @@ export function processCpuSec(pid: number | undefined): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * CPU seconds the main thread of process `pid` has used so far (`/proc/<pid>/task/<pid>/stat`): the
+ * JavaScript the process runs, against the rest (garbage collection and compilation helpers, I/O threads).
+ */
+export function mainThreadCpuSec(pid: number | undefined): number | undefined {
+  return pid === undefined ? undefined : processCpuSec(pid, `/proc/${pid}/task/${pid}/stat`);
 }
 
 /** CPU seconds this process has used so far. */
@@ -35,6 +43,8 @@ export function ownCpuSec(): number {
 /** CPU seconds of each part of the stack at one moment. */
 export interface CpuSnapshot {
   readonly devhost?: number;
+  /** The devhost's main thread, part of `devhost`. */
+  readonly devhostMainThread?: number;
   readonly azurite?: number;
   /** This process: the emulator and the benchmark script. */
   readonly emulatorAndScript: number;
@@ -48,6 +58,9 @@ export function cpuBetween(before: CpuSnapshot, after: CpuSnapshot): CpuSnapshot
     ...(delta(before.devhost, after.devhost) === undefined
       ? {}
       : { devhost: delta(before.devhost, after.devhost) }),
+    ...(delta(before.devhostMainThread, after.devhostMainThread) === undefined
+      ? {}
+      : { devhostMainThread: delta(before.devhostMainThread, after.devhostMainThread) }),
     ...(delta(before.azurite, after.azurite) === undefined
       ? {}
       : { azurite: delta(before.azurite, after.azurite) }),
@@ -58,5 +71,7 @@ export function cpuBetween(before: CpuSnapshot, after: CpuSnapshot): CpuSnapshot
 /** `devhost 1.2 s, Azurite 3.4 s, emulator + script 0.5 s`. */
 export function describeCpu(cpu: CpuSnapshot): string {
   const sec = (value: number | undefined) => (value === undefined ? "n/a" : `${value.toFixed(1)} s`);
-  return `devhost ${sec(cpu.devhost)}, Azurite ${sec(cpu.azurite)}, emulator + script ${sec(cpu.emulatorAndScript)}`;
+  const mainThread =
+    cpu.devhostMainThread === undefined ? "" : ` (main thread ${sec(cpu.devhostMainThread)})`;
+  return `devhost ${sec(cpu.devhost)}${mainThread}, Azurite ${sec(cpu.azurite)}, emulator + script ${sec(cpu.emulatorAndScript)}`;
 }

@@ -18,7 +18,7 @@ import {
 } from "@azure-env-provisioner/functions-devhost";
 import { startEmulator, type RunningEmulator } from "@azure-env-provisioner/azure-emulator";
 import { LOCAL_STACK_PRINCIPAL_ID } from "../../lib/config";
-import { ownCpuSec, processCpuSec, type CpuSnapshot } from "./cpu";
+import { mainThreadCpuSec, ownCpuSec, processCpuSec, type CpuSnapshot } from "./cpu";
 
 /** The subscription the specs in `examples/` name; the API refuses specs for any other. */
 export const EXAMPLE_SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000002";
@@ -155,6 +155,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
         (Date.parse(toIso) - Date.parse(fromIso)) / 1000 / options.timeScale,
       cpu: () => ({
         ...optional("devhost", processCpuSec(devhost.pid)),
+        ...optional("devhostMainThread", mainThreadCpuSec(devhost.pid)),
         ...optional("azurite", processCpuSec(azurite.process.pid)),
         emulatorAndScript: ownCpuSec(),
       }),
