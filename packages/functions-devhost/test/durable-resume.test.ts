@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { activityNames, orchestrationNames } from "./fixtures/durable-app/names";
 import { sideEffects } from "./fixtures/durable-app/side-effects";
-import { HubStore } from "../src/durable/store";
+import { HubStore, WORK_PREFIX } from "../src/durable/store";
+import { externalMessage } from "../src/durable/work-items";
 import { eventually, startHarness, waitForStatus, type Harness } from "./durable-harness";
 
 const calls = (key: string) => sideEffects.calls.get(`${activityNames.slow}:${key}`) ?? 0;
@@ -94,6 +95,15 @@ describe("handing over after an engine stops with grace", () => {
     const finished = await store.getInstanceHead(id);
     assert.equal(finished?.head.leaseOwner, undefined);
     assert.equal(finished?.head.leaseUntilMs, 0);
+
+    // A message reaching the finished instance (a late one) is dropped under a lease that goes back.
+    await store.putWork(externalMessage(id, { type: "resume" }, Date.now(), "late"));
+    await eventually(
+      async () => !(await store.listWork(id, WORK_PREFIX.message)).some((w) => w.rowKey.endsWith("-late")),
+      "the late message to be dropped",
+    );
+    const afterDrop = await store.getInstanceHead(id);
+    assert.equal(afterDrop?.head.leaseOwner, undefined, "the lease taken to drop it was given back");
   });
 
   test("the next engine takes the instance and its queued activities at once, not when their leases run out", async () => {

@@ -234,7 +234,8 @@ export async function processInstance(ctx: EngineContext, instanceId: string): P
           await store.commit([], drops);
           if (obsolete.length > MAX_DROPS_PER_COMMIT) continue;
         }
-        settled = true;
+        // A running instance keeps the lease this run took; a finished one gives it back (below).
+        settled = !isTerminal(record.runtimeStatus);
         break;
       }
       const { inputEvents, decision, values } =
@@ -296,7 +297,7 @@ export async function processInstance(ctx: EngineContext, instanceId: string): P
         else decided.activities.push({ ...item, etag: etags.get(item.rowKey) ?? "*" });
       }
       if (lastRound) {
-        settled = true;
+        settled = !isTerminal(record.runtimeStatus);
         break;
       }
     }
