@@ -439,20 +439,20 @@ async function refresh(): Promise<void> {
   if (!listed.ok) return connection(`the API answered ${listed.status}`, true);
   environments = ((await listed.json()) as { environments: Environment[] }).environments;
   selectedId ??= environments[0]?.environmentId;
-  if (selectedId) {
-    const response = await api(`environments/${encodeURIComponent(selectedId)}`);
-    selected = response.ok ? ((await response.json()) as Environment) : undefined;
+  const asked = selectedId;
+  if (asked) {
+    const response = await api(`environments/${encodeURIComponent(asked)}`);
+    const loaded = response.ok ? ((await response.json()) as Environment) : undefined;
+    // Another environment was selected meanwhile: its own refresh shows it, not this answer.
+    if (selectedId !== asked) return;
+    selected = loaded;
     if (selected && graph?.planHash !== selected.planHash) {
-      const answer = await api(`environments/${encodeURIComponent(selectedId)}/graph`);
+      const answer = await api(`environments/${encodeURIComponent(asked)}/graph`);
       graph = answer.ok ? ((await answer.json()) as Graph) : undefined;
     }
     const status = selected ? statusOf(selected) : undefined;
-    if (
-      status !== undefined &&
-      status !== "running" &&
-      (previewFor !== selectedId || lastStatus === "running")
-    )
-      void loadPreview(selectedId);
+    if (status !== undefined && status !== "running" && (previewFor !== asked || lastStatus === "running"))
+      void loadPreview(asked);
     lastStatus = status;
   }
   connection(`updated ${new Date().toLocaleTimeString()}`);
@@ -477,6 +477,10 @@ function select(environmentId: string): void {
   previewFor = undefined;
   lastStatus = undefined;
   location.hash = encodeURIComponent(environmentId);
+  // Nothing of the previous environment stays on screen (its status, its Destroy button) while the
+  // new one loads.
+  byId("env-status").textContent = "";
+  render();
   void refresh();
 }
 
