@@ -5,7 +5,7 @@
  */
 import { bindingDataOf } from "../binding-expressions";
 import { createInvocationContext } from "../registry";
-import { findFunction, type EngineContext } from "./engine-context";
+import { findFunction, halfLeaseFromNow, ownLeaseLasts, type EngineContext } from "./engine-context";
 import {
   EventType,
   historyEvent,
@@ -73,10 +73,8 @@ async function invoke(ctx: EngineContext, item: ActivityItem, nowMs: () => numbe
   }
 }
 
-/** Whether this engine's lease on the activity row has at least half its time left. */
-function holdsLease(ctx: EngineContext, item: ActivityItem): boolean {
-  return item.leaseOwner === ctx.workerId && item.visibleAtMs > ctx.clock.now() + ctx.leaseClockMs / 2;
-}
+/** The activity row's lease: its owner, and its visibility as the expiry. */
+const leaseOf = (item: ActivityItem) => ({ owner: item.leaseOwner, untilMs: item.visibleAtMs });
 
 /**
  * Gives back activity rows this engine leased to itself but did not start (a stopping engine's queue),
@@ -86,7 +84,7 @@ export async function releaseActivities(ctx: EngineContext, items: readonly Acti
   const now = ctx.clock.now();
   await Promise.all(
     items
-      .filter((item) => item.leaseOwner === ctx.workerId && item.visibleAtMs > now)
+      .filter((item) => ownLeaseLasts(ctx, leaseOf(item), now))
       .map((item) =>
         ctx.store
           .replaceWork({ ...item, visibleAtMs: now, leaseOwner: undefined }, item.etag)
@@ -104,7 +102,7 @@ export async function runActivity(ctx: EngineContext, item: ActivityItem): Promi
   const { store, clock } = ctx;
   const lease = () => ({ ...item, visibleAtMs: clock.now() + ctx.leaseClockMs, leaseOwner: ctx.workerId });
   let etag = item.etag;
-  if (!holdsLease(ctx, item)) {
+  if (!ownLeaseLasts(ctx, leaseOf(item), halfLeaseFromNow(ctx))) {
     try {
       etag = await store.replaceWork(lease(), item.etag);
     } catch (error) {

@@ -56,6 +56,23 @@ export class EngineStoppedError extends Error {
 }
 
 /** Whether `error` is an {@link EngineStoppedError}. */
+/**
+ * Whether a lease (an instance row's owner and expiry, or an activity row's owner and visibility) is this
+ * engine's and lasts past `pastMs` (clock ms).
+ */
+export function ownLeaseLasts(
+  ctx: EngineContext,
+  lease: { readonly owner: string | undefined; readonly untilMs: number },
+  pastMs: number,
+): boolean {
+  return lease.owner === ctx.workerId && lease.untilMs > pastMs;
+}
+
+/** The time a lease must outlast to be used without renewing it: half a lease from now. */
+export function halfLeaseFromNow(ctx: EngineContext): number {
+  return ctx.clock.now() + ctx.leaseClockMs / 2;
+}
+
 export function isEngineStoppedError(error: unknown): error is EngineStoppedError {
   return error instanceof Error && (error as Partial<EngineStoppedError>).isEngineStoppedError === true;
 }

@@ -200,7 +200,7 @@ export class AzureStorageDurableEngine implements DurableEngine {
     const waiting = [...this.#waitingActivities.values()];
     this.#waitingActivities.clear();
     await Promise.all([
-      releaseHeldLeases(this.#ctx, this.#activeInstances).catch(() => undefined),
+      releaseHeldLeases(this.#ctx, this.#activeInstances),
       releaseActivities(this.#ctx, waiting),
     ]);
     // Work still running past the grace period must not write: a new engine may already own it.

@@ -13,7 +13,7 @@
 import { randomUUID } from "node:crypto";
 import type { TransactionAction } from "@azure/data-tables";
 import { decide, hostBookkeeping, type Decision, type EpisodeSubject } from "./decide";
-import { findFunction, type EngineContext } from "./engine-context";
+import { findFunction, halfLeaseFromNow, ownLeaseLasts, type EngineContext } from "./engine-context";
 import { runEpisode } from "./episode";
 import { completedTaskId, EventType, historyEvent, type HistoryEvent } from "./history";
 import { viewHistory, type HistoryView } from "./history-view";
@@ -248,14 +248,15 @@ export async function processInstance(ctx: EngineContext, instanceId: string): P
       // reads follows. A message arriving meanwhile is processed again by whoever sends or polls it (the
       // engine runs a busy instance once more after its current run).
       const lastRound = messages.length === 1 + obsolete.length && obsolete.length <= MAX_DROPS_PER_COMMIT;
+      const finished = isTerminal(decision.runtimeStatus);
       let updated: InstanceHead = {
         ...record,
         runtimeStatus: decision.runtimeStatus,
         updatedAtMs: now,
         historyChunks: record.historyChunks + 1,
         // A finished run needs no owner; a running one stays this engine's.
-        leaseOwner: isTerminal(decision.runtimeStatus) ? undefined : ctx.workerId,
-        leaseUntilMs: isTerminal(decision.runtimeStatus) ? 0 : now + ctx.leaseClockMs,
+        leaseOwner: finished ? undefined : ctx.workerId,
+        leaseUntilMs: finished ? 0 : now + ctx.leaseClockMs,
       };
       let written = values;
       if (decision.continueAsNew) {
@@ -325,7 +326,7 @@ export async function processInstance(ctx: EngineContext, instanceId: string): P
 async function claim(ctx: EngineContext, instanceId: string): Promise<KnownHead | undefined> {
   const now = ctx.clock.now();
   const held = ctx.heads.get(instanceId);
-  if (held && holdsLease(ctx, held.head, now + ctx.leaseClockMs / 2)) return held;
+  if (held && ownLeaseLasts(ctx, leaseOf(held.head), halfLeaseFromNow(ctx))) return held;
   const take = async (known: KnownHead): Promise<KnownHead> => {
     const head = { ...known.head, leaseOwner: ctx.workerId, leaseUntilMs: now + ctx.leaseClockMs };
     ctx.assertAlive();
@@ -356,10 +357,8 @@ async function claim(ctx: EngineContext, instanceId: string): Promise<KnownHead 
   }
 }
 
-/** Whether this engine's lease on the instance lasts past `untilMs`. */
-function holdsLease(ctx: EngineContext, head: InstanceHead, untilMs: number): boolean {
-  return head.leaseOwner === ctx.workerId && head.leaseUntilMs > untilMs;
-}
+/** The instance row's lease. */
+const leaseOf = (head: InstanceHead) => ({ owner: head.leaseOwner, untilMs: head.leaseUntilMs });
 
 function isLeasedByAnother(ctx: EngineContext, head: InstanceHead, nowMs: number): boolean {
   return head.leaseOwner !== undefined && head.leaseOwner !== ctx.workerId && head.leaseUntilMs > nowMs;
@@ -386,7 +385,9 @@ async function dropOrphanMessages(ctx: EngineContext, instanceId: string): Promi
  */
 export async function releaseHeldLeases(ctx: EngineContext, busy: ReadonlySet<string>): Promise<void> {
   const now = ctx.clock.now();
-  const held = ctx.heads.entries().filter(([id, known]) => !busy.has(id) && holdsLease(ctx, known.head, now));
+  const held = ctx.heads
+    .entries()
+    .filter(([id, known]) => !busy.has(id) && ownLeaseLasts(ctx, leaseOf(known.head), now));
   await Promise.all(held.map(([, known]) => release(ctx, known.head, () => known.etag)));
 }
 
