@@ -3,6 +3,9 @@ import { mkdirSync } from "node:fs";
 import { connect } from "node:net";
 import { extname, join } from "node:path";
 import { findFreePort } from "./free-port";
+import { DEVELOPMENT_ACCOUNT, DEVELOPMENT_ACCOUNT_KEY } from "./storage-connection";
+
+export { DEVELOPMENT_ACCOUNT };
 
 /** Options for {@link startAzurite}. */
 export interface AzuriteOptions {
@@ -27,17 +30,12 @@ export interface RunningAzurite {
   stop(): Promise<void>;
 }
 
-/** Azurite's fixed development account (public, documented by Microsoft; not a secret). */
-export const DEVELOPMENT_ACCOUNT = "devstoreaccount1";
-const DEVELOPMENT_KEY =
-  "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
-
 /** Builds the connection string for the development account on the given ports. */
 export function developmentConnectionString(blobPort: number, queuePort: number, tablePort: number): string {
   return [
     "DefaultEndpointsProtocol=http",
     `AccountName=${DEVELOPMENT_ACCOUNT}`,
-    `AccountKey=${DEVELOPMENT_KEY}`,
+    `AccountKey=${DEVELOPMENT_ACCOUNT_KEY}`,
     `BlobEndpoint=http://127.0.0.1:${blobPort}/${DEVELOPMENT_ACCOUNT}`,
     `QueueEndpoint=http://127.0.0.1:${queuePort}/${DEVELOPMENT_ACCOUNT}`,
     `TableEndpoint=http://127.0.0.1:${tablePort}/${DEVELOPMENT_ACCOUNT}`,

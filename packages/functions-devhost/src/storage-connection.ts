@@ -23,3 +23,64 @@ export function resolveStorageConnection(connection: unknown, env: NodeJS.Proces
 export function isInsecureConnection(connectionString: string): boolean {
   return connectionString.includes("http://") || /UseDevelopmentStorage/i.test(connectionString);
 }
+
+/** Azurite's fixed development account. */
+export const DEVELOPMENT_ACCOUNT = "devstoreaccount1";
+/** Its key: public (Microsoft documents it for the storage emulators), not a secret. */
+export const DEVELOPMENT_ACCOUNT_KEY =
+  "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+/** Azurite's table endpoint when a connection string says only `UseDevelopmentStorage=true`. */
+const DEVELOPMENT_TABLE_ENDPOINT = `http://127.0.0.1:10002/${DEVELOPMENT_ACCOUNT}`;
+
+/** How to reach an account's Table service, from its connection string. */
+export interface TableAccount {
+  readonly accountName: string;
+  /** The Table service's base URL, without a trailing slash (path-style for Azurite). */
+  readonly endpoint: string;
+  /** Signs requests (Shared Key); absent when the connection string carries a SAS instead. */
+  readonly accountKey?: string;
+  /** A shared access signature (query string without `?`) appended to every request. */
+  readonly sharedAccessSignature?: string;
+}
+
+/**
+ * The Table service of a storage connection string: `AccountName` + `AccountKey` (or
+ * `SharedAccessSignature`), with `TableEndpoint`, or the public endpoint built from
+ * `DefaultEndpointsProtocol` and `EndpointSuffix`; or `UseDevelopmentStorage=true` (Azurite's defaults).
+ * @throws Error naming what is missing (the message never repeats the key or signature)
+ */
+export function tableAccountOf(connectionString: string): TableAccount {
+  const fields = new Map<string, string>();
+  for (const part of connectionString.split(";")) {
+    const at = part.indexOf("=");
+    if (at > 0) fields.set(part.slice(0, at).trim().toLowerCase(), part.slice(at + 1).trim());
+  }
+  if (fields.get("usedevelopmentstorage")?.toLowerCase() === "true") {
+    return {
+      accountName: DEVELOPMENT_ACCOUNT,
+      endpoint: DEVELOPMENT_TABLE_ENDPOINT,
+      accountKey: DEVELOPMENT_ACCOUNT_KEY,
+    };
+  }
+  const accountName = fields.get("accountname");
+  const accountKey = fields.get("accountkey");
+  const sharedAccessSignature = fields.get("sharedaccesssignature")?.replace(/^\?/, "");
+  const explicitEndpoint = fields.get("tableendpoint");
+  const problems: string[] = [];
+  if (!accountName && !explicitEndpoint) problems.push("no AccountName or TableEndpoint");
+  if (!accountKey && !sharedAccessSignature) problems.push("no AccountKey or SharedAccessSignature");
+  if (problems.length > 0) {
+    throw new Error(`the storage connection string cannot reach a Table service: ${problems.join(", ")}`);
+  }
+  const endpoint = (
+    explicitEndpoint ??
+    `${fields.get("defaultendpointsprotocol") ?? "https"}://${accountName}.table.${fields.get("endpointsuffix") ?? "core.windows.net"}`
+  ).replace(/\/+$/, "");
+  return {
+    // A path-style endpoint (Azurite: http://host:port/<account>) names the account in its path.
+    accountName: accountName ?? new URL(endpoint).pathname.split("/")[1] ?? "",
+    endpoint,
+    ...(accountKey ? { accountKey } : {}),
+    ...(sharedAccessSignature ? { sharedAccessSignature } : {}),
+  };
+}

@@ -6,7 +6,6 @@
  */
 import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
-import { odata } from "@azure/data-tables";
 import type { DurableEngine, FunctionRegistry, InstanceQuery, InstanceStatus } from "../contracts";
 import { StorageOutputBindings, type OutputBindingWriter } from "../output-bindings";
 import { releaseActivities, runActivity } from "./activity-worker";
@@ -27,6 +26,7 @@ import { dispatchOutbox } from "./outbox";
 import { partitionOf, QueuePoller, type QueuePollingSettings } from "./queue-polling";
 import { toInstanceStatus, type StatusOptions } from "./status";
 import { HubStore, type OrchestrationMessage, type WorkItem } from "./store";
+import { odata } from "./table-entities";
 import { encodeKey, sortableTime } from "./table-values";
 import { externalMessage } from "./work-items";
 import { rewindInstance } from "./rewind";

@@ -11,7 +11,7 @@
  * killed engine's leases run out after `leaseMs`, and another engine carries on.
  */
 import { randomUUID } from "node:crypto";
-import type { TransactionAction } from "@azure/data-tables";
+import type { TableAction } from "./table-entities";
 import { decide, hostBookkeeping, type Decision, type EpisodeSubject } from "./decide";
 import { findFunction, halfLeaseFromNow, ownLeaseLasts, type EngineContext } from "./engine-context";
 import { runEpisode } from "./episode";
@@ -225,7 +225,7 @@ export async function processInstance(ctx: EngineContext, instanceId: string): P
       const history = await ctx.history.get(record);
       const view = viewHistory(history);
       const { next, obsolete } = triage(record, view, messages);
-      const drops: TransactionAction[] = obsolete
+      const drops: TableAction[] = obsolete
         .slice(0, MAX_DROPS_PER_COMMIT)
         .map((item) => ["delete", { partitionKey: encodeKey(instanceId), rowKey: item.rowKey }]);
       if (!next) {
@@ -270,7 +270,7 @@ export async function processInstance(ctx: EngineContext, instanceId: string): P
         updated = { ...updated, ...run, historyChunks: 0 };
         written = { ...values, input: { value: decision.continueAsNew.input }, output: { value: undefined } };
       }
-      const final: TransactionAction[] = [
+      const final: TableAction[] = [
         ["create", store.historyChunk(instanceId, record.generation, record.historyChunks, events)],
         ["update", instanceMergeEntity(updated, written), "Merge", { etag }],
         ["delete", { partitionKey: encodeKey(instanceId), rowKey: next.rowKey }],
@@ -283,7 +283,7 @@ export async function processInstance(ctx: EngineContext, instanceId: string): P
           ? { ...item, leaseOwner: ctx.workerId, visibleAtMs: now + ctx.leaseClockMs }
           : item,
       );
-      const prepared: TransactionAction[] = leased.map((item) => ["upsert", workEntity(item), "Replace"]);
+      const prepared: TableAction[] = leased.map((item) => ["upsert", workEntity(item), "Replace"]);
       ctx.assertAlive();
       const etags = await store.commit(prepared, final);
       etag = etags.get(INSTANCE_ROW) ?? (await store.getInstanceHead(instanceId))?.etag ?? "";

@@ -4,7 +4,7 @@
  * failed yet. Instances whose failed tasks were retried with `RetryOptions` are refused: removing a
  * failure would renumber the retry timers the library already counted.
  */
-import type { TransactionAction } from "@azure/data-tables";
+import type { TableAction } from "./table-entities";
 import type { EngineContext } from "./engine-context";
 import { durableEngineError } from "./errors";
 import { EventType, historyEvent, type HistoryEvent } from "./history";
@@ -87,7 +87,7 @@ async function rewindOnce(ctx: EngineContext, instanceId: string, reason?: strin
     historyChunks: 1,
     updatedAtMs: now,
   };
-  const final: TransactionAction[] = [
+  const final: TableAction[] = [
     ["create", ctx.store.historyChunk(instanceId, generation, 0, rewound)],
     ["update", instanceEntity(updated), "Replace", { etag: stored.etag }],
   ];

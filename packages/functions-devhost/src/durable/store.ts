@@ -5,10 +5,12 @@
  * instances). Keeping an instance's history, its inbox and its outgoing work in one partition lets each
  * checkpoint be one atomic entity-group transaction.
  */
-import { TableClient, odata, type TableEntity, type TransactionAction } from "@azure/data-tables";
 import type { RuntimeStatus } from "../contracts";
+import { tableAccountOf } from "../storage-connection";
 import type { HistoryEvent } from "./history";
 import { LargePayloads } from "./large-payloads";
+import { odata, type TableAction, type TableEntity } from "./table-entities";
+import { TableRest } from "./table-rest";
 import { encodeKey, jsonColumns, packJson, pad, sortableTime, unpackJson } from "./table-values";
 
 /**
@@ -287,24 +289,9 @@ export function isStorageStatus(error: unknown, ...statuses: number[]): boolean 
   return status !== undefined && statuses.includes(status);
 }
 
-/**
- * Policies of the SDK's default pipeline the engine's own table traffic does without: it sends a few
- * thousand small requests per build to one storage endpoint, and each policy runs on every one of them.
- * No spans are recorded or redirects followed, responses are not compressed, and requests carry no user
- * agent or client request id. Authentication, (de)serialization, retries, proxies and logging stay.
- */
-const UNUSED_PIPELINE_POLICIES = [
-  "tracingPolicy",
-  "redirectPolicy",
-  "decompressResponsePolicy",
-  "formDataPolicy",
-  "userAgentPolicy",
-  "setClientRequestIdPolicy",
-];
-
 /** Reads and writes one task hub's table. */
 export class HubStore {
-  readonly table: TableClient;
+  readonly table: TableRest;
   /** Values too large for a row, in blobs (see `large-payloads.ts`). */
   readonly #payloads: LargePayloads;
 
@@ -314,11 +301,7 @@ export class HubStore {
         `task hub name "${hubName}" must be 3–45 letters and digits, starting with a letter`,
       );
     }
-    this.table = TableClient.fromConnectionString(connectionString, `${hubName}Devhost`, {
-      allowInsecureConnection:
-        connectionString.includes("http://") || connectionString.includes("UseDevelopmentStorage"),
-    });
-    for (const name of UNUSED_PIPELINE_POLICIES) this.table.pipeline.removePolicy({ name });
+    this.table = new TableRest(tableAccountOf(connectionString), `${hubName}Devhost`);
     this.#payloads = new LargePayloads(connectionString, hubName);
   }
 
@@ -333,7 +316,7 @@ export class HubStore {
   }
 
   /** Uploads the large values of every entity an action writes; deletes carry none. */
-  async #flush(actions: readonly TransactionAction[]): Promise<void> {
+  async #flush(actions: readonly TableAction[]): Promise<void> {
     for (const action of actions) if (action[0] !== "delete") await this.#payloads.flush(action[1]);
   }
 
@@ -348,11 +331,7 @@ export class HubStore {
     try {
       const select = withInput ? undefined : INSTANCE_WITHOUT_INPUT_COLUMNS;
       const entity = await this.#hydrated(
-        await this.table.getEntity(
-          encodeKey(instanceId),
-          INSTANCE_ROW,
-          select ? { queryOptions: { select } } : {},
-        ),
+        await this.table.getEntity(encodeKey(instanceId), INSTANCE_ROW, select),
       );
       return { record: instanceFromEntity(entity), etag: entity.etag };
     } catch (error) {
@@ -365,8 +344,7 @@ export class HubStore {
   async replaceInstance(record: InstanceRecord, etag: string): Promise<string> {
     const entity = instanceEntity(record);
     await this.#payloads.flush(entity);
-    const result = await this.table.updateEntity(entity, "Replace", { etag });
-    return result.etag ?? "";
+    return this.table.updateEntity(entity, "Replace", etag);
   }
 
   /**
@@ -375,9 +353,7 @@ export class HubStore {
    */
   async getInstanceHead(instanceId: string): Promise<{ head: InstanceHead; etag: string } | undefined> {
     try {
-      const entity = await this.table.getEntity(encodeKey(instanceId), INSTANCE_ROW, {
-        queryOptions: { select: INSTANCE_HEAD_COLUMNS },
-      });
+      const entity = await this.table.getEntity(encodeKey(instanceId), INSTANCE_ROW, INSTANCE_HEAD_COLUMNS);
       return { head: instanceHeadFromEntity(entity), etag: entity.etag };
     } catch (error) {
       if (isStorageStatus(error, 404)) return undefined;
@@ -400,15 +376,14 @@ export class HubStore {
       leaseOwner: lease.owner ?? "",
       leaseUntil: sortableTime(lease.untilMs),
     };
-    const result = await this.table.updateEntity(entity, "Merge", { etag });
-    return result.etag ?? "";
+    return this.table.updateEntity(entity, "Merge", etag);
   }
 
   /** Every work row visible at `nowMs`, across instances. */
   async listVisibleWork(nowMs: number): Promise<WorkItem[]> {
     const filter = odata`RowKey ge 'w' and RowKey lt 'x' and visibleAt le ${sortableTime(nowMs)}`;
     const items: WorkItem[] = [];
-    for await (const entity of this.table.listEntities({ queryOptions: { filter } })) {
+    for await (const entity of this.table.listEntities({ filter })) {
       items.push(workFromEntity(await this.#hydrated(entity), entity.etag));
     }
     return items;
@@ -418,7 +393,7 @@ export class HubStore {
   async listWork(instanceId: string, prefix: string): Promise<WorkItem[]> {
     const filter = odata`PartitionKey eq ${encodeKey(instanceId)} and RowKey ge ${prefix} and RowKey lt ${prefixEnd(prefix)}`;
     const items: WorkItem[] = [];
-    for await (const entity of this.table.listEntities({ queryOptions: { filter } })) {
+    for await (const entity of this.table.listEntities({ filter })) {
       items.push(workFromEntity(await this.#hydrated(entity), entity.etag));
     }
     return items.sort((a, b) => (a.rowKey < b.rowKey ? -1 : 1));
@@ -428,9 +403,9 @@ export class HubStore {
   async readHistory(instanceId: string, generation: number, fromSeq = 0): Promise<HistoryEvent[]> {
     const filter = odata`PartitionKey eq ${encodeKey(instanceId)} and RowKey ge ${historyRowKey(generation, fromSeq)} and RowKey lt ${historyRowKey(generation + 1, 0)}`;
     const chunks: { rowKey: string; events: HistoryEvent[] }[] = [];
-    for await (const entity of this.table.listEntities({ queryOptions: { filter } })) {
+    for await (const entity of this.table.listEntities({ filter })) {
       const hydrated = await this.#hydrated(entity);
-      chunks.push({ rowKey: entity.rowKey ?? "", events: unpackJson(hydrated, "events") as HistoryEvent[] });
+      chunks.push({ rowKey: entity.rowKey, events: unpackJson(hydrated, "events") as HistoryEvent[] });
     }
     chunks.sort((a, b) => (a.rowKey < b.rowKey ? -1 : 1));
     return chunks.flatMap((chunk) => chunk.events);
@@ -457,8 +432,8 @@ export class HubStore {
    * @returns the new ETags of the rows written, by row key (as far as the service reported them)
    */
   async commit(
-    preparatory: readonly TransactionAction[],
-    final: readonly TransactionAction[],
+    preparatory: readonly TableAction[],
+    final: readonly TableAction[],
   ): Promise<Map<string, string>> {
     if (final.length > MAX_TRANSACTION_OPS)
       throw new RangeError(`a checkpoint holds at most ${MAX_TRANSACTION_OPS} operations`);
@@ -478,32 +453,35 @@ export class HubStore {
   }
 
   /** Submits one transaction, noting the ETags of the rows it wrote in `etags`. */
-  private async submit(actions: readonly TransactionAction[], etags: Map<string, string>): Promise<void> {
-    if (actions.length === 0) return;
+  private async submit(actions: readonly TableAction[], etags: Map<string, string>): Promise<void> {
+    const [only] = actions;
+    if (only === undefined) return;
     if (actions.length === 1) {
-      await this.single(actions[0] as TransactionAction);
+      const etag = await this.single(only);
+      if (etag) etags.set(only[1].rowKey, etag);
       return;
     }
-    const result = await this.table.submitTransaction([...actions]);
-    const failed = result.subResponses.find((r) => r.status >= 300);
-    if (failed)
-      throw Object.assign(new Error(`transaction failed with ${failed.status}`), {
-        statusCode: failed.status,
-      });
-    // An update's answer names no row (only a create's carries its Location), so each answer is matched
-    // to its operation by position: a transaction answers its operations in order.
-    result.subResponses.forEach((response, index) => {
-      const rowKey = response.rowKey ?? actions[index]?.[1].rowKey;
-      if (rowKey && response.etag) etags.set(rowKey, response.etag);
+    // A transaction answers its operations in order (an update's answer names no row).
+    const answers = await this.table.submitTransaction(actions);
+    answers.forEach((answer, index) => {
+      const rowKey = actions[index]?.[1].rowKey;
+      if (rowKey !== undefined && answer.etag) etags.set(rowKey, answer.etag);
     });
   }
 
-  private async single(action: TransactionAction): Promise<void> {
-    const [verb, entity] = action;
-    if (verb === "create") await this.table.createEntity(entity);
-    else if (verb === "delete") await this.table.deleteEntity(entity.partitionKey, entity.rowKey);
-    else if (verb === "upsert") await this.table.upsertEntity(entity, action[2] ?? "Merge");
-    else await this.table.updateEntity(entity, action[2] ?? "Merge", action[3]);
+  /** One operation on its own (a transaction of one costs the service more); its new ETag. */
+  private async single(action: TableAction): Promise<string | undefined> {
+    switch (action[0]) {
+      case "create":
+        return this.table.createEntity(action[1]);
+      case "delete":
+        await this.table.deleteEntity(action[1].partitionKey, action[1].rowKey, action[2]?.etag);
+        return undefined;
+      case "upsert":
+        return this.table.upsertEntity(action[1], action[2] ?? "Merge");
+      case "update":
+        return this.table.updateEntity(action[1], action[2] ?? "Merge", action[3]?.etag);
+    }
   }
 
   /** Puts a work row (insert or replace). */
@@ -517,8 +495,7 @@ export class HubStore {
   async replaceWork(item: NewWorkItem, etag: string): Promise<string> {
     const entity = workEntity(item);
     await this.#payloads.flush(entity);
-    const result = await this.table.updateEntity(entity, "Replace", { etag });
-    return result.etag ?? "";
+    return this.table.updateEntity(entity, "Replace", etag);
   }
 
   /**
@@ -527,7 +504,7 @@ export class HubStore {
    */
   async deleteRow(instanceId: string, rowKey: string, etag?: string): Promise<void> {
     try {
-      await this.table.deleteEntity(encodeKey(instanceId), rowKey, etag === undefined ? {} : { etag });
+      await this.table.deleteEntity(encodeKey(instanceId), rowKey, etag);
     } catch (error) {
       if (!isStorageStatus(error, 404, 412)) throw error;
     }
@@ -539,11 +516,11 @@ export class HubStore {
     keep: (rowKey: string) => boolean = () => false,
   ): Promise<number> {
     const partition = encodeKey(instanceId);
-    const doomed: TransactionAction[] = [];
+    const doomed: TableAction[] = [];
     let kept = 0;
     const filter = odata`PartitionKey eq ${partition}`;
-    for await (const entity of this.table.listEntities({ queryOptions: { filter, select: ["RowKey"] } })) {
-      const rowKey = entity.rowKey ?? "";
+    for await (const entity of this.table.listEntities({ filter, select: ["RowKey"] })) {
+      const rowKey = entity.rowKey;
       if (!keep(rowKey)) doomed.push(["delete", { partitionKey: partition, rowKey }]);
       else kept += 1;
     }
@@ -561,16 +538,12 @@ export class HubStore {
     pageSize: number,
     continuationToken: string | undefined,
   ): Promise<{ records: InstanceRecord[]; continuationToken?: string }> {
-    const pages = this.table
-      .listEntities({ queryOptions: { filter } })
-      .byPage({ maxPageSize: pageSize, continuationToken });
-    const next = await pages.next();
-    if (next.done) return { records: [] };
+    const page = await this.table.queryPage({ filter, top: pageSize }, continuationToken);
     return {
       records: await Promise.all(
-        next.value.map(async (entity) => instanceFromEntity(await this.#hydrated(entity))),
+        page.entities.map(async (entity) => instanceFromEntity(await this.#hydrated(entity))),
       ),
-      continuationToken: next.value.continuationToken,
+      ...(page.continuationToken === undefined ? {} : { continuationToken: page.continuationToken }),
     };
   }
 }

@@ -1,0 +1,352 @@
+/**
+ * A small client for one table of the Azure Table service, for the engine's own storage: point reads and
+ * writes, queries with continuation, entity-group transactions. It speaks the REST API directly (Shared
+ * Key Lite or a SAS, JSON with minimal metadata, keep-alive connections) because the engine sends
+ * about a thousand small requests per build and, at a few per second, each request through the SDK's
+ * general pipeline cost the host several times the CPU of the request itself (docs/durable-protocol.md).
+ * Reference: "Table service REST API" and "Authorize with Shared Key" (learn.microsoft.com).
+ */
+import { createHmac } from "node:crypto";
+import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from "node:http";
+import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
+import type { TableAccount } from "../storage-connection";
+import { batchRequest, errorOf, parseBatchResponse, type BatchSubResponse } from "./table-batch";
+import {
+  entityBody,
+  entityFromJson,
+  entityPath,
+  type StoredEntity,
+  type TableAction,
+  type TableEntity,
+  type UpdateMode,
+} from "./table-entities";
+
+/** The service version the requests ask for (JSON payloads, `$batch`, `Prefer: return-no-content`). */
+const SERVICE_VERSION = "2019-02-02";
+const JSON_ACCEPT = "application/json;odata=minimalmetadata";
+/** Tries of a request the service or network failed transiently (the first included). */
+const MAX_TRIES = 4;
+const RETRY_BASE_MS = 200;
+const RETRY_MAX_MS = 4_000;
+/** Statuses worth a retry: timeout, throttling, service errors. */
+const RETRIABLE_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
+/** Network failures worth a retry (a kept-alive connection the server closed first, among others). */
+const RETRIABLE_NETWORK_ERRORS = new Set(["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT", "EAI_AGAIN"]);
+
+/** The service's answer to a request that failed: its status and, when it sent one, its error code. */
+export class TableRestError extends Error {
+  readonly statusCode: number;
+  readonly code: string | undefined;
+
+  constructor(method: string, what: string, statusCode: number, error: { code?: string; message: string }) {
+    super(
+      `${method} ${what}: ${statusCode}${error.code ? ` ${error.code}` : ""}${error.message ? ` — ${error.message.split("\n")[0]}` : ""}`,
+    );
+    this.name = "TableRestError";
+    this.statusCode = statusCode;
+    this.code = error.code;
+  }
+}
+
+interface Answer {
+  readonly status: number;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: string;
+}
+
+interface Send {
+  readonly method: string;
+  /** Path below the endpoint (already encoded), e.g. `Table(PartitionKey='a',RowKey='b')`. */
+  readonly path: string;
+  readonly query?: string;
+  readonly headers?: Record<string, string>;
+  readonly body?: string;
+}
+
+/** One page of a query and where the next begins. */
+export interface EntityPage {
+  readonly entities: StoredEntity[];
+  /** The next page's token (the format `@azure/data-tables` uses), absent after the last page. */
+  readonly continuationToken?: string;
+}
+
+/** What to query: an OData filter, the properties to return, how many rows per page. */
+export interface EntityQuery {
+  readonly filter?: string;
+  readonly select?: readonly string[];
+  readonly top?: number;
+}
+
+/** Reads and writes one table. */
+export class TableRest {
+  readonly #account: TableAccount;
+  readonly #endpoint: URL;
+  readonly #endpointPath: string;
+  readonly #secure: boolean;
+  readonly #agent: HttpAgent;
+  readonly #key: Buffer | undefined;
+
+  constructor(
+    account: TableAccount,
+    readonly table: string,
+  ) {
+    this.#account = account;
+    const endpoint = new URL(account.endpoint);
+    this.#endpoint = endpoint;
+    this.#endpointPath = endpoint.pathname.replace(/\/+$/, "");
+    this.#secure = endpoint.protocol === "https:";
+    // Kept-alive sockets are unreferenced while idle, so they never keep the process running.
+    this.#agent = this.#secure ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
+    this.#key = account.accountKey ? Buffer.from(account.accountKey, "base64") : undefined;
+  }
+
+  /** Creates the table; one that exists already is fine. */
+  async createTable(): Promise<void> {
+    const answer = await this.#send({
+      method: "POST",
+      path: "Tables",
+      headers: { "Content-Type": "application/json", Prefer: "return-no-content" },
+      body: JSON.stringify({ TableName: this.table }),
+    });
+    if (answer.status !== 409) this.#expect(answer, "POST", "Tables");
+  }
+
+  /**
+   * One row, with only the `select`ed properties when given.
+   * @throws TableRestError 404 when the row is not there
+   */
+  async getEntity(partitionKey: string, rowKey: string, select?: readonly string[]): Promise<StoredEntity> {
+    const path = entityPath(this.table, partitionKey, rowKey);
+    const answer = await this.#send({
+      method: "GET",
+      path,
+      ...(select ? { query: `$select=${encodeURIComponent(select.join(","))}` } : {}),
+      headers: { Accept: JSON_ACCEPT },
+    });
+    this.#expect(answer, "GET", path);
+    return entityFromJson(JSON.parse(answer.body) as Record<string, unknown>, etagOf(answer));
+  }
+
+  /** Inserts a row; returns its ETag. @throws TableRestError 409 when it exists */
+  async createEntity(entity: TableEntity): Promise<string> {
+    return this.#write("POST", this.table, entity);
+  }
+
+  /**
+   * Updates a row if it still has `etag` (any version without one); returns the new ETag.
+   * @throws TableRestError 412 when the row changed, 404 when it is gone
+   */
+  async updateEntity(entity: TableEntity, mode: UpdateMode, etag = "*"): Promise<string> {
+    const path = entityPath(this.table, entity.partitionKey, entity.rowKey);
+    return this.#write(mode === "Merge" ? "MERGE" : "PUT", path, entity, etag);
+  }
+
+  /** Inserts a row or merges into / replaces the one there; returns the new ETag. */
+  async upsertEntity(entity: TableEntity, mode: UpdateMode): Promise<string> {
+    const path = entityPath(this.table, entity.partitionKey, entity.rowKey);
+    return this.#write(mode === "Merge" ? "MERGE" : "PUT", path, entity);
+  }
+
+  /** Deletes a row if it still has `etag` (any version without one). @throws TableRestError 404, 412 */
+  async deleteEntity(partitionKey: string, rowKey: string, etag = "*"): Promise<void> {
+    const path = entityPath(this.table, partitionKey, rowKey);
+    const answer = await this.#send({ method: "DELETE", path, headers: { "If-Match": etag } });
+    this.#expect(answer, "DELETE", path);
+  }
+
+  /** One page of the rows matching `query`, from `continuationToken` (the first page without one). */
+  async queryPage(query: EntityQuery, continuationToken?: string): Promise<EntityPage> {
+    const params: string[] = [];
+    if (query.filter) params.push(`$filter=${encodeURIComponent(query.filter)}`);
+    if (query.select) params.push(`$select=${encodeURIComponent(query.select.join(","))}`);
+    if (query.top !== undefined) params.push(`$top=${query.top}`);
+    const from = continuationToken === undefined ? undefined : decodeContinuation(continuationToken);
+    if (continuationToken !== undefined && !from) {
+      throw new RangeError("the continuation token is not one this table's queries return");
+    }
+    if (from) {
+      params.push(`NextPartitionKey=${encodeURIComponent(from.nextPartitionKey)}`);
+      if (from.nextRowKey) params.push(`NextRowKey=${encodeURIComponent(from.nextRowKey)}`);
+    }
+    const path = `${this.table}()`;
+    const answer = await this.#send({
+      method: "GET",
+      path,
+      query: params.join("&"),
+      headers: { Accept: JSON_ACCEPT },
+    });
+    this.#expect(answer, "GET", path);
+    const rows = (JSON.parse(answer.body) as { value?: Record<string, unknown>[] }).value ?? [];
+    const next = encodeContinuation(
+      header(answer, "x-ms-continuation-nextpartitionkey"),
+      header(answer, "x-ms-continuation-nextrowkey"),
+    );
+    return { entities: rows.map((row) => entityFromJson(row)), ...(next ? { continuationToken: next } : {}) };
+  }
+
+  /** Every row matching `query`, page after page. */
+  async *listEntities(query: EntityQuery): AsyncGenerator<StoredEntity> {
+    let token: string | undefined;
+    do {
+      const page = await this.queryPage(query, token);
+      yield* page.entities;
+      token = page.continuationToken;
+    } while (token !== undefined);
+  }
+
+  /**
+   * Runs `actions` (one partition, at most 100) as one entity-group transaction: all or none.
+   * @returns each operation's answer, in order
+   * @throws TableRestError with the failing operation's status (e.g. 412, 409) when it was rolled back
+   */
+  async submitTransaction(actions: readonly TableAction[]): Promise<BatchSubResponse[]> {
+    const batch = batchRequest(this.#account.endpoint, this.table, actions);
+    const answer = await this.#send({
+      method: "POST",
+      path: "$batch",
+      headers: {
+        "Content-Type": batch.contentType,
+        Accept: "application/json",
+        MaxDataServiceVersion: "3.0;NetFx",
+      },
+      body: batch.body,
+    });
+    this.#expect(answer, "POST", "$batch");
+    const responses = parseBatchResponse(answer.body);
+    const failed = responses.find((response) => response.status >= 300);
+    if (failed) {
+      throw new TableRestError(
+        "POST",
+        `$batch of ${actions.length}`,
+        failed.status,
+        failed.error ?? { message: "" },
+      );
+    }
+    return responses;
+  }
+
+  /** Frees the kept-alive connections. */
+  close(): void {
+    this.#agent.destroy();
+  }
+
+  async #write(method: string, path: string, entity: TableEntity, ifMatch?: string): Promise<string> {
+    const headers: Record<string, string> = {
+      "Content-Type": "application/json",
+      Accept: JSON_ACCEPT,
+      Prefer: "return-no-content",
+    };
+    if (ifMatch !== undefined) headers["If-Match"] = ifMatch;
+    const answer = await this.#send({ method, path, headers, body: entityBody(entity) });
+    this.#expect(answer, method, path);
+    return etagOf(answer) ?? "";
+  }
+
+  /** Throws the service's error unless `answer` is a success. */
+  #expect(answer: Answer, method: string, path: string): void {
+    if (answer.status >= 300)
+      throw new TableRestError(method, decodeURIComponent(path), answer.status, errorOf(answer.body));
+  }
+
+  /** Sends a request, again after transient failures (with back-off, or as `Retry-After` asks). */
+  async #send(send: Send): Promise<Answer> {
+    for (let tries = 1; ; tries++) {
+      let answer: Answer | undefined;
+      try {
+        answer = await this.#sendOnce(send);
+        if (!RETRIABLE_STATUSES.has(answer.status) || tries >= MAX_TRIES) return answer;
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (!RETRIABLE_NETWORK_ERRORS.has(code ?? "") || tries >= MAX_TRIES) throw error;
+      }
+      const retryAfterSec = Number(answer?.headers["retry-after"]);
+      const backoff = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (tries - 1)) * (0.8 + 0.4 * Math.random());
+      await new Promise((resolve) => setTimeout(resolve, retryAfterSec > 0 ? retryAfterSec * 1000 : backoff));
+    }
+  }
+
+  #sendOnce(send: Send): Promise<Answer> {
+    const path = `${this.#endpointPath}/${send.path}`;
+    const sas = this.#account.sharedAccessSignature;
+    const query = [send.query, this.#key ? undefined : sas].filter(Boolean).join("&");
+    const date = new Date().toUTCString();
+    const headers: Record<string, string | number> = {
+      Accept: JSON_ACCEPT,
+      ...send.headers,
+      "x-ms-date": date,
+      "x-ms-version": SERVICE_VERSION,
+      DataServiceVersion: "3.0;",
+    };
+    if (this.#key) {
+      // Shared Key Lite for the Table service: the date and the account-qualified resource path.
+      const signature = createHmac("sha256", this.#key)
+        .update(`${date}\n/${this.#account.accountName}${path}`, "utf8")
+        .digest("base64");
+      headers.Authorization = `SharedKeyLite ${this.#account.accountName}:${signature}`;
+    }
+    const body = send.body === undefined ? undefined : Buffer.from(send.body, "utf8");
+    if (body) headers["Content-Length"] = body.length;
+    const endpoint = this.#endpoint;
+    const request = this.#secure ? httpsRequest : httpRequest;
+    return new Promise<Answer>((resolve, reject) => {
+      const outgoing = request(
+        {
+          protocol: endpoint.protocol,
+          hostname: endpoint.hostname,
+          port: endpoint.port,
+          method: send.method,
+          path: query ? `${path}?${query}` : path,
+          headers,
+          agent: this.#agent,
+        },
+        (incoming) => {
+          const chunks: Buffer[] = [];
+          incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
+          incoming.on("error", reject);
+          incoming.on("end", () =>
+            resolve({
+              status: incoming.statusCode ?? 0,
+              headers: incoming.headers,
+              body: chunks.length === 0 ? "" : Buffer.concat(chunks).toString("utf8"),
+            }),
+          );
+        },
+      );
+      outgoing.on("error", reject);
+      outgoing.end(body);
+    });
+  }
+}
+
+function header(answer: Answer, name: string): string | undefined {
+  const value = answer.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function etagOf(answer: Answer): string | undefined {
+  return header(answer, "etag");
+}
+
+/** A continuation as `@azure/data-tables` encodes it (base64 JSON), so tokens outlive a change of client. */
+function encodeContinuation(nextPartitionKey?: string, nextRowKey?: string): string | undefined {
+  if (!nextPartitionKey) return undefined;
+  return Buffer.from(JSON.stringify({ nextPartitionKey, ...(nextRowKey ? { nextRowKey } : {}) })).toString(
+    "base64",
+  );
+}
+
+function decodeContinuation(token: string): { nextPartitionKey: string; nextRowKey?: string } | undefined {
+  try {
+    const parsed = JSON.parse(Buffer.from(token, "base64").toString("utf8")) as {
+      nextPartitionKey?: unknown;
+      nextRowKey?: unknown;
+    };
+    if (typeof parsed.nextPartitionKey !== "string") return undefined;
+    return {
+      nextPartitionKey: parsed.nextPartitionKey,
+      ...(typeof parsed.nextRowKey === "string" ? { nextRowKey: parsed.nextRowKey } : {}),
+    };
+  } catch {
+    return undefined;
+  }
+}
