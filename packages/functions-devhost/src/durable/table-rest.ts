@@ -28,6 +28,11 @@ const JSON_ACCEPT = "application/json;odata=minimalmetadata";
 const MAX_TRIES = 4;
 const RETRY_BASE_MS = 200;
 const RETRY_MAX_MS = 4_000;
+/**
+ * A request with no answer for this long is abandoned (and tried again): a stalled connection must not
+ * stall the engine. The service's own timeout for a table operation is 30 s.
+ */
+const REQUEST_TIMEOUT_MS = 60_000;
 /** Statuses worth a retry: timeout, throttling, service errors. */
 const RETRIABLE_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
 /** Network failures worth a retry (a kept-alive connection the server closed first, among others). */
@@ -311,6 +316,11 @@ export class TableRest {
             }),
           );
         },
+      );
+      outgoing.setTimeout(REQUEST_TIMEOUT_MS, () =>
+        outgoing.destroy(
+          Object.assign(new Error(`no answer in ${REQUEST_TIMEOUT_MS / 1000} s`), { code: "ETIMEDOUT" }),
+        ),
       );
       outgoing.on("error", reject);
       outgoing.end(body);
