@@ -230,11 +230,6 @@ export class TableRest {
     return responses;
   }
 
-  /** Frees the kept-alive connections. */
-  close(): void {
-    this.#agent.destroy();
-  }
-
   async #write(method: string, path: string, entity: TableEntity, ifMatch?: string): Promise<string> {
     const headers: Record<string, string> = {
       "Content-Type": "application/json",
