@@ -48,12 +48,7 @@ const GOAL_READS = 150;
  * not per build, which the build's figure includes for as long as the build lasts.
  */
 const IDLE_SAMPLE_SEC = 20;
-/**
- * Real seconds the stack settles before the idle sample: a host just started still compiles and collects
- * what its start-up left, which is no part of its upkeep (a sample taken at once read about twice the
- * settled rate).
- */
-const SETTLE_SEC = 10;
+
 /** The spec `--warm-up` builds first (its own environment, another name than the measured one). */
 const WARM_UP_SPEC_PATH = "examples/minimal.yaml";
 /** Ratios above this get the breakdown of where the time went. */
@@ -97,7 +92,6 @@ async function main(): Promise<void> {
           `${describeCpu(cpuBetween(cpuBefore, stack.cpu()))} (over ${((Date.now() - wallBefore) / 1000).toFixed(1)} s wall)`,
       );
     }
-    await new Promise((resolve) => setTimeout(resolve, SETTLE_SEC * 1000));
     const idleBefore = stack.cpu();
     await new Promise((resolve) => setTimeout(resolve, IDLE_SAMPLE_SEC * 1000));
     const idle = cpuBetween(idleBefore, stack.cpu());
