@@ -194,7 +194,7 @@ describe("the engine's Table client against Azurite", () => {
     assert.equal((await rest.getEntity("p", "r")).v, "sas");
   });
 
-  test("a request the server never answers fails with the network's error after its retries", async () => {
+  test("a service that cannot be reached fails with the network's error, after the retries", async () => {
     const rest = new TableRest(
       {
         accountName: DEVELOPMENT_ACCOUNT,

@@ -2,8 +2,9 @@
  * A small client for one table of the Azure Table service, for the engine's own storage: point reads and
  * writes, queries with continuation, entity-group transactions. It speaks the REST API directly (Shared
  * Key Lite or a SAS, JSON with minimal metadata, keep-alive connections) because the engine sends
- * about a thousand small requests per build and, at a few per second, each request through the SDK's
- * general pipeline cost the host several times the CPU of the request itself (docs/durable-protocol.md).
+ * about a thousand small requests per build and, at a few per second, each one through the SDK's general
+ * pipeline (policies, serializers, tracing hooks) ran its code cold on the host's main thread
+ * (docs/durable-protocol.md, "How the engine talks to storage").
  * Reference: "Table service REST API" and "Authorize with Shared Key" (learn.microsoft.com).
  */
 import { createHmac } from "node:crypto";
@@ -126,7 +127,6 @@ export class TableRest {
       method: "GET",
       path,
       ...(select ? { query: `$select=${encodeURIComponent(select.join(","))}` } : {}),
-      headers: { Accept: JSON_ACCEPT },
     });
     this.#expect(answer, "GET", path);
     return entityFromJson(JSON.parse(answer.body) as Record<string, unknown>, etagOf(answer));
@@ -178,7 +178,6 @@ export class TableRest {
       method: "GET",
       path,
       query: params.join("&"),
-      headers: { Accept: JSON_ACCEPT },
     });
     this.#expect(answer, "GET", path);
     const rows = (JSON.parse(answer.body) as { value?: Record<string, unknown>[] }).value ?? [];
@@ -227,13 +226,16 @@ export class TableRest {
         failed.error ?? { message: "" },
       );
     }
+    if (responses.length !== actions.length) {
+      // Not the change set the protocol promises: better to fail than to take unknown writes as done.
+      throw new Error(`$batch of ${actions.length} answered ${responses.length} operations`);
+    }
     return responses;
   }
 
   async #write(method: string, path: string, entity: TableEntity, ifMatch?: string): Promise<string> {
     const headers: Record<string, string> = {
       "Content-Type": "application/json",
-      Accept: JSON_ACCEPT,
       Prefer: "return-no-content",
     };
     if (ifMatch !== undefined) headers["If-Match"] = ifMatch;
@@ -248,7 +250,10 @@ export class TableRest {
       throw new TableRestError(method, decodeURIComponent(path), answer.status, errorOf(answer.body));
   }
 
-  /** Sends a request, again after transient failures (with back-off, or as `Retry-After` asks). */
+  /**
+   * Sends a request (accepting JSON unless it says otherwise), again after transient failures (with
+   * back-off, or as `Retry-After` asks).
+   */
   async #send(send: Send): Promise<Answer> {
     for (let tries = 1; ; tries++) {
       let answer: Answer | undefined;
