@@ -5,6 +5,7 @@
  * nothing, queries page, and a SAS connection works as a key does.
  */
 import assert from "node:assert/strict";
+import { createServer, type Socket } from "node:net";
 import { after, before, describe, test } from "node:test";
 import {
   AzureNamedKeyCredential,
@@ -204,6 +205,36 @@ describe("the engine's Table client against Azurite", () => {
       "nowhere",
     );
     await assert.rejects(rest.getEntity("p", "r"), { code: "ECONNREFUSED" });
+  });
+
+  test("a service that takes a request and never answers is given up on after the timeout, tried again, then failed", async () => {
+    // Accepts connections and reads requests, answering none: a stalled storage endpoint.
+    const sockets: Socket[] = [];
+    let requests = 0;
+    const silent = createServer((socket) => {
+      sockets.push(socket);
+      socket.on("data", (chunk: Buffer) => {
+        requests += chunk.toString("latin1").match(/^GET /gm)?.length ?? 0;
+      });
+    });
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const { port } = silent.address() as { port: number };
+    try {
+      const rest = new TableRest(
+        {
+          accountName: DEVELOPMENT_ACCOUNT,
+          endpoint: `http://127.0.0.1:${port}/${DEVELOPMENT_ACCOUNT}`,
+          accountKey: DEVELOPMENT_ACCOUNT_KEY,
+        },
+        "stalled",
+        { requestTimeoutMs: 200 },
+      );
+      await assert.rejects(rest.getEntity("p", "r"), { code: "ETIMEDOUT", message: /no answer in 200 ms/ });
+      assert.equal(requests, 4, "the request was sent four times: once, then three retries");
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 });
 

@@ -33,7 +33,7 @@ const RETRY_MAX_MS = 4_000;
  * A request with no answer for this long is abandoned (and tried again): a stalled connection must not
  * stall the engine. The service's own timeout for a table operation is 30 s.
  */
-const REQUEST_TIMEOUT_MS = 60_000;
+const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
 /** Statuses worth a retry: timeout, throttling, service errors. */
 const RETRIABLE_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
 /** Network failures worth a retry (a kept-alive connection the server closed first, among others). */
@@ -91,12 +91,15 @@ export class TableRest {
   readonly #secure: boolean;
   readonly #agent: HttpAgent;
   readonly #key: Buffer | undefined;
+  readonly #requestTimeoutMs: number;
 
   constructor(
     account: TableAccount,
     readonly table: string,
+    { requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS }: { readonly requestTimeoutMs?: number } = {},
   ) {
     this.#account = account;
+    this.#requestTimeoutMs = requestTimeoutMs;
     const endpoint = new URL(account.endpoint);
     this.#endpoint = endpoint;
     this.#endpointPath = endpoint.pathname.replace(/\/+$/, "");
@@ -317,9 +320,9 @@ export class TableRest {
           );
         },
       );
-      outgoing.setTimeout(REQUEST_TIMEOUT_MS, () =>
+      outgoing.setTimeout(this.#requestTimeoutMs, () =>
         outgoing.destroy(
-          Object.assign(new Error(`no answer in ${REQUEST_TIMEOUT_MS / 1000} s`), { code: "ETIMEDOUT" }),
+          Object.assign(new Error(`no answer in ${this.#requestTimeoutMs} ms`), { code: "ETIMEDOUT" }),
         ),
       );
       outgoing.on("error", reject);
