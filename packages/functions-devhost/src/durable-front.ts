@@ -53,6 +53,8 @@ export interface RunningDurableFront {
 
 /** Where the RPC routes live on their own port, as the real host's `rpcBaseUrl` path. */
 const RPC_BASE_PATH = "/durabletask/";
+/** Where the engine's counters are read (GET, master key). */
+export const ENGINE_STATS_PATH = "/admin/devhost/durable/stats";
 /** The storage connection the Durable extension uses unless host.json names another. */
 const STORAGE_CONNECTION_SETTING = "AzureWebJobsStorage";
 const DURABLE_TRIGGERS = ["orchestrationTrigger", "activityTrigger", "entityTrigger"];
@@ -150,6 +152,19 @@ export async function startDurableFront(options: DurableFrontOptions): Promise<R
       return inputs;
     },
     mounts: [
+      {
+        // The engine's counters (episodes, activities, table requests by kind), for benchmarks: the
+        // devhost's own, so an admin path (the master key), outside the Durable extension's webhooks.
+        pathPrefix: ENGINE_STATS_PATH,
+        accessLevel: "admin",
+        async handle(request, response, url) {
+          if (request.method !== "GET" || url.pathname !== ENGINE_STATS_PATH) {
+            response.writeHead(404).end();
+            return;
+          }
+          response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(engine.stats));
+        },
+      },
       {
         pathPrefix: `${WEBHOOK_BASE_PATH}/`,
         accessLevel: "system",

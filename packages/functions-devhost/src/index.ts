@@ -26,3 +26,5 @@ export {
   type RunningAzurite,
 } from "./azurite";
 export { findFreePort } from "./free-port";
+export { ENGINE_STATS_PATH } from "./durable-front";
+export type { EngineReport } from "./durable/engine-context";

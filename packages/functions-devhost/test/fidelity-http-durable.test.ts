@@ -8,6 +8,8 @@ import { startDevhost, type RunningDevhost } from "../src/main";
 import { encodeMessageText } from "../src/queue-message";
 import { orchestrationNames } from "./fixtures/durable-app/names";
 import { frontQueues } from "./fixtures/front-app/names";
+import { ENGINE_STATS_PATH } from "../src/durable-front";
+import type { EngineReport } from "../src/durable/engine-context";
 import { createAppRoot, type TemporaryAppRoot } from "./front-app-root";
 import { waitFor } from "./front-helpers";
 
@@ -95,6 +97,36 @@ describe("devhost fidelity: HTTP starter and durable client", () => {
     assert.equal(done.runtimeStatus, "Completed");
     assert.equal(done.name, orchestrationNames.sequence);
     assert.deepEqual(done.output, ["Hello Oslo", "Hello Rome"]);
+  });
+
+  test("the engine's counters, read with the master key only, count an orchestration's episodes, activities and table requests", async () => {
+    const stats = async (key?: string) =>
+      fetch(
+        `${devhost.url}${ENGINE_STATS_PATH}`,
+        key === undefined ? {} : { headers: { "x-functions-key": key } },
+      );
+    assert.equal((await stats()).status, 401);
+    assert.equal((await stats(FUNCTION_KEY)).status, 401, "the function key does not open an admin path");
+    assert.equal((await stats(devhost.keys.system)).status, 401, "nor does the system key");
+    const before = (await (await stats(devhost.keys.master)).json()) as EngineReport;
+    const response = await startOrchestration(orchestrationNames.sequence, ["Oslo", "Rome"]);
+    await pollUntilDone(((await response.json()) as CheckStatusBody).statusQueryGetUri);
+    const after = (await (await stats(devhost.keys.master)).json()) as EngineReport;
+    assert.ok(after.episodes - before.episodes >= 3, "an episode per activity result, and the first");
+    assert.equal(after.activities - before.activities, 2, "one per city");
+    assert.ok(
+      after.tableRequests.transaction - before.tableRequests.transaction >= 5,
+      "checkpoints and results",
+    );
+    assert.ok(after.tableRequests.query > before.tableRequests.query, "inbox listings");
+    assert.equal(
+      (
+        await fetch(`${devhost.url}${ENGINE_STATS_PATH}/more`, {
+          headers: { "x-functions-key": devhost.keys.master },
+        })
+      ).status,
+      404,
+    );
   });
 
   test("fails with 401 on the check-status URL without its key, and on the starter without a key", async () => {

@@ -4,6 +4,7 @@ import type { Clock } from "./clock";
 import type { HistoryCache } from "./history-cache";
 import type { InstanceHeadCache } from "./instance-heads";
 import type { HubStore } from "./store";
+import type { TableRequestKind } from "./table-rest";
 
 /** What the engine's workers share. */
 export interface EngineContext {
@@ -45,6 +46,11 @@ export interface EngineStats {
   episodes: number;
   /** Activity invocations (including ones whose result lost a race to another engine). */
   activities: number;
+}
+
+/** What the engine reports: its counters and the requests it sent to its task hub's table, by kind. */
+export interface EngineReport extends Readonly<EngineStats> {
+  readonly tableRequests: Readonly<Record<TableRequestKind, number>>;
 }
 
 /** Thrown by {@link EngineContext.assertAlive}: an abandoned engine must not write. */

@@ -15,7 +15,7 @@ import {
   findFunction,
   isEngineStoppedError,
   type EngineContext,
-  type EngineStats,
+  type EngineReport,
 } from "./engine-context";
 import { durableEngineError } from "./errors";
 import { HistoryCache } from "./history-cache";
@@ -161,9 +161,9 @@ export class AzureStorageDurableEngine implements DurableEngine {
     };
   }
 
-  /** Episodes and activities run by this engine so far. */
-  get stats(): Readonly<EngineStats> {
-    return { ...this.#ctx.stats };
+  /** Episodes and activities run by this engine so far, and its requests to the task hub's table. */
+  get stats(): EngineReport {
+    return { ...this.#ctx.stats, tableRequests: { ...this.#ctx.store.table.requestCounts } };
   }
 
   async start(): Promise<void> {

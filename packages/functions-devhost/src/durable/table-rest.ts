@@ -76,6 +76,9 @@ export interface EntityPage {
   readonly continuationToken?: string;
 }
 
+/** Kinds of request the client sends, as counted in {@link TableRest.requestCounts}. */
+export type TableRequestKind = "transaction" | "query" | "read" | "write" | "delete" | "table";
+
 /** What to query: an OData filter, the properties to return, how many rows per page. */
 export interface EntityQuery {
   readonly filter?: string;
@@ -92,6 +95,15 @@ export class TableRest {
   readonly #agent: HttpAgent;
   readonly #key: Buffer | undefined;
   readonly #requestTimeoutMs: number;
+  /** Requests sent so far by kind, retries included: what a benchmark reads to count round trips. */
+  readonly requestCounts: Record<TableRequestKind, number> = {
+    transaction: 0,
+    query: 0,
+    read: 0,
+    write: 0,
+    delete: 0,
+    table: 0,
+  };
 
   constructor(
     account: TableAccount,
@@ -274,6 +286,7 @@ export class TableRest {
   }
 
   #sendOnce(send: Send): Promise<Answer> {
+    this.requestCounts[kindOf(send)] += 1;
     const path = `${this.#endpointPath}/${send.path}`;
     const sas = this.#account.sharedAccessSignature;
     const query = [send.query, this.#key ? undefined : sas].filter(Boolean).join("&");
@@ -329,6 +342,14 @@ export class TableRest {
       outgoing.end(body);
     });
   }
+}
+
+function kindOf(send: Send): TableRequestKind {
+  if (send.path === "$batch") return "transaction";
+  if (send.path === "Tables") return "table";
+  if (send.method === "DELETE") return "delete";
+  if (send.method !== "GET") return "write";
+  return send.path.endsWith("()") ? "query" : "read";
 }
 
 function header(answer: Answer, name: string): string | undefined {
