@@ -19,7 +19,11 @@
  */
 import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
-import { readHostSettings, type InstanceStatus } from "@azure-env-provisioner/functions-devhost";
+import {
+  readHostSettings,
+  type EngineReport,
+  type InstanceStatus,
+} from "@azure-env-provisioner/functions-devhost";
 import { summarizePlan } from "../lib/plan";
 import { requestCountsBetween } from "./support/arm-counters";
 import { printBreakdown } from "./support/chain-breakdown";
@@ -97,10 +101,12 @@ async function main(): Promise<void> {
     const idle = cpuBetween(idleBefore, stack.cpu());
     const before = stack.emulator.admin.counters();
     const cpuBefore = stack.cpu();
+    const engineBefore = await stack.engineStats();
     const submittedAt = Date.now();
     const build = await buildAndWait(stack, specPath, plan.environmentId, timeoutMs);
     const wallSec = (Date.now() - submittedAt) / 1000;
     const cpu = cpuBetween(cpuBefore, stack.cpu());
+    const engine = engineWorkBetween(engineBefore, await stack.engineStats());
     const counts = requestCountsBetween(before, stack.emulator.admin.counters());
     const children = await stack.instances(`${plan.environmentId}:`);
     const timings = nodeTimings(plan, build, children, stack.simulatedSecBetween);
@@ -138,6 +144,10 @@ async function main(): Promise<void> {
           `${sec(idleShare)} of the build's ${sec(cpu.devhost)} is the host's own upkeep over its ${wallSec.toFixed(0)} s, ${sec(cpu.devhost - idleShare)} the build's work`,
       );
     }
+    console.log(
+      `  devhost engine         ${engine.episodes} episodes, ${engine.activities} activities; ${engine.requests} requests to its task hub's table ` +
+        `(${engine.byKind}), this script's status reads included`,
+    );
     const delays = [...timings.values()].map((t) => t.startDelaySec).sort((a, b) => a - b);
     const medianDelay = delays[Math.floor(delays.length / 2)] ?? 0;
     console.log(
@@ -151,6 +161,21 @@ async function main(): Promise<void> {
   console.log(
     `done in ${((Date.now() - startedAt) / 1000).toFixed(0)} s wall (load average ${loadavg()[0]?.toFixed(1)})`,
   );
+}
+
+/** Episodes, activities and table requests between two readings of the engine's counters. */
+function engineWorkBetween(before: EngineReport, after: EngineReport) {
+  const kinds = Object.keys(after.tableRequests) as (keyof EngineReport["tableRequests"])[];
+  const delta = kinds.map((kind) => [kind, after.tableRequests[kind] - before.tableRequests[kind]] as const);
+  return {
+    episodes: after.episodes - before.episodes,
+    activities: after.activities - before.activities,
+    requests: delta.reduce((sum, [, count]) => sum + count, 0),
+    byKind: delta
+      .filter(([, count]) => count > 0)
+      .map(([kind, count]) => `${count} ${kind}`)
+      .join(", "),
+  };
 }
 
 /** Submits a spec through the HTTP API and waits until its build has completed (throws otherwise). */

@@ -11,6 +11,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { extname, join } from "node:path";
 import {
+  ENGINE_STATS_PATH,
+  type EngineReport,
   type InstanceStatus,
   spawnDevhost,
   startAzurite,
@@ -67,6 +69,8 @@ export interface BenchStack {
    * asks), or `undefined` when unknown.
    */
   instanceStatus(instanceId: string): Promise<InstanceStatus | undefined>;
+  /** The devhost engine's counters so far: episodes, activities, requests to its task hub's table. */
+  engineStats(): Promise<EngineReport>;
   /** An instance's status with its history (`showHistory`), or `undefined` when unknown. */
   instanceHistory(instanceId: string): Promise<InstanceStatus | undefined>;
   /** Every instance whose id starts with `prefix` (all pages). */
@@ -108,6 +112,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     stops.push(() => emulator.stop());
     // Variables already set win over local.settings.json, so these reach the app's configuration.
     const systemKey = randomBytes(24).toString("base64url");
+    const masterKey = randomBytes(24).toString("base64url");
     const env: Record<string, string> = {
       PROVISIONER_ARM_ENDPOINT: emulator.armEndpoint,
       PROVISIONER_CA_CERT_PATH: emulator.caCertPath,
@@ -118,6 +123,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
       PROVISIONER_PRINCIPAL_ID: emulator.identityPrincipalId,
       AzureWebJobsStorage: azurite.connectionString,
       DEVHOST_SYSTEM_KEY: systemKey,
+      DEVHOST_MASTER_KEY: masterKey,
       ...(options.maxConcurrentBuilds === undefined
         ? {}
         : { PROVISIONER_MAX_CONCURRENT_BUILDS: String(options.maxConcurrentBuilds) }),
@@ -170,6 +176,13 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
         }),
       instanceStatus: (instanceId) =>
         readStatus(webhook(`instances/${encodeURIComponent(instanceId)}?showInput=false`)),
+      async engineStats() {
+        const response = await fetch(`${devhost.url}${ENGINE_STATS_PATH}`, {
+          headers: { "x-functions-key": masterKey },
+        });
+        if (!response.ok) throw new Error(`${ENGINE_STATS_PATH} answered ${response.status}`);
+        return (await response.json()) as EngineReport;
+      },
       instanceHistory: (instanceId) =>
         readStatus(webhook(`instances/${encodeURIComponent(instanceId)}?showHistory=true`)),
       async instances(prefix) {
