@@ -4,6 +4,7 @@
  * when it meant them to be, not as much later as that host had run ahead of the wall clock.
  */
 import { TableClient } from "@azure/data-tables";
+import { isInsecureConnection } from "../storage-connection";
 import { continuedAnchor, scaledClock, type Clock, type ClockAnchor } from "./clock";
 
 const PARTITION = "clock";
@@ -11,8 +12,7 @@ const ROW = "anchor";
 
 function tableOf(connectionString: string, hubName: string): TableClient {
   return TableClient.fromConnectionString(connectionString, `${hubName}DevhostClock`, {
-    allowInsecureConnection:
-      connectionString.includes("http://") || connectionString.includes("UseDevelopmentStorage"),
+    allowInsecureConnection: isInsecureConnection(connectionString),
   });
 }
 

@@ -5,7 +5,7 @@
  * rolled back. See "Performing entity group transactions" in the Table service REST reference.
  */
 import { randomUUID } from "node:crypto";
-import { entityBody, entityPath, type TableAction } from "./table-entities";
+import { entityBody, entityPath, errorOf, JSON_ACCEPT, type TableAction } from "./table-entities";
 
 const CRLF = "\r\n";
 
@@ -57,7 +57,7 @@ export function batchRequest(endpoint: string, table: string, actions: readonly 
       "Content-Transfer-Encoding: binary",
       "",
       `${method} ${endpoint}/${target} HTTP/1.1`,
-      "Accept: application/json;odata=minimalmetadata",
+      `Accept: ${JSON_ACCEPT}`,
       "DataServiceVersion: 3.0;",
     );
     if (ifMatch !== undefined) lines.push(`If-Match: ${ifMatch}`);
@@ -88,18 +88,4 @@ export function parseBatchResponse(body: string): BatchSubResponse[] {
     });
   }
   return answers;
-}
-
-/** The code and message of an OData error body (`{"odata.error":{"code":…,"message":{"value":…}}}`). */
-export function errorOf(text: string): { code?: string; message: string } {
-  try {
-    const parsed = JSON.parse(text) as { "odata.error"?: { code?: string; message?: { value?: string } } };
-    const error = parsed["odata.error"];
-    if (error) return { ...(error.code ? { code: error.code } : {}), message: error.message?.value ?? "" };
-  } catch {
-    // Not JSON: an XML error (`<Code>…</Code><Message>…</Message>`), or none.
-  }
-  const code = /<Code>([^<]*)<\/Code>/.exec(text)?.[1];
-  const message = /<Message>([^<]*)<\/Message>/.exec(text)?.[1] ?? "";
-  return { ...(code ? { code } : {}), message: message.trim() };
 }

@@ -5,6 +5,9 @@
  * numbers — so no value needs a type annotation but a number that is not a 32-bit integer (a Double).
  */
 
+/** What reads ask for: JSON whose rows carry their ETags (`odata.etag`) and no other metadata. */
+export const JSON_ACCEPT = "application/json;odata=minimalmetadata";
+
 /** A row: its keys and its properties. */
 export interface TableEntity {
   readonly partitionKey: string;
@@ -101,4 +104,18 @@ export function odata(strings: TemplateStringsArray, ...values: unknown[]): stri
 export function entityPath(table: string, partitionKey: string, rowKey: string): string {
   const key = (value: string) => encodeURIComponent(odataString(value));
   return `${table}(PartitionKey=${key(partitionKey)},RowKey=${key(rowKey)})`;
+}
+
+/** The code and message of an OData error body (`{"odata.error":{"code":…,"message":{"value":…}}}`). */
+export function errorOf(text: string): { code?: string; message: string } {
+  try {
+    const parsed = JSON.parse(text) as { "odata.error"?: { code?: string; message?: { value?: string } } };
+    const error = parsed["odata.error"];
+    if (error) return { ...(error.code ? { code: error.code } : {}), message: error.message?.value ?? "" };
+  } catch {
+    // Not JSON: an XML error (`<Code>…</Code><Message>…</Message>`), or none.
+  }
+  const code = /<Code>([^<]*)<\/Code>/.exec(text)?.[1];
+  const message = /<Message>([^<]*)<\/Message>/.exec(text)?.[1] ?? "";
+  return { ...(code ? { code } : {}), message: message.trim() };
 }

@@ -11,11 +11,13 @@ import { createHmac } from "node:crypto";
 import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { TableAccount } from "../storage-connection";
-import { batchRequest, errorOf, parseBatchResponse, type BatchSubResponse } from "./table-batch";
+import { batchRequest, parseBatchResponse, type BatchSubResponse } from "./table-batch";
 import {
   entityBody,
   entityFromJson,
   entityPath,
+  errorOf,
+  JSON_ACCEPT,
   type StoredEntity,
   type TableAction,
   type TableEntity,
@@ -24,7 +26,6 @@ import {
 
 /** The service version the requests ask for (JSON payloads, `$batch`, `Prefer: return-no-content`). */
 const SERVICE_VERSION = "2019-02-02";
-const JSON_ACCEPT = "application/json;odata=minimalmetadata";
 /** Tries of a request the service or network failed transiently (the first included). */
 const MAX_TRIES = 4;
 const RETRY_BASE_MS = 200;
