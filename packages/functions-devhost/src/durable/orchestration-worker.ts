@@ -13,7 +13,7 @@
 import { randomUUID } from "node:crypto";
 import type { TableAction } from "./table-entities";
 import { decide, hostBookkeeping, type Decision, type EpisodeSubject } from "./decide";
-import { findFunction, halfLeaseFromNow, ownLeaseLasts, type EngineContext } from "./engine-context";
+import { findFunction, ownLeaseLasts, type EngineContext } from "./engine-context";
 import { runEpisode } from "./episode";
 import { completedTaskId, EventType, historyEvent, type HistoryEvent } from "./history";
 import { viewHistory, type HistoryView } from "./history-view";
@@ -317,40 +317,30 @@ export async function processInstance(ctx: EngineContext, instanceId: string): P
 }
 
 /**
- * Takes the instance's lease. This engine's own lease with at least half its time left is kept as its
- * last checkpoint wrote it (no request: the next checkpoint is conditional on that row's ETag, so
- * anyone's change since fails it). Otherwise a conditional write on the row as this engine last wrote it
- * when it remembers it (no read), else on the row as read. `undefined` when the instance is gone (its
- * orphan messages then dropped) or another engine holds the lease.
+ * Takes the instance's lease. An instance whose row this engine wrote last (a checkpoint, a release, its
+ * creation) is taken as remembered, with no request: every episode ends in a checkpoint conditional on
+ * that row's ETag, which also writes the lease, so anyone's change since (another engine's claim once
+ * this engine's lease ran out, a rewind) fails it with 412 and this engine's episode counts for nothing.
+ * An episode decides only what its checkpoint writes, so running one on a row that turns out to have
+ * changed costs time, never a wrong result. Otherwise the row is read and, unless another engine's lease
+ * on it lasts, taken with a conditional write. `undefined` when the instance is gone (its orphan messages
+ * then dropped) or another engine holds the lease.
  */
 async function claim(ctx: EngineContext, instanceId: string): Promise<KnownHead | undefined> {
   const now = ctx.clock.now();
-  const held = ctx.heads.get(instanceId);
-  if (held && ownLeaseLasts(ctx, leaseOf(held.head), halfLeaseFromNow(ctx))) return held;
-  const take = async (known: KnownHead): Promise<KnownHead> => {
-    const head = { ...known.head, leaseOwner: ctx.workerId, leaseUntilMs: now + ctx.leaseClockMs };
-    ctx.assertAlive();
-    const lease = { owner: ctx.workerId, untilMs: head.leaseUntilMs };
-    return { head, etag: await ctx.store.setLease(instanceId, lease, known.etag) };
-  };
   const remembered = ctx.heads.get(instanceId);
-  if (remembered && !isLeasedByAnother(ctx, remembered.head, now)) {
-    try {
-      return await take(remembered);
-    } catch (error) {
-      // Changed since this engine wrote it (or gone): read it, as a first claim does.
-      ctx.heads.forget(instanceId);
-      if (!isStorageStatus(error, 412, 404)) throw error;
-    }
-  }
+  if (remembered && !isLeasedByAnother(ctx, remembered.head, now)) return remembered;
   const stored = await ctx.store.getInstanceHead(instanceId);
   if (!stored) {
     await dropOrphanMessages(ctx, instanceId);
     return undefined;
   }
   if (isLeasedByAnother(ctx, stored.head, now)) return undefined;
+  const head = { ...stored.head, leaseOwner: ctx.workerId, leaseUntilMs: now + ctx.leaseClockMs };
+  ctx.assertAlive();
   try {
-    return await take(stored);
+    const lease = { owner: ctx.workerId, untilMs: head.leaseUntilMs };
+    return { head, etag: await ctx.store.setLease(instanceId, lease, stored.etag) };
   } catch (error) {
     if (isStorageStatus(error, 412, 404)) return undefined;
     throw error;

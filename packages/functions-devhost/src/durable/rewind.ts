@@ -96,5 +96,7 @@ async function rewindOnce(ctx: EngineContext, instanceId: string, reason?: strin
     final,
   );
   ctx.history.forget(instanceId);
+  // The row is replaced: a head this engine remembers from before would fail its next checkpoint.
+  ctx.heads.forget(instanceId);
   ctx.wake();
 }
