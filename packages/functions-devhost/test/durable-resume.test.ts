@@ -106,6 +106,24 @@ describe("handing over after an engine stops with grace", () => {
     assert.equal(afterDrop?.head.leaseOwner, undefined, "the lease taken to drop it was given back");
   });
 
+  test("an event raised through another engine on the same hub reaches the instance this engine holds", async () => {
+    const hub = { taskHubName: "HandoverEvent", leaseMs: 120_000 };
+    const holder = await harness.engine({ ...hub, workerId: "engine-holder" });
+    const other = await harness.engine({ ...hub, workerId: "engine-other" });
+    const store = new HubStore(harness.azurite.connectionString, hub.taskHubName);
+    const id = await holder.startNew(orchestrationNames.waitForApproval, { input: 3_600_000 });
+    await waitForStatus(holder, id, ["Running"]);
+    await eventually(
+      async () => (await store.getInstanceHead(id))?.head.leaseOwner === "engine-holder",
+      "the holder to keep the instance between episodes",
+    );
+    // The other engine writes the message but cannot take the instance: the holder's lease lasts. The
+    // holder knows the instance's inbox from its own writes, so only its scan of the hub finds this one.
+    await other.raiseEvent(id, "Approval", "approved elsewhere");
+    const status = await waitForStatus(holder, id, ["Completed"], 10_000);
+    assert.equal(status.output, "approved elsewhere");
+  });
+
   test("the next engine takes the instance and its queued activities at once, not when their leases run out", async () => {
     // Leases far longer than the test's timeout: only their release lets the second engine carry on.
     const hub = { taskHubName: "HandoverQueue", leaseMs: 120_000, maxConcurrentActivityFunctions: 1 };

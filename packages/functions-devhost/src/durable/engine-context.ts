@@ -2,6 +2,7 @@ import type { FunctionRegistry } from "../contracts";
 import type { OutputBindingWriter } from "../output-bindings";
 import type { Clock } from "./clock";
 import type { HistoryCache } from "./history-cache";
+import type { InboxCache } from "./inbox-cache";
 import type { InstanceHeadCache } from "./instance-heads";
 import type { HubStore } from "./store";
 import type { TableRequestKind } from "./table-rest";
@@ -18,6 +19,8 @@ export interface EngineContext {
   readonly history: HistoryCache;
   /** Instance rows as this engine last wrote them (claims skip reading them first). */
   readonly heads: InstanceHeadCache;
+  /** Instances' message rows as far as this engine knows them all (episodes skip listing them). */
+  readonly inbox: InboxCache;
   /** Writes activities' output bindings after they succeed. */
   readonly outputs: OutputBindingWriter;
   /** Counters for benchmarks and diagnostics. */

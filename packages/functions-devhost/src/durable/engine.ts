@@ -19,6 +19,7 @@ import {
 } from "./engine-context";
 import { durableEngineError } from "./errors";
 import { HistoryCache } from "./history-cache";
+import { InboxCache } from "./inbox-cache";
 import { InstanceHeadCache } from "./instance-heads";
 import { createInstance, isTerminal } from "./instances";
 import { processInstance, releaseHeldLeases } from "./orchestration-worker";
@@ -145,6 +146,7 @@ export class AzureStorageDurableEngine implements DurableEngine {
       leaseClockMs: (options.leaseMs ?? 30_000) * clock.factor,
       history: new HistoryCache(store),
       heads: new InstanceHeadCache(),
+      inbox: new InboxCache(),
       outputs: options.outputs ?? new StorageOutputBindings(),
       stats: { episodes: 0, activities: 0 },
       log: options.log ?? defaultLog,
@@ -309,6 +311,7 @@ export class AzureStorageDurableEngine implements DurableEngine {
     await this.#ctx.store.deletePartition(instanceId);
     this.#ctx.history.forget(instanceId);
     this.#ctx.heads.forget(instanceId);
+    this.#ctx.inbox.forget(instanceId);
     return 1;
   }
 
@@ -324,7 +327,9 @@ export class AzureStorageDurableEngine implements DurableEngine {
       );
     }
     const now = this.#ctx.clock.now();
-    await this.#ctx.store.putWork(externalMessage(instanceId, message, now, randomUUID().slice(0, 8)));
+    const item = externalMessage(instanceId, message, now, randomUUID().slice(0, 8));
+    await this.#ctx.store.putWork(item);
+    this.#ctx.inbox.written({ ...item, etag: "*" });
     this.#ctx.wake(instanceId);
   }
 
@@ -438,8 +443,10 @@ export class AzureStorageDurableEngine implements DurableEngine {
       // is nothing new: only new work keeps the scans frequent, as only a poll that dequeues a message
       // resets the backend's back-off.
       if (!this.#isInHand(item)) found += 1;
-      if (item.kind === "message") instances.add(item.instanceId);
-      else if (item.kind === "activity") this.#maybeRunActivity(item);
+      if (item.kind === "message") {
+        this.#ctx.inbox.seen(item.instanceId, item.rowKey);
+        instances.add(item.instanceId);
+      } else if (item.kind === "activity") this.#maybeRunActivity(item);
       else this.#maybeDispatch(item.instanceId, item.rowKey, item.outbox);
     }
     for (const instanceId of instances) this.#processSoon(instanceId);

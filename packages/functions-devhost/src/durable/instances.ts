@@ -128,19 +128,30 @@ async function writeStart(
     Input: JSON.stringify(instance.input ?? null),
     InstanceId: instance.instanceId,
   });
-  const start = workEntity(startMessage(instance.instanceId, record, started, now));
+  const startItem = startMessage(instance.instanceId, record, started, now);
+  const start = workEntity(startItem);
   ctx.history.forget(instance.instanceId);
   ctx.heads.forget(instance.instanceId);
+  ctx.inbox.forget(instance.instanceId);
   if (existing) await store.deletePartition(instance.instanceId, (rowKey) => rowKey === INSTANCE_ROW);
-  const etags = await store.commit(
-    [],
-    [
-      existing
-        ? ["update", instanceEntity(record), "Replace", { etag: existing.etag }]
-        : ["create", instanceEntity(record)],
-      ["upsert", start, "Replace"],
-    ],
-  );
+  // The new run's inbox is its start message: the partition held no other message rows (a new
+  // instance's, or one just cleared), save an earlier run's late ones, which a scan reports.
+  ctx.inbox.listing(instance.instanceId);
+  const etags = await store
+    .commit(
+      [],
+      [
+        existing
+          ? ["update", instanceEntity(record), "Replace", { etag: existing.etag }]
+          : ["create", instanceEntity(record)],
+        ["upsert", start, "Replace"],
+      ],
+    )
+    .catch((error: unknown) => {
+      ctx.inbox.forget(instance.instanceId);
+      throw error;
+    });
+  ctx.inbox.listed(instance.instanceId, [{ ...startItem, etag: etags.get(startItem.rowKey) ?? "*" }]);
   const etag = etags.get(INSTANCE_ROW);
   if (etag) ctx.heads.remember(instance.instanceId, { head: headOf(record), etag });
   ctx.wake(instance.instanceId);

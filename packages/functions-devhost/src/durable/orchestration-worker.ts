@@ -137,6 +137,31 @@ function controlDecision(
   };
 }
 
+/** Row keys of the rows `actions` delete. */
+const rowKeysOf = (actions: readonly TableAction[]) => actions.map(([, entity]) => entity.rowKey);
+
+/**
+ * The instance's message rows: as this engine knows them when every message since its last listing is
+ * one it wrote itself (`inbox-cache.ts`), else listed.
+ */
+async function inboxOf(ctx: EngineContext, instanceId: string): Promise<MessageItem[]> {
+  const known = ctx.inbox.get(instanceId);
+  if (known) return known;
+  ctx.inbox.listing(instanceId);
+  let listed: MessageItem[];
+  try {
+    listed = (await ctx.store.listWork(instanceId, WORK_PREFIX.message)).filter(
+      (item): item is MessageItem => item.kind === "message",
+    );
+  } catch (error) {
+    ctx.inbox.forget(instanceId);
+    throw error;
+  }
+  ctx.inbox.listed(instanceId, listed);
+  // With whatever this engine wrote while the listing was in flight.
+  return ctx.inbox.get(instanceId) ?? listed;
+}
+
 /**
  * The run's input, from its `ExecutionStarted` event (which carries it, as in the Durable Task
  * history), so an episode never reads the instance row's copy of it.
@@ -219,8 +244,8 @@ export async function processInstance(ctx: EngineContext, instanceId: string): P
       // Each round ends in a checkpoint, so a stopping engine can leave the rest to the next one.
       if (round > 0 && ctx.isStopping()) break;
       now = clock.now();
-      const messages = (await store.listWork(instanceId, WORK_PREFIX.message))
-        .filter((item): item is MessageItem => item.kind === "message" && item.visibleAtMs <= now)
+      const messages = (await inboxOf(ctx, instanceId))
+        .filter((item) => item.visibleAtMs <= now)
         .sort((a, b) => a.visibleAtMs - b.visibleAtMs || (a.rowKey < b.rowKey ? -1 : 1));
       const history = await ctx.history.get(record);
       const view = viewHistory(history);
@@ -232,6 +257,7 @@ export async function processInstance(ctx: EngineContext, instanceId: string): P
         if (drops.length > 0) {
           ctx.assertAlive();
           await store.commit([], drops);
+          ctx.inbox.deleted(instanceId, rowKeysOf(drops));
           if (obsolete.length > MAX_DROPS_PER_COMMIT) continue;
         }
         // A running instance keeps the lease this run took; a finished one gives it back (below).
@@ -290,10 +316,13 @@ export async function processInstance(ctx: EngineContext, instanceId: string): P
       ctx.heads.remember(instanceId, { head: updated, etag });
       if (decision.continueAsNew) ctx.history.forget(instanceId);
       else ctx.history.appended(updated, events, history);
+      ctx.inbox.deleted(instanceId, [next.rowKey, ...rowKeysOf(drops)]);
       record = updated;
       for (const item of leased) {
-        if (item.kind === "message") ctx.sent(item.instanceId, item.rowKey, item.visibleAtMs);
-        else if (item.kind === "outbox") decided.outbox.push(item);
+        if (item.kind === "message") {
+          ctx.inbox.written({ ...item, etag: etags.get(item.rowKey) ?? "*" });
+          ctx.sent(item.instanceId, item.rowKey, item.visibleAtMs);
+        } else if (item.kind === "outbox") decided.outbox.push(item);
         // An ETag the service did not report: the row is this engine's own, taken unconditionally.
         else decided.activities.push({ ...item, etag: etags.get(item.rowKey) ?? "*" });
       }
@@ -304,14 +333,20 @@ export async function processInstance(ctx: EngineContext, instanceId: string): P
     }
   } catch (error) {
     ctx.heads.forget(instanceId);
-    if (isStorageStatus(error, 412)) {
+    ctx.inbox.forget(instanceId);
+    // 409: another engine wrote this episode's history chunk first (it took the instance over).
+    if (isStorageStatus(error, 412, 409)) {
       ctx.log("warning", `instance ${instanceId}: lease lost to another engine; its checkpoint is theirs`);
       return decided;
     }
     throw error;
   } finally {
-    // Stopped early (the engine stopping, the episode limit) or failed: the lease goes back at once.
-    if (!settled) await release(ctx, record, () => etag);
+    // Finished, stopped early (the engine stopping, the episode limit) or failed: the lease goes back at
+    // once; a finished run's last checkpoint gave it back already.
+    if (!settled) {
+      if (record.leaseOwner === ctx.workerId) await release(ctx, record, () => etag);
+      else ctx.inbox.forget(instanceId);
+    }
   }
   return decided;
 }
@@ -361,6 +396,7 @@ function isLeasedByAnother(ctx: EngineContext, head: InstanceHead, nowMs: number
  * start message; each deletion is conditional on the row being the one listed.
  */
 async function dropOrphanMessages(ctx: EngineContext, instanceId: string): Promise<void> {
+  ctx.inbox.forget(instanceId);
   const messages = await ctx.store.listWork(instanceId, WORK_PREFIX.message);
   if (messages.length === 0 || (await ctx.store.getInstance(instanceId))) return;
   for (const item of messages) {
@@ -382,6 +418,8 @@ export async function releaseHeldLeases(ctx: EngineContext, busy: ReadonlySet<st
 }
 
 async function release(ctx: EngineContext, head: InstanceHead, etag: () => string): Promise<void> {
+  // Another engine may take the instance now and consume its messages.
+  ctx.inbox.forget(head.instanceId);
   try {
     ctx.assertAlive();
     const released = await ctx.store.setLease(head.instanceId, { untilMs: 0 }, etag());

@@ -8,7 +8,7 @@ import type { EngineContext } from "./engine-context";
 import { isDurableEngineError } from "./errors";
 import { EventType, historyEvent } from "./history";
 import { createInstance } from "./instances";
-import type { OutboxWork } from "./store";
+import type { NewMessage, OutboxWork } from "./store";
 import { completionRowKey } from "./work-items";
 
 /** Delivers one outbox row of `ownerInstanceId`, then deletes it. */
@@ -34,8 +34,7 @@ export async function dispatchOutbox(
         Reason: error.message,
         Details: error.message,
       });
-      ctx.assertAlive();
-      await ctx.store.putWork({
+      await deliver(ctx, {
         kind: "message",
         instanceId: outbox.parent.instanceId,
         rowKey: completionRowKey(outbox.parent, outbox.parent.taskId),
@@ -46,8 +45,7 @@ export async function dispatchOutbox(
       });
     }
   } else {
-    ctx.assertAlive();
-    await ctx.store.putWork({
+    await deliver(ctx, {
       kind: "message",
       instanceId: outbox.instanceId,
       rowKey: outbox.rowKey,
@@ -60,4 +58,11 @@ export async function dispatchOutbox(
   ctx.assertAlive();
   await ctx.store.deleteRow(ownerInstanceId, rowKey);
   ctx.wake(outbox.instanceId);
+}
+
+/** Writes a message into another instance's inbox (idempotently: its row key is deterministic). */
+async function deliver(ctx: EngineContext, message: NewMessage): Promise<void> {
+  ctx.assertAlive();
+  await ctx.store.putWork(message);
+  ctx.inbox.written({ ...message, etag: "*" });
 }

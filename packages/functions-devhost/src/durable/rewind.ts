@@ -98,5 +98,6 @@ async function rewindOnce(ctx: EngineContext, instanceId: string, reason?: strin
   ctx.history.forget(instanceId);
   // The row is replaced: a head this engine remembers from before would fail its next checkpoint.
   ctx.heads.forget(instanceId);
+  ctx.inbox.forget(instanceId);
   ctx.wake();
 }

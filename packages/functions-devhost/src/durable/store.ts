@@ -113,6 +113,9 @@ export type NewWorkItem =
   | Omit<Extract<WorkItem, { kind: "activity" }>, "etag">
   | Omit<Extract<WorkItem, { kind: "outbox" }>, "etag">;
 
+/** A message row to write. */
+export type NewMessage = Extract<NewWorkItem, { kind: "message" }>;
+
 export const INSTANCE_ROW = "i";
 export const WORK_PREFIX = { message: "wm-", activity: "wa-", outbox: "wo-" } as const;
 /** An entity-group transaction holds at most 100 operations. */

@@ -6,7 +6,7 @@
  * apart from the current run's (see {@link RunRef}).
  */
 import type { HistoryEvent } from "./history";
-import type { NewWorkItem, ParentRef, RunRef } from "./store";
+import type { NewMessage, NewWorkItem, ParentRef, RunRef } from "./store";
 import { WORK_PREFIX } from "./store";
 import { pad, sortableTime } from "./table-values";
 
@@ -26,7 +26,7 @@ export function completionMessage(
   taskId: number,
   event: HistoryEvent,
   visibleAtMs: number,
-): NewWorkItem {
+): NewMessage {
   return {
     kind: "message",
     instanceId,
@@ -44,7 +44,7 @@ export function startMessage(
   run: RunRef,
   event: HistoryEvent,
   nowMs: number,
-): NewWorkItem {
+): NewMessage {
   return {
     kind: "message",
     instanceId,
@@ -62,10 +62,10 @@ export function startMessage(
  */
 export function externalMessage(
   instanceId: string,
-  message: Extract<NewWorkItem, { kind: "message" }>["message"],
+  message: NewMessage["message"],
   nowMs: number,
   uniqueSuffix: string,
-): NewWorkItem {
+): NewMessage {
   return {
     kind: "message",
     instanceId,
