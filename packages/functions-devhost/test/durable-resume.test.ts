@@ -106,6 +106,20 @@ describe("handing over after an engine stops with grace", () => {
     assert.equal(afterDrop?.head.leaseOwner, undefined, "the lease taken to drop it was given back");
   });
 
+  test("an instance that waited past its lease is taken back with no write, and a finished run none after its last checkpoint", async () => {
+    // 200 ms of lease against a timer of 30 s on a 50× clock (600 ms): the lease runs out while it waits.
+    const engine = await harness.engine({ taskHubName: "LeaseNoWrite", leaseMs: 200 });
+    const writes = () => engine.stats.tableRequests.write;
+    const before = writes();
+    const id = await engine.startNew(orchestrationNames.timerThenHello, { input: 30_000 });
+    const status = await waitForStatus(engine, id, ["Completed"], 10_000);
+    assert.equal(status.output, "Hello after timer");
+    // Every write was a checkpoint or an activity's result (transactions); a lease taken or given back
+    // with a write of its own would show here.
+    assert.equal(writes() - before, 0);
+    assert.ok(engine.stats.tableRequests.transaction >= 4, "start, timer, activity result, end");
+  });
+
   test("an event raised through another engine on the same hub reaches the instance this engine holds", async () => {
     const hub = { taskHubName: "HandoverEvent", leaseMs: 120_000 };
     const holder = await harness.engine({ ...hub, workerId: "engine-holder" });
