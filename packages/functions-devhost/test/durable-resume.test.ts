@@ -2,11 +2,30 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { activityNames, orchestrationNames } from "./fixtures/durable-app/names";
 import { sideEffects } from "./fixtures/durable-app/side-effects";
+import type { AzureStorageDurableEngine } from "../src/durable/engine";
 import { HubStore, WORK_PREFIX } from "../src/durable/store";
 import { externalMessage } from "../src/durable/work-items";
 import { eventually, startHarness, waitForStatus, type Harness } from "./durable-harness";
 
 const calls = (key: string) => sideEffects.calls.get(`${activityNames.slow}:${key}`) ?? 0;
+
+/**
+ * Starts an instance that waits an hour for an `Approval` event, and waits until its row names `workerId`
+ * as its lease's owner: the engine keeps the instance between episodes.
+ */
+async function startApprovalHeldBy(
+  engine: AzureStorageDurableEngine,
+  store: HubStore,
+  workerId: string,
+): Promise<string> {
+  const id = await engine.startNew(orchestrationNames.waitForApproval, { input: 3_600_000 });
+  await waitForStatus(engine, id, ["Running"]);
+  await eventually(
+    async () => (await store.getInstanceHead(id))?.head.leaseOwner === workerId,
+    `the row to name ${workerId} while the instance waits`,
+  );
+  return id;
+}
 
 /** Short leases: a new engine takes over an abandoned instance or activity after 400 ms. */
 const LEASE_MS = 400;
@@ -84,12 +103,7 @@ describe("handing over after an engine stops with grace", () => {
     const hub = { taskHubName: "HandoverRow", workerId: "engine-a" };
     const engine = await harness.engine(hub);
     const store = new HubStore(harness.azurite.connectionString, hub.taskHubName);
-    const id = await engine.startNew(orchestrationNames.waitForApproval, { input: 3_600_000 });
-    await waitForStatus(engine, id, ["Running"]);
-    await eventually(
-      async () => (await store.getInstanceHead(id))?.head.leaseOwner === "engine-a",
-      "the row to name its engine while the instance waits",
-    );
+    const id = await startApprovalHeldBy(engine, store, "engine-a");
     await engine.raiseEvent(id, "Approval", "yes");
     await waitForStatus(engine, id, ["Completed"]);
     const finished = await store.getInstanceHead(id);
@@ -125,12 +139,7 @@ describe("handing over after an engine stops with grace", () => {
     const holder = await harness.engine({ ...hub, workerId: "engine-holder" });
     const other = await harness.engine({ ...hub, workerId: "engine-other" });
     const store = new HubStore(harness.azurite.connectionString, hub.taskHubName);
-    const id = await holder.startNew(orchestrationNames.waitForApproval, { input: 3_600_000 });
-    await waitForStatus(holder, id, ["Running"]);
-    await eventually(
-      async () => (await store.getInstanceHead(id))?.head.leaseOwner === "engine-holder",
-      "the holder to keep the instance between episodes",
-    );
+    const id = await startApprovalHeldBy(holder, store, "engine-holder");
     // The other engine writes the message but cannot take the instance: the holder's lease lasts. The
     // holder knows the instance's inbox from its own writes, so only its scan of the hub finds this one.
     await other.raiseEvent(id, "Approval", "approved elsewhere");
