@@ -1,17 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { InboxCache } from "../src/durable/inbox-cache";
-import type { WorkItem } from "../src/durable/store";
+import type { NewMessage } from "../src/durable/store";
 import { externalMessage } from "../src/durable/work-items";
 
-type MessageItem = Extract<WorkItem, { kind: "message" }>;
-
 const ID = "instance-1";
-const message = (suffix: string, instanceId = ID): MessageItem => ({
-  ...externalMessage(instanceId, { type: "resume" }, 1_000, suffix),
-  etag: "*",
-});
-const keysOf = (items: readonly MessageItem[] | undefined) => items?.map((item) => item.rowKey).sort();
+const message = (suffix: string, instanceId = ID): NewMessage =>
+  externalMessage(instanceId, { type: "resume" }, 1_000, suffix);
+const keysOf = (items: readonly NewMessage[] | undefined) => items?.map((item) => item.rowKey).sort();
 
 describe("an engine's knowledge of an instance's inbox", () => {
   test("is unknown until listed, then kept whole by the engine's own writes and deletions", () => {

@@ -133,14 +133,14 @@ export async function runActivity(ctx: EngineContext, item: ActivityItem): Promi
   const run = { generation: item.generation, executionId: item.executionId ?? "" };
   const message = completionMessage(item.instanceId, run, item.activity.taskId, completion, clock.now());
   try {
-    const etags = await store.commit(
+    await store.commit(
       [],
       [
         ["delete", { partitionKey: encodeKey(item.instanceId), rowKey: item.rowKey }],
         ["create", workEntity(message)],
       ],
     );
-    ctx.inbox.written({ ...message, etag: etags.get(message.rowKey) ?? "*" });
+    ctx.inbox.written(message);
   } catch (error) {
     // Already completed by another engine that took the work over: its result stands.
     if (!isStorageStatus(error, 404, 409, 412)) throw error;

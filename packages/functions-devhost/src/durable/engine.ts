@@ -329,7 +329,7 @@ export class AzureStorageDurableEngine implements DurableEngine {
     const now = this.#ctx.clock.now();
     const item = externalMessage(instanceId, message, now, randomUUID().slice(0, 8));
     await this.#ctx.store.putWork(item);
-    this.#ctx.inbox.written({ ...item, etag: "*" });
+    this.#ctx.inbox.written(item);
     this.#ctx.wake(instanceId);
   }
 

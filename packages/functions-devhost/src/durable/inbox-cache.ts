@@ -1,4 +1,4 @@
-import type { WorkItem } from "./store";
+import type { NewMessage } from "./store";
 
 /** Instances whose inbox stays in memory (most recently used). */
 const DEFAULT_CAPACITY = 500;
@@ -8,11 +8,9 @@ const DEFAULT_CAPACITY = 500;
  */
 const CONSUMED_KEPT = 100;
 
-type MessageItem = Extract<WorkItem, { kind: "message" }>;
-
 interface Inbox {
   /** Every message row in the instance's partition, as far as this engine knows, by row key. */
-  readonly messages: Map<string, MessageItem>;
+  readonly messages: Map<string, NewMessage>;
   /** Rows this engine deleted since, which a scan read before the deletion may still report. */
   readonly consumed: Set<string>;
 }
@@ -26,17 +24,18 @@ interface Inbox {
  *
  * Only an optimization: a message another engine wrote is found by the next scan; one it consumed fails
  * this engine's checkpoint (the deletion finds no row, the instance row's ETag has moved), after which
- * the instance is read and listed again.
+ * the instance is read and listed again. Rows are kept without their ETags: an episode deletes the
+ * messages it consumes unconditionally, within its checkpoint conditional on the instance row.
  */
 export class InboxCache {
   readonly #entries = new Map<string, Inbox>();
   /** Rows this engine wrote while a listing of their instance was in flight: the listing may miss them. */
-  readonly #writtenDuringListing = new Map<string, Map<string, MessageItem>>();
+  readonly #writtenDuringListing = new Map<string, Map<string, NewMessage>>();
 
   constructor(private readonly capacity = DEFAULT_CAPACITY) {}
 
   /** The instance's messages, or `undefined` when this engine does not know them all. */
-  get(instanceId: string): MessageItem[] | undefined {
+  get(instanceId: string): NewMessage[] | undefined {
     const inbox = this.#entries.get(instanceId);
     return inbox && [...inbox.messages.values()];
   }
@@ -50,7 +49,7 @@ export class InboxCache {
    * A listing's answer (after {@link listing}): the whole inbox, with what this engine wrote meanwhile;
    * unless the inbox was forgotten while the listing was in flight (it may have missed that row).
    */
-  listed(instanceId: string, messages: readonly MessageItem[]): void {
+  listed(instanceId: string, messages: readonly NewMessage[]): void {
     const written = this.#writtenDuringListing.get(instanceId);
     if (!written) return;
     this.#writtenDuringListing.delete(instanceId);
@@ -66,7 +65,7 @@ export class InboxCache {
   }
 
   /** This engine wrote a message row (created or replaced it), and storage confirmed it. */
-  written(item: MessageItem): void {
+  written(item: NewMessage): void {
     this.#writtenDuringListing.get(item.instanceId)?.set(item.rowKey, item);
     const inbox = this.#entries.get(item.instanceId);
     if (!inbox) return;

@@ -151,7 +151,7 @@ async function writeStart(
       ctx.inbox.forget(instance.instanceId);
       throw error;
     });
-  ctx.inbox.listed(instance.instanceId, [{ ...startItem, etag: etags.get(startItem.rowKey) ?? "*" }]);
+  ctx.inbox.listed(instance.instanceId, [startItem]);
   const etag = etags.get(INSTANCE_ROW);
   if (etag) ctx.heads.remember(instance.instanceId, { head: headOf(record), etag });
   ctx.wake(instance.instanceId);

@@ -26,6 +26,7 @@ import {
   workEntity,
   type InstanceHead,
   type InstanceValues,
+  type NewMessage,
   type NewWorkItem,
   type WorkItem,
 } from "./store";
@@ -38,12 +39,10 @@ const MAX_EPISODES_PER_CLAIM = 200;
 /** Messages dropped per checkpoint at most (a transaction holds 100 operations). */
 const MAX_DROPS_PER_COMMIT = 50;
 
-type MessageItem = Extract<WorkItem, { kind: "message" }>;
-
 /** What to do with the pending messages: the next one to act on, and those that are obsolete. */
 interface Triage {
-  readonly next?: MessageItem;
-  readonly obsolete: MessageItem[];
+  readonly next?: NewMessage;
+  readonly obsolete: NewMessage[];
 }
 
 /**
@@ -52,7 +51,7 @@ interface Triage {
  * 0 after a purge. A later generation of a different execution is the next run's start (continue-as-new),
  * which is not stale.
  */
-function isFromOtherRun(record: InstanceHead, item: MessageItem): boolean {
+function isFromOtherRun(record: InstanceHead, item: NewMessage): boolean {
   return (
     item.executionId !== undefined &&
     item.executionId !== record.executionId &&
@@ -60,9 +59,9 @@ function isFromOtherRun(record: InstanceHead, item: MessageItem): boolean {
   );
 }
 
-function triage(record: InstanceHead, view: HistoryView, messages: readonly MessageItem[]): Triage {
-  const obsolete: MessageItem[] = [];
-  let next: MessageItem | undefined;
+function triage(record: InstanceHead, view: HistoryView, messages: readonly NewMessage[]): Triage {
+  const obsolete: NewMessage[] = [];
+  let next: NewMessage | undefined;
   const terminal = isTerminal(record.runtimeStatus);
   for (const item of messages) {
     const { message } = item;
@@ -106,7 +105,7 @@ function triage(record: InstanceHead, view: HistoryView, messages: readonly Mess
  */
 function controlDecision(
   view: HistoryView,
-  item: MessageItem,
+  item: NewMessage,
   nowMs: number,
 ): { decision: Decision; values: InstanceValues } {
   const { message } = item;
@@ -144,19 +143,14 @@ const rowKeysOf = (actions: readonly TableAction[]) => actions.map(([, entity]) 
  * The instance's message rows: as this engine knows them when every message since its last listing is
  * one it wrote itself (`inbox-cache.ts`), else listed.
  */
-async function inboxOf(ctx: EngineContext, instanceId: string): Promise<MessageItem[]> {
+async function inboxOf(ctx: EngineContext, instanceId: string): Promise<NewMessage[]> {
   const known = ctx.inbox.get(instanceId);
   if (known) return known;
+  // A failed listing leaves the inbox unknown: processInstance forgets it on any error.
   ctx.inbox.listing(instanceId);
-  let listed: MessageItem[];
-  try {
-    listed = (await ctx.store.listWork(instanceId, WORK_PREFIX.message)).filter(
-      (item): item is MessageItem => item.kind === "message",
-    );
-  } catch (error) {
-    ctx.inbox.forget(instanceId);
-    throw error;
-  }
+  const listed = (await ctx.store.listWork(instanceId, WORK_PREFIX.message)).filter(
+    (item): item is Extract<WorkItem, { kind: "message" }> => item.kind === "message",
+  );
   ctx.inbox.listed(instanceId, listed);
   // With whatever this engine wrote while the listing was in flight.
   return ctx.inbox.get(instanceId) ?? listed;
@@ -320,7 +314,7 @@ export async function processInstance(ctx: EngineContext, instanceId: string): P
       record = updated;
       for (const item of leased) {
         if (item.kind === "message") {
-          ctx.inbox.written({ ...item, etag: etags.get(item.rowKey) ?? "*" });
+          ctx.inbox.written(item);
           ctx.sent(item.instanceId, item.rowKey, item.visibleAtMs);
         } else if (item.kind === "outbox") decided.outbox.push(item);
         // An ETag the service did not report: the row is this engine's own, taken unconditionally.

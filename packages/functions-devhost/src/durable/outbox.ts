@@ -64,5 +64,5 @@ export async function dispatchOutbox(
 async function deliver(ctx: EngineContext, message: NewMessage): Promise<void> {
   ctx.assertAlive();
   await ctx.store.putWork(message);
-  ctx.inbox.written({ ...message, etag: "*" });
+  ctx.inbox.written(message);
 }
