@@ -67,6 +67,11 @@ export type CancelOutcome =
       readonly stillStopping: readonly string[];
     };
 
+/** "an apply" or "a destroy", for messages about a running operation. */
+export function operationPhrase(action: OperationAction): string {
+  return action === "apply" ? "an apply" : "a destroy";
+}
+
 /** The environment is taken: a build or destroy of it runs (or waits in a batch). */
 export interface BusyOutcome {
   readonly kind: "busy";
@@ -128,6 +133,12 @@ export interface EnvironmentService {
     spec: EnvironmentSpec,
     options: ClaimOptions,
   ): Promise<ClaimedOutcome | BusyOutcome | UnknownOutcome | RefusedOutcome>;
+  /**
+   * The operation holding the environment, when one does (what `claim` would answer busy with);
+   * `undefined` when it is free. Asked before preflight: a running build changes what preflight would read
+   * (the vault it just created looks like a name taken by someone else), and busy is the answer that counts.
+   */
+  running(environmentId: string): Promise<BusyOutcome | undefined>;
   /** Claims and starts a build. */
   apply(spec: EnvironmentSpec, requestedBy: string): Promise<ClaimedOutcome | BusyOutcome | RefusedOutcome>;
   /** Claims and starts a destroy of a recorded environment; `undefined` when there is no record. */
@@ -173,6 +184,11 @@ export function createEnvironmentService(deps: EnvironmentServiceDeps): Environm
     }
     // Claimed but its instance not visible yet: the claimant is between its record write and startNew.
     return Date.parse(now()) - Date.parse(operation.startedAt) < CLAIM_START_GRACE_MS;
+  }
+
+  function busyOutcome(environmentId: string, stored: StoredRecord | undefined): BusyOutcome {
+    const operation = stored?.record.lastOperation;
+    return { kind: "busy", environmentId, ...(operation ? { operation } : {}) };
   }
 
   /** Writes the instance's outcome into a record still marked running; a lost race is harmless. */
@@ -221,13 +237,7 @@ export function createEnvironmentService(deps: EnvironmentServiceDeps): Environm
     if (!pinned.ok) return { kind: "refused", environmentId, problems: pinned.problems };
     const spec = pinned.spec;
     const plan = deps.plan(spec);
-    if (await isTaken(stored, instance)) {
-      return {
-        kind: "busy",
-        environmentId,
-        ...(stored?.record.lastOperation ? { operation: stored.record.lastOperation } : {}),
-      };
-    }
+    if (await isTaken(stored, instance)) return busyOutcome(environmentId, stored);
     const startedAt = now();
     const record: EnvironmentRecord = {
       ...(stored?.record ?? { createdAt: startedAt }),
@@ -253,12 +263,7 @@ export function createEnvironmentService(deps: EnvironmentServiceDeps): Environm
       await deps.records.save(record, stored?.etag);
     } catch (error) {
       if (!isRecordConflictError(error)) throw error;
-      const winner = await deps.records.get(environmentId);
-      return {
-        kind: "busy",
-        environmentId,
-        ...(winner?.record.lastOperation ? { operation: winner.record.lastOperation } : {}),
-      };
+      return busyOutcome(environmentId, await deps.records.get(environmentId));
     }
     return { kind: "claimed", environmentId, plan };
   }
@@ -348,6 +353,13 @@ export function createEnvironmentService(deps: EnvironmentServiceDeps): Environm
 
   const service: EnvironmentService = {
     claim,
+    async running(environmentId) {
+      const [stored, instance] = await Promise.all([
+        deps.records.get(environmentId),
+        deps.orchestrations.getStatus(environmentId),
+      ]);
+      return (await isTaken(stored, instance)) ? busyOutcome(environmentId, stored) : undefined;
+    },
     planOf: (record) => deps.plan(normalizeRecordedSpec(record.spec)),
     async apply(spec, requestedBy) {
       const outcome = await claim(spec, { action: "apply", requestedBy });

@@ -19,6 +19,7 @@ import { answerHistory } from "./history-api";
 import { orchestrationClientOf } from "./durable-port";
 import {
   createEnvironmentService,
+  operationPhrase,
   type BusyOutcome,
   type EnvironmentService,
   type EnvironmentView,
@@ -153,7 +154,7 @@ function busy(request: HttpRequest, outcome: BusyOutcome): HttpResponseInit {
       title: "Environment busy",
       status: 409,
       detail: operation
-        ? `a ${operation.action} of "${outcome.environmentId}" is running since ${operation.startedAt}; retry when it ends or cancel it`
+        ? `${operationPhrase(operation.action)} of "${outcome.environmentId}" is running since ${operation.startedAt}; retry when it ends or cancel it`
         : `an operation on "${outcome.environmentId}" is running`,
       environmentId: outcome.environmentId,
       statusUrl: environmentUrl(request, outcome.environmentId),
@@ -195,9 +196,13 @@ const handlers: Record<EnvironmentOperation, (call: ApiCall) => Promise<HttpResp
     const validation = specOf(call, await call.request.text());
     if ("refused" in validation) return validation.refused;
     if (!validation.ok) return invalidSpec(validation.problems, validation.warnings);
+    const environmentId = `${validation.spec.org_name}-${validation.spec.name}`;
+    // A running build is the answer before any preflight: it changes what preflight would read.
+    const running = await call.service.running(environmentId);
+    if (running) return busy(call.request, running);
     // Preflight what the claim will build: the engines the environment's record pins (when the spec
     // cannot keep them, the claim below refuses it with why).
-    const stored = await call.app.records.get(`${validation.spec.org_name}-${validation.spec.name}`);
+    const stored = await call.app.records.get(environmentId);
     const target = applyTargetOf(validation.spec, stored?.record.spec, call.app.plan, validation.modulePaths);
     const report = target ? (await call.app.preflight(target)).report : undefined;
     if (report?.outcome === "refused") return refusedByPreflight(report, validation.warnings);

@@ -22,7 +22,7 @@ import type { PreflightReport } from "../lib/preflight/types";
 import type { EnvironmentSpec, SpecProblem } from "../lib/spec/types";
 import { validateSpec } from "../lib/spec/validate";
 import { writeBucketConcurrency } from "../lib/plan/batch-concurrency";
-import type { EnvironmentService } from "./environment-service";
+import { operationPhrase, type BusyOutcome, type EnvironmentService } from "./environment-service";
 import type { OrchestrationClient } from "./ports";
 import { withinProvisionerSubscriptions } from "./spec-body";
 
@@ -221,6 +221,17 @@ export function batchInstanceIdOf(requestId: string): string {
   return `batch-${requestId}`;
 }
 
+/** The result of a request for an environment a build or destroy holds: nothing new is started. */
+function alreadyRunning(outcome: BusyOutcome) {
+  const running = outcome.operation ? operationPhrase(outcome.operation.action) : "an operation";
+  const message = `${running} of "${outcome.environmentId}" is already running; nothing new was started`;
+  return {
+    environmentId: outcome.environmentId,
+    outcome: "duplicate" as const,
+    problems: [{ path: "", message }],
+  };
+}
+
 /**
  * Handles one message: validates each spec, claims each valid environment, starts one batch
  * orchestration for the claimed ones, and records every outcome.
@@ -292,6 +303,26 @@ export async function handleEnvironmentRequest(
 
   // Preflight of every valid spec to apply, before anything is claimed (a destroy has nothing to check).
   const preflight = deps.preflight;
+  if (request.action === "apply" && preflight) {
+    // An environment a build or destroy holds is answered before its preflight: the running operation
+    // changes what preflight would read (the vault it just created would look taken by someone else).
+    const holders = await eachLimited(candidates, PREFLIGHT_CONCURRENCY, (c) =>
+      deps.service.running(c.environmentId),
+    );
+    for (let at = candidates.length - 1; at >= 0; at--) {
+      const holder = holders[at];
+      if (!holder) continue;
+      const { index } = candidates[at]!;
+      results.push({
+        requestId,
+        index,
+        action: request.action,
+        ...alreadyRunning(holder),
+        recordedAt: recordedAt(),
+      });
+      candidates.splice(at, 1);
+    }
+  }
   const ownReports =
     request.action === "apply" && preflight
       ? await eachLimited(candidates, PREFLIGHT_CONCURRENCY, (c) => preflight(c.spec, c.modulePaths))
@@ -379,11 +410,7 @@ export async function handleEnvironmentRequest(
       continue;
     }
     if (outcome.kind === "busy") {
-      const running = outcome.operation ? `a ${outcome.operation.action}` : "an operation";
-      const problems = [
-        { path: "", message: `${running} of "${environmentId}" is already running; nothing new was started` },
-      ];
-      results.push({ ...base, environmentId, outcome: "duplicate", problems, recordedAt: recordedAt() });
+      results.push({ ...base, ...alreadyRunning(outcome), recordedAt: recordedAt() });
       continue;
     }
     const batchItem: BatchItem =

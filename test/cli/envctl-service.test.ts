@@ -219,7 +219,7 @@ describe("envctl on a running build: busy, watch, list, cancel", () => {
   test("fails with exit 4 on a second apply while the first runs", async () => {
     const run = await world.envctl(["apply", file, "--yes"]);
     assert.equal(run.code, 4, run.stdout);
-    assert.match(run.stderr, /^Environment busy \(409\): a apply of "acme-busy" is running since /);
+    assert.match(run.stderr, /^Environment busy \(409\): an apply of "acme-busy" is running since /);
   });
 
   test("list shows it running with its elapsed time and ETA", async () => {

@@ -394,6 +394,34 @@ describe("preflight at the HTTP API", () => {
     );
   });
 
+  test("answers 409 to a second apply while the build runs, before preflight reads what the build is changing", async () => {
+    const document = specDocument("running", [{ type: "base" }]);
+    const vault = nameOf(planOf(document), "keyVault");
+    const vaultPut = (entry: { method: string; path: string; status: number }) =>
+      entry.method === "PUT" && entry.path.endsWith(`/vaults/${vault}`) && entry.status === 429;
+    // The build keeps retrying its vault's create, throttled, so the vault does not exist yet.
+    stack.emulator.admin.addFaults([
+      {
+        match: { method: "PUT", path: `/vaults/${vault}$` },
+        effect: { kind: "http", status: 429, code: "SubscriptionRequestsThrottled", retryAfterSec: 1 },
+      },
+    ]);
+    const first = await apply(document);
+    assert.equal(first.response.status, 202, JSON.stringify(first.body));
+    await waitFor("the build's first try of its vault", async () =>
+      stack.emulator.admin.requestLog().find(vaultPut),
+    );
+    // What Azure's name check answers the moment the build's vault exists, before a plan preview sees
+    // it in the resource group: taken.
+    stack.emulator.admin.configureSubscriptions({
+      takenNames: [{ type: "Microsoft.KeyVault/vaults", name: vault }],
+    });
+    const second = await apply(document);
+    assert.equal(second.response.status, 409, JSON.stringify(second.body));
+    assert.equal(second.body.title, "Environment busy");
+    assert.match(String(second.body.detail), /^an apply of "acme-running" is running since /);
+  });
+
   test("shows preflight's findings in the plan preview, refused or not", async () => {
     stack.emulator.admin.configureSubscriptions({
       withdrawn: { kubernetesVersions: [{ location: "eastus2", version: "1.35" }] },

@@ -128,6 +128,39 @@ describe("preflight of queue messages", () => {
     }
   });
 
+  test("records an apply of an environment whose build runs as already running, before preflight reads what the build is changing", async () => {
+    const document = specDocument("q-held", [{ type: "base" }]);
+    const vault = nameOf(planOf(document), "keyVault");
+    // The build keeps retrying its vault's create, throttled, so the vault does not exist yet.
+    stack.emulator.admin.addFaults([
+      {
+        match: { method: "PUT", path: `/vaults/${vault}$` },
+        effect: { kind: "http", status: 429, code: "SubscriptionRequestsThrottled", retryAfterSec: 1 },
+      },
+    ]);
+    try {
+      const first = await send({ action: "apply", environments: [document] });
+      await rowsOf(first, 1, (rows) => rows[0]!.outcome === "started");
+      await waitFor("the build's first try of its vault", async () =>
+        stack.emulator.admin
+          .requestLog()
+          .find((entry) => entry.method === "PUT" && entry.path.endsWith(`/vaults/${vault}`)),
+      );
+      // What Azure's name check answers the moment the build's vault exists, before a plan preview sees
+      // it in the resource group: taken.
+      stack.emulator.admin.configureSubscriptions({
+        takenNames: [{ type: "Microsoft.KeyVault/vaults", name: vault }],
+      });
+      const second = await send({ action: "apply", environments: [document] });
+      const [row] = await rowsOf(second, 1, () => true);
+      assert.equal(row!.outcome, "duplicate", JSON.stringify(row));
+      assert.match(row!.problems[0]!.message, /an apply of "acme-q-held" is already running/);
+    } finally {
+      stack.emulator.admin.clearFaults();
+      stack.emulator.admin.clearSubscriptionSettings();
+    }
+  });
+
   test("defers a whole message when Azure fails one spec's read, writing nothing; the message's redelivery starts it", async () => {
     const flaky = specDocument("q-flaky", [{ type: "base" }]);
     const fine = specDocument("q-fine", [{ type: "base" }]);
