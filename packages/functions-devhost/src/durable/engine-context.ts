@@ -77,6 +77,16 @@ export function ownLeaseLasts(
   return lease.owner === ctx.workerId && lease.untilMs > pastMs;
 }
 
+/**
+ * Drops everything this engine remembers of an instance (its history, its row as last written, its
+ * inbox): the instance was purged, recreated or rewound, so none of it holds any more.
+ */
+export function forgetInstance(ctx: EngineContext, instanceId: string): void {
+  ctx.history.forget(instanceId);
+  ctx.heads.forget(instanceId);
+  ctx.inbox.forget(instanceId);
+}
+
 /** The time a lease must outlast to be used without renewing it: half a lease from now. */
 export function halfLeaseFromNow(ctx: EngineContext): number {
   return ctx.clock.now() + ctx.leaseClockMs / 2;

@@ -13,6 +13,7 @@ import { realClock, type Clock } from "./clock";
 import {
   EngineStoppedError,
   findFunction,
+  forgetInstance,
   isEngineStoppedError,
   type EngineContext,
   type EngineReport,
@@ -309,9 +310,7 @@ export class AzureStorageDurableEngine implements DurableEngine {
     const stored = await this.#ctx.store.getInstance(instanceId);
     if (!stored || !isTerminal(stored.record.runtimeStatus)) return 0;
     await this.#ctx.store.deletePartition(instanceId);
-    this.#ctx.history.forget(instanceId);
-    this.#ctx.heads.forget(instanceId);
-    this.#ctx.inbox.forget(instanceId);
+    forgetInstance(this.#ctx, instanceId);
     return 1;
   }
 

@@ -1,7 +1,7 @@
 /** Creating instances: `startNew`, sub-orchestrations, and restarting a finished instance under the same id. */
 import { randomUUID } from "node:crypto";
 import type { RuntimeStatus } from "../contracts";
-import type { EngineContext } from "./engine-context";
+import { forgetInstance, type EngineContext } from "./engine-context";
 import { durableEngineError } from "./errors";
 import { EventType, historyEvent } from "./history";
 import {
@@ -130,9 +130,7 @@ async function writeStart(
   });
   const startItem = startMessage(instance.instanceId, record, started, now);
   const start = workEntity(startItem);
-  ctx.history.forget(instance.instanceId);
-  ctx.heads.forget(instance.instanceId);
-  ctx.inbox.forget(instance.instanceId);
+  forgetInstance(ctx, instance.instanceId);
   if (existing) await store.deletePartition(instance.instanceId, (rowKey) => rowKey === INSTANCE_ROW);
   // The new run's inbox is its start message: the partition held no other message rows (a new
   // instance's, or one just cleared), save an earlier run's late ones, which a scan reports.

@@ -5,7 +5,7 @@
  * failure would renumber the retry timers the library already counted.
  */
 import type { TableAction } from "./table-entities";
-import type { EngineContext } from "./engine-context";
+import { forgetInstance, type EngineContext } from "./engine-context";
 import { durableEngineError } from "./errors";
 import { EventType, historyEvent, type HistoryEvent } from "./history";
 import { viewHistory } from "./history-view";
@@ -95,9 +95,7 @@ async function rewindOnce(ctx: EngineContext, instanceId: string, reason?: strin
     work.map((item) => ["upsert", workEntity(item), "Replace"]),
     final,
   );
-  ctx.history.forget(instanceId);
   // The row is replaced: a head this engine remembers from before would fail its next checkpoint.
-  ctx.heads.forget(instanceId);
-  ctx.inbox.forget(instanceId);
+  forgetInstance(ctx, instanceId);
   ctx.wake();
 }
