@@ -68,7 +68,7 @@ export function* buildEnvironmentOrchestrator(
     plan,
     parentInstanceId,
     inputWaitDeadlineSec = INPUT_WAIT_DEADLINE_SEC,
-  } = buildInputOf(context.df.getInput(), BUILD_ENVIRONMENT, context.df.instanceId);
+  } = buildInputOf(context.df.getInput(), BUILD_ENVIRONMENT, context.df.instanceId, context.df.isReplaying);
   const startedAtMs = orchestrationNowMs(context);
   let states: NodeStates = initialStates(plan);
   const chainToEnd = chainToEndSec(plan.nodes);

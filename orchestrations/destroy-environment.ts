@@ -78,6 +78,7 @@ export function* destroyEnvironmentOrchestrator(
     context.df.getInput(),
     DESTROY_ENVIRONMENT,
     context.df.instanceId,
+    context.df.isReplaying,
   );
   const startedAtMs = orchestrationNowMs(context);
   const estimateSec = estimatedDestroySec(plan);

@@ -38,7 +38,12 @@ export function reportedError(nodeKey: string, error: AzureErrorSummary): Report
 
 /** The ENSURE_NODE_ORCHESTRATION orchestrator. */
 export function* ensureNodeOrchestrator(context: OrchestrationContext): Generator<Task, NodeResult, unknown> {
-  const input = ensureNodeInputOf(context.df.getInput(), ENSURE_NODE_ORCHESTRATION, context.df.instanceId);
+  const input = ensureNodeInputOf(
+    context.df.getInput(),
+    ENSURE_NODE_ORCHESTRATION,
+    context.df.instanceId,
+    context.df.isReplaying,
+  );
   const { node } = input;
   const failed = (error: AzureErrorSummary): NodeResult => ({
     state: "failed",

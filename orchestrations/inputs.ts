@@ -106,7 +106,19 @@ function problemsOf(error: z.ZodError): string[] {
   return error.issues.map((issue) => `${issue.path.join(".") || "input"}: ${issue.message}`);
 }
 
-function parsed<T>(schema: z.ZodType, input: unknown, orchestration: string, instanceId: string): T {
+/**
+ * `input` as a `T`, checked against `schema` in a run's first episode. A replay skips the check: the
+ * input comes from the run's `ExecutionStarted` event, so it is the one the first episode accepted (a
+ * refused input ends the run there), and checking a plan again costs every episode of a long build.
+ */
+function parsed<T>(
+  schema: z.ZodType,
+  input: unknown,
+  orchestration: string,
+  instanceId: string,
+  replaying: boolean,
+): T {
+  if (replaying) return input as T;
   const result = schema.safeParse(input);
   if (!result.success)
     throw new InvalidOrchestrationInputError(orchestration, instanceId, problemsOf(result.error));
@@ -123,23 +135,38 @@ function underEnvironmentId(plan: Plan, orchestration: string, instanceId: strin
   }
 }
 
-/** The build's input, checked. @throws InvalidOrchestrationInputError */
-export function buildInputOf(input: unknown, orchestration: string, instanceId: string): BuildInput {
-  const value = parsed<BuildInput>(buildInputSchema, input, orchestration, instanceId);
+/** The build's input, checked (see {@link parsed} for replays). @throws InvalidOrchestrationInputError */
+export function buildInputOf(
+  input: unknown,
+  orchestration: string,
+  instanceId: string,
+  replaying = false,
+): BuildInput {
+  const value = parsed<BuildInput>(buildInputSchema, input, orchestration, instanceId, replaying);
   underEnvironmentId(value.plan, orchestration, instanceId);
   return value;
 }
 
-/** The destroy's input, checked. @throws InvalidOrchestrationInputError */
-export function destroyInputOf(input: unknown, orchestration: string, instanceId: string): DestroyInput {
-  const value = parsed<DestroyInput>(destroyInputSchema, input, orchestration, instanceId);
+/** The destroy's input, checked (see {@link parsed} for replays). @throws InvalidOrchestrationInputError */
+export function destroyInputOf(
+  input: unknown,
+  orchestration: string,
+  instanceId: string,
+  replaying = false,
+): DestroyInput {
+  const value = parsed<DestroyInput>(destroyInputSchema, input, orchestration, instanceId, replaying);
   underEnvironmentId(value.plan, orchestration, instanceId);
   return value;
 }
 
-/** The batch's input, checked. @throws InvalidOrchestrationInputError */
-export function batchInputOf(input: unknown, orchestration: string, instanceId: string): BatchInput {
-  return parsed<BatchInput>(batchInputSchema, input, orchestration, instanceId);
+/** The batch's input, checked (see {@link parsed} for replays). @throws InvalidOrchestrationInputError */
+export function batchInputOf(
+  input: unknown,
+  orchestration: string,
+  instanceId: string,
+  replaying = false,
+): BatchInput {
+  return parsed<BatchInput>(batchInputSchema, input, orchestration, instanceId, replaying);
 }
 
 /**
@@ -150,8 +177,9 @@ export function ensureNodeInputOf(
   input: unknown,
   orchestration: string,
   instanceId: string,
+  replaying = false,
 ): EnsureNodeInput {
-  const value = parsed<EnsureNodeInput>(ensureNodeInputSchema, input, orchestration, instanceId);
+  const value = parsed<EnsureNodeInput>(ensureNodeInputSchema, input, orchestration, instanceId, replaying);
   const environmentId = environmentIdOfNodeInstance(instanceId);
   if (!isEnvironmentId(environmentId) || ensureNodeInstanceId(environmentId, value.node.key) !== instanceId) {
     throw new InvalidOrchestrationInputError(orchestration, instanceId, [

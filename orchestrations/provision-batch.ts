@@ -60,7 +60,12 @@ function startItem(context: OrchestrationContext, item: BatchItem, requestedBy: 
 export function* provisionBatchOrchestrator(
   context: OrchestrationContext,
 ): Generator<Task, BatchOutput, unknown> {
-  const input = batchInputOf(context.df.getInput(), PROVISION_BATCH, context.df.instanceId);
+  const input = batchInputOf(
+    context.df.getInput(),
+    PROVISION_BATCH,
+    context.df.instanceId,
+    context.df.isReplaying,
+  );
   const maxConcurrent = Math.max(1, Math.floor(input.maxConcurrent || DEFAULT_MAX_CONCURRENT));
   const requestedBy = `batch:${context.df.instanceId}`;
   const { runs, duplicateOf } = firstOccurrences(input.items);

@@ -58,6 +58,24 @@ describe("orchestration inputs", () => {
     assert.match(message, new RegExp(`${first.key} is not a node planned before`));
   });
 
+  test("checks the plan in a run's first episode only: a replay takes the input as that episode accepted it", () => {
+    const [first, ...rest] = plan.nodes;
+    assert.ok(first);
+    // A plan the first episode would refuse: a replay cannot hold one (the run ended there), so it is
+    // the way to see that a replay does not walk the plan again.
+    const broken = { plan: { ...plan, nodes: [...rest, first] }, requestedBy: "x" };
+    assert.equal(buildInputOf(broken, "buildEnvironment", plan.environmentId, true), broken);
+    assert.match(
+      refusal(() => buildInputOf(broken, "buildEnvironment", plan.environmentId, false)),
+      /is not a node planned before/,
+    );
+    // Where the run may run is still asked on every episode: it costs nothing.
+    assert.match(
+      refusal(() => buildInputOf(broken, "buildEnvironment", "4c1e0a2b9d7f4e1d8a3b5c6d7e8f9a0b", true)),
+      /runs under instance id/,
+    );
+  });
+
   test("fails a destroy asked to do something with the vault other than keep or purge", () => {
     const message = refusal(() =>
       destroyInputOf({ plan, keyVault: "shred", requestedBy: "x" }, "destroyEnvironment", plan.environmentId),
