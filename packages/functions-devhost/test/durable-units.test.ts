@@ -9,6 +9,7 @@ import {
   idConsumingActions,
   type WireAction,
 } from "../src/durable/history";
+import { runEpisode } from "../src/durable/episode";
 import { viewHistory } from "../src/durable/history-view";
 import { encodeKey, packJson, sortableTime, unpackJson } from "../src/durable/table-values";
 
@@ -200,5 +201,44 @@ describe("wire numbers", () => {
     for (const [name, value] of Object.entries(ActionType)) {
       assert.equal(value, libraryActionType?.[name], `ActionType.${name}`);
     }
+  });
+});
+
+describe("an episode's history", () => {
+  /** What the durable-functions library does to the history it is given: every `Timestamp` becomes a Date. */
+  function datesEverywhere(value: unknown): void {
+    if (typeof value !== "object" || value === null) return;
+    const record = value as Record<string, unknown>;
+    if (typeof record.Timestamp === "string") record.Timestamp = new Date(record.Timestamp);
+    Object.values(record).forEach(datesEverywhere);
+  }
+
+  test("is the orchestrator's own copy: the library's Dates never reach the engine's events, nested ones included", async () => {
+    const started = historyEvent(EventType.ExecutionStarted, 1_000, { Name: "o", Input: "{}" });
+    // A field of this host's with an object in it, holding a Timestamp the library would rewrite too.
+    const polled = historyEvent(EventType.TimerCreated, 2_000, {
+      EventId: 0,
+      FireAt: new Date(3_000).toISOString(),
+      HttpPoll: { request: { method: "GET", uri: "http://x", headers: { Timestamp: "Tue, 01 Dec 2026" } } },
+    } as never);
+    const history = [historyEvent(EventType.OrchestratorStarted, 1_000), started, polled];
+    const before = JSON.stringify(history);
+    let seen: unknown[] = [];
+    const orchestrator = {
+      name: "o",
+      bindings: {},
+      triggerName: "context",
+      trigger: { type: "orchestrationTrigger", direction: "in" as const },
+      handler: (payload: unknown) => {
+        seen = (payload as { history: unknown[] }).history;
+        datesEverywhere(seen);
+        return { isDone: false, actions: [[]] };
+      },
+    };
+    const result = await runEpisode({ orchestrator, instanceId: "i", history, input: {} });
+    assert.equal(result.error, undefined);
+    assert.ok((seen[0] as { Timestamp: unknown }).Timestamp instanceof Date, "the library saw Dates");
+    assert.equal(JSON.stringify(history), before);
+    assert.equal(typeof history[0]?.Timestamp, "string");
   });
 });

@@ -2,7 +2,7 @@
  * One orchestrator episode: calls the captured orchestration handler (the library's own wrapper) with a
  * fresh `InvocationContext` and the full trigger payload, as the Functions host does, and normalizes what
  * comes back. The library caches `context.df` and mutates the history it is given (timestamps become
- * Dates), so both are fresh each time.
+ * Dates), so both are fresh each time (the events copied, not the engine's own).
  */
 import type { CapturedFunction } from "../contracts";
 import { createInvocationContext } from "../registry";
@@ -47,7 +47,7 @@ interface WireState {
 /** Runs one episode over `history` (which must hold `OrchestratorStarted` and `ExecutionStarted`). */
 export async function runEpisode(episode: EpisodeInput): Promise<EpisodeResult> {
   const payload = {
-    history: JSON.parse(JSON.stringify(episode.history)) as unknown,
+    history: episode.history.map(libraryCopy),
     input: episode.input,
     instanceId: episode.instanceId,
     isReplaying: false,
@@ -72,6 +72,16 @@ export async function runEpisode(episode: EpisodeInput): Promise<EpisodeResult> 
     customStatus: state.customStatus,
     error: state.error,
   };
+}
+
+/**
+ * A copy of `event` for the library, which turns every `Timestamp` it finds into a Date, in nested
+ * objects too. Most events hold only strings and numbers, and a shallow copy protects those: copying the
+ * whole history through JSON each episode cost more than the rest of the episode's bookkeeping.
+ */
+function libraryCopy(event: HistoryEvent): HistoryEvent {
+  const nested = Object.values(event).some((value) => typeof value === "object" && value !== null);
+  return nested ? (JSON.parse(JSON.stringify(event)) as HistoryEvent) : { ...event };
 }
 
 /** JSON round trip: `fireAt` Dates become ISO strings, class instances plain objects. */
