@@ -172,3 +172,77 @@ describe("handing over after an engine stops with grace", () => {
     );
   });
 });
+
+describe("activity results handed to their instance in memory", () => {
+  let harness: Harness;
+  before(async () => {
+    harness = await startHarness();
+  });
+  after(() => harness.close());
+
+  test("a result whose instance another engine took meanwhile is written for that engine, and the activity runs once", async () => {
+    const hub = { taskHubName: "HandedTaken", leaseMs: 120_000, workerId: "engine-a" };
+    const engine = await harness.engine(hub);
+    const store = new HubStore(harness.azurite.connectionString, hub.taskHubName);
+    const id = await engine.startNew(orchestrationNames.slowFanOut, {
+      input: { count: 1, ms: 600, prefix: "taken" },
+    });
+    await eventually(() => calls("taken-0") >= 1, "the activity to start");
+    // Another engine takes the instance while the activity runs (as one would once a lease ran out).
+    const held = await store.getInstanceHead(id);
+    assert.ok(held);
+    const farFuture = held.head.leaseUntilMs + 3_600_000_000;
+    await store.setLease(id, { owner: "engine-b", untilMs: farFuture }, held.etag);
+
+    // The engine hands the result to the instance it believes it holds; that checkpoint fails on the
+    // changed row, and the result goes to storage for the new owner: a message row, the work row gone.
+    await eventually(
+      async () => (await store.listWork(id, WORK_PREFIX.message)).some((w) => w.rowKey.startsWith("wm-c-")),
+      "the result to be written as a message row",
+    );
+    assert.deepEqual(await store.listWork(id, WORK_PREFIX.activity), [], "the work row went with it");
+    assert.equal(engine.stats.handedResults, 1);
+
+    // The other engine lets go; this one takes the instance from storage and finishes it.
+    const taken = await store.getInstanceHead(id);
+    assert.ok(taken);
+    await store.setLease(id, { untilMs: 0 }, taken.etag);
+    const status = await waitForStatus(engine, id, ["Completed"], 10_000);
+    assert.deepEqual(status.output, ["taken-0"]);
+    assert.equal(calls("taken-0"), 1, "the activity ran once");
+  });
+});
+
+describe("status reads of an instance the engine holds", () => {
+  let harness: Harness;
+  before(async () => {
+    harness = await startHarness();
+  });
+  after(() => harness.close());
+
+  test("are answered from the engine's last checkpoint with no request, as storage holds the row, while its lease lasts", async () => {
+    const hub = { taskHubName: "HeldStatus", leaseMs: 120_000, workerId: "engine-a" };
+    const engine = await harness.engine(hub);
+    const store = new HubStore(harness.azurite.connectionString, hub.taskHubName);
+    const id = await startApprovalHeldBy(engine, store, "engine-a");
+    const reads = () => engine.stats.tableRequests.read;
+
+    const before = reads();
+    const held = await engine.getStatus(id, { showInput: false });
+    assert.equal(reads(), before, "no read: the engine wrote the row last and holds it");
+    const stored = await engine.getStatus(id);
+    assert.equal(reads(), before + 1, "the input is not kept: a read with it goes to storage");
+    assert.deepEqual(held, { ...stored, input: null });
+    assert.equal(held?.runtimeStatus, "Running");
+    assert.deepEqual(held?.customStatus, { stage: "waiting" });
+
+    // Finished, the instance's lease is given back: its status comes from storage again.
+    await engine.raiseEvent(id, "Approval", "yes");
+    await waitForStatus(engine, id, ["Completed"]);
+    const afterEnd = reads();
+    const done = await engine.getStatus(id, { showInput: false });
+    assert.equal(reads(), afterEnd + 1);
+    assert.equal(done?.output, "yes");
+    assert.deepEqual(done?.customStatus, { stage: "approved" });
+  });
+});

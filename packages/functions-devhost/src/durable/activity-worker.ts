@@ -129,11 +129,45 @@ export async function runActivity(ctx: EngineContext, item: ActivityItem): Promi
     await renewing;
   }
   ctx.assertAlive();
+  if (mayHandOver(ctx, item)) {
+    ctx.handed.hand(item, completion, clock.now());
+    ctx.stats.handedResults += 1;
+  } else {
+    await recordCompletion(ctx, item, completion);
+  }
+  ctx.wake(item.instanceId);
+}
+
+/**
+ * Whether the result can go to the instance in memory: this engine holds the instance (its row as this
+ * engine last wrote it, leased to it, in the run that scheduled the activity) and is not stopping. The
+ * next episode's checkpoint then records the result and deletes the work row in one transaction; a
+ * checkpoint that fails for a changed row (another engine took the instance) hands the result back to
+ * storage (see {@link writeHandedResults}).
+ */
+function mayHandOver(ctx: EngineContext, item: ActivityItem): boolean {
+  const known = ctx.heads.get(item.instanceId)?.head;
+  return (
+    !ctx.isStopping() &&
+    known !== undefined &&
+    known.leaseOwner === ctx.workerId &&
+    known.generation === item.generation &&
+    known.executionId === (item.executionId ?? "")
+  );
+}
+
+/** Records an activity's result as a message row, in one transaction with its work row's deletion. */
+async function recordCompletion(
+  ctx: EngineContext,
+  item: ActivityItem,
+  completion: HistoryEvent,
+): Promise<void> {
   // Bound to the run that scheduled the activity: a later run under the same id drops it.
   const run = { generation: item.generation, executionId: item.executionId ?? "" };
-  const message = completionMessage(item.instanceId, run, item.activity.taskId, completion, clock.now());
+  const message = completionMessage(item.instanceId, run, item.activity.taskId, completion, ctx.clock.now());
   try {
-    await store.commit(
+    ctx.assertAlive();
+    await ctx.store.commit(
       [],
       [
         ["delete", { partitionKey: encodeKey(item.instanceId), rowKey: item.rowKey }],
@@ -145,5 +179,16 @@ export async function runActivity(ctx: EngineContext, item: ActivityItem): Promi
     // Already completed by another engine that took the work over: its result stands.
     if (!isStorageStatus(error, 404, 409, 412)) throw error;
   }
-  ctx.wake(item.instanceId);
+}
+
+/**
+ * Writes the results handed to `instanceId` that no checkpoint recorded (this engine stops processing
+ * the instance: its lease released or lost, the engine stopping), so whoever processes it next finds
+ * them in storage. A result whose work row is gone was recorded by another engine.
+ */
+export async function writeHandedResults(ctx: EngineContext, instanceId: string): Promise<void> {
+  const results = ctx.handed.take(instanceId);
+  if (results.length === 0) return;
+  await Promise.all(results.map(({ item, completion }) => recordCompletion(ctx, item, completion)));
+  ctx.wake(instanceId);
 }

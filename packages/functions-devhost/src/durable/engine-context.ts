@@ -1,6 +1,7 @@
 import type { FunctionRegistry } from "../contracts";
 import type { OutputBindingWriter } from "../output-bindings";
 import type { Clock } from "./clock";
+import type { HandedResults } from "./handed-results";
 import type { HistoryCache } from "./history-cache";
 import type { InboxCache } from "./inbox-cache";
 import type { InstanceHeadCache } from "./instance-heads";
@@ -21,6 +22,8 @@ export interface EngineContext {
   readonly heads: InstanceHeadCache;
   /** Instances' message rows as far as this engine knows them all (episodes skip listing them). */
   readonly inbox: InboxCache;
+  /** Activity results on their way to an instance this engine holds, recorded by its next checkpoint. */
+  readonly handed: HandedResults;
   /** Writes activities' output bindings after they succeed. */
   readonly outputs: OutputBindingWriter;
   /** Counters for benchmarks and diagnostics. */
@@ -49,6 +52,8 @@ export interface EngineStats {
   episodes: number;
   /** Activity invocations (including ones whose result lost a race to another engine). */
   activities: number;
+  /** Activity results handed to their instance in memory (recorded by its checkpoint, no write of their own). */
+  handedResults: number;
 }
 
 /** What the engine reports: its counters and the requests it sent to its task hub's table, by kind. */

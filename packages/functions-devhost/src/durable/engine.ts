@@ -8,17 +8,19 @@ import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
 import type { DurableEngine, FunctionRegistry, InstanceQuery, InstanceStatus } from "../contracts";
 import { StorageOutputBindings, type OutputBindingWriter } from "../output-bindings";
-import { releaseActivities, runActivity } from "./activity-worker";
+import { releaseActivities, runActivity, writeHandedResults } from "./activity-worker";
 import { realClock, type Clock } from "./clock";
 import {
   EngineStoppedError,
   findFunction,
   forgetInstance,
+  ownLeaseLasts,
   isEngineStoppedError,
   type EngineContext,
   type EngineReport,
 } from "./engine-context";
 import { durableEngineError } from "./errors";
+import { HandedResults } from "./handed-results";
 import { HistoryCache } from "./history-cache";
 import { InboxCache } from "./inbox-cache";
 import { InstanceHeadCache } from "./instance-heads";
@@ -117,6 +119,8 @@ export class AzureStorageDurableEngine implements DurableEngine {
   readonly #waitingActivities = new Map<string, Extract<WorkItem, { kind: "activity" }>>();
   /** Instances that got new messages while being processed. */
   readonly #again = new Set<string>();
+  /** Instances over the concurrency limit with activity results handed to them, oldest first. */
+  readonly #waitingForSlot = new Set<string>();
   #running = false;
   #abandoned = false;
   #loop: Promise<void> | undefined;
@@ -148,8 +152,9 @@ export class AzureStorageDurableEngine implements DurableEngine {
       history: new HistoryCache(store),
       heads: new InstanceHeadCache(),
       inbox: new InboxCache(),
+      handed: new HandedResults(),
       outputs: options.outputs ?? new StorageOutputBindings(),
-      stats: { episodes: 0, activities: 0 },
+      stats: { episodes: 0, activities: 0, handedResults: 0 },
       log: options.log ?? defaultLog,
       wake: (instanceId) => {
         if (!instanceId) return this.#wake();
@@ -202,6 +207,14 @@ export class AzureStorageDurableEngine implements DurableEngine {
     // not wait for them to run out.
     const waiting = [...this.#waitingActivities.values()];
     this.#waitingActivities.clear();
+    // Results handed to instances no episode took up go to storage, for the next engine to find.
+    await Promise.all(
+      this.#ctx.handed.instances().map((instanceId) =>
+        writeHandedResults(this.#ctx, instanceId).catch((error: unknown) => {
+          this.#ctx.log("warning", `results for ${instanceId} not written at stop: ${String(error)}`);
+        }),
+      ),
+    );
     await Promise.all([
       releaseHeldLeases(this.#ctx, this.#activeInstances),
       releaseActivities(this.#ctx, waiting),
@@ -229,10 +242,28 @@ export class AzureStorageDurableEngine implements DurableEngine {
   }
 
   async getStatus(instanceId: string, options: StatusOptions = {}): Promise<InstanceStatus | undefined> {
+    const held = this.#heldStatus(instanceId, options);
+    if (held) return held;
     const stored = await this.#ctx.store.getInstance(instanceId, { withInput: options.showInput !== false });
     if (!stored) return undefined;
     const history = options.showHistory ? await this.#ctx.history.get(stored.record) : undefined;
     return toInstanceStatus(stored.record, options, history, this.#ctx.clock.toWallMs);
+  }
+
+  /**
+   * The status of an instance this engine holds, from its own last write of the row, with no request:
+   * while the engine's lease lasts no one else writes the row (a client's terminate, suspend or event is
+   * a message that this engine's next checkpoint acts on). Only without input or history, which the
+   * engine does not keep; a client following a build reads this way every second or so.
+   */
+  #heldStatus(instanceId: string, options: StatusOptions): InstanceStatus | undefined {
+    if (options.showInput !== false || options.showHistory) return undefined;
+    const known = this.#ctx.heads.get(instanceId);
+    if (!known?.values) return undefined;
+    const lease = { owner: known.head.leaseOwner, untilMs: known.head.leaseUntilMs };
+    if (!ownLeaseLasts(this.#ctx, lease, this.#ctx.clock.now())) return undefined;
+    const record = { ...known.head, input: undefined, ...known.values };
+    return toInstanceStatus(record, options, undefined, this.#ctx.clock.toWallMs);
   }
 
   async listInstances(
@@ -456,7 +487,8 @@ export class AzureStorageDurableEngine implements DurableEngine {
   #isInHand(item: WorkItem): boolean {
     if (item.kind === "message") return this.#activeInstances.has(item.instanceId);
     const key = `${item.instanceId}\u0000${item.rowKey}`;
-    return item.kind === "activity" ? this.#activeActivities.has(key) : this.#activeOutbox.has(key);
+    if (item.kind === "outbox") return this.#activeOutbox.has(key);
+    return this.#activeActivities.has(key) || this.#ctx.handed.holds(item.instanceId, item.rowKey);
   }
 
   /**
@@ -486,8 +518,12 @@ export class AzureStorageDurableEngine implements DurableEngine {
       return;
     }
     // Over capacity: the next poll finds the instance's messages again (the scan keeps its short
-    // interval while it finds work).
-    if (this.#activeInstances.size >= this.#maxOrchestrations) return;
+    // interval while it finds work); results handed to it in memory, which no scan finds, wait for a slot.
+    if (this.#activeInstances.size >= this.#maxOrchestrations) {
+      if (this.#ctx.handed.messagesOf(instanceId).length > 0) this.#waitingForSlot.add(instanceId);
+      return;
+    }
+    this.#waitingForSlot.delete(instanceId);
     this.#activeInstances.add(instanceId);
     this.#track(
       processInstance(this.#ctx, instanceId)
@@ -501,6 +537,8 @@ export class AzureStorageDurableEngine implements DurableEngine {
         .finally(() => {
           this.#activeInstances.delete(instanceId);
           if (this.#again.delete(instanceId)) this.#processSoon(instanceId);
+          const waiting = this.#waitingForSlot.values().next();
+          if (!waiting.done) this.#processSoon(waiting.value);
         }),
       `instance ${instanceId}`,
     );
@@ -508,7 +546,8 @@ export class AzureStorageDurableEngine implements DurableEngine {
 
   #maybeRunActivity(item: Extract<WorkItem, { kind: "activity" }>): void {
     const key = `${item.instanceId}\u0000${item.rowKey}`;
-    if (this.#activeActivities.has(key)) return;
+    // Run, or finished with its result on the way to its instance's next checkpoint.
+    if (this.#activeActivities.has(key) || this.#ctx.handed.holds(item.instanceId, item.rowKey)) return;
     if (!this.#running) {
       // Once stopping, new work stays in storage for the next engine; what this engine leased to itself
       // is given back when the work in flight has settled.

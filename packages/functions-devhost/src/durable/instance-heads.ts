@@ -7,6 +7,11 @@ const DEFAULT_CAPACITY = 500;
 export interface KnownHead {
   readonly head: InstanceHead;
   readonly etag: string;
+  /**
+   * The output and custom status the row holds, when this engine's write set both (a checkpoint, the
+   * instance's creation): what a status read answers while the engine holds the instance.
+   */
+  readonly values?: { readonly output: unknown; readonly customStatus: unknown };
 }
 
 /**

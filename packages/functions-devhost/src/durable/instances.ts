@@ -151,7 +151,10 @@ async function writeStart(
     });
   ctx.inbox.listed(instance.instanceId, [startItem]);
   const etag = etags.get(INSTANCE_ROW);
-  if (etag) ctx.heads.remember(instance.instanceId, { head: headOf(record), etag });
+  if (etag) {
+    const values = { output: undefined, customStatus: undefined };
+    ctx.heads.remember(instance.instanceId, { head: headOf(record), etag, values });
+  }
   ctx.wake(instance.instanceId);
 }
 

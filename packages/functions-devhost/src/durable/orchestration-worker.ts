@@ -12,6 +12,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { TableAction } from "./table-entities";
+import { writeHandedResults } from "./activity-worker";
 import { decide, hostBookkeeping, type Decision, type EpisodeSubject } from "./decide";
 import { findFunction, ownLeaseLasts, type EngineContext } from "./engine-context";
 import { runEpisode } from "./episode";
@@ -228,7 +229,10 @@ export async function processInstance(ctx: EngineContext, instanceId: string): P
   const { store, clock } = ctx;
   const decided: DecidedWork = { outbox: [], activities: [] };
   const claimed = await claim(ctx, instanceId);
-  if (!claimed) return decided;
+  if (!claimed) {
+    await writeHandedResults(ctx, instanceId);
+    return decided;
+  }
   let { head: record, etag } = claimed;
   let now = clock.now();
   // Whether the instance is left as its last checkpoint wrote it (the lease kept, the head remembered).
@@ -238,7 +242,8 @@ export async function processInstance(ctx: EngineContext, instanceId: string): P
       // Each round ends in a checkpoint, so a stopping engine can leave the rest to the next one.
       if (round > 0 && ctx.isStopping()) break;
       now = clock.now();
-      const messages = (await inboxOf(ctx, instanceId))
+      // With the activity results handed to it in memory (recorded by this round's checkpoint).
+      const messages = [...(await inboxOf(ctx, instanceId)), ...ctx.handed.messagesOf(instanceId)]
         .filter((item) => item.visibleAtMs <= now)
         .sort((a, b) => a.visibleAtMs - b.visibleAtMs || (a.rowKey < b.rowKey ? -1 : 1));
       const history = await ctx.history.get(record);
@@ -252,6 +257,7 @@ export async function processInstance(ctx: EngineContext, instanceId: string): P
           ctx.assertAlive();
           await store.commit([], drops);
           ctx.inbox.deleted(instanceId, rowKeysOf(drops));
+          ctx.handed.consumed(instanceId, rowKeysOf(drops));
           if (obsolete.length > MAX_DROPS_PER_COMMIT) continue;
         }
         // A running instance keeps the lease this run took; a finished one gives it back (below).
@@ -307,10 +313,11 @@ export async function processInstance(ctx: EngineContext, instanceId: string): P
       ctx.assertAlive();
       const etags = await store.commit(prepared, final);
       etag = etags.get(INSTANCE_ROW) ?? (await store.getInstanceHead(instanceId))?.etag ?? "";
-      ctx.heads.remember(instanceId, { head: updated, etag });
+      ctx.heads.remember(instanceId, { head: updated, etag, values: valuesWritten(written) });
       if (decision.continueAsNew) ctx.history.forget(instanceId);
       else ctx.history.appended(updated, events, history);
       ctx.inbox.deleted(instanceId, [next.rowKey, ...rowKeysOf(drops)]);
+      ctx.handed.consumed(instanceId, [next.rowKey, ...rowKeysOf(drops)]);
       record = updated;
       for (const item of leased) {
         if (item.kind === "message") {
@@ -328,8 +335,9 @@ export async function processInstance(ctx: EngineContext, instanceId: string): P
   } catch (error) {
     ctx.heads.forget(instanceId);
     ctx.inbox.forget(instanceId);
-    // 409: another engine wrote this episode's history chunk first (it took the instance over).
-    if (isStorageStatus(error, 412, 409)) {
+    // 409: another engine wrote this episode's history chunk first (it took the instance over); 404:
+    // it recorded the result of an activity whose work row this checkpoint was to delete.
+    if (isStorageStatus(error, 412, 409, 404)) {
       ctx.log("warning", `instance ${instanceId}: lease lost to another engine; its checkpoint is theirs`);
       return decided;
     }
@@ -340,6 +348,8 @@ export async function processInstance(ctx: EngineContext, instanceId: string): P
     if (!settled) {
       if (record.leaseOwner === ctx.workerId) await release(ctx, record, () => etag);
       else ctx.inbox.forget(instanceId);
+      // Whoever takes the instance next must find them in storage.
+      await writeHandedResults(ctx, instanceId);
     }
   }
   return decided;
@@ -374,6 +384,12 @@ async function claim(ctx: EngineContext, instanceId: string): Promise<KnownHead 
     if (isStorageStatus(error, 412, 404)) return undefined;
     throw error;
   }
+}
+
+/** The output and custom status a checkpoint wrote, when it wrote both (an episode's always does). */
+function valuesWritten(written: InstanceValues): KnownHead["values"] {
+  const { output, customStatus } = written;
+  return output && customStatus ? { output: output.value, customStatus: customStatus.value } : undefined;
 }
 
 /** The instance row's lease. */
