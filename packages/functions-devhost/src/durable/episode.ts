@@ -84,9 +84,41 @@ function libraryCopy(event: HistoryEvent): HistoryEvent {
   return nested ? (JSON.parse(JSON.stringify(event)) as HistoryEvent) : { ...event };
 }
 
-/** JSON round trip: `fireAt` Dates become ISO strings, class instances plain objects. */
+/**
+ * The library's state as plain JSON values: `fireAt` Dates become ISO strings, class instances plain
+ * objects. The actions list every task the orchestration has scheduled so far, inputs included, and
+ * those inputs are only ever written as JSON (`decide.ts` stringifies a new action's): they are kept as
+ * they are, not copied through JSON every episode.
+ */
 function normalize(value: unknown): WireState {
-  return (value === undefined ? {} : JSON.parse(JSON.stringify(value))) as WireState;
+  if (value === undefined) return {};
+  const state = value as WireState;
+  return {
+    isDone: state.isDone,
+    actions: state.actions?.map((group) => group.map(plainAction)),
+    output: jsonCopy(state.output),
+    customStatus: jsonCopy(state.customStatus),
+    error: state.error,
+  };
+}
+
+function plainAction(action: WireAction): WireAction {
+  const { retryOptions, httpRequest, compoundActions } = action;
+  // The library's timers carry a Date, whatever the wire type says.
+  const fireAt: unknown = (action as { readonly fireAt?: unknown }).fireAt;
+  return {
+    ...action,
+    ...(fireAt === undefined
+      ? {}
+      : { fireAt: fireAt instanceof Date ? fireAt.toISOString() : String(fireAt) }),
+    ...(retryOptions === undefined ? {} : { retryOptions: jsonCopy(retryOptions) }),
+    ...(httpRequest === undefined ? {} : { httpRequest: jsonCopy(httpRequest) }),
+    ...(compoundActions === undefined ? {} : { compoundActions: compoundActions.map(plainAction) }),
+  };
+}
+
+function jsonCopy<T>(value: T): T {
+  return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
 }
 
 function failureState(error: unknown): WireState {
