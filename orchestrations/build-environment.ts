@@ -27,6 +27,7 @@ import { ensureNodeInstanceId } from "./instance-ids";
 import { EnvironmentFailedError, INPUT_NOT_PROVIDED_CODE, unexpectedFailure } from "./errors";
 import { outputWarnings } from "./ingress-outputs";
 import { buildOutputs } from "./outputs";
+import { setCustomStatusLazily } from "./lazy-status";
 import { progressOf } from "./progress";
 import { initialStates, readyNodes, skipDependents, type NodeStates } from "./scheduling";
 import { runTaskPool, type PoolEntry } from "./task-pool";
@@ -84,18 +85,21 @@ export function* buildEnvironmentOrchestrator(
   };
   const spansMs: Record<string, { startMs: number; endMs?: number }> = {};
 
-  const report = (running: ReadonlyMap<string, PoolEntry>) =>
-    context.df.setCustomStatus(
+  // Reported once per round, before the pool waits (and at the end); the report is computed when the
+  // episode ends, from the state of its last round: nothing changes between a round's report and its
+  // wait, and a round that goes on (in a replay) reports again.
+  const report = (running: ReadonlyMap<string, PoolEntry>) => {
+    const nowMs = orchestrationNowMs(context);
+    const runningNow = [...running];
+    setCustomStatusLazily(context, () =>
       progressOf({
         plan,
         operation: "apply",
         states,
         startedAtMs,
-        nowMs: orchestrationNowMs(context),
+        nowMs,
         runningSinceMs: Object.fromEntries(
-          [...running]
-            .filter(([key]) => !inputWaits.has(key))
-            .map(([key, entry]) => [key, entry.startedAtMs]),
+          runningNow.filter(([key]) => !inputWaits.has(key)).map(([key, entry]) => [key, entry.startedAtMs]),
         ),
         failures,
         waitingFor: [...inputWaits].map(([nodeKey, wait]) => ({
@@ -108,6 +112,7 @@ export function* buildEnvironmentOrchestrator(
         spansMs,
       }),
     );
+  };
 
   /** A node's span runs from its first start to its end, input waits included. */
   const endSpan = (key: string) => {
