@@ -43,11 +43,24 @@ const mainModule = join(__dirname, `main${sourceExtension}`);
 const loaderArgsFor = (app: string): string[] =>
   sourceExtension === ".ts" || /\.[cm]?ts$/.test(app) ? ["--import", "tsx"] : [];
 
+/**
+ * V8 flags of the devhost's process, for the two-core machines it is made for, where it shares the CPU
+ * with Azurite and the emulator (figures: bench/README.md):
+ * - `--single-threaded-gc`: the garbage collector runs on the main thread. V8's parallel and concurrent
+ *   GC helper threads cost more CPU than they spared the main thread (a staging build: 0.4 to 0.8 s of
+ *   helper CPU, with no less main-thread CPU), for pauses of a few milliseconds on the devhost's heap.
+ * - `--no-memory-reducer`: no full collections to shrink the heap once work stops; an idle devhost spent
+ *   most of its CPU on them (0.5 s a minute, 0.16 s without). The heap keeps its size until work
+ *   allocates again.
+ */
+export const DEVHOST_V8_FLAGS: readonly string[] = ["--single-threaded-gc", "--no-memory-reducer"];
+
 /** Starts the devhost command on a free port and resolves once it prints `Devhost listening on <url>`. */
 export async function spawnDevhost(options: SpawnDevhostOptions): Promise<DevhostChild> {
   const child = spawn(
     process.execPath,
     [
+      ...DEVHOST_V8_FLAGS,
       ...loaderArgsFor(options.app),
       mainModule,
       "--app",

@@ -6,7 +6,7 @@
  * nothing else.
  */
 export { startDevhost, type DevhostOptions, type RunningDevhost } from "./main";
-export { spawnDevhost, type DevhostChild, type SpawnDevhostOptions } from "./child-process";
+export { DEVHOST_V8_FLAGS, spawnDevhost, type DevhostChild, type SpawnDevhostOptions } from "./child-process";
 export { findAppRoot } from "./app-root";
 export { readHostSettings, readLocalSettings, type HostSettings, type LocalSettings } from "./settings";
 export { loadFunctionApp, isRegistrationError, type RegistrationError } from "./registry";
