@@ -47,8 +47,9 @@ const loaderArgsFor = (app: string): string[] =>
  * V8 flags of the devhost's process, for the two-core machines it is made for, where it shares the CPU
  * with Azurite and the emulator (figures: bench/README.md):
  * - `--single-threaded-gc`: the garbage collector runs on the main thread. V8's parallel and concurrent
- *   GC helper threads cost more CPU than they spared the main thread (a staging build: 0.4 to 0.8 s of
- *   helper CPU, with no less main-thread CPU), for pauses of a few milliseconds on the devhost's heap.
+ *   GC helper threads cost more CPU than they spared the main thread: without them, a staging build on
+ *   a host that had built before took 0.4 to 0.6 s less helper-thread CPU and no more main-thread CPU
+ *   (a fresh host's first build the same in all); for pauses of a few milliseconds on the devhost's heap.
  * - `--no-memory-reducer`: no full collections to shrink the heap once work stops; an idle devhost spent
  *   most of its CPU on them (0.5 s a minute, 0.16 s without). The heap keeps its size until work
  *   allocates again.

@@ -173,14 +173,14 @@ describe("handing over after an engine stops with grace", () => {
   });
 });
 
-describe("activity results handed to their instance in memory", () => {
+describe("what the engine keeps in memory of an instance it holds", () => {
   let harness: Harness;
   before(async () => {
     harness = await startHarness();
   });
   after(() => harness.close());
 
-  test("a result whose instance another engine took meanwhile is written for that engine, and the activity runs once", async () => {
+  test("an activity's result handed to an instance another engine took meanwhile is written for that engine, and the activity runs once", async () => {
     const hub = { taskHubName: "HandedTaken", leaseMs: 120_000, workerId: "engine-a" };
     const engine = await harness.engine(hub);
     const store = new HubStore(harness.azurite.connectionString, hub.taskHubName);
@@ -211,16 +211,8 @@ describe("activity results handed to their instance in memory", () => {
     assert.deepEqual(status.output, ["taken-0"]);
     assert.equal(calls("taken-0"), 1, "the activity ran once");
   });
-});
 
-describe("status reads of an instance the engine holds", () => {
-  let harness: Harness;
-  before(async () => {
-    harness = await startHarness();
-  });
-  after(() => harness.close());
-
-  test("are answered from the engine's last checkpoint with no request, as storage holds the row, while its lease lasts", async () => {
+  test("status reads without input are answered from the engine's last checkpoint with no request, as storage holds the row, while its lease lasts", async () => {
     const hub = { taskHubName: "HeldStatus", leaseMs: 120_000, workerId: "engine-a" };
     const engine = await harness.engine(hub);
     const store = new HubStore(harness.azurite.connectionString, hub.taskHubName);
