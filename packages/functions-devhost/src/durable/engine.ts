@@ -520,7 +520,7 @@ export class AzureStorageDurableEngine implements DurableEngine {
     // Over capacity: the next poll finds the instance's messages again (the scan keeps its short
     // interval while it finds work); results handed to it in memory, which no scan finds, wait for a slot.
     if (this.#activeInstances.size >= this.#maxOrchestrations) {
-      if (this.#ctx.handed.messagesOf(instanceId).length > 0) this.#waitingForSlot.add(instanceId);
+      if (this.#ctx.handed.hasResultsFor(instanceId)) this.#waitingForSlot.add(instanceId);
       return;
     }
     this.#waitingForSlot.delete(instanceId);

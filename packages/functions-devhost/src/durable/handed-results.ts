@@ -53,6 +53,11 @@ export class HandedResults {
     return results ? [...results.values()].map((result) => result.message) : [];
   }
 
+  /** Whether results wait for the instance's next episode. */
+  hasResultsFor(instanceId: string): boolean {
+    return this.#byInstance.has(instanceId);
+  }
+
   /** Whether the activity row `rowKey` of the instance has finished and its result waits here. */
   holds(instanceId: string, rowKey: string): boolean {
     return this.#byInstance.get(instanceId)?.has(rowKey) ?? false;

@@ -140,6 +140,12 @@ function controlDecision(
 /** Row keys of the rows `actions` delete. */
 const rowKeysOf = (actions: readonly TableAction[]) => actions.map(([, entity]) => entity.rowKey);
 
+/** A checkpoint deleted these rows of the instance: messages of its inbox, or work rows of results handed to it. */
+function consumed(ctx: EngineContext, instanceId: string, rowKeys: readonly string[]): void {
+  ctx.inbox.deleted(instanceId, rowKeys);
+  ctx.handed.consumed(instanceId, rowKeys);
+}
+
 /**
  * The instance's message rows: as this engine knows them when every message since its last listing is
  * one it wrote itself (`inbox-cache.ts`), else listed.
@@ -256,8 +262,7 @@ export async function processInstance(ctx: EngineContext, instanceId: string): P
         if (drops.length > 0) {
           ctx.assertAlive();
           await store.commit([], drops);
-          ctx.inbox.deleted(instanceId, rowKeysOf(drops));
-          ctx.handed.consumed(instanceId, rowKeysOf(drops));
+          consumed(ctx, instanceId, rowKeysOf(drops));
           if (obsolete.length > MAX_DROPS_PER_COMMIT) continue;
         }
         // A running instance keeps the lease this run took; a finished one gives it back (below).
@@ -316,8 +321,7 @@ export async function processInstance(ctx: EngineContext, instanceId: string): P
       ctx.heads.remember(instanceId, { head: updated, etag, values: valuesWritten(written) });
       if (decision.continueAsNew) ctx.history.forget(instanceId);
       else ctx.history.appended(updated, events, history);
-      ctx.inbox.deleted(instanceId, [next.rowKey, ...rowKeysOf(drops)]);
-      ctx.handed.consumed(instanceId, [next.rowKey, ...rowKeysOf(drops)]);
+      consumed(ctx, instanceId, [next.rowKey, ...rowKeysOf(drops)]);
       record = updated;
       for (const item of leased) {
         if (item.kind === "message") {
