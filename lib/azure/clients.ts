@@ -36,6 +36,7 @@ import type { CoreV1Api, KubernetesObjectApi } from "@kubernetes/client-node" wi
 import { ConfigError, isSubscriptionAllowed, type ProvisionerConfig } from "../config";
 import { armBucketPacingPolicy, subscriptionPacers, type SubscriptionPacers } from "./bucket-pacing";
 import { AzureError } from "./errors";
+import { KubernetesAgents } from "./kubernetes-agents";
 import { parseResourceId } from "./resource-id";
 
 /** ARM's token scope; also what emulator-bound clients must ask for (else they ask for `<endpoint>/.default`). */
@@ -224,6 +225,7 @@ export function createAzureClients(
   const certificateClients = new Map<string, CertificateClient>();
   const vaultUris = new Map<string, string>();
   const bySubscription = new Map<string, AzureClients>();
+  const kubernetesAgents = new KubernetesAgents();
 
   // The emulator's vaults live on 127.0.0.1 ports, not on *.vault.azure.net hosts.
   const dataPlane = { ...common, disableChallengeResourceVerification: config.emulatorMode };
@@ -258,6 +260,12 @@ export function createAzureClients(
       contexts: [{ name: "provisioner", cluster: cluster.name, user: "provisioner" }],
       currentContext: "provisioner",
     });
+    const authenticate = kubeConfig.applySecurityAuthentication.bind(kubeConfig);
+    kubeConfig.applySecurityAuthentication = async (context) => {
+      await authenticate(context);
+      const agent = kubernetesAgents.reuse(context.getAgent());
+      if (agent) context.setAgent(agent);
+    };
     return kubeConfig;
   };
 

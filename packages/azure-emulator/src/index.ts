@@ -31,6 +31,8 @@ export {
 export { IDENTITY_API_VERSION, type ManagedIdentityOptions } from "./managed-identity.js";
 /** ARM's request limits as the emulator enforces them (per subscription and principal). */
 export { ARM_LIMITS, type BucketLimit } from "./throttle.js";
+/** A private CA and a certificate for 127.0.0.1 and localhost, as the emulator's listeners use. */
+export { ensureTlsMaterial, type TlsMaterial } from "./tls.js";
 /** Throwaway TLS certificates (self-signed, CA-signed, expired; PEM or PFX) for tests of certificate uploads. */
 export {
   createTestCertificate,
