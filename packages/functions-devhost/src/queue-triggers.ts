@@ -23,7 +23,13 @@ import {
 import { settleWithin } from "./loopback-server";
 import type { QueueTriggerSettings } from "./settings";
 import { resolveAppSettingReferences } from "./settings";
-import { connectionSettingNames, resolveStorageConnection } from "./storage-connection";
+import {
+  connectionSettingNames,
+  queueAccountOf,
+  resolveStorageConnection,
+  type StorageAccount,
+} from "./storage-connection";
+import { QueueReceiver } from "./queue-receive";
 import { bindingDataOf } from "./binding-expressions";
 import type { OutputBindingWriter } from "./output-bindings";
 
@@ -86,6 +92,14 @@ function resolveConnection(fn: CapturedFunction, env: NodeJS.ProcessEnv): string
   throw configError(`function "${fn.name}": the connection setting ${candidates.join(" / ")} is not set`);
 }
 
+function queueServiceOf(fn: CapturedFunction, connection: string): StorageAccount {
+  try {
+    return queueAccountOf(connection);
+  } catch (error) {
+    throw configError(`function "${fn.name}": ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
 function resolveQueueName(fn: CapturedFunction, env: NodeJS.ProcessEnv): string {
   if (typeof fn.trigger.queueName !== "string" || fn.trigger.queueName === "") {
     throw configError(`function "${fn.name}": the queue trigger has no queueName`);
@@ -115,6 +129,8 @@ class Sleeper {
 interface ListenerContext {
   readonly fn: CapturedFunction;
   readonly queue: QueueClient;
+  /** Polls `queue` (the SDK's client does everything else). */
+  readonly receiver: QueueReceiver;
   readonly poisonQueue: QueueClient;
   readonly options: QueueTriggerOptions;
   readonly log: DevhostLog;
@@ -217,11 +233,7 @@ async function runListener(
     }
     let messages: DequeuedMessageItem[] = [];
     try {
-      const response = await listener.queue.receiveMessages({
-        numberOfMessages: batchSize,
-        visibilityTimeout: Math.ceil(listener.leaseMs / 1000),
-      });
-      messages = response.receivedMessageItems;
+      messages = await listener.receiver.receive(batchSize, Math.ceil(listener.leaseMs / 1000));
     } catch (error) {
       listener.log("warning", `Polling queue '${listener.queue.name}' failed: ${describeError(error)}`);
     }
@@ -273,6 +285,7 @@ export async function startQueueTriggers(options: QueueTriggerOptions): Promise<
     return {
       fn,
       queue: new QueueClient(connection, queueName),
+      receiver: new QueueReceiver(queueServiceOf(fn, connection), queueName),
       poisonQueue: new QueueClient(connection, `${queueName}${POISON_QUEUE_SUFFIX}`),
       options,
       log,
@@ -299,6 +312,7 @@ export async function startQueueTriggers(options: QueueTriggerOptions): Promise<
       stopping = true;
       sleepers.forEach((sleeper) => sleeper.wake());
       await settleWithin([...loops, ...inFlight], graceMs);
+      listeners.forEach((listener) => listener.receiver.close());
     },
   };
 }

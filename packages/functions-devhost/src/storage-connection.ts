@@ -29,13 +29,19 @@ export const DEVELOPMENT_ACCOUNT = "devstoreaccount1";
 /** Its key: public (Microsoft documents it for the storage emulators), not a secret. */
 export const DEVELOPMENT_ACCOUNT_KEY =
   "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
-/** Azurite's table endpoint when a connection string says only `UseDevelopmentStorage=true`. */
-const DEVELOPMENT_TABLE_ENDPOINT = `http://127.0.0.1:10002/${DEVELOPMENT_ACCOUNT}`;
+/** Azurite's endpoints when a connection string says only `UseDevelopmentStorage=true`. */
+const DEVELOPMENT_ENDPOINTS = {
+  table: `http://127.0.0.1:10002/${DEVELOPMENT_ACCOUNT}`,
+  queue: `http://127.0.0.1:10001/${DEVELOPMENT_ACCOUNT}`,
+} as const;
 
-/** How to reach an account's Table service, from its connection string. */
-export interface TableAccount {
+/** The storage services the devhost talks to without an SDK. */
+export type StorageService = keyof typeof DEVELOPMENT_ENDPOINTS;
+
+/** How to reach one service of a storage account, from its connection string. */
+export interface StorageAccount {
   readonly accountName: string;
-  /** The Table service's base URL, without a trailing slash (path-style for Azurite). */
+  /** The service's base URL, without a trailing slash (path-style for Azurite). */
   readonly endpoint: string;
   /** Signs requests (Shared Key); absent when the connection string carries a SAS instead. */
   readonly accountKey?: string;
@@ -43,13 +49,17 @@ export interface TableAccount {
   readonly sharedAccessSignature?: string;
 }
 
+/** How to reach an account's Table service. */
+export type TableAccount = StorageAccount;
+
 /**
- * The Table service of a storage connection string: `AccountName` + `AccountKey` (or
- * `SharedAccessSignature`), with `TableEndpoint`, or the public endpoint built from
- * `DefaultEndpointsProtocol` and `EndpointSuffix`; or `UseDevelopmentStorage=true` (Azurite's defaults).
+ * One service of a storage connection string: `AccountName` + `AccountKey` (or
+ * `SharedAccessSignature`), with the service's endpoint (`TableEndpoint`, `QueueEndpoint`), or the
+ * public endpoint built from `DefaultEndpointsProtocol` and `EndpointSuffix`; or
+ * `UseDevelopmentStorage=true` (Azurite's defaults).
  * @throws Error naming what is missing (the message never repeats the key or signature)
  */
-export function tableAccountOf(connectionString: string): TableAccount {
+export function storageAccountOf(connectionString: string, service: StorageService): StorageAccount {
   const fields = new Map<string, string>();
   for (const part of connectionString.split(";")) {
     const at = part.indexOf("=");
@@ -58,23 +68,24 @@ export function tableAccountOf(connectionString: string): TableAccount {
   if (fields.get("usedevelopmentstorage")?.toLowerCase() === "true") {
     return {
       accountName: DEVELOPMENT_ACCOUNT,
-      endpoint: DEVELOPMENT_TABLE_ENDPOINT,
+      endpoint: DEVELOPMENT_ENDPOINTS[service],
       accountKey: DEVELOPMENT_ACCOUNT_KEY,
     };
   }
   const accountName = fields.get("accountname");
   const accountKey = fields.get("accountkey");
   const sharedAccessSignature = fields.get("sharedaccesssignature")?.replace(/^\?/, "");
-  const explicitEndpoint = fields.get("tableendpoint");
+  const label = service === "table" ? "Table" : "Queue";
+  const explicitEndpoint = fields.get(`${service}endpoint`);
   const problems: string[] = [];
-  if (!accountName && !explicitEndpoint) problems.push("no AccountName or TableEndpoint");
+  if (!accountName && !explicitEndpoint) problems.push(`no AccountName or ${label}Endpoint`);
   if (!accountKey && !sharedAccessSignature) problems.push("no AccountKey or SharedAccessSignature");
   if (problems.length > 0) {
-    throw new Error(`the storage connection string cannot reach a Table service: ${problems.join(", ")}`);
+    throw new Error(`the storage connection string cannot reach a ${label} service: ${problems.join(", ")}`);
   }
   const endpoint = (
     explicitEndpoint ??
-    `${fields.get("defaultendpointsprotocol") ?? "https"}://${accountName}.table.${fields.get("endpointsuffix") ?? "core.windows.net"}`
+    `${fields.get("defaultendpointsprotocol") ?? "https"}://${accountName}.${service}.${fields.get("endpointsuffix") ?? "core.windows.net"}`
   ).replace(/\/+$/, "");
   return {
     // A path-style endpoint (Azurite: http://host:port/<account>) names the account in its path.
@@ -83,4 +94,14 @@ export function tableAccountOf(connectionString: string): TableAccount {
     ...(accountKey ? { accountKey } : {}),
     ...(sharedAccessSignature ? { sharedAccessSignature } : {}),
   };
+}
+
+/** The Table service of a storage connection string ({@link storageAccountOf}). */
+export function tableAccountOf(connectionString: string): TableAccount {
+  return storageAccountOf(connectionString, "table");
+}
+
+/** The Queue service of a storage connection string ({@link storageAccountOf}). */
+export function queueAccountOf(connectionString: string): StorageAccount {
+  return storageAccountOf(connectionString, "queue");
 }
