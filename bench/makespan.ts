@@ -20,11 +20,7 @@
  */
 import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
-import {
-  readHostSettings,
-  type EngineReport,
-  type InstanceStatus,
-} from "@azure-env-provisioner/functions-devhost";
+import { readHostSettings, type EngineReport } from "@azure-env-provisioner/functions-devhost";
 import { summarizePlan } from "../lib/plan";
 import { requestCountsBetween } from "./support/arm-counters";
 import { printBreakdown } from "./support/chain-breakdown";
@@ -34,7 +30,7 @@ import { positiveFlag } from "./support/flags";
 import { measuredCriticalChain, nodeTimings } from "./support/node-timeline";
 import { optaSequentialSchedule } from "./support/opta-schedule";
 import { PROJECT_ROOT, startBenchStack, type BenchStack } from "./support/stack";
-import { waitUntilEnded } from "./support/wait";
+import { buildAndWait, renamed } from "./support/build";
 
 /**
  * Real seconds per Azure second. At 0.15 the example's 691 s critical path (Azure Managed Redis) takes
@@ -191,36 +187,6 @@ function engineWorkBetween(before: EngineReport, after: EngineReport) {
       .map(([kind, count]) => `${count} ${kind}`)
       .join(", "),
   };
-}
-
-/** Submits a spec through the HTTP API and waits until its build has completed (throws otherwise). */
-async function buildAndWait(
-  stack: BenchStack,
-  specText: string,
-  environmentId: string,
-  timeoutMs: number,
-): Promise<InstanceStatus> {
-  const response = await stack.api("environments", {
-    method: "POST",
-    headers: { "content-type": "application/yaml" },
-    body: specText,
-  });
-  if (response.status !== 202)
-    throw new Error(`POST /api/environments answered ${response.status}: ${await response.text()}`);
-  // Once a second, as a client watching a build would: the build's length is its orchestration time,
-  // so how often this script looks changes only its own cost, which the devhost's CPU figure includes.
-  const build = await waitUntilEnded(() => stack.instanceStatus(environmentId), timeoutMs, 1000);
-  if (build.runtimeStatus !== "Completed")
-    throw new Error(
-      `the build of ${environmentId} ended ${build.runtimeStatus}: ${JSON.stringify(build.output)}`,
-    );
-  return build;
-}
-
-/** The spec's YAML with its top-level `name` replaced: the same environment under another name. */
-function renamed(specText: string, name: string): string {
-  if (!/^name:.*$/m.test(specText)) throw new Error("the spec has no top-level name to replace");
-  return specText.replace(/^name:.*$/m, `name: ${name}`);
 }
 
 main().then(
