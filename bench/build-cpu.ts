@@ -14,9 +14,10 @@ import { parseArgs } from "node:util";
 import { summarizePlan } from "../lib/plan";
 import { buildAndWait, renamed } from "./support/build";
 import { cpuBetween } from "./support/cpu";
+import { lowestIdleDevhostSec } from "./support/idle";
 import { emulatorPlanOf, exampleSpec, exampleSpecText, EXAMPLE_SPEC_PATH } from "./support/example-plan";
 import { positiveFlag } from "./support/flags";
-import { startBenchStack, type BenchStack } from "./support/stack";
+import { startBenchStack } from "./support/stack";
 
 const DEFAULT_BUILDS = 4;
 /** As `makespan`: the example's 691 s critical path in about 105 s of wall time. */
@@ -33,18 +34,6 @@ function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
-
-/** The devhost's CPU seconds per second over the quietest of a few idle samples; `undefined` off Linux. */
-async function idleDevhostPerSec(stack: BenchStack): Promise<number | undefined> {
-  let lowest: number | undefined;
-  for (let sample = 0; sample < IDLE_SAMPLES; sample++) {
-    const before = stack.cpu();
-    await new Promise((resolve) => setTimeout(resolve, IDLE_SAMPLE_SEC * 1000));
-    const { devhost } = cpuBetween(before, stack.cpu());
-    if (devhost !== undefined) lowest = Math.min(lowest ?? devhost, devhost);
-  }
-  return lowest === undefined ? undefined : lowest / IDLE_SAMPLE_SEC;
 }
 
 async function main(): Promise<void> {
@@ -65,7 +54,8 @@ async function main(): Promise<void> {
   const startedAt = Date.now();
   const stack = await startBenchStack({ timeScale, throttling: true });
   try {
-    const idlePerSec = await idleDevhostPerSec(stack);
+    const idle = await lowestIdleDevhostSec(stack, IDLE_SAMPLES, IDLE_SAMPLE_SEC);
+    const idlePerSec = idle === undefined ? undefined : idle / IDLE_SAMPLE_SEC;
     console.log(
       `  devhost idle           ${idlePerSec === undefined ? "n/a" : `${(idlePerSec * 60).toFixed(2)} s per minute`} ` +
         `with no work (the lowest of ${IDLE_SAMPLES} samples of ${IDLE_SAMPLE_SEC} s, before the first build)`,

@@ -29,8 +29,9 @@ import { emulatorPlanOf, exampleSpec, exampleSpecText, EXAMPLE_SPEC_PATH } from 
 import { positiveFlag } from "./support/flags";
 import { measuredCriticalChain, nodeTimings } from "./support/node-timeline";
 import { optaSequentialSchedule } from "./support/opta-schedule";
-import { PROJECT_ROOT, startBenchStack, type BenchStack } from "./support/stack";
+import { PROJECT_ROOT, startBenchStack } from "./support/stack";
 import { buildAndWait, renamed } from "./support/build";
+import { lowestIdleDevhostSec } from "./support/idle";
 
 /**
  * Real seconds per Azure second. At 0.15 the example's 691 s critical path (Azure Managed Redis) takes
@@ -97,7 +98,7 @@ async function main(): Promise<void> {
           `${describeCpu(cpuBetween(cpuBefore, stack.cpu()))} (over ${((Date.now() - wallBefore) / 1000).toFixed(1)} s wall)`,
       );
     }
-    const idle = await lowestIdleSample(stack);
+    const idle = await lowestIdleDevhostSec(stack, IDLE_SAMPLES, IDLE_SAMPLE_SEC);
     const before = stack.emulator.admin.counters();
     const cpuBefore = stack.cpu();
     const engineBefore = await stack.engineStats();
@@ -160,18 +161,6 @@ async function main(): Promise<void> {
   console.log(
     `done in ${((Date.now() - startedAt) / 1000).toFixed(0)} s wall (load average ${loadavg()[0]?.toFixed(1)})`,
   );
-}
-
-/** The devhost's CPU seconds over the quietest of {@link IDLE_SAMPLES} idle samples; `undefined` off Linux. */
-async function lowestIdleSample(stack: BenchStack): Promise<number | undefined> {
-  let lowest: number | undefined;
-  for (let sample = 0; sample < IDLE_SAMPLES; sample++) {
-    const before = stack.cpu();
-    await new Promise((resolve) => setTimeout(resolve, IDLE_SAMPLE_SEC * 1000));
-    const { devhost } = cpuBetween(before, stack.cpu());
-    if (devhost !== undefined) lowest = Math.min(lowest ?? devhost, devhost);
-  }
-  return lowest;
 }
 
 /** Episodes, activities and table requests between two readings of the engine's counters. */

@@ -11,10 +11,11 @@
  * The answer's shape: https://learn.microsoft.com/rest/api/storageservices/get-messages
  */
 import { createHmac } from "node:crypto";
-import { Agent as HttpAgent, request as httpRequest } from "node:http";
-import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
+import type { Agent as HttpAgent } from "node:http";
+import type { Agent as HttpsAgent } from "node:https";
 import type { DequeuedMessageItem } from "@azure/storage-queue";
 import type { StorageAccount } from "./storage-connection";
+import { exchange, keepAliveAgent } from "./storage-exchange";
 
 const SERVICE_VERSION = "2019-02-02";
 /** How long a poll may wait for its answer before it counts as failed. */
@@ -88,11 +89,7 @@ export class QueueReceiver {
     this.#account = account;
     this.#endpoint = new URL(account.endpoint);
     this.#path = `${this.#endpoint.pathname.replace(/\/+$/, "")}/${encodeURIComponent(queueName)}/messages`;
-    // Kept-alive sockets are unreferenced while idle, so they never keep the process running.
-    this.#agent =
-      this.#endpoint.protocol === "https:"
-        ? new HttpsAgent({ keepAlive: true })
-        : new HttpAgent({ keepAlive: true });
+    this.#agent = keepAliveAgent(this.#endpoint);
     this.#key = account.accountKey ? Buffer.from(account.accountKey, "base64") : undefined;
     this.#requestTimeoutMs = requestTimeoutMs;
   }
@@ -113,7 +110,12 @@ export class QueueReceiver {
       "x-ms-version": SERVICE_VERSION,
     };
     if (this.#key) headers.Authorization = this.#sharedKey("GET", headers, params);
-    const answer = await this.#get(`${this.#path}?${query}`, headers);
+    const answer = await exchange(
+      this.#endpoint,
+      this.#agent,
+      { method: "GET", path: `${this.#path}?${query}`, headers },
+      this.#requestTimeoutMs,
+    );
     if (answer.status !== 200) {
       throw new QueueReceiveError(answer.status, element(answer.body, "Code"), this.queueName);
     }
@@ -138,39 +140,6 @@ export class QueueReceiver {
       .update(stringToSign, "utf8")
       .digest("base64");
     return `SharedKey ${this.#account.accountName}:${signature}`;
-  }
-
-  #get(path: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
-    const endpoint = this.#endpoint;
-    const request = endpoint.protocol === "https:" ? httpsRequest : httpRequest;
-    return new Promise((resolve, reject) => {
-      const outgoing = request(
-        {
-          protocol: endpoint.protocol,
-          hostname: endpoint.hostname,
-          port: endpoint.port,
-          method: "GET",
-          path,
-          headers,
-          agent: this.#agent,
-        },
-        (incoming) => {
-          const chunks: Buffer[] = [];
-          incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
-          incoming.on("error", reject);
-          incoming.on("end", () =>
-            resolve({ status: incoming.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }),
-          );
-        },
-      );
-      outgoing.setTimeout(this.#requestTimeoutMs, () =>
-        outgoing.destroy(
-          Object.assign(new Error(`no answer in ${this.#requestTimeoutMs} ms`), { code: "ETIMEDOUT" }),
-        ),
-      );
-      outgoing.on("error", reject);
-      outgoing.end();
-    });
   }
 
   /** Closes the kept connections. */

@@ -8,9 +8,10 @@
  * Reference: "Table service REST API" and "Authorize with Shared Key" (learn.microsoft.com).
  */
 import { createHmac } from "node:crypto";
-import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from "node:http";
-import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
+import type { Agent as HttpAgent } from "node:http";
+import type { Agent as HttpsAgent } from "node:https";
 import type { TableAccount } from "../storage-connection";
+import { exchange, keepAliveAgent, type StorageAnswer } from "../storage-exchange";
 import { batchRequest, parseBatchResponse, type BatchSubResponse } from "./table-batch";
 import {
   entityBody,
@@ -55,11 +56,7 @@ export class TableRestError extends Error {
   }
 }
 
-interface Answer {
-  readonly status: number;
-  readonly headers: IncomingHttpHeaders;
-  readonly body: string;
-}
+type Answer = StorageAnswer;
 
 interface Send {
   readonly method: string;
@@ -92,8 +89,7 @@ export class TableRest {
   readonly #account: TableAccount;
   readonly #endpoint: URL;
   readonly #endpointPath: string;
-  readonly #secure: boolean;
-  readonly #agent: HttpAgent;
+  readonly #agent: HttpAgent | HttpsAgent;
   readonly #key: Buffer | undefined;
   readonly #requestTimeoutMs: number;
   /** Requests sent so far by kind, retries included: what a benchmark reads to count round trips. */
@@ -116,9 +112,7 @@ export class TableRest {
     const endpoint = new URL(account.endpoint);
     this.#endpoint = endpoint;
     this.#endpointPath = endpoint.pathname.replace(/\/+$/, "");
-    this.#secure = endpoint.protocol === "https:";
-    // Kept-alive sockets are unreferenced while idle, so they never keep the process running.
-    this.#agent = this.#secure ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
+    this.#agent = keepAliveAgent(endpoint);
     this.#key = account.accountKey ? Buffer.from(account.accountKey, "base64") : undefined;
   }
 
@@ -308,40 +302,13 @@ export class TableRest {
     }
     const body = send.body === undefined ? undefined : Buffer.from(send.body, "utf8");
     if (body) headers["Content-Length"] = body.length;
-    const endpoint = this.#endpoint;
-    const request = this.#secure ? httpsRequest : httpRequest;
-    return new Promise<Answer>((resolve, reject) => {
-      const outgoing = request(
-        {
-          protocol: endpoint.protocol,
-          hostname: endpoint.hostname,
-          port: endpoint.port,
-          method: send.method,
-          path: query ? `${path}?${query}` : path,
-          headers,
-          agent: this.#agent,
-        },
-        (incoming) => {
-          const chunks: Buffer[] = [];
-          incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
-          incoming.on("error", reject);
-          incoming.on("end", () =>
-            resolve({
-              status: incoming.statusCode ?? 0,
-              headers: incoming.headers,
-              body: chunks.length === 0 ? "" : Buffer.concat(chunks).toString("utf8"),
-            }),
-          );
-        },
-      );
-      outgoing.setTimeout(this.#requestTimeoutMs, () =>
-        outgoing.destroy(
-          Object.assign(new Error(`no answer in ${this.#requestTimeoutMs} ms`), { code: "ETIMEDOUT" }),
-        ),
-      );
-      outgoing.on("error", reject);
-      outgoing.end(body);
-    });
+    const target = query ? `${path}?${query}` : path;
+    return exchange(
+      this.#endpoint,
+      this.#agent,
+      { method: send.method, path: target, headers, body },
+      this.#requestTimeoutMs,
+    );
   }
 }
 
