@@ -12,6 +12,12 @@ export interface HttpsListener {
 }
 
 /**
+ * How long an idle keep-alive connection stays open: minutes, as on Azure, whose load balancers close
+ * idle TCP connections after 4 minutes by default.
+ */
+const IDLE_CONNECTION_MS = 120_000;
+
+/**
  * Listens on 127.0.0.1.
  * @param port - 0 picks a free port; a taken non-zero port falls back to a free one when `fallback`
  */
@@ -22,8 +28,10 @@ export async function listenHttps(
   fallback = false,
 ): Promise<HttpsListener> {
   const server: Server = createServer({ key: tls.serverKeyPem, cert: tls.serverCertPem }, handler);
-  // Long polls never hold a request open; a short keep-alive keeps SDK connection reuse cheap.
-  server.keepAliveTimeout = 5000;
+  // Closing idle connections after Node's default 5 s made a client that reuses one race the server's
+  // close: a request sent as the socket closes fails with ECONNRESET. The SDK retries that in
+  // production, but clients with SDK retries off (tests of injected faults) saw it as a failed read.
+  server.keepAliveTimeout = IDLE_CONNECTION_MS;
   const bound = await new Promise<number>((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
       if (fallback && port !== 0 && error.code === "EADDRINUSE") {
