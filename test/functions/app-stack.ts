@@ -55,16 +55,16 @@ export interface AppStackOptions {
 /** Starts the stack; the process environment gets the emulator and storage settings. */
 export async function startAppStack(options: AppStackOptions = {}): Promise<AppStack> {
   const dataDir = mkdtempSync(join(tmpdir(), "provisioner-api-test-"));
-  // The app's own host.json, with what the test changes, in a folder of its own.
-  let appRoot: string | undefined;
-  if (options.queueVisibilityTimeout !== undefined) {
-    appRoot = mkdtempSync(join(tmpdir(), "provisioner-api-root-"));
-    const host = JSON.parse(readFileSync(join(findAppRoot(__filename), "host.json"), "utf8")) as {
-      extensions: { queues: Record<string, unknown> };
-    };
+  // The app's own host.json in a folder of its own, with queues polled fast (a test does not wait the
+  // production poll interval for its message) and what the test changes.
+  const appRoot = mkdtempSync(join(tmpdir(), "provisioner-api-root-"));
+  const host = JSON.parse(readFileSync(join(findAppRoot(__filename), "host.json"), "utf8")) as {
+    extensions: { queues: Record<string, unknown> };
+  };
+  host.extensions.queues.maxPollingInterval = "00:00:00.200";
+  if (options.queueVisibilityTimeout !== undefined)
     host.extensions.queues.visibilityTimeout = options.queueVisibilityTimeout;
-    writeFileSync(join(appRoot, "host.json"), JSON.stringify(host));
-  }
+  writeFileSync(join(appRoot, "host.json"), JSON.stringify(host));
   const azurite = await startAzurite();
   const emulator = await startEmulator({
     dataDir,
@@ -87,7 +87,7 @@ export async function startAppStack(options: AppStackOptions = {}): Promise<AppS
   const log: string[] = [];
   const devhost = await startDevhost({
     app: APP_ENTRY,
-    ...(appRoot ? { appRoot } : {}),
+    appRoot,
     port: 0,
     storageConnectionString: azurite.connectionString,
     functionKey: "test-function-key",
@@ -116,7 +116,7 @@ export async function startAppStack(options: AppStackOptions = {}): Promise<AppS
       await emulator.stop();
       await azurite.stop();
       rmSync(dataDir, { recursive: true, force: true });
-      if (appRoot) rmSync(appRoot, { recursive: true, force: true });
+      rmSync(appRoot, { recursive: true, force: true });
     },
   };
 }
