@@ -7,21 +7,24 @@
  * by a few tenths of a second between runs (a collection more or less), so the later builds' median is
  * the figure to read.
  *
- * Run: `npx tsx bench/build-cpu.ts [--builds 4] [--time-scale 0.15] [--spec examples/staging.yaml]`
+ * The default time scale is the local stack's (`npm start`): the example's critical path in about a
+ * minute of wall time. A longer time scale makes each build cost more: the host's upkeep (queue polls,
+ * scans of the hub) and a client's status reads go on for longer.
+ *
+ * Run: `npx tsx bench/build-cpu.ts [--builds 4] [--time-scale 0.0868] [--spec examples/staging.yaml]`
  */
 import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { summarizePlan } from "../lib/plan";
+import { defaultTimeScale, TARGET_EXAMPLE_BUILD_SEC } from "../local-stack/local-stack";
 import { buildAndWait, renamed } from "./support/build";
 import { cpuBetween } from "./support/cpu";
 import { lowestIdleDevhostSec } from "./support/idle";
 import { emulatorPlanOf, exampleSpec, exampleSpecText, EXAMPLE_SPEC_PATH } from "./support/example-plan";
 import { positiveFlag } from "./support/flags";
-import { startBenchStack } from "./support/stack";
+import { PROJECT_ROOT, startBenchStack } from "./support/stack";
 
 const DEFAULT_BUILDS = 4;
-/** As `makespan`: the example's 691 s critical path in about 105 s of wall time. */
-const DEFAULT_TIME_SCALE = 0.15;
 /** Issue 15's goal for the devhost's CPU per build, in seconds. */
 const GOAL_DEVHOST_SEC = 2;
 /** Idle samples before the first build (the lowest is the host's upkeep): see `makespan`. */
@@ -41,7 +44,8 @@ async function main(): Promise<void> {
     options: { builds: { type: "string" }, "time-scale": { type: "string" }, spec: { type: "string" } },
   });
   const builds = Math.max(2, Math.round(positiveFlag("builds", values.builds, DEFAULT_BUILDS)));
-  const timeScale = positiveFlag("time-scale", values["time-scale"], DEFAULT_TIME_SCALE);
+  const stackTimeScale = defaultTimeScale(PROJECT_ROOT);
+  const timeScale = positiveFlag("time-scale", values["time-scale"], stackTimeScale);
   const specPath = values.spec ?? EXAMPLE_SPEC_PATH;
   const spec = exampleSpec(specPath);
   const plan = emulatorPlanOf(spec);
@@ -49,7 +53,11 @@ async function main(): Promise<void> {
   const timeoutMs = summarizePlan(plan).estimatedBuildSec * timeScale * 3_000 + 60_000;
   console.log(
     `build-cpu: ${builds} builds of ${specPath} (${plan.nodes.length} nodes) one after another on one stack, ` +
-      `time scale ${timeScale} — ${cpus().length} cores, load average ${loadavg()[0]?.toFixed(1)}`,
+      `time scale ${Number(timeScale.toFixed(4))}` +
+      (timeScale === stackTimeScale
+        ? ` (the local stack's default: the example's critical path in about ${TARGET_EXAMPLE_BUILD_SEC} s)`
+        : "") +
+      ` — ${cpus().length} cores, load average ${loadavg()[0]?.toFixed(1)}`,
   );
   const startedAt = Date.now();
   const stack = await startBenchStack({ timeScale, throttling: true });
