@@ -19,7 +19,7 @@ import { summarizePlan } from "../lib/plan";
 import { defaultTimeScale, TARGET_EXAMPLE_BUILD_SEC } from "../local-stack/local-stack";
 import { buildAndWait, renamed } from "./support/build";
 import { cpuBetween } from "./support/cpu";
-import { lowestIdleDevhostSec } from "./support/idle";
+import { IDLE_METHOD, idleDevhostCpuPerSec } from "./support/idle";
 import { emulatorPlanOf, exampleSpec, exampleSpecText, EXAMPLE_SPEC_PATH } from "./support/example-plan";
 import { positiveFlag } from "./support/flags";
 import { PROJECT_ROOT, startBenchStack } from "./support/stack";
@@ -27,9 +27,6 @@ import { PROJECT_ROOT, startBenchStack } from "./support/stack";
 const DEFAULT_BUILDS = 4;
 /** Issue 15's goal for the devhost's CPU per build, in seconds. */
 const GOAL_DEVHOST_SEC = 2;
-/** Idle samples before the first build (the lowest is the host's upkeep): see `makespan`. */
-const IDLE_SAMPLE_SEC = 10;
-const IDLE_SAMPLES = 3;
 
 const sec = (value: number | undefined) => (value === undefined ? "n/a" : `${value.toFixed(2)} s`);
 
@@ -62,11 +59,10 @@ async function main(): Promise<void> {
   const startedAt = Date.now();
   const stack = await startBenchStack({ timeScale, throttling: true });
   try {
-    const idle = await lowestIdleDevhostSec(stack, IDLE_SAMPLES, IDLE_SAMPLE_SEC);
-    const idlePerSec = idle === undefined ? undefined : idle / IDLE_SAMPLE_SEC;
+    const idlePerSec = await idleDevhostCpuPerSec(stack);
     console.log(
       `  devhost idle           ${idlePerSec === undefined ? "n/a" : `${(idlePerSec * 60).toFixed(2)} s per minute`} ` +
-        `with no work (the lowest of ${IDLE_SAMPLES} samples of ${IDLE_SAMPLE_SEC} s, before the first build)`,
+        `with no work (${IDLE_METHOD}, before the first build)`,
     );
     const later: { devhost: number; azurite: number }[] = [];
     for (let index = 1; index <= builds; index++) {

@@ -31,7 +31,7 @@ import { measuredCriticalChain, nodeTimings } from "./support/node-timeline";
 import { optaSequentialSchedule } from "./support/opta-schedule";
 import { PROJECT_ROOT, startBenchStack } from "./support/stack";
 import { buildAndWait, renamed } from "./support/build";
-import { lowestIdleDevhostSec } from "./support/idle";
+import { IDLE_METHOD, idleDevhostCpuPerSec } from "./support/idle";
 
 /**
  * Real seconds per Azure second. At 0.15 the example's 691 s critical path (Azure Managed Redis) takes
@@ -44,16 +44,6 @@ const DEFAULT_TIME_SCALE = 0.15;
 const GOAL_RATIO = 1.03;
 /** The goal for ARM reads per build: resource GETs plus operation status polls (issue 15). */
 const GOAL_READS = 150;
-/**
- * The stack is left idle before the build, to measure what the devhost spends with no work (its scans
- * of the hub, the queue triggers' polls): a cost per second of wall time, not per build, which the
- * build's figure includes for as long as the build lasts. In samples of this many real seconds, the
- * lowest taken: for a while after its start (or the warm-up build) the host still collects garbage and
- * compiles code, which is not its upkeep.
- */
-const IDLE_SAMPLE_SEC = 10;
-const IDLE_SAMPLES = 3;
-
 /** The environment name `--warm-up` builds the measured spec under first (another environment). */
 const WARM_UP_NAME = "warmup";
 /** Ratios above this get the breakdown of where the time went. */
@@ -98,7 +88,7 @@ async function main(): Promise<void> {
           `${describeCpu(cpuBetween(cpuBefore, stack.cpu()))} (over ${((Date.now() - wallBefore) / 1000).toFixed(1)} s wall)`,
       );
     }
-    const idle = await lowestIdleDevhostSec(stack, IDLE_SAMPLES, IDLE_SAMPLE_SEC);
+    const idlePerSec = await idleDevhostCpuPerSec(stack);
     const before = stack.emulator.admin.counters();
     const cpuBefore = stack.cpu();
     const engineBefore = await stack.engineStats();
@@ -136,11 +126,10 @@ async function main(): Promise<void> {
       `  ARM reads per build    ${readsPerBuild}  (${counts.reads} reads + ${counts.polls} polls; goal ≤ ${GOAL_READS}: ${readsPerBuild <= GOAL_READS ? "met" : "NOT met"})`,
     );
     console.log(`  CPU of this build      ${describeCpu(cpu)} (over ${wallSec.toFixed(1)} s wall)`);
-    if (idle !== undefined && cpu.devhost !== undefined) {
-      const idlePerSec = idle / IDLE_SAMPLE_SEC;
+    if (idlePerSec !== undefined && cpu.devhost !== undefined) {
       const idleShare = idlePerSec * wallSec;
       console.log(
-        `  devhost idle           ${(idlePerSec * 60).toFixed(2)} s per minute with no work (the lowest of ${IDLE_SAMPLES} samples of ${IDLE_SAMPLE_SEC} s before the build): ` +
+        `  devhost idle           ${(idlePerSec * 60).toFixed(2)} s per minute with no work (${IDLE_METHOD} before the build): ` +
           `${sec(idleShare)} of the build's ${sec(cpu.devhost)} is the host's own upkeep over its ${wallSec.toFixed(0)} s, ${sec(cpu.devhost - idleShare)} the build's work`,
       );
     }

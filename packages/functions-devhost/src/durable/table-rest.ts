@@ -56,8 +56,6 @@ export class TableRestError extends Error {
   }
 }
 
-type Answer = StorageAnswer;
-
 interface Send {
   readonly method: string;
   /** Path below the endpoint (already encoded), e.g. `Table(PartitionKey='a',RowKey='b')`. */
@@ -255,7 +253,7 @@ export class TableRest {
   }
 
   /** Throws the service's error unless `answer` is a success. */
-  #expect(answer: Answer, method: string, path: string): void {
+  #expect(answer: StorageAnswer, method: string, path: string): void {
     if (answer.status >= 300)
       throw new TableRestError(method, decodeURIComponent(path), answer.status, errorOf(answer.body));
   }
@@ -264,9 +262,9 @@ export class TableRest {
    * Sends a request (accepting JSON unless it says otherwise), again after transient failures (with
    * back-off, or as `Retry-After` asks).
    */
-  async #send(send: Send): Promise<Answer> {
+  async #send(send: Send): Promise<StorageAnswer> {
     for (let tries = 1; ; tries++) {
-      let answer: Answer | undefined;
+      let answer: StorageAnswer | undefined;
       try {
         answer = await this.#sendOnce(send);
         if (!RETRIABLE_STATUSES.has(answer.status) || tries >= MAX_TRIES) return answer;
@@ -280,7 +278,7 @@ export class TableRest {
     }
   }
 
-  #sendOnce(send: Send): Promise<Answer> {
+  #sendOnce(send: Send): Promise<StorageAnswer> {
     this.requestCounts[kindOf(send)] += 1;
     const path = `${this.#endpointPath}/${send.path}`;
     const sas = this.#account.sharedAccessSignature;
@@ -320,12 +318,12 @@ function kindOf(send: Send): TableRequestKind {
   return send.path.endsWith("()") ? "query" : "read";
 }
 
-function header(answer: Answer, name: string): string | undefined {
+function header(answer: StorageAnswer, name: string): string | undefined {
   const value = answer.headers[name];
   return Array.isArray(value) ? value[0] : value;
 }
 
-function etagOf(answer: Answer): string | undefined {
+function etagOf(answer: StorageAnswer): string | undefined {
   return header(answer, "etag");
 }
 
