@@ -47,9 +47,33 @@ export function developmentConnectionString(blobPort: number, queuePort: number,
  * API-version check skipped so newer storage SDKs are accepted.
  */
 export async function startAzurite(options: AzuriteOptions = {}): Promise<RunningAzurite> {
-  const blobPort = options.blobPort ?? (await findFreePort());
-  const queuePort = options.queuePort ?? (await findFreePort());
-  const tablePort = options.tablePort ?? (await findFreePort());
+  const choosesPorts =
+    options.blobPort === undefined || options.queuePort === undefined || options.tablePort === undefined;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await launchAzurite(options, {
+        blob: options.blobPort ?? (await findFreePort()),
+        queue: options.queuePort ?? (await findFreePort()),
+        table: options.tablePort ?? (await findFreePort()),
+      });
+    } catch (error) {
+      // A free port is released before Azurite binds it, so another process may take it meanwhile:
+      // ports chosen here are chosen again.
+      if (!choosesPorts || attempt >= PORT_ATTEMPTS || !(error instanceof PortTakenError)) throw error;
+    }
+  }
+}
+
+/** Attempts at starting on freshly chosen ports before giving up. */
+const PORT_ATTEMPTS = 3;
+
+class PortTakenError extends Error {}
+
+async function launchAzurite(
+  options: AzuriteOptions,
+  ports: { blob: number; queue: number; table: number },
+): Promise<RunningAzurite> {
+  const { blob: blobPort, queue: queuePort, table: tablePort } = ports;
   const args = [
     "--silent",
     "--disableTelemetry",
@@ -91,7 +115,8 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
     while (!(await canConnect(port))) {
       if (child.exitCode !== null || Date.now() > deadline) {
         child.kill("SIGKILL");
-        throw new Error(`Azurite did not start on port ${port}: ${stderr.trim() || "no output"}`);
+        const message = `Azurite did not start on port ${port}: ${stderr.trim() || "no output"}`;
+        throw stderr.includes("EADDRINUSE") ? new PortTakenError(message) : new Error(message);
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
