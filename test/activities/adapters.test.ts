@@ -13,7 +13,13 @@ import { isArmNodeKind } from "../../activities/adapters/table";
 import { isAzureError } from "../../lib/azure/errors";
 import { ensureSecretValue, readSecret } from "../../lib/secrets/vault-secrets";
 import type { JsonObject, JsonValue, NodeKind, PlanNode } from "../../lib/plan/types";
-import { expectWrite, startFixture, waitForOperation, type EmulatorFixture } from "./emulator-fixture";
+import {
+  ensureNodeRetrying,
+  expectWrite,
+  startFixture,
+  waitForOperation,
+  type EmulatorFixture,
+} from "./emulator-fixture";
 import { samplePlanNodes } from "./sample-nodes";
 
 /** One updatable property per kind: its path in `desired` and a new value. */
@@ -71,7 +77,7 @@ describe("ARM adapters against the emulator", () => {
     steps = createArmSteps(fixture.clients);
     const activities = createProvisioningActivities(fixture.clients);
     for (const node of nodes) {
-      const result = await activities.ensureNode({
+      const result = await ensureNodeRetrying(activities, {
         node,
         adminPasswordSecret: adminPasswordSecretFor(nodes, node),
       });

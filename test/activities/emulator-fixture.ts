@@ -11,15 +11,17 @@ import {
 import { createAzureClients, type AzureClients } from "../../lib/azure/clients";
 import { loadConfig } from "../../lib/config";
 import { createArmSteps, type ArmSteps } from "../../activities/arm-step";
-import { createProvisioningActivities } from "../../activities/provisioning";
+import { createProvisioningActivities, type ProvisioningActivities } from "../../activities/provisioning";
 import { factsFor } from "../../lib/plan/facts";
 import { adminPasswordSecretFor } from "../../lib/plan/secrets";
 import type { Plan } from "../../lib/plan/types";
 import assert from "node:assert/strict";
 import {
   isActivityFailure,
+  type ActivityFailure,
   type ActivityResult,
   type ArmOperation,
+  type EnsureNodeInput,
   type EnsureResult,
   type OperationCheck,
   type WriteResult,
@@ -72,6 +74,33 @@ export function operationOf(result: ActivityResult<EnsureResult>): ArmOperation 
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** How often {@link ensureNodeRetrying} calls a step that answered `retry` before it gives up. */
+const MAX_RETRIES = 20;
+
+const isRetry = (result: ActivityResult<EnsureResult>): result is ActivityFailure =>
+  isActivityFailure(result) && result.outcome === "retry";
+
+/**
+ * Ensures a node, calling it again while it answers `retry`, as an orchestration would (bounded, never
+ * waiting more than 50 ms a time): access may still be propagating, since a role assignment counts for a
+ * data plane only after its scaled delay, which a fast machine can beat. Every answer goes to `outputs`.
+ * @returns the last answer
+ */
+export async function ensureNodeRetrying(
+  activities: ProvisioningActivities,
+  input: EnsureNodeInput,
+  outputs: unknown[] = [],
+): Promise<ActivityResult<EnsureResult>> {
+  let result = await activities.ensureNode(input);
+  outputs.push(result);
+  for (let attempt = 1; isRetry(result) && attempt < MAX_RETRIES; attempt++) {
+    await sleep(Math.min(result.error.retryAfterMs ?? 0, 50));
+    result = await activities.ensureNode(input);
+    outputs.push(result);
+  }
+  return result;
+}
+
 /** Waits on `check` until the operation ends; bounded in attempts and time. */
 export async function waitForOperation(
   steps: ArmSteps,
@@ -104,19 +133,23 @@ export interface AppliedPlan {
 /**
  * Ensures every node of `plan` in order (a topological order), each to its end, as a build would: the
  * facts nodes report handed to the nodes that refer to them, the admin password's location to a
- * PostgreSQL server. Asserts every node succeeds.
+ * PostgreSQL server. A step that answers `retry` is called again ({@link ensureNodeRetrying}). Asserts
+ * every node succeeds.
  */
 export async function applyPlan(fixture: EmulatorFixture, plan: Plan): Promise<AppliedPlan> {
   const activities = createProvisioningActivities(fixture.clients);
   const steps = createArmSteps(fixture.clients);
   const applied: AppliedPlan = { outcomes: [], facts: {}, outputs: [] };
   for (const node of plan.nodes) {
-    const result = await activities.ensureNode({
-      node,
-      adminPasswordSecret: adminPasswordSecretFor(plan.nodes, node),
-      facts: factsFor(node, applied.facts),
-    });
-    applied.outputs.push(result);
+    const result = await ensureNodeRetrying(
+      activities,
+      {
+        node,
+        adminPasswordSecret: adminPasswordSecretFor(plan.nodes, node),
+        facts: factsFor(node, applied.facts),
+      },
+      applied.outputs,
+    );
     const write = expectWrite(result, node.key);
     if (write.outcome === "pending") {
       const end = await waitForOperation(steps, write);

@@ -28,7 +28,7 @@ import { planEnvironment } from "../../lib/plan/plan";
 import type { KubernetesObjectDesired, Plan, PlanNode, TlsCertificateDesired } from "../../lib/plan/types";
 import { validateSpec } from "../../lib/spec/validate";
 import { specDocument, SUBSCRIPTION_ID } from "../spec/fixtures";
-import { startFixture, waitForOperation, type EmulatorFixture } from "./emulator-fixture";
+import { ensureNodeRetrying, startFixture, waitForOperation, type EmulatorFixture } from "./emulator-fixture";
 
 const REACHABILITY_MODULES = [
   { type: "k8s-base" },
@@ -67,8 +67,7 @@ describe("building k8s-base, external-ssl-cert and dns with the activities", () 
   /** Ensures `node` once (and waits for its operation), as a node's orchestration would; its outcome. */
   async function ensure(node: PlanNode): Promise<EnsureResult> {
     const activities = createProvisioningActivities(fixture.clients);
-    const result = await activities.ensureNode({ node, facts: factsFor(node, facts) });
-    outputs.push(result);
+    const result = await ensureNodeRetrying(activities, { node, facts: factsFor(node, facts) }, outputs);
     assert.ok(!isActivityFailure(result), `${node.key}: ${JSON.stringify(result)}`);
     if (result.outcome === "pending") {
       const end = await waitForOperation(createArmSteps(fixture.clients), result);
@@ -271,7 +270,7 @@ describe("the generic Kubernetes step's ownership of an object", () => {
     };
     collect("k8s-cluster/role-cluster-admin");
     for (const node of plan.nodes.filter((candidate) => needed.has(candidate.key))) {
-      const result = await activities.ensureNode({ node, facts: factsFor(node, facts) });
+      const result = await ensureNodeRetrying(activities, { node, facts: factsFor(node, facts) });
       assert.ok(!isActivityFailure(result) && result.outcome !== "awaitingInput", JSON.stringify(result));
       if (result.outcome === "pending") {
         const end = await waitForOperation(createArmSteps(fixture.clients), result);

@@ -18,7 +18,13 @@ import { planEnvironment } from "../../lib/plan";
 import type { KeyVaultSecretsDesired, KubernetesSecretDesired, Plan } from "../../lib/plan/types";
 import { parseEnvironmentSpec } from "../../lib/spec";
 import { DEFAULT_EMULATOR_PRINCIPAL_ID } from "@azure-env-provisioner/azure-emulator";
-import { expectWrite, startFixture, waitForOperation, type EmulatorFixture } from "./emulator-fixture";
+import {
+  ensureNodeRetrying,
+  expectWrite,
+  startFixture,
+  waitForOperation,
+  type EmulatorFixture,
+} from "./emulator-fixture";
 
 // From the sources (tsx) or the compiled tests (`dist/test/activities`).
 const PROJECT_ROOT = __dirname.split(sep).includes("dist")
@@ -47,13 +53,16 @@ describe("building the planner's plan of examples/staging.yaml with the activiti
     const steps = createArmSteps(fixture.clients);
     const outcomes: string[] = [];
     for (const node of plan.nodes) {
-      const result = await activities.ensureNode({
-        node,
-        adminPasswordSecret: adminPasswordSecretFor(plan.nodes, node),
-        // The facts reported so far: the kubelet identity's AcrPull names the cluster's kubelet identity.
-        facts: factsFor(node, factsByKey),
-      });
-      outputs.push(result);
+      const result = await ensureNodeRetrying(
+        activities,
+        {
+          node,
+          adminPasswordSecret: adminPasswordSecretFor(plan.nodes, node),
+          // The facts reported so far: the kubelet identity's AcrPull names the cluster's kubelet identity.
+          facts: factsFor(node, factsByKey),
+        },
+        outputs,
+      );
       const write = expectWrite(result, node.key);
       if (write.outcome === "pending") {
         const end = await waitForOperation(steps, write);
