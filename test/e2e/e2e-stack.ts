@@ -19,6 +19,7 @@ import {
   startEmulator,
   type RunningEmulator,
 } from "@azure-env-provisioner/azure-emulator";
+import { writeTestHostJson } from "../support/test-host-json";
 import { createAzureClients, type AzureClients } from "../../lib/azure/clients";
 import { loadConfig } from "../../lib/config";
 
@@ -169,15 +170,12 @@ export async function startE2eStack(): Promise<E2eStack> {
   };
 }
 
-/** host.json as the project's, with queues polled fast so a test does not wait seconds for a message. */
+/** host.json as the project's, with queues polled fast, its own hub, and local settings for storage. */
 function writeAppRoot(dir: string): void {
-  const host = JSON.parse(readFileSync(join(projectRoot, "host.json"), "utf8")) as {
-    extensions: { durableTask: Record<string, unknown>; queues: Record<string, unknown> };
-  };
-  host.extensions.durableTask.hubName = "E2e";
-  host.extensions.queues.maxPollingInterval = "00:00:00.200";
-  host.extensions.queues.visibilityTimeout = "00:00:00";
-  writeFileSync(join(dir, "host.json"), JSON.stringify(host));
+  writeTestHostJson(dir, (host) => {
+    host.extensions.durableTask.hubName = "E2e";
+    host.extensions.queues.visibilityTimeout = "00:00:00";
+  });
   writeFileSync(
     join(dir, "local.settings.json"),
     JSON.stringify({

@@ -3,11 +3,10 @@
  * a started build stays running for the whole test), and the devhost serving `functions/index` over
  * real HTTP with a known function key.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
-  findAppRoot,
   startDevhost,
   type RunningDevhost,
   startAzurite,
@@ -18,6 +17,7 @@ import {
   type EntraOptions,
   type RunningEmulator,
 } from "@azure-env-provisioner/azure-emulator";
+import { writeTestHostJson } from "../support/test-host-json";
 
 /** The app stack and how to call it. */
 export interface AppStack {
@@ -55,16 +55,12 @@ export interface AppStackOptions {
 /** Starts the stack; the process environment gets the emulator and storage settings. */
 export async function startAppStack(options: AppStackOptions = {}): Promise<AppStack> {
   const dataDir = mkdtempSync(join(tmpdir(), "provisioner-api-test-"));
-  // The app's own host.json in a folder of its own, with queues polled fast (a test does not wait the
-  // production poll interval for its message) and what the test changes.
+  // The app's own host.json in a folder of its own, with queues polled fast and what the test changes.
   const appRoot = mkdtempSync(join(tmpdir(), "provisioner-api-root-"));
-  const host = JSON.parse(readFileSync(join(findAppRoot(__filename), "host.json"), "utf8")) as {
-    extensions: { queues: Record<string, unknown> };
-  };
-  host.extensions.queues.maxPollingInterval = "00:00:00.200";
-  if (options.queueVisibilityTimeout !== undefined)
-    host.extensions.queues.visibilityTimeout = options.queueVisibilityTimeout;
-  writeFileSync(join(appRoot, "host.json"), JSON.stringify(host));
+  writeTestHostJson(appRoot, (host) => {
+    if (options.queueVisibilityTimeout !== undefined)
+      host.extensions.queues.visibilityTimeout = options.queueVisibilityTimeout;
+  });
   const azurite = await startAzurite();
   const emulator = await startEmulator({
     dataDir,
